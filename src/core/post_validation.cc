@@ -1,0 +1,43 @@
+#include "core/post_validation.h"
+
+#include <string>
+
+#include "core/str_cat.h"
+#include "core/dates.h"
+#include "core/text.h"
+
+namespace guru {
+namespace {
+
+absl::Status FieldError(std::string_view field, std::string_view reason) {
+  return absl::InvalidArgumentError(StrCat("field '", field, "': ", reason));
+}
+
+absl::Status CheckDate(std::string_view field, const std::string& value) {
+  if (value.empty() || IsValidIsoDate(value)) return absl::OkStatus();
+  return FieldError(field, StrCat("'", value,
+                                        "' is not a valid YYYY-MM-DD date"));
+}
+
+}  // namespace
+
+absl::Status ValidatePost(const v1::Post& post) {
+  if (post.id().empty()) return FieldError("id", "required, but empty or missing");
+  if (post.id().size() > kMaxPostIdBytes) {
+    return FieldError("id", StrCat("is ", post.id().size(),
+                                         " bytes; at most ", kMaxPostIdBytes,
+                                         " allowed"));
+  }
+  for (unsigned char c : post.id()) {
+    if (c < 0x20 || c == 0x7F) {
+      return FieldError("id", "contains a control character");
+    }
+  }
+  if (Trim(post.answer()).empty()) {
+    return FieldError("answer", "required, but empty or missing");
+  }
+  if (absl::Status s = CheckDate("asked_on", post.asked_on()); !s.ok()) return s;
+  return CheckDate("answered_on", post.answered_on());
+}
+
+}  // namespace guru

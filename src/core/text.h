@@ -1,0 +1,42 @@
+// Small text helpers shared by the parsers: UTF-8 checks, whitespace and
+// case normalisation. Pure functions; thread-safe.
+#ifndef GURU_CORE_TEXT_H_
+#define GURU_CORE_TEXT_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guru {
+
+// Returns the byte offset of the first invalid UTF-8 sequence (overlong forms,
+// surrogates and code points above U+10FFFF are invalid), or nullopt when
+// `text` is valid UTF-8.
+std::optional<std::size_t> FindInvalidUtf8(std::string_view text);
+
+// Removes leading and trailing ASCII whitespace and U+00A0 (no-break space).
+std::string_view Trim(std::string_view text);
+
+// Collapses every run of whitespace (ASCII and U+00A0) into one space and
+// trims the ends.
+std::string CollapseWhitespace(std::string_view text);
+
+// ASCII lower-casing; other bytes are kept as they are.
+std::string AsciiLower(std::string_view text);
+
+// Splits on '\n' after turning "\r\n" and lone '\r' into '\n'.
+std::vector<std::string_view> SplitLines(std::string_view text);
+
+// A lowercase, hyphen-separated ASCII slug of the letters and digits of
+// `text`, at most `max_bytes` long, never ending in '-'. Non-ASCII letters are
+// dropped, so the slug may be empty.
+std::string Slugify(std::string_view text, std::size_t max_bytes);
+
+// 64-bit FNV-1a; stable across platforms and releases (ids depend on it).
+std::uint64_t Fnv1a64(std::string_view data);
+
+}  // namespace guru
+
+#endif  // GURU_CORE_TEXT_H_

@@ -1,0 +1,70 @@
+// Writes posts into a Xapian database on disk: upsert by id, delete, commit.
+#ifndef GURU_INDEX_INDEX_WRITER_H_
+#define GURU_INDEX_INDEX_WRITER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "guru/v1/post.pb.h"
+
+namespace guru {
+
+enum class UpsertOutcome { kAdded, kReplaced, kUnchanged };
+
+struct UpsertResult {
+  // What happened relative to the index as it was just before this call.
+  UpsertOutcome outcome = UpsertOutcome::kAdded;
+  // Fingerprint of the stored form of the post written (or kept), and of the
+  // one it replaced; equal fingerprints mean equal posts. Callers use them to
+  // account for the same id seen twice in one run.
+  std::uint64_t fingerprint = 0;
+  std::optional<std::uint64_t> previous_fingerprint;
+};
+
+// Owns the database's single writer lock for its lifetime. Changes are made
+// inside a transaction: nothing is visible to readers, or survives a crash,
+// until Commit() returns OK; destroying the writer without Commit() discards
+// the changes made since the last Commit(). Xapian commits are atomic, so the
+// database on disk is always the state of the last successful Commit().
+// Not thread-safe: use from one thread.
+class IndexWriter {
+ public:
+  // Opens the database at `path`, creating it (and missing parent
+  // directories) if needed. UNAVAILABLE when it is locked by another writer
+  // or cannot be created; FAILED_PRECONDITION when it was written with
+  // another schema version.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(
+      const std::string& path);
+
+  ~IndexWriter();
+  IndexWriter(const IndexWriter&) = delete;
+  IndexWriter& operator=(const IndexWriter&) = delete;
+
+  // Adds `post`, or replaces the post with the same id; a post identical to
+  // the stored one is left alone (kUnchanged). The post must have passed
+  // ValidatePost.
+  absl::StatusOr<UpsertResult> Upsert(const v1::Post& post);
+
+  // Removes the post with `id`; returns false when there was none.
+  absl::StatusOr<bool> Delete(std::string_view id);
+
+  // Makes all changes since the last commit durable and visible to readers.
+  absl::Status Commit();
+
+  // Number of posts, including uncommitted changes.
+  absl::StatusOr<std::uint64_t> PostCount() const;
+
+ private:
+  struct Impl;
+  explicit IndexWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace guru
+
+#endif  // GURU_INDEX_INDEX_WRITER_H_

@@ -1,0 +1,64 @@
+// The index schema: every term prefix and value slot Guru Search uses, in one
+// place. Prefixes follow Xapian's conventions (omega's termprefixes.rst):
+// single capitals are Xapian's, `X...` are ours.
+//
+//   term prefix  field                      kind
+//   ----------   -------------------------  -------------------------------
+//   Q            id                         unique id (boolean), one per doc
+//   S / ZS       title                      words / stems (probabilistic)
+//   XQ / ZXQ     question                   words / stems
+//   XA / ZXA     answer                     words / stems
+//   (none) / Z   title + question + answer  free text, with positions
+//   XC           category, lower-cased      boolean filter
+//   XE           expert, lower-cased        boolean filter
+//   K            tag, lower-cased           boolean filter
+//
+//   value slot   content
+//   ----------   -------------------------------------------------------
+//   0            asked_on as YYYYMMDD (sortable; empty when unknown)
+//   1            answered_on as YYYYMMDD
+//
+//   document data: the whole guru.v1.Post, protobuf binary, deterministic.
+//   metadata "guru.schema_version": kSchemaVersion; a writer refuses an index
+//   written with another version (reindex into a new directory instead).
+#ifndef GURU_INDEX_SCHEMA_H_
+#define GURU_INDEX_SCHEMA_H_
+
+#include <string>
+#include <string_view>
+
+namespace guru::schema {
+
+inline constexpr std::string_view kSchemaVersion = "1";
+inline constexpr std::string_view kSchemaVersionKey = "guru.schema_version";
+
+inline constexpr std::string_view kIdPrefix = "Q";
+inline constexpr std::string_view kTitlePrefix = "S";
+inline constexpr std::string_view kQuestionPrefix = "XQ";
+inline constexpr std::string_view kAnswerPrefix = "XA";
+inline constexpr std::string_view kCategoryPrefix = "XC";
+inline constexpr std::string_view kExpertPrefix = "XE";
+inline constexpr std::string_view kTagPrefix = "K";
+
+inline constexpr unsigned kAskedOnSlot = 0;
+inline constexpr unsigned kAnsweredOnSlot = 1;
+
+// The language of stemming and stopwords, as Xapian names it.
+inline constexpr std::string_view kLanguage = "english";
+
+// The unique-id term for `id`. Xapian terms are limited to 245 bytes, so ids
+// longer than kMaxVerbatimIdBytes keep their first bytes and end in a hash of
+// the whole id; the stored post still holds the full id.
+inline constexpr std::size_t kMaxVerbatimIdBytes = 200;
+std::string IdTerm(std::string_view id);
+
+// A boolean filter term: prefix + lower-cased, whitespace-collapsed value,
+// cut to fit Xapian's term limit.
+std::string FilterTerm(std::string_view prefix, std::string_view value);
+
+// "2019-05-20" -> "20190520" (sortable); empty stays empty.
+std::string DateValue(std::string_view iso_date);
+
+}  // namespace guru::schema
+
+#endif  // GURU_INDEX_SCHEMA_H_

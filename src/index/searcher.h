@@ -1,0 +1,74 @@
+// Answers queries from a Xapian database on disk: ranked search with
+// snippets, and lookup by id.
+#ifndef GURU_INDEX_SEARCHER_H_
+#define GURU_INDEX_SEARCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "guru/v1/post.pb.h"
+
+namespace guru {
+
+struct SearchParams {
+  // Natural-language text; never parsed as query syntax.
+  std::string query;
+  // Results wanted, after skipping `offset`. The caller checks the ranges.
+  int limit = 10;
+  int offset = 0;
+  // Length of each snippet, in characters.
+  int snippet_length = 300;
+};
+
+struct SearchHit {
+  v1::Post post;
+  double score = 0;
+  std::string snippet;
+};
+
+struct SearchPage {
+  std::vector<SearchHit> hits;
+  std::int64_t total_estimate = 0;
+};
+
+// A read-only view of the index. Sees the database as of Open() or the last
+// Refresh(); Refresh() also recovers when a writer's commit overtook a read.
+// Not thread-safe: a Xapian database handle belongs to one thread at a time,
+// so use one Searcher per worker (see the server's pool).
+class Searcher {
+ public:
+  // UNAVAILABLE when there is no index at `path` (yet); DATA_LOSS when it is
+  // corrupt.
+  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& path);
+
+  ~Searcher();
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  // Ranked posts for `params.query`. A query with no indexable words (only
+  // punctuation or stopwords) matches nothing and returns an empty page.
+  absl::StatusOr<SearchPage> Search(const SearchParams& params);
+
+  // The post with `id`; NOT_FOUND when there is none.
+  absl::StatusOr<v1::Post> GetPost(std::string_view id);
+
+  // Moves to the latest committed revision.
+  absl::Status Refresh();
+
+  // Number of posts in the revision this searcher sees.
+  std::uint64_t PostCount() const;
+
+ private:
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace guru
+
+#endif  // GURU_INDEX_SEARCHER_H_

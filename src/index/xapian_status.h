@@ -1,0 +1,26 @@
+// Internal to src/index: the one place Xapian exceptions become statuses.
+#ifndef GURU_INDEX_XAPIAN_STATUS_H_
+#define GURU_INDEX_XAPIAN_STATUS_H_
+
+#include <xapian.h>
+
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace guru::internal {
+
+// Maps a Xapian error to a status whose message starts with `context`:
+//   DatabaseNotFoundError, DatabaseOpeningError, DatabaseLockError,
+//   NetworkError                       -> UNAVAILABLE
+//   DatabaseCorruptError               -> DATA_LOSS
+//   DatabaseVersionError               -> FAILED_PRECONDITION
+//   DatabaseModifiedError              -> ABORTED (reopen and retry)
+//   InvalidArgumentError, RangeError   -> INVALID_ARGUMENT
+//   anything else                      -> INTERNAL
+absl::Status XapianErrorToStatus(const Xapian::Error& error,
+                                 std::string_view context);
+
+}  // namespace guru::internal
+
+#endif  // GURU_INDEX_XAPIAN_STATUS_H_

@@ -1,0 +1,80 @@
+// One indexing run: every record of every input is parsed, validated and
+// upserted, or rejected with a reason and kept for the operator to fix.
+#ifndef GURU_INGEST_INGEST_H_
+#define GURU_INGEST_INGEST_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace guru {
+
+struct IngestOptions {
+  // Index directory; created when missing.
+  std::string db_path;
+  // When set, each rejected JSONL record is appended to this file byte for
+  // byte, one per line, ready to be fixed and fed again; each rejected page
+  // file is copied, byte for byte, into the directory `<rejects_path>.pages/`.
+  std::string rejects_path;
+  // Posts per commit. Each commit is atomic, so a crash loses at most the
+  // posts since the last one and never leaves a half-written index.
+  std::size_t commit_every = 10000;
+  // Largest page-text file read; larger ones are rejected unread.
+  std::uintmax_t max_page_bytes = 4u << 20;
+  // Longest JSONL record; longer lines are rejected.
+  std::size_t max_record_bytes = 16u << 20;
+};
+
+struct IngestCounts {
+  std::uint64_t added = 0;
+  std::uint64_t replaced = 0;
+  std::uint64_t unchanged = 0;
+  std::uint64_t deleted = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t warnings = 0;
+};
+
+// "added A, replaced R, unchanged U, deleted D, rejected X".
+std::string FormatSummary(const IngestCounts& counts);
+
+struct Diagnostic {
+  enum class Severity { kWarning, kError };
+  Severity severity;
+  // Where: "path:line" for a JSONL record, "path" for a page file, "-:line"
+  // for standard input, or the id for a deletion.
+  std::string location;
+  std::string message;
+};
+using DiagnosticSink = std::function<void(const Diagnostic&)>;
+
+// Indexes `inputs`: `.jsonl` files, `.txt` page files, directories (searched
+// recursively for both; other files are skipped; symbolic links to
+// directories are not followed, so links cannot loop) and "-" (JSONL on
+// standard input). A page file found below an input directory in a
+// subdirectory takes that subdirectory's name as its category.
+//
+// Bad records are reported to `sink` and counted as rejected; the run goes
+// on. Within one run the last record with a given id wins (warned), and the
+// counts describe the change from the index before the run.
+//
+// Errors (nothing indexed): INVALID_ARGUMENT when an input does not exist or
+// is not a .jsonl/.txt file or directory; the index's errors when it cannot
+// be opened. An index error mid-run is returned after the posts committed so
+// far stay committed.
+absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,
+                                          const IngestOptions& options,
+                                          const DiagnosticSink& sink);
+
+// Removes the posts with `ids`; an id that is not indexed is warned about.
+absl::StatusOr<IngestCounts> DeletePosts(const std::vector<std::string>& ids,
+                                         const IngestOptions& options,
+                                         const DiagnosticSink& sink);
+
+}  // namespace guru
+
+#endif  // GURU_INGEST_INGEST_H_

@@ -1,0 +1,71 @@
+// A running guru-server: the gRPC server with GuruSearch, health and
+// reflection, plus the watcher that keeps the health status true.
+#ifndef GURU_SERVER_GURU_SERVER_H_
+#define GURU_SERVER_GURU_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "server/search_service.h"
+#include "server/searcher_pool.h"
+
+namespace guru {
+
+struct ServerOptions {
+  // Index directory written by guru-indexer. It may not exist yet: the server
+  // then answers UNAVAILABLE (health NOT_SERVING) until it appears.
+  std::string db_path;
+  // HOST:PORT to listen on; port 0 picks a free port (see GuruServer::port).
+  std::string listen = "127.0.0.1:50051";
+  // How old a searcher's view of the index may get before it is refreshed,
+  // and how often the health status is re-checked.
+  std::chrono::milliseconds refresh_interval{1000};
+};
+
+// Owns the gRPC server, the searcher pool and the health watcher thread.
+// Start() returns once the server accepts connections. Thread-safe.
+class GuruServer {
+ public:
+  // UNAVAILABLE when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<GuruServer>> Start(const ServerOptions& options);
+
+  ~GuruServer();
+  GuruServer(const GuruServer&) = delete;
+  GuruServer& operator=(const GuruServer&) = delete;
+
+  // The port actually bound (the chosen one when the options asked for 0).
+  int port() const { return port_; }
+
+  // Reports NOT_SERVING, stops taking calls, lets calls in flight finish for
+  // up to `grace`, then cancels the rest. Idempotent.
+  void Shutdown(std::chrono::milliseconds grace);
+
+ private:
+  explicit GuruServer(const ServerOptions& options);
+  void WatchHealth();
+  void SetServing(bool serving);
+
+  const ServerOptions options_;
+  SearcherPool pool_;
+  SearchService service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  bool serving_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread watcher_;
+};
+
+}  // namespace guru
+
+#endif  // GURU_SERVER_GURU_SERVER_H_

@@ -1,0 +1,36 @@
+// guru.v1.GuruSearch over the callback API. Handlers only translate: check
+// the request, call the index through the pool, map the result and status.
+#ifndef GURU_SERVER_SEARCH_SERVICE_H_
+#define GURU_SERVER_SEARCH_SERVICE_H_
+
+#include "guru/v1/search.grpc.pb.h"
+#include "server/searcher_pool.h"
+
+namespace guru {
+
+// Request limits, enforced as INVALID_ARGUMENT naming the limit.
+inline constexpr int kDefaultLimit = 10;
+inline constexpr int kMaxLimit = 100;
+inline constexpr std::size_t kMaxQueryBytes = 16 * 1024;
+
+// Thread-safe: holds no state of its own beyond the (thread-safe) pool, which
+// it does not own and which must outlive it.
+class SearchService final : public v1::GuruSearch::CallbackService {
+ public:
+  explicit SearchService(SearcherPool& pool) : pool_(pool) {}
+
+  grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
+                                   const v1::SearchRequest* request,
+                                   v1::SearchResponse* response) override;
+
+  grpc::ServerUnaryReactor* GetPost(grpc::CallbackServerContext* context,
+                                    const v1::GetPostRequest* request,
+                                    v1::Post* response) override;
+
+ private:
+  SearcherPool& pool_;
+};
+
+}  // namespace guru
+
+#endif  // GURU_SERVER_SEARCH_SERVICE_H_

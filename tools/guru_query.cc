@@ -1,0 +1,193 @@
+// guru-query: command-line client of guru-server.
+//
+//   guru-query [--server HOST:PORT] [--limit N] "text"     ranked replies
+//   guru-query --batch FILE --trec OUT [--limit N] [--tag NAME]
+//                                                          TREC run file
+//   guru-query --health                                    exit 0 iff SERVING
+//
+// Exit codes: 0 success; 1 a call failed (or the server is not SERVING);
+// 2 usage error.
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "guru/v1/search.grpc.pb.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+struct Client {
+  std::shared_ptr<grpc::Channel> channel;
+  std::chrono::milliseconds timeout;
+
+  std::unique_ptr<grpc::ClientContext> Context() const {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + timeout);
+    return context;
+  }
+};
+
+void PrintError(std::string_view what, const grpc::Status& status) {
+  std::fprintf(stderr, "guru-query: %.*s: %s (code %d)\n",
+               static_cast<int>(what.size()), what.data(),
+               status.error_message().c_str(), static_cast<int>(status.error_code()));
+}
+
+grpc::Status Search(const Client& client, const std::string& text, int limit,
+                    guru::v1::SearchResponse& response) {
+  auto stub = guru::v1::GuruSearch::NewStub(client.channel);
+  guru::v1::SearchRequest request;
+  request.set_query(text);
+  request.set_limit(limit);
+  return stub->Search(client.Context().get(), request, &response);
+}
+
+int RunQuery(const Client& client, const std::string& text, int limit) {
+  guru::v1::SearchResponse response;
+  const grpc::Status status = Search(client, text, limit, response);
+  if (!status.ok()) {
+    PrintError("Search", status);
+    return kExitFailed;
+  }
+  if (response.results().empty()) {
+    std::printf("No matching replies.\n");
+    return kExitOk;
+  }
+  std::printf("%d of about %lld matching replies:\n\n", response.results_size(),
+              static_cast<long long>(response.total_estimate()));
+  int rank = 0;
+  for (const guru::v1::SearchResult& result : response.results()) {
+    std::printf("%2d. [%.3f] %s\n    %s\n    id: %s\n\n", ++rank, result.score(),
+                result.post().title().c_str(), result.snippet().c_str(),
+                result.post().id().c_str());
+  }
+  return kExitOk;
+}
+
+int RunBatch(const Client& client, const std::string& batch_path,
+             const std::string& trec_path, int limit, const std::string& tag) {
+  std::ifstream in(batch_path);
+  if (!in) {
+    std::fprintf(stderr, "guru-query: --batch %s: cannot open\n", batch_path.c_str());
+    return kExitUsage;
+  }
+  std::ofstream out(trec_path, std::ios::trunc);
+  if (!out) {
+    std::fprintf(stderr, "guru-query: --trec %s: cannot open for writing\n",
+                 trec_path.c_str());
+    return kExitUsage;
+  }
+  int failures = 0;
+  int queries = 0;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0) {
+      std::fprintf(stderr, "guru-query: %s:%d: expected qid<TAB>text; skipped\n",
+                   batch_path.c_str(), number);
+      ++failures;
+      continue;
+    }
+    const std::string qid = line.substr(0, tab);
+    guru::v1::SearchResponse response;
+    const grpc::Status status = Search(client, line.substr(tab + 1), limit, response);
+    ++queries;
+    if (!status.ok()) {
+      PrintError(batch_path + ":" + std::to_string(number) + " (qid " + qid + ")", status);
+      ++failures;
+      continue;
+    }
+    int rank = 0;
+    for (const guru::v1::SearchResult& result : response.results()) {
+      out << absl::StrFormat("%s Q0 %s %d %.6f %s\n", qid, result.post().id(),
+                             ++rank, result.score(), tag);
+    }
+  }
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "guru-query: --trec %s: write failed\n", trec_path.c_str());
+    return kExitFailed;
+  }
+  std::fprintf(stderr, "guru-query: %d queries, %d failed; run written to %s\n",
+               queries, failures, trec_path.c_str());
+  return failures == 0 ? kExitOk : kExitFailed;
+}
+
+int RunHealth(const Client& client) {
+  auto stub = grpc::health::v1::Health::NewStub(client.channel);
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  const grpc::Status status = stub->Check(client.Context().get(), request, &response);
+  if (!status.ok()) {
+    PrintError("Health/Check", status);
+    return kExitFailed;
+  }
+  const std::string& name =
+      grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+  std::printf("%s\n", name.c_str());
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
+             ? kExitOk
+             : kExitFailed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Asks guru-server for ranked Guru replies.", "guru-query"};
+  std::string server = "127.0.0.1:50051";
+  int limit = 10;
+  int timeout_ms = 10000;
+  std::string text;
+  std::string batch_path;
+  std::string trec_path;
+  std::string tag = "guru";
+  bool health = false;
+  app.add_option("--server", server, "guru-server address HOST:PORT")->default_val(server);
+  app.add_option("--limit", limit, "Results per query (1..100)")
+      ->default_val(limit)
+      ->check(CLI::Range(1, 100));
+  app.add_option("--timeout-ms", timeout_ms, "Deadline of each call")
+      ->default_val(timeout_ms)
+      ->check(CLI::PositiveNumber);
+  auto* batch = app.add_option("--batch", batch_path,
+                               "File of qid<TAB>text lines; one search per line");
+  auto* trec = app.add_option("--trec", trec_path,
+                              "With --batch: write a TREC run file "
+                              "(qid Q0 post_id rank score tag)");
+  app.add_option("--tag", tag, "Run tag written in the TREC file")->default_val(tag);
+  auto* health_flag =
+      app.add_flag("--health", health, "Exit 0 only if the server reports SERVING");
+  auto* text_option = app.add_option("text", text, "What to search for");
+  batch->needs(trec);
+  trec->needs(batch);
+  text_option->excludes(batch)->excludes(health_flag);
+  health_flag->excludes(batch);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+
+  const Client client{grpc::CreateChannel(server, grpc::InsecureChannelCredentials()),
+                      std::chrono::milliseconds(timeout_ms)};
+  if (health) return RunHealth(client);
+  if (!batch_path.empty()) return RunBatch(client, batch_path, trec_path, limit, tag);
+  if (text.empty()) {
+    std::fprintf(stderr, "guru-query: give the text to search for, --batch or --health\n%s",
+                 app.help().c_str());
+    return kExitUsage;
+  }
+  return RunQuery(client, text, limit);
+}
