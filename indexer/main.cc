@@ -51,8 +51,7 @@ int main(int argc, char** argv) {
   app.add_option("--rejects", options.rejects_path,
                  "Write each rejected JSONL record to FILE, byte for byte; "
                  "rejected page files are copied to FILE.pages/");
-  app.add_option("--commit-every", options.commit_every,
-                 "Posts per atomic commit")
+  app.add_option("--commit-every", options.commit_every, "Posts per atomic commit")
       ->default_val(options.commit_every)
       ->check(CLI::PositiveNumber);
   auto* del = app.add_option("--delete", delete_ids, "Delete the posts with these ids")
@@ -79,7 +78,6 @@ int main(int argc, char** argv) {
   }
   std::printf("%s\n", guru::FormatSummary(*counts).c_str());
   if (counts->rejected == 0) return kExitOk;
-  const bool anything_accepted =
-      counts->added + counts->replaced + counts->unchanged > 0;
+  const bool anything_accepted = counts->added + counts->replaced + counts->unchanged > 0;
   return anything_accepted ? kExitSomeRejected : kExitFailed;
 }

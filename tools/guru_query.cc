@@ -16,6 +16,7 @@
 #include <iostream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "guru/v1/search.grpc.pb.h"
@@ -38,9 +39,9 @@ struct Client {
 };
 
 void PrintError(std::string_view what, const grpc::Status& status) {
-  std::fprintf(stderr, "guru-query: %.*s: %s (code %d)\n",
-               static_cast<int>(what.size()), what.data(),
-               status.error_message().c_str(), static_cast<int>(status.error_code()));
+  std::fprintf(stderr, "guru-query: %.*s: %s (code %d)\n", static_cast<int>(what.size()),
+               what.data(), status.error_message().c_str(),
+               static_cast<int>(status.error_code()));
 }
 
 grpc::Status Search(const Client& client, const std::string& text, int limit,
@@ -105,14 +106,14 @@ int RunBatch(const Client& client, const std::string& batch_path,
     const grpc::Status status = Search(client, line.substr(tab + 1), limit, response);
     ++queries;
     if (!status.ok()) {
-      PrintError(batch_path + ":" + std::to_string(number) + " (qid " + qid + ")", status);
+      PrintError(absl::StrCat(batch_path, ":", number, " (qid ", qid, ")"), status);
       ++failures;
       continue;
     }
     int rank = 0;
     for (const guru::v1::SearchResult& result : response.results()) {
-      out << absl::StrFormat("%s Q0 %s %d %.6f %s\n", qid, result.post().id(),
-                             ++rank, result.score(), tag);
+      out << absl::StrFormat("%s Q0 %s %d %.6f %s\n", qid, result.post().id(), ++rank,
+                             result.score(), tag);
     }
   }
   out.close();
@@ -120,8 +121,8 @@ int RunBatch(const Client& client, const std::string& batch_path,
     std::fprintf(stderr, "guru-query: --trec %s: write failed\n", trec_path.c_str());
     return kExitFailed;
   }
-  std::fprintf(stderr, "guru-query: %d queries, %d failed; run written to %s\n",
-               queries, failures, trec_path.c_str());
+  std::fprintf(stderr, "guru-query: %d queries, %d failed; run written to %s\n", queries,
+               failures, trec_path.c_str());
   return failures == 0 ? kExitOk : kExitFailed;
 }
 
@@ -154,7 +155,8 @@ int main(int argc, char** argv) {
   std::string trec_path;
   std::string tag = "guru";
   bool health = false;
-  app.add_option("--server", server, "guru-server address HOST:PORT")->default_val(server);
+  app.add_option("--server", server, "guru-server address HOST:PORT")
+      ->default_val(server);
   app.add_option("--limit", limit, "Results per query (1..100)")
       ->default_val(limit)
       ->check(CLI::Range(1, 100));
@@ -185,7 +187,8 @@ int main(int argc, char** argv) {
   if (health) return RunHealth(client);
   if (!batch_path.empty()) return RunBatch(client, batch_path, trec_path, limit, tag);
   if (text.empty()) {
-    std::fprintf(stderr, "guru-query: give the text to search for, --batch or --health\n%s",
+    std::fprintf(stderr,
+                 "guru-query: give the text to search for, --batch or --health\n%s",
                  app.help().c_str());
     return kExitUsage;
   }

@@ -17,14 +17,13 @@ bool IsLeapYear(int year) {
 }
 
 int DaysInMonth(int year, int month) {
-  constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30,
-                                         31, 31, 30, 31, 30, 31};
+  constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
 }
 
 bool IsRealDay(int year, int month, int day) {
-  return year >= 1000 && year <= 9999 && month >= 1 && month <= 12 &&
-         day >= 1 && day <= DaysInMonth(year, month);
+  return year >= 1000 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
+         day <= DaysInMonth(year, month);
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -73,8 +72,7 @@ std::optional<std::string> ParsePageDate(std::string_view text) {
   std::string_view rest = lower;
 
   std::size_t word_end = 0;
-  while (word_end < rest.size() && rest[word_end] >= 'a' &&
-         rest[word_end] <= 'z') {
+  while (word_end < rest.size() && rest[word_end] >= 'a' && rest[word_end] <= 'z') {
     ++word_end;
   }
   const int month = MonthFromWord(rest.substr(0, word_end));

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <optional>
 
-#include "core/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/dates.h"
 #include "core/post_id.h"
+#include "core/str_cat.h"
 #include "core/text.h"
 
 namespace guru {
@@ -20,7 +20,7 @@ constexpr std::size_t kMaxGreetingBytes = 40;
 constexpr std::size_t kMaxDerivedTitleBytes = 80;
 
 struct Line {
-  int number;  // 1-based, as an editor shows it.
+  int number;             // 1-based, as an editor shows it.
   std::string_view text;  // Trimmed.
 };
 
@@ -33,8 +33,7 @@ bool StartsWithWord(std::string_view lower, std::string_view word) {
 
 bool IsFooterLine(std::string_view text) {
   const std::string lower = AsciiLower(text);
-  return lower == "want to find out more?" ||
-         lower == "what they say about us." ||
+  return lower == "want to find out more?" || lower == "what they say about us." ||
          lower.starts_with("based on reviews");
 }
 
@@ -42,9 +41,9 @@ bool IsFooterLine(std::string_view text) {
 bool IsQuestionGreeting(std::string_view text) {
   if (text.size() > kMaxGreetingBytes) return false;
   const std::string lower = AsciiLower(text);
-  for (std::string_view word : {"hi", "hello", "hey", "dear", "good morning",
-                                "good afternoon", "good evening", "greetings",
-                                "good day"}) {
+  for (std::string_view word :
+       {"hi", "hello", "hey", "dear", "good morning", "good afternoon", "good evening",
+        "greetings", "good day"}) {
     if (StartsWithWord(lower, word)) return true;
   }
   return false;
@@ -54,9 +53,9 @@ bool IsQuestionGreeting(std::string_view text) {
 bool IsQuestionSignOff(std::string_view text) {
   if (text.size() > kMaxGreetingBytes) return false;
   const std::string lower = AsciiLower(text);
-  for (std::string_view word : {"thanks", "thank you", "many thanks", "cheers",
-                                "regards", "kind regards", "best",
-                                "best wishes", "thanks in advance"}) {
+  for (std::string_view word :
+       {"thanks", "thank you", "many thanks", "cheers", "regards", "kind regards", "best",
+        "best wishes", "thanks in advance"}) {
     if (StartsWithWord(lower, word)) {
       std::string_view rest = std::string_view(lower).substr(word.size());
       // A sign-off is only the phrase, punctuation and perhaps a name.
@@ -82,8 +81,7 @@ std::optional<ReplyGreeting> SplitReplyGreeting(std::string_view paragraph) {
   // The name runs to the first delimiter: "- " (a hyphen inside a name such
   // as Mary-Jane is kept), an en or em dash, a comma, '!' or ':'.
   std::size_t end = std::string_view::npos;
-  for (std::string_view delim : {"- ", "\xE2\x80\x93", "\xE2\x80\x94", ",", "!",
-                                 ":"}) {
+  for (std::string_view delim : {"- ", "\xE2\x80\x93", "\xE2\x80\x94", ",", "!", ":"}) {
     end = std::min(end, paragraph.find(delim, start));
   }
   if (end == std::string_view::npos && paragraph.size() <= kMaxGreetingBytes) {
@@ -141,14 +139,12 @@ absl::Status CheckEncoding(std::string_view text) {
     return 1 + std::count(text.begin(), text.begin() + offset, '\n');
   };
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    return absl::InvalidArgumentError(
-        StrCat("line ", line_of(nul), ": NUL byte at byte offset ", nul,
-                     " (binary file?)"));
+    return absl::InvalidArgumentError(StrCat(
+        "line ", line_of(nul), ": NUL byte at byte offset ", nul, " (binary file?)"));
   }
   if (auto bad = FindInvalidUtf8(text)) {
     return absl::InvalidArgumentError(
-        StrCat("line ", line_of(*bad),
-                     ": invalid UTF-8 at byte offset ", *bad));
+        StrCat("line ", line_of(*bad), ": invalid UTF-8 at byte offset ", *bad));
   }
   return absl::OkStatus();
 }
@@ -173,9 +169,8 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
         "no reply: the line 'The Guru Responded:' that starts the Guru's reply "
         "is missing");
   }
-  const auto footer = std::find_if(marker, lines.end(), [](const Line& l) {
-    return IsFooterLine(l.text);
-  });
+  const auto footer = std::find_if(marker, lines.end(),
+                                   [](const Line& l) { return IsFooterLine(l.text); });
 
   ParsedPage page;
   v1::Post& post = page.post;
@@ -209,7 +204,8 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
       --last;
     }
   }
-  std::vector<Line> question_lines(header.begin() + first, header.begin() + last);
+  std::vector<Line> question_lines(header.begin() + static_cast<std::ptrdiff_t>(first),
+                                   header.begin() + static_cast<std::ptrdiff_t>(last));
   auto drop_line = [](std::vector<Line>& v, auto it) { v.erase(it); };
   auto first_text = std::find_if(question_lines.begin(), question_lines.end(),
                                  [](const Line& l) { return !l.text.empty(); });
@@ -242,15 +238,14 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
     }
   }
   if (reply.empty()) {
-    return absl::InvalidArgumentError(StrCat(
-        "line ", marker->number,
-        ": no reply text after 'The Guru Responded:'"));
+    return absl::InvalidArgumentError(
+        StrCat("line ", marker->number, ": no reply text after 'The Guru Responded:'"));
   }
   post.set_answer(absl::StrJoin(reply, "\n\n"));
 
   if (post.title().empty()) post.set_title(TitleFromQuestion(post.question()));
   if (post.asked_on().empty() && post.answered_on().empty()) {
-    page.warnings.push_back("no dates found; indexed without dates");
+    page.warnings.emplace_back("no dates found; indexed without dates");
   }
   post.set_id(DerivePostId(post));
   return page;

@@ -10,9 +10,8 @@ namespace guru {
 std::string DerivePostId(const v1::Post& post) {
   constexpr std::size_t kMaxSlugBytes = 60;
   const std::string key =
-      StrCat(AsciiLower(CollapseWhitespace(post.title())), "\x1f",
-                   post.asked_on(), "\x1f",
-                   AsciiLower(CollapseWhitespace(post.question())));
+      StrCat(AsciiLower(CollapseWhitespace(post.title())), "\x1f", post.asked_on(),
+             "\x1f", AsciiLower(CollapseWhitespace(post.question())));
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
                 static_cast<unsigned long long>(Fnv1a64(key)));

@@ -13,8 +13,7 @@ namespace pbu = google::protobuf::util;
 // error we tolerate (with a warning) by parsing again leniently.
 constexpr std::string_view kUnknownFieldPhrase = "Cannot find field";
 
-absl::Status ParseInto(std::string_view json, bool ignore_unknown,
-                       v1::Post& post) {
+absl::Status ParseInto(std::string_view json, bool ignore_unknown, v1::Post& post) {
   pbu::JsonParseOptions options;
   options.ignore_unknown_fields = ignore_unknown;
   post.Clear();
@@ -39,8 +38,7 @@ absl::StatusOr<JsonPost> ParsePostJson(std::string_view json) {
     return absl::InvalidArgumentError(
         StrCat("not a valid post object: ", lenient.message()));
   }
-  result.warnings.push_back(
-      StrCat("ignored unknown field(s): ", strict.message()));
+  result.warnings.push_back(StrCat("ignored unknown field(s): ", strict.message()));
   return result;
 }
 

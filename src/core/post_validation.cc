@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "core/str_cat.h"
 #include "core/dates.h"
+#include "core/str_cat.h"
 #include "core/text.h"
 
 namespace guru {
@@ -15,8 +15,7 @@ absl::Status FieldError(std::string_view field, std::string_view reason) {
 
 absl::Status CheckDate(std::string_view field, const std::string& value) {
   if (value.empty() || IsValidIsoDate(value)) return absl::OkStatus();
-  return FieldError(field, StrCat("'", value,
-                                        "' is not a valid YYYY-MM-DD date"));
+  return FieldError(field, StrCat("'", value, "' is not a valid YYYY-MM-DD date"));
 }
 
 }  // namespace
@@ -24,9 +23,8 @@ absl::Status CheckDate(std::string_view field, const std::string& value) {
 absl::Status ValidatePost(const v1::Post& post) {
   if (post.id().empty()) return FieldError("id", "required, but empty or missing");
   if (post.id().size() > kMaxPostIdBytes) {
-    return FieldError("id", StrCat("is ", post.id().size(),
-                                         " bytes; at most ", kMaxPostIdBytes,
-                                         " allowed"));
+    return FieldError("id", StrCat("is ", post.id().size(), " bytes; at most ",
+                                   kMaxPostIdBytes, " allowed"));
   }
   for (unsigned char c : post.id()) {
     if (c < 0x20 || c == 0x7F) {

@@ -21,8 +21,8 @@ inline void Append(std::string& out, absl::string_view piece) {
   out.append(piece.data(), piece.size());
 }
 template <std::integral T>
-  requires(!std::same_as<T, char> && !std::same_as<T, bool>)
-void Append(std::string& out, T number) {
+requires(!std::same_as<T, char> && !std::same_as<T, bool>) void Append(std::string& out,
+                                                                       T number) {
   out.append(std::to_string(number));
 }
 

@@ -8,8 +8,7 @@ namespace {
 constexpr std::string_view kNoBreakSpace = "\xC2\xA0";
 
 bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 // Length of the whitespace sequence at the start of `text` (0 if none).
@@ -114,8 +113,8 @@ std::string Slugify(std::string_view text, std::size_t max_bytes) {
   std::string slug;
   bool pending_dash = false;
   for (char c : text) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                       (c >= 'A' && c <= 'Z');
+    const bool alnum =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
     if (!alnum) {
       // Apostrophes join ("runner's" -> "runners"); anything else separates.
       if (c != '\'') pending_dash = !slug.empty();

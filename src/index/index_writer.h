@@ -38,8 +38,7 @@ class IndexWriter {
   // directories) if needed. UNAVAILABLE when it is locked by another writer
   // or cannot be created; FAILED_PRECONDITION when it was written with
   // another schema version.
-  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(
-      const std::string& path);
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path);
 
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;

@@ -14,10 +14,8 @@ constexpr std::size_t kMaxFilterValueBytes = 200;
 std::string IdTerm(std::string_view id) {
   if (id.size() <= kMaxVerbatimIdBytes) return StrCat(kIdPrefix, id);
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(Fnv1a64(id)));
-  return StrCat(kIdPrefix, id.substr(0, kMaxVerbatimIdBytes - 17), "#",
-                      hex);
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(id)));
+  return StrCat(kIdPrefix, id.substr(0, kMaxVerbatimIdBytes - 17), "#", hex);
 }
 
 std::string FilterTerm(std::string_view prefix, std::string_view value) {

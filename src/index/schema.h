@@ -1,14 +1,15 @@
 // The index schema: every term prefix and value slot Guru Search uses, in one
 // place. Prefixes follow Xapian's conventions (omega's termprefixes.rst):
-// single capitals are Xapian's, `X...` are ours.
+// single capitals are Xapian's, `X...` are ours; a leading `Z` marks a stem.
+// No positional information is stored.
 //
 //   term prefix  field                      kind
 //   ----------   -------------------------  -------------------------------
 //   Q            id                         unique id (boolean), one per doc
-//   S / ZS       title                      words / stems (probabilistic)
-//   XQ / ZXQ     question                   words / stems
-//   XA / ZXA     answer                     words / stems
-//   (none) / Z   title + question + answer  free text, with positions
+//   ZS           title                      stems (probabilistic)
+//   ZXQ          question                   stems
+//   ZXA          answer                     stems
+//   (none) / Z   title + question + answer  free text: words / stems
 //   XC           category, lower-cased      boolean filter
 //   XE           expert, lower-cased        boolean filter
 //   K            tag, lower-cased           boolean filter

@@ -2,8 +2,8 @@
 
 #include <xapian.h>
 
-#include "core/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "core/str_cat.h"
 #include "core/text.h"
 #include "index/schema.h"
 #include "index/xapian_status.h"
@@ -48,29 +48,31 @@ struct Searcher::Impl {
     // words that say nothing about a symptom; dropping them keeps long, chatty
     // questions from matching on "the" and "my".
     static constexpr const char* kStopwords[] = {
-        "a",     "about", "am",    "an",    "and",   "any",  "are",   "as",
-        "at",    "be",    "been",  "but",   "by",    "can",  "could", "did",
-        "do",    "does",  "doing", "for",   "from",  "had",  "has",   "have",
-        "having","he",    "her",   "here",  "hers",  "him",  "his",   "how",
-        "i",     "if",    "in",    "into",  "is",    "it",   "its",   "itself",
-        "just",  "me",    "more",  "most",  "my",    "myself","no",   "nor",
-        "not",   "now",   "of",    "on",    "once",  "only", "or",    "other",
-        "our",   "ours",  "out",   "over",  "own",   "same", "she",   "should",
-        "so",    "some",  "such",  "than",  "that",  "the",  "their", "theirs",
-        "them",  "then",  "there", "these", "they",  "this", "those", "through",
-        "to",    "too",   "very",  "was",   "we",    "were", "what",  "when",
-        "where", "which", "while", "who",   "whom",  "why",  "will",  "with",
-        "would", "you",   "your",  "yours", "yourself"};
+        "a",      "about", "am",    "an",    "and",     "any",    "are",   "as",
+        "at",     "be",    "been",  "but",   "by",      "can",    "could", "did",
+        "do",     "does",  "doing", "for",   "from",    "had",    "has",   "have",
+        "having", "he",    "her",   "here",  "hers",    "him",    "his",   "how",
+        "i",      "if",    "in",    "into",  "is",      "it",     "its",   "itself",
+        "just",   "me",    "more",  "most",  "my",      "myself", "no",    "nor",
+        "not",    "now",   "of",    "on",    "once",    "only",   "or",    "other",
+        "our",    "ours",  "out",   "over",  "own",     "same",   "she",   "should",
+        "so",     "some",  "such",  "than",  "that",    "the",    "their", "theirs",
+        "them",   "then",  "there", "these", "they",    "this",   "those", "through",
+        "to",     "too",   "very",  "was",   "we",      "were",   "what",  "when",
+        "where",  "which", "while", "who",   "whom",    "why",    "will",  "with",
+        "would",  "you",   "your",  "yours", "yourself"};
     for (const char* word : kStopwords) stopper.add(word);
     parser.set_stemmer(stemmer);
-    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_stopper(&stopper);
     parser.set_default_op(Xapian::Query::OP_OR);
   }
 
   // People's words are text, never syntax: no query-language flags at all, so
   // quotes, brackets, AND/NOT and hyphens parse as plain words.
+  // Free text holds words and stems (STEM_SOME); fields hold only stems.
   Xapian::Query ParseWords(const std::string& text, std::string_view prefix) {
+    parser.set_stemming_strategy(prefix.empty() ? Xapian::QueryParser::STEM_SOME
+                                                : Xapian::QueryParser::STEM_ALL_Z);
     return parser.parse_query(text, /*flags=*/0, std::string(prefix));
   }
 
@@ -78,9 +80,9 @@ struct Searcher::Impl {
     Xapian::Query free_text = ParseWords(text, "");
     if (free_text.empty()) return free_text;
     Xapian::Query title = ParseWords(text, schema::kTitlePrefix);
-    return Xapian::Query(Xapian::Query::OP_OR, free_text,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title,
-                                       kTitleWeight));
+    return Xapian::Query(
+        Xapian::Query::OP_OR, free_text,
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, kTitleWeight));
   }
 
   SearchPage RunSearch(const SearchParams& params) {
@@ -100,9 +102,8 @@ struct Searcher::Impl {
       hit.score = it.get_weight();
       hit.snippet = PlainSnippet(mset.snippet(
           post->answer(), params.snippet_length, stemmer,
-          Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-              Xapian::MSet::SNIPPET_EXHAUSTIVE,
-          "", "", "..."));
+          Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "",
+          "", "..."));
       hit.post = *std::move(post);
       page.hits.push_back(std::move(hit));
     }

@@ -4,12 +4,10 @@
 
 namespace guru::internal {
 
-absl::Status XapianErrorToStatus(const Xapian::Error& error,
-                                 std::string_view context) {
+absl::Status XapianErrorToStatus(const Xapian::Error& error, std::string_view context) {
   // Xapian's error classes are not polymorphic; get_type() names the class.
   const std::string_view type = error.get_type();
-  const std::string message =
-      StrCat(context, ": ", type, ": ", error.get_msg());
+  const std::string message = StrCat(context, ": ", type, ": ", error.get_msg());
   if (type == "DatabaseCorruptError") return absl::DataLossError(message);
   if (type == "DatabaseVersionError") {
     return absl::FailedPreconditionError(message);

@@ -18,8 +18,7 @@ namespace guru::internal {
 //   DatabaseModifiedError              -> ABORTED (reopen and retry)
 //   InvalidArgumentError, RangeError   -> INVALID_ARGUMENT
 //   anything else                      -> INTERNAL
-absl::Status XapianErrorToStatus(const Xapian::Error& error,
-                                 std::string_view context);
+absl::Status XapianErrorToStatus(const Xapian::Error& error, std::string_view context);
 
 }  // namespace guru::internal
 

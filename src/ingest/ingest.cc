@@ -1,5 +1,7 @@
 #include "ingest/ingest.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -8,9 +10,6 @@
 #include <sstream>
 #include <unordered_map>
 
-#include <unistd.h>
-
-#include "core/str_cat.h"
 #include "core/page_text_parser.h"
 #include "core/post_json.h"
 #include "core/post_validation.h"
@@ -45,16 +44,15 @@ struct InputFile {
 // effect.
 class IngestRun {
  public:
-  IngestRun(IndexWriter& writer, const IngestOptions& options,
-            const DiagnosticSink& sink)
+  IngestRun(IndexWriter& writer, const IngestOptions& options, const DiagnosticSink& sink)
       : writer_(writer), options_(options), sink_(sink) {}
 
   absl::Status OpenRejects() {
     if (options_.rejects_path.empty()) return absl::OkStatus();
     rejects_.open(options_.rejects_path, std::ios::binary | std::ios::trunc);
     if (!rejects_) {
-      return absl::InvalidArgumentError(StrCat(
-          "--rejects ", options_.rejects_path, ": cannot open for writing"));
+      return absl::InvalidArgumentError(
+          StrCat("--rejects ", options_.rejects_path, ": cannot open for writing"));
     }
     return absl::OkStatus();
   }
@@ -70,10 +68,9 @@ class IngestRun {
       if (Trim(record).empty()) continue;
       const std::string where = StrCat(name, ":", number);
       if (record.size() > options_.max_record_bytes) {
-        RejectRecord(where, line, StrCat("record is ", record.size(),
-                                               " bytes; at most ",
-                                               options_.max_record_bytes,
-                                               " allowed"));
+        RejectRecord(where, line,
+                     StrCat("record is ", record.size(), " bytes; at most ",
+                            options_.max_record_bytes, " allowed"));
         continue;
       }
       absl::StatusOr<JsonPost> parsed = ParsePostJson(record);
@@ -82,9 +79,9 @@ class IngestRun {
         continue;
       }
       for (const std::string& w : parsed->warnings) Warn(where, w);
-      if (absl::Status s = Index(parsed->post, where, [&](std::string_view why) {
-            RejectRecord(where, line, why);
-          });
+      if (absl::Status s =
+              Index(parsed->post, where,
+                    [&](std::string_view why) { RejectRecord(where, line, why); });
           !s.ok()) {
         return s;
       }
@@ -106,7 +103,7 @@ class IngestRun {
     }
     if (size > options_.max_page_bytes) {
       RejectPage(file.path, StrCat("file is ", size, " bytes; a page may be at most ",
-                                         options_.max_page_bytes));
+                                   options_.max_page_bytes));
       return absl::OkStatus();
     }
     std::ifstream in(file.path, std::ios::binary);
@@ -146,8 +143,7 @@ class IngestRun {
   // Validates and upserts one post; `reject` is called when it is invalid.
   // Only index failures are returned as errors.
   template <typename Reject>
-  absl::Status Index(const v1::Post& post, const std::string& where,
-                     Reject reject) {
+  absl::Status Index(const v1::Post& post, const std::string& where, Reject reject) {
     if (absl::Status valid = ValidatePost(post); !valid.ok()) {
       reject(ToStd(valid.message()));
       return absl::OkStatus();
@@ -159,10 +155,10 @@ class IngestRun {
     if (first_time) {
       seen = {result->previous_fingerprint, result->outcome, where};
     } else {
-      Warn(where, StrCat("id '", post.id(), "' also appears at ",
-                               seen.first_seen_at, "; the last record wins"));
+      Warn(where, StrCat("id '", post.id(), "' also appears at ", seen.first_seen_at,
+                         "; the last record wins"));
       --Count(seen.counted_as);
-      seen.counted_as = !seen.before                            ? UpsertOutcome::kAdded
+      seen.counted_as = !seen.before                          ? UpsertOutcome::kAdded
                         : *seen.before == result->fingerprint ? UpsertOutcome::kUnchanged
                                                               : UpsertOutcome::kReplaced;
     }
@@ -206,12 +202,11 @@ class IngestRun {
     fs::create_directories(dir, ec);
     fs::path target = dir / path.filename();
     for (int n = 2; fs::exists(target, ec); ++n) {
-      target = dir / StrCat(path.stem().string(), "-", n,
-                                  path.extension().string());
+      target = dir / StrCat(path.stem().string(), "-", n, path.extension().string());
     }
     if (!fs::copy_file(path, target, ec)) {
-      Error(path.string(), StrCat("could not copy to ", target.string(),
-                                        ": ", ec.message()));
+      Error(path.string(),
+            StrCat("could not copy to ", target.string(), ": ", ec.message()));
     }
   }
 
@@ -229,8 +224,8 @@ class IngestRun {
 std::vector<InputFile> ListDirectory(const fs::path& root, IngestRun& run) {
   std::vector<InputFile> files;
   std::error_code ec;
-  fs::recursive_directory_iterator it(
-      root, fs::directory_options::skip_permission_denied, ec);
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied,
+                                      ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const fs::directory_entry& entry = *it;
     std::error_code type_ec;
@@ -272,8 +267,7 @@ absl::Status CheckInputs(const std::vector<std::string>& inputs) {
     if (fs::is_directory(status)) continue;
     if (KindOf(input) == InputKind::kOther) {
       return absl::InvalidArgumentError(StrCat(
-          "input ", input,
-          ": not a .jsonl file, a .txt page, a directory or '-'"));
+          "input ", input, ": not a .jsonl file, a .txt page, a directory or '-'"));
     }
   }
   return absl::OkStatus();
@@ -292,9 +286,9 @@ absl::Status IngestFile(const InputFile& file, IngestRun& run) {
 }  // namespace
 
 std::string FormatSummary(const IngestCounts& counts) {
-  return StrCat("added ", counts.added, ", replaced ", counts.replaced,
-                      ", unchanged ", counts.unchanged, ", deleted ",
-                      counts.deleted, ", rejected ", counts.rejected);
+  return StrCat("added ", counts.added, ", replaced ", counts.replaced, ", unchanged ",
+                counts.unchanged, ", deleted ", counts.deleted, ", rejected ",
+                counts.rejected);
 }
 
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,

@@ -32,7 +32,7 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(
         StrCat("cannot listen on ", options.listen,
-                     " (address in use, or not a HOST:PORT this host has?)"));
+               " (address in use, or not a HOST:PORT this host has?)"));
   }
   server->SetServing(false);
   server->watcher_ = std::thread([s = server.get()] { s->WatchHealth(); });

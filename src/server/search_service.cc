@@ -9,9 +9,9 @@ namespace {
 
 absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
   if (request.query().size() > kMaxQueryBytes) {
-    return absl::InvalidArgumentError(StrCat(
-        "query: ", request.query().size(), " bytes is over the limit of ",
-        kMaxQueryBytes));
+    return absl::InvalidArgumentError(StrCat("query: ", request.query().size(),
+                                             " bytes is over the limit of ",
+                                             kMaxQueryBytes));
   }
   if (Trim(request.query()).empty()) {
     return absl::InvalidArgumentError("query: must not be empty");
@@ -20,9 +20,9 @@ absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
   params.query = request.query();
   params.limit = request.limit() == 0 ? kDefaultLimit : request.limit();
   if (params.limit < 1 || params.limit > kMaxLimit) {
-    return absl::InvalidArgumentError(StrCat(
-        "limit: must be between 1 and ", kMaxLimit, " (0 means ",
-        kDefaultLimit, "); got ", request.limit()));
+    return absl::InvalidArgumentError(StrCat("limit: must be between 1 and ", kMaxLimit,
+                                             " (0 means ", kDefaultLimit, "); got ",
+                                             request.limit()));
   }
   if (request.offset() < 0) {
     return absl::InvalidArgumentError(
@@ -63,17 +63,17 @@ absl::Status RunGetPost(SearcherPool& pool, const v1::GetPostRequest& request,
 
 }  // namespace
 
-grpc::ServerUnaryReactor* SearchService::Search(
-    grpc::CallbackServerContext* context, const v1::SearchRequest* request,
-    v1::SearchResponse* response) {
+grpc::ServerUnaryReactor* SearchService::Search(grpc::CallbackServerContext* context,
+                                                const v1::SearchRequest* request,
+                                                v1::SearchResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(RunSearch(pool_, *request, *response)));
   return reactor;
 }
 
-grpc::ServerUnaryReactor* SearchService::GetPost(
-    grpc::CallbackServerContext* context, const v1::GetPostRequest* request,
-    v1::Post* response) {
+grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* context,
+                                                 const v1::GetPostRequest* request,
+                                                 v1::Post* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(RunGetPost(pool_, *request, *response)));
   return reactor;

@@ -11,7 +11,7 @@ namespace guru {
 // Request limits, enforced as INVALID_ARGUMENT naming the limit.
 inline constexpr int kDefaultLimit = 10;
 inline constexpr int kMaxLimit = 100;
-inline constexpr std::size_t kMaxQueryBytes = 16 * 1024;
+inline constexpr std::size_t kMaxQueryBytes = std::size_t{16} * 1024;
 
 // Thread-safe: holds no state of its own beyond the (thread-safe) pool, which
 // it does not own and which must outlive it.

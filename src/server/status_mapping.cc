@@ -25,8 +25,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
       return grpc::Status(grpc::StatusCode::DATA_LOSS,
                           "the index is corrupt; the operator must rebuild it");
     default:
-      spdlog::error("internal error ({}): {}",
-                    absl::StatusCodeToString(status.code()), ToStd(status.message()));
+      spdlog::error("internal error ({}): {}", absl::StatusCodeToString(status.code()),
+                    ToStd(status.message()));
       return grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
   }
 }

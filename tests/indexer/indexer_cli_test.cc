@@ -1,0 +1,122 @@
+// guru-indexer end to end: exit codes, the summary line, rejects, upsert and
+// delete, through the real binary.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/guru_env.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::guru::testing::ReadFile;
+using ::guru::testing::RunIndexer;
+using ::guru::testing::SourcePath;
+using ::guru::testing::TempDir;
+using ::testing::HasSubstr;
+
+std::string Summary(int added, int replaced, int unchanged, int deleted, int rejected) {
+  return "added " + std::to_string(added) + ", replaced " + std::to_string(replaced) +
+         ", unchanged " + std::to_string(unchanged) + ", deleted " +
+         std::to_string(deleted) + ", rejected " + std::to_string(rejected) + "\n";
+}
+
+int CountSamplePosts() {
+  int n = 0;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(SourcePath("data/sample"))) {
+    if (entry.path().extension() == ".txt") ++n;
+  }
+  return n;
+}
+
+const std::string kGood1 = R"({"id":"p1","title":"Shin pain","answer":"Rest a week."})";
+const std::string kGood2 =
+    R"({"id":"p2","question":"Sore heel?","answer":"Stretch calves."})";
+const std::string kNoAnswer = R"({"id":"p3","title":"No reply yet"})";
+const std::string kBroken = R"({"id":"p4","answer":)";
+
+TEST(IndexerCliTest, SamplePostsIndexOnceThenAreUnchanged) {
+  TempDir dir;
+  const int posts = CountSamplePosts();
+  ASSERT_GE(posts, 31);
+  const auto first = RunIndexer({"--db", dir.Sub("db"), SourcePath("data/sample")});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out, Summary(posts, 0, 0, 0, 0));
+  const auto second = RunIndexer({"--db", dir.Sub("db"), SourcePath("data/sample")});
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out, Summary(0, 0, posts, 0, 0));
+}
+
+TEST(IndexerCliTest, ChangedPostIsReplacedAndDeleteRemovesIt) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(RunIndexer({"--db", db, "-"}, kGood1 + "\n" + kGood2 + "\n").out,
+            Summary(2, 0, 0, 0, 0));
+  const std::string changed =
+      R"({"id":"p1","title":"Shin pain","answer":"Rest two weeks."})";
+  const auto replaced = RunIndexer({"--db", db, "-"}, changed + "\n" + kGood2 + "\n");
+  EXPECT_EQ(replaced.exit_code, 0);
+  EXPECT_EQ(replaced.out, Summary(0, 1, 1, 0, 0));
+
+  const auto deleted = RunIndexer({"--db", db, "--delete", "p1", "missing"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(deleted.out, Summary(0, 0, 0, 1, 0));
+  EXPECT_THAT(deleted.err, HasSubstr("missing"));
+  const auto again = RunIndexer({"--db", db, "-"}, kGood2 + "\n");
+  EXPECT_EQ(again.out, Summary(0, 0, 1, 0, 0));
+}
+
+TEST(IndexerCliTest, SomeRejectedExitsOneAndKeepsTheRest) {
+  TempDir dir;
+  const std::string input = dir.WriteFile(
+      "posts.jsonl", kGood1 + "\n" + kNoAnswer + "\n" + kGood2 + "\n" + kBroken + "\n");
+  const std::string rejects = dir.Sub("rejects.jsonl");
+  const auto result = RunIndexer({"--db", dir.Sub("db"), "--rejects", rejects, input});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, Summary(2, 0, 0, 0, 2));
+  EXPECT_THAT(result.err, HasSubstr(input + ":2"));
+  EXPECT_THAT(result.err, HasSubstr("answer"));
+  EXPECT_THAT(result.err, HasSubstr(input + ":4"));
+  EXPECT_EQ(ReadFile(rejects), kNoAnswer + "\n" + kBroken + "\n");
+}
+
+TEST(IndexerCliTest, RejectedPageIsCopiedWhole) {
+  TempDir dir;
+  const std::string page =
+      dir.WriteFile("in/bad.txt", "Title\n\nJust a question, no reply.\n");
+  const std::string good = dir.WriteFile("in/good.jsonl", kGood1 + "\n");
+  const std::string rejects = dir.Sub("rejects.jsonl");
+  const auto result =
+      RunIndexer({"--db", dir.Sub("db"), "--rejects", rejects, dir.Sub("in")});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, Summary(1, 0, 0, 0, 1));
+  EXPECT_THAT(result.err, HasSubstr(page));
+  EXPECT_THAT(result.err, HasSubstr("The Guru Responded:"));
+  EXPECT_EQ(ReadFile(rejects + ".pages/bad.txt"), ReadFile(page));
+}
+
+TEST(IndexerCliTest, NothingAcceptedExitsTwo) {
+  TempDir dir;
+  const auto result = RunIndexer({"--db", dir.Sub("db"), "-"}, kBroken + "\n");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.out, Summary(0, 0, 0, 0, 1));
+}
+
+TEST(IndexerCliTest, UsageErrorsExitTwoAndLeaveNoIndex) {
+  TempDir dir;
+  EXPECT_EQ(RunIndexer({}).exit_code, 2);
+  EXPECT_EQ(RunIndexer({SourcePath("data/sample")}).exit_code, 2);  // No --db.
+  EXPECT_EQ(RunIndexer({"--db", dir.Sub("db")}).exit_code, 2);      // No input.
+  const auto missing = RunIndexer({"--db", dir.Sub("db"), dir.Sub("nope.jsonl")});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("nope.jsonl"));
+  const std::string csv = dir.WriteFile("posts.csv", "id,answer\n");
+  EXPECT_EQ(RunIndexer({"--db", dir.Sub("db"), csv}).exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("db")));
+}
+
+}  // namespace
+}  // namespace guru

@@ -1,0 +1,300 @@
+// guru-server end to end: the real binary on a loopback port over an index
+// built by the real guru-indexer from the bundled sample posts.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/guru_env.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::grpc::health::v1::HealthCheckResponse;
+using ::guru::testing::RunIndexer;
+using ::guru::testing::ServerProcess;
+using ::guru::testing::SourcePath;
+using ::guru::testing::TempDir;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr const char* kMarathonQuestion =
+    "since the marathon my left knee hurts when I run for more than 5 minutes";
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const auto indexed = RunIndexer({"--db", dir_->Sub("db"), SourcePath("data/sample")});
+    ASSERT_EQ(indexed.exit_code, 0) << indexed.err;
+    server_ = new ServerProcess(dir_->Sub("db"));
+    ASSERT_TRUE(server_->WaitForHealth(HealthCheckResponse::SERVING))
+        << server_->process().err();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+
+  static grpc::Status Search(const std::string& query, int limit,
+                             v1::SearchResponse& response, int offset = 0) {
+    v1::SearchRequest request;
+    request.set_query(query);
+    request.set_limit(limit);
+    request.set_offset(offset);
+    return server_->search().Search(ServerProcess::Context().get(), request, &response);
+  }
+
+  static TempDir* dir_;
+  static ServerProcess* server_;
+};
+TempDir* ServerTest::dir_ = nullptr;
+ServerProcess* ServerTest::server_ = nullptr;
+
+TEST_F(ServerTest, SeedPostRanksFirstForTheMarathonQuestion) {
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(kMarathonQuestion, 10, response).ok());
+  ASSERT_FALSE(response.results().empty());
+  const v1::SearchResult& top = response.results(0);
+  EXPECT_EQ(top.post().title(), "Knee pain post marathon");
+  EXPECT_THAT(top.post().id(), StartsWith("knee-pain-post-marathon-"));
+  EXPECT_EQ(top.post().category(), "knees");
+  EXPECT_GT(top.score(), 0);
+  EXPECT_FALSE(top.snippet().empty());
+  EXPECT_GE(response.total_estimate(), response.results_size());
+  for (int i = 1; i < response.results_size(); ++i) {
+    EXPECT_GE(response.results(i - 1).score(), response.results(i).score());
+  }
+}
+
+TEST_F(ServerTest, LimitAndOffsetPage) {
+  v1::SearchResponse all, first, second;
+  ASSERT_TRUE(Search("pain when running", 6, all).ok());
+  ASSERT_EQ(all.results_size(), 6);
+  ASSERT_TRUE(Search("pain when running", 3, first).ok());
+  ASSERT_TRUE(Search("pain when running", 3, second, 3).ok());
+  ASSERT_EQ(first.results_size(), 3);
+  ASSERT_EQ(second.results_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(first.results(i).post().id(), all.results(i).post().id());
+    EXPECT_EQ(second.results(i).post().id(), all.results(i + 3).post().id());
+  }
+}
+
+TEST_F(ServerTest, DefaultLimitIsTen) {
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search("pain", 0, response).ok());
+  EXPECT_EQ(response.results_size(), 10);
+}
+
+TEST_F(ServerTest, GetPostReturnsTheWholePost) {
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(kMarathonQuestion, 1, response).ok());
+  ASSERT_EQ(response.results_size(), 1);
+  v1::GetPostRequest request;
+  request.set_id(response.results(0).post().id());
+  v1::Post post;
+  ASSERT_TRUE(
+      server_->search().GetPost(ServerProcess::Context().get(), request, &post).ok());
+  EXPECT_EQ(post.SerializeAsString(), response.results(0).post().SerializeAsString());
+  EXPECT_EQ(post.asked_on(), "2019-05-20");
+  EXPECT_EQ(post.asker(), "Beth");
+}
+
+TEST_F(ServerTest, GetPostUnknownIdIsNotFound) {
+  v1::GetPostRequest request;
+  request.set_id("no-such-post");
+  v1::Post post;
+  const grpc::Status status =
+      server_->search().GetPost(ServerProcess::Context().get(), request, &post);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("no-such-post"));
+}
+
+TEST_F(ServerTest, GetPostEmptyIdIsInvalid) {
+  v1::GetPostRequest request;
+  v1::Post post;
+  const grpc::Status status =
+      server_->search().GetPost(ServerProcess::Context().get(), request, &post);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("id"));
+}
+
+TEST_F(ServerTest, EmptyQueryIsInvalidAndSaysSo) {
+  for (const char* query : {"", "   ", "\n\t"}) {
+    v1::SearchResponse response;
+    const grpc::Status status = Search(query, 10, response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << query;
+    EXPECT_THAT(status.error_message(), HasSubstr("query"));
+  }
+}
+
+TEST_F(ServerTest, LimitOutOfRangeIsInvalidAndSaysSo) {
+  for (int limit : {-1, 101, 1000000}) {
+    v1::SearchResponse response;
+    const grpc::Status status = Search("knee", limit, response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << limit;
+    EXPECT_THAT(status.error_message(), HasSubstr("limit"));
+  }
+  v1::SearchResponse response;
+  EXPECT_TRUE(Search("knee", 100, response).ok());
+  const grpc::Status negative_offset = Search("knee", 10, response, -5);
+  EXPECT_EQ(negative_offset.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(negative_offset.error_message(), HasSubstr("offset"));
+}
+
+TEST_F(ServerTest, PunctuationAndOperatorsAreText) {
+  for (const char* query : {"knee \"hurts",
+                            "(knee AND) OR NOT",
+                            "NOT",
+                            "AND OR NOT",
+                            "-knee +ankle",
+                            "knee* ~pain",
+                            "title:knee",
+                            "\"\"\"",
+                            "((((",
+                            "knee -- pain!!! ???",
+                            "pain NEAR knee",
+                            "x ADJ/3 y",
+                            "[knee] {ankle} <shin>",
+                            "\\",
+                            "'",
+                            "\xE2\x80\x9Cknee\xE2\x80\x9D \xE2\x80\x93 ankle",
+                            "&&||!!",
+                            "~",
+                            "*",
+                            "?!.,;:"}) {
+    v1::SearchResponse response;
+    const grpc::Status status = Search(query, 5, response);
+    EXPECT_TRUE(status.ok()) << query << ": " << status.error_message();
+  }
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search("(my knee) \"hurts\" AND NOT -running", 5, response).ok());
+  EXPECT_FALSE(response.results().empty());
+}
+
+TEST_F(ServerTest, LongQuestionIsAnswered) {
+  std::string query;
+  for (int i = 0; i < 200; ++i) query += "my knee really hurts after running ";
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(query, 5, response).ok());
+  EXPECT_FALSE(response.results().empty());
+}
+
+TEST_F(ServerTest, QueryOverTheSizeLimitIsInvalid) {
+  v1::SearchResponse response;
+  const grpc::Status status = Search(std::string(20000, 'a'), 5, response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("query"));
+}
+
+TEST_F(ServerTest, HealthIsServingForServerAndService) {
+  EXPECT_EQ(server_->HealthStatus(), HealthCheckResponse::SERVING);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("guru.v1.GuruSearch");
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(
+      server_->health().Check(ServerProcess::Context().get(), request, &response).ok());
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+}
+
+TEST_F(ServerTest, GuruQueryPrintsRankedRepliesAndChecksHealth) {
+  const auto printed = guru::testing::Run({GURU_QUERY_BIN, "--server", server_->address(),
+                                           "--limit", "3", kMarathonQuestion});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_THAT(printed.out, HasSubstr(" 1. ["));
+  EXPECT_THAT(printed.out, HasSubstr("Knee pain post marathon"));
+  EXPECT_THAT(printed.out, HasSubstr("id: knee-pain-post-marathon-"));
+
+  const auto health =
+      guru::testing::Run({GURU_QUERY_BIN, "--server", server_->address(), "--health"});
+  EXPECT_EQ(health.exit_code, 0);
+  EXPECT_THAT(health.out, HasSubstr("SERVING"));
+}
+
+TEST_F(ServerTest, GuruQueryBatchWritesTrecRun) {
+  TempDir dir;
+  const std::string questions = dir.WriteFile(
+      "q.tsv", std::string("7\t") + kMarathonQuestion + "\n\n8\tankle sprain\n");
+  const std::string run_file = dir.Sub("run.trec");
+  const auto batch =
+      guru::testing::Run({GURU_QUERY_BIN, "--server", server_->address(), "--batch",
+                          questions, "--trec", run_file, "--limit", "4", "--tag", "t1"});
+  ASSERT_EQ(batch.exit_code, 0) << batch.err;
+  const std::string trec = guru::testing::ReadFile(run_file);
+  EXPECT_THAT(trec, StartsWith("7 Q0 knee-pain-post-marathon-"));
+  EXPECT_THAT(trec, HasSubstr(" 1 "));
+  EXPECT_THAT(trec, HasSubstr("\n8 Q0 "));
+  EXPECT_EQ(std::count(trec.begin(), trec.end(), '\n'), 8);
+  std::istringstream lines(trec);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string qid, q0, id, rank, score, tag, extra;
+    fields >> qid >> q0 >> id >> rank >> score >> tag;
+    EXPECT_EQ(q0, "Q0");
+    EXPECT_EQ(tag, "t1");
+    EXPECT_FALSE(fields >> extra) << line;
+  }
+}
+
+// Servers of their own: index lifecycle and shutdown.
+
+TEST(ServerLifecycleTest, ServesOnceTheIndexAppearsAndSeesNewPosts) {
+  TempDir dir;
+  ServerProcess server(dir.Sub("db"));
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::NOT_SERVING));
+  v1::SearchRequest request;
+  request.set_query("achilles");
+  v1::SearchResponse response;
+  EXPECT_EQ(server.search()
+                .Search(ServerProcess::Context().get(), request, &response)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+
+  const std::string post =
+      R"({"id":"a1","title":"Achilles pain","answer":"Load the Achilles tendon slowly."})";
+  ASSERT_EQ(RunIndexer({"--db", dir.Sub("db"), "-"}, post + "\n").exit_code, 0);
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING))
+      << server.process().err();
+  ASSERT_TRUE(
+      server.search().Search(ServerProcess::Context().get(), request, &response).ok());
+  ASSERT_EQ(response.results_size(), 1);
+
+  // A post added while the server runs shows up without a restart.
+  const std::string second =
+      R"({"id":"a2","title":"Achilles rupture","answer":"A ruptured Achilles needs a doctor."})";
+  ASSERT_EQ(RunIndexer({"--db", dir.Sub("db"), "-"}, second + "\n").exit_code, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int seen = 0;
+  while (std::chrono::steady_clock::now() < deadline && seen < 2) {
+    v1::SearchResponse again;
+    ASSERT_TRUE(
+        server.search().Search(ServerProcess::Context().get(), request, &again).ok());
+    seen = again.results_size();
+    if (seen < 2) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(seen, 2);
+}
+
+TEST(ServerLifecycleTest, SigtermStopsCleanlyWithExitZero) {
+  TempDir dir;
+  ServerProcess server(dir.Sub("db"));
+  ASSERT_GT(server.port(), 0);
+  EXPECT_EQ(server.process().Stop(SIGTERM, std::chrono::seconds(15)), 0)
+      << server.process().err();
+  EXPECT_THAT(server.process().err(), HasSubstr("stopped"));
+}
+
+TEST(ServerLifecycleTest, BadFlagsAreUsageErrors) {
+  const auto missing_db = guru::testing::Run({GURU_SERVER_BIN});
+  EXPECT_EQ(missing_db.exit_code, 2);
+  EXPECT_THAT(missing_db.err, HasSubstr("--db"));
+  const auto bad_listen = guru::testing::Run(
+      {GURU_SERVER_BIN, "--db", "/nonexistent", "--listen", "nohost:x"});
+  EXPECT_NE(bad_listen.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace guru
