@@ -30,8 +30,7 @@ DocumentBuilder::DocumentBuilder() {
   generator_.set_stemmer(Xapian::Stem(std::string(schema::kLanguage)));
 }
 
-Xapian::Document DocumentBuilder::Build(const v1::Post& post,
-                                        const std::string& data) {
+Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string& data) {
   Xapian::Document doc;
   generator_.set_document(doc);
 

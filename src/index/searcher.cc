@@ -2,7 +2,9 @@
 
 #include <xapian.h>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "core/query_text.h"
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "index/schema.h"
@@ -40,35 +42,13 @@ absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc) {
 struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
-  Xapian::SimpleStopper stopper;
   Xapian::QueryParser parser;
 
   Impl() {
-    // Xapian's library ships no stopword list. These are English function
-    // words that say nothing about a symptom; dropping them keeps long, chatty
-    // questions from matching on "the" and "my".
-    static constexpr const char* kStopwords[] = {
-        "a",      "about", "am",    "an",    "and",     "any",    "are",   "as",
-        "at",     "be",    "been",  "but",   "by",      "can",    "could", "did",
-        "do",     "does",  "doing", "for",   "from",    "had",    "has",   "have",
-        "having", "he",    "her",   "here",  "hers",    "him",    "his",   "how",
-        "i",      "if",    "in",    "into",  "is",      "it",     "its",   "itself",
-        "just",   "me",    "more",  "most",  "my",      "myself", "no",    "nor",
-        "not",    "now",   "of",    "on",    "once",    "only",   "or",    "other",
-        "our",    "ours",  "out",   "over",  "own",     "same",   "she",   "should",
-        "so",     "some",  "such",  "than",  "that",    "the",    "their", "theirs",
-        "them",   "then",  "there", "these", "they",    "this",   "those", "through",
-        "to",     "too",   "very",  "was",   "we",      "were",   "what",  "when",
-        "where",  "which", "while", "who",   "whom",    "why",    "will",  "with",
-        "would",  "you",   "your",  "yours", "yourself"};
-    for (const char* word : kStopwords) stopper.add(word);
     parser.set_stemmer(stemmer);
-    parser.set_stopper(&stopper);
     parser.set_default_op(Xapian::Query::OP_OR);
   }
 
-  // People's words are text, never syntax: no query-language flags at all, so
-  // quotes, brackets, AND/NOT and hyphens parse as plain words.
   // Free text holds words and stems (STEM_SOME); fields hold only stems.
   Xapian::Query ParseWords(const std::string& text, std::string_view prefix) {
     parser.set_stemming_strategy(prefix.empty() ? Xapian::QueryParser::STEM_SOME
@@ -76,10 +56,15 @@ struct Searcher::Impl {
     return parser.parse_query(text, /*flags=*/0, std::string(prefix));
   }
 
+  // People's words are text, never syntax: core reduces the query to its
+  // content words (punctuation and stopwords gone), and the parser gets no
+  // query-language flags, so nothing in it can be an operator.
   Xapian::Query BuildQuery(const std::string& text) {
-    Xapian::Query free_text = ParseWords(text, "");
-    if (free_text.empty()) return free_text;
-    Xapian::Query title = ParseWords(text, schema::kTitlePrefix);
+    const std::vector<std::string> words = QueryWords(text);
+    if (words.empty()) return Xapian::Query();
+    const std::string content = absl::StrJoin(words, " ");
+    Xapian::Query free_text = ParseWords(content, "");
+    Xapian::Query title = ParseWords(content, schema::kTitlePrefix);
     return Xapian::Query(
         Xapian::Query::OP_OR, free_text,
         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, kTitleWeight));

@@ -1,0 +1,103 @@
+#include "core/query_text.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+namespace guru {
+namespace {
+
+// Sorted, for binary search. English function words: articles, pronouns,
+// auxiliaries, conjunctions and prepositions that carry no topic, so long
+// chatty questions do not match on "the" and "my".
+constexpr std::array<std::string_view, 104> kStopwords = {
+    "a",       "about",  "am",   "an",     "and",   "any",     "are",     "as",
+    "at",      "be",     "been", "being",  "but",   "by",      "can",     "could",
+    "did",     "do",     "does", "doing",  "for",   "from",    "had",     "has",
+    "have",    "having", "he",   "her",    "here",  "hers",    "herself", "him",
+    "himself", "his",    "how",  "i",      "i'm",   "i've",    "if",      "in",
+    "into",    "is",     "it",   "it's",   "its",   "itself",  "just",    "me",
+    "more",    "most",   "my",   "myself", "no",    "nor",     "not",     "now",
+    "of",      "on",     "once", "only",   "or",    "other",   "our",     "ours",
+    "out",     "over",   "own",  "same",   "she",   "should",  "so",      "some",
+    "such",    "than",   "that", "the",    "their", "theirs",  "them",    "then",
+    "there",   "these",  "they", "this",   "those", "through", "to",      "too",
+    "very",    "was",    "we",   "were",   "what",  "when",    "where",   "which",
+    "while",   "who",    "whom", "why",    "will",  "with",    "would",   "you"};
+
+enum class CharClass { kWord, kApostrophe, kSeparator };
+
+// Decodes the code point at `text[i]` and sets `length`. A byte that does not
+// start a well-formed sequence decodes as U+FFFD of length 1 (a separator).
+std::uint32_t DecodeAt(std::string_view text, std::size_t i, std::size_t& length) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  length = 1;
+  if (c < 0x80) return c;
+  const std::size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                        : c >= 0xE0 && c <= 0xEF ? 3
+                        : c >= 0xF0 && c <= 0xF4 ? 4
+                                                 : 0;
+  if (n == 0 || i + n > text.size()) return 0xFFFD;
+  std::uint32_t cp = c & (0xFF >> (n + 1));
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return 0xFFFD;
+    cp = (cp << 6) | (next & 0x3F);
+  }
+  length = n;
+  return cp;
+}
+
+CharClass Classify(std::uint32_t cp) {
+  if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')) {
+    return CharClass::kWord;
+  }
+  if (cp == '\'' || cp == 0x2019) return CharClass::kApostrophe;
+  if (cp < 0x80 || cp == 0xA0 || cp == 0xFFFD || (cp >= 0x2000 && cp <= 0x206F) ||
+      (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xA1 && cp <= 0xBF) || cp == 0xD7 ||
+      cp == 0xF7) {
+    return CharClass::kSeparator;
+  }
+  return CharClass::kWord;  // Letters of other scripts, accented letters.
+}
+
+}  // namespace
+
+bool IsStopword(std::string_view lower_word) {
+  return std::binary_search(kStopwords.begin(), kStopwords.end(), lower_word);
+}
+
+std::vector<std::string> QueryWords(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    while (!word.empty() && word.back() == '\'') word.pop_back();
+    if (!word.empty() && !IsStopword(word)) words.push_back(word);
+    word.clear();
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = 0;
+    const std::uint32_t cp = DecodeAt(text, i, length);
+    switch (Classify(cp)) {
+      case CharClass::kWord:
+        if (cp < 0x80) {
+          word.push_back(cp >= 'A' && cp <= 'Z' ? static_cast<char>(cp - 'A' + 'a')
+                                                : static_cast<char>(cp));
+        } else {
+          word.append(text.substr(i, length));
+        }
+        break;
+      case CharClass::kApostrophe:
+        if (!word.empty()) word.push_back('\'');
+        break;
+      case CharClass::kSeparator:
+        flush();
+        break;
+    }
+    i += length;
+  }
+  flush();
+  return words;
+}
+
+}  // namespace guru

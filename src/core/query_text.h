@@ -1,0 +1,26 @@
+// Query understanding: what in a person's words is worth searching for.
+// Pure functions; thread-safe.
+#ifndef GURU_CORE_QUERY_TEXT_H_
+#define GURU_CORE_QUERY_TEXT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guru {
+
+// True for English function words that say nothing about a symptom ("the",
+// "my", "when", "not"). `lower_word` must be lower-case ASCII.
+bool IsStopword(std::string_view lower_word);
+
+// Splits `text` into words the way the index does (letters and digits; an
+// apostrophe, straight or curly, inside a word is kept as "'"), lower-cases
+// ASCII letters, and drops stopwords. Every other character is a separator,
+// so quotes, brackets, operators and punctuation never reach the search
+// engine as syntax. Returns the words in order; empty when the text has no
+// word worth searching for.
+std::vector<std::string> QueryWords(std::string_view text);
+
+}  // namespace guru
+
+#endif  // GURU_CORE_QUERY_TEXT_H_
