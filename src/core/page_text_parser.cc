@@ -37,16 +37,19 @@ bool IsFooterLine(std::string_view text) {
          lower.starts_with("based on reviews");
 }
 
-// "Good Afternoon,", "Hi Guru,", "Dear Guru," and the like.
+// "Good Afternoon,", "Hi Guru,", "Dear Guru,", "Alright Guru," and the like:
+// a short line that opens with a greeting word, or addresses the Guru and
+// ends like a salutation.
 bool IsQuestionGreeting(std::string_view text) {
   if (text.size() > kMaxGreetingBytes) return false;
   const std::string lower = AsciiLower(text);
   for (std::string_view word :
-       {"hi", "hello", "hey", "dear", "good morning", "good afternoon", "good evening",
-        "greetings", "good day"}) {
+       {"hi", "hello", "hey", "hiya", "dear", "alright", "greetings", "good morning",
+        "good afternoon", "good evening", "good day", "morning", "afternoon", "evening"}) {
     if (StartsWithWord(lower, word)) return true;
   }
-  return false;
+  const bool salutation = lower.ends_with(',') || lower.ends_with('!');
+  return salutation && lower.find("guru") != std::string::npos;
 }
 
 // "Thanks,", "Thank you!", "Best, Anna", "Many thanks" closing a question.
