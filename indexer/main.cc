@@ -1,19 +1,23 @@
 // guru-indexer: argv -> options -> one ingest run -> summary line + exit code.
 //
-//   guru-indexer --db DIR [--rejects FILE] INPUT...
+//   guru-indexer --db DIR [--rejects FILE] [--prune] [--dry-run] [--json] INPUT...
 //   guru-indexer --db DIR --delete ID...
+//   guru-indexer stats --db DIR [--json]
 //
 // Exit codes: 0 all records indexed; 1 some records rejected (the others are
 // committed); 2 usage error, or nothing could be done (index untouched).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "core/str_cat.h"
+#include "index/index_stats.h"
 #include "ingest/ingest.h"
 
 namespace {
@@ -30,38 +34,124 @@ void Report(const guru::Diagnostic& d) {
   }
 }
 
+// Progress on standard error: a live line on a terminal, a log line every
+// ten seconds otherwise.
+class ProgressReporter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit ProgressReporter(bool terminal) : terminal_(terminal) {}
+
+  void operator()(const guru::IngestProgress& p) {
+    const Clock::time_point now = Clock::now();
+    if (now - last_ <
+        (terminal_ ? std::chrono::milliseconds(250) : std::chrono::seconds(10))) {
+      return;
+    }
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const auto done = p.counts.valid + p.counts.rejected;
+    std::string line = fmt::format(
+        "{} posts ({:.0f}/s): added {}, replaced {}, unchanged {}, rejected {}", done,
+        done / std::max(seconds, 1e-3), p.counts.added, p.counts.replaced,
+        p.counts.unchanged, p.counts.rejected);
+    if (p.bytes_total > 0 && p.bytes_done > 0) {
+      const double fraction = std::min(1.0, double(p.bytes_done) / double(p.bytes_total));
+      line += fmt::format(", {:.0f}%, ETA {:.0f}s", 100 * fraction,
+                          seconds * (1 - fraction) / fraction);
+    }
+    if (terminal_) {
+      std::fprintf(stderr, "\r\033[K%s", line.c_str());
+      shown_ = true;
+    } else {
+      spdlog::info("{}", line);
+    }
+  }
+
+  // Clears the live line before the summary.
+  void Done() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  const bool terminal_;
+  bool shown_ = false;
+  const Clock::time_point start_ = Clock::now();
+  Clock::time_point last_ = Clock::now();
+};
+
+int RunStats(const std::string& db, bool json) {
+  absl::StatusOr<guru::IndexStats> stats = guru::ReadIndexStats(db);
+  if (!stats.ok()) {
+    spdlog::error("{}", guru::ToStd(stats.status().message()));
+    return kExitFailed;
+  }
+  if (json) {
+    std::printf(
+        "{\"posts\":%llu,\"last_update\":\"%s\",\"revision\":%llu,\"bytes_on_disk\":%llu,"
+        "\"schema_version\":\"%s\"}\n",
+        static_cast<unsigned long long>(stats->posts), stats->last_update.c_str(),
+        static_cast<unsigned long long>(stats->revision),
+        static_cast<unsigned long long>(stats->bytes_on_disk),
+        stats->schema_version.c_str());
+  } else {
+    std::printf(
+        "posts %llu\nlast update %s\nrevision %llu\nsize on disk %llu bytes\n"
+        "schema version %s\n",
+        static_cast<unsigned long long>(stats->posts),
+        stats->last_update.empty() ? "never" : stats->last_update.c_str(),
+        static_cast<unsigned long long>(stats->revision),
+        static_cast<unsigned long long>(stats->bytes_on_disk),
+        stats->schema_version.c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Diagnostics go to stderr; stdout carries only the summary line.
+  // Diagnostics go to stderr; stdout carries only the summary.
   spdlog::set_default_logger(spdlog::stderr_color_mt("guru-indexer"));
   spdlog::set_pattern("%^%l%$: %v");
 
   CLI::App app{
       "Indexes Guru Q&A posts into a Xapian index (upsert by id).\n"
       "INPUT is a .jsonl file (one guru.v1.Post per line, protobuf JSON), a "
-      ".txt page, a directory (searched recursively for both) or - (JSONL on "
+      ".txt or .html page, a directory (searched recursively) or - (JSONL on "
       "standard input).",
       "guru-indexer"};
   guru::IngestOptions options;
   std::vector<std::string> inputs;
   std::vector<std::string> delete_ids;
-  app.add_option("--db", options.db_path, "Index directory (created if missing)")
-      ->required();
+  bool json = false;
+  app.add_option("--db", options.db_path, "Index directory (created if missing)");
   app.add_option("--rejects", options.rejects_path,
                  "Write each rejected JSONL record to FILE, byte for byte; "
                  "rejected page files are copied to FILE.pages/");
   app.add_option("--commit-every", options.commit_every, "Posts per atomic commit")
       ->default_val(options.commit_every)
       ->check(CLI::PositiveNumber);
+  app.add_flag("--prune", options.prune,
+               "Delete posts whose source file under an input directory is gone");
+  app.add_flag("--dry-run", options.dry_run,
+               "Parse and validate only; the index is not opened");
+  app.add_flag("--json", json, "Print the summary as one JSON object");
   auto* del = app.add_option("--delete", delete_ids, "Delete the posts with these ids")
                   ->expected(1, -1);
   app.add_option("inputs", inputs, "INPUT...")->excludes(del);
+  CLI::App* stats =
+      app.add_subcommand("stats", "Print post count, last update, revision and size");
+  std::string stats_db;
+  stats->add_option("--db", stats_db, "Index directory")->required();
+  stats->add_flag("--json", json, "Print as one JSON object");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitFailed;
+    return app.exit(e) == 0 ? kExitOk : kExitFailed;
+  }
+  if (stats->parsed()) return RunStats(stats_db, json);
+  if (options.db_path.empty() && !options.dry_run) {
+    std::fprintf(stderr, "guru-indexer: --db is required\n%s", app.help().c_str());
+    return kExitFailed;
   }
   if (delete_ids.empty() && inputs.empty()) {
     std::fprintf(stderr, "guru-indexer: give INPUT... or --delete ID...\n%s",
@@ -69,15 +159,24 @@ int main(int argc, char** argv) {
     return kExitFailed;
   }
 
+  ProgressReporter progress(::isatty(STDERR_FILENO) == 1);
   const absl::StatusOr<guru::IngestCounts> counts =
-      delete_ids.empty() ? guru::IngestInputs(inputs, options, Report)
+      delete_ids.empty() ? guru::IngestInputs(inputs, options, Report, std::ref(progress))
                          : guru::DeletePosts(delete_ids, options, Report);
+  progress.Done();
   if (!counts.ok()) {
     spdlog::error("{}", guru::ToStd(counts.status().message()));
     return kExitFailed;
   }
-  std::printf("%s\n", guru::FormatSummary(*counts).c_str());
+  if (json) {
+    std::printf("%s\n", guru::FormatSummaryJson(*counts).c_str());
+  } else if (options.dry_run) {
+    std::printf("dry run: valid %llu, rejected %llu\n",
+                static_cast<unsigned long long>(counts->valid),
+                static_cast<unsigned long long>(counts->rejected));
+  } else {
+    std::printf("%s\n", guru::FormatSummary(*counts).c_str());
+  }
   if (counts->rejected == 0) return kExitOk;
-  const bool anything_accepted = counts->added + counts->replaced + counts->unchanged > 0;
-  return anything_accepted ? kExitSomeRejected : kExitFailed;
+  return counts->valid > 0 ? kExitSomeRejected : kExitFailed;
 }

@@ -5,11 +5,11 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libxapian-dev xapian-tools
+  libxapian-dev xapian-tools libxml2-dev
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev
-  clang-format clang-tidy
+  clang-format clang-tidy clang clang-14 libclang-rt-14-dev
   python3 bc
 )
 

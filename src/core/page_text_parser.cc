@@ -45,7 +45,8 @@ bool IsQuestionGreeting(std::string_view text) {
   const std::string lower = AsciiLower(text);
   for (std::string_view word :
        {"hi", "hello", "hey", "hiya", "dear", "alright", "greetings", "good morning",
-        "good afternoon", "good evening", "good day", "morning", "afternoon", "evening"}) {
+        "good afternoon", "good evening", "good day", "morning", "afternoon",
+        "evening"}) {
     if (StartsWithWord(lower, word)) return true;
   }
   const bool salutation = lower.ends_with(',') || lower.ends_with('!');
@@ -104,22 +105,49 @@ std::optional<ReplyGreeting> SplitReplyGreeting(std::string_view paragraph) {
   return ReplyGreeting{std::move(name), Trim(rest)};
 }
 
-// Groups lines into paragraphs (blank lines separate them), each paragraph's
-// lines joined by a space.
+bool EndsSentence(std::string_view line) {
+  for (std::string_view end :
+       {".", "?", "!", ":", ";", "\"", "\xE2\x80\x9D", "\xE2\x80\xA6", ")"}) {
+    if (line.ends_with(end)) return true;
+  }
+  return false;
+}
+
+bool StartsLowerCase(std::string_view line) {
+  return !line.empty() && line.front() >= 'a' && line.front() <= 'z';
+}
+
+// Groups lines into paragraphs. Where blank lines separate paragraphs, the
+// lines between them are one paragraph (hard-wrapped text). Where the text has
+// no blank lines at all, each line is a paragraph, unless it visibly
+// continues the line before (that line ends mid-sentence and this one starts
+// in lower case).
 std::vector<std::string> Paragraphs(const std::vector<Line>& lines) {
+  auto first = std::find_if(lines.begin(), lines.end(),
+                            [](const Line& l) { return !l.text.empty(); });
+  auto last = std::find_if(lines.rbegin(), lines.rend(),
+                           [](const Line& l) { return !l.text.empty(); });
+  const bool has_blank_lines =
+      first != lines.end() &&
+      std::any_of(first, last.base(), [](const Line& l) { return l.text.empty(); });
   std::vector<std::string> paragraphs;
   std::string current;
+  std::string_view previous;
   for (const Line& line : lines) {
-    if (line.text.empty()) {
-      if (!current.empty()) paragraphs.push_back(std::move(current));
+    const bool continues = has_blank_lines
+                               ? !line.text.empty()
+                               : !EndsSentence(previous) && StartsLowerCase(line.text);
+    if (!continues && !current.empty()) {
+      paragraphs.push_back(CollapseWhitespace(current));
       current.clear();
-      continue;
     }
-    if (!current.empty()) current.push_back(' ');
-    current.append(line.text);
+    if (!line.text.empty()) {
+      if (!current.empty()) current.push_back(' ');
+      current.append(line.text);
+    }
+    previous = line.text;
   }
-  if (!current.empty()) paragraphs.push_back(std::move(current));
-  for (std::string& p : paragraphs) p = CollapseWhitespace(p);
+  if (!current.empty()) paragraphs.push_back(CollapseWhitespace(current));
   return paragraphs;
 }
 
@@ -152,79 +180,209 @@ absl::Status CheckEncoding(std::string_view text) {
   return absl::OkStatus();
 }
 
+// What a line of a page is, before its place in the post is known.
+enum class Kind {
+  kBlank,
+  kDate,     // "May 20th, 2019", "January 12, 2014"
+  kMarker,   // "The Guru Responded:"
+  kAsked,    // "Dave asked The Guru for the following Physiotherapy Advice:"
+  kEmailed,  // "Sarah emailed: <question starts here>"
+  kRelated,  // "- Related Injuries: Back"
+  kText,
+};
+
+constexpr std::string_view kAskedPhrase = " asked the guru";
+constexpr std::string_view kEmailedPhrase = " emailed:";
+constexpr std::string_view kRelatedPhrase = "related injuries:";
+
+// The name before `phrase` in `lower` (a lower-cased copy of `text`), when it
+// is short enough to be a name.
+std::string NameBefore(std::string_view text, const std::string& lower,
+                       std::string_view phrase) {
+  const std::size_t at = lower.find(phrase);
+  if (at == std::string::npos || at == 0 || at > kMaxGreetingBytes) return "";
+  return std::string(Trim(text.substr(0, at)));
+}
+
+Kind Classify(std::string_view text) {
+  if (text.empty()) return Kind::kBlank;
+  const std::string lower = AsciiLower(text);
+  if (lower == kReplyMarker) return Kind::kMarker;
+  if (ParsePageDate(text)) return Kind::kDate;
+  if (lower.ends_with(':') && !NameBefore(text, lower, kAskedPhrase).empty()) {
+    return Kind::kAsked;
+  }
+  if (!NameBefore(text, lower, kEmailedPhrase).empty()) return Kind::kEmailed;
+  std::string_view unbulleted = Trim(std::string_view(lower).substr(
+      lower.starts_with('-') || lower.starts_with('*') ? 1 : 0));
+  if (unbulleted.starts_with(kRelatedPhrase)) return Kind::kRelated;
+  return Kind::kText;
+}
+
+struct ClassifiedLine {
+  Line line;
+  Kind kind;
+};
+
+bool IsQuestionContent(const ClassifiedLine& l) {
+  return l.kind == Kind::kText || l.kind == Kind::kEmailed;
+}
+
+// "- Related Injuries: Back, Neck" -> {"back", "neck"}.
+std::vector<std::string> RelatedInjuries(std::string_view text) {
+  const std::string lower = AsciiLower(text);
+  std::string_view list =
+      std::string_view(lower).substr(lower.find(kRelatedPhrase) + kRelatedPhrase.size());
+  std::vector<std::string> injuries;
+  while (!list.empty()) {
+    const std::size_t comma = list.find_first_of(",;/");
+    const std::string_view item = Trim(list.substr(0, comma));
+    if (!item.empty()) injuries.push_back(CollapseWhitespace(item));
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return injuries;
+}
+
+// The index of the line where the reply starts (one past the marker or the
+// answer date), or nullopt when the page has no recognisable reply. Sets
+// `answer_date` to the index of the answer date line, if any.
+std::optional<std::size_t> FindReplyStart(const std::vector<ClassifiedLine>& lines,
+                                          std::size_t body,
+                                          std::optional<std::size_t>& answer_date) {
+  // With the marker: the answer date is the last date after the question.
+  bool question_seen = false;
+  std::optional<std::size_t> last_date;
+  for (std::size_t i = body; i < lines.size(); ++i) {
+    if (lines[i].kind == Kind::kMarker) {
+      answer_date = last_date;
+      return i + 1;
+    }
+    if (lines[i].kind == Kind::kDate && question_seen) last_date = i;
+    if (IsQuestionContent(lines[i])) question_seen = true;
+  }
+  // No marker: the reply follows the first date that comes after the
+  // question and before more text.
+  question_seen = false;
+  for (std::size_t i = body; i < lines.size(); ++i) {
+    if (IsQuestionContent(lines[i])) question_seen = true;
+    if (lines[i].kind != Kind::kDate || !question_seen) continue;
+    const bool text_follows =
+        std::any_of(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1, lines.end(),
+                    [](const ClassifiedLine& l) { return l.kind == Kind::kText; });
+    if (!text_follows) return std::nullopt;
+    answer_date = i;
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
   if (absl::Status s = CheckEncoding(text); !s.ok()) return s;
   if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
 
-  std::vector<Line> lines;
+  std::vector<ClassifiedLine> lines;
   int number = 0;
   for (std::string_view raw : SplitLines(text)) {
-    lines.push_back(Line{++number, Trim(raw)});
+    const std::string_view trimmed = Trim(raw);
+    if (IsFooterLine(trimmed)) break;  // The site's footer ends the post.
+    lines.push_back({Line{++number, trimmed}, Classify(trimmed)});
   }
-
-  const auto marker = std::find_if(lines.begin(), lines.end(), [](const Line& l) {
-    return AsciiLower(l.text) == kReplyMarker;
-  });
-  if (marker == lines.end()) {
-    return absl::InvalidArgumentError(
-        "no reply: the line 'The Guru Responded:' that starts the Guru's reply "
-        "is missing");
-  }
-  const auto footer = std::find_if(marker, lines.end(),
-                                   [](const Line& l) { return IsFooterLine(l.text); });
 
   ParsedPage page;
   v1::Post& post = page.post;
-
-  // Header: [title] [date] question [date].
-  std::vector<Line> header;
-  for (auto it = lines.begin(); it != marker; ++it) {
-    if (!it->text.empty() || !header.empty()) header.push_back(*it);
-  }
-  std::size_t first = 0;
-  if (!header.empty() && !ParsePageDate(header[0].text)) {
-    post.set_title(CollapseWhitespace(header[0].text));
-    first = 1;
-  }
-  auto next_nonblank = [&](std::size_t i) {
-    while (i < header.size() && header[i].text.empty()) ++i;
-    return i;
-  };
-  first = next_nonblank(first);
-  if (first < header.size()) {
-    if (auto date = ParsePageDate(header[first].text)) {
-      post.set_asked_on(*date);
-      ++first;
-    }
-  }
-  std::size_t last = header.size();
-  while (last > first && header[last - 1].text.empty()) --last;
-  if (last > first) {
-    if (auto date = ParsePageDate(header[last - 1].text)) {
-      post.set_answered_on(*date);
-      --last;
-    }
-  }
-  std::vector<Line> question_lines(header.begin() + static_cast<std::ptrdiff_t>(first),
-                                   header.begin() + static_cast<std::ptrdiff_t>(last));
-  auto drop_line = [](std::vector<Line>& v, auto it) { v.erase(it); };
-  auto first_text = std::find_if(question_lines.begin(), question_lines.end(),
-                                 [](const Line& l) { return !l.text.empty(); });
-  if (first_text != question_lines.end() && IsQuestionGreeting(first_text->text)) {
-    drop_line(question_lines, first_text);
-  }
-  auto last_text = std::find_if(question_lines.rbegin(), question_lines.rend(),
-                                [](const Line& l) { return !l.text.empty(); });
-  if (last_text != question_lines.rend() && IsQuestionSignOff(last_text->text)) {
-    drop_line(question_lines, std::next(last_text).base());
-  }
-  post.set_question(absl::StrJoin(Paragraphs(question_lines), "\n\n"));
-
-  // Reply: greeting, paragraphs, sign-off.
-  std::vector<std::string> reply(Paragraphs({std::next(marker), footer}));
   post.set_expert(std::string(kDefaultExpert));
+
+  // The asker's name, by the most explicit source that gives one.
+  std::string asker_from_line, asker_from_greeting, asker_from_title, asker_from_sign_off;
+
+  // The title: the first line, unless it is already part of the post.
+  std::size_t body = 0;
+  while (body < lines.size() && lines[body].kind == Kind::kBlank) ++body;
+  if (body < lines.size() && lines[body].kind == Kind::kText) {
+    const std::string_view title = lines[body].line.text;
+    const std::string lower = AsciiLower(title);
+    post.set_title(CollapseWhitespace(title));
+    // "Ken asked the Guru about ..." titles name the asker.
+    asker_from_title = NameBefore(title, lower, kAskedPhrase);
+    ++body;
+  }
+
+  std::optional<std::size_t> answer_date;
+  const std::optional<std::size_t> reply_start = FindReplyStart(lines, body, answer_date);
+  if (!reply_start) {
+    return absl::InvalidArgumentError(
+        "no reply found: expected a line 'The Guru Responded:', or an answer date "
+        "after the question followed by the reply");
+  }
+  if (answer_date) {
+    post.set_answered_on(*ParsePageDate(lines[*answer_date].line.text));
+  }
+
+  // The question: what lies between the title and the reply, less dates,
+  // "asked" lines, the related-injuries line, greeting and sign-off.
+  const std::size_t header_end =
+      answer_date ? *answer_date
+                  : *reply_start - (lines[*reply_start - 1].kind == Kind::kMarker);
+  std::vector<Line> question;
+  for (std::size_t i = body; i < header_end; ++i) {
+    const ClassifiedLine& l = lines[i];
+    switch (l.kind) {
+      case Kind::kDate:
+        if (post.asked_on().empty()) post.set_asked_on(*ParsePageDate(l.line.text));
+        break;
+      case Kind::kAsked:
+      case Kind::kEmailed: {
+        const std::string lower = AsciiLower(l.line.text);
+        const bool emailed = l.kind == Kind::kEmailed;
+        if (asker_from_line.empty()) {
+          asker_from_line =
+              NameBefore(l.line.text, lower, emailed ? kEmailedPhrase : kAskedPhrase);
+        }
+        if (emailed) {
+          const std::size_t at = lower.find(kEmailedPhrase) + kEmailedPhrase.size();
+          question.push_back(Line{l.line.number, Trim(l.line.text.substr(at))});
+        }
+        break;
+      }
+      case Kind::kRelated:
+        for (std::string& injury : RelatedInjuries(l.line.text)) {
+          if (post.category().empty()) post.set_category(injury);
+          post.add_tags(std::move(injury));
+        }
+        break;
+      case Kind::kBlank:
+      case Kind::kText:
+      case Kind::kMarker:
+        question.push_back(l.line);
+        break;
+    }
+  }
+  auto first_text = std::find_if(question.begin(), question.end(),
+                                 [](const Line& l) { return !l.text.empty(); });
+  if (first_text != question.end() && IsQuestionGreeting(first_text->text)) {
+    question.erase(first_text);
+  }
+  auto last_text = std::find_if(question.rbegin(), question.rend(),
+                                [](const Line& l) { return !l.text.empty(); });
+  if (last_text != question.rend() && IsQuestionSignOff(last_text->text)) {
+    // "Best, Julia" names the asker.
+    const std::size_t comma = last_text->text.find(',');
+    if (comma != std::string_view::npos) {
+      asker_from_sign_off = std::string(Trim(last_text->text.substr(comma + 1)));
+    }
+    question.erase(std::next(last_text).base());
+  }
+  post.set_question(absl::StrJoin(Paragraphs(question), "\n\n"));
+
+  // The reply: greeting, paragraphs, sign-off.
+  std::vector<Line> reply_lines;
+  for (std::size_t i = *reply_start; i < lines.size(); ++i) {
+    reply_lines.push_back(lines[i].line);
+  }
+  std::vector<std::string> reply = Paragraphs(reply_lines);
   if (!reply.empty() && AsciiLower(reply.back()).starts_with("the guru") &&
       reply.back().size() <= kMaxGreetingBytes) {
     post.set_expert(reply.back());
@@ -232,7 +390,7 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
   }
   if (!reply.empty()) {
     if (auto greeting = SplitReplyGreeting(reply.front())) {
-      post.set_asker(greeting->name);
+      asker_from_greeting = greeting->name;
       if (greeting->rest.empty()) {
         reply.erase(reply.begin());
       } else {
@@ -242,9 +400,17 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
   }
   if (reply.empty()) {
     return absl::InvalidArgumentError(
-        StrCat("line ", marker->number, ": no reply text after 'The Guru Responded:'"));
+        StrCat("line ", lines[*reply_start - 1].line.number,
+               ": no reply text after the start of the reply"));
   }
   post.set_answer(absl::StrJoin(reply, "\n\n"));
+  for (std::string* name : {&asker_from_line, &asker_from_greeting, &asker_from_title,
+                            &asker_from_sign_off}) {
+    if (!name->empty()) {
+      post.set_asker(std::move(*name));
+      break;
+    }
+  }
 
   if (post.title().empty()) post.set_title(TitleFromQuestion(post.question()));
   if (post.asked_on().empty() && post.answered_on().empty()) {

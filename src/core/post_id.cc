@@ -1,7 +1,5 @@
 #include "core/post_id.h"
 
-#include <cstdio>
-
 #include "core/str_cat.h"
 #include "core/text.h"
 
@@ -12,9 +10,7 @@ std::string DerivePostId(const v1::Post& post) {
   const std::string key =
       StrCat(AsciiLower(CollapseWhitespace(post.title())), "\x1f", post.asked_on(),
              "\x1f", AsciiLower(CollapseWhitespace(post.question())));
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(Fnv1a64(key)));
+  const std::string hex = HexFingerprint(key);
   std::string slug = Slugify(post.title(), kMaxSlugBytes);
   if (slug.empty()) slug = Slugify(post.question(), kMaxSlugBytes);
   if (slug.empty()) return StrCat("post-", hex);

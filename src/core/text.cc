@@ -141,4 +141,13 @@ std::uint64_t Fnv1a64(std::string_view data) {
   return hash;
 }
 
+std::string HexFingerprint(std::string_view data) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::uint64_t hash = Fnv1a64(data);
+  std::string hex(16, '0');
+  for (int i = 15; i >= 0; --i, hash >>= 4)
+    hex[static_cast<std::size_t>(i)] = kDigits[hash & 0xF];
+  return hex;
+}
+
 }  // namespace guru

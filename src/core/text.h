@@ -4,6 +4,7 @@
 #define GURU_CORE_TEXT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ std::string Slugify(std::string_view text, std::size_t max_bytes);
 
 // 64-bit FNV-1a; stable across platforms and releases (ids depend on it).
 std::uint64_t Fnv1a64(std::string_view data);
+
+// Fnv1a64(data) as 16 lower-case hex digits.
+std::string HexFingerprint(std::string_view data);
 
 }  // namespace guru
 

@@ -4,7 +4,9 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <xapian.h>
 
+#include <ctime>
 #include <filesystem>
+#include <vector>
 
 #include "core/str_cat.h"
 #include "core/text.h"
@@ -70,10 +72,24 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
 
 }  // namespace internal
 
+namespace {
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+}  // namespace
+
 struct IndexWriter::Impl {
   Xapian::WritableDatabase db;
   internal::DocumentBuilder builder;
   bool in_transaction = false;
+  // Whether anything was written since the last commit; a run that changes
+  // nothing commits nothing, so the revision stays the same.
+  bool dirty = false;
 
   void EnsureTransaction() {
     if (!in_transaction) {
@@ -113,38 +129,80 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
       }
       impl->db.set_metadata(std::string(schema::kSchemaVersionKey),
                             std::string(schema::kSchemaVersion));
+      impl->db.commit();
     } else if (version != schema::kSchemaVersion) {
       return absl::FailedPreconditionError(
           StrCat(path, " was written with schema version ", version, ", this is ",
                  schema::kSchemaVersion, "; reindex into a new directory"));
     }
     return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
+  } catch (const Xapian::DatabaseLockError&) {
+    return absl::UnavailableError(StrCat(
+        "index ", path, " is locked by another indexer; only one may write at a time"));
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening ", path));
   }
 }
 
-absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post) {
+absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post,
+                                                 std::string_view source) {
   try {
     impl_->EnsureTransaction();
     const std::string id_term = schema::IdTerm(post.id());
     const std::string data = internal::SerializePost(post);
+    const std::string fingerprint =
+        HexFingerprint(StrCat(data, std::string_view("\0", 1), source));
     UpsertResult result;
-    result.fingerprint = Fnv1a64(data);
+    result.fingerprint = fingerprint;
     Xapian::PostingIterator it = impl_->db.postlist_begin(id_term);
     if (it != impl_->db.postlist_end(id_term)) {
-      const std::string stored = impl_->db.get_document(*it).get_data();
-      result.previous_fingerprint = Fnv1a64(stored);
-      if (stored == data) {
+      result.previous_fingerprint =
+          impl_->db.get_document(*it).get_value(schema::kFingerprintSlot);
+      if (*result.previous_fingerprint == fingerprint) {
         result.outcome = UpsertOutcome::kUnchanged;
         return result;
       }
       result.outcome = UpsertOutcome::kReplaced;
     }
-    impl_->db.replace_document(id_term, impl_->builder.Build(post, data));
+    Xapian::Document doc = impl_->builder.Build(post, data);
+    doc.add_value(schema::kFingerprintSlot, fingerprint);
+    if (!source.empty()) {
+      doc.add_value(schema::kSourceSlot, std::string(source));
+      doc.add_boolean_term(schema::SourceTerm(source));
+    }
+    impl_->db.replace_document(id_term, doc);
+    impl_->dirty = true;
     return result;
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("indexing post ", post.id()));
+  }
+}
+
+absl::StatusOr<std::uint64_t> IndexWriter::Prune(
+    std::string_view directory, const std::function<bool(std::string_view)>& present) {
+  try {
+    impl_->EnsureTransaction();
+    std::string prefix = schema::SourceTerm(directory);
+    if (!prefix.ends_with('/')) prefix.push_back('/');
+    // Collect first: deleting while iterating the term list is not allowed.
+    std::vector<std::string> gone;
+    for (auto term = impl_->db.allterms_begin(prefix);
+         term != impl_->db.allterms_end(prefix); ++term) {
+      Xapian::PostingIterator doc = impl_->db.postlist_begin(*term);
+      if (doc == impl_->db.postlist_end(*term)) continue;
+      const std::string path =
+          impl_->db.get_document(*doc).get_value(schema::kSourceSlot);
+      if (!present(path)) gone.push_back(*term);
+    }
+    std::uint64_t deleted = 0;
+    for (const std::string& term : gone) {
+      deleted += impl_->db.get_termfreq(term);
+      impl_->db.delete_document(term);
+      impl_->dirty = true;
+    }
+    return deleted;
+  } catch (const Xapian::Error& e) {
+    return internal::XapianErrorToStatus(e, StrCat("pruning ", directory));
   }
 }
 
@@ -154,6 +212,7 @@ absl::StatusOr<bool> IndexWriter::Delete(std::string_view id) {
     const std::string id_term = schema::IdTerm(id);
     if (!impl_->db.term_exists(id_term)) return false;
     impl_->db.delete_document(id_term);
+    impl_->dirty = true;
     return true;
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("deleting post ", id));
@@ -162,11 +221,15 @@ absl::StatusOr<bool> IndexWriter::Delete(std::string_view id) {
 
 absl::Status IndexWriter::Commit() {
   try {
-    if (impl_->in_transaction) {
-      impl_->in_transaction = false;
-      impl_->db.commit_transaction();
+    if (!impl_->in_transaction) return absl::OkStatus();
+    impl_->in_transaction = false;
+    if (!impl_->dirty) {
+      impl_->db.cancel_transaction();
+      return absl::OkStatus();
     }
-    impl_->db.commit();
+    impl_->db.set_metadata(std::string(schema::kLastUpdateKey), UtcNow());
+    impl_->db.commit_transaction();
+    impl_->dirty = false;
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, "committing the index");

@@ -3,6 +3,7 @@
 #define GURU_INDEX_INDEX_WRITER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,8 +23,8 @@ struct UpsertResult {
   // Fingerprint of the stored form of the post written (or kept), and of the
   // one it replaced; equal fingerprints mean equal posts. Callers use them to
   // account for the same id seen twice in one run.
-  std::uint64_t fingerprint = 0;
-  std::optional<std::uint64_t> previous_fingerprint;
+  std::string fingerprint;
+  std::optional<std::string> previous_fingerprint;
 };
 
 // Owns the database's single writer lock for its lifetime. Changes are made
@@ -35,9 +36,9 @@ struct UpsertResult {
 class IndexWriter {
  public:
   // Opens the database at `path`, creating it (and missing parent
-  // directories) if needed. UNAVAILABLE when it is locked by another writer
-  // or cannot be created; FAILED_PRECONDITION when it was written with
-  // another schema version.
+  // directories) if needed. UNAVAILABLE when it cannot be created, or at once,
+  // with "index is locked by another indexer", while another writer holds it;
+  // FAILED_PRECONDITION when it was written with another schema version.
   static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path);
 
   ~IndexWriter();
@@ -45,9 +46,17 @@ class IndexWriter {
   IndexWriter& operator=(const IndexWriter&) = delete;
 
   // Adds `post`, or replaces the post with the same id; a post identical to
-  // the stored one is left alone (kUnchanged). The post must have passed
+  // the stored one, from the same source, is left alone (kUnchanged), found
+  // by the fingerprint kept in the document without reading the post.
+  // `source` is the absolute path of the file the post came from (empty for
+  // standard input), recorded for Prune(). The post must have passed
   // ValidatePost.
-  absl::StatusOr<UpsertResult> Upsert(const v1::Post& post);
+  absl::StatusOr<UpsertResult> Upsert(const v1::Post& post, std::string_view source = {});
+
+  // Deletes the posts whose recorded source file lies under `directory` and
+  // is not in `present` (absolute paths). Returns how many were deleted.
+  absl::StatusOr<std::uint64_t> Prune(
+      std::string_view directory, const std::function<bool(std::string_view)>& present);
 
   // Removes the post with `id`; returns false when there was none.
   absl::StatusOr<bool> Delete(std::string_view id);

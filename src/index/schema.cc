@@ -1,7 +1,5 @@
 #include "index/schema.h"
 
-#include <cstdio>
-
 #include "core/str_cat.h"
 #include "core/text.h"
 
@@ -11,12 +9,19 @@ namespace {
 constexpr std::size_t kMaxFilterValueBytes = 200;
 }  // namespace
 
-std::string IdTerm(std::string_view id) {
-  if (id.size() <= kMaxVerbatimIdBytes) return StrCat(kIdPrefix, id);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(id)));
-  return StrCat(kIdPrefix, id.substr(0, kMaxVerbatimIdBytes - 17), "#", hex);
+namespace {
+// prefix + value, or prefix + the value's first bytes + "#" + its hash when
+// the whole would not fit a Xapian term.
+std::string BoundedTerm(std::string_view prefix, std::string_view value) {
+  if (value.size() <= kMaxVerbatimIdBytes) return StrCat(prefix, value);
+  return StrCat(prefix, value.substr(0, kMaxVerbatimIdBytes - 17), "#",
+                HexFingerprint(value));
 }
+}  // namespace
+
+std::string IdTerm(std::string_view id) { return BoundedTerm(kIdPrefix, id); }
+
+std::string SourceTerm(std::string_view path) { return BoundedTerm(kSourcePrefix, path); }
 
 std::string FilterTerm(std::string_view prefix, std::string_view value) {
   std::string v = AsciiLower(CollapseWhitespace(value));

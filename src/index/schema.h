@@ -13,13 +13,18 @@
 //   XC           category, lower-cased      boolean filter
 //   XE           expert, lower-cased        boolean filter
 //   K            tag, lower-cased           boolean filter
+//   XS           source file path           boolean; for --prune
 //
 //   value slot   content
 //   ----------   -------------------------------------------------------
 //   0            asked_on as YYYYMMDD (sortable; empty when unknown)
 //   1            answered_on as YYYYMMDD
+//   2            fingerprint: 16 hex digits of FNV-1a 64 over the stored
+//                post and its source; equal fingerprints = nothing to do
+//   3            source file path (absolute), empty for stdin
 //
 //   document data: the whole guru.v1.Post, protobuf binary, deterministic.
+//   metadata "guru.last_update": UTC time of the last commit, ISO 8601.
 //   metadata "guru.schema_version": kSchemaVersion; a writer refuses an index
 //   written with another version (reindex into a new directory instead).
 #ifndef GURU_INDEX_SCHEMA_H_
@@ -40,9 +45,13 @@ inline constexpr std::string_view kAnswerPrefix = "XA";
 inline constexpr std::string_view kCategoryPrefix = "XC";
 inline constexpr std::string_view kExpertPrefix = "XE";
 inline constexpr std::string_view kTagPrefix = "K";
+inline constexpr std::string_view kSourcePrefix = "XS";
+inline constexpr std::string_view kLastUpdateKey = "guru.last_update";
 
 inline constexpr unsigned kAskedOnSlot = 0;
 inline constexpr unsigned kAnsweredOnSlot = 1;
+inline constexpr unsigned kFingerprintSlot = 2;
+inline constexpr unsigned kSourceSlot = 3;
 
 // The language of stemming and stopwords, as Xapian names it.
 inline constexpr std::string_view kLanguage = "english";
@@ -52,6 +61,9 @@ inline constexpr std::string_view kLanguage = "english";
 // the whole id; the stored post still holds the full id.
 inline constexpr std::size_t kMaxVerbatimIdBytes = 200;
 std::string IdTerm(std::string_view id);
+
+// The source term for a file path; long paths end in a hash, like ids.
+std::string SourceTerm(std::string_view path);
 
 // A boolean filter term: prefix + lower-cased, whitespace-collapsed value,
 // cut to fit Xapian's term limit.

@@ -9,7 +9,9 @@
 #include <memory>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "core/page_html.h"
 #include "core/page_text_parser.h"
 #include "core/post_json.h"
 #include "core/post_validation.h"
@@ -24,28 +26,43 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
-enum class InputKind { kJsonl, kPage, kOther };
+enum class InputKind { kJsonl, kPage, kHtml, kOther };
 
 InputKind KindOf(const fs::path& path) {
   const std::string ext = AsciiLower(path.extension().string());
   if (ext == ".jsonl") return InputKind::kJsonl;
   if (ext == ".txt") return InputKind::kPage;
+  if (ext == ".html" || ext == ".htm") return InputKind::kHtml;
   return InputKind::kOther;
 }
 
-// A file to read, and the category its place in an input directory implies.
+// A file to read, the category its place in an input directory implies, and
+// its absolute path as recorded in the index.
 struct InputFile {
   fs::path path;
   std::string category;
+  std::string source;
+  std::uintmax_t size = 0;
 };
 
-// The state of one run: the writer, the counts, and what each id looked like
-// before the run, so that an id seen twice is counted once, by its final
-// effect.
+std::string AbsoluteSource(const fs::path& path) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  return (ec ? path : absolute).lexically_normal().string();
+}
+
+// The state of one run: the writer (none in a dry run), the counts, and what
+// each id looked like before the run, so that an id seen twice is counted
+// once, by its final effect.
 class IngestRun {
  public:
-  IngestRun(IndexWriter& writer, const IngestOptions& options, const DiagnosticSink& sink)
-      : writer_(writer), options_(options), sink_(sink) {}
+  IngestRun(IndexWriter* writer, const IngestOptions& options, const DiagnosticSink& sink,
+            const ProgressSink& progress, std::uint64_t bytes_total)
+      : writer_(writer),
+        options_(options),
+        sink_(sink),
+        progress_(progress),
+        bytes_total_(bytes_total) {}
 
   absl::Status OpenRejects() {
     if (options_.rejects_path.empty()) return absl::OkStatus();
@@ -57,9 +74,11 @@ class IngestRun {
     return absl::OkStatus();
   }
 
-  absl::Status IngestJsonl(std::istream& in, const std::string& name) {
+  absl::Status IngestJsonl(std::istream& in, const std::string& name,
+                           const std::string& source) {
     std::string line;
     for (std::uint64_t number = 1; std::getline(in, line); ++number) {
+      bytes_done_ += line.size() + 1;
       if (number == 1 && line.starts_with(kByteOrderMark)) {
         line.erase(0, kByteOrderMark.size());
       }
@@ -67,64 +86,76 @@ class IngestRun {
       if (record.ends_with('\r')) record.remove_suffix(1);
       if (Trim(record).empty()) continue;
       const std::string where = StrCat(name, ":", number);
+      auto reject = [&](std::string_view why) { RejectRecord(where, line, why); };
       if (record.size() > options_.max_record_bytes) {
-        RejectRecord(where, line,
-                     StrCat("record is ", record.size(), " bytes; at most ",
-                            options_.max_record_bytes, " allowed"));
+        reject(StrCat("record is ", record.size(), " bytes; at most ",
+                      options_.max_record_bytes, " allowed"));
         continue;
       }
       absl::StatusOr<JsonPost> parsed = ParsePostJson(record);
       if (!parsed.ok()) {
-        RejectRecord(where, line, ToStd(parsed.status().message()));
+        reject(ToStd(parsed.status().message()));
         continue;
       }
       for (const std::string& w : parsed->warnings) Warn(where, w);
-      if (absl::Status s =
-              Index(parsed->post, where,
-                    [&](std::string_view why) { RejectRecord(where, line, why); });
-          !s.ok()) {
-        return s;
-      }
+      if (absl::Status s = Index(parsed->post, where, source, reject); !s.ok()) return s;
     }
     if (in.bad()) {
-      Error(name, "read error; the records after this point were not read");
-      ++counts_.rejected;
+      Reject(name, "read error; the records after this point were not read");
     }
     return absl::OkStatus();
   }
 
-  absl::Status IngestPage(const InputFile& file) {
-    const std::string where = file.path.string();
-    std::error_code ec;
-    const std::uintmax_t size = fs::file_size(file.path, ec);
-    if (ec) {
-      RejectPage(file.path, StrCat("cannot read: ", ec.message()));
-      return absl::OkStatus();
-    }
-    if (size > options_.max_page_bytes) {
-      RejectPage(file.path, StrCat("file is ", size, " bytes; a page may be at most ",
-                                   options_.max_page_bytes));
-      return absl::OkStatus();
-    }
+  absl::Status IngestFile(const InputFile& file) {
+    const InputKind kind = KindOf(file.path);
     std::ifstream in(file.path, std::ios::binary);
+    if (!in) {
+      Reject(file.path.string(), "cannot open (permission denied?)");
+      return absl::OkStatus();
+    }
+    if (kind == InputKind::kJsonl) {
+      return IngestJsonl(in, file.path.string(), file.source);
+    }
+    bytes_done_ += file.size;
+    if (file.size > options_.max_page_bytes) {
+      RejectPage(file.path,
+                 StrCat("file is ", file.size, " bytes; a page may be at most ",
+                        options_.max_page_bytes));
+      return absl::OkStatus();
+    }
     std::ostringstream content;
     content << in.rdbuf();
-    if (!in || in.bad()) {
-      RejectPage(file.path, "cannot read (permission denied or I/O error)");
+    if (in.bad()) {
+      RejectPage(file.path, "read error");
       return absl::OkStatus();
     }
-    absl::StatusOr<ParsedPage> page = ParsePageText(content.str());
+    const std::string text = content.str();
+    absl::StatusOr<ParsedPage> page = kind == InputKind::kHtml || LooksLikeHtml(text)
+                                          ? ParsePageHtml(text)
+                                          : ParsePageText(text);
+    const std::string where = file.path.string();
     if (!page.ok()) {
       RejectPage(file.path, ToStd(page.status().message()));
       return absl::OkStatus();
     }
     for (const std::string& w : page->warnings) Warn(where, w);
     if (page->post.category().empty()) page->post.set_category(file.category);
-    return Index(page->post, where,
+    return Index(page->post, where, file.source,
                  [&](std::string_view why) { RejectPage(file.path, why); });
   }
 
-  absl::Status Finish() { return writer_.Commit(); }
+  absl::Status Prune(const std::string& directory,
+                     const std::unordered_set<std::string>& present) {
+    if (writer_ == nullptr) return absl::OkStatus();
+    absl::StatusOr<std::uint64_t> pruned = writer_->Prune(
+        directory,
+        [&](std::string_view path) { return present.contains(std::string(path)); });
+    if (!pruned.ok()) return pruned.status();
+    counts_.deleted += *pruned;
+    return absl::OkStatus();
+  }
+
+  absl::Status Finish() { return writer_ ? writer_->Commit() : absl::OkStatus(); }
 
   void Warn(const std::string& where, std::string_view message) {
     ++counts_.warnings;
@@ -135,7 +166,7 @@ class IngestRun {
 
  private:
   struct IdHistory {
-    std::optional<std::uint64_t> before;  // Fingerprint before the run.
+    std::optional<std::string> before;  // Fingerprint before the run.
     UpsertOutcome counted_as;
     std::string first_seen_at;
   };
@@ -143,12 +174,16 @@ class IngestRun {
   // Validates and upserts one post; `reject` is called when it is invalid.
   // Only index failures are returned as errors.
   template <typename Reject>
-  absl::Status Index(const v1::Post& post, const std::string& where, Reject reject) {
+  absl::Status Index(const v1::Post& post, const std::string& where,
+                     const std::string& source, Reject reject) {
     if (absl::Status valid = ValidatePost(post); !valid.ok()) {
       reject(ToStd(valid.message()));
       return absl::OkStatus();
     }
-    absl::StatusOr<UpsertResult> result = writer_.Upsert(post);
+    ++counts_.valid;
+    Report();
+    if (writer_ == nullptr) return absl::OkStatus();
+    absl::StatusOr<UpsertResult> result = writer_->Upsert(post, source);
     if (!result.ok()) return result.status();
     auto [it, first_time] = history_.try_emplace(post.id());
     IdHistory& seen = it->second;
@@ -165,7 +200,7 @@ class IngestRun {
     ++Count(seen.counted_as);
     if (++uncommitted_ >= options_.commit_every) {
       uncommitted_ = 0;
-      return writer_.Commit();
+      return writer_->Commit();
     }
     return absl::OkStatus();
   }
@@ -182,20 +217,24 @@ class IngestRun {
     return counts_.unchanged;
   }
 
-  void Error(const std::string& where, std::string_view message) {
-    sink_({Diagnostic::Severity::kError, where, std::string(message)});
+  void Report() {
+    if (progress_) progress_(IngestProgress{counts_, bytes_done_, bytes_total_});
+  }
+
+  void Reject(const std::string& where, std::string_view message) {
+    ++counts_.rejected;
+    sink_({Diagnostic::Severity::kError, where, StrCat("rejected: ", message)});
+    Report();
   }
 
   void RejectRecord(const std::string& where, const std::string& raw,
                     std::string_view why) {
-    ++counts_.rejected;
-    Error(where, StrCat("rejected: ", why));
+    Reject(where, why);
     if (rejects_.is_open()) rejects_ << raw << '\n' << std::flush;
   }
 
   void RejectPage(const fs::path& path, std::string_view why) {
-    ++counts_.rejected;
-    Error(path.string(), StrCat("rejected: ", why));
+    Reject(path.string(), why);
     if (options_.rejects_path.empty()) return;
     const fs::path dir = options_.rejects_path + ".pages";
     std::error_code ec;
@@ -205,23 +244,37 @@ class IngestRun {
       target = dir / StrCat(path.stem().string(), "-", n, path.extension().string());
     }
     if (!fs::copy_file(path, target, ec)) {
-      Error(path.string(),
-            StrCat("could not copy to ", target.string(), ": ", ec.message()));
+      sink_({Diagnostic::Severity::kError, path.string(),
+             StrCat("could not copy to ", target.string(), ": ", ec.message())});
     }
   }
 
-  IndexWriter& writer_;
+  IndexWriter* writer_;
   const IngestOptions& options_;
   const DiagnosticSink& sink_;
+  const ProgressSink& progress_;
   IngestCounts counts_;
   std::unordered_map<std::string, IdHistory> history_;
   std::ofstream rejects_;
   std::size_t uncommitted_ = 0;
+  std::uint64_t bytes_done_ = 0;
+  const std::uint64_t bytes_total_;
 };
 
-// Lists the .jsonl and .txt files below `root`, sorted so that runs are
-// repeatable. Unreadable subdirectories are warned about and skipped.
-std::vector<InputFile> ListDirectory(const fs::path& root, IngestRun& run) {
+// One command-line input, resolved: its files (sorted, so that runs are
+// repeatable), or standard input.
+struct ResolvedInput {
+  bool is_stdin = false;
+  bool is_directory = false;
+  std::string directory_source;  // Absolute, for --prune.
+  std::vector<InputFile> files;
+};
+
+// Lists the input files below `root`. Unreadable subdirectories and broken
+// or looping links are reported through `warn` and skipped.
+std::vector<InputFile> ListDirectory(
+    const fs::path& root,
+    const std::function<void(const std::string&, std::string_view)>& warn) {
   std::vector<InputFile> files;
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied,
@@ -230,57 +283,66 @@ std::vector<InputFile> ListDirectory(const fs::path& root, IngestRun& run) {
     const fs::directory_entry& entry = *it;
     std::error_code type_ec;
     if (entry.is_directory(type_ec)) {
-      if (::access(entry.path().c_str(), R_OK | X_OK) != 0) {
-        run.Warn(entry.path().string(), "directory not readable; skipped");
+      if (!entry.is_symlink(type_ec) &&
+          ::access(entry.path().c_str(), R_OK | X_OK) != 0) {
+        warn(entry.path().string(), "directory not readable; skipped");
       }
       continue;
     }
     if (!entry.is_regular_file(type_ec)) {
       if (entry.is_symlink(type_ec)) {
-        run.Warn(entry.path().string(), "broken symbolic link; skipped");
+        warn(entry.path().string(),
+             "symbolic link that leads nowhere (broken or a loop); skipped");
       }
       continue;
     }
     if (KindOf(entry.path()) == InputKind::kOther) continue;
-    InputFile file{entry.path(), ""};
+    InputFile file{entry.path(), "", AbsoluteSource(entry.path()),
+                   entry.file_size(type_ec)};
     if (entry.path().parent_path() != root) {
       file.category = entry.path().parent_path().filename().string();
     }
     files.push_back(std::move(file));
   }
-  if (ec) run.Warn(root.string(), StrCat("listing stopped: ", ec.message()));
+  if (ec) warn(root.string(), StrCat("listing stopped: ", ec.message()));
   std::sort(files.begin(), files.end(),
             [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
   return files;
 }
 
-absl::Status CheckInputs(const std::vector<std::string>& inputs) {
+absl::StatusOr<std::vector<ResolvedInput>> ResolveInputs(
+    const std::vector<std::string>& inputs,
+    const std::function<void(const std::string&, std::string_view)>& warn) {
   if (inputs.empty()) return absl::InvalidArgumentError("no INPUT given");
+  std::vector<ResolvedInput> resolved;
   for (const std::string& input : inputs) {
-    if (input == "-") continue;
+    ResolvedInput r;
+    if (input == "-") {
+      r.is_stdin = true;
+      resolved.push_back(std::move(r));
+      continue;
+    }
     std::error_code ec;
     const fs::file_status status = fs::status(input, ec);
     if (ec || !fs::exists(status)) {
       return absl::InvalidArgumentError(
           StrCat("input ", input, ": no such file or directory"));
     }
-    if (fs::is_directory(status)) continue;
-    if (KindOf(input) == InputKind::kOther) {
-      return absl::InvalidArgumentError(StrCat(
-          "input ", input, ": not a .jsonl file, a .txt page, a directory or '-'"));
+    if (fs::is_directory(status)) {
+      r.is_directory = true;
+      r.directory_source = AbsoluteSource(input);
+      r.files = ListDirectory(input, warn);
+    } else if (KindOf(input) == InputKind::kOther) {
+      return absl::InvalidArgumentError(
+          StrCat("input ", input,
+                 ": not a .jsonl file, a .txt or .html page, a directory or '-'"));
+    } else {
+      r.files.push_back(
+          InputFile{input, "", AbsoluteSource(input), fs::file_size(input, ec)});
     }
+    resolved.push_back(std::move(r));
   }
-  return absl::OkStatus();
-}
-
-absl::Status IngestFile(const InputFile& file, IngestRun& run) {
-  if (KindOf(file.path) == InputKind::kPage) return run.IngestPage(file);
-  std::ifstream in(file.path, std::ios::binary);
-  if (!in) {
-    run.Warn(file.path.string(), "cannot open (permission denied?); skipped");
-    return absl::OkStatus();
-  }
-  return run.IngestJsonl(in, file.path.string());
+  return resolved;
 }
 
 }  // namespace
@@ -291,28 +353,57 @@ std::string FormatSummary(const IngestCounts& counts) {
                 counts.rejected);
 }
 
+std::string FormatSummaryJson(const IngestCounts& counts) {
+  return StrCat("{\"added\":", counts.added, ",\"replaced\":", counts.replaced,
+                ",\"unchanged\":", counts.unchanged, ",\"deleted\":", counts.deleted,
+                ",\"rejected\":", counts.rejected, ",\"valid\":", counts.valid,
+                ",\"warnings\":", counts.warnings, "}");
+}
+
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,
                                           const IngestOptions& options,
-                                          const DiagnosticSink& sink) {
-  if (absl::Status s = CheckInputs(inputs); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
-      IndexWriter::Open(options.db_path);
-  if (!writer.ok()) return writer.status();
-  IngestRun run(**writer, options, sink);
+                                          const DiagnosticSink& sink,
+                                          const ProgressSink& progress) {
+  std::vector<Diagnostic> listing_warnings;
+  absl::StatusOr<std::vector<ResolvedInput>> resolved =
+      ResolveInputs(inputs, [&](const std::string& where, std::string_view message) {
+        listing_warnings.push_back(
+            {Diagnostic::Severity::kWarning, where, std::string(message)});
+      });
+  if (!resolved.ok()) return resolved.status();
+
+  std::unique_ptr<IndexWriter> writer;
+  if (!options.dry_run) {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> opened =
+        IndexWriter::Open(options.db_path);
+    if (!opened.ok()) return opened.status();
+    writer = *std::move(opened);
+  }
+  std::uint64_t bytes_total = 0;
+  for (const ResolvedInput& input : *resolved) {
+    if (input.is_stdin) {
+      bytes_total = 0;  // Unknown.
+      break;
+    }
+    for (const InputFile& file : input.files) bytes_total += file.size;
+  }
+  IngestRun run(writer.get(), options, sink, progress, bytes_total);
+  for (const Diagnostic& d : listing_warnings) run.Warn(d.location, d.message);
   if (absl::Status s = run.OpenRejects(); !s.ok()) return s;
 
-  for (const std::string& input : inputs) {
-    absl::Status status;
-    if (input == "-") {
-      status = run.IngestJsonl(std::cin, "-");
-    } else if (fs::is_directory(input)) {
-      for (const InputFile& file : ListDirectory(input, run)) {
-        if (status = IngestFile(file, run); !status.ok()) break;
-      }
-    } else {
-      status = IngestFile(InputFile{input, ""}, run);
+  for (const ResolvedInput& input : *resolved) {
+    if (input.is_stdin) {
+      if (absl::Status s = run.IngestJsonl(std::cin, "-", ""); !s.ok()) return s;
+      continue;
     }
-    if (!status.ok()) return status;
+    for (const InputFile& file : input.files) {
+      if (absl::Status s = run.IngestFile(file); !s.ok()) return s;
+    }
+    if (options.prune && input.is_directory) {
+      std::unordered_set<std::string> present;
+      for (const InputFile& file : input.files) present.insert(file.source);
+      if (absl::Status s = run.Prune(input.directory_source, present); !s.ok()) return s;
+    }
   }
   if (absl::Status s = run.Finish(); !s.ok()) return s;
   return run.counts();

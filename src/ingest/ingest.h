@@ -28,9 +28,17 @@ struct IngestOptions {
   std::uintmax_t max_page_bytes = 4u << 20;
   // Longest JSONL record; longer lines are rejected.
   std::size_t max_record_bytes = 16u << 20;
+  // After the run, delete posts whose source file, under one of the input
+  // directories, no longer exists there.
+  bool prune = false;
+  // Parse and validate only; the index is neither opened nor created.
+  bool dry_run = false;
 };
 
 struct IngestCounts {
+  // Records that passed validation (in a dry run, the only count besides
+  // rejected and warnings).
+  std::uint64_t valid = 0;
   std::uint64_t added = 0;
   std::uint64_t replaced = 0;
   std::uint64_t unchanged = 0;
@@ -42,6 +50,20 @@ struct IngestCounts {
 // "added A, replaced R, unchanged U, deleted D, rejected X".
 std::string FormatSummary(const IngestCounts& counts);
 
+// The same as one JSON object, for scripts:
+// {"added":A,"replaced":R,"unchanged":U,"deleted":D,"rejected":X,
+//  "valid":V,"warnings":W}.
+std::string FormatSummaryJson(const IngestCounts& counts);
+
+// Where a run is, reported after every record.
+struct IngestProgress {
+  const IngestCounts& counts;
+  // Input bytes consumed so far, and in all (0 when unknown: standard input).
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+};
+using ProgressSink = std::function<void(const IngestProgress&)>;
+
 struct Diagnostic {
   enum class Severity { kWarning, kError };
   Severity severity;
@@ -52,11 +74,12 @@ struct Diagnostic {
 };
 using DiagnosticSink = std::function<void(const Diagnostic&)>;
 
-// Indexes `inputs`: `.jsonl` files, `.txt` page files, directories (searched
-// recursively for both; other files are skipped; symbolic links to
-// directories are not followed, so links cannot loop) and "-" (JSONL on
-// standard input). A page file found below an input directory in a
-// subdirectory takes that subdirectory's name as its category.
+// Indexes `inputs`: `.jsonl` files, `.txt` page files, `.html`/`.htm` pages,
+// directories (searched recursively for all three; other files are skipped;
+// symbolic links to directories are not followed, so links cannot loop) and
+// "-" (JSONL on standard input). A `.txt` file whose content is HTML is read
+// as HTML. A page file found below an input directory in a subdirectory
+// takes that subdirectory's name as its category, unless the page names one.
 //
 // Bad records are reported to `sink` and counted as rejected; the run goes
 // on. Within one run the last record with a given id wins (warned), and the
@@ -68,7 +91,8 @@ using DiagnosticSink = std::function<void(const Diagnostic&)>;
 // far stay committed.
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,
                                           const IngestOptions& options,
-                                          const DiagnosticSink& sink);
+                                          const DiagnosticSink& sink,
+                                          const ProgressSink& progress = nullptr);
 
 // Removes the posts with `ids`; an id that is not indexed is warned about.
 absl::StatusOr<IngestCounts> DeletePosts(const std::vector<std::string>& ids,

@@ -1,0 +1,92 @@
+// kill -9 at random moments never breaks the index: after each kill the
+// index opens and reads; running the same command again ends with exactly
+// the index an uninterrupted run gives.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <random>
+#include <thread>
+
+#include "index/searcher.h"
+#include "support/guru_env.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::guru::testing::Child;
+using ::guru::testing::RunIndexer;
+using ::guru::testing::TempDir;
+
+constexpr int kPosts = 6000;
+
+std::string CorpusJsonl() {
+  const char* kWords[] = {"knee",  "ankle",  "tendon",   "pain",     "running", "swelling",
+                          "rest",  "stretch", "physio",  "strength", "calf",    "hip",
+                          "shin",  "load",   "recovery", "ice",      "tape",    "shoulder"};
+  std::mt19937 words(42);
+  std::string out;
+  for (int i = 0; i < kPosts; ++i) {
+    std::string answer;
+    for (int w = 0; w < 60; ++w) {
+      answer += kWords[words() % std::size(kWords)];
+      answer += ' ';
+    }
+    out += "{\"id\":\"post-" + std::to_string(i) + "\",\"title\":\"Question " +
+           std::to_string(i) + "\",\"answer\":\"" + answer + "\"}\n";
+  }
+  return out;
+}
+
+TEST(IndexerCrashTest, KillNineAtRandomMomentsLosesNothing) {
+  TempDir dir;
+  const std::string input = dir.WriteFile("posts.jsonl", CorpusJsonl());
+  const std::string reference_db = dir.Sub("reference");
+  const std::string crash_db = dir.Sub("crashed");
+  ASSERT_EQ(RunIndexer({"--db", reference_db, input}).exit_code, 0);
+
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> delay_ms(5, 250);
+  for (int round = 0; round < 10; ++round) {
+    Child indexer(
+        {GURU_INDEXER_BIN, "--db", crash_db, "--commit-every", "150", input});
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    indexer.Stop(SIGKILL, std::chrono::seconds(10));
+    // Whatever moment it died at, the index is either not created yet or
+    // opens and reads at its last commit.
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(crash_db);
+    if (!searcher.ok()) {
+      EXPECT_EQ(searcher.status().code(), absl::StatusCode::kUnavailable)
+          << "round " << round << ": " << searcher.status();
+      continue;
+    }
+    EXPECT_LE((*searcher)->PostCount(), static_cast<std::uint64_t>(kPosts));
+    SearchParams params;
+    params.query = "knee pain";
+    EXPECT_TRUE((*searcher)->Search(params).ok()) << "round " << round;
+  }
+
+  const auto finished = RunIndexer({"--db", crash_db, "--commit-every", "150", input});
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+
+  absl::StatusOr<std::unique_ptr<Searcher>> reference = Searcher::Open(reference_db);
+  absl::StatusOr<std::unique_ptr<Searcher>> crashed = Searcher::Open(crash_db);
+  ASSERT_TRUE(reference.ok() && crashed.ok());
+  ASSERT_EQ((*crashed)->PostCount(), (*reference)->PostCount());
+  for (int i = 0; i < kPosts; ++i) {
+    const std::string id = "post-" + std::to_string(i);
+    absl::StatusOr<v1::Post> want = (*reference)->GetPost(id);
+    absl::StatusOr<v1::Post> got = (*crashed)->GetPost(id);
+    ASSERT_TRUE(want.ok() && got.ok()) << id;
+    EXPECT_EQ(got->SerializeAsString(), want->SerializeAsString()) << id;
+  }
+  // And one more run finds nothing to do.
+  const auto again = RunIndexer({"--db", crash_db, input});
+  EXPECT_EQ(again.out, "added 0, replaced 0, unchanged " + std::to_string(kPosts) +
+                           ", deleted 0, rejected 0\n");
+}
+
+}  // namespace
+}  // namespace guru
