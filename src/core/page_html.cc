@@ -39,11 +39,12 @@ bool IsSkipped(std::string_view name) {
 }
 
 bool IsBlock(std::string_view name) {
-  return IsOneOf(name, {"p",      "div",     "h1",      "h2",     "h3",      "h4",
-                        "h5",     "h6",      "li",      "ul",     "ol",      "tr",
-                        "table",  "section", "article", "main",   "header",  "footer",
-                        "aside",  "blockquote", "pre",  "hr",     "dl",      "dt",
-                        "dd",     "figure",  "figcaption", "address", "body", "center"});
+  return IsOneOf(name,
+                 {"p",     "div",        "h1",         "h2",      "h3",     "h4",
+                  "h5",    "h6",         "li",         "ul",      "ol",     "tr",
+                  "table", "section",    "article",    "main",    "header", "footer",
+                  "aside", "blockquote", "pre",        "hr",      "dl",     "dt",
+                  "dd",    "figure",     "figcaption", "address", "body",   "center"});
 }
 
 // Walks the tree, appending text with HTML's whitespace rules: runs of

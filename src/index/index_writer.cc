@@ -93,7 +93,7 @@ struct IndexWriter::Impl {
 
   void EnsureTransaction() {
     if (!in_transaction) {
-      db.begin_transaction(/*flushed=*/false);
+      db.begin_transaction(/*flushed=*/true);
       in_transaction = true;
     }
   }

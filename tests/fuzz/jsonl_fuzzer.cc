@@ -12,8 +12,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   absl::StatusOr<guru::JsonPost> parsed = guru::ParsePostJson(input);
   if (!parsed.ok() || !guru::ValidatePost(parsed->post).ok()) return 0;
-  absl::StatusOr<guru::JsonPost> again = guru::ParsePostJson(guru::PostToJson(parsed->post));
-  if (!again.ok() || again->post.SerializeAsString() != parsed->post.SerializeAsString()) {
+  absl::StatusOr<guru::JsonPost> again =
+      guru::ParsePostJson(guru::PostToJson(parsed->post));
+  if (!again.ok() ||
+      again->post.SerializeAsString() != parsed->post.SerializeAsString()) {
     std::abort();
   }
   return 0;

@@ -2,8 +2,11 @@
 // delete, through the real binary.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
@@ -116,6 +119,111 @@ TEST(IndexerCliTest, UsageErrorsExitTwoAndLeaveNoIndex) {
   const std::string csv = dir.WriteFile("posts.csv", "id,answer\n");
   EXPECT_EQ(RunIndexer({"--db", dir.Sub("db"), csv}).exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("db")));
+}
+
+}  // namespace
+}  // namespace guru
+
+namespace guru {
+namespace {
+
+TEST(IndexerCliTest, PruneRemovesPostsWhoseFileIsGone) {
+  TempDir dir;
+  const std::string page =
+      ReadFile(SourcePath("data/sample/knees/knee-pain-post-marathon.txt"));
+  dir.WriteFile("in/a/one.txt", page);
+  const std::string second = dir.WriteFile(
+      "in/b/two.txt",
+      ReadFile(SourcePath("data/sample/feet/stabbing-heel-pain-with-first-steps.txt")));
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(RunIndexer({"--db", db, dir.Sub("in")}).out, Summary(2, 0, 0, 0, 0));
+  std::filesystem::remove(second);
+  // Without --prune nothing is removed; with it, the post of the gone file is.
+  EXPECT_EQ(RunIndexer({"--db", db, dir.Sub("in")}).out, Summary(0, 0, 1, 0, 0));
+  EXPECT_EQ(RunIndexer({"--db", db, "--prune", dir.Sub("in")}).out,
+            Summary(0, 0, 1, 1, 0));
+  EXPECT_EQ(RunIndexer({"--db", db, "--prune", dir.Sub("in")}).out,
+            Summary(0, 0, 1, 0, 0));
+  // Posts from elsewhere (stdin) are never pruned.
+  ASSERT_EQ(RunIndexer({"--db", db, "-"}, kGood1 + "\n").out, Summary(1, 0, 0, 0, 0));
+  EXPECT_EQ(RunIndexer({"--db", db, "--prune", dir.Sub("in")}).out,
+            Summary(0, 0, 1, 0, 0));
+  const auto stats = guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", db});
+  EXPECT_THAT(stats.out, HasSubstr("posts 2\n"));
+}
+
+TEST(IndexerCliTest, MovedFileIsReplacedNotDuplicated) {
+  TempDir dir;
+  const std::string page =
+      ReadFile(SourcePath("data/sample/knees/knee-pain-post-marathon.txt"));
+  dir.WriteFile("in/knees/one.txt", page);
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(RunIndexer({"--db", db, dir.Sub("in")}).out, Summary(1, 0, 0, 0, 0));
+  std::filesystem::rename(dir.Sub("in/knees/one.txt"), dir.Sub("in/knees/renamed.txt"));
+  EXPECT_EQ(RunIndexer({"--db", db, "--prune", dir.Sub("in")}).out,
+            Summary(0, 1, 0, 0, 0));
+}
+
+TEST(IndexerCliTest, SecondIndexerFailsAtOnceWithLockMessage) {
+  TempDir dir;
+  std::string many;
+  for (int i = 0; i < 100000; ++i) {
+    many += R"({"id":"x)" + std::to_string(i) +
+            R"(","answer":"knee pain after running"})"
+            "\n";
+  }
+  const std::string input = dir.WriteFile("many.jsonl", many);
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(RunIndexer({"--db", db, "-"}, kGood1 + "\n").exit_code, 0);
+  guru::testing::Child first(
+      {GURU_INDEXER_BIN, "--db", db, "--commit-every", "1000", input});
+  // Once a commit of the first indexer shows, it holds the lock mid-run.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (
+      std::chrono::steady_clock::now() < deadline &&
+      guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", db}).out.find("posts 1\n") !=
+          std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto second = RunIndexer({"--db", db, "-"}, kGood2 + "\n");
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_THAT(second.err, HasSubstr("is locked by another indexer"));
+  EXPECT_EQ(second.out, "");
+  // The first one is not disturbed. (Signal 0 only waits.)
+  EXPECT_EQ(first.Stop(0, std::chrono::seconds(60)), 0) << first.err();
+}
+
+TEST(IndexerCliTest, DryRunWritesNothingAndJsonSummarises) {
+  TempDir dir;
+  const std::string input =
+      dir.WriteFile("posts.jsonl", kGood1 + "\n" + kNoAnswer + "\n" + kGood2 + "\n");
+  const auto dry = RunIndexer({"--db", dir.Sub("db"), "--dry-run", input});
+  EXPECT_EQ(dry.exit_code, 1);
+  EXPECT_EQ(dry.out, "dry run: valid 2, rejected 1\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("db")));
+
+  const auto json = RunIndexer({"--db", dir.Sub("db"), "--json", input});
+  EXPECT_EQ(json.out,
+            "{\"added\":2,\"replaced\":0,\"unchanged\":0,\"deleted\":0,\"rejected\":1,"
+            "\"valid\":2,\"warnings\":0}\n");
+  const auto stats =
+      guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", dir.Sub("db"), "--json"});
+  EXPECT_EQ(stats.exit_code, 0);
+  EXPECT_THAT(stats.out, HasSubstr("\"posts\":2,"));
+  EXPECT_THAT(stats.out, HasSubstr("\"schema_version\":\"1\""));
+  const auto missing =
+      guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", dir.Sub("nope")});
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST(IndexerCliTest, UnchangedRunDoesNotCommit) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(RunIndexer({"--db", db, "-"}, kGood1 + "\n").exit_code, 0);
+  const auto before = guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", db});
+  ASSERT_EQ(RunIndexer({"--db", db, "-"}, kGood1 + "\n").out, Summary(0, 0, 1, 0, 0));
+  const auto after = guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", db});
+  EXPECT_EQ(after.out, before.out);
 }
 
 }  // namespace

@@ -28,8 +28,9 @@ void MakePipe(int fds[2]) {
 
 // In the child after fork: wire the standard streams and exec.
 [[noreturn]] void ExecChild(const std::vector<std::string>& argv, int in_fd, int out_fd,
-                            int err_fd) {
+                            int err_fd, std::optional<uid_t> uid = std::nullopt) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (uid && (::setgid(*uid) != 0 || ::setuid(*uid) != 0)) ::_exit(126);
   if (in_fd >= 0) ::dup2(in_fd, 0);
   if (out_fd >= 0) ::dup2(out_fd, 1);
   if (err_fd >= 0) ::dup2(err_fd, 2);
@@ -42,13 +43,14 @@ int ExitCodeOf(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1
 
 }  // namespace
 
-RunResult Run(const std::vector<std::string>& argv, const std::string& input) {
+RunResult Run(const std::vector<std::string>& argv, const std::string& input,
+              std::optional<uid_t> uid) {
   int in[2], out[2], err[2];
   MakePipe(in);
   MakePipe(out);
   MakePipe(err);
   const pid_t pid = ::fork();
-  if (pid == 0) ExecChild(argv, in[0], out[1], err[1]);
+  if (pid == 0) ExecChild(argv, in[0], out[1], err[1], uid);
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,10 @@ struct RunResult {
   std::string err;
 };
 
-// Runs `argv` to completion with `input` on its standard input.
-RunResult Run(const std::vector<std::string>& argv, const std::string& input = "");
+// Runs `argv` to completion with `input` on its standard input; as user
+// `uid` (and its group) when given, which needs root.
+RunResult Run(const std::vector<std::string>& argv, const std::string& input = "",
+              std::optional<uid_t> uid = std::nullopt);
 
 // A child process running in the background (a server). It is sent SIGTERM
 // when this object is destroyed, and SIGKILL by the kernel if the test

@@ -1,0 +1,201 @@
+// The seed post parses to exactly its parts; formatting noise (CRLF, BOM,
+// blank lines, trailing spaces) changes nothing; bad input is rejected with a
+// location.
+#include "core/page_text_parser.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::guru::testing::ReadFile;
+using ::guru::testing::SourcePath;
+using ::testing::Each;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
+
+constexpr char kSeedPrefix[] = "knee-pain-post-marathon-";
+
+std::string SeedText() {
+  const std::string repo = SourcePath("data/sample/knees/knee-pain-post-marathon.txt");
+  const std::string text = ReadFile(
+      std::filesystem::exists(repo) ? repo
+                                    : "/work/shared/seeds/knee-pain-post-marathon.txt");
+  EXPECT_FALSE(text.empty()) << "seed post not found";
+  return text;
+}
+
+ParsedPage ParseOk(const std::string& text) {
+  absl::StatusOr<ParsedPage> page = ParsePageText(text);
+  EXPECT_TRUE(page.ok()) << page.status();
+  return page.ok() ? *std::move(page) : ParsedPage();
+}
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
+TEST(PageTextParserTest, SeedParsesToExactlyItsParts) {
+  const ParsedPage page = ParseOk(SeedText());
+  const v1::Post& post = page.post;
+  EXPECT_EQ(post.title(), "Knee pain post marathon");
+  EXPECT_EQ(post.asked_on(), "2019-05-20");
+  EXPECT_EQ(post.answered_on(), "2019-05-20");
+  EXPECT_EQ(post.asker(), "Beth");
+  EXPECT_EQ(post.expert(), "The Guru");
+  EXPECT_EQ(
+      post.question(),
+      "Since running the marathon last month, I\xE2\x80\x99ve been having some "
+      "trouble with my left knee. It is completely fine in every day life, it only "
+      "hurts when I try and run for more than 5 minutes. Is there anything I can do "
+      "to help this?");
+  EXPECT_THAT(page.warnings, IsEmpty());
+  EXPECT_TRUE(post.category().empty());
+  EXPECT_TRUE(post.url().empty());
+}
+
+TEST(PageTextParserTest, SeedAnswerHasNoGreetingSignOffOrFooter) {
+  const std::string answer = ParseOk(SeedText()).post.answer();
+  EXPECT_THAT(answer, StartsWith("well done on running the marathon, it\xE2\x80\x99s no "
+                                 "mean feat.\n\nOne of the skills"));
+  EXPECT_THAT(answer, EndsWith("then slowly start to increase the time from the next "
+                               "time out."));
+  for (const char* footer : {"Want to find out more?", "What they say about us",
+                             "Based on reviews", "Hi Beth", "The Guru"}) {
+    EXPECT_THAT(answer, Not(HasSubstr(footer))) << footer;
+  }
+  // Nine reply paragraphs in the file, each on one line, separated by "\n\n".
+  const std::vector<std::string> paragraphs = absl::StrSplit(answer, "\n\n");
+  EXPECT_THAT(paragraphs, SizeIs(9));
+  for (const std::string& p : paragraphs) {
+    EXPECT_FALSE(p.empty());
+    EXPECT_THAT(p, Not(HasSubstr("\n")));
+    EXPECT_TRUE(p.front() != ' ' && p.back() != ' ') << p;
+  }
+  EXPECT_EQ(paragraphs[5], "You can tape your knee");
+}
+
+TEST(PageTextParserTest, SeedIdIsStableSlugPlusHash) {
+  const std::string text = SeedText();
+  const std::string id = ParseOk(text).post.id();
+  EXPECT_EQ(ParseOk(text).post.id(), id);
+  ASSERT_THAT(id, StartsWith(kSeedPrefix));
+  const std::string_view hex = std::string_view(id).substr(sizeof(kSeedPrefix) - 1);
+  EXPECT_EQ(hex.size(), 16u) << id;
+  EXPECT_TRUE(IsLowerHex(hex)) << id;
+}
+
+TEST(PageTextParserTest, FormattingNoiseYieldsTheSamePostAndId) {
+  const std::string text = SeedText();
+  const ParsedPage original = ParseOk(text);
+  const std::string crlf = absl::StrReplaceAll(text, {{"\n", "\r\n"}});
+  const std::string bom = "\xEF\xBB\xBF" + text;
+  const std::string noisy = absl::StrReplaceAll(text, {{"\n", "  \t\n\n\n"}});
+  const std::string nbsp = absl::StrReplaceAll(text, {{"\n", "\xC2\xA0\n"}});
+  for (const std::string& variant : {crlf, bom, "\xEF\xBB\xBF" + crlf, noisy, nbsp}) {
+    const ParsedPage page = ParseOk(variant);
+    EXPECT_EQ(page.post.SerializeAsString(), original.post.SerializeAsString())
+        << page.post.DebugString();
+    EXPECT_EQ(page.post.id(), original.post.id());
+  }
+}
+
+TEST(PageTextParserTest, IdDoesNotDependOnTheAnswer) {
+  const std::string text = SeedText();
+  const std::string edited =
+      absl::StrReplaceAll(text, {{"no mean feat", "no small feat at all"}});
+  ASSERT_NE(edited, text);
+  const ParsedPage page = ParseOk(edited);
+  EXPECT_THAT(page.post.answer(), HasSubstr("no small feat at all"));
+  EXPECT_EQ(page.post.id(), ParseOk(text).post.id());
+}
+
+void ExpectInvalid(std::string_view text, std::string_view fragment) {
+  absl::StatusOr<ParsedPage> page = ParsePageText(text);
+  ASSERT_FALSE(page.ok()) << text;
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(page.status().message()), HasSubstr(std::string(fragment)));
+}
+
+TEST(PageTextParserTest, EmptyAndBlankTextAreRejected) {
+  ExpectInvalid("", "");
+  ExpectInvalid(" \n\t\r\n \xC2\xA0\n", "");
+  ExpectInvalid("\xEF\xBB\xBF\n\n", "");
+}
+
+TEST(PageTextParserTest, NulByteIsRejectedWithLineAndOffset) {
+  const std::string text =
+      std::string("Title\nMay 20th, 2019\nMy kn") + '\0' + "ee hurts.\n";
+  ASSERT_EQ(text.find('\0'), 26u);
+  ExpectInvalid(text, "line 3");
+  ExpectInvalid(text, "byte offset 26");
+}
+
+TEST(PageTextParserTest, InvalidUtf8IsRejectedWithOffset) {
+  ExpectInvalid("Title\n\nMy knee \xC0\xAF hurts.\n\nThe Guru Responded:\n\nRest.\n",
+                "byte offset 15");
+  ExpectInvalid("Title\n\nMy knee \xC0\xAF hurts.\n\nThe Guru Responded:\n\nRest.\n",
+                "line 3");
+}
+
+TEST(PageTextParserTest, MissingReplyMarkerIsRejectedNamingIt) {
+  ExpectInvalid(
+      "Knee pain\n\nGood Afternoon,\n\nMy knee hurts after running.\n\n"
+      "Hi Beth- rest it.\n",
+      "The Guru Responded:");
+}
+
+TEST(PageTextParserTest, MarkerWithoutReplyTextIsRejected) {
+  ExpectInvalid("Knee pain\n\nMay 20th, 2019\n\nMy knee hurts.\n\nThe Guru Responded:\n",
+                "line 7");
+  ExpectInvalid(
+      "Knee pain\n\nMy knee hurts.\n\nThe Guru Responded:\n\n\nThe Guru\n\n"
+      "Want to find out more?\n",
+      "no reply text");
+}
+
+TEST(PageTextParserTest, PostWithoutDatesParsesWithAWarning) {
+  const ParsedPage page = ParseOk(
+      "Knee pain\n\nMy knee hurts after running.\n\nThe Guru Responded:\n\n"
+      "Hi Beth- rest it for a week.\n\nThen jog gently.\n\nThe Guru\n");
+  EXPECT_EQ(page.post.asked_on(), "");
+  EXPECT_EQ(page.post.answered_on(), "");
+  EXPECT_EQ(page.post.question(), "My knee hurts after running.");
+  EXPECT_EQ(page.post.answer(), "rest it for a week.\n\nThen jog gently.");
+  ASSERT_THAT(page.warnings, SizeIs(1));
+  EXPECT_THAT(page.warnings[0], HasSubstr("date"));
+}
+
+TEST(PageTextParserTest, PostWithoutTitleDerivesOneFromTheQuestion) {
+  const ParsedPage page = ParseOk(
+      "May 20th, 2019\n\nGood Afternoon,\n\nMy knee hurts after running. What can I "
+      "do?\n\nMay 21st, 2019\n\nThe Guru Responded:\n\nHi Beth- rest it.\n\nThe Guru\n");
+  const v1::Post& post = page.post;
+  EXPECT_EQ(post.asked_on(), "2019-05-20");
+  EXPECT_EQ(post.answered_on(), "2019-05-21");
+  EXPECT_EQ(post.question(), "My knee hurts after running. What can I do?");
+  EXPECT_THAT(post.title(), StartsWith("My knee hurts after running"));
+  EXPECT_THAT(post.title(), Not(HasSubstr("What can I do")));
+  EXPECT_THAT(post.id(), StartsWith("my-knee-hurts-after-running-"));
+  EXPECT_EQ(post.answer(), "rest it.");
+  EXPECT_EQ(post.asker(), "Beth");
+  EXPECT_THAT(page.warnings, Each(Not(HasSubstr("date"))));
+}
+
+}  // namespace
+}  // namespace guru

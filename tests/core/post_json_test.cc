@@ -1,0 +1,127 @@
+// JSONL records <-> posts through protobuf's JSON mapping.
+#include "core/post_json.h"
+
+#include <gmock/gmock.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace guru {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+JsonPost ParseOk(std::string_view json) {
+  absl::StatusOr<JsonPost> parsed = ParsePostJson(json);
+  EXPECT_TRUE(parsed.ok()) << json << ": " << parsed.status();
+  return parsed.ok() ? *std::move(parsed) : JsonPost();
+}
+
+TEST(ParsePostJsonTest, ReadsEveryField) {
+  const JsonPost parsed = ParseOk(
+      R"({"id":"p1","title":"Shin pain","question":"My shins ache.","asker":"Ann",)"
+      R"("asked_on":"2020-01-02","answer":"Rest a week.","expert":"The Guru",)"
+      R"("answered_on":"2020-01-03","category":"shins","url":"https://x.org/p1",)"
+      R"("tags":["running","shin splints"]})");
+  const v1::Post& post = parsed.post;
+  EXPECT_EQ(post.id(), "p1");
+  EXPECT_EQ(post.title(), "Shin pain");
+  EXPECT_EQ(post.question(), "My shins ache.");
+  EXPECT_EQ(post.asker(), "Ann");
+  EXPECT_EQ(post.asked_on(), "2020-01-02");
+  EXPECT_EQ(post.answer(), "Rest a week.");
+  EXPECT_EQ(post.expert(), "The Guru");
+  EXPECT_EQ(post.answered_on(), "2020-01-03");
+  EXPECT_EQ(post.category(), "shins");
+  EXPECT_EQ(post.url(), "https://x.org/p1");
+  EXPECT_THAT(post.tags(), ElementsAre("running", "shin splints"));
+  EXPECT_THAT(parsed.warnings, IsEmpty());
+}
+
+TEST(ParsePostJsonTest, AcceptsProtoAndJsonFieldNames) {
+  const JsonPost proto_names = ParseOk(
+      R"({"id":"a","asked_on":"2019-05-20","answered_on":"2019-05-21","answer":"x"})");
+  const JsonPost json_names = ParseOk(
+      R"({"id":"a","askedOn":"2019-05-20","answeredOn":"2019-05-21","answer":"x"})");
+  EXPECT_EQ(proto_names.post.asked_on(), "2019-05-20");
+  EXPECT_EQ(proto_names.post.answered_on(), "2019-05-21");
+  EXPECT_TRUE(MessageDifferencer::Equals(proto_names.post, json_names.post));
+  EXPECT_THAT(json_names.warnings, IsEmpty());
+}
+
+TEST(ParsePostJsonTest, UnknownFieldsAreIgnoredWithAWarning) {
+  const JsonPost parsed =
+      ParseOk(R"({"id":"p3","answer":"x","unknown":{"nested":[1,2,3]},"title":"T"})");
+  EXPECT_EQ(parsed.post.id(), "p3");
+  EXPECT_EQ(parsed.post.answer(), "x");
+  EXPECT_EQ(parsed.post.title(), "T");
+  ASSERT_THAT(parsed.warnings, SizeIs(1));
+  EXPECT_THAT(parsed.warnings[0], HasSubstr("unknown"));
+}
+
+void ExpectInvalid(std::string_view json) {
+  absl::StatusOr<JsonPost> parsed = ParsePostJson(json);
+  ASSERT_FALSE(parsed.ok()) << json << " parsed as " << parsed->post.DebugString();
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << json;
+  EXPECT_THAT(std::string(parsed.status().message()), Not(IsEmpty()));
+}
+
+// Protobuf 3.21's parser tolerates some non-JSON (a trailing comma, single
+// quotes, unknown escapes such as "\x"); only what it rejects is asserted.
+TEST(ParsePostJsonTest, MalformedJsonIsInvalidArgument) {
+  for (const char* json : {"", "{", "not json", R"({"id":"a")", R"({"id":"a"} trailing)",
+                           R"({"id":"a" "answer":"x"})", "[]",
+                           R"([{"id":"a","answer":"x"}])", "{\"id\":\"a\x01\"}"}) {
+    ExpectInvalid(json);
+  }
+}
+
+// A string where a list belongs ("tags":"x") is read by protobuf 3.21 as a
+// one-element list, so it is not among these type errors.
+TEST(ParsePostJsonTest, WrongValueTypesAreInvalidArgument) {
+  for (const char* json : {R"({"id":"a","title":{}})", R"({"id":"a","title":["x"]})",
+                           R"({"id":"a","tags":[{}]})", R"({"id":"a","answer":true})",
+                           R"({"id":123,"answer":"x"})",
+                           // An unknown field must not let a type error through.
+                           R"({"id":"a","unknown":1,"title":{}})"}) {
+    ExpectInvalid(json);
+  }
+}
+
+TEST(PostToJsonTest, RoundTripsOnOneLineWithProtoNames) {
+  v1::Post post;
+  post.set_id("knee-pain-post-marathon-0123456789abcdef");
+  post.set_title("Knee pain \"post\" marathon");
+  post.set_question("Since running the marathon last month, I\xE2\x80\x99ve had pain.");
+  post.set_asker("Beth");
+  post.set_asked_on("2019-05-20");
+  post.set_answer("well done.\n\nOne of the skills\tis \\ pacing.");
+  post.set_expert("The Guru");
+  post.set_answered_on("2019-05-21");
+  post.set_category("knees");
+  post.set_url("https://example.org/knees?a=1&b=<2>");
+  post.add_tags("running");
+  post.add_tags("knee");
+  const std::string json = PostToJson(post);
+  EXPECT_THAT(json, Not(HasSubstr("\n")));
+  EXPECT_THAT(json, HasSubstr("\"asked_on\""));
+  EXPECT_THAT(json, HasSubstr("\"answered_on\""));
+  EXPECT_THAT(json, Not(HasSubstr("askedOn")));
+  const JsonPost back = ParseOk(json);
+  EXPECT_TRUE(MessageDifferencer::Equals(back.post, post)) << json;
+  EXPECT_THAT(back.warnings, IsEmpty());
+}
+
+TEST(PostToJsonTest, EmptyPostRoundTrips) {
+  const JsonPost back = ParseOk(PostToJson(v1::Post()));
+  EXPECT_TRUE(MessageDifferencer::Equals(back.post, v1::Post()));
+}
+
+}  // namespace
+}  // namespace guru

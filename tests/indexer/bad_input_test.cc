@@ -1,0 +1,160 @@
+// Bad input gets a clear error that says where and why, and costs nothing
+// else: every other record is indexed and every rejected record is kept,
+// byte for byte, in the rejects file.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "index/searcher.h"
+#include "support/guru_env.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+namespace fs = std::filesystem;
+using ::guru::testing::ReadFile;
+using ::guru::testing::RunIndexer;
+using ::guru::testing::SourcePath;
+using ::guru::testing::TempDir;
+using ::testing::HasSubstr;
+
+const std::string kGoodPage =
+    "Sore toe\n\nMay 1st, 2020\n\nMy big toe hurts in new shoes.\n\nThe Guru Responded:\n\n"
+    "Hi Al- go up half a size.\n\nThe Guru\n";
+
+// Each JSONL line of the bad-input file, and what the indexer must say of it.
+struct JsonlCase {
+  std::string line;
+  std::string error;  // Empty: the record is indexed.
+};
+
+std::vector<JsonlCase> JsonlCases() {
+  return {
+      {"\xEF\xBB\xBF{\"id\":\"bom\",\"answer\":\"a byte-order mark starts the file\"}", ""},
+      {R"({"id":"types","title":5,"answer":"x"})", "(title): invalid value 5 for type TYPE_STRING"},
+      {R"({"id":"broken","answer":"x")", "Unexpected end of string"},
+      {R"({"id":"unknown","answer":"ok","colour":"red"})", ""},
+      {R"({"id":"dup","answer":"first"})", ""},
+      {"{\"id\":\"" + std::string(257, 'x') + "\",\"answer\":\"long id\"}",
+       "field 'id': is 257 bytes; at most 256 allowed"},
+      {R"({"id":"noanswer","question":"where is my reply?"})",
+       "field 'answer': required, but empty or missing"},
+      {R"({"id":"nested","answer":"x","tags":)" + std::string(100, '[') + std::string(100, ']') +
+           "}",
+       "nested more than 16 levels deep at byte offset 50"},
+      {"{\"id\":\"crlf\",\"answer\":\"windows line\"}\r", ""},
+      {"{\"id\":\"badutf\",\"answer\":\"caf\xE9\"}", "invalid UTF-8 at byte offset 28"},
+      {R"({"id":"dup","answer":"second"})", ""},
+      {std::string("{\"id\":\"nul\",\"answer\":\"a\0b\"}", 28),
+       "raw control character 0 at byte offset 23 inside a string"},
+      {R"([1,2,3])", "Root element must be a message"},
+      {R"({"id":"baddate","answer":"x","asked_on":"2019-02-30"})",
+       "field 'asked_on': '2019-02-30' is not a valid YYYY-MM-DD date"},
+  };
+}
+
+class BadInputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string jsonl;
+    for (const JsonlCase& c : JsonlCases()) jsonl += c.line + "\n";
+    dir_.WriteFile("in/posts.jsonl", jsonl);
+    dir_.WriteFile("in/good.txt", kGoodPage);
+    dir_.WriteFile("in/empty.txt", "");
+    dir_.WriteFile("in/bad-utf8.txt", "Title\n\nMy toe\xFF hurts.\n");
+    dir_.WriteFile("in/nul.txt", std::string("Title\n\nMy\0toe\n", 14));
+    std::string binary(4096, '\0');
+    std::mt19937 random(7);
+    for (char& c : binary) c = static_cast<char>(random());
+    binary[10] = '\0';
+    dir_.WriteFile("in/binary.txt", binary);
+    {
+      std::ofstream huge(dir_.Sub("in/huge.txt"), std::ios::binary);
+      huge.seekp(50 * 1024 * 1024 - 1);
+      huge.put('x');
+    }
+    fs::create_symlink("loop.txt", dir_.Sub("in/loop.txt"));
+    fs::create_directory_symlink("..", dir_.Sub("in/up"));
+    result_ = RunIndexer(
+        {"--db", dir_.Sub("db"), "--rejects", dir_.Sub("rejects.jsonl"), dir_.Sub("in")});
+  }
+
+  TempDir dir_;
+  guru::testing::RunResult result_;
+};
+
+TEST_F(BadInputTest, EachBadRecordIsReportedWithPlaceAndReason) {
+  const std::vector<JsonlCase> cases = JsonlCases();
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    if (cases[i].error.empty()) continue;
+    const std::string where = dir_.Sub("in/posts.jsonl") + ":" + std::to_string(i + 1);
+    EXPECT_THAT(result_.err, HasSubstr(where + ": rejected: ")) << where;
+    EXPECT_THAT(result_.err, HasSubstr(cases[i].error)) << where;
+  }
+  EXPECT_THAT(result_.err, HasSubstr("posts.jsonl:4: ignored unknown field(s): colour"));
+  EXPECT_THAT(result_.err, HasSubstr("posts.jsonl:11: id 'dup' also appears at " +
+                                     dir_.Sub("in/posts.jsonl") + ":5; the last record wins"));
+  EXPECT_THAT(result_.err, HasSubstr("empty.txt: rejected: empty post"));
+  EXPECT_THAT(result_.err, HasSubstr("bad-utf8.txt: rejected: line 3: invalid UTF-8 at byte offset 13"));
+  EXPECT_THAT(result_.err, HasSubstr("nul.txt: rejected: line 3: NUL byte at byte offset 9"));
+  EXPECT_THAT(result_.err, HasSubstr("binary.txt: rejected: "));
+  EXPECT_THAT(result_.err, HasSubstr("huge.txt: rejected: file is 52428800 bytes; a page may "
+                                     "be at most 4194304"));
+  EXPECT_THAT(result_.err, HasSubstr("loop.txt: symbolic link that leads nowhere"));
+}
+
+TEST_F(BadInputTest, EverythingElseIsIndexedAndTheExitCodeSaysSome) {
+  EXPECT_EQ(result_.exit_code, 1) << result_.err;
+  // bom, unknown, dup (once), crlf, and the good page.
+  EXPECT_EQ(result_.out, "added 5, replaced 0, unchanged 0, deleted 0, rejected 14\n");
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
+  ASSERT_TRUE(searcher.ok());
+  EXPECT_EQ((*searcher)->PostCount(), 5u);
+  absl::StatusOr<v1::Post> dup = (*searcher)->GetPost("dup");
+  ASSERT_TRUE(dup.ok());
+  EXPECT_EQ(dup->answer(), "second");
+  EXPECT_TRUE((*searcher)->GetPost("crlf").ok());
+  EXPECT_TRUE((*searcher)->GetPost("bom").ok());
+}
+
+TEST_F(BadInputTest, RejectsFileHoldsEachRejectedRecordByteForByte) {
+  std::string expected;
+  for (const JsonlCase& c : JsonlCases()) {
+    if (!c.error.empty()) expected += c.line + "\n";
+  }
+  EXPECT_EQ(ReadFile(dir_.Sub("rejects.jsonl")), expected);
+  for (const char* page : {"empty.txt", "bad-utf8.txt", "nul.txt", "binary.txt", "huge.txt"}) {
+    EXPECT_EQ(ReadFile(dir_.Sub(std::string("rejects.jsonl.pages/") + page)),
+              ReadFile(dir_.Sub(std::string("in/") + page)))
+        << page;
+  }
+  // Fixed and fed again, the rejected records go in.
+  const auto again = RunIndexer({"--db", dir_.Sub("db"), dir_.Sub("rejects.jsonl")});
+  EXPECT_EQ(again.exit_code, 2);  // Still all broken: nothing to do.
+}
+
+TEST(UnreadableInputTest, UnreadableFileIsRejectedOthersIndexed) {
+  TempDir dir;
+  fs::permissions(dir.path(), fs::perms::all);  // Let an unprivileged indexer in.
+  dir.WriteFile("in/good.txt", kGoodPage);
+  const std::string secret = dir.WriteFile("in/secret.txt", kGoodPage);
+  fs::permissions(secret, fs::perms::none);
+  fs::create_directories(dir.Sub("db"));
+  fs::permissions(dir.Sub("db"), fs::perms::all);
+  // Root reads everything, so the indexer runs as "nobody" when we are root.
+  const std::optional<uid_t> uid =
+      ::getuid() == 0 ? std::optional<uid_t>(65534) : std::nullopt;
+  const auto result = guru::testing::Run(
+      {GURU_INDEXER_BIN, "--db", dir.Sub("db"), dir.Sub("in")}, "", uid);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.out, "added 1, replaced 0, unchanged 0, deleted 0, rejected 1\n");
+  EXPECT_THAT(result.err, HasSubstr(secret + ": rejected: cannot open"));
+}
+
+}  // namespace
+}  // namespace guru
