@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: set up, build, run
 # every test (unit, integration, end to end), then the same suite again built
-# with AddressSanitizer and UndefinedBehaviorSanitizer, then the lint checks.
+# with AddressSanitizer and UndefinedBehaviorSanitizer, a one-minute smoke of
+# each fuzzer, then the lint checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -16,6 +17,9 @@ echo "== build and test (ASan + UBSan)"
 bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DGURU_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== fuzz smoke (60 s per target; longer campaigns: tests/fuzz/run.sh SECONDS)"
+bash tests/fuzz/run.sh 60
 
 echo "== lint"
 bash scripts/lint.sh build
