@@ -33,7 +33,8 @@ bool StartsWithWord(std::string_view lower, std::string_view word) {
 
 bool IsFooterLine(std::string_view text) {
   const std::string lower = AsciiLower(text);
-  return lower == "want to find out more?" || lower == "what they say about us." ||
+  return lower.starts_with("want to find out more") ||
+         lower.starts_with("what they say about us") ||
          lower.starts_with("based on reviews");
 }
 
@@ -164,18 +165,29 @@ std::string TitleFromQuestion(std::string_view question) {
   return std::string(Trim(sentence));
 }
 
+// 1-based line number of byte `offset`, counting line breaks as SplitLines
+// does ("\r\n", "\r" and "\n").
+std::size_t LineOf(std::string_view text, std::size_t offset) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n' ||
+        (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
+      ++line;
+    }
+  }
+  return line;
+}
+
 absl::Status CheckEncoding(std::string_view text) {
   if (Trim(text).empty()) return absl::InvalidArgumentError("empty post");
-  auto line_of = [&](std::size_t offset) {
-    return 1 + std::count(text.begin(), text.begin() + offset, '\n');
-  };
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    return absl::InvalidArgumentError(StrCat(
-        "line ", line_of(nul), ": NUL byte at byte offset ", nul, " (binary file?)"));
+    return absl::InvalidArgumentError(StrCat("line ", LineOf(text, nul),
+                                             ": NUL byte at byte offset ", nul,
+                                             " (binary file?)"));
   }
   if (auto bad = FindInvalidUtf8(text)) {
     return absl::InvalidArgumentError(
-        StrCat("line ", line_of(*bad), ": invalid UTF-8 at byte offset ", *bad));
+        StrCat("line ", LineOf(text, *bad), ": invalid UTF-8 at byte offset ", *bad));
   }
   return absl::OkStatus();
 }
@@ -209,7 +221,11 @@ Kind Classify(std::string_view text) {
   const std::string lower = AsciiLower(text);
   if (lower == kReplyMarker) return Kind::kMarker;
   if (ParsePageDate(text)) return Kind::kDate;
-  if (lower.ends_with(':') && !NameBefore(text, lower, kAskedPhrase).empty()) {
+  // "Dave asked The Guru for the following Physiotherapy Advice:", perhaps
+  // with the question following on the same line. A title such as "Ken asked
+  // the Guru about ..." has no colon.
+  if (lower.find(':') != std::string::npos &&
+      !NameBefore(text, lower, kAskedPhrase).empty()) {
     return Kind::kAsked;
   }
   if (!NameBefore(text, lower, kEmailedPhrase).empty()) return Kind::kEmailed;
@@ -225,6 +241,10 @@ struct ClassifiedLine {
 };
 
 bool IsQuestionContent(const ClassifiedLine& l) {
+  if (l.kind == Kind::kAsked) {
+    // The question may follow the "asked" line's colon.
+    return !Trim(l.line.text.substr(l.line.text.find(':') + 1)).empty();
+  }
   return l.kind == Kind::kText || l.kind == Kind::kEmailed;
 }
 
@@ -242,6 +262,14 @@ std::vector<std::string> RelatedInjuries(std::string_view text) {
     list.remove_prefix(comma + 1);
   }
   return injuries;
+}
+
+// The first related injury is the post's category; all become tags.
+void AddRelatedInjuries(std::string_view line, v1::Post& post) {
+  for (std::string& injury : RelatedInjuries(line)) {
+    if (post.category().empty()) post.set_category(injury);
+    post.add_tags(std::move(injury));
+  }
 }
 
 // The index of the line where the reply starts (one past the marker or the
@@ -341,17 +369,15 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
           asker_from_line =
               NameBefore(l.line.text, lower, emailed ? kEmailedPhrase : kAskedPhrase);
         }
-        if (emailed) {
-          const std::size_t at = lower.find(kEmailedPhrase) + kEmailedPhrase.size();
-          question.push_back(Line{l.line.number, Trim(l.line.text.substr(at))});
-        }
+        // What follows the colon, if anything, starts the question.
+        const std::size_t at = emailed
+                                   ? lower.find(kEmailedPhrase) + kEmailedPhrase.size()
+                                   : lower.find(':') + 1;
+        question.push_back(Line{l.line.number, Trim(l.line.text.substr(at))});
         break;
       }
       case Kind::kRelated:
-        for (std::string& injury : RelatedInjuries(l.line.text)) {
-          if (post.category().empty()) post.set_category(injury);
-          post.add_tags(std::move(injury));
-        }
+        AddRelatedInjuries(l.line.text, post);
         break;
       case Kind::kBlank:
       case Kind::kText:
@@ -380,7 +406,11 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
   // The reply: greeting, paragraphs, sign-off.
   std::vector<Line> reply_lines;
   for (std::size_t i = *reply_start; i < lines.size(); ++i) {
-    reply_lines.push_back(lines[i].line);
+    if (lines[i].kind == Kind::kRelated) {
+      AddRelatedInjuries(lines[i].line.text, post);
+    } else {
+      reply_lines.push_back(lines[i].line);
+    }
   }
   std::vector<std::string> reply = Paragraphs(reply_lines);
   if (!reply.empty() && AsciiLower(reply.back()).starts_with("the guru") &&

@@ -22,43 +22,64 @@ std::string FirstLine(absl::string_view message) {
 }
 
 // Checks what protobuf's parser lets through or reports poorly: invalid
-// UTF-8, raw control characters (JSON requires them escaped) and nesting
-// deeper than any post needs (a post is at most 2 levels deep).
+// UTF-8, raw control characters (JSON requires them escaped), single-quoted
+// strings, unknown escapes, trailing commas, and nesting deeper than any post
+// needs (a post is at most 2 levels deep).
 absl::Status CheckJsonText(std::string_view json) {
   if (auto bad = FindInvalidUtf8(json)) {
     return absl::InvalidArgumentError(StrCat("invalid UTF-8 at byte offset ", *bad));
   }
   constexpr int kMaxDepth = 16;
+  constexpr std::string_view kEscapes = "\"\\/bfnrtu";
+  auto error = [](std::string_view what, std::size_t at) {
+    return absl::InvalidArgumentError(StrCat(what, " at byte offset ", at));
+  };
   int depth = 0;
   bool in_string = false;
   bool escaped = false;
+  char last_token = 0;  // Last non-space character outside strings.
   for (std::size_t i = 0; i < json.size(); ++i) {
-    const auto c = static_cast<unsigned char>(json[i]);
-    if (c < 0x20 && !(!in_string && (c == '\t' || c == '\n' || c == '\r'))) {
-      return absl::InvalidArgumentError(
-          StrCat("raw control character ", static_cast<int>(c), " at byte offset ", i,
-                 in_string ? " inside a string (JSON requires \\u escapes)" : ""));
+    const char c = json[i];
+    if (static_cast<unsigned char>(c) < 0x20 &&
+        (in_string || (c != '\t' && c != '\n' && c != '\r'))) {
+      return error(
+          StrCat("raw control character ", static_cast<int>(c),
+                 in_string ? " inside a string (JSON requires \\u escapes)" : ""),
+          i);
     }
     if (in_string) {
       if (escaped) {
+        if (kEscapes.find(c) == std::string_view::npos)
+          return error("unknown escape", i - 1);
         escaped = false;
       } else if (c == '\\') {
         escaped = true;
       } else if (c == '"') {
         in_string = false;
+        last_token = '"';
       }
       continue;
     }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxDepth) {
-        return absl::InvalidArgumentError(
-            StrCat("nested more than ", kMaxDepth, " levels deep at byte offset ", i));
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '\'':
+        return error("single-quoted string (JSON needs double quotes)", i);
+      case '{':
+      case '[':
+        if (++depth > kMaxDepth)
+          return error(StrCat("nested more than ", kMaxDepth, " levels deep"), i);
+        break;
+      case '}':
+      case ']':
+        if (last_token == ',') return error("trailing comma", i);
+        --depth;
+        break;
+      default:
+        break;
     }
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') last_token = c;
   }
   return absl::OkStatus();
 }

@@ -299,9 +299,7 @@ std::vector<InputFile> ListDirectory(
     if (KindOf(entry.path()) == InputKind::kOther) continue;
     InputFile file{entry.path(), "", AbsoluteSource(entry.path()),
                    entry.file_size(type_ec)};
-    if (entry.path().parent_path() != root) {
-      file.category = entry.path().parent_path().filename().string();
-    }
+    if (it.depth() > 0) file.category = entry.path().parent_path().filename().string();
     files.push_back(std::move(file));
   }
   if (ec) warn(root.string(), StrCat("listing stopped: ", ec.message()));

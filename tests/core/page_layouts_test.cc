@@ -30,24 +30,26 @@ TEST(PageLayoutsTest, Layout2AskedLineNoTitleAbbreviatedDates) {
   EXPECT_EQ(post.asker(), "Dave");
   EXPECT_EQ(post.asked_on(), "2014-01-11");
   EXPECT_EQ(post.answered_on(), "2014-01-13");
-  EXPECT_EQ(post.question(),
-            "I have been getting a sharp pain at the front of my ankle every time I lunge "
-            "during squash. It started after I went over on it in a match before "
-            "Christmas. The swelling has gone but the pinch is still there when I bend "
-            "deeply.");
+  EXPECT_EQ(
+      post.question(),
+      "I have been getting a sharp pain at the front of my ankle every time I lunge "
+      "during squash. It started after I went over on it in a match before "
+      "Christmas. The swelling has gone but the pinch is still there when I bend "
+      "deeply.");
   // No title line: a short title from the question's first sentence.
   EXPECT_EQ(post.title(),
             "I have been getting a sharp pain at the front of my ankle every time I "
             "lunge...");
-  EXPECT_EQ(post.answer(),
-            "a pinch at the front of the ankle when you lunge after a sprain is often "
-            "anterior ankle impingement.\n\n"
-            "Scar tissue from the sprain can crowd the front of the joint, so deep bending "
-            "squeezes it.\n\n"
-            "Work on ankle mobility with knee-to-wall stretches, 3 sets of 10 each day, "
-            "and ease back into lunges over two weeks.\n\n"
-            "If it is still catching after a month, see a physio for a proper "
-            "assessment.");
+  EXPECT_EQ(
+      post.answer(),
+      "a pinch at the front of the ankle when you lunge after a sprain is often "
+      "anterior ankle impingement.\n\n"
+      "Scar tissue from the sprain can crowd the front of the joint, so deep bending "
+      "squeezes it.\n\n"
+      "Work on ankle mobility with knee-to-wall stretches, 3 sets of 10 each day, "
+      "and ease back into lunges over two weeks.\n\n"
+      "If it is still catching after a month, see a physio for a proper "
+      "assessment.");
   EXPECT_EQ(post.expert(), "The Guru");
 }
 
@@ -76,33 +78,38 @@ TEST(PageLayoutsTest, Layout4NoMarkerDearGuruThanks) {
   EXPECT_EQ(post.asker(), "Mark");
   EXPECT_EQ(post.asked_on(), "2014-01-12");
   EXPECT_EQ(post.answered_on(), "2014-01-14");
-  EXPECT_EQ(post.question(),
-            "For six weeks the outside of my elbow has ached after tennis and now it "
-            "hurts to lift the kettle. I play three times a week and have just changed to "
-            "a heavier racket.");
-  EXPECT_EQ(post.answer(),
-            "This sounds like lateral elbow tendinopathy, often called tennis elbow.\n\n"
-            "The heavier racket is a likely trigger, so go back to your old one while the "
-            "tendon settles.\n\n"
-            "Start isometric wrist extension holds, 5 holds of 45 seconds twice a day, "
-            "then progress to slow eccentrics.");
+  EXPECT_EQ(
+      post.question(),
+      "For six weeks the outside of my elbow has ached after tennis and now it "
+      "hurts to lift the kettle. I play three times a week and have just changed to "
+      "a heavier racket.");
+  EXPECT_EQ(
+      post.answer(),
+      "This sounds like lateral elbow tendinopathy, often called tennis elbow.\n\n"
+      "The heavier racket is a likely trigger, so go back to your old one while the "
+      "tendon settles.\n\n"
+      "Start isometric wrist extension holds, 5 holds of 45 seconds twice a day, "
+      "then progress to slow eccentrics.");
 }
 
 TEST(PageLayoutsTest, Layout4BestNameSignOffAndNoSignature) {
   const v1::Post post = ParseFixture("layout4-best-name.txt");
   EXPECT_EQ(post.asker(), "Julia");
-  EXPECT_EQ(post.question(),
-            "My heel hurts on the stairs at work and first thing in the morning. I walk my "
-            "dog for an hour every day.");
-  EXPECT_EQ(post.answer(),
-            "morning heel pain that eases as you move is typical of plantar heel pain.\n\n"
-            "Roll the sole over a frozen bottle and do calf stretches three times a day.");
+  EXPECT_EQ(
+      post.question(),
+      "My heel hurts on the stairs at work and first thing in the morning. I walk my "
+      "dog for an hour every day.");
+  EXPECT_EQ(
+      post.answer(),
+      "morning heel pain that eases as you move is typical of plantar heel pain.\n\n"
+      "Roll the sole over a frozen bottle and do calf stretches three times a day.");
   EXPECT_EQ(post.expert(), "The Guru");
 }
 
 TEST(PageLayoutsTest, Layout5SentenceTitleRelatedInjuriesNoBlankLines) {
   const v1::Post post = ParseFixture("layout5-sentence-title.txt");
-  EXPECT_EQ(post.title(), "Ken asked the Guru about pain in his lower back and a numb foot");
+  EXPECT_EQ(post.title(),
+            "Ken asked the Guru about pain in his lower back and a numb foot");
   EXPECT_EQ(post.asker(), "Ken");
   EXPECT_EQ(post.category(), "back");
   EXPECT_THAT(post.tags(), ElementsAre("back"));
@@ -124,10 +131,12 @@ TEST(PageLayoutsTest, CrlfHardWrapNoBreakSpaceAndDashes) {
   const v1::Post post = ParseFixture("crlf-wrapped-nbsp.txt");
   EXPECT_EQ(post.title(), "Stiff neck at the desk");
   EXPECT_EQ(post.asker(), "Omar");
-  EXPECT_EQ(post.question(), "My neck gets stiff by the afternoon when I work at my laptop.");
-  EXPECT_EQ(post.answer(),
-            "raise the screen to eye level and take a short break every half hour to turn "
-            "your head side to side \xE2\x80\x93 it helps a lot\xE2\x80\xA6");
+  EXPECT_EQ(post.question(),
+            "My neck gets stiff by the afternoon when I work at my laptop.");
+  EXPECT_EQ(
+      post.answer(),
+      "raise the screen to eye level and take a short break every half hour to turn "
+      "your head side to side \xE2\x80\x93 it helps a lot\xE2\x80\xA6");
 }
 
 TEST(PageLayoutsTest, HtmlPageParsesLikeItsText) {
@@ -143,11 +152,12 @@ TEST(PageLayoutsTest, HtmlPageParsesLikeItsText) {
   EXPECT_EQ(post.question(),
             "When I run up steep hills I get a deep ache at the front of my right hip, "
             "just below the crease. It goes once I am back on the flat.");
-  EXPECT_EQ(post.answer(),
-            "that ache is usually a busy hip flexor rather than the joint itself.\n\n"
-            "- Shorten your stride on climbs.\n\n"
-            "- Add hip flexor strength work, 3 sets of 10 slow knee lifts.\n\n"
-            "Build the hills back in over \xE2\x80\x9Cthree\xE2\x80\x9D weeks\xE2\x80\xA6");
+  EXPECT_EQ(
+      post.answer(),
+      "that ache is usually a busy hip flexor rather than the joint itself.\n\n"
+      "- Shorten your stride on climbs.\n\n"
+      "- Add hip flexor strength work, 3 sets of 10 slow knee lifts.\n\n"
+      "Build the hills back in over \xE2\x80\x9Cthree\xE2\x80\x9D weeks\xE2\x80\xA6");
   // Script, style and navigation text never reach the post.
   EXPECT_THAT(post.answer(), ::testing::Not(HasSubstr("tracking")));
   EXPECT_THAT(post.question(), ::testing::Not(HasSubstr("Home")));

@@ -107,7 +107,8 @@ TEST(PageTextParserTest, FormattingNoiseYieldsTheSamePostAndId) {
   const std::string bom = "\xEF\xBB\xBF" + text;
   const std::string noisy = absl::StrReplaceAll(text, {{"\n", "  \t\n\n\n"}});
   const std::string nbsp = absl::StrReplaceAll(text, {{"\n", "\xC2\xA0\n"}});
-  for (const std::string& variant : {crlf, bom, "\xEF\xBB\xBF" + crlf, noisy, nbsp}) {
+  const std::string cr = absl::StrReplaceAll(text, {{"\n", "\r"}});
+  for (const std::string& variant : {crlf, bom, "\xEF\xBB\xBF" + crlf, noisy, nbsp, cr}) {
     const ParsedPage page = ParseOk(variant);
     EXPECT_EQ(page.post.SerializeAsString(), original.post.SerializeAsString())
         << page.post.DebugString();
@@ -144,6 +145,19 @@ TEST(PageTextParserTest, NulByteIsRejectedWithLineAndOffset) {
   ASSERT_EQ(text.find('\0'), 26u);
   ExpectInvalid(text, "line 3");
   ExpectInvalid(text, "byte offset 26");
+}
+
+// The parser reads lone '\r' as a line break (SplitLines), so errors count
+// lines the same way.
+TEST(PageTextParserTest, NulByteLineCountsCrAndCrlfLineEndings) {
+  const std::string crlf =
+      std::string("Title\r\nMay 20th, 2019\r\nMy kn") + '\0' + "ee hurts.\r\n";
+  ExpectInvalid(crlf, "line 3");
+  ExpectInvalid(crlf, "byte offset 28");
+  const std::string cr =
+      std::string("Title\rMay 20th, 2019\rMy kn") + '\0' + "ee hurts.\r";
+  ExpectInvalid(cr, "line 3");
+  ExpectInvalid(cr, "byte offset 26");
 }
 
 TEST(PageTextParserTest, InvalidUtf8IsRejectedWithOffset) {

@@ -72,14 +72,35 @@ void ExpectInvalid(std::string_view json) {
   EXPECT_THAT(std::string(parsed.status().message()), Not(IsEmpty()));
 }
 
-// Protobuf 3.21's parser tolerates some non-JSON (a trailing comma, single
-// quotes, unknown escapes such as "\x"); only what it rejects is asserted.
+// Protobuf 3.21's parser alone tolerates some non-JSON (a trailing comma,
+// single quotes, unknown escapes such as "\x"); ParsePostJson rejects those too.
 TEST(ParsePostJsonTest, MalformedJsonIsInvalidArgument) {
-  for (const char* json : {"", "{", "not json", R"({"id":"a")", R"({"id":"a"} trailing)",
-                           R"({"id":"a" "answer":"x"})", "[]",
-                           R"([{"id":"a","answer":"x"}])", "{\"id\":\"a\x01\"}"}) {
+  for (const char* json :
+       {"", "{", "not json", R"({"id":"a")", R"({"id":"a"} trailing)",
+        R"({"id":"a" "answer":"x"})", "[]", R"([{"id":"a","answer":"x"}])",
+        "{\"id\":\"a\x01\"}", R"({"id":"a",})", R"({"id":'a'})", R"({"id":"a\x"})",
+        R"({"id":"a","tags":["x",]})"}) {
     ExpectInvalid(json);
   }
+}
+
+TEST(ParsePostJsonTest, StrictnessErrorsSayWhere) {
+  absl::StatusOr<JsonPost> trailing = ParsePostJson(R"({"id":"a",})");
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_EQ(trailing.status().message(),
+            "not a valid post object: trailing comma at byte offset 10");
+  absl::StatusOr<JsonPost> quote = ParsePostJson(R"({"id":'a'})");
+  ASSERT_FALSE(quote.ok());
+  EXPECT_EQ(
+      quote.status().message(),
+      "not a valid post object: single-quoted string (JSON needs double quotes) at byte "
+      "offset 6");
+  absl::StatusOr<JsonPost> escape = ParsePostJson(R"({"id":"a\x"})");
+  ASSERT_FALSE(escape.ok());
+  EXPECT_EQ(escape.status().message(),
+            "not a valid post object: unknown escape at byte offset 8");
+  // Escapes JSON allows are fine, including an escaped quote and \u.
+  EXPECT_TRUE(ParsePostJson(R"({"id":"a\"b\u00e9\\","answer":"x\ny"})").ok());
 }
 
 // A string where a list belongs ("tags":"x") is read by protobuf 3.21 as a

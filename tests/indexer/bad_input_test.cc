@@ -24,7 +24,8 @@ using ::guru::testing::TempDir;
 using ::testing::HasSubstr;
 
 const std::string kGoodPage =
-    "Sore toe\n\nMay 1st, 2020\n\nMy big toe hurts in new shoes.\n\nThe Guru Responded:\n\n"
+    "Sore toe\n\nMay 1st, 2020\n\nMy big toe hurts in new shoes.\n\nThe Guru "
+    "Responded:\n\n"
     "Hi Al- go up half a size.\n\nThe Guru\n";
 
 // Each JSONL line of the bad-input file, and what the indexer must say of it.
@@ -35,8 +36,10 @@ struct JsonlCase {
 
 std::vector<JsonlCase> JsonlCases() {
   return {
-      {"\xEF\xBB\xBF{\"id\":\"bom\",\"answer\":\"a byte-order mark starts the file\"}", ""},
-      {R"({"id":"types","title":5,"answer":"x"})", "(title): invalid value 5 for type TYPE_STRING"},
+      {"\xEF\xBB\xBF{\"id\":\"bom\",\"answer\":\"a byte-order mark starts the file\"}",
+       ""},
+      {R"({"id":"types","title":5,"answer":"x"})",
+       "(title): invalid value 5 for type TYPE_STRING"},
       {R"({"id":"broken","answer":"x")", "Unexpected end of string"},
       {R"({"id":"unknown","answer":"ok","colour":"red"})", ""},
       {R"({"id":"dup","answer":"first"})", ""},
@@ -44,14 +47,15 @@ std::vector<JsonlCase> JsonlCases() {
        "field 'id': is 257 bytes; at most 256 allowed"},
       {R"({"id":"noanswer","question":"where is my reply?"})",
        "field 'answer': required, but empty or missing"},
-      {R"({"id":"nested","answer":"x","tags":)" + std::string(100, '[') + std::string(100, ']') +
-           "}",
+      {R"({"id":"nested","answer":"x","tags":)" + std::string(100, '[') +
+           std::string(100, ']') + "}",
        "nested more than 16 levels deep at byte offset 50"},
       {"{\"id\":\"crlf\",\"answer\":\"windows line\"}\r", ""},
       {"{\"id\":\"badutf\",\"answer\":\"caf\xE9\"}", "invalid UTF-8 at byte offset 28"},
       {R"({"id":"dup","answer":"second"})", ""},
       {std::string("{\"id\":\"nul\",\"answer\":\"a\0b\"}", 28),
-       "raw control character 0 at byte offset 23 inside a string"},
+       "raw control character 0 inside a string (JSON requires \\u escapes) at byte "
+       "offset 23"},
       {R"([1,2,3])", "Root element must be a message"},
       {R"({"id":"baddate","answer":"x","asked_on":"2019-02-30"})",
        "field 'asked_on': '2019-02-30' is not a valid YYYY-MM-DD date"},
@@ -97,14 +101,19 @@ TEST_F(BadInputTest, EachBadRecordIsReportedWithPlaceAndReason) {
     EXPECT_THAT(result_.err, HasSubstr(cases[i].error)) << where;
   }
   EXPECT_THAT(result_.err, HasSubstr("posts.jsonl:4: ignored unknown field(s): colour"));
-  EXPECT_THAT(result_.err, HasSubstr("posts.jsonl:11: id 'dup' also appears at " +
-                                     dir_.Sub("in/posts.jsonl") + ":5; the last record wins"));
+  EXPECT_THAT(result_.err,
+              HasSubstr("posts.jsonl:11: id 'dup' also appears at " +
+                        dir_.Sub("in/posts.jsonl") + ":5; the last record wins"));
   EXPECT_THAT(result_.err, HasSubstr("empty.txt: rejected: empty post"));
-  EXPECT_THAT(result_.err, HasSubstr("bad-utf8.txt: rejected: line 3: invalid UTF-8 at byte offset 13"));
-  EXPECT_THAT(result_.err, HasSubstr("nul.txt: rejected: line 3: NUL byte at byte offset 9"));
+  EXPECT_THAT(
+      result_.err,
+      HasSubstr("bad-utf8.txt: rejected: line 3: invalid UTF-8 at byte offset 13"));
+  EXPECT_THAT(result_.err,
+              HasSubstr("nul.txt: rejected: line 3: NUL byte at byte offset 9"));
   EXPECT_THAT(result_.err, HasSubstr("binary.txt: rejected: "));
-  EXPECT_THAT(result_.err, HasSubstr("huge.txt: rejected: file is 52428800 bytes; a page may "
-                                     "be at most 4194304"));
+  EXPECT_THAT(result_.err,
+              HasSubstr("huge.txt: rejected: file is 52428800 bytes; a page may "
+                        "be at most 4194304"));
   EXPECT_THAT(result_.err, HasSubstr("loop.txt: symbolic link that leads nowhere"));
 }
 
@@ -128,7 +137,8 @@ TEST_F(BadInputTest, RejectsFileHoldsEachRejectedRecordByteForByte) {
     if (!c.error.empty()) expected += c.line + "\n";
   }
   EXPECT_EQ(ReadFile(dir_.Sub("rejects.jsonl")), expected);
-  for (const char* page : {"empty.txt", "bad-utf8.txt", "nul.txt", "binary.txt", "huge.txt"}) {
+  for (const char* page :
+       {"empty.txt", "bad-utf8.txt", "nul.txt", "binary.txt", "huge.txt"}) {
     EXPECT_EQ(ReadFile(dir_.Sub(std::string("rejects.jsonl.pages/") + page)),
               ReadFile(dir_.Sub(std::string("in/") + page)))
         << page;
