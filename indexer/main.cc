@@ -52,10 +52,11 @@ class ProgressReporter {
     const auto done = p.counts.valid + p.counts.rejected;
     std::string line = fmt::format(
         "{} posts ({:.0f}/s): added {}, replaced {}, unchanged {}, rejected {}", done,
-        done / std::max(seconds, 1e-3), p.counts.added, p.counts.replaced,
-        p.counts.unchanged, p.counts.rejected);
+        static_cast<double>(done) / std::max(seconds, 1e-3), p.counts.added,
+        p.counts.replaced, p.counts.unchanged, p.counts.rejected);
     if (p.bytes_total > 0 && p.bytes_done > 0) {
-      const double fraction = std::min(1.0, double(p.bytes_done) / double(p.bytes_total));
+      const double fraction = std::min(
+          1.0, static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total));
       line += fmt::format(", {:.0f}%, ETA {:.0f}s", 100 * fraction,
                           seconds * (1 - fraction) / fraction);
     }
