@@ -10,7 +10,7 @@ packages=(
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev
   clang-format clang-tidy clang clang-14 libclang-rt-14-dev
-  python3 bc
+  python3 python3-xapian bc
 )
 
 missing=()

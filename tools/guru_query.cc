@@ -10,11 +10,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -90,6 +92,7 @@ int RunBatch(const Client& client, const std::string& batch_path,
   }
   int failures = 0;
   int queries = 0;
+  std::vector<double> latencies_ms;  // Per search, as the client sees it.
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -103,7 +106,11 @@ int RunBatch(const Client& client, const std::string& batch_path,
     }
     const std::string qid = line.substr(0, tab);
     guru::v1::SearchResponse response;
+    const auto start = std::chrono::steady_clock::now();
     const grpc::Status status = Search(client, line.substr(tab + 1), limit, response);
+    latencies_ms.push_back(std::chrono::duration<double, std::milli>(
+                               std::chrono::steady_clock::now() - start)
+                               .count());
     ++queries;
     if (!status.ok()) {
       PrintError(absl::StrCat(batch_path, ":", number, " (qid ", qid, ")"), status);
@@ -123,6 +130,16 @@ int RunBatch(const Client& client, const std::string& batch_path,
   }
   std::fprintf(stderr, "guru-query: %d queries, %d failed; run written to %s\n", queries,
                failures, trec_path.c_str());
+  if (!latencies_ms.empty()) {
+    std::sort(latencies_ms.begin(), latencies_ms.end());
+    auto at = [&](double q) {
+      const double last = static_cast<double>(latencies_ms.size() - 1);
+      return latencies_ms[static_cast<std::size_t>(q * last + 0.5)];
+    };
+    std::fprintf(stderr,
+                 "guru-query: latency ms: median %.3f p90 %.3f p99 %.3f max %.3f\n",
+                 at(0.5), at(0.9), at(0.99), latencies_ms.back());
+  }
   return failures == 0 ? kExitOk : kExitFailed;
 }
 

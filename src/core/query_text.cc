@@ -25,6 +25,16 @@ constexpr std::array<std::string_view, 104> kStopwords = {
     "very",    "was",    "we",   "were",   "what",  "when",    "where",   "which",
     "while",   "who",    "whom", "why",    "will",  "with",    "would",   "you"};
 
+// Sorted. Courtesy and question framing, common in messages to an expert.
+constexpr std::array<std::string_view, 38> kChattyWords = {
+    "advice",    "advise",    "anybody", "anyone",    "appreciate",  "appreciated",
+    "dear",      "doctor",    "dr",      "greetings", "hello",       "help",
+    "helpful",   "hey",       "hi",      "info",      "information", "kind",
+    "kindly",    "know",      "let",     "like",      "need",        "please",
+    "question",  "questions", "regards", "sir",       "someone",     "tell",
+    "thank",     "thanks",    "want",    "wanted",    "wonder",      "wondered",
+    "wondering", "writing"};
+
 enum class CharClass { kWord, kApostrophe, kSeparator };
 
 // Decodes the code point at `text[i]` and sets `length`. A byte that does not
@@ -65,6 +75,10 @@ CharClass Classify(std::uint32_t cp) {
 
 bool IsStopword(std::string_view lower_word) {
   return std::binary_search(kStopwords.begin(), kStopwords.end(), lower_word);
+}
+
+bool IsChattyWord(std::string_view lower_word) {
+  return std::binary_search(kChattyWords.begin(), kChattyWords.end(), lower_word);
 }
 
 std::vector<std::string> QueryWords(std::string_view text) {

@@ -21,6 +21,12 @@ bool IsStopword(std::string_view lower_word);
 // word worth searching for.
 std::vector<std::string> QueryWords(std::string_view text);
 
+// True for words people use to be polite or to frame a question ("please",
+// "help", "wondering", "thanks", "anyone") that say little about the
+// problem. They are searched for, at a lower weight, since sometimes they
+// are all there is. `lower_word` must be lower-case ASCII.
+bool IsChattyWord(std::string_view lower_word);
+
 }  // namespace guru
 
 #endif  // GURU_CORE_QUERY_TEXT_H_

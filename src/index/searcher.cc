@@ -2,7 +2,10 @@
 
 #include <xapian.h>
 
-#include "absl/strings/str_join.h"
+#include <algorithm>
+#include <cstdlib>
+#include <unordered_set>
+
 #include "absl/strings/str_replace.h"
 #include "core/query_text.h"
 #include "core/str_cat.h"
@@ -18,8 +21,8 @@ namespace {
 // in practice, since each retry sees a fresh revision.
 constexpr int kMaxAttempts = 3;
 
-// Weight of a match in the title relative to the free text.
-constexpr double kTitleWeight = 0.5;
+// TermGenerator's default: longer words are not indexed.
+constexpr std::size_t kMaxWordBytes = 64;
 
 // MSet::snippet() escapes its output for HTML; the API returns plain text on
 // one line.
@@ -42,49 +45,95 @@ absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc) {
 struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
-  Xapian::QueryParser parser;
-
-  Impl() {
-    parser.set_stemmer(stemmer);
-    parser.set_default_op(Xapian::Query::OP_OR);
-  }
-
-  // Free text holds words and stems (STEM_SOME); fields hold only stems.
-  Xapian::Query ParseWords(const std::string& text, std::string_view prefix) {
-    parser.set_stemming_strategy(prefix.empty() ? Xapian::QueryParser::STEM_SOME
-                                                : Xapian::QueryParser::STEM_ALL_Z);
-    return parser.parse_query(text, /*flags=*/0, std::string(prefix));
-  }
-
   // People's words are text, never syntax: core reduces the query to its
-  // content words (punctuation and stopwords gone), and the parser gets no
-  // query-language flags, so nothing in it can be an operator.
-  Xapian::Query BuildQuery(const std::string& text) {
-    const std::vector<std::string> words = QueryWords(text);
-    if (words.empty()) return Xapian::Query();
-    const std::string content = absl::StrJoin(words, " ");
-    Xapian::Query free_text = ParseWords(content, "");
-    Xapian::Query title = ParseWords(content, schema::kTitlePrefix);
-    return Xapian::Query(
-        Xapian::Query::OP_OR, free_text,
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, kTitleWeight));
+  // content words (punctuation and stopwords gone), and each word becomes the
+  // term the index holds for its stem, so nothing can be an operator.
+  struct BuiltQuery {
+    Xapian::Query query;
+    std::unordered_set<std::string> stems;  // Of the content words.
+  };
+
+  BuiltQuery BuildQuery(const std::string& text, const RankingOptions& ranking) {
+    BuiltQuery built;
+    std::vector<Xapian::Query> free_text, title;
+    for (const std::string& word : QueryWords(text)) {
+      // As TermGenerator does: Unicode lower case, no words over 64 bytes.
+      const std::string lower = Xapian::Unicode::tolower(word);
+      if (lower.size() > kMaxWordBytes) continue;
+      const std::string stem = stemmer(lower);
+      built.stems.insert(stem);
+      const double weight = IsChattyWord(lower) ? ranking.chatty_weight : 1.0;
+      free_text.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("Z" + stem),
+                             weight);
+      title.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                         Xapian::Query(StrCat("Z", schema::kTitlePrefix, stem)), weight);
+    }
+    if (free_text.empty()) return built;
+    built.query = Xapian::Query(Xapian::Query::OP_OR, free_text.begin(), free_text.end());
+    if (ranking.title_weight > 0) {
+      built.query = Xapian::Query(
+          Xapian::Query::OP_OR, built.query,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                        Xapian::Query(Xapian::Query::OP_OR, title.begin(), title.end()),
+                        ranking.title_weight));
+    }
+    return built;
+  }
+
+  // Share of the document's title stems that the query contains.
+  double TitleCoverage(Xapian::docid docid,
+                       const std::unordered_set<std::string>& stems) {
+    const std::string prefix = StrCat("Z", schema::kTitlePrefix);
+    int total = 0;
+    int matched = 0;
+    Xapian::TermIterator it = db.termlist_begin(docid);
+    for (it.skip_to(prefix); it != db.termlist_end(docid); ++it) {
+      const std::string term = *it;
+      if (!term.starts_with(prefix)) break;
+      ++total;
+      if (stems.contains(term.substr(prefix.size()))) ++matched;
+    }
+    return total == 0 ? 0.0 : static_cast<double>(matched) / total;
   }
 
   SearchPage RunSearch(const SearchParams& params) {
     SearchPage page;
-    Xapian::Query query = BuildQuery(params.query);
-    if (query.empty()) return page;
+    const RankingOptions& ranking = params.ranking;
+    BuiltQuery built = BuildQuery(params.query, ranking);
+    if (built.query.empty()) return page;
     Xapian::Enquire enquire(db);
-    enquire.set_query(query);
+    enquire.set_query(built.query);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
-    Xapian::MSet mset = enquire.get_mset(params.offset, params.limit);
+    const int wanted = params.offset + params.limit;
+    const bool rerank = ranking.title_coverage_boost > 0;
+    Xapian::MSet mset = rerank
+                            ? enquire.get_mset(0, std::max(ranking.rerank_depth, wanted))
+                            : enquire.get_mset(params.offset, params.limit);
     page.total_estimate = mset.get_matches_estimated();
+
+    struct Candidate {
+      Xapian::MSetIterator item;
+      double score;
+    };
+    std::vector<Candidate> candidates;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Xapian::Document doc = it.get_document();
-      absl::StatusOr<v1::Post> post = DecodePost(doc);
+      double score = it.get_weight();
+      if (rerank) {
+        score *= 1 + ranking.title_coverage_boost * TitleCoverage(*it, built.stems);
+      }
+      candidates.push_back({it, score});
+    }
+    std::stable_sort(
+        candidates.begin(), candidates.end(),
+        [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    const std::size_t first = rerank ? static_cast<std::size_t>(params.offset) : 0;
+    for (std::size_t i = first; i < candidates.size() &&
+                                page.hits.size() < static_cast<std::size_t>(params.limit);
+         ++i) {
+      absl::StatusOr<v1::Post> post = DecodePost(candidates[i].item.get_document());
       if (!post.ok()) continue;  // Skipped, not fatal: the rest still answer.
       SearchHit hit;
-      hit.score = it.get_weight();
+      hit.score = candidates[i].score;
       hit.snippet = PlainSnippet(mset.snippet(
           post->answer(), params.snippet_length, stemmer,
           Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "",
@@ -125,11 +174,44 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::Database(path);
-    impl->parser.set_database(impl->db);
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening index ", path));
   }
+}
+
+absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
+  RankingOptions options;
+  while (!spec.empty()) {
+    const std::size_t comma = spec.find(',');
+    const std::string_view item = Trim(spec.substr(0, comma));
+    spec = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
+    if (item.empty()) continue;
+    const std::size_t equals = item.find('=');
+    const std::string key(Trim(item.substr(0, equals)));
+    const std::string value(
+        equals == std::string_view::npos ? "" : Trim(item.substr(equals + 1)));
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || number < 0) {
+      return absl::InvalidArgumentError(
+          StrCat("ranking: '", item, "' needs a non-negative number after '='"));
+    }
+    if (key == "title_weight") {
+      options.title_weight = number;
+    } else if (key == "chatty_weight") {
+      options.chatty_weight = number;
+    } else if (key == "title_coverage_boost") {
+      options.title_coverage_boost = number;
+    } else if (key == "rerank_depth") {
+      options.rerank_depth = static_cast<int>(number);
+    } else {
+      return absl::InvalidArgumentError(StrCat(
+          "ranking: unknown key '", key,
+          "' (known: title_weight, chatty_weight, title_coverage_boost, rerank_depth)"));
+    }
+  }
+  return options;
 }
 
 absl::StatusOr<SearchPage> Searcher::Search(const SearchParams& params) {

@@ -15,6 +15,28 @@
 
 namespace guru {
 
+// How queries are scored. The defaults are the configuration measured best in
+// docs/RELEVANCE.md; the knobs exist so that the relevance harness can
+// measure each idea on its own (guru-server --ranking).
+struct RankingOptions {
+  // Weight of a match in the title field, relative to the free text.
+  double title_weight = 0.5;
+  // Weight of chatty words ("please", "help", "wondering"), relative to other
+  // words (1 = no down-weighting).
+  double chatty_weight = 0.3;
+  // Re-ranking: a candidate's score is multiplied by
+  // 1 + title_coverage_boost * (share of its title's stems in the query),
+  // so that a post about exactly what was asked about comes first.
+  double title_coverage_boost = 1.0;
+  // How many of the best candidates are re-ranked (at least offset + limit).
+  int rerank_depth = 100;
+};
+
+// Parses "key=value,key=value" over RankingOptions' field names, e.g.
+// "title_weight=0,title_coverage_boost=0". INVALID_ARGUMENT naming the key
+// or value that is wrong.
+absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec);
+
 struct SearchParams {
   // Natural-language text; never parsed as query syntax.
   std::string query;
@@ -23,6 +45,7 @@ struct SearchParams {
   int offset = 0;
   // Length of each snippet, in characters.
   int snippet_length = 300;
+  RankingOptions ranking;
 };
 
 struct SearchHit {

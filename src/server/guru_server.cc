@@ -17,7 +17,7 @@ constexpr const char* kServiceName = "guru.v1.GuruSearch";
 GuruServer::GuruServer(const ServerOptions& options)
     : options_(options),
       pool_(options.db_path, options.refresh_interval),
-      service_(pool_) {}
+      service_(pool_, options.ranking) {}
 
 absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
     const ServerOptions& options) {

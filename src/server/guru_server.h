@@ -28,6 +28,8 @@ struct ServerOptions {
   // How old a searcher's view of the index may get before it is refreshed,
   // and how often the health status is re-checked.
   std::chrono::milliseconds refresh_interval{1000};
+  // How queries are scored (defaults: the measured best configuration).
+  RankingOptions ranking;
 };
 
 // Owns the gRPC server, the searcher pool and the health watcher thread.

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdio>
 
 #include "core/str_cat.h"
 #include "server/guru_server.h"
@@ -36,12 +37,26 @@ int main(int argc, char** argv) {
                  "On SIGTERM/SIGINT, how long calls in flight may finish")
       ->default_val(grace_ms)
       ->check(CLI::NonNegativeNumber);
+  std::string ranking;
+  app.add_option(
+      "--ranking", ranking,
+      "Ranking experiments, key=value,... over title_weight (0.5), chatty_weight "
+      "(0.3), title_coverage_boost (1), rerank_depth (100); see "
+      "docs/RELEVANCE.md");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsage;
   }
   options.refresh_interval = std::chrono::milliseconds(refresh_ms);
+  absl::StatusOr<guru::RankingOptions> ranking_options =
+      guru::ParseRankingOptions(ranking);
+  if (!ranking_options.ok()) {
+    std::fprintf(stderr, "guru-server: --ranking: %s\n",
+                 std::string(guru::ToStd(ranking_options.status().message())).c_str());
+    return kExitUsage;
+  }
+  options.ranking = *ranking_options;
 
   // Signals are taken synchronously by this thread; every thread started
   // after this inherits the mask.

@@ -32,10 +32,11 @@ absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
   return params;
 }
 
-absl::Status RunSearch(SearcherPool& pool, const v1::SearchRequest& request,
-                       v1::SearchResponse& response) {
+absl::Status RunSearch(SearcherPool& pool, const RankingOptions& ranking,
+                       const v1::SearchRequest& request, v1::SearchResponse& response) {
   absl::StatusOr<SearchParams> params = ToSearchParams(request);
   if (!params.ok()) return params.status();
+  params->ranking = ranking;
   absl::StatusOr<SearcherPool::Lease> searcher = pool.Acquire();
   if (!searcher.ok()) return searcher.status();
   absl::StatusOr<SearchPage> page = (*searcher)->Search(*params);
@@ -67,7 +68,7 @@ grpc::ServerUnaryReactor* SearchService::Search(grpc::CallbackServerContext* con
                                                 const v1::SearchRequest* request,
                                                 v1::SearchResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(RunSearch(pool_, *request, *response)));
+  reactor->Finish(ToGrpcStatus(RunSearch(pool_, ranking_, *request, *response)));
   return reactor;
 }
 

@@ -17,7 +17,8 @@ inline constexpr std::size_t kMaxQueryBytes = std::size_t{16} * 1024;
 // it does not own and which must outlive it.
 class SearchService final : public v1::GuruSearch::CallbackService {
  public:
-  explicit SearchService(SearcherPool& pool) : pool_(pool) {}
+  SearchService(SearcherPool& pool, const RankingOptions& ranking)
+      : pool_(pool), ranking_(ranking) {}
 
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const v1::SearchRequest* request,
@@ -29,6 +30,7 @@ class SearchService final : public v1::GuruSearch::CallbackService {
 
  private:
   SearcherPool& pool_;
+  const RankingOptions ranking_;
 };
 
 }  // namespace guru
