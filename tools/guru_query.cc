@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -134,7 +135,7 @@ int RunBatch(const Client& client, const std::string& batch_path,
     std::sort(latencies_ms.begin(), latencies_ms.end());
     auto at = [&](double q) {
       const double last = static_cast<double>(latencies_ms.size() - 1);
-      return latencies_ms[static_cast<std::size_t>(q * last + 0.5)];
+      return latencies_ms[static_cast<std::size_t>(std::lround(q * last))];
     };
     std::fprintf(stderr,
                  "guru-query: latency ms: median %.3f p90 %.3f p99 %.3f max %.3f\n",
