@@ -1,6 +1,7 @@
 // guru-indexer: argv -> options -> one ingest run -> summary line + exit code.
 //
-//   guru-indexer --db DIR [--rejects FILE] [--prune] [--dry-run] [--json] INPUT...
+//   guru-indexer --db DIR [--rejects FILE] [--prune] [--dry-run] [--json]
+//                [--synonyms FILE]... INPUT...
 //   guru-indexer --db DIR --delete ID...
 //   guru-indexer stats --db DIR [--json]
 //
@@ -136,9 +137,16 @@ int main(int argc, char** argv) {
   app.add_flag("--dry-run", options.dry_run,
                "Parse and validate only; the index is not opened");
   app.add_flag("--json", json, "Print the summary as one JSON object");
+  app.add_option(
+         "--synonyms", options.synonym_files,
+         "Vocabulary file(s) (\"kneecap | patella\" groups, see "
+         "data/synonyms/) to load into the index's synonym table; repeat for several")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
   auto* del = app.add_option("--delete", delete_ids, "Delete the posts with these ids")
                   ->expected(1, -1);
   app.add_option("inputs", inputs, "INPUT...")->excludes(del);
+  app.positionals_at_end();
   CLI::App* stats =
       app.add_subcommand("stats", "Print post count, last update, revision and size");
   std::string stats_db;
@@ -154,7 +162,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "guru-indexer: --db is required\n%s", app.help().c_str());
     return kExitFailed;
   }
-  if (delete_ids.empty() && inputs.empty()) {
+  if (delete_ids.empty() && inputs.empty() && options.synonym_files.empty()) {
     std::fprintf(stderr, "guru-indexer: give INPUT... or --delete ID...\n%s",
                  app.help().c_str());
     return kExitFailed;

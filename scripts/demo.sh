@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== indexing data/sample into a fresh index"
-build/indexer/guru-indexer --db "$work/db" data/sample
+build/indexer/guru-indexer --db "$work/db" --synonyms data/synonyms/lay-clinical.txt data/sample
 
 echo "== starting guru-server on 127.0.0.1 (free port)"
 build/src/server/guru-server --db "$work/db" --listen 127.0.0.1:0 2>"$work/server.log" &

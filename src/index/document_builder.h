@@ -19,8 +19,10 @@ class DocumentBuilder {
  public:
   DocumentBuilder();
   Xapian::Document Build(const v1::Post& post, const std::string& data);
+  const Xapian::Stem& stemmer() const { return stemmer_; }
 
  private:
+  Xapian::Stem stemmer_;
   Xapian::TermGenerator generator_;
 };
 

@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "index/document_builder.h"
 #include "index/schema.h"
+#include "index/stemming.h"
 #include "index/xapian_status.h"
 
 namespace guru {
@@ -28,8 +29,8 @@ std::string SerializePost(const v1::Post& post) {
   return out;
 }
 
-DocumentBuilder::DocumentBuilder() {
-  generator_.set_stemmer(Xapian::Stem(std::string(schema::kLanguage)));
+DocumentBuilder::DocumentBuilder() : stemmer_(std::string(schema::kLanguage)) {
+  generator_.set_stemmer(stemmer_);
 }
 
 Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string& data) {
@@ -203,6 +204,43 @@ absl::StatusOr<std::uint64_t> IndexWriter::Prune(
     return deleted;
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("pruning ", directory));
+  }
+}
+
+absl::StatusOr<bool> IndexWriter::SetSynonyms(const SynonymFile& file) {
+  try {
+    std::vector<std::vector<std::string>> stemmed;
+    std::string content = file.version;
+    for (const auto& group : file.groups) {
+      std::vector<std::string>& phrases = stemmed.emplace_back();
+      for (const auto& member : group) {
+        phrases.push_back(internal::StemPhrase(impl_->builder.stemmer(), member));
+        content += StrCat("\n", phrases.back());
+      }
+      content += "\n|";
+    }
+    const std::string fingerprint = HexFingerprint(content);
+    const std::string key(schema::kSynonymsKey);
+    if (impl_->db.get_metadata(key) == fingerprint) return false;
+    impl_->EnsureTransaction();
+    std::vector<std::string> old_keys;
+    for (auto it = impl_->db.synonym_keys_begin(); it != impl_->db.synonym_keys_end();
+         ++it) {
+      old_keys.push_back(*it);
+    }
+    for (const std::string& old_key : old_keys) impl_->db.clear_synonyms(old_key);
+    for (const auto& phrases : stemmed) {
+      for (const std::string& from : phrases) {
+        for (const std::string& to : phrases) {
+          if (from != to) impl_->db.add_synonym(from, to);
+        }
+      }
+    }
+    impl_->db.set_metadata(key, fingerprint);
+    impl_->dirty = true;
+    return true;
+  } catch (const Xapian::Error& e) {
+    return internal::XapianErrorToStatus(e, "loading synonyms");
   }
 }
 

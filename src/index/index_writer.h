@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/synonyms.h"
 #include "guru/v1/post.pb.h"
 
 namespace guru {
@@ -57,6 +58,11 @@ class IndexWriter {
   // is not in `present` (absolute paths). Returns how many were deleted.
   absl::StatusOr<std::uint64_t> Prune(
       std::string_view directory, const std::function<bool(std::string_view)>& present);
+
+  // Makes the index's synonym table hold exactly `file`'s groups (every
+  // member of a group a synonym of every other, as stems). Loading the same
+  // file again changes nothing. Returns whether the table changed.
+  absl::StatusOr<bool> SetSynonyms(const SynonymFile& file);
 
   // Removes the post with `id`; returns false when there was none.
   absl::StatusOr<bool> Delete(std::string_view id);

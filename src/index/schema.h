@@ -25,6 +25,9 @@
 //
 //   document data: the whole guru.v1.Post, protobuf binary, deterministic.
 //   metadata "guru.last_update": UTC time of the last commit, ISO 8601.
+//   metadata "guru.synonyms": fingerprint of the loaded vocabulary files.
+//   synonym table: stem phrase ("runner knee") -> stem phrases of the same
+//   thing ("patellofemor pain"), from guru-indexer --synonyms.
 //   metadata "guru.schema_version": kSchemaVersion; a writer refuses an index
 //   written with another version (reindex into a new directory instead).
 #ifndef GURU_INDEX_SCHEMA_H_
@@ -47,6 +50,7 @@ inline constexpr std::string_view kExpertPrefix = "XE";
 inline constexpr std::string_view kTagPrefix = "K";
 inline constexpr std::string_view kSourcePrefix = "XS";
 inline constexpr std::string_view kLastUpdateKey = "guru.last_update";
+inline constexpr std::string_view kSynonymsKey = "guru.synonyms";
 
 inline constexpr unsigned kAskedOnSlot = 0;
 inline constexpr unsigned kAnsweredOnSlot = 1;

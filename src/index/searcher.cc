@@ -11,6 +11,7 @@
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "index/schema.h"
+#include "index/stemming.h"
 #include "index/xapian_status.h"
 
 namespace guru {
@@ -20,9 +21,6 @@ namespace {
 // (DatabaseModifiedError); reopening and retrying this often always suffices
 // in practice, since each retry sees a fresh revision.
 constexpr int kMaxAttempts = 3;
-
-// TermGenerator's default: longer words are not indexed.
-constexpr std::size_t kMaxWordBytes = 64;
 
 // MSet::snippet() escapes its output for HTML; the API returns plain text on
 // one line.
@@ -56,13 +54,13 @@ struct Searcher::Impl {
   BuiltQuery BuildQuery(const std::string& text, const RankingOptions& ranking) {
     BuiltQuery built;
     std::vector<Xapian::Query> free_text, title;
+    std::vector<std::string> stems;  // In the order of the words.
     for (const std::string& word : QueryWords(text)) {
-      // As TermGenerator does: Unicode lower case, no words over 64 bytes.
-      const std::string lower = Xapian::Unicode::tolower(word);
-      if (lower.size() > kMaxWordBytes) continue;
-      const std::string stem = stemmer(lower);
+      const std::string stem = internal::StemWord(stemmer, word);
+      if (stem.empty()) continue;
+      stems.push_back(stem);
       built.stems.insert(stem);
-      const double weight = IsChattyWord(lower) ? ranking.chatty_weight : 1.0;
+      const double weight = IsChattyWord(word) ? ranking.chatty_weight : 1.0;
       free_text.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("Z" + stem),
                              weight);
       title.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
@@ -77,7 +75,46 @@ struct Searcher::Impl {
                         Xapian::Query(Xapian::Query::OP_OR, title.begin(), title.end()),
                         ranking.title_weight));
     }
+    if (ranking.synonym_weight > 0) {
+      std::vector<Xapian::Query> expansions = Expand(stems, built.stems);
+      if (!expansions.empty()) {
+        built.query = Xapian::Query(
+            Xapian::Query::OP_OR, built.query,
+            Xapian::Query(
+                Xapian::Query::OP_SCALE_WEIGHT,
+                Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
+                ranking.synonym_weight));
+      }
+    }
     return built;
+  }
+
+  // Synonyms of every run of one to three consecutive words, as queries for
+  // all of the synonym's stems; their stems join `stems_seen`.
+  std::vector<Xapian::Query> Expand(const std::vector<std::string>& stems,
+                                    std::unordered_set<std::string>& stems_seen) {
+    constexpr std::size_t kMaxPhraseWords = 3;
+    std::vector<Xapian::Query> expansions;
+    for (std::size_t i = 0; i < stems.size(); ++i) {
+      std::string key;
+      for (std::size_t n = 0; n < kMaxPhraseWords && i + n < stems.size(); ++n) {
+        if (n > 0) key.push_back(' ');
+        key += stems[i + n];
+        for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) {
+          std::vector<Xapian::Query> terms;
+          const std::string phrase = *it;
+          for (std::size_t start = 0; start < phrase.size();) {
+            const std::size_t end = std::min(phrase.find(' ', start), phrase.size());
+            const std::string stem = phrase.substr(start, end - start);
+            terms.emplace_back("Z" + stem);
+            stems_seen.insert(stem);
+            start = end + 1;
+          }
+          expansions.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
+        }
+      }
+    }
+    return expansions;
   }
 
   // Share of the document's title stems that the query contains.
@@ -205,10 +242,13 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
       options.title_coverage_boost = number;
     } else if (key == "rerank_depth") {
       options.rerank_depth = static_cast<int>(number);
+    } else if (key == "synonym_weight") {
+      options.synonym_weight = number;
     } else {
-      return absl::InvalidArgumentError(StrCat(
-          "ranking: unknown key '", key,
-          "' (known: title_weight, chatty_weight, title_coverage_boost, rerank_depth)"));
+      return absl::InvalidArgumentError(
+          StrCat("ranking: unknown key '", key,
+                 "' (known: title_weight, chatty_weight, title_coverage_boost, "
+                 "rerank_depth, synonym_weight)"));
     }
   }
   return options;

@@ -30,6 +30,10 @@ struct RankingOptions {
   double title_coverage_boost = 1.0;
   // How many of the best candidates are re-ranked (at least offset + limit).
   int rerank_depth = 100;
+  // Weight of words reached through the index's synonym table ("kneecap" ->
+  // "patella"), relative to the person's own words, so that an expansion
+  // never counts as much as an exact match.
+  double synonym_weight = 0.25;
 };
 
 // Parses "key=value,key=value" over RankingOptions' field names, e.g.

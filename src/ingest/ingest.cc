@@ -16,6 +16,7 @@
 #include "core/post_json.h"
 #include "core/post_validation.h"
 #include "core/str_cat.h"
+#include "core/synonyms.h"
 #include "core/text.h"
 #include "index/index_writer.h"
 
@@ -308,10 +309,29 @@ std::vector<InputFile> ListDirectory(
   return files;
 }
 
+// Reads and merges the vocabulary files; their versions join with "+".
+absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths) {
+  SynonymFile merged;
+  for (const std::string& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (!in)
+      return absl::InvalidArgumentError(StrCat("--synonyms ", path, ": cannot read"));
+    absl::StatusOr<SynonymFile> file = ParseSynonymFile(content.str());
+    if (!file.ok()) {
+      return absl::InvalidArgumentError(
+          StrCat("--synonyms ", path, ": ", file.status().message()));
+    }
+    merged.version += StrCat(merged.version.empty() ? "" : "+", file->version);
+    for (auto& group : file->groups) merged.groups.push_back(std::move(group));
+  }
+  return merged;
+}
+
 absl::StatusOr<std::vector<ResolvedInput>> ResolveInputs(
     const std::vector<std::string>& inputs,
     const std::function<void(const std::string&, std::string_view)>& warn) {
-  if (inputs.empty()) return absl::InvalidArgumentError("no INPUT given");
   std::vector<ResolvedInput> resolved;
   for (const std::string& input : inputs) {
     ResolvedInput r;
@@ -369,6 +389,11 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
             {Diagnostic::Severity::kWarning, where, std::string(message)});
       });
   if (!resolved.ok()) return resolved.status();
+  if (inputs.empty() && options.synonym_files.empty()) {
+    return absl::InvalidArgumentError("no INPUT given");
+  }
+  absl::StatusOr<SynonymFile> synonyms = LoadSynonyms(options.synonym_files);
+  if (!synonyms.ok()) return synonyms.status();
 
   std::unique_ptr<IndexWriter> writer;
   if (!options.dry_run) {
@@ -376,6 +401,9 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
         IndexWriter::Open(options.db_path);
     if (!opened.ok()) return opened.status();
     writer = *std::move(opened);
+    if (!options.synonym_files.empty()) {
+      if (absl::Status s = writer->SetSynonyms(*synonyms).status(); !s.ok()) return s;
+    }
   }
   std::uint64_t bytes_total = 0;
   for (const ResolvedInput& input : *resolved) {

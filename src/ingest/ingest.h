@@ -33,6 +33,10 @@ struct IngestOptions {
   bool prune = false;
   // Parse and validate only; the index is neither opened nor created.
   bool dry_run = false;
+  // Vocabulary files (core/synonyms.h format) to load into the index's
+  // synonym table, replacing what was there; loading the same files again
+  // changes nothing.
+  std::vector<std::string> synonym_files;
 };
 
 struct IngestCounts {
@@ -86,7 +90,8 @@ using DiagnosticSink = std::function<void(const Diagnostic&)>;
 // counts describe the change from the index before the run.
 //
 // Errors (nothing indexed): INVALID_ARGUMENT when an input does not exist or
-// is not a .jsonl/.txt file or directory; the index's errors when it cannot
+// is not a .jsonl/.txt/.html file or directory, or a synonym file cannot be
+// read or parsed (with its line); the index's errors when it cannot
 // be opened. An index error mid-run is returned after the posts committed so
 // far stay committed.
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   app.add_option(
       "--ranking", ranking,
       "Ranking experiments, key=value,... over title_weight (0.5), chatty_weight "
-      "(0.3), title_coverage_boost (1), rerank_depth (100); see "
+      "(0.3), title_coverage_boost (1), rerank_depth (100), synonym_weight (0.25); see "
       "docs/RELEVANCE.md");
   try {
     app.parse(argc, argv);

@@ -1,0 +1,79 @@
+// Synonyms bridge a person's words and an expert's, and never outrank the
+// person's own words.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/synonyms.h"
+#include "index/index_writer.h"
+#include "index/searcher.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+v1::Post MakePost(const std::string& id, const std::string& title, const std::string& answer) {
+  v1::Post post;
+  post.set_id(id);
+  post.set_title(title);
+  post.set_answer(answer);
+  return post;
+}
+
+class SynonymSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(dir_.Sub("db"));
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Upsert(MakePost("clinical", "Patella pain",
+                                           "The patella tracks in its groove.")).ok());
+    ASSERT_TRUE((*writer)->Upsert(MakePost("lay", "Kneecap pain",
+                                           "Your kneecap tracks in its groove.")).ok());
+    ASSERT_TRUE((*writer)->Upsert(MakePost("itb", "Outer knee pain",
+                                           "Foam roll the iliotibial band gently.")).ok());
+    ASSERT_TRUE((*writer)->Upsert(MakePost("other", "Wrist pain", "Rest the wrist.")).ok());
+    absl::StatusOr<SynonymFile> file =
+        ParseSynonymFile("version 1\nkneecap | patella\nitb | it band | iliotibial band\n");
+    ASSERT_TRUE(file.ok());
+    absl::StatusOr<bool> changed = (*writer)->SetSynonyms(*file);
+    ASSERT_TRUE(changed.ok() && *changed);
+    // The same vocabulary again changes nothing.
+    changed = (*writer)->SetSynonyms(*file);
+    ASSERT_TRUE(changed.ok());
+    EXPECT_FALSE(*changed);
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+
+  std::vector<std::string> Ids(const std::string& query, RankingOptions ranking = {}) {
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
+    EXPECT_TRUE(searcher.ok());
+    SearchParams params;
+    params.query = query;
+    params.ranking = ranking;
+    absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
+    EXPECT_TRUE(page.ok());
+    std::vector<std::string> ids;
+    for (const SearchHit& hit : page->hits) ids.push_back(hit.post.id());
+    return ids;
+  }
+
+  guru::testing::TempDir dir_;
+};
+
+TEST_F(SynonymSearchTest, LayWordFindsClinicalPostButExactMatchComesFirst) {
+  EXPECT_THAT(Ids("my kneecap hurts"), ::testing::ElementsAre("lay", "clinical"));
+  EXPECT_THAT(Ids("sore patella"), ::testing::ElementsAre("clinical", "lay"));
+}
+
+TEST_F(SynonymSearchTest, MultiWordSynonymsAndAbbreviations) {
+  EXPECT_THAT(Ids("tight ITB after cycling"), ::testing::Contains("itb"));
+  EXPECT_THAT(Ids("my IT band"), ::testing::Contains("itb"));
+}
+
+TEST_F(SynonymSearchTest, SynonymsCanBeSwitchedOff) {
+  RankingOptions off;
+  off.synonym_weight = 0;
+  EXPECT_THAT(Ids("my kneecap hurts", off), ::testing::ElementsAre("lay"));
+}
+
+}  // namespace
+}  // namespace guru
