@@ -18,8 +18,8 @@ absl::StatusOr<SynonymFile> ParseSynonymFile(std::string_view text) {
       continue;
     }
     if (file.version.empty()) {
-      return absl::InvalidArgumentError(
-          StrCat("line ", number, ": a 'version N' line must come before the first group"));
+      return absl::InvalidArgumentError(StrCat(
+          "line ", number, ": a 'version N' line must come before the first group"));
     }
     std::vector<std::vector<std::string>> group;
     std::string_view rest = line;
@@ -28,16 +28,16 @@ absl::StatusOr<SynonymFile> ParseSynonymFile(std::string_view text) {
       const std::string_view member = Trim(rest.substr(0, bar));
       std::vector<std::string> words = QueryWords(member);
       if (words.empty()) {
-        return absl::InvalidArgumentError(StrCat("line ", number, ": member '", member,
-                                                 "' has no words to match"));
+        return absl::InvalidArgumentError(
+            StrCat("line ", number, ": member '", member, "' has no words to match"));
       }
       group.push_back(std::move(words));
       if (bar == std::string_view::npos) break;
       rest.remove_prefix(bar + 1);
     }
     if (group.size() < 2) {
-      return absl::InvalidArgumentError(
-          StrCat("line ", number, ": a group needs two or more members separated by '|'"));
+      return absl::InvalidArgumentError(StrCat(
+          "line ", number, ": a group needs two or more members separated by '|'"));
     }
     file.groups.push_back(std::move(group));
   }

@@ -13,12 +13,14 @@ using ::testing::HasSubstr;
 
 TEST(ParseSynonymFileTest, GroupsOfContentWords) {
   absl::StatusOr<SynonymFile> file = ParseSynonymFile(
-      "# comment\n\nversion 3\nKneecap | knee cap | Patella\nrunner's knee|patellofemoral pain\n");
+      "# comment\n\nversion 3\nKneecap | knee cap | Patella\nrunner's "
+      "knee|patellofemoral pain\n");
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_EQ(file->version, "3");
   ASSERT_EQ(file->groups.size(), 2u);
-  EXPECT_THAT(file->groups[0], ElementsAre(ElementsAre("kneecap"), ElementsAre("knee", "cap"),
-                                           ElementsAre("patella")));
+  EXPECT_THAT(file->groups[0],
+              ElementsAre(ElementsAre("kneecap"), ElementsAre("knee", "cap"),
+                          ElementsAre("patella")));
   // Stopwords go, as they do from queries ("water on the knee" -> water knee).
   absl::StatusOr<SynonymFile> water =
       ParseSynonymFile("version 1\nwater on the knee | knee effusion\n");
@@ -38,7 +40,8 @@ TEST(ParseSynonymFileTest, ErrorsNameTheLine) {
 }
 
 TEST(ParseSynonymFileTest, ShippedVocabulariesParse) {
-  for (const char* name : {"data/synonyms/lay-clinical.txt", "data/synonyms/medquad.txt"}) {
+  for (const char* name :
+       {"data/synonyms/lay-clinical.txt", "data/synonyms/medquad.txt"}) {
     absl::StatusOr<SynonymFile> file =
         ParseSynonymFile(guru::testing::ReadFile(guru::testing::SourcePath(name)));
     ASSERT_TRUE(file.ok()) << name << ": " << file.status();

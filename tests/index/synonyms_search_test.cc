@@ -11,7 +11,8 @@
 namespace guru {
 namespace {
 
-v1::Post MakePost(const std::string& id, const std::string& title, const std::string& answer) {
+v1::Post MakePost(const std::string& id, const std::string& title,
+                  const std::string& answer) {
   v1::Post post;
   post.set_id(id);
   post.set_title(title);
@@ -22,17 +23,25 @@ v1::Post MakePost(const std::string& id, const std::string& title, const std::st
 class SynonymSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(dir_.Sub("db"));
+    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+        IndexWriter::Open(dir_.Sub("db"));
     ASSERT_TRUE(writer.ok());
-    ASSERT_TRUE((*writer)->Upsert(MakePost("clinical", "Patella pain",
-                                           "The patella tracks in its groove.")).ok());
-    ASSERT_TRUE((*writer)->Upsert(MakePost("lay", "Kneecap pain",
-                                           "Your kneecap tracks in its groove.")).ok());
-    ASSERT_TRUE((*writer)->Upsert(MakePost("itb", "Outer knee pain",
-                                           "Foam roll the iliotibial band gently.")).ok());
-    ASSERT_TRUE((*writer)->Upsert(MakePost("other", "Wrist pain", "Rest the wrist.")).ok());
-    absl::StatusOr<SynonymFile> file =
-        ParseSynonymFile("version 1\nkneecap | patella\nitb | it band | iliotibial band\n");
+    ASSERT_TRUE((*writer)
+                    ->Upsert(MakePost("clinical", "Patella pain",
+                                      "The patella tracks in its groove."))
+                    .ok());
+    ASSERT_TRUE((*writer)
+                    ->Upsert(MakePost("lay", "Kneecap pain",
+                                      "Your kneecap tracks in its groove."))
+                    .ok());
+    ASSERT_TRUE((*writer)
+                    ->Upsert(MakePost("itb", "Outer knee pain",
+                                      "Foam roll the iliotibial band gently."))
+                    .ok());
+    ASSERT_TRUE(
+        (*writer)->Upsert(MakePost("other", "Wrist pain", "Rest the wrist.")).ok());
+    absl::StatusOr<SynonymFile> file = ParseSynonymFile(
+        "version 1\nkneecap | patella\nitb | it band | iliotibial band\n");
     ASSERT_TRUE(file.ok());
     absl::StatusOr<bool> changed = (*writer)->SetSynonyms(*file);
     ASSERT_TRUE(changed.ok() && *changed);
