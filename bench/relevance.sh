@@ -17,36 +17,13 @@ for bin in indexer/guru-indexer src/server/guru-server tools/guru-query; do
   }
 done
 
+source scripts/lib/guru_server.sh
 work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'guru_server_stop; rm -rf "$work"' EXIT
 
 echo "relevance: indexing the corpus"
 zcat "$data/corpus.jsonl.gz" | "$build/indexer/guru-indexer" --db "$work/db" \
   --synonyms data/synonyms/lay-clinical.txt - >/dev/null
-
-start_server() {  # RANKING [DB]
-  "$build/src/server/guru-server" --db "${2:-$work/db}" --listen 127.0.0.1:0 --ranking "$1" \
-    2>"$work/server.log" &
-  server_pid=$!
-  port=
-  for _ in $(seq 1 200); do
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log")
-    [[ -n $port ]] && "$build/tools/guru-query" --server "127.0.0.1:$port" --health >/dev/null 2>&1 && return
-    sleep 0.1
-  done
-  cat "$work/server.log" >&2
-  exit 1
-}
-
-stop_server() {
-  kill "$server_pid" && wait "$server_pid" || true
-  server_pid=
-}
 
 # One row per system: name, then the run file and its latency figures.
 rows=()
@@ -57,13 +34,14 @@ score_row() {  # LABEL RUN MEDIAN_MS P99_MS
 }
 
 run_guru() {  # LABEL RANKING [DB]
-  start_server "$2" "${3:-}"
+  guru_server_start "$build" "$work/server.log" --db "${3:-$work/db}" --ranking "$2"
+  local port=$GURU_SERVER_PORT
   # The first pass warms the caches; the second is measured.
   "$build/tools/guru-query" --server "127.0.0.1:$port" --batch "$data/test-questions-dev.tsv" \
     --trec "$work/guru.trec" --limit 10 --tag guru 2>/dev/null || true
   "$build/tools/guru-query" --server "127.0.0.1:$port" --batch "$data/test-questions-dev.tsv" \
     --trec "$work/guru.trec" --limit 10 --tag guru 2>"$work/guru.log"
-  stop_server
+  guru_server_stop
   local median p99
   read -r median p99 < <(sed -n 's/.*latency ms: median \([0-9.]*\) p90 [0-9.]* p99 \([0-9.]*\).*/\1 \2/p' "$work/guru.log")
   score_row "$1" "$work/guru.trec" "$median" "$p99"

@@ -41,6 +41,24 @@ def read_questions(path):
                 yield qid, text
 
 
+def run_questions(questions, search, run_path, tag, errors):
+    """Times `search(text) -> [(docno, score)]` on every question, writes the
+    TREC run, and counts the questions whose search raised one of `errors`."""
+    times, failures = [], 0
+    with open(run_path, "w") as run:
+        for qid, text in questions:
+            start = time.perf_counter()
+            try:
+                matches = search(text)
+            except errors:
+                failures += 1
+                matches = []
+            times.append(time.perf_counter() - start)
+            for rank, (docno, weight) in enumerate(matches, 1):
+                run.write(f"{qid} Q0 {docno} {rank} {weight:.6f} {tag}\n")
+    return latency_summary(tag, times, failures)
+
+
 def latency_summary(name, seconds, failures):
     ms = sorted(s * 1000 for s in seconds)
     p99 = ms[min(len(ms) - 1, int(round(0.99 * (len(ms) - 1))))]
@@ -66,21 +84,13 @@ def run_xapian(corpus, questions, work):
     parser.set_database(db)
     parser.set_stemming_strategy(xapian.QueryParser.STEM_SOME)
     enquire = xapian.Enquire(db)
-    times, failures = [], 0
-    with open(f"{work}/xapian.trec", "w") as run:
-        for qid, text in questions:
-            start = time.perf_counter()
-            try:
-                enquire.set_query(parser.parse_query(text))
-                matches = [(m.document.get_data().decode(), m.weight)
-                           for m in enquire.get_mset(0, LIMIT)]
-            except xapian.QueryParserError:
-                failures += 1
-                matches = []
-            times.append(time.perf_counter() - start)
-            for rank, (docno, weight) in enumerate(matches, 1):
-                run.write(f"{qid} Q0 {docno} {rank} {weight:.6f} xapian\n")
-    return latency_summary("xapian", times, failures)
+
+    def search(text):
+        enquire.set_query(parser.parse_query(text))
+        return [(m.document.get_data().decode(), m.weight) for m in enquire.get_mset(0, LIMIT)]
+
+    return run_questions(questions, search, f"{work}/xapian.trec", "xapian",
+                         xapian.QueryParserError)
 
 
 def run_fts5(corpus, questions, work):
@@ -92,22 +102,13 @@ def run_fts5(corpus, questions, work):
                     ((p["id"], p.get("title", ""), p.get("question", ""), p.get("answer", ""))
                      for p in read_posts(corpus)))
     con.commit()
-    times, failures = [], 0
-    with open(f"{work}/fts5.trec", "w") as run:
-        for qid, text in questions:
-            words = re.findall(r"\w+", text.lower())
-            match = " OR ".join(f'"{w}"' for w in words)
-            start = time.perf_counter()
-            try:
-                rows = con.execute("SELECT id, -bm25(posts) FROM posts WHERE posts MATCH ? "
-                                   "ORDER BY bm25(posts) LIMIT ?", (match, LIMIT)).fetchall()
-            except sqlite3.Error:
-                failures += 1
-                rows = []
-            times.append(time.perf_counter() - start)
-            for rank, (docno, weight) in enumerate(rows, 1):
-                run.write(f"{qid} Q0 {docno} {rank} {weight:.6f} fts5\n")
-    return latency_summary("fts5", times, failures)
+
+    def search(text):
+        match = " OR ".join(f'"{w}"' for w in re.findall(r"\w+", text.lower()))
+        return con.execute("SELECT id, -bm25(posts) FROM posts WHERE posts MATCH ? "
+                           "ORDER BY bm25(posts) LIMIT ?", (match, LIMIT)).fetchall()
+
+    return run_questions(questions, search, f"{work}/fts5.trec", "fts5", sqlite3.Error)
 
 
 def main():

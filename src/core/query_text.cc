@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/text.h"
+
 namespace guru {
 namespace {
 
@@ -36,27 +38,6 @@ constexpr std::array<std::string_view, 38> kChattyWords = {
     "wondering", "writing"};
 
 enum class CharClass { kWord, kApostrophe, kSeparator };
-
-// Decodes the code point at `text[i]` and sets `length`. A byte that does not
-// start a well-formed sequence decodes as U+FFFD of length 1 (a separator).
-std::uint32_t DecodeAt(std::string_view text, std::size_t i, std::size_t& length) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  length = 1;
-  if (c < 0x80) return c;
-  const std::size_t n = c >= 0xC2 && c <= 0xDF   ? 2
-                        : c >= 0xE0 && c <= 0xEF ? 3
-                        : c >= 0xF0 && c <= 0xF4 ? 4
-                                                 : 0;
-  if (n == 0 || i + n > text.size()) return 0xFFFD;
-  std::uint32_t cp = c & (0xFF >> (n + 1));
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto next = static_cast<unsigned char>(text[i + k]);
-    if ((next & 0xC0) != 0x80) return 0xFFFD;
-    cp = (cp << 6) | (next & 0x3F);
-  }
-  length = n;
-  return cp;
-}
 
 CharClass Classify(std::uint32_t cp) {
   if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')) {
@@ -91,7 +72,8 @@ std::vector<std::string> QueryWords(std::string_view text) {
   };
   for (std::size_t i = 0; i < text.size();) {
     std::size_t length = 0;
-    const std::uint32_t cp = DecodeAt(text, i, length);
+    // A byte that starts no well-formed sequence is a separator.
+    const std::uint32_t cp = DecodeUtf8(text, i, length).value_or(0xFFFD);
     switch (Classify(cp)) {
       case CharClass::kWord:
         if (cp < 0x80) {

@@ -17,6 +17,13 @@ namespace guru {
 // `text` is valid UTF-8.
 std::optional<std::size_t> FindInvalidUtf8(std::string_view text);
 
+// Decodes the UTF-8 sequence starting at `text[pos]` and sets `length` to its
+// byte count. nullopt (with `length` 1) when no well-formed sequence starts
+// there: a stray continuation byte, an overlong form, a surrogate, a code point
+// above U+10FFFF or a sequence cut short.
+std::optional<char32_t> DecodeUtf8(std::string_view text, std::size_t pos,
+                                   std::size_t& length);
+
 // Removes leading and trailing ASCII whitespace and U+00A0 (no-break space).
 std::string_view Trim(std::string_view text);
 

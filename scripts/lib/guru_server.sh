@@ -1,0 +1,34 @@
+# Sourced by scripts that run a guru-server of their own (scripts/demo.sh,
+# bench/relevance.sh): start one on a free loopback port and wait until it
+# reports SERVING; stop it again.
+
+# guru_server_start BUILD_DIR LOG_FILE SERVER_ARGS...
+# Sets GURU_SERVER_PID and GURU_SERVER_PORT; exits 1 with the server's log if
+# it is not SERVING within 20 seconds.
+guru_server_start() {
+  local build=$1 log=$2
+  shift 2
+  "$build/src/server/guru-server" --listen 127.0.0.1:0 "$@" 2>"$log" &
+  GURU_SERVER_PID=$!
+  GURU_SERVER_PORT=
+  for _ in $(seq 1 200); do
+    GURU_SERVER_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
+    if [[ -n $GURU_SERVER_PORT ]] &&
+      "$build/tools/guru-query" --server "127.0.0.1:$GURU_SERVER_PORT" --health >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  cat "$log" >&2
+  echo "guru-server did not reach SERVING" >&2
+  exit 1
+}
+
+# guru_server_stop: stops the server started last, if any.
+guru_server_stop() {
+  if [[ -n ${GURU_SERVER_PID:-} ]]; then
+    kill "$GURU_SERVER_PID" 2>/dev/null && wait "$GURU_SERVER_PID" 2>/dev/null
+    GURU_SERVER_PID=
+  fi
+  return 0
+}
