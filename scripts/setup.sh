@@ -11,7 +11,12 @@ packages=(
   libgtest-dev libgmock-dev
   clang-format clang-tidy clang clang-14 libclang-rt-14-dev
   python3 python3-xapian bc
+  python3-grpcio python3-protobuf chromium
 )
+# Node.js and npm for examples/chatbot and its browser test: Debian's nodejs
+# and npm unless a node with its own npm is already installed (NodeSource's
+# nodejs package bundles npm and conflicts with Debian's npm package).
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,3 +29,13 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: all packages present"
+
+# The chatbot's npm packages, exactly as locked (needs the npm registry); done
+# again only when package-lock.json changes.
+chatbot=$(dirname "$0")/../examples/chatbot
+if ! cmp -s "$chatbot/package-lock.json" "$chatbot/node_modules/.setup-lock"; then
+  echo "setup: npm ci in examples/chatbot"
+  (cd "$chatbot" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$chatbot/package-lock.json" "$chatbot/node_modules/.setup-lock"
+fi
+echo "setup: chatbot npm packages present"

@@ -1,0 +1,412 @@
+"""Guru Search from Python, as the README documents the API.
+
+Stubs are generated from proto/ at test time (protoc with Debian's
+grpc_python_plugin) into a temporary directory; the real guru-indexer builds an
+index of data/sample there and the real guru-server serves it on 127.0.0.1:0.
+Run by Debian's /usr/bin/python3 (python3-grpcio, python3-protobuf):
+
+    /usr/bin/python3 tests/clients/python_client_test.py \
+        --indexer PATH --server PATH [unittest arguments]
+"""
+
+import argparse
+import ctypes
+import importlib
+import os
+import pathlib
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import grpc
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PROTO = ROOT / "proto"
+SEED_QUESTION = "since the marathon my left knee hurts when I run for more than 5 minutes"
+SEED_TITLE = "Knee pain post marathon"
+# Generous, for the sanitizer build.
+STEP_SECONDS = 60
+CALL_SECONDS = 30
+
+ARGS = None
+
+
+def _die_with_parent():
+    # The server gets SIGKILL if this test process dies without stopping it.
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def generate_stubs(out_dir):
+    """Runs protoc with the gRPC Python plugin; returns the imported modules."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    protos = ["guru/v1/post.proto", "guru/v1/search.proto"]
+    subprocess.run(
+        [
+            "protoc",
+            f"-I{PROTO}",
+            f"--python_out={out_dir}",
+            f"--grpc_python_out={out_dir}",
+            "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
+            *protos,
+        ],
+        check=True,
+    )
+    # grpc.health.v1 would clash with the grpc package itself: generate it as
+    # top-level modules instead.
+    subprocess.run(
+        [
+            "protoc",
+            f"-I{PROTO / 'grpc/health/v1'}",
+            f"--python_out={out_dir}",
+            f"--grpc_python_out={out_dir}",
+            "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
+            "health.proto",
+        ],
+        check=True,
+    )
+    sys.path.insert(0, str(out_dir))
+    return (
+        importlib.import_module("guru.v1.search_pb2"),
+        importlib.import_module("guru.v1.search_pb2_grpc"),
+        importlib.import_module("guru.v1.post_pb2"),
+        importlib.import_module("health_pb2"),
+        importlib.import_module("health_pb2_grpc"),
+    )
+
+
+class GuruServer:
+    """A guru-server on 127.0.0.1:0 over an index of data/sample."""
+
+    def __init__(self, work):
+        db = work / "db"
+        indexed = subprocess.run(
+            [
+                ARGS.indexer,
+                "--db",
+                str(db),
+                "--synonyms",
+                str(ROOT / "data/synonyms/lay-clinical.txt"),
+                str(ROOT / "data/sample"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=STEP_SECONDS,
+        )
+        if indexed.returncode != 0:
+            raise RuntimeError(f"guru-indexer failed:\n{indexed.stdout}{indexed.stderr}")
+        self.log = []
+        self.process = subprocess.Popen(
+            [ARGS.server, "--db", str(db), "--listen", "127.0.0.1:0"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_die_with_parent,
+        )
+        port = []
+        found = threading.Event()
+
+        def read_log():
+            for line in self.process.stderr:
+                self.log.append(line)
+                match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+                if match and not port:
+                    port.append(match.group(1))
+                    found.set()
+            found.set()
+
+        threading.Thread(target=read_log, daemon=True).start()
+        if not found.wait(STEP_SECONDS) or not port:
+            self.stop()
+            raise RuntimeError("guru-server did not report its port:\n" + "".join(self.log))
+        self.address = f"127.0.0.1:{port[0]}"
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class PythonClientTest(unittest.TestCase):
+    work = None
+    server = None
+    channel = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = pathlib.Path(tempfile.mkdtemp(prefix="guru-python-client-"))
+        try:
+            (cls.pb, pb_grpc, cls.post_pb, health_pb, health_grpc) = generate_stubs(cls.work / "stubs")
+            cls.server = GuruServer(cls.work)
+            cls.channel = grpc.insecure_channel(cls.server.address)
+            health = health_grpc.HealthStub(cls.channel)
+            deadline = time.monotonic() + STEP_SECONDS
+            while True:
+                try:
+                    status = health.Check(health_pb.HealthCheckRequest(), timeout=5).status
+                    if status == health_pb.HealthCheckResponse.SERVING:
+                        break
+                except grpc.RpcError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("guru-server did not report SERVING:\n" + "".join(cls.server.log))
+                time.sleep(0.1)
+            cls.stub = pb_grpc.GuruSearchStub(cls.channel)
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.channel is not None:
+            cls.channel.close()
+            cls.channel = None
+        if cls.server is not None:
+            cls.server.stop()
+            cls.server = None
+        if cls.work is not None:
+            shutil.rmtree(cls.work, ignore_errors=True)
+            cls.work = None
+
+    # Helpers.
+
+    def search(self, query, **fields):
+        return self.stub.Search(self.pb.SearchRequest(query=query, **fields), timeout=CALL_SECONDS)
+
+    def assert_code(self, code, call, *args, field=None):
+        with self.assertRaises(grpc.RpcError) as caught:
+            call(*args, timeout=CALL_SECONDS)
+        self.assertEqual(caught.exception.code(), code, caught.exception.details())
+        if field is not None:
+            self.assertIn(field, caught.exception.details())
+
+    def seed(self):
+        response = self.search(SEED_QUESTION, limit=5)
+        self.assertGreater(len(response.results), 0)
+        return response
+
+    # Search.
+
+    def test_seed_question_ranks_the_seed_post_first(self):
+        response = self.seed()
+        top = response.results[0]
+        self.assertEqual(top.post.title, SEED_TITLE)
+        self.assertEqual(top.post.category, "knees")
+        self.assertEqual(top.post.asked_on, "2019-05-20")
+        self.assertIn("kneecap", top.post.answer)
+        self.assertTrue(top.post.question.startswith("Since running the marathon"))
+        self.assertTrue(top.snippet)
+        self.assertGreaterEqual(response.total_estimate, len(response.results))
+        scores = [r.score for r in response.results]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+
+    def test_limit_caps_the_results_and_offset_skips(self):
+        five = self.search("pain", limit=5)
+        self.assertEqual(len(five.results), 5)
+        two = self.search("pain", limit=2, offset=3)
+        self.assertEqual([r.post.id for r in two.results], [r.post.id for r in five.results[3:5]])
+
+    def test_best_passage_is_whole_text_of_the_answer_with_highlights_inside(self):
+        top = self.seed().results[0]
+        passage, answer = top.passage, top.post.answer
+        self.assertTrue(passage.text, "no passage")
+        self.assertLess(passage.span.start, passage.span.end)
+        # Offsets are code points; Python strings index code points.
+        self.assertEqual(answer[passage.span.start : passage.span.end], passage.text)
+        self.assertLess(len(passage.text), len(answer))
+        self.assertTrue(passage.text[0].isupper() or not passage.text[0].isalpha(), passage.text)
+        self.assertRegex(passage.text.rstrip(), r"[.!?…)\"”’]$")
+        self.assertGreater(len(passage.highlights), 0)
+        previous_end = passage.span.start
+        for span in passage.highlights:
+            self.assertGreaterEqual(span.start, previous_end)
+            self.assertLess(span.start, span.end)
+            self.assertLessEqual(span.end, passage.span.end)
+            previous_end = span.end
+        words = {answer[h.start : h.end].lower() for h in passage.highlights}
+        self.assertTrue(
+            any(w.startswith(("knee", "marathon", "run", "hurt", "left", "minute")) for w in words),
+            words,
+        )
+
+    def test_confidence_and_answer_status(self):
+        response = self.seed()
+        self.assertEqual(response.answer_status, self.pb.ANSWERED)
+        for result in response.results:
+            self.assertGreaterEqual(result.confidence, 0.0)
+            self.assertLessEqual(result.confidence, 1.0)
+        self.assertGreater(response.results[0].confidence, 0.5)
+
+    def test_gibberish_and_stopwords_are_no_match(self):
+        for query in ["asdkjh qwe", "the and of it is"]:
+            with self.subTest(query=query):
+                response = self.search(query)
+                self.assertEqual(response.answer_status, self.pb.NO_MATCH)
+                self.assertEqual(len(response.results), 0)
+
+    def test_query_syntax_is_text(self):
+        response = self.search('knee AND (pain OR "ache") NOT -running')
+        self.assertGreater(len(response.results), 0)
+
+    def test_invalid_arguments_name_the_field(self):
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, self.stub.Search, self.pb.SearchRequest(query=""), field="query")
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, self.stub.Search, self.pb.SearchRequest(query="   "), field="query")
+        self.assert_code(
+            grpc.StatusCode.INVALID_ARGUMENT, self.stub.Search, self.pb.SearchRequest(query="knee", limit=101), field="limit"
+        )
+        self.assert_code(
+            grpc.StatusCode.INVALID_ARGUMENT, self.stub.Search, self.pb.SearchRequest(query="knee", offset=-1), field="offset"
+        )
+
+    # Filters, facets, paging.
+
+    def test_category_filter_is_case_insensitive_and_restricts(self):
+        unfiltered = self.search("pain when running", limit=50)
+        self.assertGreater(len({r.post.category for r in unfiltered.results}), 1)
+        knees = self.search("pain when running", limit=50, filter=self.pb.SearchFilter(categories=["knees"]))
+        self.assertGreater(len(knees.results), 0)
+        self.assertEqual({r.post.category for r in knees.results}, {"knees"})
+        upper = self.search("pain when running", limit=50, filter=self.pb.SearchFilter(categories=["KNEES"]))
+        self.assertEqual([r.post.id for r in upper.results], [r.post.id for r in knees.results])
+        two = self.search("pain when running", limit=50, filter=self.pb.SearchFilter(categories=["knees", "feet"]))
+        self.assertEqual({r.post.category for r in two.results}, {"knees", "feet"})
+
+    def test_date_filter(self):
+        filtered = self.search("pain", limit=100, filter=self.pb.SearchFilter(date_from="2019-01-01", date_to="2019-12-31"))
+        self.assertGreater(len(filtered.results), 0)
+        for r in filtered.results:
+            date = r.post.asked_on or r.post.answered_on
+            self.assertTrue("2019-01-01" <= date <= "2019-12-31", (r.post.id, date))
+        self.assert_code(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            self.stub.Search,
+            self.pb.SearchRequest(query="pain", filter=self.pb.SearchFilter(date_from="2019-13-01")),
+            field="date_from",
+        )
+
+    def test_category_facets_count_the_matches(self):
+        response = self.search("pain", limit=100)
+        facets = [(f.value, f.count) for f in response.category_facets]
+        self.assertGreater(len(facets), 1)
+        counts = [c for _, c in facets]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+        by_category = {}
+        for r in response.results:
+            by_category[r.post.category] = by_category.get(r.post.category, 0) + 1
+        self.assertEqual(dict(facets), by_category)
+
+    def test_page_tokens_give_disjoint_pages_covering_all_results(self):
+        everything = [r.post.id for r in self.search("pain", limit=100).results]
+        self.assertGreater(len(everything), 6)
+        pages, token = [], ""
+        for _ in range(50):
+            response = self.search("pain", page_size=3, page_token=token)
+            pages.append([r.post.id for r in response.results])
+            token = response.next_page_token
+            if not token:
+                break
+        self.assertGreater(len(pages), 1)
+        self.assertTrue(all(0 < len(p) <= 3 for p in pages), pages)
+        paged = [post_id for page in pages for post_id in page]
+        self.assertEqual(len(paged), len(set(paged)), "pages overlap")
+        self.assertEqual(paged, everything)
+
+    def test_bad_page_tokens_are_invalid_arguments(self):
+        first = self.search("pain", page_size=3)
+        self.assertTrue(first.next_page_token)
+        self.assert_code(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            self.stub.Search,
+            self.pb.SearchRequest(query="knee", page_size=3, page_token=first.next_page_token),
+        )
+        self.assert_code(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            self.stub.Search,
+            self.pb.SearchRequest(query="pain", page_size=3, page_token="not a token"),
+        )
+
+    def test_context_informs_but_never_replaces_the_query(self):
+        response = self.search("which exercises help", context=[SEED_QUESTION])
+        self.assertGreater(len(response.results), 0)
+        self.assertTrue(response.interpretation.context_terms)
+        self.assertEqual(response.results[0].post.category, "knees")
+        # Context alone finds nothing: every result must match the query.
+        none = self.search("asdkjh qwe", context=[SEED_QUESTION])
+        self.assertEqual(len(none.results), 0)
+
+    # GetPost.
+
+    def test_get_post_returns_the_post_search_found(self):
+        top = self.seed().results[0].post
+        post = self.stub.GetPost(self.pb.GetPostRequest(id=top.id), timeout=CALL_SECONDS)
+        self.assertIsInstance(post, self.post_pb.Post)
+        self.assertEqual(post, top)
+
+    def test_get_post_errors(self):
+        self.assert_code(grpc.StatusCode.NOT_FOUND, self.stub.GetPost, self.pb.GetPostRequest(id="no-such-post"))
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, self.stub.GetPost, self.pb.GetPostRequest(id=""))
+
+    # Related.
+
+    def test_related_returns_other_similar_posts(self):
+        seed = self.seed().results[0].post
+        response = self.stub.Related(self.pb.RelatedRequest(id=seed.id, limit=5), timeout=CALL_SECONDS)
+        ids = [r.post.id for r in response.results]
+        self.assertGreater(len(ids), 0)
+        self.assertLessEqual(len(ids), 5)
+        self.assertNotIn(seed.id, ids)
+        self.assertEqual(len(ids), len(set(ids)))
+        scores = [r.score for r in response.results]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        self.assertIn("knees", [r.post.category for r in response.results])
+        for r in response.results:
+            self.assertTrue(r.post.answer)
+            self.assertTrue(r.snippet)
+
+    def test_related_default_limit_is_five(self):
+        seed = self.seed().results[0].post
+        response = self.stub.Related(self.pb.RelatedRequest(id=seed.id), timeout=CALL_SECONDS)
+        self.assertEqual(len(response.results), 5)
+
+    def test_related_errors(self):
+        self.assert_code(grpc.StatusCode.NOT_FOUND, self.stub.Related, self.pb.RelatedRequest(id="no-such-post"))
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, self.stub.Related, self.pb.RelatedRequest(id=""))
+        seed_id = self.seed().results[0].post.id
+        self.assert_code(
+            grpc.StatusCode.INVALID_ARGUMENT, self.stub.Related, self.pb.RelatedRequest(id=seed_id, limit=101), field="limit"
+        )
+
+
+def _timed_out(*_):
+    print("python_client_test: timed out; stopping guru-server", file=sys.stderr, flush=True)
+    try:
+        PythonClientTest.tearDownClass()
+    finally:
+        os._exit(124)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--indexer", required=True)
+    parser.add_argument("--server", required=True)
+    ARGS, rest = parser.parse_known_args()
+    # The whole run stops by itself, whatever hangs (the server is killed with
+    # this process, see _die_with_parent).
+    signal.signal(signal.SIGALRM, _timed_out)
+    signal.alarm(int(os.environ.get("GURU_PY_TIMEOUT_S", "240")))
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
