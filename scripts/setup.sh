@@ -31,11 +31,14 @@ fi
 echo "setup: all packages present"
 
 # The chatbot's npm packages, exactly as locked (needs the npm registry); done
-# again only when package-lock.json changes.
+# again only when package-lock.json changes. Skipped where only this script
+# was copied (the Dockerfile's first step).
 chatbot=$(dirname "$0")/../examples/chatbot
-if ! cmp -s "$chatbot/package-lock.json" "$chatbot/node_modules/.setup-lock"; then
-  echo "setup: npm ci in examples/chatbot"
-  (cd "$chatbot" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$chatbot/package-lock.json" "$chatbot/node_modules/.setup-lock"
+if [[ -f $chatbot/package-lock.json ]]; then
+  if ! cmp -s "$chatbot/package-lock.json" "$chatbot/node_modules/.setup-lock"; then
+    echo "setup: npm ci in examples/chatbot"
+    (cd "$chatbot" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$chatbot/package-lock.json" "$chatbot/node_modules/.setup-lock"
+  fi
+  echo "setup: chatbot npm packages present"
 fi
-echo "setup: chatbot npm packages present"
