@@ -46,6 +46,10 @@ function requireChatbotModule(name) {
 }
 
 const children = [];
+// The browser (and its launch, until done), so that cleanup() can close it on
+// a timeout too.
+let browser = null;
+let browserLaunch = null;
 const HAVE_SETPRIV = fs.existsSync('/usr/bin/setpriv');
 
 // Starts `command` and resolves with the first match of `pattern` in its
@@ -168,7 +172,7 @@ async function main(work) {
   );
   const url = chatbot.match[1];
 
-  const browser = await chromium.launchPersistentContext(path.join(work, 'profile'), {
+  browserLaunch = chromium.launchPersistentContext(path.join(work, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
     timeout: STEP_MS,
@@ -183,6 +187,7 @@ async function main(work) {
       '--disable-sync',
     ],
   });
+  browser = await browserLaunch;
   try {
     const page = browser.pages()[0] || (await browser.newPage());
     page.setDefaultTimeout(STEP_MS);
@@ -266,42 +271,60 @@ async function main(work) {
       assert.deepEqual(pageErrors, []);
     });
   } finally {
-    await browser.close().catch(() => {});
+    await closeBrowser();
   }
 }
 
+function within(promise, ms) {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+}
+
+async function closeBrowser() {
+  const launching = browserLaunch;
+  browserLaunch = null;
+  if (!browser && launching) browser = await within(launching.catch(() => null), STEP_MS);
+  if (!browser) return;
+  const closing = browser.close().catch(() => {});
+  browser = null;
+  await within(closing, 10000);
+}
+
 async function cleanup(work) {
+  await closeBrowser();
   await Promise.all(children.map(stop));
-  fs.rmSync(work, { recursive: true, force: true });
+  try {
+    fs.rmSync(work, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+  } catch (err) {
+    console.log(`# could not remove ${work}: ${err.message}`);
+  }
+}
+
+// Ends the run once, whichever comes first: the checks, the timeout or a
+// signal. Prints the children's output on failure and the closing line.
+let finishing = false;
+async function finish(work, problem) {
+  if (finishing) return;
+  finishing = true;
+  if (problem) console.log(`not ok - ${problem}`);
+  const passed = checks.filter((c) => c.ok).length;
+  const failed = checks.length - passed + (problem ? 1 : 0);
+  if (failed) {
+    for (const proc of children) console.log(`--- ${proc.name} output:\n${proc.output.slice(-4000)}`);
+  }
+  await cleanup(work);
+  console.log(`chatbot_e2e: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
 }
 
 (async () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'guru-chatbot-e2e-'));
-  let failed = false;
-  const watchdog = setTimeout(async () => {
-    console.log(`not ok - timed out after ${TIMEOUT_MS} ms`);
-    await cleanup(work);
-    process.exit(1);
-  }, TIMEOUT_MS);
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, async () => {
-      await cleanup(work);
-      process.exit(1);
-    });
-  }
+  setTimeout(() => finish(work, `timed out after ${TIMEOUT_MS} ms`), TIMEOUT_MS);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => finish(work, `stopped by ${signal}`));
+  let problem = null;
   try {
     await main(work);
   } catch (err) {
-    failed = true;
-    console.log(`not ok - setup\n${String(err.stack || err).replace(/^/gm, '    ')}`);
+    problem = `setup\n${String(err.stack || err).replace(/^/gm, '    ')}`;
   }
-  const passed = checks.filter((c) => c.ok).length;
-  const failedChecks = checks.length - passed;
-  if (failed || failedChecks) {
-    for (const proc of children) console.log(`--- ${proc.name} output:\n${proc.output.slice(-4000)}`);
-  }
-  await cleanup(work);
-  clearTimeout(watchdog);
-  console.log(`chatbot_e2e: ${passed} passed, ${failedChecks + (failed ? 1 : 0)} failed`);
-  process.exit(failed || failedChecks ? 1 : 0);
+  await finish(work, problem);
 })();
