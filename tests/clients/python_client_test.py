@@ -121,7 +121,8 @@ class GuruServer:
                     found.set()
             found.set()
 
-        threading.Thread(target=read_log, daemon=True).start()
+        self.reader = threading.Thread(target=read_log, daemon=True)
+        self.reader.start()
         if not found.wait(STEP_SECONDS) or not port:
             self.stop()
             raise RuntimeError("guru-server did not report its port:\n" + "".join(self.log))
@@ -135,6 +136,8 @@ class GuruServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.reader.join(timeout=5)
+        self.process.stderr.close()
 
 
 class PythonClientTest(unittest.TestCase):
