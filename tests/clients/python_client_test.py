@@ -42,65 +42,56 @@ def _die_with_parent():
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def generate_stubs(out_dir):
-    """Runs protoc with the gRPC Python plugin; returns the imported modules."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    protos = ["guru/v1/post.proto", "guru/v1/search.proto"]
-    subprocess.run(
+class Stubs:
+    """Modules generated from proto/ by protoc with the gRPC Python plugin."""
+
+    def __init__(self, out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        plugin = "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin"
+        outputs = [f"--python_out={out_dir}", f"--grpc_python_out={out_dir}"]
+        subprocess.run(
+            ["protoc", f"-I{PROTO}", *outputs, plugin, "guru/v1/post.proto", "guru/v1/search.proto"],
+            check=True,
+        )
+        # grpc.health.v1 would clash with the grpc package itself: generate it
+        # as top-level modules instead.
+        subprocess.run(
+            ["protoc", f"-I{PROTO / 'grpc/health/v1'}", *outputs, plugin, "health.proto"],
+            check=True,
+        )
+        sys.path.insert(0, str(out_dir))
+        self.pb = importlib.import_module("guru.v1.search_pb2")
+        self.pb_grpc = importlib.import_module("guru.v1.search_pb2_grpc")
+        self.post_pb = importlib.import_module("guru.v1.post_pb2")
+        self.health_pb = importlib.import_module("health_pb2")
+        self.health_grpc = importlib.import_module("health_pb2_grpc")
+
+
+def build_index(db):
+    """Indexes data/sample (with the lay <-> clinical vocabulary) into `db`."""
+    indexed = subprocess.run(
         [
-            "protoc",
-            f"-I{PROTO}",
-            f"--python_out={out_dir}",
-            f"--grpc_python_out={out_dir}",
-            "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
-            *protos,
+            ARGS.indexer,
+            "--db",
+            str(db),
+            "--synonyms",
+            str(ROOT / "data/synonyms/lay-clinical.txt"),
+            str(ROOT / "data/sample"),
         ],
-        check=True,
+        capture_output=True,
+        text=True,
+        timeout=STEP_SECONDS,
     )
-    # grpc.health.v1 would clash with the grpc package itself: generate it as
-    # top-level modules instead.
-    subprocess.run(
-        [
-            "protoc",
-            f"-I{PROTO / 'grpc/health/v1'}",
-            f"--python_out={out_dir}",
-            f"--grpc_python_out={out_dir}",
-            "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
-            "health.proto",
-        ],
-        check=True,
-    )
-    sys.path.insert(0, str(out_dir))
-    return (
-        importlib.import_module("guru.v1.search_pb2"),
-        importlib.import_module("guru.v1.search_pb2_grpc"),
-        importlib.import_module("guru.v1.post_pb2"),
-        importlib.import_module("health_pb2"),
-        importlib.import_module("health_pb2_grpc"),
-    )
+    if indexed.returncode != 0:
+        raise RuntimeError(f"guru-indexer failed:\n{indexed.stdout}{indexed.stderr}")
 
 
 class GuruServer:
-    """A guru-server on 127.0.0.1:0 over an index of data/sample."""
+    """A guru-server on 127.0.0.1:0 over `db`, SERVING, with a GuruSearch stub."""
 
-    def __init__(self, work):
-        db = work / "db"
-        indexed = subprocess.run(
-            [
-                ARGS.indexer,
-                "--db",
-                str(db),
-                "--synonyms",
-                str(ROOT / "data/synonyms/lay-clinical.txt"),
-                str(ROOT / "data/sample"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=STEP_SECONDS,
-        )
-        if indexed.returncode != 0:
-            raise RuntimeError(f"guru-indexer failed:\n{indexed.stdout}{indexed.stderr}")
+    def __init__(self, db, stubs):
         self.log = []
+        self.channel = None
         self.process = subprocess.Popen(
             [ARGS.server, "--db", str(db), "--listen", "127.0.0.1:0"],
             stdin=subprocess.DEVNULL,
@@ -123,12 +114,35 @@ class GuruServer:
 
         self.reader = threading.Thread(target=read_log, daemon=True)
         self.reader.start()
-        if not found.wait(STEP_SECONDS) or not port:
+        try:
+            if not found.wait(STEP_SECONDS) or not port:
+                raise RuntimeError("guru-server did not report its port:\n" + "".join(self.log))
+            self.address = f"127.0.0.1:{port[0]}"
+            self.channel = grpc.insecure_channel(self.address)
+            self._wait_until_serving(stubs)
+            self.stub = stubs.pb_grpc.GuruSearchStub(self.channel)
+        except BaseException:
             self.stop()
-            raise RuntimeError("guru-server did not report its port:\n" + "".join(self.log))
-        self.address = f"127.0.0.1:{port[0]}"
+            raise
+
+    def _wait_until_serving(self, stubs):
+        health = stubs.health_grpc.HealthStub(self.channel)
+        deadline = time.monotonic() + STEP_SECONDS
+        while True:
+            try:
+                request = stubs.health_pb.HealthCheckRequest()
+                if health.Check(request, timeout=5).status == stubs.health_pb.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("guru-server did not report SERVING:\n" + "".join(self.log))
+            time.sleep(0.1)
 
     def stop(self):
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -140,46 +154,59 @@ class GuruServer:
         self.process.stderr.close()
 
 
+# What the tests started, so that a timeout (SIGALRM) can stop it too.
+RUNNING = {"servers": [], "dirs": []}
+
+
+def start_server(db, stubs):
+    server = GuruServer(db, stubs)
+    RUNNING["servers"].append(server)
+    return server
+
+
+def stop_everything():
+    while RUNNING["servers"]:
+        RUNNING["servers"].pop().stop()
+    while RUNNING["dirs"]:
+        shutil.rmtree(RUNNING["dirs"].pop(), ignore_errors=True)
+
+
+def make_work_dir():
+    work = pathlib.Path(tempfile.mkdtemp(prefix="guru-python-client-"))
+    RUNNING["dirs"].append(work)
+    return work
+
+
+_STUBS = []
+
+
+def get_stubs():
+    """Generates and imports the stubs once per run."""
+    if not _STUBS:
+        _STUBS.append(Stubs(make_work_dir() / "stubs"))
+    return _STUBS[0]
+
+
 class PythonClientTest(unittest.TestCase):
-    work = None
-    server = None
-    channel = None
+    """Search, GetPost and Related against one server over data/sample."""
 
     @classmethod
     def setUpClass(cls):
-        cls.work = pathlib.Path(tempfile.mkdtemp(prefix="guru-python-client-"))
         try:
-            (cls.pb, pb_grpc, cls.post_pb, health_pb, health_grpc) = generate_stubs(cls.work / "stubs")
-            cls.server = GuruServer(cls.work)
-            cls.channel = grpc.insecure_channel(cls.server.address)
-            health = health_grpc.HealthStub(cls.channel)
-            deadline = time.monotonic() + STEP_SECONDS
-            while True:
-                try:
-                    status = health.Check(health_pb.HealthCheckRequest(), timeout=5).status
-                    if status == health_pb.HealthCheckResponse.SERVING:
-                        break
-                except grpc.RpcError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("guru-server did not report SERVING:\n" + "".join(cls.server.log))
-                time.sleep(0.1)
-            cls.stub = pb_grpc.GuruSearchStub(cls.channel)
+            stubs = get_stubs()
+            cls.pb, cls.post_pb = stubs.pb, stubs.post_pb
+            work = make_work_dir()
+            build_index(work / "db")
+            cls.servers = [start_server(work / "db", stubs)]
+            cls.stub = cls.servers[0].stub
         except BaseException:
-            cls.tearDownClass()
+            stop_everything()
             raise
 
     @classmethod
     def tearDownClass(cls):
-        if cls.channel is not None:
-            cls.channel.close()
-            cls.channel = None
-        if cls.server is not None:
-            cls.server.stop()
-            cls.server = None
-        if cls.work is not None:
-            shutil.rmtree(cls.work, ignore_errors=True)
-            cls.work = None
+        for server in cls.servers:
+            server.stop()
 
     # Helpers.
 
@@ -390,10 +417,51 @@ class PythonClientTest(unittest.TestCase):
         )
 
 
+class PageTokenAcrossServersTest(unittest.TestCase):
+    """Page tokens outlive a server restart; those of another index are refused."""
+
+    def setUp(self):
+        self.stubs = get_stubs()
+        self.pb = self.stubs.pb
+        self.work = make_work_dir()
+        self.addCleanup(shutil.rmtree, self.work, ignore_errors=True)
+        build_index(self.work / "db")
+
+    def server(self, db):
+        server = start_server(db, self.stubs)
+        self.addCleanup(server.stop)
+        return server
+
+    def test_a_token_stays_valid_after_a_restart(self):
+        first = self.server(self.work / "db")
+        everything = first.stub.Search(self.pb.SearchRequest(query="pain", limit=100), timeout=CALL_SECONDS)
+        page1 = first.stub.Search(self.pb.SearchRequest(query="pain", page_size=3), timeout=CALL_SECONDS)
+        self.assertTrue(page1.next_page_token)
+        first.stop()
+        second = self.server(self.work / "db")
+        page2 = second.stub.Search(
+            self.pb.SearchRequest(query="pain", page_size=3, page_token=page1.next_page_token), timeout=CALL_SECONDS
+        )
+        self.assertEqual([r.post.id for r in page2.results], [r.post.id for r in everything.results[3:6]])
+
+    def test_a_token_from_another_index_is_a_failed_precondition(self):
+        first = self.server(self.work / "db")
+        page1 = first.stub.Search(self.pb.SearchRequest(query="pain", page_size=3), timeout=CALL_SECONDS)
+        self.assertTrue(page1.next_page_token)
+        build_index(self.work / "other")
+        other = self.server(self.work / "other")
+        with self.assertRaises(grpc.RpcError) as caught:
+            other.stub.Search(
+                self.pb.SearchRequest(query="pain", page_size=3, page_token=page1.next_page_token), timeout=CALL_SECONDS
+            )
+        self.assertEqual(caught.exception.code(), grpc.StatusCode.FAILED_PRECONDITION, caught.exception.details())
+        self.assertIn("page_token", caught.exception.details())
+
+
 def _timed_out(*_):
     print("python_client_test: timed out; stopping guru-server", file=sys.stderr, flush=True)
     try:
-        PythonClientTest.tearDownClass()
+        stop_everything()
     finally:
         os._exit(124)
 
@@ -408,7 +476,11 @@ def main():
     # this process, see _die_with_parent).
     signal.signal(signal.SIGALRM, _timed_out)
     signal.alarm(int(os.environ.get("GURU_PY_TIMEOUT_S", "240")))
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    try:
+        program = unittest.main(argv=[sys.argv[0], *rest], verbosity=2, exit=False)
+    finally:
+        stop_everything()
+    sys.exit(0 if program.result.wasSuccessful() else 1)
 
 
 if __name__ == "__main__":
