@@ -215,7 +215,8 @@ async function main(work) {
       assert.equal(await page.locator('#log li.turn-user').last().textContent(), SEED_QUESTION);
       assert.equal(await reply.locator('.source-title').textContent(), SEED_TITLE);
       assert.equal(await reply.locator('.source-date').textContent(), '2019-05-20');
-      assert.match(await reply.locator('.confidence').textContent(), /^confidence \d{1,3}%$/);
+      const confidence = (await reply.locator('.confidence').textContent()).match(/^confidence (\d{1,3})%$/);
+      assert.ok(confidence, 'no confidence shown');
       const passage = (await reply.locator('.passage').textContent()).trim();
       assert.ok(passage.length >= 40, `passage too short: '${passage}'`);
       // Only text and <mark> inside the passage; the marks are query words.
@@ -227,6 +228,8 @@ async function main(work) {
         `no query word among the highlights: ${JSON.stringify(marks)}`,
       );
       assert.equal(await reply.getAttribute('data-status'), 'ANSWERED');
+      // An answer shown as the answer is more likely right than not.
+      assert.ok(Number(confidence[1]) >= 50, `confidence of the seed answer: ${confidence[1]}%`);
     });
 
     await check('earlier turns go along as context, newest first', async () => {
