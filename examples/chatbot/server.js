@@ -106,8 +106,9 @@ function readBody(req) {
     req.on('data', (chunk) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        // The rest is read and dropped, so that the 413 reaches the client.
+        chunks.length = 0;
         reject(Object.assign(new Error('body too large'), { httpStatus: 413 }));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
