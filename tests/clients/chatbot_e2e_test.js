@@ -219,6 +219,11 @@ async function main(work) {
       assert.ok(confidence, 'no confidence shown');
       const passage = (await reply.locator('.passage').textContent()).trim();
       assert.ok(passage.length >= 40, `passage too short: '${passage}'`);
+      // Marking the words neither drops nor repeats text: the passage stands
+      // as it is in the seed page (whitespace aside).
+      const squash = (text) => text.replace(/\s+/g, ' ');
+      const seedPage = fs.readFileSync(path.join(ROOT, 'data/sample/knees/knee-pain-post-marathon.txt'), 'utf8');
+      assert.ok(squash(seedPage).includes(squash(passage)), `passage not in the seed page: '${passage}'`);
       // Only text and <mark> inside the passage; the marks are query words.
       const tags = await reply.locator('.passage *').evaluateAll((nodes) => nodes.map((n) => n.tagName));
       assert.ok(tags.length > 0 && tags.every((t) => t === 'MARK'), `passage elements: ${tags}`);
