@@ -47,7 +47,8 @@ bool ClientConnection::Connect(std::string& error) {
   const bool tls = tls_ || !ca_file_.empty() || !cert_file_.empty();
   if (tls) {
     grpc::SslCredentialsOptions ssl;
-    if (!ca_file_.empty() && !ReadWholeFile("--tls-ca", ca_file_, ssl.pem_root_certs, error)) {
+    if (!ca_file_.empty() &&
+        !ReadWholeFile("--tls-ca", ca_file_, ssl.pem_root_certs, error)) {
       return false;
     }
     if (!cert_file_.empty() &&

@@ -20,9 +20,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <functional>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <thread>
@@ -81,7 +81,8 @@ struct PhaseResult {
 using Call = std::function<grpc::Status(std::size_t stream, long n)>;
 
 // Runs `call` on every stream for `warmup` (not counted), then `duration`.
-PhaseResult RunPhase(const std::string& name, std::size_t streams, const Call& call, std::chrono::milliseconds warmup,
+PhaseResult RunPhase(const std::string& name, std::size_t streams, const Call& call,
+                     std::chrono::milliseconds warmup,
                      std::chrono::milliseconds duration) {
   std::vector<StreamResult> results(streams);
   std::atomic<bool> measuring{false};
@@ -233,8 +234,7 @@ int main(int argc, char** argv) {
   Print(searched, streams);
   long failed = searched.failed;
   if (!no_health) {
-    const PhaseResult checked =
-        RunPhase("Health/Check", count, health, warmup, duration);
+    const PhaseResult checked = RunPhase("Health/Check", count, health, warmup, duration);
     Print(checked, streams);
     failed += checked.failed;
     if (checked.Qps() > 0) {

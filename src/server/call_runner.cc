@@ -35,8 +35,8 @@ bool CallRunner::Authorized(const grpc::CallbackServerContext& context) const {
 }
 
 grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
-                                          std::string_view method,
-                                          std::string_view query, Work work) {
+                                          std::string_view method, std::string_view query,
+                                          Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const auto received = std::chrono::steady_clock::now();
   std::string logged_query =
@@ -56,8 +56,9 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
   };
 
   if (!Authorized(*context)) {
-    finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                        "this server wants the metadata 'authorization: Bearer <token>'"));
+    finish(
+        grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                     "this server wants the metadata 'authorization: Bearer <token>'"));
     return reactor;
   }
   // The task owns what it needs; `finish` is shared with the refusal path

@@ -20,7 +20,8 @@ namespace {
 // Health is reported for the whole server ("") and for the service by name.
 constexpr const char* kServiceName = "guru.v1.GuruSearch";
 
-absl::StatusOr<std::string> ReadWholeFile(std::string_view flag, const std::string& path) {
+absl::StatusOr<std::string> ReadWholeFile(std::string_view flag,
+                                          const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream content;
   if (!in || !(content << in.rdbuf())) {

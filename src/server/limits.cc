@@ -7,9 +7,8 @@ namespace guru {
 
 absl::Status CheckQueryLimits(std::string_view query, std::size_t max_bytes) {
   if (query.size() > max_bytes) {
-    return absl::InvalidArgumentError(StrCat("query: ", query.size(),
-                                             " bytes is over the limit of ", max_bytes,
-                                             " bytes"));
+    return absl::InvalidArgumentError(StrCat(
+        "query: ", query.size(), " bytes is over the limit of ", max_bytes, " bytes"));
   }
   const std::size_t terms = QueryWords(query).size();
   if (terms > kMaxQueryTerms) {

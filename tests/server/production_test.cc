@@ -72,7 +72,8 @@ std::string ScrapeMetrics(int port) {
         "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     if (write(fd, get.data(), get.size()) == static_cast<ssize_t>(get.size())) {
       char buffer[4096];
-      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) reply.append(buffer, n);
+      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;)
+        reply.append(buffer, n);
     }
   }
   close(fd);
@@ -84,7 +85,8 @@ std::string ScrapeMetrics(int port) {
 double MetricValue(const std::string& text, const std::string& series) {
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+    if (line.rfind(series + " ", 0) == 0)
+      return std::stod(line.substr(series.size() + 1));
   }
   return -1;
 }
@@ -125,8 +127,7 @@ TEST(ProductionTest, SearchesNeverFailWhileTheIndexerCommitsEverySecond) {
           grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
       auto stub = v1::GuruSearch::NewStub(channel);
       for (std::size_t n = t; !done; ++n) {
-        const grpc::Status status =
-            Search(*stub, kQuestions[n % std::size(kQuestions)]);
+        const grpc::Status status = Search(*stub, kQuestions[n % std::size(kQuestions)]);
         ++searches;
         if (!status.ok()) {
           std::lock_guard<std::mutex> lock(mutex);
@@ -207,7 +208,8 @@ TEST(ProductionTest, SearchesNeverFailWhileTheIndexerCommitsEverySecond) {
   EXPECT_THAT(failures, ::testing::IsEmpty());
   EXPECT_THAT(never_visible, ::testing::IsEmpty());
   ASSERT_EQ(visible_after_ms.size(), static_cast<std::size_t>(commits));
-  const double slowest = *std::max_element(visible_after_ms.begin(), visible_after_ms.end());
+  const double slowest =
+      *std::max_element(visible_after_ms.begin(), visible_after_ms.end());
   EXPECT_LE(slowest, static_cast<double>(visible_bound.count()))
       << "a commit took " << slowest << " ms to become visible";
   std::cerr << "searches " << searches << ", commits " << commits
@@ -322,9 +324,13 @@ TEST(DeadlineTest, ExpiredCallsSkipTheWork) {
   while (skipped <= 0 && Clock::now() < deadline) {
     const std::string metrics = ScrapeMetrics(metrics_port);
     skipped =
-        std::max(0.0, MetricValue(metrics, R"(guru_requests_total{code="CANCELLED",method="Search"})")) +
-        std::max(0.0, MetricValue(metrics,
-                                  R"(guru_requests_total{code="DEADLINE_EXCEEDED",method="Search"})"));
+        std::max(0.0, MetricValue(
+                          metrics,
+                          R"(guru_requests_total{code="CANCELLED",method="Search"})")) +
+        std::max(0.0,
+                 MetricValue(
+                     metrics,
+                     R"(guru_requests_total{code="DEADLINE_EXCEEDED",method="Search"})"));
     if (skipped <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_GT(skipped, 0) << ScrapeMetrics(metrics_port);
@@ -342,18 +348,20 @@ TEST(MetricsTest, PrometheusTextHasRequestsLatencyAndIndex) {
   ASSERT_GT(metrics_port, 0) << server.process().err();
   ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING));
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Search(server.search(), query_text).ok());
-  EXPECT_EQ(Search(server.search(), " ").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Search(server.search(), " ").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   const std::string posts_line_before = ScrapeMetrics(metrics_port);
   const double revision_before = MetricValue(posts_line_before, "guru_index_revision");
-  const double reloads_before = MetricValue(posts_line_before, "guru_index_reloads_total");
+  const double reloads_before =
+      MetricValue(posts_line_before, "guru_index_reloads_total");
   EXPECT_GE(reloads_before, 1);
 
   const std::string text = ScrapeMetrics(metrics_port);
   EXPECT_THAT(text, HasSubstr("200 OK"));
   EXPECT_EQ(MetricValue(text, R"(guru_requests_total{code="OK",method="Search"})"), 3);
-  EXPECT_EQ(
-      MetricValue(text, R"(guru_requests_total{code="INVALID_ARGUMENT",method="Search"})"),
-      1);
+  EXPECT_EQ(MetricValue(
+                text, R"(guru_requests_total{code="INVALID_ARGUMENT",method="Search"})"),
+            1);
   EXPECT_EQ(MetricValue(text, R"(guru_request_duration_seconds_count{method="Search"})"),
             4);
   EXPECT_EQ(MetricValue(text, "guru_index_posts"), 33);
@@ -451,8 +459,9 @@ TEST(SecurityTest, TlsServesTlsClientsOnly) {
   // A plaintext client gets no answer.
   EXPECT_EQ(Search(server.search(), "knee").error_code(), grpc::StatusCode::UNAVAILABLE);
 
-  const auto query = testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--tls-ca",
-                          certs.Path("ca.pem"), "--limit", "1", "knee"});
+  const auto query =
+      testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--tls-ca",
+                    certs.Path("ca.pem"), "--limit", "1", "knee"});
   EXPECT_EQ(query.exit_code, 0) << query.err;
   EXPECT_THAT(query.out, HasSubstr(" 1. ["));
   const auto untrusted =
@@ -463,9 +472,9 @@ TEST(SecurityTest, TlsServesTlsClientsOnly) {
 TEST(SecurityTest, MutualTlsNeedsAClientCertificate) {
   TempDir dir;
   const Certificates certs(dir);
-  ServerProcess server(SampleIndex(dir),
-                       {"--tls-cert", certs.Path("server.pem"), "--tls-key",
-                        certs.Path("server.key"), "--tls-client-ca", certs.Path("ca.pem")});
+  ServerProcess server(SampleIndex(dir), {"--tls-cert", certs.Path("server.pem"),
+                                          "--tls-key", certs.Path("server.key"),
+                                          "--tls-client-ca", certs.Path("ca.pem")});
   ASSERT_GT(server.port(), 0);
   auto with_cert = v1::GuruSearch::NewStub(TlsChannel(server.address(), certs, true));
   const auto serving = Clock::now() + std::chrono::seconds(20);
@@ -478,12 +487,13 @@ TEST(SecurityTest, MutualTlsNeedsAClientCertificate) {
   EXPECT_EQ(Search(*without, "knee").error_code(), grpc::StatusCode::UNAVAILABLE);
 
   const auto query =
-      testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--tls-ca", certs.Path("ca.pem"),
-           "--tls-cert", certs.Path("client.pem"), "--tls-key", certs.Path("client.key"),
-           "--limit", "1", "knee"});
+      testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--tls-ca",
+                    certs.Path("ca.pem"), "--tls-cert", certs.Path("client.pem"),
+                    "--tls-key", certs.Path("client.key"), "--limit", "1", "knee"});
   EXPECT_EQ(query.exit_code, 0) << query.err;
-  const auto no_cert = testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--tls-ca",
-                            certs.Path("ca.pem"), "--limit", "1", "knee"});
+  const auto no_cert =
+      testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--tls-ca",
+                    certs.Path("ca.pem"), "--limit", "1", "knee"});
   EXPECT_EQ(no_cert.exit_code, 1);
 }
 
@@ -500,8 +510,9 @@ TEST(SecurityTest, BearerTokenIsRequiredExceptForHealth) {
   v1::GetPostRequest get;
   get.set_id("x");
   v1::Post post;
-  EXPECT_EQ(server.search().GetPost(ServerProcess::Context().get(), get, &post).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      server.search().GetPost(ServerProcess::Context().get(), get, &post).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
 
   v1::SearchRequest request;
   request.set_query("knee");
@@ -514,12 +525,12 @@ TEST(SecurityTest, BearerTokenIsRequiredExceptForHealth) {
   EXPECT_EQ(server.search().Search(wrong.get(), request, &response).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
 
-  EXPECT_EQ(testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--auth-token-file",
-                 token_file, "knee"})
+  EXPECT_EQ(testing::Run({GURU_QUERY_BIN, "--server", server.address(),
+                          "--auth-token-file", token_file, "knee"})
                 .exit_code,
             0);
-  EXPECT_EQ(testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--auth-token-file",
-                 wrong_file, "knee"})
+  EXPECT_EQ(testing::Run({GURU_QUERY_BIN, "--server", server.address(),
+                          "--auth-token-file", wrong_file, "knee"})
                 .exit_code,
             1);
 }
@@ -529,7 +540,8 @@ TEST(SecurityTest, BearerTokenIsRequiredExceptForHealth) {
 
 TEST(ShutdownTest, SigtermDuringLoadFinishesCallsAndExitsZero) {
   TempDir dir;
-  ServerProcess server(SampleIndex(dir), {"--shutdown-grace-ms", "5000", "--log-queries"});
+  ServerProcess server(SampleIndex(dir),
+                       {"--shutdown-grace-ms", "5000", "--log-queries"});
   ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING));
   std::atomic<bool> done{false};
   std::atomic<long> ok{0};
@@ -586,9 +598,9 @@ TEST(ConfigTest, HelpListsEveryOptionWithDefaultAndVariable) {
   const auto help = testing::Run({GURU_SERVER_BIN, "--help"});
   EXPECT_EQ(help.exit_code, 0);
   for (const char* option :
-       {"--config", "--db", "--listen", "--refresh-ms", "--shutdown-grace-ms", "--workers",
-        "--max-in-flight", "--metrics-listen", "--log-queries", "--tls-cert", "--tls-key",
-        "--tls-client-ca", "--auth-token-file", "--ranking"}) {
+       {"--config", "--db", "--listen", "--refresh-ms", "--shutdown-grace-ms",
+        "--workers", "--max-in-flight", "--metrics-listen", "--log-queries", "--tls-cert",
+        "--tls-key", "--tls-client-ca", "--auth-token-file", "--ranking"}) {
     EXPECT_THAT(help.out, HasSubstr(option));
   }
   EXPECT_THAT(help.out, HasSubstr("127.0.0.1:50051"));
@@ -604,14 +616,15 @@ TEST(ConfigTest, EnvironmentAndConfigFileConfigureTheServer) {
     Child child({"/usr/bin/env", "GURU_DB=" + db, "GURU_LISTEN=127.0.0.1:0",
                  "GURU_METRICS_LISTEN=127.0.0.1:0", GURU_SERVER_BIN});
     EXPECT_GT(MetricsPort(child), 0) << child.err();
-    EXPECT_FALSE(child.WaitForLine("listening on 127.0.0.1:", std::chrono::seconds(20))
-                     .empty());
+    EXPECT_FALSE(
+        child.WaitForLine("listening on 127.0.0.1:", std::chrono::seconds(20)).empty());
     EXPECT_EQ(child.Stop(SIGTERM, std::chrono::seconds(20)), 0);
   }
   // From a config file, with a flag overriding it.
   {
     const std::string config = dir.WriteFile(
-        "guru.toml", "db = \"" + db + "\"\nlisten = \"127.0.0.1:1\"\nlog-queries = true\n");
+        "guru.toml",
+        "db = \"" + db + "\"\nlisten = \"127.0.0.1:1\"\nlog-queries = true\n");
     Child child({GURU_SERVER_BIN, "--config", config, "--listen", "127.0.0.1:0"});
     const std::string line =
         child.WaitForLine("listening on 127.0.0.1:", std::chrono::seconds(20));
@@ -624,7 +637,8 @@ TEST(ConfigTest, EnvironmentAndConfigFileConfigureTheServer) {
     while (!Search(*stub, "swollen kneecap").ok() && Clock::now() < serving) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    EXPECT_THAT(child.WaitForLine("kneecap", std::chrono::seconds(10)), HasSubstr("Search"));
+    EXPECT_THAT(child.WaitForLine("kneecap", std::chrono::seconds(10)),
+                HasSubstr("Search"));
     EXPECT_EQ(child.Stop(SIGTERM, std::chrono::seconds(20)), 0);
   }
 }
@@ -651,9 +665,10 @@ TEST(ConfigTest, InvalidConfigurationIsAUsageErrorNamingTheOption) {
     EXPECT_EQ(result.exit_code, 2) << c.says << ": " << result.err;
     EXPECT_THAT(result.err, HasSubstr(c.says));
   }
-  EXPECT_EQ(testing::Run({"/usr/bin/env", "GURU_REFRESH_MS=abc", GURU_SERVER_BIN, "--db", "/x"})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      testing::Run({"/usr/bin/env", "GURU_REFRESH_MS=abc", GURU_SERVER_BIN, "--db", "/x"})
+          .exit_code,
+      2);
 }
 
 }  // namespace
