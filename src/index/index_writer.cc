@@ -67,6 +67,12 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
   }
   doc.add_value(schema::kAskedOnSlot, schema::DateValue(post.asked_on()));
   doc.add_value(schema::kAnsweredOnSlot, schema::DateValue(post.answered_on()));
+  if (!post.category().empty()) {
+    doc.add_value(schema::kCategorySlot, schema::FilterValue(post.category()));
+  }
+  const std::string& date =
+      post.asked_on().empty() ? post.answered_on() : post.asked_on();
+  if (!date.empty()) doc.add_value(schema::kPostDateSlot, schema::DateValue(date));
   doc.set_data(data);
   return doc;
 }
