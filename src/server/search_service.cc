@@ -220,9 +220,9 @@ grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* SearchService::Related(grpc::CallbackServerContext* context,
                                                  const v1::RelatedRequest* request,
                                                  v1::RelatedResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(RunRelated(pool_, *request, *response)));
-  return reactor;
+  return runner_.Run(context, "Related", {}, [this, request, response] {
+    return RunRelated(pool_, *request, *response);
+  });
 }
 
 }  // namespace guru
