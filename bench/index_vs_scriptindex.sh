@@ -40,8 +40,8 @@ for i in $(seq 1 "$runs"); do
   if [[ -z $best_guru ]] || (( $(echo "$g < $best_guru" | bc -l) )); then best_guru=$g; fi
   if [[ -z $best_si ]] || (( $(echo "$s < $best_si" | bc -l) )); then best_si=$s; fi
 done
-guru_docs=$(delve -V "$work/guru" 2>/dev/null | sed -n 's/^number of documents=//p' || true)
-si_docs=$(delve -V "$work/si" 2>/dev/null | sed -n 's/^number of documents=//p' || true)
+guru_docs=$(xapian-delve "$work/guru" 2>/dev/null | sed -n "s/^number of documents *= *//p" || true)
+si_docs=$(xapian-delve "$work/si" 2>/dev/null | sed -n "s/^number of documents *= *//p" || true)
 ratio=$(echo "scale=3; $best_guru / $best_si" | bc)
 {
   echo

@@ -51,8 +51,8 @@ peak_rss_kib=$(cat "$work/peak_rss")
 guru_server_stop
 wait "$sampler" 2>/dev/null || true
 
-field() { sed -n "s/^$1 .* $2=\([^ ]*\).*/\1/p" "$work/bench.txt"; }
-field_end() { sed -n "s/^$1 .* $2=\([^ ]*\)$/\1/p" "$work/bench.txt"; }
+field() { sed -n "s|^$1 .* $2=\([^ ]*\).*|\1|p" "$work/bench.txt"; }
+field_end() { sed -n "s|^$1 .* $2=\([^ ]*\)$|\1|p" "$work/bench.txt"; }
 s_qps=$(field Search qps); h_qps=$(field Health/Check qps)
 ratio=$(sed -n 's/^search_over_health_qps=//p' "$work/bench.txt")
 mkdir -p bench/results
