@@ -15,12 +15,12 @@ FROM debian:12 AS runtime
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libxapian30 libgrpc++1.51 libgrpc29 libprotobuf32 libspdlog1.10 libfmt9 \
-      libabsl20220623 ca-certificates \
+      libabsl20220623 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /var/lib/guru guru \
  && mkdir -p /var/lib/guru && chown guru /var/lib/guru
 COPY --from=build /src/build/src/server/guru-server /src/build/indexer/guru-indexer \
-     /src/build/tools/guru-query /usr/local/bin/
+     /src/build/tools/guru-query /src/build/tools/guru-bench /usr/local/bin/
 COPY --from=build /src/data/sample /usr/share/guru/sample
 USER guru
 VOLUME /var/lib/guru

@@ -8,7 +8,7 @@ packages=(
   libxapian-dev xapian-tools libxml2-dev
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev prometheus-cpp-dev openssl xapian-omega
   clang-format clang-tidy clang clang-14 libclang-rt-14-dev
   python3 python3-xapian bc
   python3-grpcio python3-protobuf chromium

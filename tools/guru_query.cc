@@ -4,6 +4,8 @@
 //   guru-query --batch FILE --trec OUT [--limit N] [--tag NAME]
 //                                                          TREC run file
 //   guru-query --health                                    exit 0 iff SERVING
+//   with --tls / --tls-ca FILE [--tls-cert F --tls-key F] and
+//   --auth-token-file FILE for servers that want TLS, mTLS or a token.
 //
 // Exit codes: 0 success; 1 a call failed (or the server is not SERVING);
 // 2 usage error.
@@ -21,6 +23,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "client_connection.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "guru/v1/search.grpc.pb.h"
 
@@ -30,16 +33,8 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-struct Client {
-  std::shared_ptr<grpc::Channel> channel;
-  std::chrono::milliseconds timeout;
-
-  std::unique_ptr<grpc::ClientContext> Context() const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + timeout);
-    return context;
-  }
-};
+// The channel, deadline, TLS and token: tools/client_connection.h.
+using Client = guru::ClientConnection;
 
 void PrintError(std::string_view what, const grpc::Status& status) {
   std::fprintf(stderr, "guru-query: %.*s: %s (code %d)\n", static_cast<int>(what.size()),
@@ -49,7 +44,7 @@ void PrintError(std::string_view what, const grpc::Status& status) {
 
 grpc::Status Search(const Client& client, const std::string& text, int limit,
                     guru::v1::SearchResponse& response) {
-  auto stub = guru::v1::GuruSearch::NewStub(client.channel);
+  auto stub = guru::v1::GuruSearch::NewStub(client.channel());
   guru::v1::SearchRequest request;
   request.set_query(text);
   request.set_limit(limit);
@@ -151,7 +146,7 @@ int RunBatch(const Client& client, const std::string& batch_path,
 }
 
 int RunHealth(const Client& client) {
-  auto stub = grpc::health::v1::Health::NewStub(client.channel);
+  auto stub = grpc::health::v1::Health::NewStub(client.channel());
   grpc::health::v1::HealthCheckRequest request;
   grpc::health::v1::HealthCheckResponse response;
   const grpc::Status status = stub->Check(client.Context().get(), request, &response);
@@ -171,22 +166,17 @@ int RunHealth(const Client& client) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Asks guru-server for ranked Guru replies.", "guru-query"};
-  std::string server = "127.0.0.1:50051";
+  Client client;
   int limit = 10;
-  int timeout_ms = 10000;
   std::string text;
   std::string batch_path;
   std::string trec_path;
   std::string tag = "guru";
   bool health = false;
-  app.add_option("--server", server, "guru-server address HOST:PORT")
-      ->default_val(server);
+  client.AddFlags(app);
   app.add_option("--limit", limit, "Results per query (1..100)")
       ->default_val(limit)
       ->check(CLI::Range(1, 100));
-  app.add_option("--timeout-ms", timeout_ms, "Deadline of each call")
-      ->default_val(timeout_ms)
-      ->check(CLI::PositiveNumber);
   auto* batch = app.add_option("--batch", batch_path,
                                "File of qid<TAB>text lines; one search per line");
   auto* trec = app.add_option("--trec", trec_path,
@@ -206,8 +196,10 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
-  const Client client{grpc::CreateChannel(server, grpc::InsecureChannelCredentials()),
-                      std::chrono::milliseconds(timeout_ms)};
+  if (std::string error; !client.Connect(error)) {
+    std::fprintf(stderr, "guru-query: %s\n", error.c_str());
+    return kExitUsage;
+  }
   if (health) return RunHealth(client);
   if (!batch_path.empty()) return RunBatch(client, batch_path, trec_path, limit, tag);
   if (text.empty()) {

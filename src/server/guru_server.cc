@@ -6,27 +6,117 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
 #include "core/str_cat.h"
+#include "index/index_stats.h"
+#include "server/limits.h"
 
 namespace guru {
 namespace {
 // Health is reported for the whole server ("") and for the service by name.
 constexpr const char* kServiceName = "guru.v1.GuruSearch";
+
+absl::StatusOr<std::string> ReadWholeFile(std::string_view flag,
+                                          const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  if (!in || !(content << in.rdbuf())) {
+    return absl::InvalidArgumentError(StrCat(flag, " ", path, ": cannot read"));
+  }
+  return content.str();
+}
+
+int WorkerCount(int requested) {
+  if (requested > 0) return requested;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 2 : static_cast<int>(cores);
+}
+
+// The transport credentials the options ask for: plaintext, TLS, or TLS
+// with verified client certificates.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key must be given together");
+  }
+  if (options.tls_cert_file.empty()) {
+    if (!options.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  absl::StatusOr<std::string> cert = ReadWholeFile("--tls-cert", options.tls_cert_file);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadWholeFile("--tls-key", options.tls_key_file);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.tls_client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca =
+        ReadWholeFile("--tls-client-ca", options.tls_client_ca_file);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+absl::StatusOr<CallPolicy> Policy(const ServerOptions& options) {
+  CallPolicy policy;
+  policy.log_queries = options.log_queries;
+  if (!options.auth_token_file.empty()) {
+    absl::StatusOr<std::string> token =
+        ReadWholeFile("--auth-token-file", options.auth_token_file);
+    if (!token.ok()) return token.status();
+    while (!token->empty() && std::isspace(static_cast<unsigned char>(token->back()))) {
+      token->pop_back();
+    }
+    if (token->empty()) {
+      return absl::InvalidArgumentError(
+          StrCat("--auth-token-file ", options.auth_token_file, ": empty"));
+    }
+    policy.auth_token = *std::move(token);
+  }
+  return policy;
+}
+
 }  // namespace
 
-GuruServer::GuruServer(const ServerOptions& options)
+GuruServer::GuruServer(const ServerOptions& options, CallPolicy policy)
     : options_(options),
       pool_(options.db_path, options.refresh_interval),
-      service_(pool_, options.ranking) {}
+      queue_(WorkerCount(options.workers), options.max_in_flight),
+      runner_(queue_, metrics_, std::move(policy)),
+      service_(pool_, runner_, options.ranking) {}
 
 absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
     const ServerOptions& options) {
-  std::unique_ptr<GuruServer> server(new GuruServer(options));
+  if (options.max_in_flight < 1) {
+    return absl::InvalidArgumentError("--max-in-flight must be at least 1");
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(options);
+  if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<CallPolicy> policy = Policy(options);
+  if (!policy.ok()) return policy.status();
+
+  std::unique_ptr<GuruServer> server(new GuruServer(options, *std::move(policy)));
+  if (!options.metrics_listen.empty()) {
+    if (absl::Status s = server->metrics_.Expose(options.metrics_listen); !s.ok()) {
+      return s;
+    }
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen, *credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxSendMessageBytes);
   builder.RegisterService(&server->service_);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
@@ -49,10 +139,15 @@ void GuruServer::Shutdown(std::chrono::milliseconds grace) {
   }
   wake_.notify_all();
   if (watcher_.joinable()) watcher_.join();
-  if (!server_) return;
-  server_->GetHealthCheckService()->SetServingStatus(false);
-  server_->Shutdown(std::chrono::system_clock::now() + grace);
-  server_->Wait();
+  if (server_) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    // Calls already accepted keep running on the work queue until they
+    // finish or the grace period ends (then they are cancelled and skip
+    // their work); Wait() returns when every call has been answered.
+    server_->Shutdown(std::chrono::system_clock::now() + grace);
+    server_->Wait();
+  }
+  queue_.Stop();
 }
 
 void GuruServer::SetServing(bool serving) {
@@ -75,6 +170,12 @@ void GuruServer::WatchHealth() {
         posts = (*probe)->PostCount();
       } else {
         why_not = std::string(probe.status().message());
+      }
+    }
+    if (serving) {
+      if (absl::StatusOr<IndexStats> stats = ReadIndexStats(options_.db_path);
+          stats.ok()) {
+        metrics_.RecordIndex(stats->posts, stats->revision);
       }
     }
     lock.lock();

@@ -14,8 +14,11 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "server/call_runner.h"
+#include "server/metrics.h"
 #include "server/search_service.h"
 #include "server/searcher_pool.h"
+#include "server/work_queue.h"
 
 namespace guru {
 
@@ -30,13 +33,37 @@ struct ServerOptions {
   std::chrono::milliseconds refresh_interval{1000};
   // How queries are scored (defaults: the measured best configuration).
   RankingOptions ranking;
+
+  // Threads that run searches (0: one per CPU core), and how many calls may
+  // be accepted at once, running or waiting for a thread; more at the same
+  // time are refused with RESOURCE_EXHAUSTED.
+  int workers = 0;
+  int max_in_flight = 256;
+
+  // HOST:PORT for Prometheus metrics over HTTP (/metrics); empty: none.
+  std::string metrics_listen;
+  // Log the text of each query (personal health data).
+  bool log_queries = false;
+
+  // PEM files. With a certificate and key the server speaks only TLS; with a
+  // client CA as well it requires and verifies client certificates (mTLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // A file whose content (trailing whitespace removed) is the bearer token
+  // GuruSearch calls must carry; empty: no token needed. Health checks and
+  // reflection stay open.
+  std::string auth_token_file;
 };
 
-// Owns the gRPC server, the searcher pool and the health watcher thread.
+// Owns the gRPC server, the searcher pool, the work queue, the metrics and the
+// health watcher thread.
 // Start() returns once the server accepts connections. Thread-safe.
 class GuruServer {
  public:
-  // UNAVAILABLE when the address cannot be bound.
+  // INVALID_ARGUMENT for options that do not fit together or files that
+  // cannot be read (the message names the option); UNAVAILABLE when an
+  // address cannot be bound.
   static absl::StatusOr<std::unique_ptr<GuruServer>> Start(const ServerOptions& options);
 
   ~GuruServer();
@@ -45,18 +72,23 @@ class GuruServer {
 
   // The port actually bound (the chosen one when the options asked for 0).
   int port() const { return port_; }
+  // The metrics port bound (0 without --metrics-listen).
+  int metrics_port() const { return metrics_.port(); }
 
   // Reports NOT_SERVING, stops taking calls, lets calls in flight finish for
   // up to `grace`, then cancels the rest. Idempotent.
   void Shutdown(std::chrono::milliseconds grace);
 
  private:
-  explicit GuruServer(const ServerOptions& options);
+  GuruServer(const ServerOptions& options, CallPolicy policy);
   void WatchHealth();
   void SetServing(bool serving);
 
   const ServerOptions options_;
+  ServerMetrics metrics_;
   SearcherPool pool_;
+  WorkQueue queue_;
+  CallRunner runner_;
   SearchService service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

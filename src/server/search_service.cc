@@ -7,7 +7,7 @@
 #include "core/page_token.h"
 #include "core/str_cat.h"
 #include "core/text.h"
-#include "server/status_mapping.h"
+#include "server/limits.h"
 
 namespace guru {
 namespace {
@@ -66,10 +66,9 @@ absl::StatusOr<int> PageSize(const v1::SearchRequest& request) {
 }
 
 absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
-  if (request.query().size() > kMaxQueryBytes) {
-    return absl::InvalidArgumentError(StrCat("query: ", request.query().size(),
-                                             " bytes is over the limit of ",
-                                             kMaxQueryBytes));
+  if (absl::Status limits = CheckQueryLimits(request.query(), kMaxQueryBytes);
+      !limits.ok()) {
+    return limits;
   }
   if (Trim(request.query()).empty()) {
     return absl::InvalidArgumentError("query: must not be empty");
@@ -205,25 +204,25 @@ absl::Status RunRelated(SearcherPool& pool, const v1::RelatedRequest& request,
 grpc::ServerUnaryReactor* SearchService::Search(grpc::CallbackServerContext* context,
                                                 const v1::SearchRequest* request,
                                                 v1::SearchResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(RunSearch(pool_, ranking_, *request, *response)));
-  return reactor;
+  return runner_.Run(context, "Search", request->query(), [this, request, response] {
+    return RunSearch(pool_, ranking_, *request, *response);
+  });
 }
 
 grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* context,
                                                  const v1::GetPostRequest* request,
                                                  v1::Post* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(RunGetPost(pool_, *request, *response)));
-  return reactor;
+  return runner_.Run(context, "GetPost", {}, [this, request, response] {
+    return RunGetPost(pool_, *request, *response);
+  });
 }
 
 grpc::ServerUnaryReactor* SearchService::Related(grpc::CallbackServerContext* context,
                                                  const v1::RelatedRequest* request,
                                                  v1::RelatedResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(RunRelated(pool_, *request, *response)));
-  return reactor;
+  return runner_.Run(context, "Related", {}, [this, request, response] {
+    return RunRelated(pool_, *request, *response);
+  });
 }
 
 }  // namespace guru

@@ -4,6 +4,7 @@
 #define GURU_SERVER_SEARCH_SERVICE_H_
 
 #include "guru/v1/search.grpc.pb.h"
+#include "server/call_runner.h"
 #include "server/searcher_pool.h"
 
 namespace guru {
@@ -17,12 +18,13 @@ inline constexpr int kDefaultRelatedLimit = 5;
 inline constexpr int kMaxContextTurns = 10;
 inline constexpr int kMaxFilterValues = 50;
 
-// Thread-safe: holds no state of its own beyond the (thread-safe) pool, which
-// it does not own and which must outlive it.
+// Thread-safe: holds no state of its own beyond the (thread-safe) pool and
+// call runner, which it does not own and which must outlive it. Each call's
+// work runs through the runner (auth, overload, deadline, metrics).
 class SearchService final : public v1::GuruSearch::CallbackService {
  public:
-  SearchService(SearcherPool& pool, const RankingOptions& ranking)
-      : pool_(pool), ranking_(ranking) {}
+  SearchService(SearcherPool& pool, CallRunner& runner, const RankingOptions& ranking)
+      : pool_(pool), runner_(runner), ranking_(ranking) {}
 
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const v1::SearchRequest* request,
@@ -38,6 +40,7 @@ class SearchService final : public v1::GuruSearch::CallbackService {
 
  private:
   SearcherPool& pool_;
+  CallRunner& runner_;
   const RankingOptions ranking_;
 };
 

@@ -1,0 +1,58 @@
+// What every guru.v1.GuruSearch call goes through before and after its
+// handler's work: the bearer-token check, admission to the bounded work
+// queue (RESOURCE_EXHAUSTED when full), the deadline check when a worker
+// picks it up, the one status mapping, metrics and the request log.
+#ifndef GURU_SERVER_CALL_RUNNER_H_
+#define GURU_SERVER_CALL_RUNNER_H_
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "server/metrics.h"
+#include "server/work_queue.h"
+
+namespace guru {
+
+struct CallPolicy {
+  // When not empty, calls must carry `authorization: Bearer <token>`;
+  // others are answered UNAUTHENTICATED.
+  std::string auth_token;
+  // Log each call's query text (personal health data: off by default).
+  bool log_queries = false;
+};
+
+// Thread-safe. Does not own the queue or the metrics, which must outlive it.
+class CallRunner {
+ public:
+  CallRunner(WorkQueue& queue, ServerMetrics& metrics, CallPolicy policy)
+      : queue_(queue), metrics_(metrics), policy_(std::move(policy)) {}
+
+  // The work of one call; runs on a worker thread, at most once.
+  using Work = std::function<absl::Status()>;
+
+  // Checks the call, queues `work`, and finishes the call with its status
+  // (through ToGrpcStatus). Work is skipped when the call was cancelled or
+  // its deadline passed while it waited (DEADLINE_EXCEEDED). `query` is
+  // logged only under CallPolicy::log_queries. The request and response the
+  // work refers to stay valid until the call is finished.
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
+                                std::string_view method, std::string_view query,
+                                Work work);
+
+  // True when `context` carries the token (always when none is required).
+  bool Authorized(const grpc::CallbackServerContext& context) const;
+
+ private:
+  WorkQueue& queue_;
+  ServerMetrics& metrics_;
+  const CallPolicy policy_;
+};
+
+}  // namespace guru
+
+#endif  // GURU_SERVER_CALL_RUNNER_H_

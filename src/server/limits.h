@@ -1,0 +1,33 @@
+// The request limits of guru-server, in one place. Each is documented in
+// README.md ("Limits"); a request over one is answered INVALID_ARGUMENT with a
+// message that names the limit, except the message size, which gRPC itself
+// enforces before any handler runs (RESOURCE_EXHAUSTED, "Received message
+// larger than max").
+#ifndef GURU_SERVER_LIMITS_H_
+#define GURU_SERVER_LIMITS_H_
+
+#include <cstddef>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace guru {
+
+// Searchable words in a query (QueryWords: stopwords and punctuation do not
+// count). Each word becomes a term of the Xapian query, so this bounds the
+// work one request can ask for.
+inline constexpr std::size_t kMaxQueryTerms = 1024;
+
+// Largest request message the server accepts, and largest response it sends.
+// A query is at most 16 KiB (kMaxQueryBytes), and 100 whole posts fit well
+// within 16 MiB.
+inline constexpr int kMaxReceiveMessageBytes = 1024 * 1024;
+inline constexpr int kMaxSendMessageBytes = 16 * 1024 * 1024;
+
+// OK, or INVALID_ARGUMENT naming the limit when `query` has more than
+// `max_bytes` bytes or more than kMaxQueryTerms searchable words.
+absl::Status CheckQueryLimits(std::string_view query, std::size_t max_bytes);
+
+}  // namespace guru
+
+#endif  // GURU_SERVER_LIMITS_H_

@@ -1,0 +1,82 @@
+// guru-server's Prometheus metrics (prometheus-cpp), served as text on
+// http://HOST:PORT/metrics when --metrics-listen is given. Every name starts
+// with guru_:
+//   guru_requests_total{method,code}             counter, one per finished call
+//   guru_request_duration_seconds{method}        histogram, receipt to reply
+//   guru_index_posts                             gauge, posts in the index
+//   guru_index_revision                          gauge, Xapian revision served
+//   guru_index_reloads_total                     counter, new revisions seen
+//   guru_index_seconds_since_reload              gauge, computed at scrape time
+//   guru_requests_in_flight                      gauge, accepted, not answered
+#ifndef GURU_SERVER_METRICS_H_
+#define GURU_SERVER_METRICS_H_
+
+#include <grpcpp/support/status_code_enum.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace prometheus {
+class Exposer;
+class Registry;
+template <typename T>
+class Family;
+class Counter;
+class Gauge;
+class Histogram;
+}  // namespace prometheus
+
+namespace guru {
+
+// Thread-safe. Recording works whether or not the metrics are exposed.
+class ServerMetrics {
+ public:
+  ServerMetrics();
+  ~ServerMetrics();
+  ServerMetrics(const ServerMetrics&) = delete;
+  ServerMetrics& operator=(const ServerMetrics&) = delete;
+
+  // Serves the metrics over HTTP on `listen` (HOST:PORT; port 0 picks a free
+  // one, see port()). UNAVAILABLE when the address cannot be bound.
+  absl::Status Expose(const std::string& listen);
+  // The port bound by Expose(); 0 before.
+  int port() const { return port_; }
+
+  // One finished call of `method` ("Search") with `code`, `seconds` after it
+  // was received.
+  void RecordRequest(std::string_view method, grpc::StatusCode code, double seconds);
+  void AddInFlight(int delta);
+
+  // What the health watcher saw: the index's post count and revision. A
+  // revision other than the last one seen counts as a reload.
+  void RecordIndex(std::uint64_t posts, std::uint64_t revision);
+
+ private:
+  class SinceReload;
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<SinceReload> since_reload_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int port_ = 0;
+
+  prometheus::Family<prometheus::Counter>* requests_;
+  prometheus::Family<prometheus::Histogram>* latency_;
+  prometheus::Gauge* in_flight_;
+  prometheus::Gauge* posts_;
+  prometheus::Gauge* revision_;
+  prometheus::Counter* reloads_;
+  std::atomic<std::uint64_t> last_revision_{0};
+};
+
+// The canonical name of a gRPC status code ("OK", "INVALID_ARGUMENT").
+std::string_view StatusCodeName(grpc::StatusCode code);
+
+}  // namespace guru
+
+#endif  // GURU_SERVER_METRICS_H_

@@ -1,0 +1,245 @@
+// guru-bench: a load generator for guru-server. N concurrent streams (each
+// its own connection, one call outstanding at a time) send Search calls for
+// T seconds, cycling through a question file; then, in the same run and
+// against the same server, the same streams send grpc.health.v1.Health/Check
+// for T seconds: the floor gRPC itself sets on this machine. Reports calls,
+// failures, QPS and latency percentiles of each phase.
+//
+//   guru-bench --server HOST:PORT --questions FILE [--streams 16] [--seconds 10]
+//              [--limit 10] [--warmup-seconds 2] [--no-health]
+//
+// FILE: JSONL with a "Question" field (K-QA's questions.jsonl), or text
+// lines (`qid<TAB>text` or just text). Exit codes: 0 every call succeeded;
+// 1 some call failed; 2 usage error.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client_connection.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "guru/v1/search.grpc.pb.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+using Clock = std::chrono::steady_clock;
+
+// The question text of one line of FILE; empty for a line without one.
+std::string QuestionOf(const std::string& line) {
+  if (!line.empty() && line.front() == '{') {
+    google::protobuf::Struct record;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    if (!google::protobuf::util::JsonStringToMessage(line, &record, options).ok()) {
+      return "";
+    }
+    const auto found = record.fields().find("Question");
+    return found == record.fields().end() ? "" : found->second.string_value();
+  }
+  const std::size_t tab = line.find('\t');
+  return tab == std::string::npos ? line : line.substr(tab + 1);
+}
+
+struct StreamResult {
+  std::vector<double> latencies_ms;
+  std::map<grpc::StatusCode, long> failures;
+};
+
+struct PhaseResult {
+  std::string name;
+  long calls = 0;
+  long failed = 0;
+  std::map<grpc::StatusCode, long> failures;
+  double seconds = 0;
+  std::vector<double> latencies_ms;  // Sorted.
+
+  double Qps() const { return seconds > 0 ? static_cast<double>(calls) / seconds : 0; }
+  double At(double q) const {
+    if (latencies_ms.empty()) return 0;
+    const double last = static_cast<double>(latencies_ms.size() - 1);
+    return latencies_ms[static_cast<std::size_t>(std::lround(q * last))];
+  }
+};
+
+// One call of a phase on stream `stream`, the `n`th of that stream.
+using Call = std::function<grpc::Status(std::size_t stream, long n)>;
+
+// Runs `call` on every stream for `warmup` (not counted), then `duration`.
+PhaseResult RunPhase(const std::string& name, std::size_t streams, const Call& call,
+                     std::chrono::milliseconds warmup,
+                     std::chrono::milliseconds duration) {
+  std::vector<StreamResult> results(streams);
+  std::atomic<bool> measuring{false};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> threads;
+  threads.reserve(streams);
+  for (std::size_t i = 0; i < streams; ++i) {
+    threads.emplace_back([&, i] {
+      StreamResult& out = results[i];
+      for (long n = static_cast<long>(i) * 7919; !done.load(); ++n) {
+        const Clock::time_point start = Clock::now();
+        const grpc::Status status = call(i, n);
+        const double ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        if (!measuring.load() || done.load()) continue;
+        out.latencies_ms.push_back(ms);
+        if (!status.ok()) ++out.failures[status.error_code()];
+      }
+    });
+  }
+  std::this_thread::sleep_for(warmup);
+  measuring = true;
+  const Clock::time_point start = Clock::now();
+  std::this_thread::sleep_for(duration);
+  done = true;
+  const Clock::time_point end = Clock::now();
+  for (std::thread& thread : threads) thread.join();
+
+  PhaseResult phase;
+  phase.name = name;
+  phase.seconds = std::chrono::duration<double>(end - start).count();
+  for (StreamResult& stream : results) {
+    phase.latencies_ms.insert(phase.latencies_ms.end(), stream.latencies_ms.begin(),
+                              stream.latencies_ms.end());
+    for (const auto& [code, count] : stream.failures) {
+      phase.failures[code] += count;
+      phase.failed += count;
+    }
+  }
+  phase.calls = static_cast<long>(phase.latencies_ms.size());
+  std::sort(phase.latencies_ms.begin(), phase.latencies_ms.end());
+  return phase;
+}
+
+void Print(const PhaseResult& phase, int streams) {
+  std::printf(
+      "%-13s streams=%d calls=%ld failed=%ld seconds=%.1f qps=%.0f p50_ms=%.3f "
+      "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+      phase.name.c_str(), streams, phase.calls, phase.failed, phase.seconds, phase.Qps(),
+      phase.At(0.5), phase.At(0.9), phase.At(0.99),
+      phase.latencies_ms.empty() ? 0.0 : phase.latencies_ms.back());
+  for (const auto& [code, count] : phase.failures) {
+    std::printf("%-13s   failures with code %d: %ld\n", phase.name.c_str(),
+                static_cast<int>(code), count);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Load generator for guru-server: Search, then Health/Check.",
+               "guru-bench"};
+  guru::ClientConnection connection;
+  std::string questions_path;
+  int streams = 16;
+  double seconds = 10;
+  double warmup_seconds = 2;
+  int limit = 10;
+  bool no_health = false;
+  connection.AddFlags(app);
+  app.add_option("--questions", questions_path,
+                 "JSONL with a \"Question\" field, or text lines (qid<TAB>text)")
+      ->required();
+  app.add_option("--streams", streams, "Concurrent streams (connections)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--seconds", seconds, "Measured seconds of each phase")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--warmup-seconds", warmup_seconds, "Unmeasured seconds first")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--limit", limit, "Results per Search")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  app.add_flag("--no-health", no_health, "Skip the Health/Check phase");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  if (std::string error; !connection.Connect(error)) {
+    std::fprintf(stderr, "guru-bench: %s\n", error.c_str());
+    return kExitUsage;
+  }
+
+  std::vector<std::string> questions;
+  {
+    std::ifstream in(questions_path);
+    if (!in) {
+      std::fprintf(stderr, "guru-bench: --questions %s: cannot open\n",
+                   questions_path.c_str());
+      return kExitUsage;
+    }
+    for (std::string line; std::getline(in, line);) {
+      std::string question = QuestionOf(line);
+      if (question.find_first_not_of(" \t\r") != std::string::npos) {
+        questions.push_back(std::move(question));
+      }
+    }
+  }
+  if (questions.empty()) {
+    std::fprintf(stderr, "guru-bench: --questions %s: no questions\n",
+                 questions_path.c_str());
+    return kExitUsage;
+  }
+
+  // One connection per stream, shared by its two stubs.
+  std::vector<std::unique_ptr<guru::v1::GuruSearch::Stub>> search_stubs;
+  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health_stubs;
+  for (int i = 0; i < streams; ++i) {
+    const std::shared_ptr<grpc::Channel> channel = connection.NewChannel();
+    search_stubs.push_back(guru::v1::GuruSearch::NewStub(channel));
+    health_stubs.push_back(grpc::health::v1::Health::NewStub(channel));
+  }
+  const auto count = static_cast<std::size_t>(streams);
+  const auto warmup = std::chrono::milliseconds(std::lround(warmup_seconds * 1000));
+  const auto duration = std::chrono::milliseconds(std::lround(seconds * 1000));
+
+  const Call search = [&](std::size_t stream, long n) {
+    guru::v1::SearchRequest request;
+    request.set_query(questions[static_cast<std::size_t>(n) % questions.size()]);
+    request.set_limit(limit);
+    guru::v1::SearchResponse response;
+    grpc::ClientContext context;
+    connection.Prepare(context);
+    return search_stubs[stream]->Search(&context, request, &response);
+  };
+  const Call health = [&](std::size_t stream, long /*n*/) {
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::ClientContext context;
+    connection.Prepare(context);
+    return health_stubs[stream]->Check(&context, request, &response);
+  };
+
+  std::printf("questions=%zu limit=%d\n", questions.size(), limit);
+  const PhaseResult searched = RunPhase("Search", count, search, warmup, duration);
+  Print(searched, streams);
+  long failed = searched.failed;
+  if (!no_health) {
+    const PhaseResult checked = RunPhase("Health/Check", count, health, warmup, duration);
+    Print(checked, streams);
+    failed += checked.failed;
+    if (checked.Qps() > 0) {
+      std::printf("search_over_health_qps=%.3f\n", searched.Qps() / checked.Qps());
+    }
+  }
+  return failed == 0 ? kExitOk : kExitFailed;
+}
