@@ -59,6 +59,17 @@ grpc::Status Search(v1::GuruSearch::Stub& stub, const std::string& query,
                      response != nullptr ? response : &ignored);
 }
 
+// Search, retried until it succeeds or 20 seconds pass (a server that has
+// just started may not have opened its index yet); the last status.
+grpc::Status SearchOnceServing(v1::GuruSearch::Stub& stub, const std::string& query) {
+  const auto serving = Clock::now() + std::chrono::seconds(20);
+  grpc::Status status;
+  while (!(status = Search(stub, query)).ok() && Clock::now() < serving) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return status;
+}
+
 // GET http://127.0.0.1:port/metrics; the body, or empty on failure.
 std::string ScrapeMetrics(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -450,11 +461,7 @@ TEST(SecurityTest, TlsServesTlsClientsOnly) {
                                           "--tls-key", certs.Path("server.key")});
   ASSERT_GT(server.port(), 0);
   auto tls = v1::GuruSearch::NewStub(TlsChannel(server.address(), certs, false));
-  const auto serving = Clock::now() + std::chrono::seconds(20);
-  grpc::Status status;
-  while (!(status = Search(*tls, "knee")).ok() && Clock::now() < serving) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const grpc::Status status = SearchOnceServing(*tls, "knee");
   EXPECT_TRUE(status.ok()) << status.error_message();
   // A plaintext client gets no answer.
   EXPECT_EQ(Search(server.search(), "knee").error_code(), grpc::StatusCode::UNAVAILABLE);
@@ -477,11 +484,7 @@ TEST(SecurityTest, MutualTlsNeedsAClientCertificate) {
                                           "--tls-client-ca", certs.Path("ca.pem")});
   ASSERT_GT(server.port(), 0);
   auto with_cert = v1::GuruSearch::NewStub(TlsChannel(server.address(), certs, true));
-  const auto serving = Clock::now() + std::chrono::seconds(20);
-  grpc::Status status;
-  while (!(status = Search(*with_cert, "knee")).ok() && Clock::now() < serving) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const grpc::Status status = SearchOnceServing(*with_cert, "knee");
   EXPECT_TRUE(status.ok()) << status.error_message();
   auto without = v1::GuruSearch::NewStub(TlsChannel(server.address(), certs, false));
   EXPECT_EQ(Search(*without, "knee").error_code(), grpc::StatusCode::UNAVAILABLE);
@@ -633,10 +636,7 @@ TEST(ConfigTest, EnvironmentAndConfigFileConfigureTheServer) {
     EXPECT_NE(port, 1);
     auto stub = v1::GuruSearch::NewStub(grpc::CreateChannel(
         "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
-    const auto serving = Clock::now() + std::chrono::seconds(20);
-    while (!Search(*stub, "swollen kneecap").ok() && Clock::now() < serving) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    EXPECT_TRUE(SearchOnceServing(*stub, "swollen kneecap").ok());
     EXPECT_THAT(child.WaitForLine("kneecap", std::chrono::seconds(10)),
                 HasSubstr("Search"));
     EXPECT_EQ(child.Stop(SIGTERM, std::chrono::seconds(20)), 0);
