@@ -90,6 +90,22 @@ def fit(xs, ys):
     return w
 
 
+def fit_monotone(xs, ys):
+    """fit() with every feature weight >= 0, so that confidence never falls
+    when a feature grows: a feature whose weight comes out negative is left
+    out (weight 0) and the rest refitted."""
+    kept = list(range(len(xs[0])))
+    while True:
+        w = fit([[x[i] for i in kept] for x in xs], ys)
+        negative = [kept[j] for j, v in enumerate(w[1:]) if v < 0]
+        if not negative:
+            full = [w[0]] + [0.0] * len(xs[0])
+            for j, i in enumerate(kept):
+                full[i + 1] = w[j + 1]
+            return full
+        kept = [i for i in kept if i not in negative]
+
+
 def predict(w, x):
     return sigmoid(w[0] + sum(a * b for a, b in zip(w[1:], x)))
 
@@ -111,14 +127,14 @@ def main():
     xs = [[float(r[f]) for f in FEATURES] for r in results]
     ys = [1 if qrels[r["qid"]].get(r["id"], 0) >= RELEVANT else 0 for r in results]
     served = [(float(r["confidence"]), y) for r, y in zip(results, ys)]
-    w = fit(xs, ys)
+    w = fit_monotone(xs, ys)
 
     # Leave one question out: the Brier score a refit would have on unseen
     # questions.
     held_out = []
     for qid in sorted({r["qid"] for r in results}):
         train = [(x, y) for r, x, y in zip(results, xs, ys) if r["qid"] != qid]
-        wq = fit([x for x, _ in train], [y for _, y in train])
+        wq = fit_monotone([x for x, _ in train], [y for _, y in train])
         held_out += [(predict(wq, x), y) for r, x, y in zip(results, xs, ys)
                      if r["qid"] == qid]
 
@@ -166,6 +182,12 @@ def main():
                    f"{s} {n}" for s, n in sorted(
                        {s: sum(1 for t in tops.values() if t['status'] == s)
                         for s in {t['status'] for t in tops.values()}}.items())) + ".\n")
+    out.append("`answer_status` (`src/index/confidence_model.h`): NO_MATCH when the first "
+               "result's confidence is below 0.2, or when no post among the first 10 has "
+               "a title the query covers at least 0.3 and the first holds less than half "
+               "of the message's IDF mass (the index has no post about it); ANSWERED from "
+               "0.4; LOW_CONFIDENCE between. Probes that are not health questions "
+               "(`bench/relevance/no_match_probes.tsv`):\n")
     out.append("| probe (not a health question) | first-result confidence | status |")
     out.append("|---|---|---|")
     probe_text = {}

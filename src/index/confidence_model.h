@@ -6,21 +6,31 @@
 #ifndef GURU_INDEX_CONFIDENCE_MODEL_H_
 #define GURU_INDEX_CONFIDENCE_MODEL_H_
 
+#include <cstddef>
+
 namespace guru::internal::confidence_model {
 
 // BEGIN FITTED (bench/relevance/calibrate.py --write)
-inline constexpr double kIntercept = -4.0;
-inline constexpr double kIdfMatched = 3.0;
-inline constexpr double kTitleCoverage = 2.0;
-inline constexpr double kRelativeScore = 1.0;
-inline constexpr double kReciprocalRank = 1.0;
-inline constexpr double kTypeMatch = 0.5;
+inline constexpr double kIntercept = -3.617;
+inline constexpr double kIdfMatched = 1.118;
+inline constexpr double kTitleCoverage = 0.972;
+inline constexpr double kRelativeScore = 1.093;
+inline constexpr double kReciprocalRank = 0.833;
+inline constexpr double kTypeMatch = 0.159;
 // END FITTED
 
 // The first result's confidence below which nothing is shown (NO_MATCH),
 // and from which the first result is taken as the answer (ANSWERED).
-inline constexpr double kNoMatchBelow = 0.05;
-inline constexpr double kAnsweredFrom = 0.3;
+inline constexpr double kNoMatchBelow = 0.2;
+inline constexpr double kAnsweredFrom = 0.4;
+
+// A post is about what its title names. When no post among the first
+// kTopicalDepth has a title the query covers at least kMinTitleCoverage, and
+// the first holds less than kMinIdfMatched of the message's IDF mass, the
+// index holds no post about the question (off-topic, gibberish): NO_MATCH.
+inline constexpr double kMinTitleCoverage = 0.3;
+inline constexpr std::size_t kTopicalDepth = 10;
+inline constexpr double kMinIdfMatched = 0.5;
 
 }  // namespace guru::internal::confidence_model
 

@@ -14,7 +14,9 @@ namespace {
 // Spelling correction leaves short words alone: at edit distance 2 almost
 // any three-letter string is near some word ("qwe" -> "we").
 constexpr std::size_t kMinCorrectedBytes = 4;
-constexpr unsigned kMaxEditDistance = 2;
+// Up to this length one edit is allowed, beyond it two: at two edits a
+// short string of random letters is near some word ("qwerty" -> "query").
+constexpr std::size_t kMaxOneEditBytes = 6;
 
 // At most this many earlier turns are used.
 constexpr std::size_t kMaxContextTurns = 10;
@@ -30,7 +32,8 @@ std::string Correction(const Xapian::Database& db, const std::string& lower_word
   }
   try {
     if (db.get_termfreq(lower_word) > 0) return {};
-    std::string suggestion = db.get_spelling_suggestion(lower_word, kMaxEditDistance);
+    const unsigned max_edits = lower_word.size() <= kMaxOneEditBytes ? 1 : 2;
+    std::string suggestion = db.get_spelling_suggestion(lower_word, max_edits);
     return suggestion == lower_word ? std::string() : suggestion;
   } catch (const Xapian::UnimplementedError&) {
     return {};

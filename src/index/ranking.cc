@@ -230,7 +230,15 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
 v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
                                     const BuiltQuery& /*query*/,
                                     const RankingOptions& /*ranking*/) {
-  if (ranked.empty() || ranked.front().confidence < confidence_model::kNoMatchBelow) {
+  namespace m = confidence_model;
+  const bool topical = std::any_of(
+      ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(
+                                           std::min(m::kTopicalDepth, ranked.size())),
+      [](const RankedCandidate& c) {
+        return c.features.title_coverage >= m::kMinTitleCoverage;
+      });
+  if ((!topical && ranked.front().features.idf_matched < m::kMinIdfMatched) ||
+      ranked.front().confidence < m::kNoMatchBelow) {
     return v1::NO_MATCH;
   }
   return ranked.front().confidence >= confidence_model::kAnsweredFrom ? v1::ANSWERED
