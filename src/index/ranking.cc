@@ -231,6 +231,7 @@ v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
                                     const BuiltQuery& /*query*/,
                                     const RankingOptions& /*ranking*/) {
   namespace m = confidence_model;
+  if (ranked.empty()) return v1::NO_MATCH;
   const bool topical = std::any_of(
       ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(
                                            std::min(m::kTopicalDepth, ranked.size())),
