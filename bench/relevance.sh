@@ -25,7 +25,7 @@ echo "relevance: indexing the corpus"
 index_start=$(date +%s.%N)
 zcat "$data/corpus.jsonl.gz" | "$build/indexer/guru-indexer" --db "$work/db" \
   --synonyms data/synonyms/lay-clinical.txt - >/dev/null 2>&1
-index_s=$(echo "$(date +%s.%N) - $index_start" | bc)
+index_s=$(printf "%.0f" "$(echo "$(date +%s.%N) - $index_start" | bc)")
 index_mb=$(du -sm "$work/db" | cut -f1)
 spelling_mb=$(du -sm "$work/db/spelling.glass" | cut -f1)
 
@@ -146,8 +146,8 @@ for line in open(sys.argv[1]):
   echo "  so a post about exactly what the person names rises."
   echo "- **spelling correction**: a word no post contains (four letters or more,"
   echo "  no digits) is replaced by Xapian's suggestion from the index's spelling"
-  echo "  data (every plain word of every post, kept by guru-indexer), edit distance"
-  echo "  at most 2; reported in the interpretation. The spelling data adds"
+  echo "  data (every plain word of every post, kept by guru-indexer), one edit for"
+  echo "  words of up to six letters, two beyond; reported in the interpretation. The spelling data adds"
   echo "  ${spelling_mb} MB to this ${index_mb} MB index (indexing took ${index_s} s here)."
   echo "- **key-concept weighting**: each word of the message is weighted by its IDF"
   echo "  over the message's highest IDF (on top of BM25's own IDF), so the few"
@@ -167,6 +167,9 @@ for line in open(sys.argv[1]):
   echo
   echo
   cat "$work/calibration.md"
+  echo
+  echo "Load average (1, 5, 15 min) when the run ended: $(cut -d' ' -f1-3 /proc/loadavg);"
+  echo "latencies are only comparable between runs on an equally loaded machine."
   echo
   echo "Latency: Guru Search is measured end to end by the client, over gRPC on"
   echo "loopback, 10 results with snippets, second pass over the questions; the"

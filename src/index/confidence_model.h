@@ -31,6 +31,10 @@ inline constexpr double kAnsweredFrom = 0.4;
 inline constexpr double kMinTitleCoverage = 0.3;
 inline constexpr std::size_t kTopicalDepth = 10;
 inline constexpr double kMinIdfMatched = 0.5;
+// Titles and IDF say what an index is about only when there are enough
+// posts: NO_MATCH (other than for no match at all) applies to indexes of at
+// least this many posts.
+inline constexpr double kMinPostsForGating = 1000;
 
 }  // namespace guru::internal::confidence_model
 

@@ -103,7 +103,8 @@ Xapian::Query ContextQuery(const Xapian::Database& db, const Xapian::Stem& stemm
         continue;
       }
       if (db.get_termfreq("Z" + stem) == 0) continue;
-      const double weight = turn_weight * (IsChattyWord(word) ? ranking.chatty_weight : 1);
+      const double weight =
+          turn_weight * (IsChattyWord(word) ? ranking.chatty_weight : 1);
       built.interpretation.add_context_terms(word);
       if (built.stem_weights.try_emplace(stem, weight).second) {
         built.context_stems.insert(stem);
@@ -136,12 +137,13 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const std::string& text, const std::vector<std::string>& context,
                       const RankingOptions& ranking) {
   BuiltQuery built;
+  built.post_count = db.get_doccount();
   v1::QueryInterpretation& interpretation = built.interpretation;
   std::vector<Xapian::Query> free_text, title;
-  std::vector<std::string> stems;  // In the order of the words.
+  std::vector<std::string> stems;                           // In the order of the words.
   std::vector<std::pair<std::string, double>> occurrences;  // Stem, weight.
-  std::string corrected_text;      // `text` with corrections applied.
-  std::size_t copied = 0;          // Bytes of `text` already in corrected_text.
+  std::string corrected_text;  // `text` with corrections applied.
+  std::size_t copied = 0;      // Bytes of `text` already in corrected_text.
   const std::unordered_map<std::string, int>& type_stems = QuestionTypeStems(stemmer);
   std::vector<std::string> words;
   std::vector<WordSpan> spans;
@@ -220,12 +222,14 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
     if (!expansions.empty()) {
       built.query = Xapian::Query(
           Xapian::Query::OP_OR, built.query,
-          Scaled(Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
-                 ranking.synonym_weight));
+          Scaled(
+              Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
+              ranking.synonym_weight));
     }
   }
   if (ranking.context_weight > 0 && !context.empty()) {
-    const Xapian::Query context_query = ContextQuery(db, stemmer, context, ranking, built);
+    const Xapian::Query context_query =
+        ContextQuery(db, stemmer, context, ranking, built);
     if (!context_query.empty()) {
       // Context only adds weight to what the message itself matches.
       built.query =

@@ -42,13 +42,16 @@ struct BuiltQuery {
   // Stems that come from the context only (not the message, nor its
   // expansions).
   std::unordered_set<std::string> context_stems;
+  // Posts in the database searched.
+  std::uint64_t post_count = 0;
   // Bit i set: the message asks about QuestionTypes()[i].
   std::uint32_t question_types = 0;
   v1::QueryInterpretation interpretation;
 };
 
 // Question type (QuestionTypes() index) of each cue stem, e.g. "treat" -> 0.
-const std::unordered_map<std::string, int>& QuestionTypeStems(const Xapian::Stem& stemmer);
+const std::unordered_map<std::string, int>& QuestionTypeStems(
+    const Xapian::Stem& stemmer);
 
 // Builds the query for `text`, with `context` (earlier messages, newest
 // first) weighted below it: every document the query matches matches `text`.

@@ -24,12 +24,12 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
     const std::string value(
         equals == std::string_view::npos ? "" : Trim(item.substr(equals + 1)));
     if (key == "weighting") {
-      static constexpr std::pair<std::string_view, RankingOptions::Weighting> kSchemes[] = {
-          {"bm25", RankingOptions::Weighting::kBm25},
-          {"bm25+", RankingOptions::Weighting::kBm25Plus},
-          {"lm", RankingOptions::Weighting::kLm},
-          {"dph", RankingOptions::Weighting::kDph},
-          {"pl2", RankingOptions::Weighting::kPl2}};
+      static constexpr std::pair<std::string_view, RankingOptions::Weighting> kSchemes[] =
+          {{"bm25", RankingOptions::Weighting::kBm25},
+           {"bm25+", RankingOptions::Weighting::kBm25Plus},
+           {"lm", RankingOptions::Weighting::kLm},
+           {"dph", RankingOptions::Weighting::kDph},
+           {"pl2", RankingOptions::Weighting::kPl2}};
       const auto* scheme =
           std::find_if(std::begin(kSchemes), std::end(kSchemes),
                        [&](const auto& known) { return known.first == value; });
@@ -87,10 +87,10 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
 
 double Confidence(const ConfidenceFeatures& f) {
   namespace m = internal::confidence_model;
-  const double logit = m::kIntercept + m::kIdfMatched * f.idf_matched +
-                 m::kTitleCoverage * f.title_coverage +
-                 m::kRelativeScore * f.relative_score +
-                 m::kReciprocalRank * f.reciprocal_rank + m::kTypeMatch * f.type_match;
+  const double logit =
+      m::kIntercept + m::kIdfMatched * f.idf_matched +
+      m::kTitleCoverage * f.title_coverage + m::kRelativeScore * f.relative_score +
+      m::kReciprocalRank * f.reciprocal_rank + m::kTypeMatch * f.type_match;
   return 1 / (1 + std::exp(-logit));
 }
 
@@ -130,7 +130,8 @@ TitleAndQuestion ReadTitleAndQuestion(const Xapian::Database& db, Xapian::docid 
   for (it.skip_to(question_prefix); it != end; ++it) {
     const std::string term = *it;
     if (!term.starts_with(question_prefix)) break;
-    if (auto type = types.find(term.substr(question_prefix.size())); type != types.end()) {
+    if (auto type = types.find(term.substr(question_prefix.size()));
+        type != types.end()) {
       result.question_types |= 1U << static_cast<unsigned>(type->second);
     }
   }
@@ -159,7 +160,6 @@ double IdfMatched(const Xapian::Database& db, Xapian::docid docid,
   return matched / total;
 }
 
-
 }  // namespace
 
 std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
@@ -176,8 +176,7 @@ std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
     case RankingOptions::Weighting::kBm25:
       break;
   }
-  return std::make_unique<Xapian::BM25Weight>(ranking.bm25_k1, 0, 1, ranking.bm25_b,
-                                              0.5);
+  return std::make_unique<Xapian::BM25Weight>(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5);
 }
 
 std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
@@ -190,8 +189,9 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
   const bool rerank = ranking.title_coverage_boost > 0 || ranking.question_type_boost > 0;
   static const std::unordered_map<std::string, int> kNoTypes;
   const std::unordered_map<std::string, int>& types =
-      query.question_types != 0 ? QuestionTypeStems(Xapian::Stem(std::string(schema::kLanguage)))
-                                : kNoTypes;
+      query.question_types != 0
+          ? QuestionTypeStems(Xapian::Stem(std::string(schema::kLanguage)))
+          : kNoTypes;
   const auto depth = static_cast<std::size_t>(std::max(ranking.rerank_depth, 0));
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     RankedCandidate candidate;
@@ -203,8 +203,9 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
       candidate.features.title_coverage = read.title_coverage;
       candidate.features.type_match = (read.question_types & query.question_types) != 0;
       if (rerank && it.get_rank() < depth) {
-        candidate.score *= (1 + ranking.title_coverage_boost * read.title_coverage) *
-                           (1 + ranking.question_type_boost * candidate.features.type_match);
+        candidate.score *=
+            (1 + ranking.title_coverage_boost * read.title_coverage) *
+            (1 + ranking.question_type_boost * candidate.features.type_match);
       }
     }
     ranked.push_back(std::move(candidate));
@@ -228,22 +229,28 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
 }
 
 v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
-                                    const BuiltQuery& /*query*/,
+                                    const BuiltQuery& query,
                                     const RankingOptions& /*ranking*/) {
   namespace m = confidence_model;
   if (ranked.empty()) return v1::NO_MATCH;
   const bool topical = std::any_of(
-      ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(
-                                           std::min(m::kTopicalDepth, ranked.size())),
+      ranked.begin(),
+      ranked.begin() +
+          static_cast<std::ptrdiff_t>(std::min(m::kTopicalDepth, ranked.size())),
       [](const RankedCandidate& c) {
         return c.features.title_coverage >= m::kMinTitleCoverage;
       });
-  if ((!topical && ranked.front().features.idf_matched < m::kMinIdfMatched) ||
-      ranked.front().confidence < m::kNoMatchBelow) {
+  // Confidence was calibrated on a real corpus; a handful of posts says too
+  // little about what the index covers to refuse an answer.
+  const bool calibrated = static_cast<double>(query.post_count) >= m::kMinPostsForGating;
+  if (calibrated &&
+      ((!topical && ranked.front().features.idf_matched < m::kMinIdfMatched) ||
+       ranked.front().confidence < m::kNoMatchBelow)) {
     return v1::NO_MATCH;
   }
-  return ranked.front().confidence >= confidence_model::kAnsweredFrom ? v1::ANSWERED
-                                                                      : v1::LOW_CONFIDENCE;
+  return ranked.front().confidence >= confidence_model::kAnsweredFrom
+             ? v1::ANSWERED
+             : v1::LOW_CONFIDENCE;
 }
 
 }  // namespace internal

@@ -140,8 +140,8 @@ struct Searcher::Impl {
       page.category_facets.push_back({*it, static_cast<std::int64_t>(it.get_termfreq())});
     }
 
-    const std::vector<internal::RankedCandidate> ranked =
-        internal::RankCandidates(db, mset, built, ranking, static_cast<std::size_t>(wanted));
+    const std::vector<internal::RankedCandidate> ranked = internal::RankCandidates(
+        db, mset, built, ranking, static_cast<std::size_t>(wanted));
     page.answer_status = internal::DecideAnswerStatus(ranked, built, ranking);
     if (page.answer_status == v1::NO_MATCH && ranking.withhold_no_match) {
       page.category_facets.clear();

@@ -34,7 +34,8 @@ constexpr Fixture kPosts[] = {
     {"tendon-what", "Achilles tendonitis", "What is Achilles tendonitis?",
      "Achilles tendonitis is an irritation of the tendon at the back of the heel, "
      "common in runners who add hills or mileage quickly."},
-    {"tendon-treat", "Achilles tendonitis", "What are the treatments for Achilles tendonitis?",
+    {"tendon-treat", "Achilles tendonitis",
+     "What are the treatments for Achilles tendonitis?",
      "Rest from running, slow heel drops off a step, and a gradual return; the tendon "
      "recovers over weeks."},
     {"patella", "Patella pain", "Why does my kneecap hurt going downstairs?",
@@ -94,7 +95,8 @@ class QueryUnderstandingTest : public ::testing::Test {
 TEST_F(QueryUnderstandingTest, InterpretationListsEveryPartOfTheMessage) {
   const SearchPage page = Search("Hi, please help: my kneecap hurts on the stairs");
   const v1::QueryInterpretation& in = page.interpretation;
-  EXPECT_THAT(in.terms(), ElementsAre("hi", "please", "help", "kneecap", "hurts", "stairs"));
+  EXPECT_THAT(in.terms(),
+              ElementsAre("hi", "please", "help", "kneecap", "hurts", "stairs"));
   EXPECT_THAT(in.down_weighted(), ElementsAre("hi", "please", "help"));
   EXPECT_THAT(in.ignored(), ElementsAre("my", "on", "the"));
   ASSERT_EQ(in.expansions_size(), 1);
@@ -108,12 +110,12 @@ TEST_F(QueryUnderstandingTest, InterpretationListsEveryPartOfTheMessage) {
 }
 
 TEST_F(QueryUnderstandingTest, MisspelledWordsAreCorrectedFromTheIndex) {
-  const SearchPage page = Search("Achilles tendonitus, what is the treatment?");
+  const SearchPage page = Search("Achilles tendonitus, what are the treatments?");
   const v1::QueryInterpretation& in = page.interpretation;
   ASSERT_EQ(in.corrections_size(), 1);
   EXPECT_EQ(in.corrections(0).original(), "tendonitus");
   EXPECT_EQ(in.corrections(0).corrected(), "tendonitis");
-  EXPECT_EQ(in.did_you_mean(), "Achilles tendonitis, what is the treatment?");
+  EXPECT_EQ(in.did_you_mean(), "Achilles tendonitis, what are the treatments?");
   EXPECT_THAT(in.terms(), Contains("tendonitis"));
   ASSERT_THAT(page.hits, Not(IsEmpty()));
   EXPECT_EQ(page.hits[0].post.id(), "tendon-treat");
@@ -159,8 +161,9 @@ TEST_F(QueryUnderstandingTest, SpellingDataFollowsReplacedAndDeletedPosts) {
 TEST_F(QueryUnderstandingTest, QuestionTypeBringsTheMatchingPostFirst) {
   RankingOptions ranking;
   ranking.question_type_boost = 0.5;
-  EXPECT_EQ(Search("how do you treat achilles tendonitis", {}, ranking).hits.at(0).post.id(),
-            "tendon-treat");
+  EXPECT_EQ(
+      Search("how do you treat achilles tendonitis", {}, ranking).hits.at(0).post.id(),
+      "tendon-treat");
 }
 
 TEST_F(QueryUnderstandingTest, ConfidenceIsAProbability) {
@@ -178,11 +181,11 @@ TEST(ConfidenceTest, NeverDecreasesWhenAFeatureGrows) {
   const double base = Confidence(low);
   EXPECT_GT(base, 0.0);
   EXPECT_LT(base, 1.0);
-  double ConfidenceFeatures::* const fields[] = {
+  double ConfidenceFeatures::*const fields[] = {
       &ConfidenceFeatures::idf_matched, &ConfidenceFeatures::title_coverage,
       &ConfidenceFeatures::relative_score, &ConfidenceFeatures::reciprocal_rank,
       &ConfidenceFeatures::type_match};
-  for (double ConfidenceFeatures::* field : fields) {
+  for (double ConfidenceFeatures::*field : fields) {
     ConfidenceFeatures higher = low;
     higher.*field = 1;
     EXPECT_GE(Confidence(higher), base);
