@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-rel}
 data=data/medquad-liveqa
-for bin in indexer/guru-indexer src/server/guru-server tools/guru-query; do
+for bin in indexer/guru-indexer src/server/guru-server tools/guru-query bench/relevance/guru-features; do
   [[ -x $build/$bin ]] || {
     echo "build first: scripts/build.sh $build -DCMAKE_BUILD_TYPE=Release -DGURU_BUILD_TESTS=OFF" >&2
     exit 2
@@ -22,8 +22,12 @@ work=$(mktemp -d)
 trap 'guru_server_stop; rm -rf "$work"' EXIT
 
 echo "relevance: indexing the corpus"
+index_start=$(date +%s.%N)
 zcat "$data/corpus.jsonl.gz" | "$build/indexer/guru-indexer" --db "$work/db" \
-  --synonyms data/synonyms/lay-clinical.txt - >/dev/null
+  --synonyms data/synonyms/lay-clinical.txt - >/dev/null 2>&1
+index_s=$(printf "%.0f" "$(echo "$(date +%s.%N) - $index_start" | bc)")
+index_mb=$(du -sm "$work/db" | cut -f1)
+spelling_mb=$(du -sm "$work/db/spelling.glass" | cut -f1)
 
 # One row per system: name, then the run file and its latency figures.
 rows=()
@@ -52,17 +56,26 @@ run_guru "**Guru Search** (guru-server over gRPC, defaults)" ""
 ablation=("${rows[@]}")
 rows=()
 echo "relevance: ablation"
-off="title_weight=0,chatty_weight=1,title_coverage_boost=0,synonym_weight=0"
+off="title_weight=0,chatty_weight=1,title_coverage_boost=0,synonym_weight=0,spelling=0"
+off="$off,focus_exponent=0,question_type_boost=0"
 run_guru "BM25 on title + question + answer as free text" "$off"
 run_guru "... + title field at weight 0.5" "$off,title_weight=0.5"
 run_guru "... + chatty words at weight 0.3" "$off,chatty_weight=0.3"
 run_guru "... + title-coverage re-ranking" "$off,title_coverage_boost=1"
 run_guru "... + synonyms at weight 0.25" "$off,synonym_weight=0.25"
-run_guru "all four (the defaults)" ""
+run_guru "... + spelling correction" "$off,spelling=1"
+run_guru "... + key-concept weighting (IDF ratio)" "$off,focus_exponent=1"
+run_guru "... + question-type re-ranking at 0.5" "$off,question_type_boost=0.5"
+run_guru "all seven (the defaults)" ""
 run_guru "all but the title field" "title_weight=0"
 run_guru "all but chatty-word weighting" "chatty_weight=1"
 run_guru "all but title-coverage re-ranking" "title_coverage_boost=0"
 run_guru "all but synonyms" "synonym_weight=0"
+run_guru "all but spelling correction" "spelling=0"
+run_guru "all but key-concept weighting" "focus_exponent=0"
+run_guru "all but question-type re-ranking" "question_type_boost=0"
+run_guru "defaults, BM25 k1 0.9, b 0.4 (Anserini's)" "bm25_k1=0.9,bm25_b=0.4"
+run_guru "defaults, DPH instead of BM25" "weighting=dph"
 # The same index with MedQuAD's own synonyms loaded as well.
 cp -r "$work/db" "$work/db-medquad"
 "$build/indexer/guru-indexer" --db "$work/db-medquad" --synonyms data/synonyms/lay-clinical.txt \
@@ -70,6 +83,16 @@ cp -r "$work/db" "$work/db-medquad"
 run_guru "defaults + MedQuAD synonyms too" "" "$work/db-medquad"
 ablation_rows=("${rows[@]}")
 rows=("${ablation[@]}")
+
+echo "relevance: confidence calibration"
+"$build/bench/relevance/guru-features" --db "$work/db" --questions "$data/test-questions-dev.tsv" \
+  --out "$work/features.tsv"
+cp bench/relevance/no_match_probes.tsv "$work/probes.tsv"
+"$build/bench/relevance/guru-features" --db "$work/db" --questions "$work/probes.tsv" \
+  --out "$work/probes.features.tsv"
+/usr/bin/python3 bench/relevance/calibrate.py --features "$work/features.tsv" \
+  --qrels "$data/qrels-dev.txt" --probes "$work/probes.features.tsv" \
+  ${GURU_CALIBRATE_WRITE:+--write src/index/confidence_model.h} >"$work/calibration.md"
 
 echo "relevance: peers"
 /usr/bin/python3 bench/relevance/peers.py --corpus "$data/corpus.jsonl.gz" \
@@ -121,13 +144,32 @@ for line in open(sys.argv[1]):
   echo "- **title-coverage re-ranking**: the best 100 candidates are re-scored by"
   echo "  \`score x (1 + share of the post's title stems present in the query)\`,"
   echo "  so a post about exactly what the person names rises."
+  echo "- **spelling correction**: a word no post contains (four letters or more,"
+  echo "  no digits) is replaced by Xapian's suggestion from the index's spelling"
+  echo "  data (every plain word of every post, kept by guru-indexer), one edit for"
+  echo "  words of up to six letters, two beyond; reported in the interpretation. The spelling data adds"
+  echo "  ${spelling_mb} MB to this ${index_mb} MB index (indexing took ${index_s} s here)."
+  echo "- **key-concept weighting**: each word of the message is weighted by its IDF"
+  echo "  over the message's highest IDF (on top of BM25's own IDF), so the few"
+  echo "  medical words of a long chatty message count most."
+  echo "- **question-type re-ranking**: the question's type (treatment, symptoms,"
+  echo "  causes, prevention, diagnosis, outlook, inheritance, complications,"
+  echo "  dosage, risk, research; cue words in \`QuestionTypes\`, \`src/core/query_text.cc\`)"
+  echo "  against the type of the post's own question: a match multiplies the"
+  echo "  re-ranked score by 1.5."
   echo "- **synonyms**: the index's synonym table, loaded by \`guru-indexer --synonyms\`"
   echo "  from \`data/synonyms/lay-clinical.txt\` (written for this project); every run"
   echo "  of one to three query words is looked up, and what it names is searched at"
   echo "  0.25 of a word's weight, so an expansion never counts as much as the word."
   echo "  Adding \`data/synonyms/medquad.txt\` (MedQuAD's <Synonyms>, generated by"
-  echo "  \`bench/medquad_synonyms.py\`) as well is measured in the last row: it hurts,"
+  echo "  \`bench/medquad_synonyms.py\`) as well is measured in its own row: it hurts,"
   echo "  so it is not loaded by default."
+  echo
+  echo
+  cat "$work/calibration.md"
+  echo
+  echo "Load average (1, 5, 15 min) when the run ended: $(cut -d' ' -f1-3 /proc/loadavg);"
+  echo "latencies are only comparable between runs on an equally loaded machine."
   echo
   echo "Latency: Guru Search is measured end to end by the client, over gRPC on"
   echo "loopback, 10 results with snippets, second pass over the questions; the"

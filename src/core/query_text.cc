@@ -113,4 +113,29 @@ std::vector<std::string> QueryWords(std::string_view text) {
   return words;
 }
 
+const std::vector<QuestionType>& QuestionTypes() {
+  // General medical question aspects (as in MedlinePlus' and GARD's topic
+  // pages), not words of any particular question.
+  static const std::vector<QuestionType> kTypes = {
+      {"treatment",
+       {"treat", "treats", "treated", "treating", "treatment", "treatments", "cure",
+        "cures", "cured", "therapy", "therapies", "remedy", "remedies", "manage",
+        "management", "medication", "medications"}},
+      {"symptoms", {"symptom", "symptoms", "sign", "signs"}},
+      {"causes", {"cause", "causes", "caused", "causing", "why", "reason", "reasons"}},
+      {"prevention", {"prevent", "prevents", "prevented", "preventing", "prevention"}},
+      {"diagnosis",
+       {"diagnose", "diagnosed", "diagnosis", "diagnosing", "test", "tests", "testing",
+        "exam", "exams", "screening"}},
+      {"outlook", {"outlook", "prognosis", "expectancy", "survival", "survive"}},
+      {"inheritance",
+       {"inherit", "inherited", "inheritance", "hereditary", "genetic", "gene", "genes"}},
+      {"complications", {"complication", "complications"}},
+      {"dosage", {"dose", "doses", "dosage", "overdose"}},
+      {"risk", {"risk", "risks", "susceptible", "susceptibility"}},
+      {"research", {"research", "trial", "trials"}},
+  };
+  return kTypes;
+}
+
 }  // namespace guru

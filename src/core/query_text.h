@@ -43,6 +43,20 @@ void ForEachWord(std::string_view text,
 // are all there is. `lower_word` must be lower-case ASCII.
 bool IsChattyWord(std::string_view lower_word);
 
+// What a question asks about a condition: its treatment, its symptoms, its
+// causes... A person's question and an expert's post both have types, told by
+// cue words ("cure", "medication" -> treatment; "why" -> causes), so that a
+// post answering the same kind of question can rank higher. A question with
+// no cue word asks for an overview.
+struct QuestionType {
+  std::string_view name;
+  // Lower-case words, inflections included, any of which marks the type.
+  std::vector<std::string_view> cues;
+};
+
+// The question types, in a fixed order (their index identifies them).
+const std::vector<QuestionType>& QuestionTypes();
+
 }  // namespace guru
 
 #endif  // GURU_CORE_QUERY_TEXT_H_

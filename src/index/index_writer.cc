@@ -4,6 +4,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <vector>
@@ -80,6 +81,32 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
 }  // namespace internal
 
 namespace {
+
+// Whether an indexed term is a plain word that the spelling data keeps
+// (unprefixed, no digits): what a misspelled query word is corrected to.
+bool IsSpellingWord(const std::string& term) {
+  return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z') &&
+         std::none_of(term.begin(), term.end(),
+                      [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Adds a document's plain words to the spelling data, or takes them out
+// again when the document is replaced or deleted, so that the frequencies
+// (which rank suggestions) stay those of the posts in the index.
+void AddSpelling(Xapian::WritableDatabase& db, const Xapian::Document& doc) {
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    const std::string term = *it;
+    if (IsSpellingWord(term)) db.add_spelling(term, it.get_wdf());
+  }
+}
+
+void RemoveSpelling(Xapian::WritableDatabase& db, Xapian::docid docid) {
+  for (auto it = db.termlist_begin(docid); it != db.termlist_end(docid); ++it) {
+    const std::string term = *it;
+    if (IsSpellingWord(term)) db.remove_spelling(term, it.get_wdf());
+  }
+}
+
 std::string UtcNow() {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
@@ -194,6 +221,7 @@ absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post,
         return result;
       }
       result.outcome = UpsertOutcome::kReplaced;
+      RemoveSpelling(impl_->db, *it);
     }
     Xapian::Document doc = impl_->builder.Build(post, data);
     doc.add_value(schema::kFingerprintSlot, fingerprint);
@@ -201,6 +229,7 @@ absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post,
       doc.add_value(schema::kSourceSlot, std::string(source));
       doc.add_boolean_term(schema::SourceTerm(source));
     }
+    AddSpelling(impl_->db, doc);
     impl_->db.replace_document(id_term, doc);
     impl_->dirty = true;
     return result;
@@ -228,6 +257,10 @@ absl::StatusOr<std::uint64_t> IndexWriter::Prune(
     std::uint64_t deleted = 0;
     for (const std::string& term : gone) {
       deleted += impl_->db.get_termfreq(term);
+      for (auto doc = impl_->db.postlist_begin(term); doc != impl_->db.postlist_end(term);
+           ++doc) {
+        RemoveSpelling(impl_->db, *doc);
+      }
       impl_->db.delete_document(term);
       impl_->dirty = true;
     }
@@ -278,7 +311,9 @@ absl::StatusOr<bool> IndexWriter::Delete(std::string_view id) {
   try {
     impl_->EnsureTransaction();
     const std::string id_term = schema::IdTerm(id);
-    if (!impl_->db.term_exists(id_term)) return false;
+    Xapian::PostingIterator it = impl_->db.postlist_begin(id_term);
+    if (it == impl_->db.postlist_end(id_term)) return false;
+    RemoveSpelling(impl_->db, *it);
     impl_->db.delete_document(id_term);
     impl_->dirty = true;
     return true;

@@ -1,6 +1,7 @@
 #include "index/query_builder.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/query_text.h"
 #include "core/str_cat.h"
@@ -9,6 +10,43 @@
 
 namespace guru::internal {
 namespace {
+
+// Spelling correction leaves short words alone: at edit distance 2 almost
+// any three-letter string is near some word ("qwe" -> "we").
+constexpr std::size_t kMinCorrectedBytes = 4;
+// Up to this length one edit is allowed, beyond it two: at two edits a
+// short string of random letters is near some word ("qwerty" -> "query").
+constexpr std::size_t kMaxOneEditBytes = 6;
+
+// At most this many earlier turns are used.
+constexpr std::size_t kMaxContextTurns = 10;
+
+// The word the index knows that `lower_word` most likely misspells; empty
+// when it knows the word, has no suggestion, or has no spelling data (an old
+// index, a remote database).
+std::string Correction(const Xapian::Database& db, const std::string& lower_word) {
+  if (lower_word.size() < kMinCorrectedBytes ||
+      std::any_of(lower_word.begin(), lower_word.end(),
+                  [](char c) { return c >= '0' && c <= '9'; })) {
+    return {};
+  }
+  try {
+    if (db.get_termfreq(lower_word) > 0) return {};
+    const unsigned max_edits = lower_word.size() <= kMaxOneEditBytes ? 1 : 2;
+    std::string suggestion = db.get_spelling_suggestion(lower_word, max_edits);
+    return suggestion == lower_word ? std::string() : suggestion;
+  } catch (const Xapian::UnimplementedError&) {
+    return {};
+  } catch (const Xapian::InvalidOperationError&) {
+    return {};
+  }
+}
+
+double Idf(const Xapian::Database& db, const std::string& term) {
+  const double docs = std::max<double>(db.get_doccount(), 1);
+  const double df = std::max<double>(db.get_termfreq(term), 1);
+  return std::log(std::max(docs / df, 1.0));
+}
 
 // Synonyms of every run of one to three consecutive words, as queries for
 // all of the synonym's stems; their stems join `stem_weights`.
@@ -45,38 +83,138 @@ std::vector<Xapian::Query> Expand(const Xapian::Database& db,
   return expansions;
 }
 
+Xapian::Query Scaled(Xapian::Query query, double weight) {
+  return {Xapian::Query::OP_SCALE_WEIGHT, query, weight};
+}
+
+// Earlier turns' content words that the message does not have, as one query
+// (newest turn weighted most), listed in the interpretation.
+Xapian::Query ContextQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                           const std::vector<std::string>& context,
+                           const RankingOptions& ranking, BuiltQuery& built) {
+  std::vector<Xapian::Query> terms;
+  std::unordered_set<std::string> seen;
+  for (std::size_t turn = 0; turn < std::min(context.size(), kMaxContextTurns); ++turn) {
+    // Older turns count less: the conversation may have moved on.
+    const double turn_weight = ranking.context_weight / static_cast<double>(turn + 1);
+    for (const std::string& word : QueryWords(context[turn])) {
+      const std::string stem = StemWord(stemmer, word);
+      if (stem.empty() || built.stems.contains(stem) || !seen.insert(stem).second) {
+        continue;
+      }
+      if (db.get_termfreq("Z" + stem) == 0) continue;
+      const double weight =
+          turn_weight * (IsChattyWord(word) ? ranking.chatty_weight : 1);
+      built.interpretation.add_context_terms(word);
+      if (built.stem_weights.try_emplace(stem, weight).second) {
+        built.context_stems.insert(stem);
+      }
+      terms.push_back(Scaled(Xapian::Query("Z" + stem), weight));
+    }
+  }
+  return {Xapian::Query::OP_OR, terms.begin(), terms.end()};
+}
+
 }  // namespace
 
+const std::unordered_map<std::string, int>& QuestionTypeStems(
+    const Xapian::Stem& stemmer) {
+  // Every caller stems English (schema::kLanguage), so one table serves all.
+  static const std::unordered_map<std::string, int> kStems = [&stemmer] {
+    std::unordered_map<std::string, int> stems;
+    const std::vector<QuestionType>& types = QuestionTypes();
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      for (std::string_view cue : types[i].cues) {
+        stems.emplace(StemWord(stemmer, std::string(cue)), static_cast<int>(i));
+      }
+    }
+    return stems;
+  }();
+  return kStems;
+}
+
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                      const std::string& text,
-                      const std::vector<std::string>& /*context*/,
+                      const std::string& text, const std::vector<std::string>& context,
                       const RankingOptions& ranking) {
   BuiltQuery built;
+  built.post_count = db.get_doccount();
+  v1::QueryInterpretation& interpretation = built.interpretation;
   std::vector<Xapian::Query> free_text, title;
-  std::vector<std::string> stems;  // In the order of the words.
-  for (const std::string& word : QueryWords(text)) {
+  std::vector<std::string> stems;                           // In the order of the words.
+  std::vector<std::pair<std::string, double>> occurrences;  // Stem, weight.
+  std::string corrected_text;  // `text` with corrections applied.
+  std::size_t copied = 0;      // Bytes of `text` already in corrected_text.
+  const std::unordered_map<std::string, int>& type_stems = QuestionTypeStems(stemmer);
+  std::vector<std::string> words;
+  std::vector<WordSpan> spans;
+  ForEachWord(text, [&](const WordSpan& span, const std::string& word) {
+    words.push_back(word);
+    spans.push_back(span);
+  });
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string word = words[i];
+    if (!IsStopword(word) && ranking.spelling) {
+      const std::string lower = Xapian::Unicode::tolower(word);
+      std::string corrected = Correction(db, lower);
+      if (!corrected.empty()) {
+        v1::SpellingCorrection* correction = interpretation.add_corrections();
+        correction->set_original(word);
+        correction->set_corrected(corrected);
+        corrected_text.append(text, copied, spans[i].byte_begin - copied);
+        corrected_text += corrected;
+        copied = spans[i].byte_end;
+        word = std::move(corrected);
+      }
+    }
     const std::string stem = StemWord(stemmer, word);
-    if (stem.empty()) continue;
+    if (auto type = type_stems.find(stem); type != type_stems.end()) {
+      built.question_types |= 1U << static_cast<unsigned>(type->second);
+    }
+    if (IsStopword(word)) {
+      interpretation.add_ignored(word);
+      continue;
+    }
+    if (stem.empty()) {
+      interpretation.add_ignored(word);  // Too long to be indexed.
+      continue;
+    }
     stems.push_back(stem);
-    built.stems.insert(stem);
-    built.interpretation.add_terms(word);
+    interpretation.add_terms(word);
     const bool chatty = IsChattyWord(word);
-    if (chatty) built.interpretation.add_down_weighted(word);
+    if (chatty) interpretation.add_down_weighted(word);
     const double weight = chatty ? ranking.chatty_weight : 1.0;
+    if (built.stems.insert(stem).second) {
+      built.own_stems.push_back({stem, weight, Idf(db, "Z" + stem)});
+    }
     built.stem_weights[stem] = std::max(built.stem_weights[stem], weight);
-    free_text.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("Z" + stem),
-                           weight);
-    title.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                       Xapian::Query(StrCat("Z", schema::kTitlePrefix, stem)), weight);
+    occurrences.emplace_back(stem, weight);
+  }
+  // Key concepts: with focus_exponent > 0, common words count less than the
+  // rarest word of the message, beyond what BM25's IDF already does.
+  double max_idf = 0;
+  for (const QueryStem& own : built.own_stems) max_idf = std::max(max_idf, own.idf);
+  for (const auto& [stem, weight] : occurrences) {
+    double focus = 1;
+    if (ranking.focus_exponent > 0 && max_idf > 0) {
+      const auto own = std::find_if(built.own_stems.begin(), built.own_stems.end(),
+                                    [&](const QueryStem& s) { return s.stem == stem; });
+      focus = std::pow(own->idf / max_idf, ranking.focus_exponent);
+    }
+    free_text.push_back(Scaled(Xapian::Query("Z" + stem), weight * focus));
+    title.push_back(
+        Scaled(Xapian::Query(StrCat("Z", schema::kTitlePrefix, stem)), weight * focus));
+  }
+  if (!interpretation.corrections().empty()) {
+    corrected_text.append(text, copied);
+    interpretation.set_did_you_mean(corrected_text);
   }
   if (free_text.empty()) return built;
   built.query = Xapian::Query(Xapian::Query::OP_OR, free_text.begin(), free_text.end());
   if (ranking.title_weight > 0) {
     built.query = Xapian::Query(
         Xapian::Query::OP_OR, built.query,
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                      Xapian::Query(Xapian::Query::OP_OR, title.begin(), title.end()),
-                      ranking.title_weight));
+        Scaled(Xapian::Query(Xapian::Query::OP_OR, title.begin(), title.end()),
+               ranking.title_weight));
   }
   if (ranking.synonym_weight > 0) {
     std::vector<Xapian::Query> expansions =
@@ -84,10 +222,18 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
     if (!expansions.empty()) {
       built.query = Xapian::Query(
           Xapian::Query::OP_OR, built.query,
-          Xapian::Query(
-              Xapian::Query::OP_SCALE_WEIGHT,
+          Scaled(
               Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
               ranking.synonym_weight));
+    }
+  }
+  if (ranking.context_weight > 0 && !context.empty()) {
+    const Xapian::Query context_query =
+        ContextQuery(db, stemmer, context, ranking, built);
+    if (!context_query.empty()) {
+      // Context only adds weight to what the message itself matches.
+      built.query =
+          Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.query, context_query);
     }
   }
   return built;

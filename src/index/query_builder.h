@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -16,21 +17,47 @@
 
 namespace guru::internal {
 
+// One of the message's own content words, as searched for.
+struct QueryStem {
+  std::string stem;
+  // Relative weight (1 for a content word, less for a chatty one).
+  double weight = 1;
+  // Inverse document frequency, log(N / df), with df at least 1 (so a word
+  // no post contains counts as the rarest there could be).
+  double idf = 0;
+};
+
 struct BuiltQuery {
   // Empty when the message has nothing to search for (only stopwords or
-  // punctuation, or only words no post contains).
+  // punctuation).
   Xapian::Query query;
   // Stems of the message's own content words (after spelling correction).
   std::unordered_set<std::string> stems;
+  // The same, each once, in order, with weight and IDF (for confidence).
+  std::vector<QueryStem> own_stems;
   // Every stem the query searches for (own words, expansions, context) with
   // its relative weight (1 = the person's own word); used to pick and
   // highlight passages.
   std::unordered_map<std::string, double> stem_weights;
+  // Stems that come from the context only (not the message, nor its
+  // expansions).
+  std::unordered_set<std::string> context_stems;
+  // Posts in the database searched.
+  std::uint64_t post_count = 0;
+  // Bit i set: the message asks about QuestionTypes()[i].
+  std::uint32_t question_types = 0;
   v1::QueryInterpretation interpretation;
 };
 
+// Question type (QuestionTypes() index) of each cue stem, e.g. "treat" -> 0.
+const std::unordered_map<std::string, int>& QuestionTypeStems(
+    const Xapian::Stem& stemmer);
+
 // Builds the query for `text`, with `context` (earlier messages, newest
-// first) weighted below it. People's words are text, never syntax.
+// first) weighted below it: every document the query matches matches `text`.
+// People's words are text, never syntax. Words the index does not know are
+// corrected from its spelling data when `ranking.spelling` is on and the
+// database has any (a remote database has none: no correction, no error).
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const std::string& text, const std::vector<std::string>& context,
                       const RankingOptions& ranking);

@@ -1,10 +1,13 @@
 #include "index/ranking.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 #include "core/str_cat.h"
 #include "core/text.h"
+#include "index/confidence_model.h"
 #include "index/schema.h"
 
 namespace guru {
@@ -20,6 +23,23 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
     const std::string key(Trim(item.substr(0, equals)));
     const std::string value(
         equals == std::string_view::npos ? "" : Trim(item.substr(equals + 1)));
+    if (key == "weighting") {
+      static constexpr std::pair<std::string_view, RankingOptions::Weighting> kSchemes[] =
+          {{"bm25", RankingOptions::Weighting::kBm25},
+           {"bm25+", RankingOptions::Weighting::kBm25Plus},
+           {"lm", RankingOptions::Weighting::kLm},
+           {"dph", RankingOptions::Weighting::kDph},
+           {"pl2", RankingOptions::Weighting::kPl2}};
+      const auto* scheme =
+          std::find_if(std::begin(kSchemes), std::end(kSchemes),
+                       [&](const auto& known) { return known.first == value; });
+      if (scheme == std::end(kSchemes)) {
+        return absl::InvalidArgumentError(StrCat(
+            "ranking: weighting '", value, "' is not one of bm25, bm25+, lm, dph, pl2"));
+      }
+      options.weighting = scheme->second;
+      continue;
+    }
     char* end = nullptr;
     const double number = std::strtod(value.c_str(), &end);
     if (value.empty() || end != value.c_str() + value.size() || number < 0) {
@@ -36,70 +56,201 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
       options.rerank_depth = static_cast<int>(number);
     } else if (key == "synonym_weight") {
       options.synonym_weight = number;
+    } else if (key == "bm25_k1") {
+      options.bm25_k1 = number;
+    } else if (key == "bm25_b") {
+      if (number > 1) {
+        return absl::InvalidArgumentError("ranking: bm25_b must be in [0, 1]");
+      }
+      options.bm25_b = number;
+    } else if (key == "question_type_boost") {
+      options.question_type_boost = number;
+    } else if (key == "focus_exponent") {
+      options.focus_exponent = number;
+    } else if (key == "spelling") {
+      options.spelling = number != 0;
+    } else if (key == "context_weight") {
+      options.context_weight = number;
+    } else if (key == "withhold_no_match") {
+      options.withhold_no_match = number != 0;
     } else {
       return absl::InvalidArgumentError(
           StrCat("ranking: unknown key '", key,
                  "' (known: title_weight, chatty_weight, title_coverage_boost, "
-                 "rerank_depth, synonym_weight)"));
+                 "rerank_depth, synonym_weight, weighting, bm25_k1, bm25_b, "
+                 "question_type_boost, focus_exponent, spelling, context_weight, "
+                 "withhold_no_match)"));
     }
   }
   return options;
 }
 
+double Confidence(const ConfidenceFeatures& f) {
+  namespace m = internal::confidence_model;
+  const double logit =
+      m::kIntercept + m::kIdfMatched * f.idf_matched +
+      m::kTitleCoverage * f.title_coverage + m::kRelativeScore * f.relative_score +
+      m::kReciprocalRank * f.reciprocal_rank + m::kTypeMatch * f.type_match;
+  return 1 / (1 + std::exp(-logit));
+}
+
 namespace internal {
 namespace {
 
-// Share of the document's title stems that the query searches for.
-double TitleCoverage(const Xapian::Database& db, Xapian::docid docid,
-                     const BuiltQuery& query) {
-  const std::string prefix = StrCat("Z", schema::kTitlePrefix);
+// What the re-ranking reads from a document's title and question stems.
+struct TitleAndQuestion {
+  double title_coverage = 0;
+  std::uint32_t question_types = 0;
+};
+
+// Share of the document's title stems that the query searches for (a stem
+// reached only through the context counts at its weight), and the types of
+// the document's own question.
+TitleAndQuestion ReadTitleAndQuestion(const Xapian::Database& db, Xapian::docid docid,
+                                      const BuiltQuery& query,
+                                      const std::unordered_map<std::string, int>& types) {
+  TitleAndQuestion result;
+  const std::string title_prefix = StrCat("Z", schema::kTitlePrefix);
+  const std::string question_prefix = StrCat("Z", schema::kQuestionPrefix);
   int total = 0;
-  int matched = 0;
+  double matched = 0;
   Xapian::TermIterator it = db.termlist_begin(docid);
-  for (it.skip_to(prefix); it != db.termlist_end(docid); ++it) {
+  const Xapian::TermIterator end = db.termlist_end(docid);
+  for (it.skip_to(title_prefix); it != end; ++it) {
     const std::string term = *it;
-    if (!term.starts_with(prefix)) break;
+    if (!term.starts_with(title_prefix)) break;
     ++total;
-    if (query.stem_weights.contains(term.substr(prefix.size()))) ++matched;
+    const std::string stem = term.substr(title_prefix.size());
+    if (auto weight = query.stem_weights.find(stem); weight != query.stem_weights.end()) {
+      matched += query.context_stems.contains(stem) ? weight->second : 1.0;
+    }
   }
-  return total == 0 ? 0.0 : static_cast<double>(matched) / total;
+  result.title_coverage = total == 0 ? 0.0 : matched / total;
+  if (types.empty()) return result;
+  for (it.skip_to(question_prefix); it != end; ++it) {
+    const std::string term = *it;
+    if (!term.starts_with(question_prefix)) break;
+    if (auto type = types.find(term.substr(question_prefix.size()));
+        type != types.end()) {
+      result.question_types |= 1U << static_cast<unsigned>(type->second);
+    }
+  }
+  return result;
+}
+
+// Share of the query's own IDF mass that the document contains.
+double IdfMatched(const Xapian::Database& db, Xapian::docid docid,
+                  const BuiltQuery& query) {
+  std::vector<std::pair<std::string, double>> terms;  // Term, weighted IDF.
+  double total = 0;
+  for (const QueryStem& own : query.own_stems) {
+    terms.emplace_back("Z" + own.stem, own.weight * own.idf);
+    total += terms.back().second;
+  }
+  if (total <= 0) return 0;
+  std::sort(terms.begin(), terms.end());
+  double matched = 0;
+  Xapian::TermIterator it = db.termlist_begin(docid);
+  const Xapian::TermIterator end = db.termlist_end(docid);
+  for (const auto& [term, idf] : terms) {
+    it.skip_to(term);
+    if (it == end) break;
+    if (*it == term) matched += idf;
+  }
+  return matched / total;
 }
 
 }  // namespace
 
+std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
+  switch (ranking.weighting) {
+    case RankingOptions::Weighting::kBm25Plus:
+      return std::make_unique<Xapian::BM25PlusWeight>(ranking.bm25_k1, 0, 1,
+                                                      ranking.bm25_b, 0.5, 1.0);
+    case RankingOptions::Weighting::kLm:
+      return std::make_unique<Xapian::LMWeight>();
+    case RankingOptions::Weighting::kDph:
+      return std::make_unique<Xapian::DPHWeight>();
+    case RankingOptions::Weighting::kPl2:
+      return std::make_unique<Xapian::PL2Weight>();
+    case RankingOptions::Weighting::kBm25:
+      break;
+  }
+  return std::make_unique<Xapian::BM25Weight>(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5);
+}
+
 std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
                                             const Xapian::MSet& mset,
                                             const BuiltQuery& query,
-                                            const RankingOptions& ranking) {
+                                            const RankingOptions& ranking,
+                                            std::size_t confidence_depth) {
   std::vector<RankedCandidate> ranked;
   ranked.reserve(mset.size());
-  const bool rerank = ranking.title_coverage_boost > 0;
+  const bool rerank = ranking.title_coverage_boost > 0 || ranking.question_type_boost > 0;
+  static const std::unordered_map<std::string, int> kNoTypes;
+  const std::unordered_map<std::string, int>& types =
+      query.question_types != 0
+          ? QuestionTypeStems(Xapian::Stem(std::string(schema::kLanguage)))
+          : kNoTypes;
+  const auto depth = static_cast<std::size_t>(std::max(ranking.rerank_depth, 0));
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     RankedCandidate candidate;
     candidate.docid = *it;
     candidate.document = it.get_document();
     candidate.score = it.get_weight();
-    if (rerank && it.get_rank() < static_cast<Xapian::doccount>(ranking.rerank_depth)) {
-      candidate.score *= 1 + ranking.title_coverage_boost * TitleCoverage(db, *it, query);
+    if (it.get_rank() < std::max(depth, confidence_depth)) {
+      const TitleAndQuestion read = ReadTitleAndQuestion(db, *it, query, types);
+      candidate.features.title_coverage = read.title_coverage;
+      candidate.features.type_match = (read.question_types & query.question_types) != 0;
+      if (rerank && it.get_rank() < depth) {
+        candidate.score *=
+            (1 + ranking.title_coverage_boost * read.title_coverage) *
+            (1 + ranking.question_type_boost * candidate.features.type_match);
+      }
     }
     ranked.push_back(std::move(candidate));
   }
   const auto reranked_end =
-      ranked.begin() +
-      std::min<std::ptrdiff_t>(std::max(ranking.rerank_depth, 0),
-                               static_cast<std::ptrdiff_t>(ranked.size()));
+      ranked.begin() + static_cast<std::ptrdiff_t>(std::min(depth, ranked.size()));
   std::stable_sort(ranked.begin(), reranked_end,
                    [](const RankedCandidate& a, const RankedCandidate& b) {
                      return a.score > b.score;
                    });
+  const double best = ranked.empty() ? 0 : ranked.front().score;
+  for (std::size_t rank = 0; rank < std::min(confidence_depth, ranked.size()); ++rank) {
+    RankedCandidate& candidate = ranked[rank];
+    ConfidenceFeatures& f = candidate.features;
+    f.idf_matched = IdfMatched(db, candidate.docid, query);
+    f.relative_score = best > 0 ? candidate.score / best : 0;
+    f.reciprocal_rank = 1.0 / static_cast<double>(rank + 1);
+    candidate.confidence = Confidence(f);
+  }
   return ranked;
 }
 
 v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
-                                    const BuiltQuery& /*query*/,
+                                    const BuiltQuery& query,
                                     const RankingOptions& /*ranking*/) {
-  // Confidence calibration replaces this with thresholds on confidence.
-  return ranked.empty() ? v1::NO_MATCH : v1::ANSWERED;
+  namespace m = confidence_model;
+  if (ranked.empty()) return v1::NO_MATCH;
+  const bool topical = std::any_of(
+      ranked.begin(),
+      ranked.begin() +
+          static_cast<std::ptrdiff_t>(std::min(m::kTopicalDepth, ranked.size())),
+      [](const RankedCandidate& c) {
+        return c.features.title_coverage >= m::kMinTitleCoverage;
+      });
+  // Confidence was calibrated on a real corpus; a handful of posts says too
+  // little about what the index covers to refuse an answer.
+  const bool calibrated = static_cast<double>(query.post_count) >= m::kMinPostsForGating;
+  if (calibrated &&
+      ((!topical && ranked.front().features.idf_matched < m::kMinIdfMatched) ||
+       ranked.front().confidence < m::kNoMatchBelow)) {
+    return v1::NO_MATCH;
+  }
+  return ranked.front().confidence >= confidence_model::kAnsweredFrom
+             ? v1::ANSWERED
+             : v1::LOW_CONFIDENCE;
 }
 
 }  // namespace internal

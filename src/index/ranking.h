@@ -6,9 +6,11 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <vector>
 
 #include "guru/v1/search.pb.h"
+#include "index/confidence_features.h"
 #include "index/query_builder.h"
 #include "index/ranking_options.h"
 namespace guru::internal {
@@ -17,19 +19,27 @@ struct RankedCandidate {
   Xapian::docid docid = 0;
   Xapian::Document document;
   double score = 0;
-  // Calibrated probability of relevance, [0, 1].
+  // Calibrated probability of relevance, [0, 1]; set for the first
+  // `confidence_depth` candidates only.
   double confidence = 0;
+  ConfidenceFeatures features;
 };
 
+// The weighting scheme `ranking` names, with its parameters.
+std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking);
+
 // Orders `mset` (retrieved from position 0) for `query`: the best
-// `ranking.rerank_depth` re-ranked, the rest in Xapian's order after them.
+// `ranking.rerank_depth` re-ranked, the rest in Xapian's order after them;
+// the first `confidence_depth` get their confidence.
 std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
                                             const Xapian::MSet& mset,
                                             const BuiltQuery& query,
-                                            const RankingOptions& ranking);
+                                            const RankingOptions& ranking,
+                                            std::size_t confidence_depth);
 
-// Whether `ranked` (all candidates, best first; may be empty) answers the
-// query. On NO_MATCH the searcher returns no results.
+// Whether `ranked` (all candidates, best first; may be empty, the first with
+// its confidence) answers the query, from thresholds on the first's
+// confidence. On NO_MATCH the searcher returns no results.
 v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
                                     const BuiltQuery& query,
                                     const RankingOptions& ranking);

@@ -29,6 +29,28 @@ struct RankingOptions {
   // "patella"), relative to the person's own words, so that an expansion
   // never counts as much as an exact match.
   double synonym_weight = 0.25;
+  // Xapian weighting scheme: kBm25 with bm25_k1 and bm25_b, or one of
+  // Xapian's others at their default parameters (for comparison).
+  enum class Weighting { kBm25, kBm25Plus, kLm, kDph, kPl2 };
+  Weighting weighting = Weighting::kBm25;
+  double bm25_k1 = 1.2;
+  double bm25_b = 0.75;
+  // Re-ranking: a candidate whose own question is of a type the message
+  // asks about (treatment, symptoms, causes...; core QuestionTypes) has its
+  // score multiplied by 1 + question_type_boost.
+  double question_type_boost = 0.5;
+  // Key-concept weighting: each word's weight is multiplied by
+  // (its IDF / the message's highest IDF) ^ focus_exponent; 0 = off.
+  double focus_exponent = 1;
+  // Correct words the index does not know from its spelling data.
+  bool spelling = true;
+  // Weight of words from earlier turns (SearchParams::context) that the
+  // message lacks, relative to its own words; the n-th turn back counts
+  // context_weight / n. They never match on their own.
+  double context_weight = 0.3;
+  // NO_MATCH returns no results. Off only to calibrate confidence over every
+  // result (bench/relevance/calibrate.py); the status is reported either way.
+  bool withhold_no_match = true;
 };
 
 // Parses "key=value,key=value" over RankingOptions' field names, e.g.

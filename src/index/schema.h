@@ -29,6 +29,9 @@
 //   document data: the whole guru.v1.Post, protobuf binary, deterministic.
 //   metadata "guru.last_update": UTC time of the last commit, ISO 8601.
 //   metadata "guru.synonyms": fingerprint of the loaded vocabulary files.
+//   spelling table: every plain word (unprefixed term without digits) of
+//   every post with its count, kept in step on replace and delete; the
+//   source of query spelling correction.
 //   synonym table: stem phrase ("runner knee") -> stem phrases of the same
 //   thing ("patellofemor pain"), from guru-indexer --synonyms.
 //   metadata "guru.schema_version": kSchemaVersion; a writer refuses an index

@@ -125,7 +125,7 @@ struct Searcher::Impl {
     if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_weighting_scheme(*internal::MakeWeight(ranking));
     Xapian::ValueCountMatchSpy categories(schema::kCategorySlot);
     enquire.add_matchspy(&categories);
     // Ranking needs the re-ranked head whole, whatever page is asked for,
@@ -140,10 +140,10 @@ struct Searcher::Impl {
       page.category_facets.push_back({*it, static_cast<std::int64_t>(it.get_termfreq())});
     }
 
-    const std::vector<internal::RankedCandidate> ranked =
-        internal::RankCandidates(db, mset, built, ranking);
+    const std::vector<internal::RankedCandidate> ranked = internal::RankCandidates(
+        db, mset, built, ranking, static_cast<std::size_t>(wanted));
     page.answer_status = internal::DecideAnswerStatus(ranked, built, ranking);
-    if (page.answer_status == v1::NO_MATCH) {
+    if (page.answer_status == v1::NO_MATCH && ranking.withhold_no_match) {
       page.category_facets.clear();
       return page;
     }
@@ -158,6 +158,7 @@ struct Searcher::Impl {
       SearchHit hit;
       hit.score = ranked[i].score;
       hit.confidence = ranked[i].confidence;
+      hit.features = ranked[i].features;
       hit.snippet = PlainSnippet(mset.snippet(
           post->answer(), params.snippet_length, stemmer,
           Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "",

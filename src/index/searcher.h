@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "guru/v1/post.pb.h"
 #include "guru/v1/search.pb.h"
+#include "index/confidence_features.h"
 #include "index/ranking_options.h"
 
 namespace guru {
@@ -44,6 +45,8 @@ struct SearchHit {
   v1::Post post;
   double score = 0;
   double confidence = 0;
+  // What `confidence` was computed from (for calibration).
+  ConfidenceFeatures features;
   std::string snippet;
   v1::Passage passage;
 };

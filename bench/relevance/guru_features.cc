@@ -1,0 +1,74 @@
+// Runs questions through a Searcher in-process and writes, for every result,
+// its confidence and the features confidence is computed from: the input of
+// bench/relevance/calibrate.py.
+//   guru-features --db DIR --questions TSV --out TSV [--ranking SPEC] [--limit N]
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_format.h"
+#include "guru/v1/search.pb.h"
+#include "index/searcher.h"
+
+int main(int argc, char** argv) {
+  std::string db;
+  std::string questions;
+  std::string out_path;
+  std::string ranking_spec;
+  int limit = 10;
+  CLI::App app("guru-features: results with their confidence features, as TSV");
+  app.add_option("--db", db, "Index directory")->required();
+  app.add_option("--questions", questions, "qid<TAB>text lines")->required();
+  app.add_option("--out", out_path, "Output TSV")->required();
+  app.add_option("--ranking", ranking_spec, "As guru-server --ranking");
+  app.add_option("--limit", limit, "Results per question")->check(CLI::Range(1, 100));
+  CLI11_PARSE(app, argc, argv);
+
+  absl::StatusOr<guru::RankingOptions> ranking = guru::ParseRankingOptions(ranking_spec);
+  if (!ranking.ok()) {
+    std::fprintf(stderr, "guru-features: %s\n", ranking.status().ToString().c_str());
+    return 2;
+  }
+  ranking->withhold_no_match = false;
+  absl::StatusOr<std::unique_ptr<guru::Searcher>> searcher = guru::Searcher::Open(db);
+  if (!searcher.ok()) {
+    std::fprintf(stderr, "guru-features: %s\n", searcher.status().ToString().c_str());
+    return 2;
+  }
+  std::ifstream in(questions);
+  std::ofstream out(out_path, std::ios::trunc);
+  if (!in || !out) {
+    std::fprintf(stderr, "guru-features: cannot open %s or %s\n", questions.c_str(),
+                 out_path.c_str());
+    return 2;
+  }
+  out << "qid\trank\tid\tstatus\tconfidence\tidf_matched\ttitle_coverage\t"
+         "relative_score\treciprocal_rank\ttype_match\n";
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    guru::SearchParams params;
+    params.query = line.substr(tab + 1);
+    params.limit = limit;
+    params.ranking = *ranking;
+    absl::StatusOr<guru::SearchPage> page = (*searcher)->Search(params);
+    if (!page.ok()) {
+      std::fprintf(stderr, "guru-features: %s\n", page.status().ToString().c_str());
+      return 1;
+    }
+    const std::string qid = line.substr(0, tab);
+    const std::string status = guru::v1::AnswerStatus_Name(page->answer_status);
+    if (page->hits.empty()) out << qid << "\t0\t-\t" << status << "\t0\t0\t0\t0\t0\t0\n";
+    int rank = 0;
+    for (const guru::SearchHit& hit : page->hits) {
+      const guru::ConfidenceFeatures& f = hit.features;
+      out << absl::StrFormat("%s\t%d\t%s\t%s\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.0f\n", qid,
+                             ++rank, hit.post.id(), status, hit.confidence, f.idf_matched,
+                             f.title_coverage, f.relative_score, f.reciprocal_rank,
+                             f.type_match);
+    }
+  }
+  return out ? 0 : 1;
+}

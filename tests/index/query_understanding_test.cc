@@ -1,0 +1,235 @@
+// How a message is understood (interpretation, spelling, question types,
+// context) and how sure the searcher is of what it returns (confidence,
+// answer status), over a small index.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/synonyms.h"
+#include "index/confidence_features.h"
+#include "index/index_writer.h"
+#include "index/searcher.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+struct Fixture {
+  const char* id;
+  const char* title;
+  const char* question;
+  const char* answer;
+};
+
+constexpr Fixture kPosts[] = {
+    {"tendon-what", "Achilles tendonitis", "What is Achilles tendonitis?",
+     "Achilles tendonitis is an irritation of the tendon at the back of the heel, "
+     "common in runners who add hills or mileage quickly."},
+    {"tendon-treat", "Achilles tendonitis",
+     "What are the treatments for Achilles tendonitis?",
+     "Rest from running, slow heel drops off a step, and a gradual return; the tendon "
+     "recovers over weeks."},
+    {"patella", "Patella pain", "Why does my kneecap hurt going downstairs?",
+     "The patella tracks in a groove of the thigh bone; weak hips let it drift, which "
+     "hurts on stairs."},
+    {"sciatica", "Sciatica", "What causes sciatica down the leg?",
+     "Sciatica is pain along the sciatic nerve, often from a disc pressing on a nerve "
+     "root in the lower back."},
+    {"wrist", "Wrist pain in yoga", "My wrist hurts in downward dog.",
+     "Spread your fingers and strengthen your forearms with light wrist curls."},
+};
+
+class QueryUnderstandingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+        IndexWriter::Open(dir_.Sub("db"));
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    for (const Fixture& f : kPosts) {
+      v1::Post post;
+      post.set_id(f.id);
+      post.set_title(f.title);
+      post.set_question(f.question);
+      post.set_answer(f.answer);
+      ASSERT_TRUE((*writer)->Upsert(post).ok());
+    }
+    absl::StatusOr<SynonymFile> file = ParseSynonymFile("version 1\nkneecap | patella\n");
+    ASSERT_TRUE(file.ok());
+    ASSERT_TRUE((*writer)->SetSynonyms(*file).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
+    ASSERT_TRUE(searcher.ok()) << searcher.status();
+    searcher_ = *std::move(searcher);
+  }
+
+  SearchPage Search(const std::string& query, std::vector<std::string> context = {},
+                    RankingOptions ranking = {}) {
+    SearchParams params;
+    params.query = query;
+    params.context = std::move(context);
+    params.ranking = ranking;
+    absl::StatusOr<SearchPage> page = searcher_->Search(params);
+    EXPECT_TRUE(page.ok()) << query << ": " << page.status();
+    return page.ok() ? *std::move(page) : SearchPage();
+  }
+
+  static std::vector<std::string> Ids(const SearchPage& page) {
+    std::vector<std::string> ids;
+    for (const SearchHit& hit : page.hits) ids.push_back(hit.post.id());
+    return ids;
+  }
+
+  guru::testing::TempDir dir_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(QueryUnderstandingTest, InterpretationListsEveryPartOfTheMessage) {
+  const SearchPage page = Search("Hi, please help: my kneecap hurts on the stairs");
+  const v1::QueryInterpretation& in = page.interpretation;
+  EXPECT_THAT(in.terms(),
+              ElementsAre("hi", "please", "help", "kneecap", "hurts", "stairs"));
+  EXPECT_THAT(in.down_weighted(), ElementsAre("hi", "please", "help"));
+  EXPECT_THAT(in.ignored(), ElementsAre("my", "on", "the"));
+  ASSERT_EQ(in.expansions_size(), 1);
+  EXPECT_EQ(in.expansions(0).phrase(), "kneecap");
+  EXPECT_THAT(in.expansions(0).expanded_to(), ElementsAre("patella"));
+  EXPECT_THAT(in.corrections(), IsEmpty());
+  EXPECT_EQ(in.did_you_mean(), "");
+  EXPECT_THAT(in.context_terms(), IsEmpty());
+  ASSERT_THAT(page.hits, Not(IsEmpty()));
+  EXPECT_EQ(page.hits[0].post.id(), "patella");
+}
+
+TEST_F(QueryUnderstandingTest, MisspelledWordsAreCorrectedFromTheIndex) {
+  const SearchPage page = Search("Achilles tendonitus, what are the treatments?");
+  const v1::QueryInterpretation& in = page.interpretation;
+  ASSERT_EQ(in.corrections_size(), 1);
+  EXPECT_EQ(in.corrections(0).original(), "tendonitus");
+  EXPECT_EQ(in.corrections(0).corrected(), "tendonitis");
+  EXPECT_EQ(in.did_you_mean(), "Achilles tendonitis, what are the treatments?");
+  EXPECT_THAT(in.terms(), Contains("tendonitis"));
+  ASSERT_THAT(page.hits, Not(IsEmpty()));
+  EXPECT_EQ(page.hits[0].post.id(), "tendon-treat");
+
+  EXPECT_THAT(Search("sciatia down my leg").interpretation.did_you_mean(),
+              "sciatica down my leg");
+}
+
+TEST_F(QueryUnderstandingTest, KnownShortAndNumericWordsAreNotCorrected) {
+  // Known words, words under four letters and words with digits stay.
+  for (const char* query : {"wrist curls", "qwe", "b12 tendonitus5"}) {
+    EXPECT_THAT(Search(query).interpretation.corrections(), IsEmpty()) << query;
+  }
+}
+
+TEST_F(QueryUnderstandingTest, SpellingCanBeTurnedOff) {
+  RankingOptions ranking;
+  ranking.spelling = false;
+  const SearchPage page = Search("tendonitus", {}, ranking);
+  EXPECT_THAT(page.interpretation.corrections(), IsEmpty());
+  EXPECT_THAT(page.hits, IsEmpty());
+  EXPECT_EQ(page.answer_status, v1::NO_MATCH);
+}
+
+TEST_F(QueryUnderstandingTest, SpellingDataFollowsReplacedAndDeletedPosts) {
+  {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+        IndexWriter::Open(dir_.Sub("db"));
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Delete("sciatica").ok());
+    v1::Post post;
+    post.set_id("wrist");
+    post.set_title("Wrist pain");
+    post.set_answer("Rest the wrist.");
+    ASSERT_TRUE((*writer)->Upsert(post).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  ASSERT_TRUE(searcher_->Refresh().ok());
+  // "sciatica" is in no post any more, so nothing suggests it.
+  EXPECT_THAT(Search("sciatia").interpretation.corrections(), IsEmpty());
+}
+
+TEST_F(QueryUnderstandingTest, QuestionTypeBringsTheMatchingPostFirst) {
+  RankingOptions ranking;
+  ranking.question_type_boost = 0.5;
+  EXPECT_EQ(
+      Search("how do you treat achilles tendonitis", {}, ranking).hits.at(0).post.id(),
+      "tendon-treat");
+}
+
+TEST_F(QueryUnderstandingTest, ConfidenceIsAProbability) {
+  for (const char* query : {"achilles tendonitis treatment", "kneecap hurts", "wrist",
+                            "leg", "pain in the heel when running"}) {
+    for (const SearchHit& hit : Search(query).hits) {
+      EXPECT_GE(hit.confidence, 0.0) << query;
+      EXPECT_LE(hit.confidence, 1.0) << query;
+    }
+  }
+}
+
+TEST(ConfidenceTest, NeverDecreasesWhenAFeatureGrows) {
+  const ConfidenceFeatures low{0.2, 0.1, 0.3, 0.2, 0};
+  const double base = Confidence(low);
+  EXPECT_GT(base, 0.0);
+  EXPECT_LT(base, 1.0);
+  double ConfidenceFeatures::*const fields[] = {
+      &ConfidenceFeatures::idf_matched, &ConfidenceFeatures::title_coverage,
+      &ConfidenceFeatures::relative_score, &ConfidenceFeatures::reciprocal_rank,
+      &ConfidenceFeatures::type_match};
+  for (double ConfidenceFeatures::*field : fields) {
+    ConfidenceFeatures higher = low;
+    higher.*field = 1;
+    EXPECT_GE(Confidence(higher), base);
+  }
+  EXPECT_LE(Confidence({1, 1, 1, 1, 1}), 1.0);
+  EXPECT_GE(Confidence({0, 0, 0, 0, 0}), 0.0);
+  EXPECT_GT(Confidence({1, 1, 1, 1, 1}), Confidence({0, 0, 0, 0, 0}));
+}
+
+TEST_F(QueryUnderstandingTest, GibberishOffTopicAndStopwordsAreNoMatch) {
+  for (const char* query :
+       {"asdkjh qwe", "what is the capital of France", "the and of what is it", "?!"}) {
+    const SearchPage page = Search(query);
+    EXPECT_EQ(page.answer_status, v1::NO_MATCH) << query;
+    EXPECT_THAT(page.hits, IsEmpty()) << query;
+  }
+}
+
+TEST_F(QueryUnderstandingTest, AClearQuestionIsAnswered) {
+  const SearchPage page = Search("what are the treatments for achilles tendonitis");
+  EXPECT_EQ(page.answer_status, v1::ANSWERED);
+  ASSERT_THAT(page.hits, Not(IsEmpty()));
+  EXPECT_GT(page.hits[0].confidence, 0.3);
+}
+
+TEST_F(QueryUnderstandingTest, ContextInformsButNeverReplacesTheMessage) {
+  // Alone, "pain" matches several posts; the context makes the kneecap post
+  // come first, and adds no post that lacks "pain".
+  const SearchPage alone = Search("what about the pain");
+  const SearchPage with_context =
+      Search("what about the pain", {"my kneecap on the stairs", "sciatica earlier"});
+  EXPECT_THAT(with_context.interpretation.context_terms(),
+              ElementsAre("kneecap", "stairs", "sciatica"));
+  EXPECT_THAT(with_context.interpretation.terms(), ElementsAre("pain"));
+  ASSERT_THAT(with_context.hits, Not(IsEmpty()));
+  EXPECT_EQ(with_context.hits[0].post.id(), "patella");
+  const std::vector<std::string> ids = Ids(alone);
+  const std::set<std::string> alone_ids(ids.begin(), ids.end());
+  for (const std::string& id : Ids(with_context)) {
+    EXPECT_TRUE(alone_ids.contains(id)) << id << " matches only the context";
+  }
+  // Context alone never matches.
+  EXPECT_THAT(Search("the", {"kneecap"}).hits, IsEmpty());
+}
+
+}  // namespace
+}  // namespace guru
