@@ -168,8 +168,9 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
     double score = 0;
     for (const MatchedWord& word : words) {
       if (word.sentence < first || word.sentence > last) continue;
-      // Distinct terms count fully; repeats only break ties.
-      score += seen.insert(word.term).second ? word.weight : 0.01 * word.weight;
+      // Distinct terms only: a repeat says little and would favour longer
+      // windows over the sentence that has it all.
+      if (seen.insert(word.term).second) score += word.weight;
     }
     return score;
   };

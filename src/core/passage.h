@@ -30,7 +30,7 @@ struct PassageOptions {
   // readable in a chat bubble (a single longer sentence is still whole).
   std::size_t max_chars = 400;
   // Shorter windows are extended by a neighbouring sentence when one exists.
-  std::size_t min_chars = 80;
+  std::size_t min_chars = 40;
   // Work per answer is bounded: text after this many bytes is not examined.
   std::size_t max_scan_bytes = std::size_t{32} * 1024;
   // A single sentence longer than this (a list without full stops) is cut
