@@ -214,7 +214,9 @@ TEST(ProductionTest, SearchesNeverFailWhileTheIndexerCommitsEverySecond) {
   done = true;
   for (std::thread& t : searchers) t.join();
 
-  EXPECT_GE(commits, 30);
+  // One commit a second where the indexer takes under a second (about 60);
+  // back to back where it is slower (a sanitizer build on a busy machine).
+  EXPECT_GE(commits, 10);
   EXPECT_GT(searches.load(), 100);
   EXPECT_THAT(failures, ::testing::IsEmpty());
   EXPECT_THAT(never_visible, ::testing::IsEmpty());
