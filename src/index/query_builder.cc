@@ -83,7 +83,7 @@ std::vector<Xapian::Query> Expand(const Xapian::Database& db,
   return expansions;
 }
 
-Xapian::Query Scaled(Xapian::Query query, double weight) {
+Xapian::Query Scaled(const Xapian::Query& query, double weight) {
   return {Xapian::Query::OP_SCALE_WEIGHT, query, weight};
 }
 
@@ -193,7 +193,9 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   // rarest word of the message, beyond what BM25's IDF already does.
   double max_idf = 0;
   for (const QueryStem& own : built.own_stems) max_idf = std::max(max_idf, own.idf);
-  for (const auto& [stem, weight] : occurrences) {
+  for (const auto& occurrence : occurrences) {
+    const std::string& stem = occurrence.first;
+    const double weight = occurrence.second;
     double focus = 1;
     if (ranking.focus_exponent > 0 && max_idf > 0) {
       const auto own = std::find_if(built.own_stems.begin(), built.own_stems.end(),
