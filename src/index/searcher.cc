@@ -133,6 +133,34 @@ struct Searcher::Impl {
     return total == 0 ? 0.0 : static_cast<double>(matched) / total;
   }
 
+  // The post's unique-id term, which does not depend on where the post is
+  // stored (docids differ between one index and shards of it).
+  std::string IdTermOf(Xapian::docid docid) {
+    Xapian::TermIterator it = db.termlist_begin(docid);
+    it.skip_to(std::string(schema::kIdPrefix));
+    return it != db.termlist_end(docid) ? *it : std::string();
+  }
+
+  // Puts candidates of equal score in the order of their ids, so that one
+  // index and any sharding of it (local or remote) rank alike; Xapian breaks
+  // ties by docid. `candidates` is sorted by score; ids are read only for
+  // ties.
+  template <typename Candidate>
+  void OrderTiesById(std::vector<Candidate>& candidates) {
+    for (auto run = candidates.begin(); run != candidates.end();) {
+      auto end = std::find_if(run, candidates.end(),
+                              [&](const Candidate& c) { return c.score != run->score; });
+      if (end - run > 1) {
+        std::vector<std::pair<std::string, Candidate>> keyed;
+        for (auto it = run; it != end; ++it) keyed.emplace_back(IdTermOf(*it->item), *it);
+        std::sort(keyed.begin(), keyed.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto& [key, candidate] : keyed) *run++ = candidate;
+      }
+      run = end;
+    }
+  }
+
   SearchPage RunSearch(const SearchParams& params) {
     SearchPage page;
     const RankingOptions& ranking = params.ranking;
@@ -163,6 +191,7 @@ struct Searcher::Impl {
     std::stable_sort(
         candidates.begin(), candidates.end(),
         [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    OrderTiesById(candidates);
     const std::size_t first = rerank ? static_cast<std::size_t>(params.offset) : 0;
     for (std::size_t i = first; i < candidates.size() &&
                                 page.hits.size() < static_cast<std::size_t>(params.limit);
