@@ -11,6 +11,7 @@
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "index/schema.h"
+#include "index/shards.h"
 #include "index/stemming.h"
 #include "index/xapian_status.h"
 
@@ -43,6 +44,19 @@ absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc) {
 struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
+  // Makes a title's terms as the indexer does (document_builder.cc).
+  Xapian::TermGenerator title_generator = [this] {
+    Xapian::TermGenerator generator;
+    generator.set_stemmer(stemmer);
+    generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
+    return generator;
+  }();
+  // The background model looks up every word of the answer in the index:
+  // one network round trip per word over remote shards (half a second a
+  // snippet), so snippets from remote shards pick the first best-matching
+  // passage without it.
+  unsigned snippet_flags =
+      Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE;
   // People's words are text, never syntax: core reduces the query to its
   // content words (punctuation and stopwords gone), and each word becomes the
   // term the index holds for its stem, so nothing can be an operator.
@@ -117,16 +131,26 @@ struct Searcher::Impl {
     return expansions;
   }
 
-  // Share of the document's title stems that the query contains.
-  double TitleCoverage(Xapian::docid docid,
+  // Share of the post's title stems that the query contains. The title's
+  // terms are made again from the stored post, exactly as the indexer made
+  // them, rather than read from the document's term list: over remote
+  // shards a term list is a whole-document transfer per candidate, while the
+  // documents of an MSet arrive in one batch (MSet::fetch).
+  double TitleCoverage(const Xapian::Document& doc,
                        const std::unordered_set<std::string>& stems) {
+    v1::Post post;
+    if (!post.ParseFromString(doc.get_data())) return 0.0;
+    Xapian::Document title;
+    title_generator.set_document(title);
+    title_generator.index_text_without_positions(post.title(), 1,
+                                                 std::string(schema::kTitlePrefix));
     const std::string prefix = StrCat("Z", schema::kTitlePrefix);
     int total = 0;
     int matched = 0;
-    Xapian::TermIterator it = db.termlist_begin(docid);
-    for (it.skip_to(prefix); it != db.termlist_end(docid); ++it) {
+    for (Xapian::TermIterator it = title.termlist_begin(); it != title.termlist_end();
+         ++it) {
       const std::string term = *it;
-      if (!term.starts_with(prefix)) break;
+      if (!term.starts_with(prefix)) continue;
       ++total;
       if (stems.contains(term.substr(prefix.size()))) ++matched;
     }
@@ -181,10 +205,12 @@ struct Searcher::Impl {
       double score;
     };
     std::vector<Candidate> candidates;
+    if (rerank) mset.fetch();
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       double score = it.get_weight();
       if (rerank) {
-        score *= 1 + ranking.title_coverage_boost * TitleCoverage(*it, built.stems);
+        score *= 1 + ranking.title_coverage_boost *
+                         TitleCoverage(it.get_document(), built.stems);
       }
       candidates.push_back({it, score});
     }
@@ -201,9 +227,7 @@ struct Searcher::Impl {
       SearchHit hit;
       hit.score = candidates[i].score;
       hit.snippet = PlainSnippet(mset.snippet(
-          post->answer(), params.snippet_length, stemmer,
-          Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "",
-          "", "..."));
+          post->answer(), params.snippet_length, stemmer, snippet_flags, "", "", "..."));
       hit.post = *std::move(post);
       page.hits.push_back(std::move(hit));
     }
@@ -240,6 +264,7 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::Database(path);
+    if (ListsRemoteDatabases(path)) impl->snippet_flags = Xapian::MSet::SNIPPET_EXHAUSTIVE;
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening index ", path));
