@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Guru Search needs to build, test and run, from Debian 12
 # packages, on a fresh machine (as root). Safe to run again.
+#   scripts/setup.sh [--build-only]   --build-only: what building and the
+#   plain test run need, without the lint and fuzz tools (the container's
+#   build stage)
 set -euo pipefail
 
 packages=(
@@ -9,9 +12,11 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev
-  clang-format clang-tidy clang clang-14 libclang-rt-14-dev
   python3 python3-xapian bc
 )
+if [[ ${1:-} != --build-only ]]; then
+  packages+=(clang-format clang-tidy clang clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
