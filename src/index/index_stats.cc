@@ -27,8 +27,8 @@ absl::StatusOr<IndexStats> ReadIndexStats(const std::string& path) {
       Xapian::Database db(database);
       stats.posts += db.get_doccount();
       stats.revision += db.get_revision();
-      stats.last_update = std::max(
-          stats.last_update, db.get_metadata(std::string(schema::kLastUpdateKey)));
+      stats.last_update = std::max(stats.last_update,
+                                   db.get_metadata(std::string(schema::kLastUpdateKey)));
       if (stats.schema_version.empty()) {
         stats.schema_version = db.get_metadata(std::string(schema::kSchemaVersionKey));
       }

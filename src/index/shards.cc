@@ -17,11 +17,11 @@ constexpr std::string_view kShardLinePrefix = "auto shard-";
 
 // The stub's text: comments, then one line per shard and the synonyms line.
 std::string StubText(int shards) {
-  std::string text = StrCat(
-      "# Written by guru-indexer: ", shards,
-      " shards of posts (a post's shard is FNV-1a 64 of its id modulo the shard\n"
-      "# count) and the synonym table. Open this directory as one Xapian "
-      "database.\n");
+  std::string text =
+      StrCat("# Written by guru-indexer: ", shards,
+             " shards of posts (a post's shard is FNV-1a 64 of its id modulo the shard\n"
+             "# count) and the synonym table. Open this directory as one Xapian "
+             "database.\n");
   for (int i = 0; i < shards; ++i) text += StrCat("auto ", ShardDirName(i), "\n");
   text += StrCat("auto ", kSynonymsDirName, "\n");
   return text;
@@ -84,8 +84,8 @@ absl::StatusOr<int> ShardCount(const std::string& path) {
     if (line.starts_with(kShardLinePrefix)) ++shards;
   }
   if (shards == 0) {
-    return absl::InvalidArgumentError(
-        StrCat(stub.string(), " lists no guru-indexer shards (\"auto shard-NNN\" lines)"));
+    return absl::InvalidArgumentError(StrCat(
+        stub.string(), " lists no guru-indexer shards (\"auto shard-NNN\" lines)"));
   }
   return shards;
 }
@@ -141,8 +141,9 @@ absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> ShardedIndexWriter::Open(
   if (count == 0 && shards > 0) {
     if (NonEmptyDirectory(path)) {
       return absl::FailedPreconditionError(
-          StrCat(path, " holds an index that is not sharded; reindex into a new "
-                       "directory to split it into ",
+          StrCat(path,
+                 " holds an index that is not sharded; reindex into a new "
+                 "directory to split it into ",
                  shards, " shards"));
     }
     if (absl::Status s = WriteStub(path, shards); !s.ok()) return s;
@@ -175,7 +176,8 @@ int ShardedIndexWriter::shard_count() const {
 }
 
 IndexWriter& ShardedIndexWriter::ShardFor(std::string_view id) {
-  return *shards_[static_cast<std::size_t>(ShardOf(id, static_cast<int>(shards_.size())))];
+  return *shards_[static_cast<std::size_t>(
+      ShardOf(id, static_cast<int>(shards_.size())))];
 }
 
 absl::StatusOr<UpsertResult> ShardedIndexWriter::Upsert(const v1::Post& post,

@@ -57,8 +57,9 @@ std::string AbsoluteSource(const fs::path& path) {
 // once, by its final effect.
 class IngestRun {
  public:
-  IngestRun(ShardedIndexWriter* writer, const IngestOptions& options, const DiagnosticSink& sink,
-            const ProgressSink& progress, std::uint64_t bytes_total)
+  IngestRun(ShardedIndexWriter* writer, const IngestOptions& options,
+            const DiagnosticSink& sink, const ProgressSink& progress,
+            std::uint64_t bytes_total)
       : writer_(writer),
         options_(options),
         sink_(sink),
