@@ -226,8 +226,8 @@ struct Searcher::Impl {
       if (!post.ok()) continue;  // Skipped, not fatal: the rest still answer.
       SearchHit hit;
       hit.score = candidates[i].score;
-      hit.snippet = PlainSnippet(mset.snippet(
-          post->answer(), params.snippet_length, stemmer, snippet_flags, "", "", "..."));
+      hit.snippet = PlainSnippet(mset.snippet(post->answer(), params.snippet_length,
+                                              stemmer, snippet_flags, "", "", "..."));
       hit.post = *std::move(post);
       page.hits.push_back(std::move(hit));
     }
@@ -264,7 +264,8 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::Database(path);
-    if (ListsRemoteDatabases(path)) impl->snippet_flags = Xapian::MSet::SNIPPET_EXHAUSTIVE;
+    if (ListsRemoteDatabases(path))
+      impl->snippet_flags = Xapian::MSet::SNIPPET_EXHAUSTIVE;
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening index ", path));
