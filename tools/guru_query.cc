@@ -63,17 +63,23 @@ int RunQuery(const Client& client, const std::string& text, int limit) {
     PrintError("Search", status);
     return kExitFailed;
   }
+  const guru::v1::QueryInterpretation& understood = response.interpretation();
+  if (!understood.did_you_mean().empty()) {
+    std::printf("Searched for: %s\n", understood.did_you_mean().c_str());
+  }
   if (response.results().empty()) {
-    std::printf("No matching replies.\n");
+    std::printf("No matching replies (%s).\n",
+                guru::v1::AnswerStatus_Name(response.answer_status()).c_str());
     return kExitOk;
   }
-  std::printf("%d of about %lld matching replies:\n\n", response.results_size(),
-              static_cast<long long>(response.total_estimate()));
+  std::printf("%d of about %lld matching replies (%s):\n\n", response.results_size(),
+              static_cast<long long>(response.total_estimate()),
+              guru::v1::AnswerStatus_Name(response.answer_status()).c_str());
   int rank = 0;
   for (const guru::v1::SearchResult& result : response.results()) {
-    std::printf("%2d. [%.3f] %s\n    %s\n    id: %s\n\n", ++rank, result.score(),
-                result.post().title().c_str(), result.snippet().c_str(),
-                result.post().id().c_str());
+    std::printf("%2d. [score %.3f, confidence %.2f] %s\n    %s\n    id: %s\n\n", ++rank,
+                result.score(), result.confidence(), result.post().title().c_str(),
+                result.passage().text().c_str(), result.post().id().c_str());
   }
   return kExitOk;
 }

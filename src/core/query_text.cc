@@ -62,37 +62,54 @@ bool IsChattyWord(std::string_view lower_word) {
   return std::binary_search(kChattyWords.begin(), kChattyWords.end(), lower_word);
 }
 
-std::vector<std::string> QueryWords(std::string_view text) {
-  std::vector<std::string> words;
+void ForEachWord(
+    std::string_view text,
+    const std::function<void(const WordSpan&, const std::string&)>& on_word) {
   std::string word;
+  WordSpan span;
+  std::size_t chars = 0;
   auto flush = [&] {
+    // span ends at the last letter or digit, so trailing apostrophes go.
     while (!word.empty() && word.back() == '\'') word.pop_back();
-    if (!word.empty() && !IsStopword(word)) words.push_back(word);
+    if (!word.empty()) on_word(span, word);
     word.clear();
   };
-  for (std::size_t i = 0; i < text.size();) {
+  for (std::size_t i = 0; i < text.size(); ++chars) {
     std::size_t length = 0;
     // A byte that starts no well-formed sequence is a separator.
     const std::uint32_t cp = DecodeUtf8(text, i, length).value_or(0xFFFD);
-    switch (Classify(cp)) {
-      case CharClass::kWord:
-        if (cp < 0x80) {
-          word.push_back(cp >= 'A' && cp <= 'Z' ? static_cast<char>(cp - 'A' + 'a')
-                                                : static_cast<char>(cp));
-        } else {
-          word.append(text.substr(i, length));
-        }
-        break;
-      case CharClass::kApostrophe:
-        if (!word.empty()) word.push_back('\'');
-        break;
-      case CharClass::kSeparator:
-        flush();
-        break;
+    const CharClass char_class = Classify(cp);
+    if (char_class == CharClass::kSeparator ||
+        (char_class == CharClass::kApostrophe && word.empty())) {
+      flush();
+    } else {
+      if (word.empty()) {
+        span.byte_begin = i;
+        span.char_begin = chars;
+      }
+      if (char_class == CharClass::kApostrophe) {
+        word.push_back('\'');
+      } else if (cp < 0x80) {
+        word.push_back(cp >= 'A' && cp <= 'Z' ? static_cast<char>(cp - 'A' + 'a')
+                                              : static_cast<char>(cp));
+      } else {
+        word.append(text.substr(i, length));
+      }
+      if (char_class == CharClass::kWord) {
+        span.byte_end = i + length;
+        span.char_end = chars + 1;
+      }
     }
     i += length;
   }
   flush();
+}
+
+std::vector<std::string> QueryWords(std::string_view text) {
+  std::vector<std::string> words;
+  ForEachWord(text, [&](const WordSpan&, const std::string& word) {
+    if (!IsStopword(word)) words.push_back(word);
+  });
   return words;
 }
 

@@ -3,6 +3,8 @@
 #ifndef GURU_CORE_QUERY_TEXT_H_
 #define GURU_CORE_QUERY_TEXT_H_
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,20 @@ bool IsStopword(std::string_view lower_word);
 // engine as syntax. Returns the words in order; empty when the text has no
 // word worth searching for.
 std::vector<std::string> QueryWords(std::string_view text);
+
+// A word of a text as QueryWords splits it, where it lies in the text.
+struct WordSpan {
+  std::size_t byte_begin = 0;
+  std::size_t byte_end = 0;
+  // The same span counted in code points (characters).
+  std::size_t char_begin = 0;
+  std::size_t char_end = 0;
+};
+
+// Calls `on_word(span, lower_word)` for every word of `text`, stopwords
+// included, split and lower-cased exactly as QueryWords does.
+void ForEachWord(std::string_view text,
+                 const std::function<void(const WordSpan&, const std::string&)>& on_word);
 
 // True for words people use to be polite or to frame a question ("please",
 // "help", "wondering", "thanks", "anyone") that say little about the

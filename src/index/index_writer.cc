@@ -67,6 +67,12 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
   }
   doc.add_value(schema::kAskedOnSlot, schema::DateValue(post.asked_on()));
   doc.add_value(schema::kAnsweredOnSlot, schema::DateValue(post.answered_on()));
+  if (!post.category().empty()) {
+    doc.add_value(schema::kCategorySlot, schema::FilterValue(post.category()));
+  }
+  const std::string& date =
+      post.asked_on().empty() ? post.answered_on() : post.asked_on();
+  if (!date.empty()) doc.add_value(schema::kPostDateSlot, schema::DateValue(date));
   doc.set_data(data);
   return doc;
 }
@@ -111,6 +117,28 @@ IndexWriter::~IndexWriter() {
   }
 }
 
+namespace {
+// A writer killed while Xapian was creating the database leaves table files
+// but no "iamglass" version file, and Xapian then refuses to open or create
+// it. Without a version file there is no committed revision, so nothing can
+// be lost by creating it afresh; anything but Xapian's own files means the
+// directory is not ours to overwrite.
+bool IsUnfinishedCreation(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(fs::path(path) / "iamglass", ec) || ec) return false;
+  bool any = false;
+  for (const fs::directory_entry& entry : fs::directory_iterator(path, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "flintlock" && !name.ends_with(".glass") && !name.ends_with(".tmp")) {
+      return false;
+    }
+    any = true;
+  }
+  return any && !ec;
+}
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
@@ -120,7 +148,9 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
   }
   try {
     auto impl = std::make_unique<Impl>();
-    impl->db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+    impl->db = Xapian::WritableDatabase(path, IsUnfinishedCreation(path)
+                                                  ? Xapian::DB_CREATE_OR_OVERWRITE
+                                                  : Xapian::DB_CREATE_OR_OPEN);
     const std::string version =
         impl->db.get_metadata(std::string(schema::kSchemaVersionKey));
     if (version.empty()) {

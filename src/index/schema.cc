@@ -23,10 +23,14 @@ std::string IdTerm(std::string_view id) { return BoundedTerm(kIdPrefix, id); }
 
 std::string SourceTerm(std::string_view path) { return BoundedTerm(kSourcePrefix, path); }
 
-std::string FilterTerm(std::string_view prefix, std::string_view value) {
+std::string FilterValue(std::string_view value) {
   std::string v = AsciiLower(CollapseWhitespace(value));
   if (v.size() > kMaxFilterValueBytes) v.resize(kMaxFilterValueBytes);
-  return StrCat(prefix, v);
+  return v;
+}
+
+std::string FilterTerm(std::string_view prefix, std::string_view value) {
+  return StrCat(prefix, FilterValue(value));
 }
 
 std::string DateValue(std::string_view iso_date) {

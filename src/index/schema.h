@@ -22,6 +22,9 @@
 //   2            fingerprint: 16 hex digits of FNV-1a 64 over the stored
 //                post and its source; equal fingerprints = nothing to do
 //   3            source file path (absolute), empty for stdin
+//   4            category, normalised as for XC (for facet counts)
+//   5            the post's date as YYYYMMDD: asked_on, else answered_on
+//                (for date filters; empty when neither is known)
 //
 //   document data: the whole guru.v1.Post, protobuf binary, deterministic.
 //   metadata "guru.last_update": UTC time of the last commit, ISO 8601.
@@ -38,7 +41,7 @@
 
 namespace guru::schema {
 
-inline constexpr std::string_view kSchemaVersion = "1";
+inline constexpr std::string_view kSchemaVersion = "2";
 inline constexpr std::string_view kSchemaVersionKey = "guru.schema_version";
 
 inline constexpr std::string_view kIdPrefix = "Q";
@@ -56,6 +59,8 @@ inline constexpr unsigned kAskedOnSlot = 0;
 inline constexpr unsigned kAnsweredOnSlot = 1;
 inline constexpr unsigned kFingerprintSlot = 2;
 inline constexpr unsigned kSourceSlot = 3;
+inline constexpr unsigned kCategorySlot = 4;
+inline constexpr unsigned kPostDateSlot = 5;
 
 // The language of stemming and stopwords, as Xapian names it.
 inline constexpr std::string_view kLanguage = "english";
@@ -72,6 +77,10 @@ std::string SourceTerm(std::string_view path);
 // A boolean filter term: prefix + lower-cased, whitespace-collapsed value,
 // cut to fit Xapian's term limit.
 std::string FilterTerm(std::string_view prefix, std::string_view value);
+
+// The normalised form of a filter value (lower-cased, whitespace collapsed,
+// cut to fit a term): what FilterTerm appends to its prefix.
+std::string FilterValue(std::string_view value);
 
 // "2019-05-20" -> "20190520" (sortable); empty stays empty.
 std::string DateValue(std::string_view iso_date);

@@ -1,5 +1,5 @@
 // Answers queries from a Xapian database on disk: ranked search with
-// snippets, and lookup by id.
+// passages, filters and facets; "more like this"; lookup by id.
 #ifndef GURU_INDEX_SEARCHER_H_
 #define GURU_INDEX_SEARCHER_H_
 
@@ -12,41 +12,29 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "guru/v1/post.pb.h"
+#include "guru/v1/search.pb.h"
+#include "index/ranking_options.h"
 
 namespace guru {
 
-// How queries are scored. The defaults are the configuration measured best in
-// docs/RELEVANCE.md; the knobs exist so that the relevance harness can
-// measure each idea on its own (guru-server --ranking).
-struct RankingOptions {
-  // Weight of a match in the title field, relative to the free text.
-  double title_weight = 0.5;
-  // Weight of chatty words ("please", "help", "wondering"), relative to other
-  // words (1 = no down-weighting).
-  double chatty_weight = 0.3;
-  // Re-ranking: a candidate's score is multiplied by
-  // 1 + title_coverage_boost * (share of its title's stems in the query),
-  // so that a post about exactly what was asked about comes first.
-  double title_coverage_boost = 1.0;
-  // How many of the best candidates are re-ranked (at least offset + limit).
-  int rerank_depth = 100;
-  // Weight of words reached through the index's synonym table ("kneecap" ->
-  // "patella"), relative to the person's own words, so that an expansion
-  // never counts as much as an exact match.
-  double synonym_weight = 0.25;
+// Restricts a search; empty fields do not restrict. Values as the API takes
+// them (the searcher normalises case); dates already checked, YYYY-MM-DD.
+struct SearchFilterParams {
+  std::vector<std::string> categories;
+  std::vector<std::string> experts;
+  std::string date_from;
+  std::string date_to;
 };
-
-// Parses "key=value,key=value" over RankingOptions' field names, e.g.
-// "title_weight=0,title_coverage_boost=0". INVALID_ARGUMENT naming the key
-// or value that is wrong.
-absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec);
 
 struct SearchParams {
   // Natural-language text; never parsed as query syntax.
   std::string query;
+  // Earlier messages, newest first; weighted below `query`.
+  std::vector<std::string> context;
   // Results wanted, after skipping `offset`. The caller checks the ranges.
   int limit = 10;
   int offset = 0;
+  SearchFilterParams filter;
   // Length of each snippet, in characters.
   int snippet_length = 300;
   RankingOptions ranking;
@@ -55,12 +43,31 @@ struct SearchParams {
 struct SearchHit {
   v1::Post post;
   double score = 0;
+  double confidence = 0;
   std::string snippet;
+  v1::Passage passage;
+};
+
+struct FacetValue {
+  std::string value;
+  std::int64_t count = 0;
 };
 
 struct SearchPage {
   std::vector<SearchHit> hits;
   std::int64_t total_estimate = 0;
+  v1::AnswerStatus answer_status = v1::NO_MATCH;
+  v1::QueryInterpretation interpretation;
+  // Categories of the matching posts, most frequent first.
+  std::vector<FacetValue> category_facets;
+  // True when results exist after this page.
+  bool has_more = false;
+};
+
+struct RelatedHit {
+  v1::Post post;
+  double score = 0;
+  std::string snippet;
 };
 
 // A read-only view of the index. Sees the database as of Open() or the last
@@ -83,6 +90,14 @@ class Searcher {
 
   // The post with `id`; NOT_FOUND when there is none.
   absl::StatusOr<v1::Post> GetPost(std::string_view id);
+
+  // Up to `limit` posts most like the one with `id` (which is never among
+  // them), best first; NOT_FOUND when there is no such post.
+  absl::StatusOr<std::vector<RelatedHit>> Related(std::string_view id, int limit);
+
+  // Identifies the index (not its revision): equal ids mean positions in a
+  // ranking stay meaningful across reopening. Empty if unknown.
+  std::string IndexId() const;
 
   // Moves to the latest committed revision.
   absl::Status Refresh();

@@ -1,11 +1,69 @@
 #include "server/search_service.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "core/dates.h"
+#include "core/page_token.h"
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "server/status_mapping.h"
 
 namespace guru {
 namespace {
+
+absl::Status CheckFilter(const v1::SearchFilter& filter) {
+  if (filter.categories_size() > kMaxFilterValues ||
+      filter.experts_size() > kMaxFilterValues) {
+    return absl::InvalidArgumentError(
+        StrCat("filter: at most ", kMaxFilterValues, " categories and experts each"));
+  }
+  for (const auto& [name, date] : {std::pair{"filter.date_from", &filter.date_from()},
+                                   std::pair{"filter.date_to", &filter.date_to()}}) {
+    if (!date->empty() && !IsValidIsoDate(*date)) {
+      return absl::InvalidArgumentError(
+          StrCat(name, ": '", *date, "' is not a YYYY-MM-DD date"));
+    }
+  }
+  if (!filter.date_from().empty() && !filter.date_to().empty() &&
+      filter.date_from() > filter.date_to()) {
+    return absl::InvalidArgumentError("filter: date_from is after date_to");
+  }
+  return absl::OkStatus();
+}
+
+// What defines the ranking of a request, so that a page token is only
+// honoured for the request it was issued for.
+std::uint64_t RequestFingerprint(const v1::SearchRequest& request) {
+  v1::SearchRequest key;
+  key.set_query(request.query());
+  *key.mutable_filter() = request.filter();
+  *key.mutable_context() = request.context();
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  key.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return Fnv1a64(bytes);
+}
+
+absl::StatusOr<int> PageSize(const v1::SearchRequest& request) {
+  if (request.limit() != 0 && request.page_size() != 0 &&
+      request.limit() != request.page_size()) {
+    return absl::InvalidArgumentError(StrCat("limit (", request.limit(),
+                                             ") and page_size (", request.page_size(),
+                                             ") differ; set one of them"));
+  }
+  const int asked = request.page_size() != 0 ? request.page_size() : request.limit();
+  const int size = asked == 0 ? kDefaultLimit : asked;
+  if (size < 1 || size > kMaxLimit) {
+    return absl::InvalidArgumentError(StrCat("limit: must be between 1 and ", kMaxLimit,
+                                             " (0 means ", kDefaultLimit, "); got ",
+                                             asked));
+  }
+  return size;
+}
 
 absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
   if (request.query().size() > kMaxQueryBytes) {
@@ -18,18 +76,77 @@ absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
   }
   SearchParams params;
   params.query = request.query();
-  params.limit = request.limit() == 0 ? kDefaultLimit : request.limit();
-  if (params.limit < 1 || params.limit > kMaxLimit) {
-    return absl::InvalidArgumentError(StrCat("limit: must be between 1 and ", kMaxLimit,
-                                             " (0 means ", kDefaultLimit, "); got ",
-                                             request.limit()));
-  }
+  absl::StatusOr<int> limit = PageSize(request);
+  if (!limit.ok()) return limit.status();
+  params.limit = *limit;
   if (request.offset() < 0) {
     return absl::InvalidArgumentError(
         StrCat("offset: must not be negative; got ", request.offset()));
   }
+  if (request.offset() != 0 && !request.page_token().empty()) {
+    return absl::InvalidArgumentError("offset: must be 0 when page_token is given");
+  }
   params.offset = request.offset();
+  if (absl::Status status = CheckFilter(request.filter()); !status.ok()) return status;
+  const auto& filter = request.filter();
+  params.filter.categories.assign(filter.categories().begin(), filter.categories().end());
+  params.filter.experts.assign(filter.experts().begin(), filter.experts().end());
+  params.filter.date_from = filter.date_from();
+  params.filter.date_to = filter.date_to();
+  for (const std::string& turn : request.context()) {
+    if (params.context.size() == kMaxContextTurns) break;
+    if (turn.size() > kMaxQueryBytes) {
+      return absl::InvalidArgumentError(StrCat("context: a turn of ", turn.size(),
+                                               " bytes is over the limit of ",
+                                               kMaxQueryBytes));
+    }
+    params.context.push_back(turn);
+  }
   return params;
+}
+
+// Applies `request.page_token` to `params` for the index `index_id`.
+absl::Status ApplyPageToken(const v1::SearchRequest& request, const std::string& index_id,
+                            SearchParams& params) {
+  if (request.page_token().empty()) return absl::OkStatus();
+  absl::StatusOr<PageToken> token = DecodePageToken(request.page_token());
+  if (!token.ok()) return token.status();
+  if (token->request_fingerprint != RequestFingerprint(request)) {
+    return absl::InvalidArgumentError(
+        "page_token: issued for a different query, filter or context");
+  }
+  if (!token->index_id.empty() && !index_id.empty() && token->index_id != index_id) {
+    return absl::FailedPreconditionError(
+        "page_token: issued by another index (it was rebuilt or replaced); search again "
+        "without a page_token");
+  }
+  params.offset = static_cast<int>(token->offset);
+  return absl::OkStatus();
+}
+
+void ToResponse(SearchPage& page, const SearchParams& params,
+                const v1::SearchRequest& request, const std::string& index_id,
+                v1::SearchResponse& response) {
+  response.set_total_estimate(page.total_estimate);
+  response.set_answer_status(page.answer_status);
+  *response.mutable_interpretation() = std::move(page.interpretation);
+  for (FacetValue& facet : page.category_facets) {
+    v1::FacetCount* count = response.add_category_facets();
+    count->set_value(std::move(facet.value));
+    count->set_count(facet.count);
+  }
+  for (SearchHit& hit : page.hits) {
+    v1::SearchResult* result = response.add_results();
+    *result->mutable_post() = std::move(hit.post);
+    result->set_score(hit.score);
+    result->set_confidence(hit.confidence);
+    result->set_snippet(std::move(hit.snippet));
+    *result->mutable_passage() = std::move(hit.passage);
+  }
+  if (page.has_more) {
+    response.set_next_page_token(EncodePageToken(
+        {RequestFingerprint(request), params.offset + params.limit, index_id}));
+  }
 }
 
 absl::Status RunSearch(SearcherPool& pool, const RankingOptions& ranking,
@@ -39,15 +156,13 @@ absl::Status RunSearch(SearcherPool& pool, const RankingOptions& ranking,
   params->ranking = ranking;
   absl::StatusOr<SearcherPool::Lease> searcher = pool.Acquire();
   if (!searcher.ok()) return searcher.status();
+  const std::string index_id = (*searcher)->IndexId();
+  if (absl::Status status = ApplyPageToken(request, index_id, *params); !status.ok()) {
+    return status;
+  }
   absl::StatusOr<SearchPage> page = (*searcher)->Search(*params);
   if (!page.ok()) return page.status();
-  response.set_total_estimate(page->total_estimate);
-  for (SearchHit& hit : page->hits) {
-    v1::SearchResult* result = response.add_results();
-    *result->mutable_post() = std::move(hit.post);
-    result->set_score(hit.score);
-    result->set_snippet(std::move(hit.snippet));
-  }
+  ToResponse(*page, *params, request, index_id, response);
   return absl::OkStatus();
 }
 
@@ -59,6 +174,29 @@ absl::Status RunGetPost(SearcherPool& pool, const v1::GetPostRequest& request,
   absl::StatusOr<v1::Post> post = (*searcher)->GetPost(request.id());
   if (!post.ok()) return post.status();
   response = *std::move(post);
+  return absl::OkStatus();
+}
+
+absl::Status RunRelated(SearcherPool& pool, const v1::RelatedRequest& request,
+                        v1::RelatedResponse& response) {
+  if (request.id().empty()) return absl::InvalidArgumentError("id: must not be empty");
+  const int limit = request.limit() == 0 ? kDefaultRelatedLimit : request.limit();
+  if (limit < 1 || limit > kMaxLimit) {
+    return absl::InvalidArgumentError(StrCat("limit: must be between 1 and ", kMaxLimit,
+                                             " (0 means ", kDefaultRelatedLimit,
+                                             "); got ", request.limit()));
+  }
+  absl::StatusOr<SearcherPool::Lease> searcher = pool.Acquire();
+  if (!searcher.ok()) return searcher.status();
+  absl::StatusOr<std::vector<RelatedHit>> hits =
+      (*searcher)->Related(request.id(), limit);
+  if (!hits.ok()) return hits.status();
+  for (RelatedHit& hit : *hits) {
+    v1::SearchResult* result = response.add_results();
+    *result->mutable_post() = std::move(hit.post);
+    result->set_score(hit.score);
+    result->set_snippet(std::move(hit.snippet));
+  }
   return absl::OkStatus();
 }
 
@@ -77,6 +215,14 @@ grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* co
                                                  v1::Post* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(RunGetPost(pool_, *request, *response)));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* SearchService::Related(grpc::CallbackServerContext* context,
+                                                 const v1::RelatedRequest* request,
+                                                 v1::RelatedResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(RunRelated(pool_, *request, *response)));
   return reactor;
 }
 

@@ -12,6 +12,10 @@ namespace guru {
 inline constexpr int kDefaultLimit = 10;
 inline constexpr int kMaxLimit = 100;
 inline constexpr std::size_t kMaxQueryBytes = std::size_t{16} * 1024;
+inline constexpr int kDefaultRelatedLimit = 5;
+// Conversation turns beyond this are ignored (the oldest ones).
+inline constexpr int kMaxContextTurns = 10;
+inline constexpr int kMaxFilterValues = 50;
 
 // Thread-safe: holds no state of its own beyond the (thread-safe) pool, which
 // it does not own and which must outlive it.
@@ -27,6 +31,10 @@ class SearchService final : public v1::GuruSearch::CallbackService {
   grpc::ServerUnaryReactor* GetPost(grpc::CallbackServerContext* context,
                                     const v1::GetPostRequest* request,
                                     v1::Post* response) override;
+
+  grpc::ServerUnaryReactor* Related(grpc::CallbackServerContext* context,
+                                    const v1::RelatedRequest* request,
+                                    v1::RelatedResponse* response) override;
 
  private:
   SearcherPool& pool_;

@@ -87,6 +87,25 @@ TEST(IndexWriterTest, UpsertReportsAddedUnchangedReplaced) {
   EXPECT_EQ(stored->answer(), "Ice it, then rest.");
 }
 
+TEST(IndexWriterTest, ADatabaseWhoseCreationWasCutShortIsCreatedAfresh) {
+  TempDir dir;
+  // What a writer killed inside Xapian's database creation leaves behind.
+  dir.WriteFile("db/flintlock", "");
+  dir.WriteFile("db/postlist.glass", "");
+  dir.WriteFile("db/v.tmp", "partial");
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(dir.Sub("db"));
+  ASSERT_TRUE(writer.ok()) << writer.status();
+}
+
+TEST(IndexWriterTest, AForeignDirectoryIsNeverOverwritten) {
+  TempDir dir;
+  dir.WriteFile("db/postlist.glass", "");
+  dir.WriteFile("db/notes.txt", "mine");
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(dir.Sub("db"));
+  EXPECT_FALSE(writer.ok());
+  EXPECT_TRUE(std::filesystem::exists(dir.Sub("db/notes.txt")));
+}
+
 TEST(IndexWriterTest, SamePostFromAnotherSourceIsNotUnchanged) {
   TempDir dir;
   auto writer = OpenWriter(dir.Sub("db"));

@@ -1,0 +1,235 @@
+#include "core/passage.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/query_text.h"
+
+namespace guru {
+namespace {
+
+struct Sentence {
+  std::size_t begin = 0;  // Bytes.
+  std::size_t end = 0;
+  int paragraph = 0;
+};
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Sorted. Words that end in a full stop without ending a sentence.
+constexpr std::array<std::string_view, 14> kAbbreviations = {
+    "al", "approx", "ca", "cf", "dr",   "fig", "jr",
+    "mr", "mrs",    "ms", "no", "prof", "st",  "vs"};
+
+// True when the '.' at `dot` belongs to an abbreviation or an initial.
+bool IsAbbreviationDot(std::string_view text, std::size_t dot) {
+  std::size_t begin = dot;
+  while (begin > 0 && std::isalnum(static_cast<unsigned char>(text[begin - 1])) != 0) {
+    --begin;
+  }
+  const std::size_t length = dot - begin;
+  if (length == 1) return true;  // "e.g.", "J. Smith", "1. Rest".
+  std::string word(text.substr(begin, length));
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::binary_search(kAbbreviations.begin(), kAbbreviations.end(), word);
+}
+
+// Length in bytes of closing quotes and brackets starting at `pos`.
+std::size_t ClosingMarks(std::string_view text, std::size_t pos) {
+  std::size_t end = pos;
+  while (end < text.size()) {
+    const char c = text[end];
+    if (c == '"' || c == '\'' || c == ')' || c == ']') {
+      ++end;
+    } else if (text.substr(end, 3) == "\xE2\x80\x9D" ||
+               text.substr(end, 3) == "\xE2\x80\x99") {
+      end += 3;  // Right double and single quotation marks.
+    } else {
+      break;
+    }
+  }
+  return end - pos;
+}
+
+bool StartsListItem(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  line.remove_prefix(i);
+  if (line.starts_with("- ") || line.starts_with("* ") ||
+      line.starts_with("\xE2\x80\xA2")) {
+    return true;
+  }
+  std::size_t digits = 0;
+  while (digits < line.size() &&
+         std::isdigit(static_cast<unsigned char>(line[digits])) != 0) {
+    ++digits;
+  }
+  return digits > 0 && digits < line.size() &&
+         (line[digits] == '.' || line[digits] == ')');
+}
+
+std::vector<Sentence> Sentences(std::string_view text) {
+  std::vector<Sentence> sentences;
+  int paragraph = 0;
+  std::size_t begin = 0;
+  auto emit = [&](std::size_t end) {
+    while (begin < end && IsSpace(text[begin])) ++begin;
+    std::size_t trimmed = end;
+    while (trimmed > begin && IsSpace(text[trimmed - 1])) --trimmed;
+    if (trimmed > begin) sentences.push_back({begin, trimmed, paragraph});
+    begin = end;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' || c == '!' || c == '?') {
+      const std::size_t end = i + 1 + ClosingMarks(text, i + 1);
+      if ((end == text.size() || IsSpace(text[end])) &&
+          (c != '.' || !IsAbbreviationDot(text, i))) {
+        emit(end);
+        i = end - 1;
+      }
+    } else if (c == '\n') {
+      const std::size_t next_line = i + 1;
+      const std::size_t line_end = std::min(text.find('\n', next_line), text.size());
+      const std::string_view line = text.substr(next_line, line_end - next_line);
+      const bool blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
+      if (blank || StartsListItem(line)) {
+        emit(i);
+        if (blank) ++paragraph;
+      }
+    }
+  }
+  emit(text.size());
+  return sentences;
+}
+
+// Code points in `text`, which is valid UTF-8.
+std::size_t CountChars(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+struct MatchedWord {
+  WordSpan span;
+  std::string term;
+  double weight;
+  std::size_t sentence;
+};
+
+struct Window {
+  std::size_t first = 0;
+  std::size_t last = 0;  // Inclusive.
+  double score = 0;
+  std::size_t bytes = 0;
+};
+
+}  // namespace
+
+std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view text) {
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (const Sentence& sentence : Sentences(text)) {
+    ranges.emplace_back(sentence.begin, sentence.end);
+  }
+  return ranges;
+}
+
+BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
+                            const PassageOptions& options) {
+  BestPassage passage;
+  std::string_view scanned = answer.substr(0, options.max_scan_bytes);
+  std::vector<Sentence> sentences = Sentences(scanned);
+  if (scanned.size() < answer.size() && sentences.size() > 1) {
+    sentences.pop_back();  // Probably cut short by the scan bound.
+  }
+  if (sentences.empty()) return passage;
+
+  // Each distinct word is looked up once per answer.
+  std::unordered_map<std::string, WordMatch> lookups;
+  std::vector<MatchedWord> words;
+  std::size_t sentence = 0;
+  ForEachWord(scanned, [&](const WordSpan& span, const std::string& word) {
+    while (sentence + 1 < sentences.size() &&
+           span.byte_begin >= sentences[sentence].end) {
+      ++sentence;
+    }
+    auto [it, inserted] = lookups.try_emplace(word);
+    if (inserted) it->second = weight(word);
+    if (it->second.weight > 0) {
+      words.push_back({span, it->second.term, it->second.weight, sentence});
+    }
+  });
+
+  auto score_of = [&](std::size_t first, std::size_t last) {
+    std::unordered_set<std::string> seen;
+    double score = 0;
+    for (const MatchedWord& word : words) {
+      if (word.sentence < first || word.sentence > last) continue;
+      // Distinct terms only: a repeat says little and would favour longer
+      // windows over the sentence that has it all.
+      if (seen.insert(word.term).second) score += word.weight;
+    }
+    return score;
+  };
+  auto better = [](const Window& a, const Window& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.bytes != b.bytes) return a.bytes < b.bytes;
+    return a.first < b.first;
+  };
+
+  Window best{0, 0, -1, 0};
+  for (std::size_t first = 0; first < sentences.size(); ++first) {
+    for (std::size_t last = first;
+         last < sentences.size() &&
+         last - first < static_cast<std::size_t>(options.max_sentences) &&
+         sentences[last].paragraph == sentences[first].paragraph;
+         ++last) {
+      const std::size_t bytes = sentences[last].end - sentences[first].begin;
+      if (last > first &&
+          CountChars(answer.substr(sentences[first].begin, bytes)) > options.max_chars) {
+        break;
+      }
+      const Window window{first, last, score_of(first, last), bytes};
+      if (better(window, best)) best = window;
+    }
+  }
+  if (best.score <= 0) best = {0, 0, 0, sentences[0].end - sentences[0].begin};
+  // A very short passage reads better with the sentence after it.
+  while (best.last + 1 < sentences.size() &&
+         best.last - best.first + 1 < static_cast<std::size_t>(options.max_sentences) &&
+         sentences[best.last + 1].paragraph == sentences[best.first].paragraph &&
+         CountChars(answer.substr(sentences[best.first].begin,
+                                  sentences[best.last].end -
+                                      sentences[best.first].begin)) < options.min_chars) {
+    ++best.last;
+  }
+
+  std::size_t begin = sentences[best.first].begin;
+  std::size_t end = sentences[best.last].end;
+  const std::size_t begin_chars = CountChars(answer.substr(0, begin));
+  std::size_t chars = CountChars(answer.substr(begin, end - begin));
+  if (chars > options.max_sentence_chars) {
+    // Cut at the last space that keeps it within bounds; count back bytes.
+    std::size_t cut = begin;
+    std::size_t counted = 0;
+    for (std::size_t i = begin; i < end && counted <= options.max_sentence_chars; ++i) {
+      if ((static_cast<unsigned char>(answer[i]) & 0xC0) != 0x80) ++counted;
+      if (IsSpace(answer[i]) && counted <= options.max_sentence_chars) cut = i;
+    }
+    if (cut > begin) end = cut;
+    chars = CountChars(answer.substr(begin, end - begin));
+  }
+  passage.text = std::string(answer.substr(begin, end - begin));
+  passage.span = {begin_chars, begin_chars + chars};
+  for (const MatchedWord& word : words) {
+    if (word.span.byte_begin >= begin && word.span.byte_end <= end) {
+      passage.highlights.push_back({word.span.char_begin, word.span.char_end});
+    }
+  }
+  return passage;
+}
+
+}  // namespace guru

@@ -1,0 +1,67 @@
+// Best passage: the one to three whole sentences of an expert's reply that
+// best answer a query, with the query's words marked. Pure functions;
+// thread-safe.
+#ifndef GURU_CORE_PASSAGE_H_
+#define GURU_CORE_PASSAGE_H_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guru {
+
+// [begin, end) in code points (characters) of the whole answer.
+struct CharSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+struct BestPassage {
+  std::string text;
+  CharSpan span;
+  std::vector<CharSpan> highlights;
+};
+
+struct PassageOptions {
+  int max_sentences = 3;
+  // A window is not grown past this many characters, so passages stay
+  // readable in a chat bubble (a single longer sentence is still whole).
+  std::size_t max_chars = 400;
+  // Shorter windows are extended by a neighbouring sentence when one exists.
+  std::size_t min_chars = 40;
+  // Work per answer is bounded: text after this many bytes is not examined.
+  std::size_t max_scan_bytes = std::size_t{32} * 1024;
+  // A single sentence longer than this (a list without full stops) is cut
+  // at the last space before it.
+  std::size_t max_sentence_chars = 1200;
+};
+
+// What the query makes of a lower-cased word of the answer: the term it
+// counts as (e.g. its stem, so "knees" and "knee" count once) and its weight;
+// weight 0 when the query does not search for it.
+struct WordMatch {
+  std::string term;
+  double weight = 0;
+};
+using WordWeight = std::function<WordMatch(const std::string& lower_word)>;
+
+// Splits `answer` into sentences and picks the window of consecutive
+// sentences (within one paragraph) whose distinct query words weigh most;
+// ties go to the shorter, then the earlier window. When no sentence has a
+// query word, the answer's opening sentences are returned. Empty for an
+// empty answer.
+BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
+                            const PassageOptions& options = {});
+
+// The sentences of `text` as [begin, end) byte ranges, whitespace trimmed:
+// a sentence ends after '.', '!' or '?' (and closing quotes or brackets)
+// followed by whitespace, unless the word before is a common abbreviation
+// ("e.g.", "Dr.") or a single letter; a line break ends a sentence too when
+// the next line is blank or starts a list item.
+std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view text);
+
+}  // namespace guru
+
+#endif  // GURU_CORE_PASSAGE_H_

@@ -1,0 +1,106 @@
+#include "index/ranking.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "core/str_cat.h"
+#include "core/text.h"
+#include "index/schema.h"
+
+namespace guru {
+
+absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
+  RankingOptions options;
+  while (!spec.empty()) {
+    const std::size_t comma = spec.find(',');
+    const std::string_view item = Trim(spec.substr(0, comma));
+    spec = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
+    if (item.empty()) continue;
+    const std::size_t equals = item.find('=');
+    const std::string key(Trim(item.substr(0, equals)));
+    const std::string value(
+        equals == std::string_view::npos ? "" : Trim(item.substr(equals + 1)));
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || number < 0) {
+      return absl::InvalidArgumentError(
+          StrCat("ranking: '", item, "' needs a non-negative number after '='"));
+    }
+    if (key == "title_weight") {
+      options.title_weight = number;
+    } else if (key == "chatty_weight") {
+      options.chatty_weight = number;
+    } else if (key == "title_coverage_boost") {
+      options.title_coverage_boost = number;
+    } else if (key == "rerank_depth") {
+      options.rerank_depth = static_cast<int>(number);
+    } else if (key == "synonym_weight") {
+      options.synonym_weight = number;
+    } else {
+      return absl::InvalidArgumentError(
+          StrCat("ranking: unknown key '", key,
+                 "' (known: title_weight, chatty_weight, title_coverage_boost, "
+                 "rerank_depth, synonym_weight)"));
+    }
+  }
+  return options;
+}
+
+namespace internal {
+namespace {
+
+// Share of the document's title stems that the query searches for.
+double TitleCoverage(const Xapian::Database& db, Xapian::docid docid,
+                     const BuiltQuery& query) {
+  const std::string prefix = StrCat("Z", schema::kTitlePrefix);
+  int total = 0;
+  int matched = 0;
+  Xapian::TermIterator it = db.termlist_begin(docid);
+  for (it.skip_to(prefix); it != db.termlist_end(docid); ++it) {
+    const std::string term = *it;
+    if (!term.starts_with(prefix)) break;
+    ++total;
+    if (query.stem_weights.contains(term.substr(prefix.size()))) ++matched;
+  }
+  return total == 0 ? 0.0 : static_cast<double>(matched) / total;
+}
+
+}  // namespace
+
+std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
+                                            const Xapian::MSet& mset,
+                                            const BuiltQuery& query,
+                                            const RankingOptions& ranking) {
+  std::vector<RankedCandidate> ranked;
+  ranked.reserve(mset.size());
+  const bool rerank = ranking.title_coverage_boost > 0;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    RankedCandidate candidate;
+    candidate.docid = *it;
+    candidate.document = it.get_document();
+    candidate.score = it.get_weight();
+    if (rerank && it.get_rank() < static_cast<Xapian::doccount>(ranking.rerank_depth)) {
+      candidate.score *= 1 + ranking.title_coverage_boost * TitleCoverage(db, *it, query);
+    }
+    ranked.push_back(std::move(candidate));
+  }
+  const auto reranked_end =
+      ranked.begin() +
+      std::min<std::ptrdiff_t>(std::max(ranking.rerank_depth, 0),
+                               static_cast<std::ptrdiff_t>(ranked.size()));
+  std::stable_sort(ranked.begin(), reranked_end,
+                   [](const RankedCandidate& a, const RankedCandidate& b) {
+                     return a.score > b.score;
+                   });
+  return ranked;
+}
+
+v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
+                                    const BuiltQuery& /*query*/,
+                                    const RankingOptions& /*ranking*/) {
+  // Confidence calibration replaces this with thresholds on confidence.
+  return ranked.empty() ? v1::NO_MATCH : v1::ANSWERED;
+}
+
+}  // namespace internal
+}  // namespace guru

@@ -1,0 +1,32 @@
+#include "core/page_token.h"
+
+#include <gtest/gtest.h>
+
+namespace guru {
+namespace {
+
+TEST(PageTokenTest, RoundTrips) {
+  const PageToken token{0x0123456789ABCDEFULL, 40, "a1b2-c3d4:e5f6"};
+  const std::string text = EncodePageToken(token);
+  EXPECT_EQ(text.find_first_of("+/= "), std::string::npos) << text;
+  absl::StatusOr<PageToken> decoded = DecodePageToken(text);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->request_fingerprint, token.request_fingerprint);
+  EXPECT_EQ(decoded->offset, 40);
+  EXPECT_EQ(decoded->index_id, token.index_id);
+}
+
+TEST(PageTokenTest, RejectsWhatItDidNotWrite) {
+  for (const std::string& text :
+       {std::string("not base64 !"), std::string("AAAA"), std::string(5000, 'A'),
+        // A well-formed token of another version.
+        std::string("MgAAAAAAAAAAAAAAAAAAAAAA")}) {
+    absl::StatusOr<PageToken> decoded = DecodePageToken(text);
+    ASSERT_FALSE(decoded.ok()) << text;
+    EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(decoded.status().message().find("page_token"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace guru

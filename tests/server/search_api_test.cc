@@ -1,0 +1,218 @@
+// The Search API beyond ranking, end to end through the real guru-server:
+// passages, facets, filters, page tokens across restarts and rebuilt
+// indexes, Related, and the errors each names.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "support/guru_env.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::grpc::health::v1::HealthCheckResponse;
+using ::guru::testing::RunIndexer;
+using ::guru::testing::ServerProcess;
+using ::guru::testing::SourcePath;
+using ::guru::testing::TempDir;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+constexpr const char* kKneeQuestion = "my knee hurts when I run and when I cycle";
+
+class SearchApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const auto indexed = RunIndexer({"--db", dir_->Sub("db"), SourcePath("data/sample")});
+    ASSERT_EQ(indexed.exit_code, 0) << indexed.err;
+    server_ = std::make_unique<ServerProcess>(dir_->Sub("db"));
+    ASSERT_TRUE(server_->WaitForHealth(HealthCheckResponse::SERVING))
+        << server_->process().err();
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    delete dir_;
+  }
+
+  static grpc::Status Search(const v1::SearchRequest& request,
+                             v1::SearchResponse& response) {
+    return server_->search().Search(ServerProcess::Context().get(), request, &response);
+  }
+
+  static v1::SearchRequest Query(const std::string& query, int page_size = 0) {
+    v1::SearchRequest request;
+    request.set_query(query);
+    request.set_page_size(page_size);
+    return request;
+  }
+
+  static TempDir* dir_;
+  static std::unique_ptr<ServerProcess> server_;
+};
+TempDir* SearchApiTest::dir_ = nullptr;
+std::unique_ptr<ServerProcess> SearchApiTest::server_;
+
+TEST_F(SearchApiTest, ResultsCarryAPassageOfTheirAnswer) {
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(Query(kKneeQuestion), response).ok());
+  ASSERT_THAT(response.results(), Not(IsEmpty()));
+  for (const v1::SearchResult& result : response.results()) {
+    const v1::Passage& passage = result.passage();
+    EXPECT_THAT(passage.text(), Not(IsEmpty())) << result.post().id();
+    EXPECT_THAT(result.post().answer(), HasSubstr(passage.text()));
+    EXPECT_LT(passage.span().start(), passage.span().end());
+    for (const v1::TextSpan& span : passage.highlights()) {
+      EXPECT_GE(span.start(), passage.span().start());
+      EXPECT_LE(span.end(), passage.span().end());
+    }
+  }
+  EXPECT_THAT(response.interpretation().terms(), ::testing::Contains("knee"));
+}
+
+TEST_F(SearchApiTest, FacetsAndCategoryFilterAgree) {
+  v1::SearchResponse all;
+  ASSERT_TRUE(Search(Query(kKneeQuestion, 50), all).ok());
+  ASSERT_THAT(all.category_facets(), Not(IsEmpty()));
+  const v1::FacetCount& top = all.category_facets(0);
+  EXPECT_EQ(top.value(), "knees");
+
+  v1::SearchRequest request = Query(kKneeQuestion, 50);
+  request.mutable_filter()->add_categories("Knees");
+  v1::SearchResponse filtered;
+  ASSERT_TRUE(Search(request, filtered).ok());
+  EXPECT_EQ(filtered.results_size(), top.count());
+  for (const v1::SearchResult& result : filtered.results()) {
+    EXPECT_EQ(result.post().category(), "knees");
+  }
+}
+
+TEST_F(SearchApiTest, PageTokensWalkThroughDisjointPages) {
+  v1::SearchResponse whole;
+  ASSERT_TRUE(Search(Query(kKneeQuestion, 12), whole).ok());
+  std::vector<std::string> expected;
+  for (const auto& result : whole.results()) expected.push_back(result.post().id());
+
+  std::vector<std::string> paged;
+  v1::SearchRequest request = Query(kKneeQuestion, 4);
+  for (int page = 0; page < 3; ++page) {
+    v1::SearchResponse response;
+    ASSERT_TRUE(Search(request, response).ok()) << "page " << page;
+    for (const auto& result : response.results()) paged.push_back(result.post().id());
+    ASSERT_THAT(response.next_page_token(), Not(IsEmpty()));
+    request.set_page_token(response.next_page_token());
+  }
+  EXPECT_EQ(paged, expected);
+}
+
+TEST_F(SearchApiTest, APageTokenSurvivesARestartButNotARebuiltIndex) {
+  v1::SearchResponse first;
+  ASSERT_TRUE(Search(Query(kKneeQuestion, 3), first).ok());
+  v1::SearchRequest next = Query(kKneeQuestion, 3);
+  next.set_page_token(first.next_page_token());
+  v1::SearchResponse before;
+  ASSERT_TRUE(Search(next, before).ok());
+
+  {  // Another server process over the same index.
+    ServerProcess restarted(dir_->Sub("db"));
+    ASSERT_TRUE(restarted.WaitForHealth(HealthCheckResponse::SERVING));
+    v1::SearchResponse after;
+    ASSERT_TRUE(
+        restarted.search().Search(ServerProcess::Context().get(), next, &after).ok());
+    ASSERT_EQ(after.results_size(), before.results_size());
+    for (int i = 0; i < after.results_size(); ++i) {
+      EXPECT_EQ(after.results(i).post().id(), before.results(i).post().id());
+    }
+  }
+
+  // The same posts indexed again into a new directory: another index.
+  TempDir other;
+  ASSERT_EQ(RunIndexer({"--db", other.Sub("db"), SourcePath("data/sample")}).exit_code,
+            0);
+  ServerProcess rebuilt(other.Sub("db"));
+  ASSERT_TRUE(rebuilt.WaitForHealth(HealthCheckResponse::SERVING));
+  v1::SearchResponse response;
+  const grpc::Status status =
+      rebuilt.search().Search(ServerProcess::Context().get(), next, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
+}
+
+TEST_F(SearchApiTest, BadPagingAndFiltersAreInvalidArguments) {
+  v1::SearchResponse first;
+  ASSERT_TRUE(Search(Query(kKneeQuestion, 3), first).ok());
+
+  struct Case {
+    v1::SearchRequest request;
+    const char* message;
+  };
+  std::vector<Case> cases;
+  cases.push_back({Query("a different question about shoulders", 3), "page_token"});
+  cases.back().request.set_page_token(first.next_page_token());
+  cases.push_back({Query(kKneeQuestion), "page_token"});
+  cases.back().request.set_page_token("garbage!");
+  cases.push_back({Query(kKneeQuestion), "offset"});
+  cases.back().request.set_page_token(first.next_page_token());
+  cases.back().request.set_offset(3);
+  cases.push_back({Query(kKneeQuestion, 5), "page_size"});
+  cases.back().request.set_limit(6);
+  cases.push_back({Query(kKneeQuestion), "filter.date_from"});
+  cases.back().request.mutable_filter()->set_date_from("2019-02-30");
+  cases.push_back({Query(kKneeQuestion), "date_from is after date_to"});
+  cases.back().request.mutable_filter()->set_date_from("2020-01-01");
+  cases.back().request.mutable_filter()->set_date_to("2019-01-01");
+  for (const Case& c : cases) {
+    v1::SearchResponse response;
+    const grpc::Status status = Search(c.request, response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.message;
+    EXPECT_THAT(status.error_message(), HasSubstr(c.message));
+  }
+}
+
+TEST_F(SearchApiTest, RelatedReturnsOtherPostsLikeTheGivenOne) {
+  v1::SearchResponse search;
+  ASSERT_TRUE(Search(Query(kKneeQuestion, 1), search).ok());
+  ASSERT_EQ(search.results_size(), 1);
+  const std::string id = search.results(0).post().id();
+
+  v1::RelatedRequest request;
+  request.set_id(id);
+  request.set_limit(3);
+  v1::RelatedResponse related;
+  ASSERT_TRUE(
+      server_->search().Related(ServerProcess::Context().get(), request, &related).ok());
+  ASSERT_EQ(related.results_size(), 3);
+  std::set<std::string> ids;
+  for (const v1::SearchResult& result : related.results()) {
+    EXPECT_NE(result.post().id(), id);
+    EXPECT_GT(result.score(), 0);
+    ids.insert(result.post().id());
+  }
+  EXPECT_EQ(ids.size(), 3U);
+}
+
+TEST_F(SearchApiTest, RelatedErrorsNameTheField) {
+  v1::RelatedRequest request;
+  v1::RelatedResponse response;
+  grpc::Status status =
+      server_->search().Related(ServerProcess::Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("id"));
+
+  request.set_id("no-such-post");
+  status = server_->search().Related(ServerProcess::Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  request.set_limit(101);
+  status = server_->search().Related(ServerProcess::Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("limit"));
+}
+
+}  // namespace
+}  // namespace guru
