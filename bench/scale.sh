@@ -48,7 +48,17 @@ for n in range(want):
 PY
 }
 
-rows=()
+{
+  [[ -s $out ]] || printf '# Scale benchmark\n\nAppended by `bench/scale.sh`; see its header for how posts are synthesised.\n'
+  echo
+  echo "## $(date -u +%Y-%m-%d), commit \`$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\`"
+  echo
+  echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem:/{print $2}') GiB; build \`$build\`; load average at the start $(cut -d' ' -f1-3 /proc/loadavg) (each row gives it at its end)."
+  echo
+  echo "| posts | shards | indexing s | posts/s | index MiB | bytes/post | search median ms | search p99 ms | server RSS MiB | load |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+} >>"$out"
+
 for size in "${sizes[@]}"; do
   posts=${size%%:*}
   shards=${size##*:}
@@ -70,24 +80,13 @@ for size in "${sizes[@]}"; do
   rss_kib=$(awk '/^VmRSS/{print $2}' "/proc/$GURU_SERVER_PID/status")
   guru_server_stop
   read -r median p99 < <(sed -n 's/.*latency ms: median \([0-9.]*\) p90 [0-9.]* p99 \([0-9.]*\).*/\1 \2/p' "$work/query-measured.log")
-  row=$(printf '| %s | %s | %.0f | %.0f | %.1f | %.0f | %s | %s | %.0f |' "$posts" \
+  row=$(printf '| %s | %s | %.0f | %.0f | %.1f | %.0f | %s | %s | %.0f | %s |' "$posts" \
     "$( ((shards > 0)) && echo "$shards" || echo "1 (plain)")" "$secs" \
     "$(echo "$posts / $secs" | bc -l)" "$(echo "$bytes / 1048576" | bc -l)" \
-    "$(echo "$bytes / $posts" | bc -l)" "$median" "$p99" "$(echo "$rss_kib / 1024" | bc -l)")
+    "$(echo "$bytes / $posts" | bc -l)" "$median" "$p99" "$(echo "$rss_kib / 1024" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)")
   echo "scale: $row"
-  rows+=("$row")
+  echo "$row" >>"$out"
   rm -rf "$db"
 done
 
-{
-  [[ -s $out ]] || printf '# Scale benchmark\n\nAppended by `bench/scale.sh`; see its header for how posts are synthesised.\n'
-  echo
-  echo "## $(date -u +%Y-%m-%d), commit \`$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\`"
-  echo
-  echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem:/{print $2}') GiB; build \`$build\`; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo
-  echo "| posts | shards | indexing s | posts/s | index MiB | bytes/post | search median ms | search p99 ms | server RSS MiB |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  printf '%s\n' "${rows[@]}"
-} >>"$out"
 echo "scale: results appended to $out"
