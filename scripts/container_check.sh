@@ -89,9 +89,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Docker format: the OCI format has no HEALTHCHECK.
 echo "container: podman build (builds and tests the project inside)"
 SECONDS=0
-podman build --pull=never -t "$image" -f Dockerfile . >/tmp/guru-container-build.log 2>&1 ||
+podman build --pull=never --format docker -t "$image" -f Dockerfile . >/tmp/guru-container-build.log 2>&1 ||
   { tail -40 /tmp/guru-container-build.log >&2; exit 1; }
 echo "container: built $image in ${SECONDS}s"
 
