@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/str_cat.h"
 #include "core/text.h"
@@ -49,20 +52,60 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
 namespace internal {
 namespace {
 
-// Share of the document's title stems that the query searches for.
-double TitleCoverage(const Xapian::Database& db, Xapian::docid docid,
+// Share of the post's title stems that the query searches for. The title's
+// terms are made again from the stored post, exactly as the indexer made them
+// (document_builder.cc), rather than read from the document's term list: over
+// remote shards a term list is a whole-document transfer per candidate, while
+// an MSet's documents arrive in one batch (MSet::fetch).
+double TitleCoverage(Xapian::TermGenerator& generator, const Xapian::Document& doc,
                      const BuiltQuery& query) {
+  v1::Post post;
+  if (!post.ParseFromString(doc.get_data())) return 0.0;
+  Xapian::Document title;
+  generator.set_document(title);
+  generator.index_text_without_positions(post.title(), 1,
+                                         std::string(schema::kTitlePrefix));
   const std::string prefix = StrCat("Z", schema::kTitlePrefix);
   int total = 0;
   int matched = 0;
-  Xapian::TermIterator it = db.termlist_begin(docid);
-  for (it.skip_to(prefix); it != db.termlist_end(docid); ++it) {
+  for (Xapian::TermIterator it = title.termlist_begin(); it != title.termlist_end();
+       ++it) {
     const std::string term = *it;
-    if (!term.starts_with(prefix)) break;
+    if (!term.starts_with(prefix)) continue;
     ++total;
     if (query.stem_weights.contains(term.substr(prefix.size()))) ++matched;
   }
   return total == 0 ? 0.0 : static_cast<double>(matched) / total;
+}
+
+// The post's unique-id term, which does not depend on where the post is
+// stored (docids differ between one index and shards of it).
+std::string IdTermOf(const Xapian::Database& db, Xapian::docid docid) {
+  Xapian::TermIterator it = db.termlist_begin(docid);
+  it.skip_to(std::string(schema::kIdPrefix));
+  return it != db.termlist_end(docid) ? *it : std::string();
+}
+
+// Puts candidates of equal score in the order of their ids, so that one index
+// and any sharding of it (local or remote) rank alike; Xapian breaks ties by
+// docid. [begin, end) is sorted by score; ids are read only for ties.
+void OrderTiesById(const Xapian::Database& db,
+                   std::vector<RankedCandidate>::iterator begin,
+                   std::vector<RankedCandidate>::iterator end) {
+  for (auto run = begin; run != end;) {
+    const auto run_end = std::find_if(
+        run, end, [&](const RankedCandidate& c) { return c.score != run->score; });
+    if (run_end - run > 1) {
+      std::vector<std::pair<std::string, RankedCandidate>> keyed;
+      for (auto it = run; it != run_end; ++it) {
+        keyed.emplace_back(IdTermOf(db, it->docid), std::move(*it));
+      }
+      std::sort(keyed.begin(), keyed.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& entry : keyed) *run++ = std::move(entry.second);
+    }
+    run = run_end;
+  }
 }
 
 }  // namespace
@@ -74,13 +117,18 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
   std::vector<RankedCandidate> ranked;
   ranked.reserve(mset.size());
   const bool rerank = ranking.title_coverage_boost > 0;
+  Xapian::TermGenerator generator;
+  generator.set_stemmer(Xapian::Stem(std::string(schema::kLanguage)));
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
+  mset.fetch();
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     RankedCandidate candidate;
     candidate.docid = *it;
     candidate.document = it.get_document();
     candidate.score = it.get_weight();
     if (rerank && it.get_rank() < static_cast<Xapian::doccount>(ranking.rerank_depth)) {
-      candidate.score *= 1 + ranking.title_coverage_boost * TitleCoverage(db, *it, query);
+      candidate.score *= 1 + ranking.title_coverage_boost *
+                                 TitleCoverage(generator, candidate.document, query);
     }
     ranked.push_back(std::move(candidate));
   }
@@ -92,6 +140,7 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
                    [](const RankedCandidate& a, const RankedCandidate& b) {
                      return a.score > b.score;
                    });
+  OrderTiesById(db, ranked.begin(), reranked_end);
   return ranked;
 }
 
