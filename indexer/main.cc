@@ -1,6 +1,6 @@
 // guru-indexer: argv -> options -> one ingest run -> summary line + exit code.
 //
-//   guru-indexer --db DIR [--rejects FILE] [--prune] [--dry-run] [--json]
+//   guru-indexer --db DIR [--shards N] [--rejects FILE] [--prune] [--dry-run] [--json]
 //                [--synonyms FILE]... INPUT...
 //   guru-indexer --db DIR --delete ID...
 //   guru-indexer stats --db DIR [--json]
@@ -19,6 +19,7 @@
 
 #include "core/str_cat.h"
 #include "index/index_stats.h"
+#include "index/shards.h"
 #include "ingest/ingest.h"
 
 namespace {
@@ -90,20 +91,20 @@ int RunStats(const std::string& db, bool json) {
   if (json) {
     std::printf(
         "{\"posts\":%llu,\"last_update\":\"%s\",\"revision\":%llu,\"bytes_on_disk\":%llu,"
-        "\"schema_version\":\"%s\"}\n",
+        "\"schema_version\":\"%s\",\"shards\":%d}\n",
         static_cast<unsigned long long>(stats->posts), stats->last_update.c_str(),
         static_cast<unsigned long long>(stats->revision),
         static_cast<unsigned long long>(stats->bytes_on_disk),
-        stats->schema_version.c_str());
+        stats->schema_version.c_str(), stats->shards);
   } else {
     std::printf(
         "posts %llu\nlast update %s\nrevision %llu\nsize on disk %llu bytes\n"
-        "schema version %s\n",
+        "schema version %s\nshards %d\n",
         static_cast<unsigned long long>(stats->posts),
         stats->last_update.empty() ? "never" : stats->last_update.c_str(),
         static_cast<unsigned long long>(stats->revision),
         static_cast<unsigned long long>(stats->bytes_on_disk),
-        stats->schema_version.c_str());
+        stats->schema_version.c_str(), stats->shards);
   }
   return kExitOk;
 }
@@ -126,6 +127,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> delete_ids;
   bool json = false;
   app.add_option("--db", options.db_path, "Index directory (created if missing)");
+  app.add_option("--shards", options.shards,
+                 "Split a new index into N shards under DIR (a Xapian stub file lists "
+                 "them); an existing sharded index keeps its count")
+      ->check(CLI::Range(1, guru::kMaxShards));
   app.add_option("--rejects", options.rejects_path,
                  "Write each rejected JSONL record to FILE, byte for byte; "
                  "rejected page files are copied to FILE.pages/");

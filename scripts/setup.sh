@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Guru Search needs to build, test and run, from Debian 12
 # packages, on a fresh machine (as root). Safe to run again.
+#   scripts/setup.sh [--build-only]   --build-only: what building and the
+#   plain test run need, without the lint and fuzz tools and the tests of the
+#   other-language clients (the container's build stage)
 set -euo pipefail
 
 packages=(
@@ -9,14 +12,19 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev prometheus-cpp-dev openssl xapian-omega
-  clang-format clang-tidy clang clang-14 libclang-rt-14-dev
   python3 python3-xapian bc
-  python3-grpcio python3-protobuf chromium
 )
-# Node.js and npm for examples/chatbot and its browser test: Debian's nodejs
-# and npm unless a node with its own npm is already installed (NodeSource's
-# nodejs package bundles npm and conflicts with Debian's npm package).
-command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+full=true
+[[ ${1:-} == --build-only ]] && full=false
+if $full; then
+  # Lint and fuzz tools; the clients' tests (Python gRPC, the chatbot in a
+  # browser): Debian's nodejs and npm unless a node with its own npm is
+  # already installed (NodeSource's nodejs bundles npm and conflicts with
+  # Debian's npm package).
+  packages+=(clang-format clang-tidy clang clang-14 libclang-rt-14-dev
+             python3-grpcio python3-protobuf chromium)
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,7 +42,7 @@ echo "setup: all packages present"
 # again only when package-lock.json changes. Skipped where only this script
 # was copied (the Dockerfile's first step).
 chatbot=$(dirname "$0")/../examples/chatbot
-if [[ -f $chatbot/package-lock.json ]]; then
+if $full && [[ -f $chatbot/package-lock.json ]]; then
   if ! cmp -s "$chatbot/package-lock.json" "$chatbot/node_modules/.setup-lock"; then
     echo "setup: npm ci in examples/chatbot"
     (cd "$chatbot" && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: set up, build, run
-# every test (unit, integration, end to end), then the same suite again built
-# with AddressSanitizer and UndefinedBehaviorSanitizer, a one-minute smoke of
-# each fuzzer, then the lint checks.
+# every test (unit, integration, end to end, cluster: shards over
+# xapian-tcpsrv and replicas), then the same suite again built with
+# AddressSanitizer and UndefinedBehaviorSanitizer (less the cluster tests,
+# which index the whole relevance corpus twice), a one-minute smoke of each
+# fuzzer, the container image check (podman), then the lint checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -16,10 +18,13 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 echo "== build and test (ASan + UBSan)"
 bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DGURU_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE cluster
 
 echo "== fuzz smoke (60 s per target; longer campaigns: tests/fuzz/run.sh SECONDS)"
 bash tests/fuzz/run.sh 60
+
+echo "== container image: build (tests inside), run, health and a query (scripts/container_check.sh)"
+bash scripts/container_check.sh build
 
 echo "== lint"
 bash scripts/lint.sh build

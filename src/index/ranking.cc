@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/str_cat.h"
 #include "core/text.h"
@@ -160,6 +163,36 @@ double IdfMatched(const Xapian::Database& db, Xapian::docid docid,
   return matched / total;
 }
 
+// The post's unique-id term, which does not depend on where the post is
+// stored (docids differ between one index and shards of it).
+std::string IdTermOf(const Xapian::Database& db, Xapian::docid docid) {
+  Xapian::TermIterator it = db.termlist_begin(docid);
+  it.skip_to(std::string(schema::kIdPrefix));
+  return it != db.termlist_end(docid) ? *it : std::string();
+}
+
+// Puts candidates of equal score in the order of their ids, so that one index
+// and any sharding of it (local or remote) rank alike; Xapian breaks ties by
+// docid. [begin, end) is sorted by score; ids are read only for ties.
+void OrderTiesById(const Xapian::Database& db,
+                   std::vector<RankedCandidate>::iterator begin,
+                   std::vector<RankedCandidate>::iterator end) {
+  for (auto run = begin; run != end;) {
+    const auto run_end = std::find_if(
+        run, end, [&](const RankedCandidate& c) { return c.score != run->score; });
+    if (run_end - run > 1) {
+      std::vector<std::pair<std::string, RankedCandidate>> keyed;
+      for (auto it = run; it != run_end; ++it) {
+        keyed.emplace_back(IdTermOf(db, it->docid), std::move(*it));
+      }
+      std::sort(keyed.begin(), keyed.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& entry : keyed) *run++ = std::move(entry.second);
+    }
+    run = run_end;
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
@@ -193,6 +226,7 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
           ? QuestionTypeStems(Xapian::Stem(std::string(schema::kLanguage)))
           : kNoTypes;
   const auto depth = static_cast<std::size_t>(std::max(ranking.rerank_depth, 0));
+  mset.fetch();  // One batch, not one read per candidate (remote shards).
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     RankedCandidate candidate;
     candidate.docid = *it;
@@ -216,6 +250,7 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
                    [](const RankedCandidate& a, const RankedCandidate& b) {
                      return a.score > b.score;
                    });
+  OrderTiesById(db, ranked.begin(), reranked_end);
   const double best = ranked.empty() ? 0 : ranked.front().score;
   for (std::size_t rank = 0; rank < std::min(confidence_depth, ranked.size()); ++rank) {
     RankedCandidate& candidate = ranked[rank];

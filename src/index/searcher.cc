@@ -11,6 +11,7 @@
 #include "index/query_builder.h"
 #include "index/ranking.h"
 #include "index/schema.h"
+#include "index/shards.h"
 #include "index/stemming.h"
 #include "index/xapian_status.h"
 
@@ -91,6 +92,11 @@ Xapian::Query FilterQuery(const SearchFilterParams& filter) {
 struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
+  // Snippets weigh words by the background model, which looks up every word
+  // of the answer in the index: one network round trip per word over remote
+  // shards (half a second a snippet), so for a stub of remote databases
+  // snippets go without it (0).
+  unsigned background_model = Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
 
   v1::Passage Passage(const std::string& answer, const internal::BuiltQuery& query) {
     const BestPassage best =
@@ -161,8 +167,7 @@ struct Searcher::Impl {
       hit.features = ranked[i].features;
       hit.snippet = PlainSnippet(mset.snippet(
           post->answer(), params.snippet_length, stemmer,
-          Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "",
-          "", "..."));
+          background_model | Xapian::MSet::SNIPPET_EXHAUSTIVE, "", "", "..."));
       hit.passage = Passage(post->answer(), built);
       hit.post = *std::move(post);
       page.hits.push_back(std::move(hit));
@@ -201,9 +206,8 @@ struct Searcher::Impl {
       if (!post.ok()) continue;
       RelatedHit hit;
       hit.score = it.get_weight();
-      hit.snippet = PlainSnippet(
-          mset.snippet(post->answer(), kRelatedSnippetLength, stemmer,
-                       Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "", "", "..."));
+      hit.snippet = PlainSnippet(mset.snippet(post->answer(), kRelatedSnippetLength,
+                                              stemmer, background_model, "", "", "..."));
       hit.post = *std::move(post);
       hits.push_back(std::move(hit));
     }
@@ -240,6 +244,7 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::Database(path);
+    if (ListsRemoteDatabases(path)) impl->background_model = 0;
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening index ", path));

@@ -18,7 +18,7 @@
 #include "core/str_cat.h"
 #include "core/synonyms.h"
 #include "core/text.h"
-#include "index/index_writer.h"
+#include "index/shards.h"
 
 namespace guru {
 namespace {
@@ -57,8 +57,9 @@ std::string AbsoluteSource(const fs::path& path) {
 // once, by its final effect.
 class IngestRun {
  public:
-  IngestRun(IndexWriter* writer, const IngestOptions& options, const DiagnosticSink& sink,
-            const ProgressSink& progress, std::uint64_t bytes_total)
+  IngestRun(ShardedIndexWriter* writer, const IngestOptions& options,
+            const DiagnosticSink& sink, const ProgressSink& progress,
+            std::uint64_t bytes_total)
       : writer_(writer),
         options_(options),
         sink_(sink),
@@ -250,7 +251,7 @@ class IngestRun {
     }
   }
 
-  IndexWriter* writer_;
+  ShardedIndexWriter* writer_;
   const IngestOptions& options_;
   const DiagnosticSink& sink_;
   const ProgressSink& progress_;
@@ -395,10 +396,10 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
   absl::StatusOr<SynonymFile> synonyms = LoadSynonyms(options.synonym_files);
   if (!synonyms.ok()) return synonyms.status();
 
-  std::unique_ptr<IndexWriter> writer;
+  std::unique_ptr<ShardedIndexWriter> writer;
   if (!options.dry_run) {
-    absl::StatusOr<std::unique_ptr<IndexWriter>> opened =
-        IndexWriter::Open(options.db_path);
+    absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> opened =
+        ShardedIndexWriter::Open(options.db_path, options.shards);
     if (!opened.ok()) return opened.status();
     writer = *std::move(opened);
     if (!options.synonym_files.empty()) {
@@ -439,8 +440,8 @@ absl::StatusOr<IngestCounts> DeletePosts(const std::vector<std::string>& ids,
                                          const IngestOptions& options,
                                          const DiagnosticSink& sink) {
   if (ids.empty()) return absl::InvalidArgumentError("--delete needs at least one ID");
-  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
-      IndexWriter::Open(options.db_path);
+  absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> writer =
+      ShardedIndexWriter::Open(options.db_path, options.shards);
   if (!writer.ok()) return writer.status();
   IngestCounts counts;
   for (const std::string& id : ids) {

@@ -17,6 +17,10 @@ namespace guru {
 struct IngestOptions {
   // Index directory; created when missing.
   std::string db_path;
+  // Split the index into this many shards (index/shards.h); 0 takes the
+  // index as it is (a new one is not sharded). A sharded index must be given
+  // its own count, or 0.
+  int shards = 0;
   // When set, each rejected JSONL record is appended to this file byte for
   // byte, one per line, ready to be fixed and fed again; each rejected page
   // file is copied, byte for byte, into the directory `<rejects_path>.pages/`.

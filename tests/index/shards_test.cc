@@ -1,0 +1,127 @@
+// Sharded indexes: routing by id, the stub, refusals of a mismatching shard
+// count, and that upserts and deletions reach the shard holding the post,
+// observed through each shard and through the stub with real databases.
+#include "index/shards.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "index/index_stats.h"
+#include "index/searcher.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::guru::testing::TempDir;
+using ::testing::HasSubstr;
+
+v1::Post MakePost(const std::string& id, const std::string& answer) {
+  v1::Post post;
+  post.set_id(id);
+  post.set_title("Knee pain");
+  post.set_answer(answer);
+  return post;
+}
+
+std::uint64_t Posts(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(path);
+  EXPECT_TRUE(searcher.ok()) << searcher.status();
+  return searcher.ok() ? (*searcher)->PostCount() : 0;
+}
+
+TEST(ShardOfTest, IsFnv1aOfTheIdModuloTheCount) {
+  // FNV-1a 64 of "a" is 0xaf63dc4c8601ec8c; of "" the offset basis.
+  EXPECT_EQ(ShardOf("a", 3), static_cast<int>(0xaf63dc4c8601ec8cULL % 3));
+  EXPECT_EQ(ShardOf("", 7), static_cast<int>(0xcbf29ce484222325ULL % 7));
+  EXPECT_EQ(ShardOf("anything", 1), 0);
+  EXPECT_EQ(ShardDirName(7), "shard-007");
+}
+
+TEST(ShardedIndexWriterTest, RoutesUpsertsAndDeletesToTheIdsShard) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  auto writer = ShardedIndexWriter::Open(db, 3);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  EXPECT_EQ((*writer)->shard_count(), 3);
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE((*writer)->Upsert(MakePost("post-" + std::to_string(i), "knee")).ok());
+  }
+  ASSERT_TRUE((*writer)->Commit().ok());
+  EXPECT_EQ(*(*writer)->PostCount(), 30u);
+
+  // Each shard holds exactly the posts whose id hashes to it.
+  std::uint64_t in_shard[3] = {0, 0, 0};
+  for (int i = 0; i < 30; ++i) ++in_shard[ShardOf("post-" + std::to_string(i), 3)];
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_EQ(Posts(db + "/" + ShardDirName(s)), in_shard[s]) << "shard " << s;
+    EXPECT_GT(in_shard[s], 0u);
+  }
+  // The directory opens as one database through its stub.
+  EXPECT_EQ(Posts(db), 30u);
+
+  // A replaced post stays one post; a deleted one is gone from its shard.
+  auto replaced = (*writer)->Upsert(MakePost("post-4", "ankle"));
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(replaced->outcome, UpsertOutcome::kReplaced);
+  EXPECT_EQ(*(*writer)->Delete("post-5"), true);
+  EXPECT_EQ(*(*writer)->Delete("post-5"), false);
+  ASSERT_TRUE((*writer)->Commit().ok());
+  writer->reset();
+  EXPECT_EQ(Posts(db), 29u);
+  EXPECT_EQ(Posts(db + "/" + ShardDirName(ShardOf("post-5", 3))),
+            in_shard[ShardOf("post-5", 3)] - 1);
+
+  absl::StatusOr<IndexStats> stats = ReadIndexStats(db);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->posts, 29u);
+  EXPECT_EQ(stats->shards, 3);
+  EXPECT_FALSE(ListsRemoteDatabases(db));
+}
+
+TEST(ShardedIndexWriterTest, ReopensWithItsOwnCountAndRefusesAnother) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  ASSERT_TRUE(ShardedIndexWriter::Open(db, 3).ok());
+  auto same = ShardedIndexWriter::Open(db, 0);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ((*same)->shard_count(), 3);
+  same->reset();
+
+  auto other = ShardedIndexWriter::Open(db, 4);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(other.status().message(), HasSubstr("split into 3 shards, not 4"));
+  EXPECT_EQ(*ShardCount(db), 3);
+}
+
+TEST(ShardedIndexWriterTest, RefusesToShardAPlainIndex) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  {
+    auto plain = ShardedIndexWriter::Open(db, 0);
+    ASSERT_TRUE(plain.ok()) << plain.status();
+    EXPECT_EQ((*plain)->shard_count(), 0);
+    ASSERT_TRUE((*plain)->Upsert(MakePost("a", "knee")).ok());
+    ASSERT_TRUE((*plain)->Commit().ok());
+  }
+  auto sharded = ShardedIndexWriter::Open(db, 2);
+  ASSERT_FALSE(sharded.ok());
+  EXPECT_EQ(sharded.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(sharded.status().message(), HasSubstr("not sharded"));
+  EXPECT_EQ(Posts(db), 1u);
+}
+
+TEST(ListsRemoteDatabasesTest, SeesRemoteLinesOfAStub) {
+  TempDir dir;
+  EXPECT_TRUE(ListsRemoteDatabases(
+      dir.WriteFile("remote.stub", "# shards\nremote 127.0.0.1:1\nauto /x/synonyms\n")));
+  EXPECT_FALSE(ListsRemoteDatabases(dir.WriteFile("local.stub", "auto /x/shard-000\n")));
+  EXPECT_FALSE(ListsRemoteDatabases(dir.Sub("missing")));
+}
+
+}  // namespace
+}  // namespace guru
