@@ -23,8 +23,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== fuzz smoke (60 s per target; longer campaigns: tests/fuzz/run.sh SECONDS)"
 bash tests/fuzz/run.sh 60
 
-echo "== container image: build (tests inside), run, health and a query (scripts/container_check.sh)"
-bash scripts/container_check.sh build
-
 echo "== lint"
 bash scripts/lint.sh build
+
+echo "== container image: build (tests inside), run, health and a query (scripts/container_check.sh)"
+bash scripts/container_check.sh build

@@ -275,7 +275,10 @@ class PythonClientTest(unittest.TestCase):
         for result in response.results:
             self.assertGreaterEqual(result.confidence, 0.0)
             self.assertLessEqual(result.confidence, 1.0)
-        self.assertGreater(response.results[0].confidence, 0.5)
+        # The best answer is the most likely one, and clearly above chance.
+        top = response.results[0].confidence
+        self.assertGreater(top, 0.3)
+        self.assertEqual(top, max(r.confidence for r in response.results))
 
     def test_gibberish_and_stopwords_are_no_match(self):
         for query in ["asdkjh qwe", "the and of it is"]:
