@@ -25,6 +25,3 @@ bash tests/fuzz/run.sh 60
 
 echo "== lint"
 bash scripts/lint.sh build
-
-echo "== container image: build (tests inside), run, health and a query (scripts/container_check.sh)"
-bash scripts/container_check.sh build

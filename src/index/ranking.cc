@@ -178,8 +178,11 @@ void OrderTiesById(const Xapian::Database& db,
                    std::vector<RankedCandidate>::iterator begin,
                    std::vector<RankedCandidate>::iterator end) {
   for (auto run = begin; run != end;) {
-    const auto run_end = std::find_if(
-        run, end, [&](const RankedCandidate& c) { return c.score != run->score; });
+    // Sums of the same weights in another order (one index vs its shards)
+    // differ in the last bits: those are ties too.
+    const auto run_end = std::find_if(run, end, [&](const RankedCandidate& c) {
+      return std::abs(c.score - run->score) > 1e-9 * std::abs(run->score);
+    });
     if (run_end - run > 1) {
       std::vector<std::pair<std::string, RankedCandidate>> keyed;
       for (auto it = run; it != run_end; ++it) {

@@ -37,10 +37,14 @@ done
   echo "auto $WORK/three/synonyms"
 } >"$WORK/remote.stub"
 
+# Spelling correction is off here: Xapian 1.4 takes spelling suggestions from
+# one sub-database of a stub (and none over remote), so a sharded index may
+# correct a misspelt word differently (docs/SCALING.md). Everything else of
+# the ranking must agree.
 declare -A runs=([one]="$WORK/one" [local]="$WORK/three" [remote]="$WORK/remote.stub")
 for name in one local remote; do
   SECONDS=0
-  start_server "server-$name" --db "${runs[$name]}"
+  start_server "server-$name" --db "${runs[$name]}" --ranking spelling=0
   run_questions "$SERVER_PORT" "$WORK/$name.trec"
   echo "$name: questions answered in ${SECONDS}s"
 done
@@ -48,7 +52,9 @@ done
 # qid, post id, rank: what must agree. Scores are compared too, to 4 places.
 questions=$(wc -l <"$SOURCE_DIR/data/medquad-liveqa/test-questions-dev.tsv")
 lines=$(wc -l <"$WORK/one.trec")
-if ((lines < questions * 10 - 10)); then
+# Questions judged NO_MATCH get no results; most must get a full page, or the
+# comparison below would prove little.
+if ((lines < questions * 5)); then
   echo "FAIL: the single index answered only $lines results for $questions questions" >&2
   exit 1
 fi
