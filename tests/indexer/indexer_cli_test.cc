@@ -167,7 +167,7 @@ TEST(IndexerCliTest, MovedFileIsReplacedNotDuplicated) {
 TEST(IndexerCliTest, SecondIndexerFailsAtOnceWithLockMessage) {
   TempDir dir;
   std::string many;
-  for (int i = 0; i < 100000; ++i) {
+  for (int i = 0; i < 20000; ++i) {
     many += R"({"id":"x)" + std::to_string(i) +
             R"(","answer":"knee pain after running"})"
             "\n";
@@ -190,7 +190,7 @@ TEST(IndexerCliTest, SecondIndexerFailsAtOnceWithLockMessage) {
   EXPECT_THAT(second.err, HasSubstr("is locked by another indexer"));
   EXPECT_EQ(second.out, "");
   // The first one is not disturbed. (Signal 0 only waits.)
-  EXPECT_EQ(first.Stop(0, std::chrono::seconds(60)), 0) << first.err();
+  EXPECT_EQ(first.Stop(0, std::chrono::seconds(90)), 0) << first.err();
 }
 
 TEST(IndexerCliTest, DryRunWritesNothingAndJsonSummarises) {
