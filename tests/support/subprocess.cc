@@ -26,15 +26,17 @@ void MakePipe(int fds[2]) {
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
 }
 
-// In the child after fork: wire the standard streams and exec.
-[[noreturn]] void ExecChild(const std::vector<std::string>& argv, int in_fd, int out_fd,
+// In the child after fork: wire the standard streams and exec. `args` is
+// built before the fork: the parent has other threads (gRPC, test threads),
+// one of which may hold the allocator's lock at the fork, so the child must
+// not allocate (under ASan this deadlocked the child before its exec).
+[[noreturn]] void ExecChild(const std::vector<char*>& args, int in_fd, int out_fd,
                             int err_fd, std::optional<uid_t> uid = std::nullopt) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (uid && (::setgid(*uid) != 0 || ::setuid(*uid) != 0)) ::_exit(126);
   if (in_fd >= 0) ::dup2(in_fd, 0);
   if (out_fd >= 0) ::dup2(out_fd, 1);
   if (err_fd >= 0) ::dup2(err_fd, 2);
-  std::vector<char*> args = ArgvOf(argv);
   ::execv(args[0], args.data());
   ::_exit(127);
 }
@@ -49,8 +51,9 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& input,
   MakePipe(in);
   MakePipe(out);
   MakePipe(err);
+  const std::vector<char*> args = ArgvOf(argv);
   const pid_t pid = ::fork();
-  if (pid == 0) ExecChild(argv, in[0], out[1], err[1], uid);
+  if (pid == 0) ExecChild(args, in[0], out[1], err[1], uid);
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);
@@ -95,8 +98,9 @@ Child::Child(const std::vector<std::string>& argv) {
   int err[2];
   MakePipe(err);
   const int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  const std::vector<char*> args = ArgvOf(argv);
   pid_ = ::fork();
-  if (pid_ == 0) ExecChild(argv, devnull, devnull, err[1]);
+  if (pid_ == 0) ExecChild(args, devnull, devnull, err[1]);
   ::close(devnull);
   ::close(err[1]);
   err_fd_ = err[0];
