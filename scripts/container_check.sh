@@ -96,6 +96,9 @@ podman build --pull=never --format docker -t "$image" -f Dockerfile . >/tmp/guru
   { tail -40 /tmp/guru-container-build.log >&2; exit 1; }
 echo "container: built $image in ${SECONDS}s"
 
+# Podman 4.3 schedules HEALTHCHECKs with systemd timers and, without systemd,
+# logs "unable to get systemd connection" (harmless: the check below runs it
+# by `podman healthcheck run`).
 podman volume create "$volume" >/dev/null
 podman run --rm -v "$volume:/var/lib/guru" --entrypoint guru-indexer "$image" \
   --db /var/lib/guru/index /usr/share/guru/sample

@@ -4,7 +4,8 @@
 # xapian-tcpsrv and replicas), then the same suite again built with
 # AddressSanitizer and UndefinedBehaviorSanitizer (less the cluster tests,
 # which index the whole relevance corpus twice), a one-minute smoke of each
-# fuzzer, the container image check (podman), then the lint checks.
+# fuzzer, the lint checks, then the container image check (podman: builds
+# the image, which builds and tests the project again inside).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -25,3 +26,6 @@ bash tests/fuzz/run.sh 60
 
 echo "== lint"
 bash scripts/lint.sh build
+
+echo "== container image (podman)"
+bash scripts/container_check.sh build

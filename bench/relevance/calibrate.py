@@ -184,8 +184,10 @@ def main():
                         for s in {t['status'] for t in tops.values()}}.items())) + ".\n")
     out.append("`answer_status` (`src/index/confidence_model.h`): NO_MATCH when the first "
                "result's confidence is below 0.2, or when no post among the first 10 has "
-               "a title the query covers at least 0.3 and the first holds less than half "
-               "of the message's IDF mass (the index has no post about it); both only in indexes of 1,000 posts or more; ANSWERED from "
+               "a title the query covers at least 0.3 (the index has no post about it; "
+               "when the first post has no title, only if it also holds less than half "
+               "of the message's IDF mass); both only in indexes of 1,000 posts or more; "
+               "ANSWERED from "
                "0.4; LOW_CONFIDENCE between. Probes that are not health questions "
                "(`bench/relevance/no_match_probes.tsv`):\n")
     out.append("| probe (not a health question) | first-result confidence | status |")

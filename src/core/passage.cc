@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/query_text.h"
+#include "core/text.h"
 
 namespace guru {
 namespace {
@@ -230,6 +231,32 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
     }
   }
   return passage;
+}
+
+std::string SnippetAt(std::string_view answer, std::size_t begin, std::size_t max_chars) {
+  const auto starts_char = [&](std::size_t i) {
+    return (static_cast<unsigned char>(answer[i]) & 0xC0) != 0x80;
+  };
+  std::size_t start = 0;
+  for (std::size_t chars = 0; start < answer.size(); ++start) {
+    if (starts_char(start) && chars++ == begin) break;
+  }
+  // The first byte past `max_chars` characters, then back to a word's end.
+  std::size_t end = start;
+  for (std::size_t chars = 0; end < answer.size(); ++end) {
+    if (starts_char(end) && chars++ == max_chars) break;
+  }
+  const bool cut = end < answer.size();
+  if (cut) {
+    std::size_t space = end;
+    while (space > start && !IsSpace(answer[space])) --space;
+    if (space > start) end = space;  // One unbroken word is cut where it is.
+  }
+  std::string snippet = CollapseWhitespace(answer.substr(start, end - start));
+  if (snippet.empty()) return snippet;
+  if (start > 0) snippet.insert(0, "...");
+  if (cut) snippet += "...";
+  return snippet;
 }
 
 }  // namespace guru

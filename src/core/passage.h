@@ -55,6 +55,12 @@ using WordWeight = std::function<WordMatch(const std::string& lower_word)>;
 BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
                             const PassageOptions& options = {});
 
+// A plain-text extract of about `max_chars` characters of `answer` (valid
+// UTF-8) that starts at character `begin` (a passage's start): cut after a
+// whole word, whitespace collapsed, "..." where text is left out at either
+// end. Costs one pass over the extract, unlike a search engine's snippet.
+std::string SnippetAt(std::string_view answer, std::size_t begin, std::size_t max_chars);
+
 // The sentences of `text` as [begin, end) byte ranges, whitespace trimmed:
 // a sentence ends after '.', '!' or '?' (and closing quotes or brackets)
 // followed by whitespace, unless the word before is a common abbreviation

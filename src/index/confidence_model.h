@@ -11,12 +11,12 @@
 namespace guru::internal::confidence_model {
 
 // BEGIN FITTED (bench/relevance/calibrate.py --write)
-inline constexpr double kIntercept = -3.617;
-inline constexpr double kIdfMatched = 1.118;
-inline constexpr double kTitleCoverage = 0.972;
-inline constexpr double kRelativeScore = 1.093;
-inline constexpr double kReciprocalRank = 0.833;
-inline constexpr double kTypeMatch = 0.159;
+inline constexpr double kIntercept = -3.478;
+inline constexpr double kIdfMatched = 1.162;
+inline constexpr double kTitleCoverage = 0.964;
+inline constexpr double kRelativeScore = 0.981;
+inline constexpr double kReciprocalRank = 0.824;
+inline constexpr double kTypeMatch = 0.185;
 // END FITTED
 
 // The first result's confidence below which nothing is shown (NO_MATCH),
@@ -25,9 +25,12 @@ inline constexpr double kNoMatchBelow = 0.2;
 inline constexpr double kAnsweredFrom = 0.4;
 
 // A post is about what its title names. When no post among the first
-// kTopicalDepth has a title the query covers at least kMinTitleCoverage, and
-// the first holds less than kMinIdfMatched of the message's IDF mass, the
+// kTopicalDepth has a title the query covers at least kMinTitleCoverage, the
 // index holds no post about the question (off-topic, gibberish): NO_MATCH.
+// A first post without a title says nothing either way; then the message's
+// IDF mass decides: NO_MATCH when the first holds less than kMinIdfMatched.
+// (A word-rich match without a title match is how off-topic questions look:
+// "best recipe for chocolate cake" finds a diet post that mentions cake.)
 inline constexpr double kMinTitleCoverage = 0.3;
 inline constexpr std::size_t kTopicalDepth = 10;
 inline constexpr double kMinIdfMatched = 0.5;

@@ -30,6 +30,25 @@ std::string SerializePost(const v1::Post& post) {
   return out;
 }
 
+namespace {
+// Slot kTitleQuestionStemsSlot of `doc`, from its own ZS and ZXQ terms.
+std::string TitleQuestionStems(const Xapian::Document& doc) {
+  std::string value;
+  for (const std::string_view field : {schema::kTitlePrefix, schema::kQuestionPrefix}) {
+    if (field == schema::kQuestionPrefix) value += '\n';
+    const std::string prefix = StrCat("Z", field);
+    Xapian::TermIterator it = doc.termlist_begin();
+    for (it.skip_to(prefix); it != doc.termlist_end(); ++it) {
+      const std::string term = *it;
+      if (!term.starts_with(prefix)) break;
+      value.append(term, prefix.size());
+      value += ' ';
+    }
+  }
+  return value;
+}
+}  // namespace
+
 DocumentBuilder::DocumentBuilder() : stemmer_(std::string(schema::kLanguage)) {
   generator_.set_stemmer(stemmer_);
 }
@@ -74,6 +93,7 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
   const std::string& date =
       post.asked_on().empty() ? post.answered_on() : post.asked_on();
   if (!date.empty()) doc.add_value(schema::kPostDateSlot, schema::DateValue(date));
+  doc.add_value(schema::kTitleQuestionStemsSlot, TitleQuestionStems(doc));
   doc.set_data(data);
   return doc;
 }

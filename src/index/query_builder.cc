@@ -117,6 +117,32 @@ Xapian::Query ContextQuery(const Xapian::Database& db, const Xapian::Stem& stemm
 
 }  // namespace
 
+bool FreeTextStems::operator()(const std::string& term) const {
+  return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z') &&
+         (exclude_ == nullptr || !exclude_->contains(term.substr(1)));
+}
+
+Xapian::Query FeedbackQuery(const Xapian::Database& db,
+                            const std::vector<Xapian::docid>& top,
+                            const BuiltQuery& built, const RankingOptions& ranking) {
+  if (top.empty() || ranking.feedback_terms <= 0) return {};
+  Xapian::RSet rset;
+  for (Xapian::docid docid : top) rset.add_document(docid);
+  Xapian::Enquire enquire(db);
+  const FreeTextStems decider(&built.stem_weights);
+  const Xapian::ESet eset = enquire.get_eset(
+      static_cast<Xapian::termcount>(ranking.feedback_terms), rset, &decider);
+  if (eset.empty() || eset.begin().get_weight() <= 0) return {};
+  const double best = eset.begin().get_weight();
+  std::vector<Xapian::Query> terms;
+  for (auto it = eset.begin(); it != eset.end(); ++it) {
+    if (it.get_weight() <= 0) break;
+    terms.push_back(
+        Scaled(Xapian::Query(*it), ranking.feedback_weight * it.get_weight() / best));
+  }
+  return {Xapian::Query::OP_OR, terms.begin(), terms.end()};
+}
+
 const std::unordered_map<std::string, int>& QuestionTypeStems(
     const Xapian::Stem& stemmer) {
   // Every caller stems English (schema::kLanguage), so one table serves all.

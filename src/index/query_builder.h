@@ -49,6 +49,18 @@ struct BuiltQuery {
   v1::QueryInterpretation interpretation;
 };
 
+// Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
+// boolean terms, and none of `exclude` (stems without the "Z").
+class FreeTextStems : public Xapian::ExpandDecider {
+ public:
+  explicit FreeTextStems(const std::unordered_map<std::string, double>* exclude = nullptr)
+      : exclude_(exclude) {}
+  bool operator()(const std::string& term) const override;
+
+ private:
+  const std::unordered_map<std::string, double>* exclude_;
+};
+
 // Question type (QuestionTypes() index) of each cue stem, e.g. "treat" -> 0.
 const std::unordered_map<std::string, int>& QuestionTypeStems(
     const Xapian::Stem& stemmer);
@@ -61,6 +73,14 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const std::string& text, const std::vector<std::string>& context,
                       const RankingOptions& ranking);
+
+// Pseudo-relevance feedback for `built`: the best `ranking.feedback_terms`
+// free-text stems of the posts `top` (Xapian's ESet) that the query does not
+// search for yet, each at `ranking.feedback_weight` times its ESet weight
+// relative to the best; empty when there are none.
+Xapian::Query FeedbackQuery(const Xapian::Database& db,
+                            const std::vector<Xapian::docid>& top,
+                            const BuiltQuery& built, const RankingOptions& ranking);
 
 }  // namespace guru::internal
 

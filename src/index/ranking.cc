@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iterator>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +73,12 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
       options.focus_exponent = number;
     } else if (key == "spelling") {
       options.spelling = number != 0;
+    } else if (key == "feedback_docs") {
+      options.feedback_docs = static_cast<int>(number);
+    } else if (key == "feedback_terms") {
+      options.feedback_terms = static_cast<int>(number);
+    } else if (key == "feedback_weight") {
+      options.feedback_weight = number;
     } else if (key == "context_weight") {
       options.context_weight = number;
     } else if (key == "withhold_no_match") {
@@ -81,7 +88,8 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
           StrCat("ranking: unknown key '", key,
                  "' (known: title_weight, chatty_weight, title_coverage_boost, "
                  "rerank_depth, synonym_weight, weighting, bm25_k1, bm25_b, "
-                 "question_type_boost, focus_exponent, spelling, context_weight, "
+                 "question_type_boost, focus_exponent, spelling, feedback_docs, "
+                 "feedback_terms, feedback_weight, context_weight, "
                  "withhold_no_match)"));
     }
   }
@@ -102,39 +110,70 @@ namespace {
 
 // What the re-ranking reads from a document's title and question stems.
 struct TitleAndQuestion {
+  bool titled = false;
   double title_coverage = 0;
   std::uint32_t question_types = 0;
 };
 
+// The title's and (when `want_question`) the question's stems of a
+// document: from its slot, or, for posts indexed before the slot existed,
+// from its ZS and ZXQ terms.
+struct FieldStems {
+  std::vector<std::string> title;
+  std::vector<std::string> question;
+};
+
+void SplitStems(std::string_view text, std::vector<std::string>& out) {
+  for (std::size_t end; (end = text.find(' ')) != std::string_view::npos;) {
+    out.emplace_back(text.substr(0, end));
+    text.remove_prefix(end + 1);
+  }
+}
+
+FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question) {
+  FieldStems stems;
+  const std::string value = doc.get_value(schema::kTitleQuestionStemsSlot);
+  if (const std::size_t newline = value.find('\n'); newline != std::string::npos) {
+    const std::string_view all(value);
+    SplitStems(all.substr(0, newline), stems.title);
+    if (want_question) SplitStems(all.substr(newline + 1), stems.question);
+    return stems;
+  }
+  Xapian::TermIterator it = doc.termlist_begin();
+  const Xapian::TermIterator end = doc.termlist_end();
+  for (const std::string_view field : {schema::kTitlePrefix, schema::kQuestionPrefix}) {
+    if (field == schema::kQuestionPrefix && !want_question) break;
+    std::vector<std::string>& out =
+        field == schema::kTitlePrefix ? stems.title : stems.question;
+    const std::string prefix = StrCat("Z", field);
+    for (it.skip_to(prefix); it != end; ++it) {
+      const std::string term = *it;
+      if (!term.starts_with(prefix)) break;
+      out.push_back(term.substr(prefix.size()));
+    }
+  }
+  return stems;
+}
+
 // Share of the document's title stems that the query searches for (a stem
 // reached only through the context counts at its weight), and the types of
 // the document's own question.
-TitleAndQuestion ReadTitleAndQuestion(const Xapian::Database& db, Xapian::docid docid,
+TitleAndQuestion ReadTitleAndQuestion(const Xapian::Document& doc,
                                       const BuiltQuery& query,
                                       const std::unordered_map<std::string, int>& types) {
   TitleAndQuestion result;
-  const std::string title_prefix = StrCat("Z", schema::kTitlePrefix);
-  const std::string question_prefix = StrCat("Z", schema::kQuestionPrefix);
-  int total = 0;
+  const FieldStems stems = ReadFieldStems(doc, !types.empty());
+  result.titled = !stems.title.empty();
   double matched = 0;
-  Xapian::TermIterator it = db.termlist_begin(docid);
-  const Xapian::TermIterator end = db.termlist_end(docid);
-  for (it.skip_to(title_prefix); it != end; ++it) {
-    const std::string term = *it;
-    if (!term.starts_with(title_prefix)) break;
-    ++total;
-    const std::string stem = term.substr(title_prefix.size());
+  for (const std::string& stem : stems.title) {
     if (auto weight = query.stem_weights.find(stem); weight != query.stem_weights.end()) {
       matched += query.context_stems.contains(stem) ? weight->second : 1.0;
     }
   }
-  result.title_coverage = total == 0 ? 0.0 : matched / total;
-  if (types.empty()) return result;
-  for (it.skip_to(question_prefix); it != end; ++it) {
-    const std::string term = *it;
-    if (!term.starts_with(question_prefix)) break;
-    if (auto type = types.find(term.substr(question_prefix.size()));
-        type != types.end()) {
+  result.title_coverage =
+      stems.title.empty() ? 0.0 : matched / static_cast<double>(stems.title.size());
+  for (const std::string& stem : stems.question) {
+    if (auto type = types.find(stem); type != types.end()) {
       result.question_types |= 1U << static_cast<unsigned>(type->second);
     }
   }
@@ -186,11 +225,11 @@ void OrderTiesById(const Xapian::Database& db,
     if (run_end - run > 1) {
       std::vector<std::pair<std::string, RankedCandidate>> keyed;
       for (auto it = run; it != run_end; ++it) {
-        keyed.emplace_back(IdTermOf(db, it->docid), std::move(*it));
+        keyed.emplace_back(IdTermOf(db, it->docid), *it);
       }
       std::sort(keyed.begin(), keyed.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (auto& entry : keyed) *run++ = std::move(entry.second);
+      for (auto& entry : keyed) *run++ = entry.second;
     }
     run = run_end;
   }
@@ -229,23 +268,37 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
           ? QuestionTypeStems(Xapian::Stem(std::string(schema::kLanguage)))
           : kNoTypes;
   const auto depth = static_cast<std::size_t>(std::max(ranking.rerank_depth, 0));
-  mset.fetch();  // One batch, not one read per candidate (remote shards).
+  const std::size_t head_size =
+      std::min<std::size_t>(std::max(depth, confidence_depth), mset.size());
+  // One batch for the head's documents, not a read each (remote shards);
+  // locally documents are read lazily, so this costs nothing.
+  mset.fetch(mset.begin(), mset[static_cast<Xapian::doccount>(head_size)]);
+  std::vector<Xapian::Document> head_docs;
+  head_docs.reserve(head_size);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    RankedCandidate candidate;
+    RankedCandidate& candidate = ranked.emplace_back();
     candidate.docid = *it;
-    candidate.document = it.get_document();
     candidate.score = it.get_weight();
-    if (it.get_rank() < std::max(depth, confidence_depth)) {
-      const TitleAndQuestion read = ReadTitleAndQuestion(db, *it, query, types);
-      candidate.features.title_coverage = read.title_coverage;
-      candidate.features.type_match = (read.question_types & query.question_types) != 0;
-      if (rerank && it.get_rank() < depth) {
-        candidate.score *=
-            (1 + ranking.title_coverage_boost * read.title_coverage) *
-            (1 + ranking.question_type_boost * candidate.features.type_match);
-      }
+    if (head_docs.size() < head_size) head_docs.push_back(it.get_document());
+  }
+  // Read in docid order: consecutive reads then mostly find their block
+  // already loaded.
+  std::vector<std::size_t> head(head_size);
+  std::iota(head.begin(), head.end(), std::size_t{0});
+  std::sort(head.begin(), head.end(), [&](std::size_t a, std::size_t b) {
+    return ranked[a].docid < ranked[b].docid;
+  });
+  for (const std::size_t rank : head) {
+    RankedCandidate& candidate = ranked[rank];
+    const TitleAndQuestion read = ReadTitleAndQuestion(head_docs[rank], query, types);
+    candidate.titled = read.titled;
+    candidate.features.title_coverage = read.title_coverage;
+    candidate.features.type_match = (read.question_types & query.question_types) != 0;
+    if (rerank && rank < depth) {
+      candidate.score *=
+          (1 + ranking.title_coverage_boost * read.title_coverage) *
+          (1 + ranking.question_type_boost * candidate.features.type_match);
     }
-    ranked.push_back(std::move(candidate));
   }
   const auto reranked_end =
       ranked.begin() + static_cast<std::ptrdiff_t>(std::min(depth, ranked.size()));
@@ -282,7 +335,8 @@ v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
   // little about what the index covers to refuse an answer.
   const bool calibrated = static_cast<double>(query.post_count) >= m::kMinPostsForGating;
   if (calibrated &&
-      ((!topical && ranked.front().features.idf_matched < m::kMinIdfMatched) ||
+      ((!topical && (ranked.front().titled ||
+                     ranked.front().features.idf_matched < m::kMinIdfMatched)) ||
        ranked.front().confidence < m::kNoMatchBelow)) {
     return v1::NO_MATCH;
   }

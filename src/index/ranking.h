@@ -17,8 +17,9 @@ namespace guru::internal {
 
 struct RankedCandidate {
   Xapian::docid docid = 0;
-  Xapian::Document document;
   double score = 0;
+  // Whether the post has a title (read for the re-ranked head only).
+  bool titled = false;
   // Calibrated probability of relevance, [0, 1]; set for the first
   // `confidence_depth` candidates only.
   double confidence = 0;

@@ -30,9 +30,11 @@ struct RankingOptions {
   // never counts as much as an exact match.
   double synonym_weight = 0.25;
   // Xapian weighting scheme: kBm25 with bm25_k1 and bm25_b, or one of
-  // Xapian's others at their default parameters (for comparison).
+  // Xapian's others at their default parameters. DPH (divergence from
+  // randomness) has no parameters to tune and ranked better than BM25 at
+  // every setting tried (docs/RELEVANCE.md).
   enum class Weighting { kBm25, kBm25Plus, kLm, kDph, kPl2 };
-  Weighting weighting = Weighting::kBm25;
+  Weighting weighting = Weighting::kDph;
   double bm25_k1 = 1.2;
   double bm25_b = 0.75;
   // Re-ranking: a candidate whose own question is of a type the message
@@ -44,6 +46,14 @@ struct RankingOptions {
   double focus_exponent = 1;
   // Correct words the index does not know from its spelling data.
   bool spelling = true;
+  // Pseudo-relevance feedback: the best `feedback_terms` words of the
+  // first `feedback_docs` re-ranked posts (Xapian's ESet), words the query
+  // lacks, are added at up to `feedback_weight` of a word's weight, and
+  // the query runs again; they only add weight to what it already matches.
+  // 0 docs = off.
+  int feedback_docs = 0;
+  int feedback_terms = 10;
+  double feedback_weight = 0.3;
   // Weight of words from earlier turns (SearchParams::context) that the
   // message lacks, relative to its own words; the n-th turn back counts
   // context_weight / n. They never match on their own.

@@ -25,6 +25,11 @@
 //   4            category, normalised as for XC (for facet counts)
 //   5            the post's date as YYYYMMDD: asked_on, else answered_on
 //                (for date filters; empty when neither is known)
+//   6            the title's stems, "\n", the question's stems, each stem
+//                followed by a space, in term order: what re-ranking reads
+//                of up to 100 candidates, without decoding their termlists
+//                (8x slower). Posts indexed before it existed lack it; the
+//                reader falls back to the ZS / ZXQ terms.
 //
 //   document data: the whole guru.v1.Post, protobuf binary, deterministic.
 //   metadata "guru.last_update": UTC time of the last commit, ISO 8601.
@@ -64,6 +69,7 @@ inline constexpr unsigned kFingerprintSlot = 2;
 inline constexpr unsigned kSourceSlot = 3;
 inline constexpr unsigned kCategorySlot = 4;
 inline constexpr unsigned kPostDateSlot = 5;
+inline constexpr unsigned kTitleQuestionStemsSlot = 6;
 
 // The language of stemming and stopwords, as Xapian names it.
 inline constexpr std::string_view kLanguage = "english";

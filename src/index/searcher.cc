@@ -48,15 +48,6 @@ constexpr Xapian::doccount kFacetDepth = 1000;
 // ESet size for "more like this": enough terms to characterise a post.
 constexpr Xapian::termcount kRelatedTerms = 40;
 
-// Free-text stems only ("Zknee"), not field stems ("ZSknee") or boolean
-// terms: a post's own words, each once.
-class FreeTextStems : public Xapian::ExpandDecider {
- public:
-  bool operator()(const std::string& term) const override {
-    return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
-  }
-};
-
 Xapian::Query AnyOf(std::string_view prefix, const std::vector<std::string>& values) {
   std::vector<Xapian::Query> terms;
   terms.reserve(values.size());
@@ -92,10 +83,10 @@ Xapian::Query FilterQuery(const SearchFilterParams& filter) {
 struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
-  // Snippets weigh words by the background model, which looks up every word
-  // of the answer in the index: one network round trip per word over remote
-  // shards (half a second a snippet), so for a stub of remote databases
-  // snippets go without it (0).
+  // Related posts' snippets weigh words by the background model, which looks
+  // up every word of the answer in the index: one network round trip per word
+  // over remote shards (half a second a snippet), so for a stub of remote
+  // databases they go without it (0).
   unsigned background_model = Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
 
   v1::Passage Passage(const std::string& answer, const internal::BuiltQuery& query) {
@@ -126,19 +117,35 @@ struct Searcher::Impl {
     page.interpretation = std::move(built.interpretation);
     if (built.query.empty()) return page;  // NO_MATCH.
 
-    Xapian::Query query = built.query;
     const Xapian::Query filter = FilterQuery(params.filter);
-    if (!filter.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    const auto filtered = [&filter](const Xapian::Query& query) {
+      return filter.empty() ? query
+                            : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    };
     Xapian::Enquire enquire(db);
-    enquire.set_query(query);
     enquire.set_weighting_scheme(*internal::MakeWeight(ranking));
-    Xapian::ValueCountMatchSpy categories(schema::kCategorySlot);
-    enquire.add_matchspy(&categories);
     // Ranking needs the re-ranked head whole, whatever page is asked for,
     // so that pages of one query never overlap.
     const int wanted = params.offset + params.limit;
     const Xapian::doccount depth =
         static_cast<Xapian::doccount>(std::max(ranking.rerank_depth, wanted + 1));
+    if (ranking.feedback_docs > 0) {
+      enquire.set_query(filtered(built.query));
+      const std::vector<internal::RankedCandidate> first =
+          internal::RankCandidates(db, enquire.get_mset(0, depth), built, ranking, 0);
+      std::vector<Xapian::docid> top;
+      for (std::size_t i = 0;
+           i < first.size() && i < static_cast<std::size_t>(ranking.feedback_docs); ++i) {
+        top.push_back(first[i].docid);
+      }
+      const Xapian::Query feedback = internal::FeedbackQuery(db, top, built, ranking);
+      if (!feedback.empty()) {
+        built.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.query, feedback);
+      }
+    }
+    enquire.set_query(filtered(built.query));
+    Xapian::ValueCountMatchSpy categories(schema::kCategorySlot);
+    enquire.add_matchspy(&categories);
     const Xapian::MSet mset = enquire.get_mset(0, depth, kFacetDepth);
     page.total_estimate = mset.get_matches_estimated();
     for (auto it = categories.top_values_begin(kFacetDepth);
@@ -159,16 +166,19 @@ struct Searcher::Impl {
     for (std::size_t i = params.offset;
          i < ranked.size() && page.hits.size() < static_cast<std::size_t>(params.limit);
          ++i) {
-      absl::StatusOr<v1::Post> post = DecodePost(ranked[i].document);
+      absl::StatusOr<v1::Post> post = DecodePost(db.get_document(ranked[i].docid));
       if (!post.ok()) continue;  // Skipped, not fatal: the rest still answer.
       SearchHit hit;
       hit.score = ranked[i].score;
       hit.confidence = ranked[i].confidence;
       hit.features = ranked[i].features;
-      hit.snippet = PlainSnippet(mset.snippet(
-          post->answer(), params.snippet_length, stemmer,
-          background_model | Xapian::MSet::SNIPPET_EXHAUSTIVE, "", "", "..."));
       hit.passage = Passage(post->answer(), built);
+      // The snippet starts where the passage does: Xapian's own snippet
+      // weighs every word of the answer against the index, which cost half
+      // of a search's time.
+      hit.snippet =
+          SnippetAt(post->answer(), static_cast<std::size_t>(hit.passage.span().start()),
+                    static_cast<std::size_t>(params.snippet_length));
       hit.post = *std::move(post);
       page.hits.push_back(std::move(hit));
     }
@@ -190,7 +200,7 @@ struct Searcher::Impl {
     Xapian::Enquire enquire(db);
     Xapian::RSet rset;
     rset.add_document(*docid);
-    const FreeTextStems decider;
+    const internal::FreeTextStems decider;
     const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &decider);
     std::vector<RelatedHit> hits;
     if (eset.empty()) return hits;

@@ -141,5 +141,32 @@ TEST(FindBestPassageTest, OnlyTheScanBoundIsExamined) {
   EXPECT_EQ(passage.text, "The opening sentence is here.");
 }
 
+TEST(SnippetAtTest, StartsAtThePassageAndEndsAfterAWholeWord) {
+  const std::string answer =
+      "First part.  Then the\nbest bit of the reply, and more after it.";
+  const std::size_t begin = answer.find("Then");
+  EXPECT_EQ(SnippetAt(answer, begin, 22), "...Then the best bit of...");
+  EXPECT_EQ(SnippetAt(answer, begin, 1000),
+            "...Then the best bit of the reply, and more after it.");
+  EXPECT_EQ(SnippetAt(answer, 0, 11), "First part....");
+  EXPECT_EQ(SnippetAt(answer, 0, 1000),
+            "First part. Then the best bit of the reply, and more after it.");
+}
+
+TEST(SnippetAtTest, CountsCharactersNotBytes) {
+  // "é" and "ü" are two bytes each; offsets and lengths are in characters.
+  const std::string answer = "Café über alles, très bien.";
+  EXPECT_EQ(SnippetAt(answer, 5, 11), "...über alles,...");
+  EXPECT_EQ(SnippetAt(answer, 0, 4), "Café...");
+  // One unbroken word longer than the extract is cut where the bound falls,
+  // never inside a character.
+  EXPECT_EQ(SnippetAt("ééééé", 0, 2), "éé...");
+}
+
+TEST(SnippetAtTest, EmptyAndOutOfRangeGiveEmpty) {
+  EXPECT_EQ(SnippetAt("", 0, 10), "");
+  EXPECT_EQ(SnippetAt("short", 99, 10), "");
+}
+
 }  // namespace
 }  // namespace guru

@@ -3,6 +3,7 @@
 // answer status), over a small index.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <memory>
 #include <set>
@@ -12,6 +13,8 @@
 #include "core/synonyms.h"
 #include "index/confidence_features.h"
 #include "index/index_writer.h"
+#include "index/ranking_options.h"
+#include "index/schema.h"
 #include "index/searcher.h"
 #include "support/temp_dir.h"
 
@@ -229,6 +232,67 @@ TEST_F(QueryUnderstandingTest, ContextInformsButNeverReplacesTheMessage) {
   }
   // Context alone never matches.
   EXPECT_THAT(Search("the", {"kneecap"}).hits, IsEmpty());
+}
+
+TEST_F(QueryUnderstandingTest, FeedbackAddsWeightButNeverMatchesOnItsOwn) {
+  RankingOptions ranking;
+  ranking.feedback_docs = 2;
+  ranking.feedback_terms = 10;
+  ranking.feedback_weight = 0.5;
+  // The best posts for "tendonitis" are about the heel; feedback words
+  // ("heel", "runner", ...) must not bring in posts without the word.
+  const SearchPage page = Search("tendonitis", {}, ranking);
+  EXPECT_THAT(Ids(page), ::testing::UnorderedElementsAre("tendon-what", "tendon-treat"));
+}
+
+// Re-ranking reads title and question stems from a value slot; posts indexed
+// before the slot existed have only their terms, and must rank the same.
+TEST_F(QueryUnderstandingTest, PostsWithoutTheStemsSlotRankTheSame) {
+  const std::string query = "how do you treat achilles tendonitis";
+  const std::vector<std::string> with_slot = Ids(Search(query));
+  std::vector<double> scores;
+  for (const SearchHit& hit : Search(query).hits) scores.push_back(hit.score);
+  searcher_.reset();
+  {
+    Xapian::WritableDatabase db(dir_.Sub("db"));
+    for (Xapian::PostingIterator it = db.postlist_begin(""); it != db.postlist_end("");
+         ++it) {
+      Xapian::Document doc = db.get_document(*it);
+      ASSERT_FALSE(doc.get_value(schema::kTitleQuestionStemsSlot).empty());
+      doc.remove_value(schema::kTitleQuestionStemsSlot);
+      db.replace_document(*it, doc);
+    }
+    db.commit();
+  }
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
+  ASSERT_TRUE(searcher.ok()) << searcher.status();
+  searcher_ = *std::move(searcher);
+  EXPECT_EQ(Ids(Search(query)), with_slot);
+  std::vector<double> fallback_scores;
+  for (const SearchHit& hit : Search(query).hits) fallback_scores.push_back(hit.score);
+  EXPECT_EQ(fallback_scores, scores);
+}
+
+TEST(RankingOptionsTest, ParsesEveryKnobAndNamesWhatIsWrong) {
+  absl::StatusOr<RankingOptions> options = ParseRankingOptions(
+      " title_weight=0.7, feedback_docs=5,feedback_terms=20 ,feedback_weight=0.1,"
+      "weighting=dph,spelling=0");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->title_weight, 0.7);
+  EXPECT_EQ(options->feedback_docs, 5);
+  EXPECT_EQ(options->feedback_terms, 20);
+  EXPECT_EQ(options->feedback_weight, 0.1);
+  EXPECT_EQ(options->weighting, RankingOptions::Weighting::kDph);
+  EXPECT_FALSE(options->spelling);
+  EXPECT_TRUE(ParseRankingOptions("").ok());
+  EXPECT_THAT(ParseRankingOptions("nonsense=1").status().message(),
+              ::testing::HasSubstr("unknown key 'nonsense'"));
+  EXPECT_THAT(ParseRankingOptions("title_weight=-1").status().message(),
+              ::testing::HasSubstr("'title_weight=-1' needs a non-negative number"));
+  EXPECT_THAT(ParseRankingOptions("bm25_b=2").status().message(),
+              ::testing::HasSubstr("bm25_b must be in [0, 1]"));
+  EXPECT_THAT(ParseRankingOptions("weighting=tfidf").status().message(),
+              ::testing::HasSubstr("'tfidf' is not one of"));
 }
 
 }  // namespace
