@@ -8,7 +8,6 @@
 //   Q            id                         unique id (boolean), one per doc
 //   ZS           title                      stems (probabilistic)
 //   ZXQ          question                   stems
-//   ZXA          answer                     stems
 //   (none) / Z   title + question + answer  free text: words / stems
 //   XC           category, lower-cased      boolean filter
 //   XE           expert, lower-cased        boolean filter
@@ -55,7 +54,6 @@ inline constexpr std::string_view kSchemaVersionKey = "guru.schema_version";
 inline constexpr std::string_view kIdPrefix = "Q";
 inline constexpr std::string_view kTitlePrefix = "S";
 inline constexpr std::string_view kQuestionPrefix = "XQ";
-inline constexpr std::string_view kAnswerPrefix = "XA";
 inline constexpr std::string_view kCategoryPrefix = "XC";
 inline constexpr std::string_view kExpertPrefix = "XE";
 inline constexpr std::string_view kTagPrefix = "K";

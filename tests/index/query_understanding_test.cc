@@ -161,6 +161,27 @@ TEST_F(QueryUnderstandingTest, SpellingDataFollowsReplacedAndDeletedPosts) {
   EXPECT_THAT(Search("sciatia").interpretation.corrections(), IsEmpty());
 }
 
+TEST_F(QueryUnderstandingTest, SpellingDataFollowsChangesWithinOneCommit) {
+  // The writer sums spelling changes until the commit: a post added and
+  // replaced before it leaves only its last text's words.
+  {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+        IndexWriter::Open(dir_.Sub("db"));
+    ASSERT_TRUE(writer.ok());
+    v1::Post post;
+    post.set_id("elbow");
+    post.set_title("Elbow");
+    post.set_answer("Bursitis of the elbow.");
+    ASSERT_TRUE((*writer)->Upsert(post).ok());
+    post.set_answer("Olecranon pain of the elbow.");
+    ASSERT_TRUE((*writer)->Upsert(post).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  ASSERT_TRUE(searcher_->Refresh().ok());
+  EXPECT_THAT(Search("bursitiss").interpretation.corrections(), IsEmpty());
+  EXPECT_EQ(Search("olecranom elbow").interpretation.did_you_mean(), "olecranon elbow");
+}
+
 TEST_F(QueryUnderstandingTest, QuestionTypeBringsTheMatchingPostFirst) {
   RankingOptions ranking;
   ranking.question_type_boost = 0.5;
