@@ -20,7 +20,7 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libxapian30 xapian-tools libxml2 libgrpc++1.51 libgrpc29 libprotobuf32 \
       libspdlog1.10 libfmt9 libabsl20220623 libprometheus-cpp-core1.0 \
-      libprometheus-cpp-pull1.0 ca-certificates \
+      libprometheus-cpp-pull1.0 ca-certificates wamerican \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /var/lib/guru guru \
  && mkdir -p /var/lib/guru && chown guru /var/lib/guru

@@ -13,6 +13,7 @@ packages=(
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev prometheus-cpp-dev openssl xapian-omega
   python3 python3-xapian bc
+  wamerican  # /usr/share/dict/words: guru-server --dictionary's default
 )
 full=true
 [[ ${1:-} == --build-only ]] && full=false

@@ -2,12 +2,16 @@
 // its confidence and the features confidence is computed from: the input of
 // bench/relevance/calibrate.py.
 //   guru-features --db DIR --questions TSV --out TSV [--ranking SPEC] [--limit N]
+//                 [--dictionary FILE]   (as guru-server's, same default)
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <sstream>
 #include <string>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
+#include "core/word_list.h"
 #include "guru/v1/search.pb.h"
 #include "index/searcher.h"
 
@@ -17,12 +21,15 @@ int main(int argc, char** argv) {
   std::string out_path;
   std::string ranking_spec;
   int limit = 10;
+  std::string dictionary_file = "/usr/share/dict/words";
   CLI::App app("guru-features: results with their confidence features, as TSV");
   app.add_option("--db", db, "Index directory")->required();
   app.add_option("--questions", questions, "qid<TAB>text lines")->required();
   app.add_option("--out", out_path, "Output TSV")->required();
   app.add_option("--ranking", ranking_spec, "As guru-server --ranking");
   app.add_option("--limit", limit, "Results per question")->check(CLI::Range(1, 100));
+  app.add_option("--dictionary", dictionary_file, "As guru-server --dictionary")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   absl::StatusOr<guru::RankingOptions> ranking = guru::ParseRankingOptions(ranking_spec);
@@ -31,7 +38,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   ranking->withhold_no_match = false;
-  absl::StatusOr<std::unique_ptr<guru::Searcher>> searcher = guru::Searcher::Open(db);
+  std::shared_ptr<const guru::WordList> dictionary;
+  if (!dictionary_file.empty()) {
+    std::ifstream words(dictionary_file);
+    std::ostringstream text;
+    if (!words || !(text << words.rdbuf())) {
+      std::fprintf(stderr, "guru-features: cannot read --dictionary %s\n",
+                   dictionary_file.c_str());
+      return 2;
+    }
+    dictionary =
+        std::make_shared<const guru::WordList>(guru::WordList::Parse(text.str()));
+  }
+  absl::StatusOr<std::unique_ptr<guru::Searcher>> searcher =
+      guru::Searcher::Open(db, dictionary);
   if (!searcher.ok()) {
     std::fprintf(stderr, "guru-features: %s\n", searcher.status().ToString().c_str());
     return 2;

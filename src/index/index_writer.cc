@@ -249,7 +249,8 @@ absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post,
     UpsertResult result;
     result.fingerprint = fingerprint;
     Xapian::PostingIterator it = impl_->db.postlist_begin(id_term);
-    if (it != impl_->db.postlist_end(id_term)) {
+    const bool exists = it != impl_->db.postlist_end(id_term);
+    if (exists) {
       result.previous_fingerprint =
           impl_->db.get_document(*it).get_value(schema::kFingerprintSlot);
       if (*result.previous_fingerprint == fingerprint) {
@@ -257,7 +258,6 @@ absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post,
         return result;
       }
       result.outcome = UpsertOutcome::kReplaced;
-      impl_->RemoveSpelling(*it);
     }
     Xapian::Document doc = impl_->builder.Build(post, data);
     doc.add_value(schema::kFingerprintSlot, fingerprint);
@@ -265,6 +265,9 @@ absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post,
       doc.add_value(schema::kSourceSlot, std::string(source));
       doc.add_boolean_term(schema::SourceTerm(source));
     }
+    // Counted out only once the new version is built: a post that fails to
+    // build leaves its old version, and its words, in place.
+    if (exists) impl_->RemoveSpelling(*it);
     impl_->db.replace_document(id_term, doc);
     impl_->AddSpelling(doc);
     impl_->dirty = true;

@@ -22,10 +22,12 @@ constexpr std::size_t kMaxOneEditBytes = 6;
 constexpr std::size_t kMaxContextTurns = 10;
 
 // The word the index knows that `lower_word` most likely misspells; empty
-// when it knows the word, has no suggestion, or has no spelling data (an old
-// index, a remote database).
-std::string Correction(const Xapian::Database& db, const std::string& lower_word) {
+// when the index or the dictionary knows the word, there is no suggestion, or
+// the index has no spelling data (an old index, a remote database).
+std::string Correction(const Xapian::Database& db, const WordList* dictionary,
+                       const std::string& lower_word) {
   if (lower_word.size() < kMinCorrectedBytes ||
+      (dictionary != nullptr && dictionary->Contains(lower_word)) ||
       std::any_of(lower_word.begin(), lower_word.end(),
                   [](char c) { return c >= '0' && c <= '9'; })) {
     return {};
@@ -42,9 +44,9 @@ std::string Correction(const Xapian::Database& db, const std::string& lower_word
   }
 }
 
-double Idf(const Xapian::Database& db, const std::string& term) {
-  const double docs = std::max<double>(db.get_doccount(), 1);
-  const double df = std::max<double>(db.get_termfreq(term), 1);
+double Idf(Xapian::doccount posts, Xapian::doccount term_freq) {
+  const double docs = std::max<double>(posts, 1);
+  const double df = std::max<double>(term_freq, 1);
   return std::log(std::max(docs / df, 1.0));
 }
 
@@ -115,23 +117,30 @@ Xapian::Query ContextQuery(const Xapian::Database& db, const Xapian::Stem& stemm
   return {Xapian::Query::OP_OR, terms.begin(), terms.end()};
 }
 
-}  // namespace
+// Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
+// boolean terms, and none of `exclude` (stems without the "Z").
+class FreeTextStems : public Xapian::ExpandDecider {
+ public:
+  explicit FreeTextStems(const std::unordered_map<std::string, double>* exclude)
+      : exclude_(exclude) {}
+  bool operator()(const std::string& term) const override {
+    return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z') &&
+           (exclude_ == nullptr || !exclude_->contains(term.substr(1)));
+  }
 
-bool FreeTextStems::operator()(const std::string& term) const {
-  return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z') &&
-         (exclude_ == nullptr || !exclude_->contains(term.substr(1)));
-}
+ private:
+  const std::unordered_map<std::string, double>* exclude_;
+};
+
+}  // namespace
 
 Xapian::Query FeedbackQuery(const Xapian::Database& db,
                             const std::vector<Xapian::docid>& top,
                             const BuiltQuery& built, const RankingOptions& ranking) {
   if (top.empty() || ranking.feedback_terms <= 0) return {};
-  Xapian::RSet rset;
-  for (Xapian::docid docid : top) rset.add_document(docid);
-  Xapian::Enquire enquire(db);
-  const FreeTextStems decider(&built.stem_weights);
-  const Xapian::ESet eset = enquire.get_eset(
-      static_cast<Xapian::termcount>(ranking.feedback_terms), rset, &decider);
+  const Xapian::ESet eset =
+      CharacteristicStems(db, top, static_cast<Xapian::termcount>(ranking.feedback_terms),
+                          &built.stem_weights);
   if (eset.empty() || eset.begin().get_weight() <= 0) return {};
   const double best = eset.begin().get_weight();
   std::vector<Xapian::Query> terms;
@@ -141,6 +150,16 @@ Xapian::Query FeedbackQuery(const Xapian::Database& db,
         Scaled(Xapian::Query(*it), ranking.feedback_weight * it.get_weight() / best));
   }
   return {Xapian::Query::OP_OR, terms.begin(), terms.end()};
+}
+
+Xapian::ESet CharacteristicStems(const Xapian::Database& db,
+                                 const std::vector<Xapian::docid>& docs,
+                                 Xapian::termcount count,
+                                 const std::unordered_map<std::string, double>* exclude) {
+  Xapian::RSet rset;
+  for (Xapian::docid docid : docs) rset.add_document(docid);
+  const FreeTextStems decider(exclude);
+  return Xapian::Enquire(db).get_eset(count, rset, &decider);
 }
 
 const std::unordered_map<std::string, int>& QuestionTypeStems(
@@ -160,7 +179,8 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
 }
 
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                      const std::string& text, const std::vector<std::string>& context,
+                      const WordList* dictionary, const std::string& text,
+                      const std::vector<std::string>& context,
                       const RankingOptions& ranking) {
   BuiltQuery built;
   built.post_count = db.get_doccount();
@@ -181,7 +201,7 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
     std::string word = words[i];
     if (!IsStopword(word) && ranking.spelling) {
       const std::string lower = Xapian::Unicode::tolower(word);
-      std::string corrected = Correction(db, lower);
+      std::string corrected = Correction(db, dictionary, lower);
       if (!corrected.empty()) {
         v1::SpellingCorrection* correction = interpretation.add_corrections();
         correction->set_original(word);
@@ -210,15 +230,22 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
     if (chatty) interpretation.add_down_weighted(word);
     const double weight = chatty ? ranking.chatty_weight : 1.0;
     if (built.stems.insert(stem).second) {
-      built.own_stems.push_back({stem, weight, Idf(db, "Z" + stem)});
+      const Xapian::doccount term_freq = db.get_termfreq("Z" + stem);
+      built.own_stems.push_back(
+          {stem, weight, Idf(static_cast<Xapian::doccount>(built.post_count), term_freq),
+           term_freq > 0});
     }
     built.stem_weights[stem] = std::max(built.stem_weights[stem], weight);
     occurrences.emplace_back(stem, weight);
   }
   // Key concepts: with focus_exponent > 0, common words count less than the
-  // rarest word of the message, beyond what BM25's IDF already does.
+  // rarest word of the message, beyond what BM25's IDF already does. A word
+  // no post contains matches nothing, so it is no yardstick: as the rarest
+  // word it would only shrink the message's own words against expansions.
   double max_idf = 0;
-  for (const QueryStem& own : built.own_stems) max_idf = std::max(max_idf, own.idf);
+  for (const QueryStem& own : built.own_stems) {
+    if (own.indexed) max_idf = std::max(max_idf, own.idf);
+  }
   for (const auto& occurrence : occurrences) {
     const std::string& stem = occurrence.first;
     const double weight = occurrence.second;

@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/word_list.h"
 #include "guru/v1/search.pb.h"
 #include "index/ranking_options.h"
 
@@ -25,6 +26,8 @@ struct QueryStem {
   // Inverse document frequency, log(N / df), with df at least 1 (so a word
   // no post contains counts as the rarest there could be).
   double idf = 0;
+  // Whether any post contains the stem.
+  bool indexed = false;
 };
 
 struct BuiltQuery {
@@ -49,17 +52,12 @@ struct BuiltQuery {
   v1::QueryInterpretation interpretation;
 };
 
-// Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
-// boolean terms, and none of `exclude` (stems without the "Z").
-class FreeTextStems : public Xapian::ExpandDecider {
- public:
-  explicit FreeTextStems(const std::unordered_map<std::string, double>* exclude = nullptr)
-      : exclude_(exclude) {}
-  bool operator()(const std::string& term) const override;
-
- private:
-  const std::unordered_map<std::string, double>* exclude_;
-};
+// The `count` free-text stems that best characterise `docs` (Xapian's ESet
+// over them as the relevant set), none of `exclude` (stems without the "Z").
+Xapian::ESet CharacteristicStems(
+    const Xapian::Database& db, const std::vector<Xapian::docid>& docs,
+    Xapian::termcount count,
+    const std::unordered_map<std::string, double>* exclude = nullptr);
 
 // Question type (QuestionTypes() index) of each cue stem, e.g. "treat" -> 0.
 const std::unordered_map<std::string, int>& QuestionTypeStems(
@@ -70,8 +68,11 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
 // People's words are text, never syntax. Words the index does not know are
 // corrected from its spelling data when `ranking.spelling` is on and the
 // database has any (a remote database has none: no correction, no error).
+// `dictionary` (may be null) lists correctly spelled words, which are never
+// corrected.
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                      const std::string& text, const std::vector<std::string>& context,
+                      const WordList* dictionary, const std::string& text,
+                      const std::vector<std::string>& context,
                       const RankingOptions& ranking);
 
 // Pseudo-relevance feedback for `built`: the best `ranking.feedback_terms`

@@ -225,11 +225,11 @@ void OrderTiesById(const Xapian::Database& db,
     if (run_end - run > 1) {
       std::vector<std::pair<std::string, RankedCandidate>> keyed;
       for (auto it = run; it != run_end; ++it) {
-        keyed.emplace_back(IdTermOf(db, it->docid), *it);
+        keyed.emplace_back(IdTermOf(db, it->docid), std::move(*it));
       }
       std::sort(keyed.begin(), keyed.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (auto& entry : keyed) *run++ = entry.second;
+      for (auto& entry : keyed) *run++ = std::move(entry.second);
     }
     run = run_end;
   }
@@ -255,6 +255,7 @@ std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
 }
 
 std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
+                                            const Xapian::Stem& stemmer,
                                             const Xapian::MSet& mset,
                                             const BuiltQuery& query,
                                             const RankingOptions& ranking,
@@ -264,22 +265,18 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
   const bool rerank = ranking.title_coverage_boost > 0 || ranking.question_type_boost > 0;
   static const std::unordered_map<std::string, int> kNoTypes;
   const std::unordered_map<std::string, int>& types =
-      query.question_types != 0
-          ? QuestionTypeStems(Xapian::Stem(std::string(schema::kLanguage)))
-          : kNoTypes;
+      query.question_types != 0 ? QuestionTypeStems(stemmer) : kNoTypes;
   const auto depth = static_cast<std::size_t>(std::max(ranking.rerank_depth, 0));
   const std::size_t head_size =
       std::min<std::size_t>(std::max(depth, confidence_depth), mset.size());
   // One batch for the head's documents, not a read each (remote shards);
   // locally documents are read lazily, so this costs nothing.
   mset.fetch(mset.begin(), mset[static_cast<Xapian::doccount>(head_size)]);
-  std::vector<Xapian::Document> head_docs;
-  head_docs.reserve(head_size);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     RankedCandidate& candidate = ranked.emplace_back();
     candidate.docid = *it;
     candidate.score = it.get_weight();
-    if (head_docs.size() < head_size) head_docs.push_back(it.get_document());
+    if (ranked.size() <= head_size) candidate.document = it.get_document();
   }
   // Read in docid order: consecutive reads then mostly find their block
   // already loaded.
@@ -290,7 +287,7 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
   });
   for (const std::size_t rank : head) {
     RankedCandidate& candidate = ranked[rank];
-    const TitleAndQuestion read = ReadTitleAndQuestion(head_docs[rank], query, types);
+    const TitleAndQuestion read = ReadTitleAndQuestion(candidate.document, query, types);
     candidate.titled = read.titled;
     candidate.features.title_coverage = read.title_coverage;
     candidate.features.type_match = (read.question_types & query.question_types) != 0;

@@ -18,6 +18,9 @@ namespace guru::internal {
 struct RankedCandidate {
   Xapian::docid docid = 0;
   double score = 0;
+  // The post, for the re-ranked head and confidence depth only (read in one
+  // batch); past them a null handle, and the caller reads the post by docid.
+  Xapian::Document document;
   // Whether the post has a title (read for the re-ranked head only).
   bool titled = false;
   // Calibrated probability of relevance, [0, 1]; set for the first
@@ -32,11 +35,9 @@ std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking);
 // Orders `mset` (retrieved from position 0) for `query`: the best
 // `ranking.rerank_depth` re-ranked, the rest in Xapian's order after them;
 // the first `confidence_depth` get their confidence.
-std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
-                                            const Xapian::MSet& mset,
-                                            const BuiltQuery& query,
-                                            const RankingOptions& ranking,
-                                            std::size_t confidence_depth);
+std::vector<RankedCandidate> RankCandidates(
+    const Xapian::Database& db, const Xapian::Stem& stemmer, const Xapian::MSet& mset,
+    const BuiltQuery& query, const RankingOptions& ranking, std::size_t confidence_depth);
 
 // Whether `ranked` (all candidates, best first; may be empty, the first with
 // its confidence) answers the query, from thresholds on the first's

@@ -83,6 +83,7 @@ Xapian::Query FilterQuery(const SearchFilterParams& filter) {
 struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
+  std::shared_ptr<const WordList> dictionary;  // May be null.
   // Related posts' snippets weigh words by the background model, which looks
   // up every word of the answer in the index: one network round trip per word
   // over remote shards (half a second a snippet), so for a stub of remote
@@ -112,8 +113,8 @@ struct Searcher::Impl {
   SearchPage RunSearch(const SearchParams& params) {
     SearchPage page;
     const RankingOptions& ranking = params.ranking;
-    internal::BuiltQuery built =
-        internal::BuildQuery(db, stemmer, params.query, params.context, ranking);
+    internal::BuiltQuery built = internal::BuildQuery(
+        db, stemmer, dictionary.get(), params.query, params.context, ranking);
     page.interpretation = std::move(built.interpretation);
     if (built.query.empty()) return page;  // NO_MATCH.
 
@@ -131,8 +132,8 @@ struct Searcher::Impl {
         static_cast<Xapian::doccount>(std::max(ranking.rerank_depth, wanted + 1));
     if (ranking.feedback_docs > 0) {
       enquire.set_query(filtered(built.query));
-      const std::vector<internal::RankedCandidate> first =
-          internal::RankCandidates(db, enquire.get_mset(0, depth), built, ranking, 0);
+      const std::vector<internal::RankedCandidate> first = internal::RankCandidates(
+          db, stemmer, enquire.get_mset(0, depth), built, ranking, 0);
       std::vector<Xapian::docid> top;
       for (std::size_t i = 0;
            i < first.size() && i < static_cast<std::size_t>(ranking.feedback_docs); ++i) {
@@ -154,7 +155,7 @@ struct Searcher::Impl {
     }
 
     const std::vector<internal::RankedCandidate> ranked = internal::RankCandidates(
-        db, mset, built, ranking, static_cast<std::size_t>(wanted));
+        db, stemmer, mset, built, ranking, static_cast<std::size_t>(wanted));
     page.answer_status = internal::DecideAnswerStatus(ranked, built, ranking);
     if (page.answer_status == v1::NO_MATCH && ranking.withhold_no_match) {
       page.category_facets.clear();
@@ -166,7 +167,10 @@ struct Searcher::Impl {
     for (std::size_t i = params.offset;
          i < ranked.size() && page.hits.size() < static_cast<std::size_t>(params.limit);
          ++i) {
-      absl::StatusOr<v1::Post> post = DecodePost(db.get_document(ranked[i].docid));
+      // The head's documents were read in one batch; a page past it reads its own.
+      const Xapian::Document& fetched = ranked[i].document;
+      absl::StatusOr<v1::Post> post = DecodePost(
+          fetched.get_docid() != 0 ? fetched : db.get_document(ranked[i].docid));
       if (!post.ok()) continue;  // Skipped, not fatal: the rest still answer.
       SearchHit hit;
       hit.score = ranked[i].score;
@@ -197,13 +201,10 @@ struct Searcher::Impl {
   absl::StatusOr<std::vector<RelatedHit>> RunRelated(std::string_view id, int limit) {
     absl::StatusOr<Xapian::docid> docid = FindDocument(id);
     if (!docid.ok()) return docid.status();
-    Xapian::Enquire enquire(db);
-    Xapian::RSet rset;
-    rset.add_document(*docid);
-    const internal::FreeTextStems decider;
-    const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &decider);
+    const Xapian::ESet eset = internal::CharacteristicStems(db, {*docid}, kRelatedTerms);
     std::vector<RelatedHit> hits;
     if (eset.empty()) return hits;
+    Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, eset.begin(), eset.end()));
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     // One more than asked for, since the post itself is usually the best.
@@ -250,10 +251,12 @@ struct Searcher::Impl {
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Searcher::~Searcher() = default;
 
-absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
+    const std::string& path, std::shared_ptr<const WordList> dictionary) {
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::Database(path);
+    impl->dictionary = std::move(dictionary);
     if (ListsRemoteDatabases(path)) impl->background_model = 0;
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
   } catch (const Xapian::Error& e) {

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/word_list.h"
 #include "guru/v1/post.pb.h"
 #include "guru/v1/search.pb.h"
 #include "index/confidence_features.h"
@@ -81,7 +82,10 @@ class Searcher {
  public:
   // UNAVAILABLE when there is no index at `path` (yet); DATA_LOSS when it is
   // corrupt.
-  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& path);
+  // `dictionary` (may be null, shared by every searcher of a server): words
+  // spelled correctly, which spelling correction leaves alone.
+  static absl::StatusOr<std::unique_ptr<Searcher>> Open(
+      const std::string& path, std::shared_ptr<const WordList> dictionary = nullptr);
 
   ~Searcher();
   Searcher(const Searcher&) = delete;

@@ -75,6 +75,11 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
                  "File holding a bearer token that GuruSearch calls must send as "
                  "'authorization: Bearer TOKEN' (default: none; health stays open)")
       ->envname("GURU_AUTH_TOKEN_FILE");
+  app.add_option("--dictionary", s.dictionary_file,
+                 "Word list, one per line, of correctly spelled words that spelling "
+                 "correction never changes (Debian: wamerican); empty: none")
+      ->envname("GURU_DICTIONARY")
+      ->capture_default_str();
   app.add_option(
          "--ranking", config.ranking,
          "Ranking experiments, key=value,... over title_weight (0.5), chatty_weight "

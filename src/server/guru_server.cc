@@ -85,11 +85,30 @@ absl::StatusOr<CallPolicy> Policy(const ServerOptions& options) {
   return policy;
 }
 
+// The word list --dictionary names; null for none. A missing default file
+// only costs correction quality, so it is a warning, not a failed start.
+absl::StatusOr<std::shared_ptr<const WordList>> LoadDictionary(const std::string& path) {
+  if (path.empty()) return nullptr;
+  absl::StatusOr<std::string> text = ReadWholeFile("--dictionary", path);
+  if (!text.ok()) {
+    if (path != kDefaultDictionaryFile) return text.status();
+    spdlog::warn(
+        "no word list at {} (install wamerican, or set --dictionary): spelling "
+        "correction may change correct words that no post contains",
+        path);
+    return nullptr;
+  }
+  auto dictionary = std::make_shared<const WordList>(WordList::Parse(*text));
+  spdlog::info("dictionary {}: {} words", path, dictionary->size());
+  return dictionary;
+}
+
 }  // namespace
 
-GuruServer::GuruServer(const ServerOptions& options, CallPolicy policy)
+GuruServer::GuruServer(const ServerOptions& options, CallPolicy policy,
+                       std::shared_ptr<const WordList> dictionary)
     : options_(options),
-      pool_(options.db_path, options.refresh_interval),
+      pool_(options.db_path, options.refresh_interval, std::move(dictionary)),
       queue_(WorkerCount(options.workers), options.max_in_flight),
       runner_(queue_, metrics_, std::move(policy)),
       service_(pool_, runner_, options.ranking) {}
@@ -105,7 +124,12 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
   absl::StatusOr<CallPolicy> policy = Policy(options);
   if (!policy.ok()) return policy.status();
 
-  std::unique_ptr<GuruServer> server(new GuruServer(options, *std::move(policy)));
+  absl::StatusOr<std::shared_ptr<const WordList>> dictionary =
+      LoadDictionary(options.dictionary_file);
+  if (!dictionary.ok()) return dictionary.status();
+
+  std::unique_ptr<GuruServer> server(
+      new GuruServer(options, *std::move(policy), *std::move(dictionary)));
   if (!options.metrics_listen.empty()) {
     if (absl::Status s = server->metrics_.Expose(options.metrics_listen); !s.ok()) {
       return s;

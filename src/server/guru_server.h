@@ -10,10 +10,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "core/word_list.h"
 #include "server/call_runner.h"
 #include "server/metrics.h"
 #include "server/search_service.h"
@@ -21,6 +23,9 @@
 #include "server/work_queue.h"
 
 namespace guru {
+
+// Debian's word list (package wamerican or another wordlist).
+inline constexpr std::string_view kDefaultDictionaryFile = "/usr/share/dict/words";
 
 struct ServerOptions {
   // Index directory written by guru-indexer. It may not exist yet: the server
@@ -33,6 +38,11 @@ struct ServerOptions {
   std::chrono::milliseconds refresh_interval{1000};
   // How queries are scored (defaults: the measured best configuration).
   RankingOptions ranking;
+  // Words spelled correctly, one per line, which spelling correction leaves
+  // alone even when no post contains them; empty: none. When the default
+  // file is missing the server warns and corrects without it; any other
+  // file that cannot be read is an error.
+  std::string dictionary_file = std::string(kDefaultDictionaryFile);
 
   // Threads that run searches (0: one per CPU core), and how many calls may
   // be accepted at once, running or waiting for a thread; more at the same
@@ -80,7 +90,8 @@ class GuruServer {
   void Shutdown(std::chrono::milliseconds grace);
 
  private:
-  GuruServer(const ServerOptions& options, CallPolicy policy);
+  GuruServer(const ServerOptions& options, CallPolicy policy,
+             std::shared_ptr<const WordList> dictionary);
   void WatchHealth();
   void SetServing(bool serving);
 

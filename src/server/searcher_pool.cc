@@ -2,8 +2,11 @@
 
 namespace guru {
 
-SearcherPool::SearcherPool(std::string db_path, Clock::duration refresh_interval)
-    : db_path_(std::move(db_path)), refresh_interval_(refresh_interval) {}
+SearcherPool::SearcherPool(std::string db_path, Clock::duration refresh_interval,
+                           std::shared_ptr<const WordList> dictionary)
+    : db_path_(std::move(db_path)),
+      refresh_interval_(refresh_interval),
+      dictionary_(std::move(dictionary)) {}
 
 SearcherPool::Lease::Lease(SearcherPool* pool, Entry entry)
     : pool_(pool), entry_(std::move(entry)) {}
@@ -24,7 +27,8 @@ absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() {
   const Clock::time_point now = Clock::now();
   if (!entry.searcher) {
     // Opening happens outside the lock: it reads from disk.
-    absl::StatusOr<std::unique_ptr<Searcher>> opened = Searcher::Open(db_path_);
+    absl::StatusOr<std::unique_ptr<Searcher>> opened =
+        Searcher::Open(db_path_, dictionary_);
     if (!opened.ok()) return opened.status();
     entry = Entry{*std::move(opened), now};
   } else if (now - entry.refreshed_at >= refresh_interval_) {

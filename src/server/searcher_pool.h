@@ -25,7 +25,9 @@ class SearcherPool {
  public:
   using Clock = std::chrono::steady_clock;
 
-  SearcherPool(std::string db_path, Clock::duration refresh_interval);
+  // `dictionary` (may be null) is given to every searcher (Searcher::Open).
+  SearcherPool(std::string db_path, Clock::duration refresh_interval,
+               std::shared_ptr<const WordList> dictionary = nullptr);
 
   // A searcher on loan; returned to the pool when destroyed.
   class Lease {
@@ -55,6 +57,7 @@ class SearcherPool {
 
   const std::string db_path_;
   const Clock::duration refresh_interval_;
+  const std::shared_ptr<const WordList> dictionary_;
   std::mutex mutex_;
   std::vector<Entry> idle_ ABSL_GUARDED_BY(mutex_);
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/synonyms.h"
+#include "core/word_list.h"
 #include "index/confidence_features.h"
 #include "index/index_writer.h"
 #include "index/ranking_options.h"
@@ -132,6 +133,22 @@ TEST_F(QueryUnderstandingTest, KnownShortAndNumericWordsAreNotCorrected) {
   for (const char* query : {"wrist curls", "qwe", "b12 tendonitus5"}) {
     EXPECT_THAT(Search(query).interpretation.corrections(), IsEmpty()) << query;
   }
+}
+
+TEST_F(QueryUnderstandingTest, WordsOfTheDictionaryAreNotCorrected) {
+  // No post contains "feel", and the spelling data has "heel" one edit away.
+  EXPECT_EQ(Search("feel pain").interpretation.did_you_mean(), "heel pain");
+
+  auto dictionary = std::make_shared<const WordList>(WordList::Parse("feel\nheel\n"));
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher =
+      Searcher::Open(dir_.Sub("db"), dictionary);
+  ASSERT_TRUE(searcher.ok()) << searcher.status();
+  SearchParams params;
+  params.query = "feel pain tendonitus";
+  absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
+  ASSERT_TRUE(page.ok()) << page.status();
+  // Only the misspelling the dictionary does not know is corrected.
+  EXPECT_EQ(page->interpretation.did_you_mean(), "feel pain tendonitis");
 }
 
 TEST_F(QueryUnderstandingTest, SpellingCanBeTurnedOff) {

@@ -605,7 +605,8 @@ TEST(ConfigTest, HelpListsEveryOptionWithDefaultAndVariable) {
   for (const char* option :
        {"--config", "--db", "--listen", "--refresh-ms", "--shutdown-grace-ms",
         "--workers", "--max-in-flight", "--metrics-listen", "--log-queries", "--tls-cert",
-        "--tls-key", "--tls-client-ca", "--auth-token-file", "--ranking"}) {
+        "--tls-key", "--tls-client-ca", "--auth-token-file", "--dictionary",
+        "--ranking"}) {
     EXPECT_THAT(help.out, HasSubstr(option));
   }
   EXPECT_THAT(help.out, HasSubstr("127.0.0.1:50051"));
@@ -654,6 +655,7 @@ TEST(ConfigTest, InvalidConfigurationIsAUsageErrorNamingTheOption) {
       {{"--tls-cert", "/etc/hostname"}, "--tls-key"},
       {{"--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"}, "--tls-cert"},
       {{"--auth-token-file", "/nonexistent"}, "--auth-token-file"},
+      {{"--dictionary", "/nonexistent/words"}, "--dictionary"},
       {{"--metrics-listen", "nohost"}, "--metrics-listen"},
       {{"--max-in-flight", "0"}, "--max-in-flight"},
       {{"--refresh-ms", "5"}, "--refresh-ms"},

@@ -75,6 +75,24 @@ TEST_F(SearchApiTest, ResultsCarryAPassageOfTheirAnswer) {
   EXPECT_THAT(response.interpretation().terms(), ::testing::Contains("knee"));
 }
 
+TEST_F(SearchApiTest, SpellingLeavesTheDictionarysWordsAlone) {
+  v1::SearchResponse corrected;
+  ASSERT_TRUE(Search(Query("achilles tendonitus"), corrected).ok());
+  EXPECT_EQ(corrected.interpretation().did_you_mean(), "achilles tendinitis");
+
+  const std::string words = dir_->WriteFile("words", "Achilles\ntendonitus\n");
+  ServerProcess server(dir_->Sub("db"), {"--dictionary", words});
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING))
+      << server.process().err();
+  v1::SearchResponse kept;
+  ASSERT_TRUE(
+      server.search()
+          .Search(ServerProcess::Context().get(), Query("achilles tendonitus"), &kept)
+          .ok());
+  EXPECT_EQ(kept.interpretation().did_you_mean(), "");
+  EXPECT_THAT(kept.interpretation().corrections(), IsEmpty());
+}
+
 TEST_F(SearchApiTest, FacetsAndCategoryFilterAgree) {
   v1::SearchResponse all;
   ASSERT_TRUE(Search(Query(kKneeQuestion, 50), all).ok());
