@@ -50,6 +50,16 @@ double Idf(Xapian::doccount posts, Xapian::doccount term_freq) {
   return std::log(std::max(docs / df, 1.0));
 }
 
+// The weight of a word's n-th occurrence in a message, so that n occurrences
+// weigh (k + 1) n / (k + n) in all: BM25's query-term saturation (k3), which
+// DPH lacks. A subject line repeated in the message, or one word said three
+// times, then does not drown the rest. k = 0: every occurrence counts fully.
+double RepeatWeight(int n, double k) {
+  if (k <= 0) return 1;
+  const auto total = [k](double m) { return (k + 1) * m / (k + m); };
+  return total(n) - total(n - 1);
+}
+
 // Synonyms of every run of one to three consecutive words, as queries for
 // all of the synonym's stems; their stems join `stem_weights`.
 std::vector<Xapian::Query> Expand(const Xapian::Database& db,
@@ -57,11 +67,15 @@ std::vector<Xapian::Query> Expand(const Xapian::Database& db,
                                   BuiltQuery& built) {
   constexpr std::size_t kMaxPhraseWords = 3;
   std::vector<Xapian::Query> expansions;
+  // A phrase said twice is expanded once (and listed once in the
+  // interpretation); the person's own repeated words are saturated instead.
+  std::unordered_set<std::string> expanded;
   for (std::size_t i = 0; i < stems.size(); ++i) {
     std::string key;
     for (std::size_t n = 0; n < kMaxPhraseWords && i + n < stems.size(); ++n) {
       if (n > 0) key.push_back(' ');
       key += stems[i + n];
+      if (!expanded.insert(key).second) continue;
       v1::QueryExpansion* expansion = nullptr;
       for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) {
         std::vector<Xapian::Query> terms;
@@ -188,6 +202,7 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   std::vector<Xapian::Query> free_text, title;
   std::vector<std::string> stems;                           // In the order of the words.
   std::vector<std::pair<std::string, double>> occurrences;  // Stem, weight.
+  std::unordered_map<std::string, int> occurrence_count;    // Stem, occurrences so far.
   std::string corrected_text;  // `text` with corrections applied.
   std::size_t copied = 0;      // Bytes of `text` already in corrected_text.
   const std::unordered_map<std::string, int>& type_stems = QuestionTypeStems(stemmer);
@@ -236,7 +251,8 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
            term_freq > 0});
     }
     built.stem_weights[stem] = std::max(built.stem_weights[stem], weight);
-    occurrences.emplace_back(stem, weight);
+    occurrences.emplace_back(
+        stem, weight * RepeatWeight(++occurrence_count[stem], ranking.repeat_saturation));
   }
   // Key concepts: with focus_exponent > 0, common words count less than the
   // rarest word of the message, beyond what BM25's IDF already does. A word

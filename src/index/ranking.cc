@@ -69,6 +69,8 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
       options.bm25_b = number;
     } else if (key == "question_type_boost") {
       options.question_type_boost = number;
+    } else if (key == "repeat_saturation") {
+      options.repeat_saturation = number;
     } else if (key == "focus_exponent") {
       options.focus_exponent = number;
     } else if (key == "spelling") {
@@ -88,7 +90,8 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
           StrCat("ranking: unknown key '", key,
                  "' (known: title_weight, chatty_weight, title_coverage_boost, "
                  "rerank_depth, synonym_weight, weighting, bm25_k1, bm25_b, "
-                 "question_type_boost, focus_exponent, spelling, feedback_docs, "
+                 "question_type_boost, repeat_saturation, focus_exponent, spelling, "
+                 "feedback_docs, "
                  "feedback_terms, feedback_weight, context_weight, "
                  "withhold_no_match)"));
     }

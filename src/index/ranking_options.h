@@ -41,6 +41,10 @@ struct RankingOptions {
   // asks about (treatment, symptoms, causes...; core QuestionTypes) has its
   // score multiplied by 1 + question_type_boost.
   double question_type_boost = 0.5;
+  // A word said n times in the message weighs (k + 1) n / (k + n) times a
+  // word said once (BM25's k3 saturation, at Xapian's default k3 = 1); 0 =
+  // each occurrence counts fully.
+  double repeat_saturation = 1;
   // Key-concept weighting: each word's weight is multiplied by
   // (its IDF / the message's highest IDF) ^ focus_exponent; 0 = off.
   double focus_exponent = 1;

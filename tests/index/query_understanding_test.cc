@@ -113,6 +113,24 @@ TEST_F(QueryUnderstandingTest, InterpretationListsEveryPartOfTheMessage) {
   EXPECT_EQ(page.hits[0].post.id(), "patella");
 }
 
+TEST_F(QueryUnderstandingTest, RepeatedWordsSaturate) {
+  // Said twice, a word weighs (k + 1) * 2 / (k + 2) times a word said once:
+  // 4/3 at the default k = 1, twice with saturation off.
+  const double once = Search("sciatica").hits.at(0).score;
+  EXPECT_NEAR(Search("sciatica, sciatica").hits.at(0).score, once * 4 / 3, 1e-6 * once);
+  RankingOptions linear;
+  linear.repeat_saturation = 0;
+  EXPECT_NEAR(Search("sciatica, sciatica", {}, linear).hits.at(0).score, once * 2,
+              1e-6 * once);
+}
+
+TEST_F(QueryUnderstandingTest, ARepeatedPhraseIsExpandedOnce) {
+  const v1::QueryInterpretation in =
+      Search("my kneecap hurts, the kneecap on the left").interpretation;
+  ASSERT_EQ(in.expansions_size(), 1);
+  EXPECT_EQ(in.expansions(0).phrase(), "kneecap");
+}
+
 TEST_F(QueryUnderstandingTest, MisspelledWordsAreCorrectedFromTheIndex) {
   const SearchPage page = Search("Achilles tendonitus, what are the treatments?");
   const v1::QueryInterpretation& in = page.interpretation;
@@ -314,8 +332,9 @@ TEST_F(QueryUnderstandingTest, PostsWithoutTheStemsSlotRankTheSame) {
 TEST(RankingOptionsTest, ParsesEveryKnobAndNamesWhatIsWrong) {
   absl::StatusOr<RankingOptions> options = ParseRankingOptions(
       " title_weight=0.7, feedback_docs=5,feedback_terms=20 ,feedback_weight=0.1,"
-      "weighting=dph,spelling=0");
+      "weighting=dph,spelling=0,repeat_saturation=2");
   ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->repeat_saturation, 2);
   EXPECT_EQ(options->title_weight, 0.7);
   EXPECT_EQ(options->feedback_docs, 5);
   EXPECT_EQ(options->feedback_terms, 20);
