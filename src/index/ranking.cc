@@ -91,8 +91,7 @@ absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
                  "' (known: title_weight, chatty_weight, title_coverage_boost, "
                  "rerank_depth, synonym_weight, weighting, bm25_k1, bm25_b, "
                  "question_type_boost, repeat_saturation, focus_exponent, spelling, "
-                 "feedback_docs, "
-                 "feedback_terms, feedback_weight, context_weight, "
+                 "feedback_docs, feedback_terms, feedback_weight, context_weight, "
                  "withhold_no_match)"));
     }
   }
