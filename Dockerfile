@@ -1,8 +1,9 @@
 # Multi-stage image for guru-server, guru-indexer and guru-query.
 #   build stage: Debian 12 toolchain; builds and runs the unit, integration
 #   and end-to-end tests (the cluster tests run in CI outside the image).
-#   runtime stage: only the runtime libraries and xapian-tools (for shards
-#   served by xapian-tcpsrv and replicas), a non-root user, /var/lib/guru as
+#   runtime stage: only the runtime libraries, xapian-tools (for shards
+#   served by xapian-tcpsrv and replicas) and wamerican (the word list that
+#   spelling correction leaves alone), a non-root user, /var/lib/guru as
 #   the index volume, gRPC on 50051, metrics on 9090.
 # `debian:12` may be the official image or one made locally with debootstrap
 # (scripts/container_check.sh); apt uses whatever mirror the base image has.

@@ -2,7 +2,7 @@
 // its confidence and the features confidence is computed from: the input of
 // bench/relevance/calibrate.py.
 //   guru-features --db DIR --questions TSV --out TSV [--ranking SPEC] [--limit N]
-//                 [--dictionary FILE]   (as guru-server's, same default)
+//                 [--dictionary FILE|none]   (as guru-server's, same default)
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   std::string out_path;
   std::string ranking_spec;
   int limit = 10;
-  std::string dictionary_file = "/usr/share/dict/words";
+  std::string dictionary_file(guru::kDefaultDictionaryFile);
   CLI::App app("guru-features: results with their confidence features, as TSV");
   app.add_option("--db", db, "Index directory")->required();
   app.add_option("--questions", questions, "qid<TAB>text lines")->required();
@@ -38,17 +38,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   ranking->withhold_no_match = false;
+  // As guru-server: "none" for no list; a missing default file is a warning.
   std::shared_ptr<const guru::WordList> dictionary;
-  if (!dictionary_file.empty()) {
+  if (!dictionary_file.empty() && dictionary_file != "none") {
     std::ifstream words(dictionary_file);
     std::ostringstream text;
-    if (!words || !(text << words.rdbuf())) {
+    if (words && text << words.rdbuf()) {
+      dictionary =
+          std::make_shared<const guru::WordList>(guru::WordList::Parse(text.str()));
+    } else if (dictionary_file == guru::kDefaultDictionaryFile) {
+      std::fprintf(stderr, "guru-features: warning: no word list at %s\n",
+                   dictionary_file.c_str());
+    } else {
       std::fprintf(stderr, "guru-features: cannot read --dictionary %s\n",
                    dictionary_file.c_str());
       return 2;
     }
-    dictionary =
-        std::make_shared<const guru::WordList>(guru::WordList::Parse(text.str()));
   }
   absl::StatusOr<std::unique_ptr<guru::Searcher>> searcher =
       guru::Searcher::Open(db, dictionary);

@@ -1,34 +1,45 @@
 #include "core/word_list.h"
 
+#include <algorithm>
+
+#include "core/text.h"
+
 namespace guru {
 namespace {
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// ASCII and Latin-1 capitals (U+00C0..U+00DE but U+00D7, the multiplication
+// sign) to lower case, as Xapian::Unicode::tolower does for them.
+std::string FoldCase(std::string_view word) {
+  std::string folded = AsciiLower(word);
+  for (std::size_t i = 0; i + 1 < folded.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(folded[i]);
+    const auto next = static_cast<unsigned char>(folded[i + 1]);
+    if (lead == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97) {
+      folded[i + 1] = static_cast<char>(next + 0x20);
+    }
+  }
+  return folded;
 }
 
 }  // namespace
 
 WordList WordList::Parse(std::string_view text) {
+  if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
   WordList list;
-  while (!text.empty()) {
-    const std::size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-    while (!line.empty() && IsSpace(line.front())) line.remove_prefix(1);
-    while (!line.empty() && IsSpace(line.back())) line.remove_suffix(1);
-    if (line.empty()) continue;
-    std::string word(line);
-    for (char& c : word) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    list.words_.insert(std::move(word));
+  for (std::string_view line : SplitLines(text)) {
+    line = Trim(line);
+    if (!line.empty()) list.words_.push_back(FoldCase(line));
   }
+  std::sort(list.words_.begin(), list.words_.end());
+  list.words_.erase(std::unique(list.words_.begin(), list.words_.end()),
+                    list.words_.end());
   return list;
 }
 
 bool WordList::Contains(std::string_view lower_word) const {
-  return words_.contains(std::string(lower_word));
+  return std::binary_search(words_.begin(), words_.end(), lower_word);
 }
 
 }  // namespace guru

@@ -167,7 +167,8 @@ struct Searcher::Impl {
     for (std::size_t i = params.offset;
          i < ranked.size() && page.hits.size() < static_cast<std::size_t>(params.limit);
          ++i) {
-      // The head's documents were read in one batch; a page past it reads its own.
+      // Read in one batch with the head, which covers every page (its depth is
+      // at least offset + limit); get_document only guards that invariant.
       const Xapian::Document& fetched = ranked[i].document;
       absl::StatusOr<v1::Post> post = DecodePost(
           fetched.get_docid() != 0 ? fetched : db.get_document(ranked[i].docid));

@@ -77,7 +77,7 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
       ->envname("GURU_AUTH_TOKEN_FILE");
   app.add_option("--dictionary", s.dictionary_file,
                  "Word list, one per line, of correctly spelled words that spelling "
-                 "correction never changes (Debian: wamerican); empty: none")
+                 "correction never changes (Debian: wamerican); 'none': no list")
       ->envname("GURU_DICTIONARY")
       ->capture_default_str();
   app.add_option(

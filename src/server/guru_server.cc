@@ -88,13 +88,14 @@ absl::StatusOr<CallPolicy> Policy(const ServerOptions& options) {
 // The word list --dictionary names; null for none. A missing default file
 // only costs correction quality, so it is a warning, not a failed start.
 absl::StatusOr<std::shared_ptr<const WordList>> LoadDictionary(const std::string& path) {
-  if (path.empty()) return nullptr;
+  if (path.empty() || path == "none") return nullptr;
   absl::StatusOr<std::string> text = ReadWholeFile("--dictionary", path);
   if (!text.ok()) {
     if (path != kDefaultDictionaryFile) return text.status();
     spdlog::warn(
-        "no word list at {} (install wamerican, or set --dictionary): spelling "
-        "correction may change correct words that no post contains",
+        "no word list at {} (install wamerican, or set --dictionary; 'none' "
+        "for none): spelling correction may change correct words that no post "
+        "contains",
         path);
     return nullptr;
   }

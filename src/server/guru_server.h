@@ -10,7 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <string_view>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -24,9 +23,6 @@
 
 namespace guru {
 
-// Debian's word list (package wamerican or another wordlist).
-inline constexpr std::string_view kDefaultDictionaryFile = "/usr/share/dict/words";
-
 struct ServerOptions {
   // Index directory written by guru-indexer. It may not exist yet: the server
   // then answers UNAVAILABLE (health NOT_SERVING) until it appears.
@@ -39,9 +35,9 @@ struct ServerOptions {
   // How queries are scored (defaults: the measured best configuration).
   RankingOptions ranking;
   // Words spelled correctly, one per line, which spelling correction leaves
-  // alone even when no post contains them; empty: none. When the default
-  // file is missing the server warns and corrects without it; any other
-  // file that cannot be read is an error.
+  // alone even when no post contains them; "none" or empty: no dictionary.
+  // When the default file is missing the server warns and corrects without
+  // it; any other file that cannot be read is an error.
   std::string dictionary_file = std::string(kDefaultDictionaryFile);
 
   // Threads that run searches (0: one per CPU core), and how many calls may

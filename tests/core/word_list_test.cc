@@ -6,8 +6,9 @@ namespace guru {
 namespace {
 
 TEST(WordListTest, OneWordPerLineCaseFoldedAndTrimmed) {
-  const WordList list = WordList::Parse("Wife\n  husband \r\n\n\tO'Brien\nwife's\n");
-  EXPECT_EQ(list.size(), 4U);
+  const WordList list =
+      WordList::Parse("\xEF\xBB\xBFWife\n  husband \r\n\n\tO'Brien\nwife's\nwife\n");
+  EXPECT_EQ(list.size(), 4U);  // "Wife" and "wife" are one word.
   EXPECT_TRUE(list.Contains("wife"));
   EXPECT_TRUE(list.Contains("husband"));
   EXPECT_TRUE(list.Contains("o'brien"));
@@ -15,6 +16,12 @@ TEST(WordListTest, OneWordPerLineCaseFoldedAndTrimmed) {
   EXPECT_FALSE(list.Contains("Wife"));  // Callers pass lower-case words.
   EXPECT_FALSE(list.Contains("tendonitus"));
   EXPECT_FALSE(list.Contains(""));
+}
+
+TEST(WordListTest, LatinCapitalsFoldAsQueriesDo) {
+  const WordList list = WordList::Parse("\xC3\x85ngstr\xC3\xB6m\n\xC3\x97");
+  EXPECT_TRUE(list.Contains("\xC3\xA5ngstr\xC3\xB6m"));  // ångström
+  EXPECT_TRUE(list.Contains("\xC3\x97"));  // The multiplication sign has no case.
 }
 
 TEST(WordListTest, LastLineNeedsNoNewlineAndEmptyTextIsEmpty) {

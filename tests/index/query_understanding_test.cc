@@ -124,6 +124,16 @@ TEST_F(QueryUnderstandingTest, RepeatedWordsSaturate) {
               1e-6 * once);
 }
 
+TEST_F(QueryUnderstandingTest, AWordNoPostContainsChangesNoScore) {
+  // It matches nothing, and it is not the yardstick of key concepts either:
+  // as the rarest word it would shrink "sciatica" against its expansions.
+  RankingOptions ranking;
+  ranking.spelling = false;
+  const double alone = Search("sciatica", {}, ranking).hits.at(0).score;
+  EXPECT_NEAR(Search("zzqxv sciatica", {}, ranking).hits.at(0).score, alone,
+              1e-9 * alone);
+}
+
 TEST_F(QueryUnderstandingTest, ARepeatedPhraseIsExpandedOnce) {
   const v1::QueryInterpretation in =
       Search("my kneecap hurts, the kneecap on the left").interpretation;
