@@ -11,12 +11,12 @@
 namespace guru::internal::confidence_model {
 
 // BEGIN FITTED (bench/relevance/calibrate.py --write)
-inline constexpr double kIntercept = -3.478;
-inline constexpr double kIdfMatched = 1.162;
-inline constexpr double kTitleCoverage = 0.964;
-inline constexpr double kRelativeScore = 0.981;
-inline constexpr double kReciprocalRank = 0.824;
-inline constexpr double kTypeMatch = 0.185;
+inline constexpr double kIntercept = -3.534;
+inline constexpr double kIdfMatched = 1.116;
+inline constexpr double kTitleCoverage = 0.861;
+inline constexpr double kRelativeScore = 1.096;
+inline constexpr double kReciprocalRank = 0.979;
+inline constexpr double kTypeMatch = 0.118;
 // END FITTED
 
 // The first result's confidence below which nothing is shown (NO_MATCH),
