@@ -9,9 +9,10 @@
 
 namespace guru {
 
-// How queries are scored. The defaults are the configuration measured best in
-// docs/RELEVANCE.md; the knobs exist so that the relevance harness can
-// measure each idea on its own (guru-server --ranking).
+// How queries are scored. The defaults keep each idea that helped in
+// docs/RELEVANCE.md's ablation, at settings chosen once rather than fitted to
+// its questions; the knobs exist so that the relevance harness can measure
+// each idea on its own (guru-server --ranking).
 struct RankingOptions {
   // Weight of a match in the title field, relative to the free text.
   double title_weight = 0.5;

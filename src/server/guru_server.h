@@ -32,7 +32,7 @@ struct ServerOptions {
   // How old a searcher's view of the index may get before it is refreshed,
   // and how often the health status is re-checked.
   std::chrono::milliseconds refresh_interval{1000};
-  // How queries are scored (defaults: the measured best configuration).
+  // How queries are scored (defaults: docs/RELEVANCE.md's configuration).
   RankingOptions ranking;
   // Words spelled correctly, one per line, which spelling correction leaves
   // alone even when no post contains them; "none" or empty: no dictionary.
