@@ -6,12 +6,10 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
-#include "core/word_list.h"
 #include "guru/v1/search.pb.h"
 #include "index/searcher.h"
 
@@ -38,25 +36,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   ranking->withhold_no_match = false;
-  // As guru-server: "none" for no list; a missing default file is a warning.
-  std::shared_ptr<const guru::WordList> dictionary;
-  if (!dictionary_file.empty() && dictionary_file != "none") {
-    std::ifstream words(dictionary_file);
-    std::ostringstream text;
-    if (words && text << words.rdbuf()) {
-      dictionary =
-          std::make_shared<const guru::WordList>(guru::WordList::Parse(text.str()));
-    } else if (dictionary_file == guru::kDefaultDictionaryFile) {
-      std::fprintf(stderr, "guru-features: warning: no word list at %s\n",
-                   dictionary_file.c_str());
-    } else {
-      std::fprintf(stderr, "guru-features: cannot read --dictionary %s\n",
-                   dictionary_file.c_str());
-      return 2;
-    }
+  std::string warning;
+  absl::StatusOr<std::shared_ptr<const guru::WordList>> dictionary =
+      guru::Searcher::LoadDictionary(dictionary_file, warning);
+  if (!warning.empty())
+    std::fprintf(stderr, "guru-features: warning: %s\n", warning.c_str());
+  if (!dictionary.ok()) {
+    std::fprintf(stderr, "guru-features: %s\n", dictionary.status().ToString().c_str());
+    return 2;
   }
   absl::StatusOr<std::unique_ptr<guru::Searcher>> searcher =
-      guru::Searcher::Open(db, dictionary);
+      guru::Searcher::Open(db, *dictionary);
   if (!searcher.ok()) {
     std::fprintf(stderr, "guru-features: %s\n", searcher.status().ToString().c_str());
     return 2;

@@ -10,17 +10,20 @@ namespace {
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 // ASCII and Latin-1 capitals (U+00C0..U+00DE but U+00D7, the multiplication
-// sign) to lower case, as Xapian::Unicode::tolower does for them.
-std::string FoldCase(std::string_view word) {
-  std::string folded = AsciiLower(word);
-  for (std::size_t i = 0; i + 1 < folded.size(); ++i) {
-    const auto lead = static_cast<unsigned char>(folded[i]);
-    const auto next = static_cast<unsigned char>(folded[i + 1]);
-    if (lead == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97) {
-      folded[i + 1] = static_cast<char>(next + 0x20);
+// sign) to lower case, as Xapian::Unicode::tolower does for them; in place.
+void FoldCase(std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 'A' && byte <= 'Z') {
+      text[i] = static_cast<char>(byte - 'A' + 'a');
+    } else if (byte == 0xC3 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9E && next != 0x97) {
+        text[i + 1] = static_cast<char>(next + 0x20);
+      }
+      ++i;
     }
   }
-  return folded;
 }
 
 }  // namespace
@@ -28,9 +31,11 @@ std::string FoldCase(std::string_view word) {
 WordList WordList::Parse(std::string_view text) {
   if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
   WordList list;
-  for (std::string_view line : SplitLines(text)) {
+  list.text_ = std::make_unique<std::string>(text);
+  FoldCase(*list.text_);
+  for (std::string_view line : SplitLines(*list.text_)) {
     line = Trim(line);
-    if (!line.empty()) list.words_.push_back(FoldCase(line));
+    if (!line.empty()) list.words_.push_back(line);
   }
   std::sort(list.words_.begin(), list.words_.end());
   list.words_.erase(std::unique(list.words_.begin(), list.words_.end()),

@@ -6,6 +6,7 @@
 #define GURU_CORE_WORD_LIST_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,9 +29,12 @@ class WordList {
   std::size_t size() const { return words_.size(); }
 
  private:
-  // Sorted and unique: a third of the memory of a hash set (about 3 MiB for
-  // wamerican's 100k words), and a lookup per query word is cheap either way.
-  std::vector<std::string> words_;
+  // The folded text, on the heap so that moving a WordList keeps `words_`
+  // valid, and the words as views into it, sorted and unique: one allocation
+  // and a sort of small views (about 2.5 MiB and 40 ms for wamerican's 100k
+  // words), and a lookup per query word is a binary search.
+  std::unique_ptr<std::string> text_;
+  std::vector<std::string_view> words_;
 };
 
 }  // namespace guru

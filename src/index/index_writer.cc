@@ -141,17 +141,18 @@ struct IndexWriter::Impl {
   // Counts a document's plain words into the spelling data, or out again
   // when the document is replaced or deleted, so that the frequencies (which
   // rank suggestions) stay those of the posts in the index.
-  void AddSpelling(const Xapian::Document& doc) {
-    for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+  void CountSpelling(Xapian::TermIterator it, const Xapian::TermIterator& end,
+                     std::int64_t sign) {
+    for (; it != end; ++it) {
       const std::string term = *it;
-      if (IsSpellingWord(term)) spelling_changes[term] += it.get_wdf();
+      if (IsSpellingWord(term)) spelling_changes[term] += sign * it.get_wdf();
     }
   }
+  void AddSpelling(const Xapian::Document& doc) {
+    CountSpelling(doc.termlist_begin(), doc.termlist_end(), +1);
+  }
   void RemoveSpelling(Xapian::docid docid) {
-    for (auto it = db.termlist_begin(docid); it != db.termlist_end(docid); ++it) {
-      const std::string term = *it;
-      if (IsSpellingWord(term)) spelling_changes[term] -= it.get_wdf();
-    }
+    CountSpelling(db.termlist_begin(docid), db.termlist_end(docid), -1);
   }
   void FlushSpelling() {
     for (const auto& [word, change] : spelling_changes) {

@@ -18,8 +18,8 @@ namespace guru::internal {
 struct RankedCandidate {
   Xapian::docid docid = 0;
   double score = 0;
-  // The post, fetched in one batch for the re-ranked head and the confidence
-  // depth only; past them an empty Xapian::Document (get_docid() == 0).
+  // The post, fetched in one batch for the re-ranked head and the first
+  // `confidence_depth` (every page asked for); past them an empty document.
   Xapian::Document document;
   // Whether the post has a title (read for the re-ranked head only).
   bool titled = false;

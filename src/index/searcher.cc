@@ -3,6 +3,8 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_replace.h"
 #include "core/passage.h"
@@ -167,11 +169,9 @@ struct Searcher::Impl {
     for (std::size_t i = params.offset;
          i < ranked.size() && page.hits.size() < static_cast<std::size_t>(params.limit);
          ++i) {
-      // Read in one batch with the head, which covers every page (its depth is
-      // at least offset + limit); get_document only guards that invariant.
-      const Xapian::Document& fetched = ranked[i].document;
-      absl::StatusOr<v1::Post> post = DecodePost(
-          fetched.get_docid() != 0 ? fetched : db.get_document(ranked[i].docid));
+      // Fetched with the head, which covers every page (RankCandidates reads
+      // offset + limit documents at least).
+      absl::StatusOr<v1::Post> post = DecodePost(ranked[i].document);
       if (!post.ok()) continue;  // Skipped, not fatal: the rest still answer.
       SearchHit hit;
       hit.score = ranked[i].score;
@@ -263,6 +263,24 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening index ", path));
   }
+}
+
+absl::StatusOr<std::shared_ptr<const WordList>> Searcher::LoadDictionary(
+    const std::string& path, std::string& warning) {
+  if (path.empty() || path == "none") return nullptr;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (!in || !(text << in.rdbuf())) {
+    if (path != kDefaultDictionaryFile) {
+      return absl::InvalidArgumentError(StrCat("--dictionary ", path, ": cannot read"));
+    }
+    warning = StrCat("no word list at ", path,
+                     " (install wamerican, or set --dictionary; 'none' for none): "
+                     "spelling correction may change correct words that no post "
+                     "contains");
+    return nullptr;
+  }
+  return std::make_shared<const WordList>(WordList::Parse(text.str()));
 }
 
 absl::StatusOr<SearchPage> Searcher::Search(const SearchParams& params) {

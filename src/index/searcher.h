@@ -87,6 +87,13 @@ class Searcher {
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(
       const std::string& path, std::shared_ptr<const WordList> dictionary = nullptr);
 
+  // The word list for Open() that a --dictionary option names: null for
+  // "none" or "". A missing default file (kDefaultDictionaryFile) only costs
+  // correction quality: null, with `warning` saying so. Any other file that
+  // cannot be read is INVALID_ARGUMENT naming it.
+  static absl::StatusOr<std::shared_ptr<const WordList>> LoadDictionary(
+      const std::string& path, std::string& warning);
+
   ~Searcher();
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;

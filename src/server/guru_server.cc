@@ -85,22 +85,15 @@ absl::StatusOr<CallPolicy> Policy(const ServerOptions& options) {
   return policy;
 }
 
-// The word list --dictionary names; null for none. A missing default file
-// only costs correction quality, so it is a warning, not a failed start.
+// The word list --dictionary names (Searcher::LoadDictionary), logged.
 absl::StatusOr<std::shared_ptr<const WordList>> LoadDictionary(const std::string& path) {
-  if (path.empty() || path == "none") return nullptr;
-  absl::StatusOr<std::string> text = ReadWholeFile("--dictionary", path);
-  if (!text.ok()) {
-    if (path != kDefaultDictionaryFile) return text.status();
-    spdlog::warn(
-        "no word list at {} (install wamerican, or set --dictionary; 'none' "
-        "for none): spelling correction may change correct words that no post "
-        "contains",
-        path);
-    return nullptr;
+  std::string warning;
+  absl::StatusOr<std::shared_ptr<const WordList>> dictionary =
+      Searcher::LoadDictionary(path, warning);
+  if (!warning.empty()) spdlog::warn("{}", warning);
+  if (dictionary.ok() && *dictionary) {
+    spdlog::info("dictionary {}: {} words", path, (*dictionary)->size());
   }
-  auto dictionary = std::make_shared<const WordList>(WordList::Parse(*text));
-  spdlog::info("dictionary {}: {} words", path, dictionary->size());
   return dictionary;
 }
 
