@@ -29,6 +29,10 @@ COPY --from=build /src/build/src/server/guru-server /src/build/indexer/guru-inde
      /src/build/tools/guru-query /src/build/tools/guru-bench /usr/local/bin/
 COPY --from=build /src/data/sample /usr/share/guru/sample
 COPY --from=build /src/data/synonyms /usr/share/guru/synonyms
+# The safety rules are built into guru-server; the advice examples
+# (--safety-advice /usr/share/guru/safety/advice-uk.txt) and the rules as
+# shipped, to read or to start from with --safety-rules.
+COPY --from=build /src/data/safety /usr/share/guru/safety
 USER guru
 VOLUME /var/lib/guru
 # gRPC (guru.v1.GuruSearch, health, reflection); metrics (--metrics-listen).

@@ -132,8 +132,10 @@ int main(int argc, char** argv) {
                  "them); an existing sharded index keeps its count")
       ->check(CLI::Range(1, guru::kMaxShards));
   app.add_option("--rejects", options.rejects_path,
-                 "Write each rejected JSONL record to FILE, byte for byte; "
-                 "rejected page files are copied to FILE.pages/");
+                 "Append each rejected JSONL record to FILE, byte for byte (created "
+                 "at the first reject, never truncated); rejected page files are "
+                 "copied to FILE.pages/. FILE may not be an input, lie in an input "
+                 "directory or inside the index");
   app.add_option("--commit-every", options.commit_every, "Posts per atomic commit")
       ->default_val(options.commit_every)
       ->check(CLI::PositiveNumber);

@@ -1,6 +1,8 @@
 // guru-query: command-line client of guru-server.
 //
-//   guru-query [--server HOST:PORT] [--limit N] "text"     ranked replies
+//   guru-query [--server HOST:PORT] [--limit N] [--context TEXT]... "text"
+//                                                          ranked replies
+//   guru-query --safety [--context TEXT]... "text"         the safety check only
 //   guru-query --batch FILE --trec OUT [--limit N] [--tag NAME]
 //                                                          TREC run file
 //   guru-query --health                                    exit 0 iff SERVING
@@ -21,8 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "client_connection.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "guru/v1/search.grpc.pb.h"
@@ -37,29 +41,70 @@ constexpr int kExitUsage = 2;
 using Client = guru::ClientConnection;
 
 void PrintError(std::string_view what, const grpc::Status& status) {
-  std::fprintf(stderr, "guru-query: %.*s: %s (code %d)\n", static_cast<int>(what.size()),
-               what.data(), status.error_message().c_str(),
-               static_cast<int>(status.error_code()));
+  // gRPC's codes are absl's, number for number.
+  const std::string code =
+      absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
+  std::fprintf(stderr, "guru-query: %.*s: %s (%s)\n", static_cast<int>(what.size()),
+               what.data(), status.error_message().c_str(), code.c_str());
 }
 
-grpc::Status Search(const Client& client, const std::string& text, int limit,
+grpc::Status Search(const Client& client, const std::string& text,
+                    const std::vector<std::string>& context, int limit,
                     guru::v1::SearchResponse& response) {
   auto stub = guru::v1::GuruSearch::NewStub(client.channel());
   guru::v1::SearchRequest request;
   request.set_query(text);
   request.set_limit(limit);
+  for (const std::string& turn : context) request.add_context(turn);
   return stub->Search(client.Context().get(), request, &response);
 }
 
-int RunQuery(const Client& client, const std::string& text, int limit) {
+// "EMERGENCY: chest pain spreading to the arm (turn 0) ..." and the advice.
+void PrintSafety(const guru::v1::Safety& safety) {
+  std::string level = guru::v1::SafetyLevel_Name(safety.level());
+  level.erase(0, std::string_view("SAFETY_LEVEL_").size());
+  std::printf("Safety: %s\n", level.c_str());
+  for (const guru::v1::SafetySign& sign : safety.signs()) {
+    std::printf("  sign: %s [%s] in %s at %d..%d\n", sign.description().c_str(),
+                sign.code().c_str(),
+                sign.turn() == 0 ? "the message"
+                                 : absl::StrCat("context turn ", sign.turn()).c_str(),
+                sign.span().start(), sign.span().end());
+  }
+  if (!safety.advice().empty()) std::printf("  advice: %s\n", safety.advice().c_str());
+}
+
+int RunSafety(const Client& client, const std::string& text,
+              const std::vector<std::string>& context) {
+  auto stub = guru::v1::GuruSearch::NewStub(client.channel());
+  guru::v1::CheckSafetyRequest request;
+  request.set_query(text);
+  for (const std::string& turn : context) request.add_context(turn);
+  guru::v1::Safety safety;
+  const grpc::Status status = stub->CheckSafety(client.Context().get(), request, &safety);
+  if (!status.ok()) {
+    PrintError("CheckSafety", status);
+    return kExitFailed;
+  }
+  PrintSafety(safety);
+  return kExitOk;
+}
+
+int RunQuery(const Client& client, const std::string& text,
+             const std::vector<std::string>& context, int limit) {
   guru::v1::SearchResponse response;
-  const grpc::Status status = Search(client, text, limit, response);
+  const grpc::Status status = Search(client, text, context, limit, response);
   if (!status.ok()) {
     PrintError("Search", status);
     return kExitFailed;
   }
+  PrintSafety(response.safety());
   const guru::v1::QueryInterpretation& understood = response.interpretation();
-  if (!understood.did_you_mean().empty()) {
+  if (!understood.context_use().searched_for().empty()) {
+    std::printf("Searching for: %s (topic from context turn %d)\n",
+                understood.context_use().searched_for().c_str(),
+                understood.context_use().turn());
+  } else if (!understood.did_you_mean().empty()) {
     std::printf("Searched for: %s\n", understood.did_you_mean().c_str());
   }
   if (response.results().empty()) {
@@ -101,15 +146,20 @@ int RunBatch(const Client& client, const std::string& batch_path,
     if (line.empty()) continue;
     const std::size_t tab = line.find('\t');
     if (tab == std::string::npos || tab == 0) {
-      std::fprintf(stderr, "guru-query: %s:%d: expected qid<TAB>text; skipped\n",
+      std::fprintf(stderr,
+                   "guru-query: %s:%d: expected qid<TAB>text[<TAB>context...]; skipped\n",
                    batch_path.c_str(), number);
       ++failures;
       continue;
     }
     const std::string qid = line.substr(0, tab);
+    // The text, then the earlier turns, newest first.
+    std::vector<std::string> fields = absl::StrSplit(line.substr(tab + 1), '\t');
+    const std::string text = std::move(fields.front());
+    fields.erase(fields.begin());
     guru::v1::SearchResponse response;
     const auto start = std::chrono::steady_clock::now();
-    const grpc::Status status = Search(client, line.substr(tab + 1), limit, response);
+    const grpc::Status status = Search(client, text, fields, limit, response);
     latencies_ms.push_back(std::chrono::duration<double, std::milli>(
                                std::chrono::steady_clock::now() - start)
                                .count());
@@ -173,12 +223,22 @@ int main(int argc, char** argv) {
   std::string trec_path;
   std::string tag = "guru";
   bool health = false;
+  bool safety_only = false;
+  std::vector<std::string> context;
   client.AddFlags(app);
   app.add_option("--limit", limit, "Results per query (1..100)")
       ->default_val(limit)
       ->check(CLI::Range(1, 100));
-  auto* batch = app.add_option("--batch", batch_path,
-                               "File of qid<TAB>text lines; one search per line");
+  auto* context_option =
+      app.add_option("--context", context,
+                     "An earlier message of the conversation; repeat, newest first");
+  context_option->allow_extra_args(false);
+  auto* safety_flag = app.add_flag("--safety", safety_only,
+                                   "Only the safety check of the text (CheckSafety)");
+  auto* batch = app.add_option(
+      "--batch", batch_path,
+      "File of qid<TAB>text[<TAB>context...] lines (earlier turns newest first); "
+      "one search per line");
   auto* trec = app.add_option("--trec", trec_path,
                               "With --batch: write a TREC run file "
                               "(qid Q0 post_id rank score tag)");
@@ -190,6 +250,8 @@ int main(int argc, char** argv) {
   trec->needs(batch);
   text_option->excludes(batch)->excludes(health_flag);
   health_flag->excludes(batch);
+  context_option->excludes(batch)->excludes(health_flag);
+  safety_flag->excludes(batch)->excludes(health_flag);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -208,5 +270,6 @@ int main(int argc, char** argv) {
                  app.help().c_str());
     return kExitUsage;
   }
-  return RunQuery(client, text, limit);
+  if (safety_only) return RunSafety(client, text, context);
+  return RunQuery(client, text, context, limit);
 }

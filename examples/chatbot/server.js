@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 'use strict';
-// The chatbot's backend: serves the page in public/ and answers POST /api/ask
-// by calling guru-server's Search over gRPC (@grpc/grpc-js, with the contract
-// loaded at run time from proto/guru/v1/search.proto).
+// The chatbot's backend: serves the page in public/, answers POST /api/ask by
+// calling guru-server's Search (and Related, for more posts like the best
+// one) over gRPC (@grpc/grpc-js, with the contract loaded at run time from
+// proto/guru/v1/search.proto), and GET /api/post?id=ID by calling GetPost.
+// When Search fails it still asks CheckSafety, which needs no index, so that
+// an emergency or a crisis is shown even while the index is unavailable.
 //
 //   node server.js [--guru HOST:PORT] [--host ADDR] [--port N] [--deadline-ms MS]
 //
@@ -15,7 +18,14 @@ const http = require('node:http');
 const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
-const { buildReply, buildSearchRequest, friendlyError } = require('./lib/answer');
+const {
+  CODE,
+  buildErrorReply,
+  buildReply,
+  buildSearchRequest,
+  describePost,
+  friendlyError,
+} = require('./lib/answer');
 
 const USAGE = `usage: node server.js [--guru HOST:PORT] [--host ADDR] [--port N] [--deadline-ms MS]
   --guru         guru-server address (GURU_SERVER; default 127.0.0.1:50051)
@@ -26,6 +36,11 @@ const USAGE = `usage: node server.js [--guru HOST:PORT] [--host ADDR] [--port N]
 
 // Largest request body accepted on /api/ask.
 const MAX_BODY_BYTES = 64 * 1024;
+// Deadline of the calls that only add to a reply (Related) or stand in for a
+// failed search (CheckSafety); at most the search deadline.
+const SIDE_CALL_MS = 3000;
+// Posts like the best one, for the "Also" titles.
+const RELATED_LIMIT = 4;
 
 function parseArgs(argv, env) {
   const config = {
@@ -118,12 +133,28 @@ function readBody(req) {
   });
 }
 
-function search(client, request, deadlineMs) {
+function call(client, method, request, deadlineMs) {
   return new Promise((resolve, reject) => {
-    client.Search(request, { deadline: Date.now() + deadlineMs }, (err, response) =>
+    client[method](request, { deadline: Date.now() + deadlineMs }, (err, response) =>
       err ? reject(err) : resolve(response),
     );
   });
+}
+
+function describeError(err) {
+  return `${grpc.status[err.code] || 'error'}: ${err.details || err.message}`;
+}
+
+// Posts like `id`, or none when the call fails (they only add to a reply).
+async function related(client, id, deadlineMs) {
+  if (!id) return [];
+  try {
+    const response = await call(client, 'Related', { id, limit: RELATED_LIMIT }, deadlineMs);
+    return response.results || [];
+  } catch (err) {
+    console.error(`related failed: ${describeError(err)}`);
+    return [];
+  }
 }
 
 async function handleAsk(req, res, client, config) {
@@ -140,11 +171,40 @@ async function handleAsk(req, res, client, config) {
     sendJson(res, 400, { error });
     return;
   }
+  const sideMs = Math.min(SIDE_CALL_MS, config.deadlineMs);
+  let response;
   try {
-    sendJson(res, 200, buildReply(await search(client, request, config.deadlineMs)));
+    response = await call(client, 'Search', request, config.deadlineMs);
   } catch (err) {
     const friendly = friendlyError(err);
-    console.error(`search failed: ${grpc.status[err.code] || 'error'}: ${err.details || err.message}`);
+    console.error(`search failed: ${describeError(err)}`);
+    // The safety assessment needs no index: an emergency is still shown.
+    let safety = null;
+    if (err.code !== CODE.INVALID_ARGUMENT) {
+      try {
+        safety = await call(client, 'CheckSafety', { query: request.query, context: request.context }, sideMs);
+      } catch (safetyErr) {
+        console.error(`safety check failed: ${describeError(safetyErr)}`);
+      }
+    }
+    sendJson(res, friendly.httpStatus, { error: friendly.message, reply: buildErrorReply(friendly.message, safety) });
+    return;
+  }
+  const best = response.results && response.results[0] && response.results[0].post;
+  const more = best && response.answer_status === 'ANSWERED' ? await related(client, best.id, sideMs) : [];
+  sendJson(res, 200, buildReply(response, more));
+}
+
+async function handlePost(res, client, config, id) {
+  if (!id || id.length > 1024) {
+    sendJson(res, 400, { error: 'Bad request.' });
+    return;
+  }
+  try {
+    sendJson(res, 200, describePost(await call(client, 'GetPost', { id }, config.deadlineMs)));
+  } catch (err) {
+    const friendly = friendlyError(err);
+    console.error(`get post failed: ${describeError(err)}`);
     sendJson(res, friendly.httpStatus, { error: friendly.message });
   }
 }
@@ -163,6 +223,14 @@ function createServer(client, config) {
         return;
       }
       handleAsk(req, res, client, config).catch(done);
+      return;
+    }
+    if (url.pathname === '/api/post') {
+      if (req.method !== 'GET') {
+        send(res, 405, 'text/plain; charset=utf-8', 'Use GET');
+        return;
+      }
+      handlePost(res, client, config, url.searchParams.get('id')).catch(done);
       return;
     }
     const file = STATIC_FILES[url.pathname];

@@ -157,7 +157,7 @@ std::string TitleFromQuestion(std::string_view question) {
   std::size_t end = question.find_first_of(".?!\n");
   std::string_view sentence = question.substr(0, end);
   if (sentence.size() > kMaxDerivedTitleBytes) {
-    sentence = sentence.substr(0, kMaxDerivedTitleBytes);
+    sentence = Utf8Prefix(sentence, kMaxDerivedTitleBytes);
     const std::size_t space = sentence.rfind(' ');
     if (space != std::string_view::npos) sentence = sentence.substr(0, space);
     return StrCat(Trim(sentence), "...");

@@ -72,6 +72,49 @@ bool StartsListItem(std::string_view line) {
          (line[digits] == '.' || line[digits] == ')');
 }
 
+bool IsUpperOrDigit(char c) {
+  return std::isupper(static_cast<unsigned char>(c)) != 0 ||
+         std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+// True when a line that ends with `last` (its last non-space character) and
+// is followed by a line starting with `next` ends a unit although it has no
+// full stop: a heading ("Stage IV Pancreatic Cancer") or a list item written
+// without final punctuation ("Cannot walk"). A hard-wrapped sentence goes on
+// in lower case, or after a comma, a hyphen or another mark that continues.
+bool EndsUnpunctuatedLine(char last, char next) {
+  if (!IsUpperOrDigit(next)) return false;
+  return std::isalnum(static_cast<unsigned char>(last)) != 0 || last == ')' ||
+         last == '%';
+}
+
+// Whether the unit that starts at `begin` (whitespace allowed before it) is
+// a list item: "- item", "* item", "• item", "1. item".
+bool UnitIsListItem(std::string_view text, std::size_t begin, std::size_t at) {
+  return StartsListItem(text.substr(begin, at - begin));
+}
+
+// True when the " - " at `dash` (text[dash] == '-') starts an item of a list
+// written on one line, as in MedQuAD ("Call 911 if your child: - Cannot
+// walk - Has a seizure"): after a colon that introduces the list, or inside
+// a unit that is itself a list item. "2 - 3 days" is a range, not an item.
+bool StartsInlineListItem(std::string_view text, std::size_t unit_begin,
+                          std::size_t dash) {
+  if (dash == 0 || dash + 2 >= text.size() || text[dash - 1] != ' ' ||
+      text[dash + 1] != ' ' || IsSpace(text[dash + 2])) {
+    return false;
+  }
+  std::size_t before = dash - 1;
+  while (before > unit_begin && IsSpace(text[before - 1])) --before;
+  if (before == unit_begin) return false;  // Nothing before it in this unit.
+  const char previous = text[before - 1];
+  if (std::isdigit(static_cast<unsigned char>(previous)) != 0 &&
+      std::isdigit(static_cast<unsigned char>(text[dash + 2])) != 0) {
+    return false;
+  }
+  return previous == ':' || UnitIsListItem(text, unit_begin, before);
+}
+
 std::vector<Sentence> Sentences(std::string_view text) {
   std::vector<Sentence> sentences;
   int paragraph = 0;
@@ -92,12 +135,18 @@ std::vector<Sentence> Sentences(std::string_view text) {
         emit(end);
         i = end - 1;
       }
+    } else if (c == '-' && StartsInlineListItem(text, begin, i)) {
+      emit(i);
     } else if (c == '\n') {
       const std::size_t next_line = i + 1;
       const std::size_t line_end = std::min(text.find('\n', next_line), text.size());
       const std::string_view line = text.substr(next_line, line_end - next_line);
-      const bool blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
-      if (blank || StartsListItem(line)) {
+      const std::size_t first = line.find_first_not_of(" \t\r");
+      const bool blank = first == std::string_view::npos;
+      std::size_t last = i;
+      while (last > begin && IsSpace(text[last - 1])) --last;
+      if (blank || StartsListItem(line) ||
+          (last > begin && EndsUnpunctuatedLine(text[last - 1], line[first]))) {
         emit(i);
         if (blank) ++paragraph;
       }
@@ -141,7 +190,9 @@ std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view
 BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
                             const PassageOptions& options) {
   BestPassage passage;
-  std::string_view scanned = answer.substr(0, options.max_scan_bytes);
+  // On a character boundary: a sentence may end at the bound, and its text
+  // becomes the passage.
+  std::string_view scanned = Utf8Prefix(answer, options.max_scan_bytes);
   std::vector<Sentence> sentences = Sentences(scanned);
   if (scanned.size() < answer.size() && sentences.size() > 1) {
     sentences.pop_back();  // Probably cut short by the scan bound.
@@ -198,14 +249,34 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
     }
   }
   if (best.score <= 0) best = {0, 0, 0, sentences[0].end - sentences[0].begin};
+  const auto window_chars = [&](std::size_t first, std::size_t last) {
+    return CountChars(answer.substr(sentences[first].begin,
+                                    sentences[last].end - sentences[first].begin));
+  };
+  const auto same_paragraph = [&](std::size_t next) {
+    return next < sentences.size() &&
+           sentences[next].paragraph == sentences[best.first].paragraph;
+  };
   // A very short passage reads better with the sentence after it.
-  while (best.last + 1 < sentences.size() &&
+  while (same_paragraph(best.last + 1) &&
          best.last - best.first + 1 < static_cast<std::size_t>(options.max_sentences) &&
-         sentences[best.last + 1].paragraph == sentences[best.first].paragraph &&
-         CountChars(answer.substr(sentences[best.first].begin,
-                                  sentences[best.last].end -
-                                      sentences[best.first].begin)) < options.min_chars) {
+         window_chars(best.first, best.last) < options.min_chars) {
     ++best.last;
+  }
+  // A list's introduction ("... include the following:") says little without
+  // its items: the first is always taken, more within max_chars.
+  if (same_paragraph(best.last + 1) && answer[sentences[best.last].end - 1] == ':') {
+    // Still at most max_sentences: the first sentence makes room if need be.
+    if (best.last - best.first + 1 >= static_cast<std::size_t>(options.max_sentences) &&
+        best.last > best.first) {
+      ++best.first;
+    }
+    ++best.last;
+    while (same_paragraph(best.last + 1) &&
+           best.last - best.first + 1 < static_cast<std::size_t>(options.max_sentences) &&
+           window_chars(best.first, best.last + 1) <= options.max_chars) {
+      ++best.last;
+    }
   }
 
   std::size_t begin = sentences[best.first].begin;

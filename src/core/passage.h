@@ -47,11 +47,13 @@ struct WordMatch {
 };
 using WordWeight = std::function<WordMatch(const std::string& lower_word)>;
 
-// Splits `answer` into sentences and picks the window of consecutive
-// sentences (within one paragraph) whose distinct query words weigh most;
-// ties go to the shorter, then the earlier window. When no sentence has a
-// query word, the answer's opening sentences are returned. Empty for an
-// empty answer.
+// Splits `answer` into sentences (and list items, see SplitSentences) and
+// picks the window of consecutive sentences (within one paragraph) whose
+// distinct query words weigh most; ties go to the shorter, then the earlier
+// window. A window that ends with a list's introduction ("...include the
+// following:") takes the item after it, and more items while it stays within
+// `max_chars` and `max_sentences`. When no sentence has a query word, the
+// answer's opening sentences are returned. Empty for an empty answer.
 BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
                             const PassageOptions& options = {});
 
@@ -65,7 +67,14 @@ std::string SnippetAt(std::string_view answer, std::size_t begin, std::size_t ma
 // a sentence ends after '.', '!' or '?' (and closing quotes or brackets)
 // followed by whitespace, unless the word before is a common abbreviation
 // ("e.g.", "Dr.") or a single letter; a line break ends a sentence too when
-// the next line is blank or starts a list item.
+// the next line is blank or starts a list item ("- ", "* ", "• ", "1. "), or
+// when the line ends without punctuation (a heading, a list item written
+// without a full stop) and the next one starts with a capital or a digit
+// (a hard-wrapped sentence, going on in lower case, stays whole). List items
+// are units of their own, so a passage never cuts one: on its own line, and
+// also in a list written on one line (" - " after a colon that introduces
+// the list, or inside a unit that is a list item: "Call 911 if your child:
+// - Cannot walk - Has a seizure" is three units).
 std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view text);
 
 }  // namespace guru

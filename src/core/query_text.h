@@ -52,6 +52,14 @@ struct QuestionType {
   std::string_view name;
   // Lower-case words, inflections included, any of which marks the type.
   std::vector<std::string_view> cues;
+  // How people ask it in several words, matched in their messages only
+  // ("find out", "pass it on"): lower-case words separated by one space.
+  std::vector<std::string_view> phrases;
+  // The words posts that answer it use for it ("What are the treatments for
+  // ...", "How many people are affected by ..."): a follow-up searches for
+  // them, since its own words for the aspect ("what can I take for it?")
+  // seldom are a post's.
+  std::vector<std::string_view> words;
 };
 
 // The question types, in a fixed order (their index identifies them).

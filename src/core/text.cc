@@ -59,6 +59,19 @@ std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;
+  // text[cut] is the first byte left out; while it continues a character,
+  // that character would be split, so it is left out whole. A character has
+  // at most three continuation bytes.
+  for (int i = 0;
+       i < 3 && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80; ++i) {
+    --cut;
+  }
+  return text.substr(0, cut);
+}
+
 std::string_view Trim(std::string_view text) {
   while (std::size_t k = SpaceLength(text)) text.remove_prefix(k);
   for (;;) {

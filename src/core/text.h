@@ -24,6 +24,12 @@ std::optional<std::size_t> FindInvalidUtf8(std::string_view text);
 std::optional<char32_t> DecodeUtf8(std::string_view text, std::size_t pos,
                                    std::size_t& length);
 
+// The longest prefix of `text` of at most `max_bytes` bytes that does not
+// end inside a UTF-8 character: every byte limit on text (terms, values,
+// titles, scans) cuts through this, since a split character makes the text
+// invalid UTF-8, which protobuf clients refuse to parse.
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes);
+
 // Removes leading and trailing ASCII whitespace and U+00A0 (no-break space).
 std::string_view Trim(std::string_view text);
 

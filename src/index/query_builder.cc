@@ -5,6 +5,7 @@
 
 #include "core/query_text.h"
 #include "core/str_cat.h"
+#include "index/ranking.h"
 #include "index/schema.h"
 #include "index/stemming.h"
 
@@ -103,32 +104,479 @@ Xapian::Query Scaled(const Xapian::Query& query, double weight) {
   return {Xapian::Query::OP_SCALE_WEIGHT, query, weight};
 }
 
-// Earlier turns' content words that the message does not have, as one query
-// (newest turn weighted most), listed in the interpretation.
-Xapian::Query ContextQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                           const std::vector<std::string>& context,
-                           const RankingOptions& ranking, BuiltQuery& built) {
-  std::vector<Xapian::Query> terms;
-  std::unordered_set<std::string> seen;
-  for (std::size_t turn = 0; turn < std::min(context.size(), kMaxContextTurns); ++turn) {
-    // Older turns count less: the conversation may have moved on.
-    const double turn_weight = ranking.context_weight / static_cast<double>(turn + 1);
-    for (const std::string& word : QueryWords(context[turn])) {
-      const std::string stem = StemWord(stemmer, word);
-      if (stem.empty() || built.stems.contains(stem) || !seen.insert(stem).second) {
-        continue;
+// One word of the message or of an earlier turn, as the query reads it.
+struct TurnWord {
+  std::string text;  // Lower-cased, after spelling correction.
+  std::string stem;  // Empty when too long to be indexed.
+  bool stopword = false;
+  bool chatty = false;
+  int question_type = -1;  // Index in QuestionTypes() of a cue word.
+};
+
+// Question types' phrases ("find out" -> diagnosis) as stems joined by
+// spaces, and the most words any has.
+struct TypePhrases {
+  std::unordered_map<std::string, int> types;
+  std::size_t max_words = 0;
+};
+
+const TypePhrases& QuestionTypePhrases(const Xapian::Stem& stemmer) {
+  // Every caller stems English (schema::kLanguage), so one table serves all.
+  static const TypePhrases kPhrases = [&stemmer] {
+    TypePhrases phrases;
+    const std::vector<QuestionType>& types = QuestionTypes();
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      for (std::string_view phrase : types[i].phrases) {
+        std::string key;
+        std::size_t words = 0;
+        ForEachWord(phrase, [&](const WordSpan&, const std::string& word) {
+          key += (words++ > 0 ? " " : "") + StemWord(stemmer, word);
+        });
+        phrases.types.emplace(key, static_cast<int>(i));
+        phrases.max_words = std::max(phrases.max_words, words);
       }
-      if (db.get_termfreq("Z" + stem) == 0) continue;
-      const double weight =
-          turn_weight * (IsChattyWord(word) ? ranking.chatty_weight : 1);
-      built.interpretation.add_context_terms(word);
-      if (built.stem_weights.try_emplace(stem, weight).second) {
-        built.context_stems.insert(stem);
+    }
+    return phrases;
+  }();
+  return kPhrases;
+}
+
+// Marks the words of each question-type phrase in `words` as cues of its
+// type, longest phrase first.
+void MarkQuestionPhrases(const Xapian::Stem& stemmer, std::vector<TurnWord>& words) {
+  const TypePhrases& phrases = QuestionTypePhrases(stemmer);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string key;
+    int type = -1;
+    std::size_t length = 0;
+    for (std::size_t n = 0; n < phrases.max_words && i + n < words.size(); ++n) {
+      key += (n > 0 ? " " : "") + words[i + n].stem;
+      if (auto found = phrases.types.find(key); n > 0 && found != phrases.types.end()) {
+        type = found->second;
+        length = n + 1;
       }
-      terms.push_back(Scaled(Xapian::Query("Z" + stem), weight));
+    }
+    for (std::size_t n = 0; n < length; ++n) words[i + n].question_type = type;
+    if (length > 0) i += length - 1;
+  }
+}
+
+// The words of `text`, corrected from the index's spelling data when
+// `spelling` is on; the corrections and "did you mean" go to
+// `interpretation` unless it is null (an earlier turn).
+std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                               const WordList* dictionary, const std::string& text,
+                               bool spelling, v1::QueryInterpretation* interpretation) {
+  std::vector<TurnWord> words;
+  std::string corrected_text;  // `text` with corrections applied.
+  std::size_t copied = 0;      // Bytes of `text` already in corrected_text.
+  const std::unordered_map<std::string, int>& type_stems = QuestionTypeStems(stemmer);
+  ForEachWord(text, [&](const WordSpan& span, const std::string& lower_word) {
+    TurnWord& word = words.emplace_back();
+    word.text = lower_word;
+    if (spelling && !IsStopword(lower_word)) {
+      std::string corrected =
+          Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
+      if (!corrected.empty()) {
+        if (interpretation != nullptr) {
+          v1::SpellingCorrection* correction = interpretation->add_corrections();
+          correction->set_original(lower_word);
+          correction->set_corrected(corrected);
+          corrected_text.append(text, copied, span.byte_begin - copied);
+          corrected_text += corrected;
+          copied = span.byte_end;
+        }
+        word.text = std::move(corrected);
+      }
+    }
+    word.stem = StemWord(stemmer, word.text);
+    if (auto type = type_stems.find(word.stem); type != type_stems.end()) {
+      word.question_type = type->second;
+    }
+    word.stopword = IsStopword(word.text);
+    word.chatty = IsChattyWord(word.text);
+  });
+  MarkQuestionPhrases(stemmer, words);
+  if (interpretation != nullptr && !interpretation->corrections().empty()) {
+    corrected_text.append(text, copied);
+    interpretation->set_did_you_mean(corrected_text);
+  }
+  return words;
+}
+
+// A topic is what titles name: a condition, a body part, a drug, a
+// procedure. A word names one as strongly as it is specific (its IDF) and as
+// titles use it: fully when at least this share of the posts that contain it
+// have it in their title ("shingles" 60%, "fragile" 21%), proportionally less
+// below ("knee" 8%, "children" 5%), and not at all under the minimum
+// ("treated" 1%, "common" 0.4%).
+constexpr double kFullTitleShare = 0.2;
+constexpr double kMinTitleShare = 0.03;
+// A turn's topic is its words at least this fraction as strong as its
+// strongest ("fragile x", not "son"; "restless legs", not "night").
+constexpr double kTopicFraction = 0.6;
+// A message's topic at least this fraction as strong as the conversation's
+// is a subject of its own ("lupus" after "rheumatoid arthritis"); a weaker
+// one that posts discuss together with it narrows it ("and for children?").
+constexpr double kOwnTopicFraction = 0.5;
+// Posts "discuss two words together" when at least this share of the posts
+// with the rarer of them also have the other.
+constexpr double kDrillDownShare = 0.1;
+// Weight of the words posts use for a follow-up's aspect ("treatment" for
+// "what can I take for it?"), relative to the person's own words.
+constexpr double kAspectWeight = 0.5;
+// Runs of up to this many words are looked up in the vocabulary.
+constexpr std::size_t kMaxPhraseWords = 3;
+
+// The topic of a turn: the stems to search for and the words the person
+// used for them, and how strongly it names a subject.
+struct TurnTopic {
+  std::vector<std::string> written;  // As the person wrote them, in order.
+  std::vector<std::string> stems;    // Searched for (vocabulary's included).
+  double strength = 0;
+  std::string strongest;  // The stem of the strongest word.
+  int turn = 0;           // Where it was said (0 = the message).
+};
+
+// A word next to a topic word belongs to the topic's name when titles use it
+// at least this share of the time ("down" in "down syndrome", 1.9%).
+constexpr double kMinNameShare = 0.01;
+
+// The share of the posts containing `stem` that have it in their title.
+double TitleShare(const Xapian::Database& db, const std::string& stem) {
+  const Xapian::doccount posts_with = db.get_termfreq("Z" + stem);
+  if (posts_with == 0) return 0;
+  return db.get_termfreq(StrCat("Z", schema::kTitlePrefix, stem)) /
+         static_cast<double>(posts_with);
+}
+
+// How strongly `stem` names a subject (0: not at all).
+double TopicStrength(const Xapian::Database& db, const std::string& stem) {
+  const double share = TitleShare(db, stem);
+  if (share < kMinTitleShare) return 0;
+  return Idf(db.get_doccount(), db.get_termfreq("Z" + stem)) *
+         std::min(1.0, share / kFullTitleShare);
+}
+
+// A way a turn may name its subject: one of its words, or what the
+// vocabulary gives for a run of them ("afib" -> "atrial fibrillation").
+struct TopicCandidate {
+  std::string written;
+  std::vector<std::string> stems;
+  double strength = 0;
+  std::string strongest;
+};
+
+TopicCandidate Candidate(const Xapian::Database& db, std::string written,
+                         std::vector<std::string> stems) {
+  TopicCandidate candidate{std::move(written), std::move(stems), 0, {}};
+  for (const std::string& stem : candidate.stems) {
+    const double strength = TopicStrength(db, stem);
+    if (strength > candidate.strength) {
+      candidate.strength = strength;
+      candidate.strongest = stem;
     }
   }
-  return {Xapian::Query::OP_OR, terms.begin(), terms.end()};
+  return candidate;
+}
+
+// The vocabulary's phrases for `key` (stems), each as its stems.
+std::vector<std::vector<std::string>> SynonymStems(const Xapian::Database& db,
+                                                   const std::string& key) {
+  std::vector<std::vector<std::string>> phrases;
+  for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) {
+    std::vector<std::string>& stems = phrases.emplace_back();
+    const std::string phrase = *it;
+    for (std::size_t start = 0; start < phrase.size();) {
+      const std::size_t end = std::min(phrase.find(' ', start), phrase.size());
+      stems.push_back(phrase.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  return phrases;
+}
+
+TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
+                    int turn) {
+  const auto is_content = [&](std::size_t i) {
+    const TurnWord& word = words[i];
+    return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
+  };
+  TurnTopic topic;
+  std::vector<double> strength(words.size(), 0);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (is_content(i)) strength[i] = TopicStrength(db, words[i].stem);
+    if (strength[i] > topic.strength) {
+      topic.strength = strength[i];
+      topic.strongest = words[i].stem;
+    }
+  }
+  // What the vocabulary gives for runs of words ("afib"), with their spans.
+  std::vector<std::pair<std::size_t, std::size_t>> phrase_spans;
+  std::vector<TopicCandidate> phrases;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string key, written;
+    for (std::size_t end = i; end < words.size() && end < i + kMaxPhraseWords; ++end) {
+      if (!is_content(end)) break;
+      key += (end > i ? " " : "") + words[end].stem;
+      written += (end > i ? " " : "") + words[end].text;
+      for (std::vector<std::string>& stems : SynonymStems(db, key)) {
+        phrases.push_back(Candidate(db, written, std::move(stems)));
+        phrase_spans.emplace_back(i, end);
+        if (phrases.back().strength > topic.strength) {
+          topic.strength = phrases.back().strength;
+          topic.strongest = phrases.back().strongest;
+        }
+      }
+    }
+  }
+  if (topic.strength <= 0) return {};
+  topic.turn = turn;
+  // The strong words, then their neighbours that titles use too ("fragile
+  // x syndrome", "down syndrome", not "fragile" or "syndrome" alone).
+  const double floor = kTopicFraction * topic.strength;
+  std::vector<bool> chosen(words.size(), false);
+  for (std::size_t i = 0; i < words.size(); ++i) chosen[i] = strength[i] >= floor;
+  for (std::size_t p = 0; p < phrases.size(); ++p) {
+    if (phrases[p].strength < floor) continue;
+    for (std::size_t i = phrase_spans[p].first; i <= phrase_spans[p].second; ++i) {
+      chosen[i] = true;
+    }
+    for (const std::string& stem : phrases[p].stems) topic.stems.push_back(stem);
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const bool next_to_chosen =
+          (i > 0 && chosen[i - 1]) || (i + 1 < words.size() && chosen[i + 1]);
+      if (!chosen[i] && next_to_chosen && is_content(i) &&
+          TitleShare(db, words[i].stem) >= kMinNameShare) {
+        grew = chosen[i] = true;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!chosen[i]) continue;
+    if (i == 0 || !chosen[i - 1]) {
+      topic.written.push_back(words[i].text);
+    } else {
+      topic.written.back() += " " + words[i].text;
+    }
+    topic.stems.push_back(words[i].stem);
+  }
+  // Each stem once, in the order said (phrases are looked up in order).
+  std::unordered_set<std::string> seen;
+  std::erase_if(topic.stems,
+                [&](const std::string& stem) { return !seen.insert(stem).second; });
+  return topic;
+}
+
+// Share of the posts containing the rarer of two stems that contain both.
+double SharedPosts(const Xapian::Database& db, const std::string& a,
+                   const std::string& b) {
+  const Xapian::doccount rarer =
+      std::min(db.get_termfreq("Z" + a), db.get_termfreq("Z" + b));
+  if (rarer == 0) return 0;
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("Z" + a),
+                                  Xapian::Query("Z" + b)));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  // Checking `rarer` documents makes the count exact.
+  return enquire.get_mset(0, 0, rarer).get_matches_estimated() /
+         static_cast<double>(rarer);
+}
+
+// True when the message has words to search for, other than question cues,
+// and the index knows none of them ("asdkjh qwe"): it asks nothing, so it must
+// not become a search for an earlier subject. A message with no such words
+// ("how is it treated?", "and then?") may still follow up.
+bool IsGibberish(const Xapian::Database& db, const std::vector<TurnWord>& message) {
+  bool has_words = false;
+  for (const TurnWord& word : message) {
+    if (word.stopword || word.chatty || word.stem.empty() || word.question_type >= 0) {
+      continue;
+    }
+    if (db.get_termfreq("Z" + word.stem) > 0) return false;
+    has_words = true;
+  }
+  return has_words;
+}
+
+// What a message takes from the conversation.
+struct ContextTopic {
+  v1::ContextUse::Kind kind = v1::ContextUse::NO_CONTEXT;
+  // FOLLOW_UP: the topic as written and as searched for, and the turn it
+  // came from (1 = context[0]).
+  std::vector<std::string> written;
+  std::vector<std::string> stems;
+  int turn = 0;
+};
+
+// Whether `weaker` narrows `stronger` (it is much less specific, and posts
+// discuss them together) rather than changes the subject.
+bool Narrows(const Xapian::Database& db, const TurnTopic& weaker,
+             const TurnTopic& stronger) {
+  return weaker.strength < kOwnTopicFraction * stronger.strength &&
+         SharedPosts(db, weaker.strongest, stronger.strongest) >= kDrillDownShare;
+}
+
+// The conversation's topic after each earlier turn, oldest first: a turn
+// that names none keeps it, one that narrows it adds its words ("the
+// fatigue is the worst part" after "I have rheumatoid arthritis"), any
+// other topic replaces it.
+TurnTopic ConversationTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                            const WordList* dictionary,
+                            const std::vector<std::string>& context,
+                            const RankingOptions& ranking) {
+  TurnTopic current;
+  for (std::size_t turn = std::min(context.size(), kMaxContextTurns); turn-- > 0;) {
+    TurnTopic said = FindTopic(
+        db, ReadTurn(db, stemmer, dictionary, context[turn], ranking.spelling, nullptr),
+        static_cast<int>(turn) + 1);
+    if (said.stems.empty()) continue;
+    if (current.stems.empty() || !Narrows(db, said, current)) {
+      current = std::move(said);
+      continue;
+    }
+    current.written.insert(current.written.end(), said.written.begin(),
+                           said.written.end());
+    for (std::string& stem : said.stems) {
+      if (std::find(current.stems.begin(), current.stems.end(), stem) ==
+          current.stems.end()) {
+        current.stems.push_back(std::move(stem));
+      }
+    }
+  }
+  return current;
+}
+
+// What the message takes from the conversation: its topic, for a message
+// that names none of its own (a follow-up) or one that narrows it (a
+// drill-down: "and for children?"). A message that names another topic
+// takes nothing: earlier turns must not pull a new question back to an old
+// subject.
+ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                           const WordList* dictionary,
+                           const std::vector<TurnWord>& message,
+                           const std::vector<std::string>& context,
+                           const RankingOptions& ranking) {
+  ContextTopic result;
+  if (context.empty() || IsGibberish(db, message)) return result;
+  TurnTopic topic = ConversationTopic(db, stemmer, dictionary, context, ranking);
+  if (topic.stems.empty()) return result;
+  const TurnTopic own = FindTopic(db, message, 0);
+  if (!own.stems.empty() && !Narrows(db, own, topic)) {
+    result.kind = v1::ContextUse::OWN_TOPIC;
+    return result;
+  }
+  result.kind = v1::ContextUse::FOLLOW_UP;
+  result.written = std::move(topic.written);
+  result.stems = std::move(topic.stems);
+  result.turn = topic.turn;
+  return result;
+}
+
+// Records in the interpretation what was taken from the conversation:
+// "searching for: fragile x syndrome — treatment".
+void DescribeContextUse(const ContextTopic& topic, const std::vector<TurnWord>& message,
+                        v1::QueryInterpretation& interpretation) {
+  v1::ContextUse& use = *interpretation.mutable_context_use();
+  use.set_kind(topic.kind);
+  if (topic.kind != v1::ContextUse::FOLLOW_UP) return;
+  use.set_turn(topic.turn);
+  std::string searched_for;
+  for (const std::string& written : topic.written) {
+    interpretation.add_context_terms(written);
+    use.add_topic(written);
+    if (!searched_for.empty()) searched_for += ' ';
+    searched_for += written;
+  }
+  // The aspect: the question types asked, else the message's own words.
+  std::string aspect;
+  for (const std::string& type : interpretation.aspects()) {
+    if (!aspect.empty()) aspect += ", ";
+    aspect += type;
+  }
+  for (const TurnWord& word : message) {
+    if (!interpretation.aspects().empty()) break;
+    if (word.stopword || word.chatty || word.stem.empty()) continue;
+    if (!aspect.empty()) aspect += ' ';
+    aspect += word.text;
+  }
+  if (!aspect.empty()) searched_for += StrCat(" \u2014 ", aspect);
+  use.set_searched_for(searched_for);
+}
+
+// A stem searched for, with its weight before key-concept scaling.
+struct SearchedWord {
+  std::string stem;
+  double weight = 1;
+};
+
+// The Xapian query for `searched` (in order; a stem may repeat): each word in
+// the free text and the title, key concepts weighed up, repeats saturated,
+// then the vocabulary's expansions. Fills `built`'s stems and query.
+void AssembleQuery(const Xapian::Database& db, const std::vector<SearchedWord>& searched,
+                   const RankingOptions& ranking, BuiltQuery& built) {
+  std::vector<std::string> stems;                           // In order.
+  std::vector<std::pair<std::string, double>> occurrences;  // Stem, weight.
+  std::unordered_map<std::string, int> occurrence_count;    // Stem, occurrences so far.
+  std::unordered_set<std::string> distinct;
+  for (const SearchedWord& word : searched) {
+    stems.push_back(word.stem);
+    if (distinct.insert(word.stem).second) {
+      const Xapian::doccount term_freq = db.get_termfreq("Z" + word.stem);
+      built.own_stems.push_back(
+          {word.stem, word.weight,
+           Idf(static_cast<Xapian::doccount>(built.post_count), term_freq),
+           term_freq > 0});
+    }
+    built.stem_weights[word.stem] = std::max(built.stem_weights[word.stem], word.weight);
+    occurrences.emplace_back(word.stem,
+                             word.weight * RepeatWeight(++occurrence_count[word.stem],
+                                                        ranking.repeat_saturation));
+  }
+  // Key concepts: with focus_exponent > 0, common words count less than the
+  // rarest word searched for, beyond what the weighting's IDF already does.
+  // A word no post contains matches nothing, so it is no yardstick: as the
+  // rarest word it would only shrink the other words against expansions.
+  double max_idf = 0;
+  for (const QueryStem& own : built.own_stems) {
+    if (own.indexed) max_idf = std::max(max_idf, own.idf);
+  }
+  std::vector<Xapian::Query> free_text, title;
+  for (const auto& occurrence : occurrences) {
+    const std::string& stem = occurrence.first;
+    const double weight = occurrence.second;
+    double focus = 1;
+    if (ranking.focus_exponent > 0 && max_idf > 0) {
+      const auto own = std::find_if(built.own_stems.begin(), built.own_stems.end(),
+                                    [&](const QueryStem& s) { return s.stem == stem; });
+      focus = std::pow(own->idf / max_idf, ranking.focus_exponent);
+    }
+    free_text.push_back(Scaled(Xapian::Query("Z" + stem), weight * focus));
+    title.push_back(
+        Scaled(Xapian::Query(StrCat("Z", schema::kTitlePrefix, stem)), weight * focus));
+  }
+  if (free_text.empty()) return;
+  built.query = Xapian::Query(Xapian::Query::OP_OR, free_text.begin(), free_text.end());
+  if (ranking.title_weight > 0) {
+    built.query = Xapian::Query(
+        Xapian::Query::OP_OR, built.query,
+        Scaled(Xapian::Query(Xapian::Query::OP_OR, title.begin(), title.end()),
+               ranking.title_weight));
+  }
+  if (ranking.synonym_weight > 0) {
+    std::vector<Xapian::Query> expansions =
+        Expand(db, stems, ranking.synonym_weight, built);
+    if (!expansions.empty()) {
+      built.query = Xapian::Query(
+          Xapian::Query::OP_OR, built.query,
+          Scaled(
+              Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
+              ranking.synonym_weight));
+    }
+  }
 }
 
 // Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
@@ -199,114 +647,53 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   BuiltQuery built;
   built.post_count = db.get_doccount();
   v1::QueryInterpretation& interpretation = built.interpretation;
-  std::vector<Xapian::Query> free_text, title;
-  std::vector<std::string> stems;                           // In the order of the words.
-  std::vector<std::pair<std::string, double>> occurrences;  // Stem, weight.
-  std::unordered_map<std::string, int> occurrence_count;    // Stem, occurrences so far.
-  std::string corrected_text;  // `text` with corrections applied.
-  std::size_t copied = 0;      // Bytes of `text` already in corrected_text.
-  const std::unordered_map<std::string, int>& type_stems = QuestionTypeStems(stemmer);
-  std::vector<std::string> words;
-  std::vector<WordSpan> spans;
-  ForEachWord(text, [&](const WordSpan& span, const std::string& word) {
-    words.push_back(word);
-    spans.push_back(span);
-  });
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    std::string word = words[i];
-    if (!IsStopword(word) && ranking.spelling) {
-      const std::string lower = Xapian::Unicode::tolower(word);
-      std::string corrected = Correction(db, dictionary, lower);
-      if (!corrected.empty()) {
-        v1::SpellingCorrection* correction = interpretation.add_corrections();
-        correction->set_original(word);
-        correction->set_corrected(corrected);
-        corrected_text.append(text, copied, spans[i].byte_begin - copied);
-        corrected_text += corrected;
-        copied = spans[i].byte_end;
-        word = std::move(corrected);
+  const std::vector<TurnWord> message =
+      ReadTurn(db, stemmer, dictionary, text, ranking.spelling, &interpretation);
+  for (const TurnWord& word : message) {
+    if (word.question_type >= 0) {
+      built.question_types |= 1U << static_cast<unsigned>(word.question_type);
+    }
+  }
+  for (std::size_t i = 0; i < QuestionTypes().size(); ++i) {
+    if ((built.question_types & (1U << i)) != 0) {
+      interpretation.add_aspects(std::string(QuestionTypes()[i].name));
+    }
+  }
+
+  // The words searched for, in order: a follow-up's topic from the
+  // conversation first, as if the person had said it, then the message's own.
+  std::vector<SearchedWord> searched;
+  const ContextTopic topic =
+      ranking.context_weight > 0
+          ? FollowUpTopic(db, stemmer, dictionary, message, context, ranking)
+          : ContextTopic{};
+  DescribeContextUse(topic, message, interpretation);
+  for (const std::string& stem : topic.stems) {
+    searched.push_back({stem, ranking.context_weight});
+  }
+  for (const TurnWord& word : message) {
+    if (word.stopword) {
+      interpretation.add_ignored(word.text);
+      continue;
+    }
+    if (word.stem.empty()) {
+      interpretation.add_ignored(word.text);  // Too long to be indexed.
+      continue;
+    }
+    interpretation.add_terms(word.text);
+    if (word.chatty) interpretation.add_down_weighted(word.text);
+    searched.push_back({word.stem, word.chatty ? ranking.chatty_weight : 1.0});
+  }
+  if (topic.kind == v1::ContextUse::FOLLOW_UP) {
+    // The aspect in the words posts use for it, below the person's own.
+    for (std::size_t i = 0; i < QuestionTypes().size(); ++i) {
+      if ((built.question_types & (1U << i)) == 0) continue;
+      for (std::string_view word : QuestionTypes()[i].words) {
+        searched.push_back({StemWord(stemmer, std::string(word)), kAspectWeight});
       }
     }
-    const std::string stem = StemWord(stemmer, word);
-    if (auto type = type_stems.find(stem); type != type_stems.end()) {
-      built.question_types |= 1U << static_cast<unsigned>(type->second);
-    }
-    if (IsStopword(word)) {
-      interpretation.add_ignored(word);
-      continue;
-    }
-    if (stem.empty()) {
-      interpretation.add_ignored(word);  // Too long to be indexed.
-      continue;
-    }
-    stems.push_back(stem);
-    interpretation.add_terms(word);
-    const bool chatty = IsChattyWord(word);
-    if (chatty) interpretation.add_down_weighted(word);
-    const double weight = chatty ? ranking.chatty_weight : 1.0;
-    if (built.stems.insert(stem).second) {
-      const Xapian::doccount term_freq = db.get_termfreq("Z" + stem);
-      built.own_stems.push_back(
-          {stem, weight, Idf(static_cast<Xapian::doccount>(built.post_count), term_freq),
-           term_freq > 0});
-    }
-    built.stem_weights[stem] = std::max(built.stem_weights[stem], weight);
-    occurrences.emplace_back(
-        stem, weight * RepeatWeight(++occurrence_count[stem], ranking.repeat_saturation));
   }
-  // Key concepts: with focus_exponent > 0, common words count less than the
-  // rarest word of the message, beyond what BM25's IDF already does. A word
-  // no post contains matches nothing, so it is no yardstick: as the rarest
-  // word it would only shrink the message's own words against expansions.
-  double max_idf = 0;
-  for (const QueryStem& own : built.own_stems) {
-    if (own.indexed) max_idf = std::max(max_idf, own.idf);
-  }
-  for (const auto& occurrence : occurrences) {
-    const std::string& stem = occurrence.first;
-    const double weight = occurrence.second;
-    double focus = 1;
-    if (ranking.focus_exponent > 0 && max_idf > 0) {
-      const auto own = std::find_if(built.own_stems.begin(), built.own_stems.end(),
-                                    [&](const QueryStem& s) { return s.stem == stem; });
-      focus = std::pow(own->idf / max_idf, ranking.focus_exponent);
-    }
-    free_text.push_back(Scaled(Xapian::Query("Z" + stem), weight * focus));
-    title.push_back(
-        Scaled(Xapian::Query(StrCat("Z", schema::kTitlePrefix, stem)), weight * focus));
-  }
-  if (!interpretation.corrections().empty()) {
-    corrected_text.append(text, copied);
-    interpretation.set_did_you_mean(corrected_text);
-  }
-  if (free_text.empty()) return built;
-  built.query = Xapian::Query(Xapian::Query::OP_OR, free_text.begin(), free_text.end());
-  if (ranking.title_weight > 0) {
-    built.query = Xapian::Query(
-        Xapian::Query::OP_OR, built.query,
-        Scaled(Xapian::Query(Xapian::Query::OP_OR, title.begin(), title.end()),
-               ranking.title_weight));
-  }
-  if (ranking.synonym_weight > 0) {
-    std::vector<Xapian::Query> expansions =
-        Expand(db, stems, ranking.synonym_weight, built);
-    if (!expansions.empty()) {
-      built.query = Xapian::Query(
-          Xapian::Query::OP_OR, built.query,
-          Scaled(
-              Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
-              ranking.synonym_weight));
-    }
-  }
-  if (ranking.context_weight > 0 && !context.empty()) {
-    const Xapian::Query context_query =
-        ContextQuery(db, stemmer, context, ranking, built);
-    if (!context_query.empty()) {
-      // Context only adds weight to what the message itself matches.
-      built.query =
-          Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.query, context_query);
-    }
-  }
+  AssembleQuery(db, searched, ranking, built);
   return built;
 }
 

@@ -34,17 +34,15 @@ struct BuiltQuery {
   // Empty when the message has nothing to search for (only stopwords or
   // punctuation).
   Xapian::Query query;
-  // Stems of the message's own content words (after spelling correction).
-  std::unordered_set<std::string> stems;
-  // The same, each once, in order, with weight and IDF (for confidence).
+  // The stems of the words searched for, each once, in order, with weight
+  // and IDF (for confidence): a follow-up's topic taken from the
+  // conversation, then the message's own content words (after spelling
+  // correction).
   std::vector<QueryStem> own_stems;
-  // Every stem the query searches for (own words, expansions, context) with
+  // Every stem the query searches for (own words, topic, expansions) with
   // its relative weight (1 = the person's own word); used to pick and
   // highlight passages.
   std::unordered_map<std::string, double> stem_weights;
-  // Stems that come from the context only (not the message, nor its
-  // expansions).
-  std::unordered_set<std::string> context_stems;
   // Posts in the database searched.
   std::uint64_t post_count = 0;
   // Bit i set: the message asks about QuestionTypes()[i].
@@ -63,10 +61,14 @@ Xapian::ESet CharacteristicStems(
 const std::unordered_map<std::string, int>& QuestionTypeStems(
     const Xapian::Stem& stemmer);
 
-// Builds the query for `text`, with `context` (earlier messages, newest
-// first) weighted below it: every document the query matches matches `text`.
-// People's words are text, never syntax. Words the index does not know are
-// corrected from its spelling data when `ranking.spelling` is on and the
+// Builds the query for `text` in its conversation: `context` holds the
+// earlier messages, newest first. A message that names no topic of its own
+// (a follow-up, "how is it treated?") or a narrower one (a drill-down, "and
+// for children?") is searched for together with the topic of the newest
+// earlier turn that names one, as if the person had said it; a message that
+// names its own topic is searched for alone. The interpretation's
+// context_use says which. People's words are text, never syntax. Words the index does not
+// know are corrected from its spelling data when `ranking.spelling` is on and the
 // database has any (a remote database has none: no correction, no error).
 // `dictionary` (may be null) lists correctly spelled words, which are never
 // corrected.

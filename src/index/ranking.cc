@@ -109,28 +109,14 @@ double Confidence(const ConfidenceFeatures& f) {
 
 namespace internal {
 namespace {
-
-// What the re-ranking reads from a document's title and question stems.
-struct TitleAndQuestion {
-  bool titled = false;
-  double title_coverage = 0;
-  std::uint32_t question_types = 0;
-};
-
-// The title's and (when `want_question`) the question's stems of a
-// document: from its slot, or, for posts indexed before the slot existed,
-// from its ZS and ZXQ terms.
-struct FieldStems {
-  std::vector<std::string> title;
-  std::vector<std::string> question;
-};
-
 void SplitStems(std::string_view text, std::vector<std::string>& out) {
   for (std::size_t end; (end = text.find(' ')) != std::string_view::npos;) {
     out.emplace_back(text.substr(0, end));
     text.remove_prefix(end + 1);
   }
 }
+
+}  // namespace
 
 FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question) {
   FieldStems stems;
@@ -157,9 +143,17 @@ FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question) {
   return stems;
 }
 
-// Share of the document's title stems that the query searches for (a stem
-// reached only through the context counts at its weight), and the types of
-// the document's own question.
+namespace {
+
+// What the re-ranking reads from a document's title and question stems.
+struct TitleAndQuestion {
+  bool titled = false;
+  double title_coverage = 0;
+  std::uint32_t question_types = 0;
+};
+
+// Share of the document's title stems that the query searches for, and the
+// types of the document's own question.
 TitleAndQuestion ReadTitleAndQuestion(const Xapian::Document& doc,
                                       const BuiltQuery& query,
                                       const std::unordered_map<std::string, int>& types) {
@@ -168,9 +162,7 @@ TitleAndQuestion ReadTitleAndQuestion(const Xapian::Document& doc,
   result.titled = !stems.title.empty();
   double matched = 0;
   for (const std::string& stem : stems.title) {
-    if (auto weight = query.stem_weights.find(stem); weight != query.stem_weights.end()) {
-      matched += query.context_stems.contains(stem) ? weight->second : 1.0;
-    }
+    if (query.stem_weights.contains(stem)) ++matched;
   }
   result.title_coverage =
       stems.title.empty() ? 0.0 : matched / static_cast<double>(stems.title.size());

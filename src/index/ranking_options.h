@@ -59,10 +59,10 @@ struct RankingOptions {
   int feedback_docs = 0;
   int feedback_terms = 10;
   double feedback_weight = 0.3;
-  // Weight of words from earlier turns (SearchParams::context) that the
-  // message lacks, relative to its own words; the n-th turn back counts
-  // context_weight / n. They never match on their own.
-  double context_weight = 0.3;
+  // Weight of a follow-up's topic words, taken from an earlier turn
+  // (SearchParams::context; see BuildQuery), relative to the message's own
+  // words; 0 = earlier turns are never used.
+  double context_weight = 1;
   // NO_MATCH returns no results. Off only to calibrate confidence over every
   // result (bench/relevance/calibrate.py); the status is reported either way.
   bool withhold_no_match = true;

@@ -11,7 +11,10 @@ constexpr std::size_t kMaxFilterValueBytes = 200;
 
 namespace {
 // prefix + value, or prefix + the value's first bytes + "#" + its hash when
-// the whole would not fit a Xapian term.
+// the whole would not fit a Xapian term. Unlike FilterValue, the cut is on
+// bytes on purpose: these terms are keys, looked up and never shown, and
+// existing indexes hold them cut so (cutting on characters would change the
+// term of some long ids and paths, and lose track of their posts).
 std::string BoundedTerm(std::string_view prefix, std::string_view value) {
   if (value.size() <= kMaxVerbatimIdBytes) return StrCat(prefix, value);
   return StrCat(prefix, value.substr(0, kMaxVerbatimIdBytes - 17), "#",
@@ -24,9 +27,11 @@ std::string IdTerm(std::string_view id) { return BoundedTerm(kIdPrefix, id); }
 std::string SourceTerm(std::string_view path) { return BoundedTerm(kSourcePrefix, path); }
 
 std::string FilterValue(std::string_view value) {
-  std::string v = AsciiLower(CollapseWhitespace(value));
-  if (v.size() > kMaxFilterValueBytes) v.resize(kMaxFilterValueBytes);
-  return v;
+  // The value is stored in a slot that facets hand to clients, so it is cut
+  // on a character boundary: a split character is invalid UTF-8, and every
+  // response holding it fails to parse.
+  return std::string(
+      Utf8Prefix(AsciiLower(CollapseWhitespace(value)), kMaxFilterValueBytes));
 }
 
 std::string FilterTerm(std::string_view prefix, std::string_view value) {

@@ -66,16 +66,6 @@ class IngestRun {
         progress_(progress),
         bytes_total_(bytes_total) {}
 
-  absl::Status OpenRejects() {
-    if (options_.rejects_path.empty()) return absl::OkStatus();
-    rejects_.open(options_.rejects_path, std::ios::binary | std::ios::trunc);
-    if (!rejects_) {
-      return absl::InvalidArgumentError(
-          StrCat("--rejects ", options_.rejects_path, ": cannot open for writing"));
-    }
-    return absl::OkStatus();
-  }
-
   absl::Status IngestJsonl(std::istream& in, const std::string& name,
                            const std::string& source) {
     std::string line;
@@ -229,9 +219,21 @@ class IngestRun {
     Report();
   }
 
+  // The rejects file is opened when the first record is rejected, so that a
+  // clean run leaves no file behind, and opened for appending, so that what
+  // an earlier run kept there is never lost.
   void RejectRecord(const std::string& where, const std::string& raw,
                     std::string_view why) {
     Reject(where, why);
+    if (options_.rejects_path.empty()) return;
+    if (!rejects_.is_open() && !rejects_failed_) {
+      rejects_.open(options_.rejects_path, std::ios::binary | std::ios::app);
+      if (!rejects_) {
+        rejects_failed_ = true;
+        sink_({Diagnostic::Severity::kError, options_.rejects_path,
+               "--rejects: cannot open for appending; rejected records are not kept"});
+      }
+    }
     if (rejects_.is_open()) rejects_ << raw << '\n' << std::flush;
   }
 
@@ -258,6 +260,7 @@ class IngestRun {
   IngestCounts counts_;
   std::unordered_map<std::string, IdHistory> history_;
   std::ofstream rejects_;
+  bool rejects_failed_ = false;
   std::size_t uncommitted_ = 0;
   std::uint64_t bytes_done_ = 0;
   const std::uint64_t bytes_total_;
@@ -364,6 +367,82 @@ absl::StatusOr<std::vector<ResolvedInput>> ResolveInputs(
   return resolved;
 }
 
+// `path` with its symbolic links resolved, made absolute and normal; for a
+// path that does not exist yet, its deepest existing parent's, plus the rest.
+fs::path Canonical(const fs::path& path) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec);
+  if (ec) return path.lexically_normal();
+  const fs::path canonical = fs::weakly_canonical(absolute, ec);
+  return ec ? absolute.lexically_normal() : canonical;
+}
+
+// Whether the canonical `path` is `dir` or lies below it. Empty components
+// (a trailing separator) are not names.
+bool IsWithin(const fs::path& path, const fs::path& dir) {
+  auto next = path.begin();
+  for (const fs::path& part : dir) {
+    if (part.empty()) continue;
+    while (next != path.end() && next->empty()) ++next;
+    if (next == path.end() || *next != part) return false;
+    ++next;
+  }
+  return true;
+}
+
+// Whether `a` and `b` are one existing file under two names (a hard link).
+bool SameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return fs::equivalent(a, b, ec) && !ec;
+}
+
+// Refuses a --rejects FILE that would destroy or pollute what the run reads
+// or writes: an input or synonym file, a file below an input directory, or
+// anything inside the index. FILE.pages/, where rejected pages are copied,
+// may not overlap an input or the index either. Called before anything is
+// opened, so a mistaken path costs nothing.
+absl::Status CheckRejectsPath(const IngestOptions& options,
+                              const std::vector<std::string>& inputs) {
+  if (options.rejects_path.empty()) return absl::OkStatus();
+  const fs::path rejects = Canonical(options.rejects_path);
+  const fs::path pages = Canonical(options.rejects_path + ".pages");
+  auto refuse = [&](std::string_view why) {
+    return absl::InvalidArgumentError(
+        StrCat("--rejects ", options.rejects_path, ": ", why, "; nothing was done"));
+  };
+  std::vector<std::string> read = inputs;
+  read.insert(read.end(), options.synonym_files.begin(), options.synonym_files.end());
+  for (const std::string& input : read) {
+    if (input == "-") continue;
+    const fs::path canonical = Canonical(input);
+    if (rejects == canonical || SameFile(options.rejects_path, input)) {
+      return refuse(StrCat("is the input ", input));
+    }
+    if (IsWithin(rejects, canonical)) {
+      return refuse(StrCat("lies in the input directory ", input));
+    }
+    if (IsWithin(pages, canonical) || IsWithin(canonical, pages)) {
+      return refuse(StrCat("its page folder ", options.rejects_path,
+                           ".pages overlaps the input ", input));
+    }
+  }
+  if (!options.db_path.empty()) {
+    const fs::path db = Canonical(options.db_path);
+    if (IsWithin(rejects, db) || IsWithin(pages, db) || IsWithin(db, pages)) {
+      return refuse(StrCat("lies inside the index ", options.db_path));
+    }
+  }
+  // Writable: found out now, without creating the file, rather than at the
+  // first reject.
+  std::error_code ec;
+  const bool exists = fs::exists(rejects, ec);
+  if ((exists && fs::is_directory(rejects, ec)) ||
+      ::access((exists ? rejects : rejects.parent_path()).c_str(), W_OK) != 0) {
+    return refuse("cannot open for writing");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string FormatSummary(const IngestCounts& counts) {
@@ -393,6 +472,7 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
   if (inputs.empty() && options.synonym_files.empty()) {
     return absl::InvalidArgumentError("no INPUT given");
   }
+  if (absl::Status s = CheckRejectsPath(options, inputs); !s.ok()) return s;
   absl::StatusOr<SynonymFile> synonyms = LoadSynonyms(options.synonym_files);
   if (!synonyms.ok()) return synonyms.status();
 
@@ -416,7 +496,6 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
   }
   IngestRun run(writer.get(), options, sink, progress, bytes_total);
   for (const Diagnostic& d : listing_warnings) run.Warn(d.location, d.message);
-  if (absl::Status s = run.OpenRejects(); !s.ok()) return s;
 
   for (const ResolvedInput& input : *resolved) {
     if (input.is_stdin) {

@@ -24,6 +24,8 @@ struct IngestOptions {
   // When set, each rejected JSONL record is appended to this file byte for
   // byte, one per line, ready to be fixed and fed again; each rejected page
   // file is copied, byte for byte, into the directory `<rejects_path>.pages/`.
+  // The file is created at the first reject and never truncated. It may not
+  // be an input, lie below an input directory or inside the index.
   std::string rejects_path;
   // Posts per commit. Each commit is atomic, so a crash loses at most the
   // posts since the last one and never leaves a half-written index.
@@ -94,8 +96,10 @@ using DiagnosticSink = std::function<void(const Diagnostic&)>;
 // counts describe the change from the index before the run.
 //
 // Errors (nothing indexed): INVALID_ARGUMENT when an input does not exist or
-// is not a .jsonl/.txt/.html file or directory, or a synonym file cannot be
-// read or parsed (with its line); the index's errors when it cannot
+// is not a .jsonl/.txt/.html file or directory, a synonym file cannot be
+// read or parsed (with its line), or the rejects path is an input or synonym
+// file, lies below an input directory or inside the index (compared after
+// resolving links), or cannot be written; the index's errors when it cannot
 // be opened. An index error mid-run is returned after the posts committed so
 // far stay committed.
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,

@@ -1,9 +1,119 @@
 #include "server/config.h"
 
+#include <unistd.h>  // environ
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 #include "core/str_cat.h"
 
 namespace guru {
 namespace {
+
+// GURU_* variables of the project's other programs and scripts (the chatbot
+// example, bench/relevance.sh, the client tests), which start guru-server
+// with their own environment: theirs, not misspelled options of this one.
+constexpr std::string_view kOtherProgramsVariables[] = {
+    "GURU_SERVER",       "GURU_DEADLINE_MS",    "GURU_CALIBRATE_WRITE",
+    "GURU_PY_TIMEOUT_S", "GURU_E2E_TIMEOUT_MS", "GURU_E2E_SCREENSHOT"};
+
+// Levenshtein distance, to name the option that a misspelled name meant.
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];  // row[j - 1] of the previous line.
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const std::size_t replace = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      row[j] = std::min({above + 1, row[j - 1] + 1, replace});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string Nearest(std::string_view name, const std::vector<std::string>& names) {
+  const auto nearest = std::min_element(
+      names.begin(), names.end(), [name](const std::string& a, const std::string& b) {
+        return EditDistance(name, a) < EditDistance(name, b);
+      });
+  return nearest == names.end() ? std::string() : *nearest;
+}
+
+// Every GURU_* variable must name an option: a misspelled one would
+// otherwise be ignored, and a server meant to require a token would start
+// without one.
+void CheckEnvironment(const CLI::App& app) {
+  std::vector<std::string> known;
+  for (const CLI::Option* option : app.get_options()) {
+    if (!option->get_envname().empty()) known.push_back(option->get_envname());
+  }
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view assignment(*entry);
+    const std::string_view name = assignment.substr(0, assignment.find('='));
+    if (!name.starts_with("GURU_") ||
+        std::find(known.begin(), known.end(), name) != known.end() ||
+        std::ranges::find(kOtherProgramsVariables, name) !=
+            std::end(kOtherProgramsVariables)) {
+      continue;
+    }
+    throw CLI::ConfigError(StrCat("environment variable ", name,
+                                  " is not an option of guru-server; did you mean ",
+                                  Nearest(name, known), "?"));
+  }
+}
+
+// The option that a config file entry sets: one with a variable (not --help)
+// other than --config itself. Throws for a key that names none.
+CLI::Option* FileOption(CLI::App& app, const std::string& path,
+                        const CLI::ConfigItem& item) {
+  std::vector<std::string> keys;
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_envname().empty() || option->get_lnames().empty() ||
+        option == app.get_option("--config")) {
+      continue;
+    }
+    keys.push_back(option->get_lnames().front());
+    if (item.parents.empty() && item.name == keys.back()) return option;
+  }
+  throw CLI::ConfigError(StrCat(path, ": unknown key '", item.fullname(),
+                                "'; did you mean ", Nearest(item.name, keys), "?"));
+}
+
+// CLI11 reads a `[section]` header as the parent of the keys under it, and
+// marks where sections open and close with items named "++" and "--": marks
+// set nothing, and the keys under a section are reported as unknown.
+bool IsSectionMark(const CLI::ConfigItem& item) {
+  return !item.parents.empty() && (item.name == "++" || item.name == "--");
+}
+
+// Sets, from the config file, each option that no flag or variable has set.
+void ApplyConfigFile(CLI::App& app, const std::string& path) {
+  const std::shared_ptr<CLI::Config> format = app.get_config_formatter();
+  const std::vector<CLI::ConfigItem> items = format->from_file(path);
+  std::vector<const CLI::Option*> given;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->count() > 0) given.push_back(option);
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (IsSectionMark(item)) continue;
+    CLI::Option* option = FileOption(app, path, item);
+    if (std::find(given.begin(), given.end(), option) != given.end()) continue;
+    try {
+      if (option->get_expected_min() == 0) {  // A flag: `log-queries = true`.
+        option->add_result(option->get_flag_value(item.name, format->to_flag(item)));
+      } else {
+        option->add_result(item.inputs);
+      }
+      option->run_callback();  // Checks the value (e.g. its range) and stores it.
+    } catch (const CLI::ParseError& e) {
+      throw CLI::ConfigError(StrCat(path, ": ", e.what()));
+    }
+  }
+}
 
 // The listen addresses must be HOST:PORT with a numeric port.
 absl::Status CheckHostPort(std::string_view flag, const std::string& value) {
@@ -24,13 +134,17 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
   ServerOptions& s = config.server;
   // A later value wins (a flag over the config file), rather than an error.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.set_config("--config", "",
+  // Read by ParseServerConfig, not by CLI11, which would let the file beat
+  // the variables and ignore unknown keys.
+  app.add_option("--config", config.config_file,
                  "Config file of `option = value` lines (names as the long flags, "
-                 "e.g. refresh-ms = 500); flags and GURU_* variables override it");
+                 "e.g. refresh-ms = 500); flags and GURU_* variables override it; "
+                 "an unknown name is an error")
+      ->envname("GURU_CONFIG");
+  // Required, but checked by ParseServerConfig: it may come from the file.
   app.add_option("--db", s.db_path,
-                 "Index directory written by guru-indexer (may not exist yet)")
-      ->envname("GURU_DB")
-      ->required();
+                 "Index directory written by guru-indexer (required; may not exist yet)")
+      ->envname("GURU_DB");
   app.add_option("--listen", s.listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->envname("GURU_LISTEN")
       ->capture_default_str();
@@ -80,12 +194,31 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
                  "correction never changes (Debian: wamerican); 'none': no list")
       ->envname("GURU_DICTIONARY")
       ->capture_default_str();
+  app.add_option("--safety-rules", s.safety_rules_file,
+                 "Safety rules file: the signs that make a message an emergency, a "
+                 "crisis or a reason to see a doctor (default: the built-in copy of "
+                 "data/safety/rules.txt)")
+      ->envname("GURU_SAFETY_RULES");
+  app.add_option("--safety-advice", s.safety_advice_file,
+                 "Advice shown for each safety level, `level = text` lines (e.g. "
+                 "data/safety/advice-uk.txt, advice-us.txt; default: none)")
+      ->envname("GURU_SAFETY_ADVICE");
   app.add_option(
          "--ranking", config.ranking,
          "Ranking experiments, key=value,... over title_weight (0.5), chatty_weight "
          "(0.3), title_coverage_boost (1), rerank_depth (100), synonym_weight (0.25); "
          "see docs/RELEVANCE.md (default: none)")
       ->envname("GURU_RANKING");
+}
+
+void ParseServerConfig(CLI::App& app, int argc, const char* const* argv) {
+  app.parse(argc, argv);  // Flags, then variables (CLI11 skips empty ones).
+  CheckEnvironment(app);
+  if (const std::string file = app.get_option("--config")->as<std::string>();
+      !file.empty()) {
+    ApplyConfigFile(app, file);
+  }
+  if (app.get_option("--db")->count() == 0) throw CLI::RequiredError("--db");
 }
 
 absl::StatusOr<ServerOptions> ResolveServerOptions(const ServerConfig& config) {

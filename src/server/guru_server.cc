@@ -7,28 +7,17 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "core/str_cat.h"
 #include "index/index_stats.h"
 #include "server/limits.h"
+#include "server/read_file.h"
 
 namespace guru {
 namespace {
 // Health is reported for the whole server ("") and for the service by name.
 constexpr const char* kServiceName = "guru.v1.GuruSearch";
-
-absl::StatusOr<std::string> ReadWholeFile(std::string_view flag,
-                                          const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  if (!in || !(content << in.rdbuf())) {
-    return absl::InvalidArgumentError(StrCat(flag, " ", path, ": cannot read"));
-  }
-  return content.str();
-}
 
 int WorkerCount(int requested) {
   if (requested > 0) return requested;
@@ -100,12 +89,13 @@ absl::StatusOr<std::shared_ptr<const WordList>> LoadDictionary(const std::string
 }  // namespace
 
 GuruServer::GuruServer(const ServerOptions& options, CallPolicy policy,
-                       std::shared_ptr<const WordList> dictionary)
+                       std::shared_ptr<const WordList> dictionary, SafetyCheck safety)
     : options_(options),
+      safety_(std::move(safety)),
       pool_(options.db_path, options.refresh_interval, std::move(dictionary)),
       queue_(WorkerCount(options.workers), options.max_in_flight),
       runner_(queue_, metrics_, std::move(policy)),
-      service_(pool_, runner_, options.ranking) {}
+      service_(pool_, runner_, safety_, metrics_, options.ranking) {}
 
 absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
     const ServerOptions& options) {
@@ -121,9 +111,17 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
   absl::StatusOr<std::shared_ptr<const WordList>> dictionary =
       LoadDictionary(options.dictionary_file);
   if (!dictionary.ok()) return dictionary.status();
+  absl::StatusOr<SafetyCheck> safety =
+      SafetyCheck::Load(options.safety_rules_file, options.safety_advice_file);
+  if (!safety.ok()) return safety.status();
+  spdlog::info("safety rules {} ({} rules){}", safety->rules().version(),
+               safety->rules().size(),
+               options.safety_advice_file.empty()
+                   ? "; no --safety-advice: responses carry no advice text"
+                   : StrCat("; advice from ", options.safety_advice_file));
 
-  std::unique_ptr<GuruServer> server(
-      new GuruServer(options, *std::move(policy), *std::move(dictionary)));
+  std::unique_ptr<GuruServer> server(new GuruServer(
+      options, *std::move(policy), *std::move(dictionary), *std::move(safety)));
   if (!options.metrics_listen.empty()) {
     if (absl::Status s = server->metrics_.Expose(options.metrics_listen); !s.ok()) {
       return s;

@@ -17,6 +17,7 @@
 #include "core/word_list.h"
 #include "server/call_runner.h"
 #include "server/metrics.h"
+#include "server/safety_check.h"
 #include "server/search_service.h"
 #include "server/searcher_pool.h"
 #include "server/work_queue.h"
@@ -39,6 +40,13 @@ struct ServerOptions {
   // When the default file is missing the server warns and corrects without
   // it; any other file that cannot be read is an error.
   std::string dictionary_file = std::string(kDefaultDictionaryFile);
+  // The safety rules (see core/safety.h); empty: the copy of
+  // data/safety/rules.txt built into the binary, so that no deployment runs
+  // without them. A file that cannot be read or parsed stops the start.
+  std::string safety_rules_file;
+  // `level = advice` lines for the deployment (emergency number, crisis
+  // line...); empty: responses carry no advice text.
+  std::string safety_advice_file;
 
   // Threads that run searches (0: one per CPU core), and how many calls may
   // be accepted at once, running or waiting for a thread; more at the same
@@ -62,8 +70,8 @@ struct ServerOptions {
   std::string auth_token_file;
 };
 
-// Owns the gRPC server, the searcher pool, the work queue, the metrics and the
-// health watcher thread.
+// Owns the gRPC server, the safety check, the searcher pool, the work queue,
+// the metrics and the health watcher thread.
 // Start() returns once the server accepts connections. Thread-safe.
 class GuruServer {
  public:
@@ -87,11 +95,12 @@ class GuruServer {
 
  private:
   GuruServer(const ServerOptions& options, CallPolicy policy,
-             std::shared_ptr<const WordList> dictionary);
+             std::shared_ptr<const WordList> dictionary, SafetyCheck safety);
   void WatchHealth();
   void SetServing(bool serving);
 
   const ServerOptions options_;
+  const SafetyCheck safety_;
   ServerMetrics metrics_;
   SearcherPool pool_;
   WorkQueue queue_;

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   guru::ServerConfig config;
   guru::AddServerFlags(app, config);
   try {
-    app.parse(argc, argv);
+    guru::ParseServerConfig(app, argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsage;
   }

@@ -79,7 +79,17 @@ ServerMetrics::ServerMetrics()
                     .Name("guru_index_reloads_total")
                     .Help("Times the server saw a new index revision")
                     .Register(*registry_)
-                    .Add({})) {}
+                    .Add({})),
+      safety_(&prometheus::BuildCounter()
+                   .Name("guru_safety_total")
+                   .Help("Safety assessments (Search and CheckSafety) by level")
+                   .Register(*registry_)) {
+  // Every level from the start, so that a rate over any of them is defined.
+  for (SafetyLevel level : {SafetyLevel::kNone, SafetyLevel::kSeeDoctor,
+                            SafetyLevel::kEmergency, SafetyLevel::kCrisis}) {
+    safety_->Add({{"level", std::string(SafetyLevelName(level))}});
+  }
+}
 
 ServerMetrics::~ServerMetrics() = default;
 
@@ -109,6 +119,10 @@ void ServerMetrics::RecordRequest(std::string_view method, grpc::StatusCode code
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
   latency_->Add({{"method", method_label}}, kBuckets).Observe(seconds);
+}
+
+void ServerMetrics::RecordSafety(SafetyLevel level) {
+  safety_->Add({{"level", std::string(SafetyLevelName(level))}}).Increment();
 }
 
 void ServerMetrics::AddInFlight(int delta) { in_flight_->Increment(delta); }

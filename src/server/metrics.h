@@ -8,6 +8,7 @@
 //   guru_index_reloads_total                     counter, new revisions seen
 //   guru_index_seconds_since_reload              gauge, computed at scrape time
 //   guru_requests_in_flight                      gauge, accepted, not answered
+//   guru_safety_total{level}                     counter, safety assessments
 #ifndef GURU_SERVER_METRICS_H_
 #define GURU_SERVER_METRICS_H_
 
@@ -21,6 +22,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "core/safety.h"
 
 namespace prometheus {
 class Exposer;
@@ -53,6 +55,9 @@ class ServerMetrics {
   void RecordRequest(std::string_view method, grpc::StatusCode code, double seconds);
   void AddInFlight(int delta);
 
+  // One safety assessment of a request (never its text).
+  void RecordSafety(SafetyLevel level);
+
   // What the health watcher saw: the index's post count and revision. A
   // revision other than the last one seen counts as a reload.
   void RecordIndex(std::uint64_t posts, std::uint64_t revision);
@@ -71,6 +76,7 @@ class ServerMetrics {
   prometheus::Gauge* posts_;
   prometheus::Gauge* revision_;
   prometheus::Counter* reloads_;
+  prometheus::Family<prometheus::Counter>* safety_;
   std::atomic<std::uint64_t> last_revision_{0};
 };
 

@@ -65,14 +65,26 @@ absl::StatusOr<int> PageSize(const v1::SearchRequest& request) {
   return size;
 }
 
-absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
-  if (absl::Status limits = CheckQueryLimits(request.query(), kMaxQueryBytes);
-      !limits.ok()) {
+// The checks of a message and its earlier turns that Search and
+// CheckSafety share.
+absl::Status CheckConversation(
+    const std::string& query,
+    const google::protobuf::RepeatedPtrField<std::string>& context) {
+  if (absl::Status limits = CheckQueryLimits(query, kMaxQueryBytes); !limits.ok()) {
     return limits;
   }
-  if (Trim(request.query()).empty()) {
-    return absl::InvalidArgumentError("query: must not be empty");
+  if (Trim(query).empty()) return absl::InvalidArgumentError("query: must not be empty");
+  for (int turn = 0; turn < context.size() && turn < kMaxContextTurns; ++turn) {
+    if (context[turn].size() > kMaxQueryBytes) {
+      return absl::InvalidArgumentError(
+          StrCat("context: a turn of ", context[turn].size(),
+                 " bytes is over the limit of ", kMaxQueryBytes));
+    }
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
   SearchParams params;
   params.query = request.query();
   absl::StatusOr<int> limit = PageSize(request);
@@ -94,11 +106,6 @@ absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
   params.filter.date_to = filter.date_to();
   for (const std::string& turn : request.context()) {
     if (params.context.size() == kMaxContextTurns) break;
-    if (turn.size() > kMaxQueryBytes) {
-      return absl::InvalidArgumentError(StrCat("context: a turn of ", turn.size(),
-                                               " bytes is over the limit of ",
-                                               kMaxQueryBytes));
-    }
     params.context.push_back(turn);
   }
   return params;
@@ -148,23 +155,6 @@ void ToResponse(SearchPage& page, const SearchParams& params,
   }
 }
 
-absl::Status RunSearch(SearcherPool& pool, const RankingOptions& ranking,
-                       const v1::SearchRequest& request, v1::SearchResponse& response) {
-  absl::StatusOr<SearchParams> params = ToSearchParams(request);
-  if (!params.ok()) return params.status();
-  params->ranking = ranking;
-  absl::StatusOr<SearcherPool::Lease> searcher = pool.Acquire();
-  if (!searcher.ok()) return searcher.status();
-  const std::string index_id = (*searcher)->IndexId();
-  if (absl::Status status = ApplyPageToken(request, index_id, *params); !status.ok()) {
-    return status;
-  }
-  absl::StatusOr<SearchPage> page = (*searcher)->Search(*params);
-  if (!page.ok()) return page.status();
-  ToResponse(*page, *params, request, index_id, response);
-  return absl::OkStatus();
-}
-
 absl::Status RunGetPost(SearcherPool& pool, const v1::GetPostRequest& request,
                         v1::Post& response) {
   if (request.id().empty()) return absl::InvalidArgumentError("id: must not be empty");
@@ -201,18 +191,63 @@ absl::Status RunRelated(SearcherPool& pool, const v1::RelatedRequest& request,
 
 }  // namespace
 
+v1::Safety SearchService::AssessSafety(
+    const std::string& query,
+    const google::protobuf::RepeatedPtrField<std::string>& context) {
+  v1::Safety safety = safety_.Check(query, context, kMaxContextTurns);
+  metrics_.RecordSafety(static_cast<SafetyLevel>(safety.level()));
+  return safety;
+}
+
+absl::Status SearchService::RunSearch(const v1::SearchRequest& request,
+                                      v1::SearchResponse& response) {
+  if (absl::Status status = CheckConversation(request.query(), request.context());
+      !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<SearchParams> params = ToSearchParams(request);
+  if (!params.ok()) return params.status();
+  params->ranking = ranking_;
+  // Decided before and apart from retrieval, and so also on NO_MATCH.
+  *response.mutable_safety() = AssessSafety(request.query(), request.context());
+  absl::StatusOr<SearcherPool::Lease> searcher = pool_.Acquire();
+  if (!searcher.ok()) return searcher.status();
+  const std::string index_id = (*searcher)->IndexId();
+  if (absl::Status status = ApplyPageToken(request, index_id, *params); !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<SearchPage> page = (*searcher)->Search(*params);
+  if (!page.ok()) return page.status();
+  ToResponse(*page, *params, request, index_id, response);
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* SearchService::Search(grpc::CallbackServerContext* context,
                                                 const v1::SearchRequest* request,
                                                 v1::SearchResponse* response) {
-  return runner_.Run(context, "Search", request->query(), [this, request, response] {
-    return RunSearch(pool_, ranking_, *request, *response);
-  });
+  return runner_.Run(
+      context, "Search", request->query(), response,
+      [this, request, response] { return RunSearch(*request, *response); });
+}
+
+grpc::ServerUnaryReactor* SearchService::CheckSafety(
+    grpc::CallbackServerContext* context, const v1::CheckSafetyRequest* request,
+    v1::Safety* response) {
+  return runner_.Run(
+      context, "CheckSafety", request->query(), response, [this, request, response] {
+        if (absl::Status status = CheckConversation(request->query(), request->context());
+            !status.ok()) {
+          return status;
+        }
+        *response = AssessSafety(request->query(), request->context());
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* context,
                                                  const v1::GetPostRequest* request,
                                                  v1::Post* response) {
-  return runner_.Run(context, "GetPost", {}, [this, request, response] {
+  return runner_.Run(context, "GetPost", {}, response, [this, request, response] {
     return RunGetPost(pool_, *request, *response);
   });
 }
@@ -220,7 +255,7 @@ grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* SearchService::Related(grpc::CallbackServerContext* context,
                                                  const v1::RelatedRequest* request,
                                                  v1::RelatedResponse* response) {
-  return runner_.Run(context, "Related", {}, [this, request, response] {
+  return runner_.Run(context, "Related", {}, response, [this, request, response] {
     return RunRelated(pool_, *request, *response);
   });
 }

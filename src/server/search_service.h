@@ -5,6 +5,8 @@
 
 #include "guru/v1/search.grpc.pb.h"
 #include "server/call_runner.h"
+#include "server/metrics.h"
+#include "server/safety_check.h"
 #include "server/searcher_pool.h"
 
 namespace guru {
@@ -18,13 +20,19 @@ inline constexpr int kDefaultRelatedLimit = 5;
 inline constexpr int kMaxContextTurns = 10;
 inline constexpr int kMaxFilterValues = 50;
 
-// Thread-safe: holds no state of its own beyond the (thread-safe) pool and
-// call runner, which it does not own and which must outlive it. Each call's
-// work runs through the runner (auth, overload, deadline, metrics).
+// Thread-safe: holds no state of its own beyond the (thread-safe) pool, call
+// runner, safety check and metrics, which it does not own and which must
+// outlive it. Each call's work runs through the runner (auth, overload,
+// deadline, metrics).
 class SearchService final : public v1::GuruSearch::CallbackService {
  public:
-  SearchService(SearcherPool& pool, CallRunner& runner, const RankingOptions& ranking)
-      : pool_(pool), runner_(runner), ranking_(ranking) {}
+  SearchService(SearcherPool& pool, CallRunner& runner, const SafetyCheck& safety,
+                ServerMetrics& metrics, const RankingOptions& ranking)
+      : pool_(pool),
+        runner_(runner),
+        safety_(safety),
+        metrics_(metrics),
+        ranking_(ranking) {}
 
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const v1::SearchRequest* request,
@@ -38,9 +46,20 @@ class SearchService final : public v1::GuruSearch::CallbackService {
                                     const v1::RelatedRequest* request,
                                     v1::RelatedResponse* response) override;
 
+  grpc::ServerUnaryReactor* CheckSafety(grpc::CallbackServerContext* context,
+                                        const v1::CheckSafetyRequest* request,
+                                        v1::Safety* response) override;
+
  private:
+  // The safety of a message and its context, counted in the metrics.
+  v1::Safety AssessSafety(const std::string& query,
+                          const google::protobuf::RepeatedPtrField<std::string>& context);
+  absl::Status RunSearch(const v1::SearchRequest& request, v1::SearchResponse& response);
+
   SearcherPool& pool_;
   CallRunner& runner_;
+  const SafetyCheck& safety_;
+  ServerMetrics& metrics_;
   const RankingOptions ranking_;
 };
 

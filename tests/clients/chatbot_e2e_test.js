@@ -1,16 +1,21 @@
 'use strict';
 // End to end through examples/chatbot as a person uses it: the real
 // guru-indexer builds an index of data/sample in a temporary directory, the
-// real guru-server serves it on 127.0.0.1:0, the chatbot backend runs on
-// 127.0.0.1:0, and headless Chromium (Debian's /usr/bin/chromium, driven by
-// playwright-core) types questions into the page and reads the replies.
+// real guru-server serves it on 127.0.0.1:0 (with the UK safety advice,
+// data/safety/advice-uk.txt), the chatbot backend runs on 127.0.0.1:0, and
+// headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
+// types questions into the page, clicks, and reads the replies: an answer
+// with its attribution and confidence, the full reply, an "Also" post, a
+// follow-up, the emergency, crisis and see-a-doctor messages, and an
+// emergency still shown while search is unavailable.
 //
 //   node tests/clients/chatbot_e2e_test.js --indexer PATH --server PATH
 //
 // Every process it starts is stopped at the end, on failure and on its own
 // timeout too (GURU_E2E_TIMEOUT_MS, default 240000); the children also get
-// SIGKILL if this process dies (setpriv --pdeathsig). GURU_E2E_SCREENSHOT=FILE
-// keeps a screenshot of the conversation.
+// SIGKILL if this process dies (setpriv --pdeathsig). A screenshot of each
+// state (NN-name.png) is written to $GURU_E2E_ARTIFACTS, or to a new
+// directory under the system's temporary directory; the test prints where.
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,6 +29,10 @@ const CHROMIUM = '/usr/bin/chromium';
 const SEED_QUESTION = 'since the marathon my left knee hurts when I run for more than 5 minutes';
 const SEED_TITLE = 'Knee pain post marathon';
 const NO_ANSWER = "I don't have a good answer for that yet";
+const SAFETY_ADVICE = path.join(ROOT, 'data/safety/advice-uk.txt');
+const EMERGENCY_MESSAGE = "I have crushing chest pain spreading to my left arm and I'm sweating";
+const CRISIS_MESSAGE = 'I want to kill myself';
+const SEE_DOCTOR_MESSAGE = 'I found a new lump in my breast';
 const TIMEOUT_MS = Number(process.env.GURU_E2E_TIMEOUT_MS || 240000);
 // One step (a server start, a reply): generous, for the sanitizer build.
 const STEP_MS = 60000;
@@ -153,29 +162,48 @@ async function main(work) {
   );
   assert.equal(indexed.status, 0, `guru-indexer failed:\n${indexed.stdout}${indexed.stderr}`);
 
+  // The UK advice file is the deployment's text the page must show.
+  const advice = Object.fromEntries(
+    fs
+      .readFileSync(SAFETY_ADVICE, 'utf8')
+      .split('\n')
+      .filter((line) => /^\s*\w+\s*=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]),
+  );
+  const serverArgs = ['--listen', '127.0.0.1:0', '--safety-advice', SAFETY_ADVICE];
   const server = await start(
     'guru-server',
     args.server,
-    ['--db', db, '--listen', '127.0.0.1:0'],
+    ['--db', db, ...serverArgs],
     'stderr',
     /listening on 127\.0\.0\.1:(\d+)/,
   );
   const guruAddress = `127.0.0.1:${server.match[1]}`;
   await waitForServing(grpc, protoLoader, guruAddress);
 
-  const chatbot = await start(
-    'chatbot',
-    process.execPath,
-    [path.join(CHATBOT_DIR, 'server.js'), '--guru', guruAddress, '--port', '0', '--deadline-ms', '30000'],
-    'stdout',
-    /listening on (http:\/\/127\.0\.0\.1:\d+)/,
-  );
+  const startChatbot = (name, address) =>
+    start(
+      name,
+      process.execPath,
+      [path.join(CHATBOT_DIR, 'server.js'), '--guru', address, '--port', '0', '--deadline-ms', '30000'],
+      'stdout',
+      /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+  const chatbot = await startChatbot('chatbot', guruAddress);
   const url = chatbot.match[1];
+
+  const artifacts = process.env.GURU_E2E_ARTIFACTS
+    ? path.resolve(process.env.GURU_E2E_ARTIFACTS)
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'guru-chatbot-e2e-screenshots-'));
+  fs.mkdirSync(artifacts, { recursive: true });
+  console.log(`# screenshots in ${artifacts}`);
+  let shots = 0;
 
   browserLaunch = chromium.launchPersistentContext(path.join(work, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
     timeout: STEP_MS,
+    viewport: { width: 1000, height: 800 },
     args: [
       '--headless',
       '--no-sandbox',
@@ -199,24 +227,44 @@ async function main(work) {
     });
     await page.goto(url);
 
+    // A screenshot of the whole page, as NN-name.png in `artifacts`.
+    async function shoot(name) {
+      const file = path.join(artifacts, `${String(++shots).padStart(2, '0')}-${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`# screenshot ${file}`);
+    }
+
     // Types `text`, presses Enter and returns the bot's reply once it is in.
+    const answers = page.locator('#log li.turn-bot:not(.turn-post)');
     async function ask(text) {
-      const replies = page.locator('#log li.turn-bot');
-      const before = await replies.count();
+      const before = await answers.count();
       await page.fill('#question', text);
       await page.press('#question', 'Enter');
-      const reply = replies.nth(before);
+      const reply = answers.nth(before);
       await reply.and(page.locator(':not([data-status="pending"])')).waitFor();
       return reply;
     }
 
+    async function newConversation() {
+      await page.click('#reset');
+      assert.equal(await page.locator('#log li').count(), 0);
+    }
+
+    // The vertical order of two elements: true when `a` is wholly above `b`.
+    async function above(a, b) {
+      const boxA = await a.boundingBox();
+      const boxB = await b.boundingBox();
+      return boxA.y + boxA.height <= boxB.y + 1;
+    }
+
+    let seedReply = null;
     await check('the seed question gets the seed post as the answer, with a highlighted passage', async () => {
       const reply = await ask(SEED_QUESTION);
+      seedReply = reply;
       assert.equal(await page.locator('#log li.turn-user').last().textContent(), SEED_QUESTION);
       assert.equal(await reply.locator('.source-title').textContent(), SEED_TITLE);
-      assert.equal(await reply.locator('.source-date').textContent(), '2019-05-20');
-      const confidence = (await reply.locator('.confidence').textContent()).match(/^confidence (\d{1,3})%$/);
-      assert.ok(confidence, 'no confidence shown');
+      assert.equal(await reply.locator('.source-date').getAttribute('datetime'), '2019-05-20');
+      assert.equal(await reply.locator('.source-date').textContent(), '20 May 2019');
       const passage = (await reply.locator('.passage').textContent()).trim();
       assert.ok(passage.length >= 40, `passage too short: '${passage}'`);
       // Marking the words neither drops nor repeats text: the passage stands
@@ -233,36 +281,171 @@ async function main(work) {
         `no query word among the highlights: ${JSON.stringify(marks)}`,
       );
       assert.equal(await reply.getAttribute('data-status'), 'ANSWERED');
+      // No safety message for a sore knee.
+      assert.equal(await reply.locator('.safety').count(), 0);
+      assert.equal(await reply.getAttribute('data-safety'), null);
+    });
+
+    await check('attribution comes from the post and confidence is in words, the number on hover', async () => {
+      const reply = seedReply;
+      const attributionText = await reply.locator('.attribution').textContent();
+      assert.match(attributionText, /^From .+, 20 May 2019$/);
+      assert.doesNotMatch(await reply.textContent(), /the Guru said/i);
+      const words = await reply.locator('.confidence').textContent();
+      assert.ok(['good match', 'likely match', 'might help', 'long shot'].includes(words), `confidence: '${words}'`);
+      const number = (await reply.locator('.confidence').getAttribute('title')).match(/^Confidence (\d{1,3})%/);
+      assert.ok(number, 'no confidence on hover');
       // An answer shown as the answer is more likely right than not.
-      assert.ok(Number(confidence[1]) >= 30, `confidence of the seed answer: ${confidence[1]}%`);
+      assert.ok(Number(number[1]) >= 30, `confidence of the seed answer: ${number[1]}%`);
+      await shoot('answered');
+    });
+
+    await check('"Read the full reply" expands the whole answer, paragraphs kept', async () => {
+      const reply = seedReply;
+      const full = reply.locator('.full');
+      assert.equal(await full.isVisible(), false);
+      await reply.locator('button.more').click();
+      await full.waitFor({ state: 'visible' });
+      assert.equal(await reply.locator('button.more').getAttribute('aria-expanded'), 'true');
+      assert.equal(await reply.locator('button.more').textContent(), 'Show less');
+      const paragraphs = await full.locator('p').allTextContents();
+      assert.ok(paragraphs.length >= 3, `paragraphs: ${paragraphs.length}`);
+      const text = await full.textContent();
+      assert.match(text, /mobilise your own knee cap/);
+      // The whole reply is longer than the passage, and holds it.
+      const passage = (await reply.locator('.passage').textContent()).trim().replace(/\s+/g, ' ');
+      assert.ok(text.replace(/\s+/g, ' ').includes(passage));
+      // Only text elements inside.
+      const tags = await full.locator('*').evaluateAll((nodes) => [...new Set(nodes.map((n) => n.tagName))]);
+      assert.ok(tags.every((t) => ['P', 'UL', 'LI'].includes(t)), `full reply elements: ${tags}`);
+      await shoot('full-reply');
+      await reply.locator('button.more').click();
+      assert.equal(await full.isVisible(), false);
+    });
+
+    await check('"Also" titles are distinct, and clicking one opens that post', async () => {
+      const reply = seedReply;
+      const titles = await reply.locator('.other-title').allTextContents();
+      assert.ok(titles.length >= 1, 'no "Also" titles');
+      const keys = titles.map((t) => t.toLowerCase().trim());
+      assert.equal(new Set(keys).size, keys.length, `duplicate titles: ${titles}`);
+      assert.ok(!keys.includes(SEED_TITLE.toLowerCase()), `the answer among "Also": ${titles}`);
+      const ids = await reply.locator('.other-title').evaluateAll((nodes) => nodes.map((n) => n.dataset.id));
+      assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids}`);
+      await reply.locator('.other-title').first().click();
+      const post = page.locator('#log li.turn-post').last();
+      await post.and(page.locator(':not([data-status="pending"])')).waitFor();
+      assert.equal(await post.getAttribute('data-status'), 'post');
+      assert.equal(await post.getAttribute('data-id'), ids[0]);
+      assert.equal(await post.locator('.post-title').textContent(), titles[0]);
+      assert.ok((await post.locator('.full').textContent()).trim().length > 100, 'the opened post has no reply');
+      assert.ok((await post.locator('.post-question').textContent()).length > 20, 'the opened post has no question');
+      await shoot('also-opened');
     });
 
     await check('earlier turns go along as context, newest first', async () => {
       await ask('what exercises can I do for it');
-      await ask('asdkjh qwe');
+      await ask('and is swimming ok?');
       assert.deepEqual(
         asked.map((body) => body.context),
         [[], [SEED_QUESTION], ['what exercises can I do for it', SEED_QUESTION]],
       );
+      await shoot('conversation');
     });
 
     await check('gibberish gets the no-answer message and no post', async () => {
-      const reply = page.locator('#log li.turn-bot').nth(2);
+      await newConversation();
+      const reply = await ask('asdkjh qwe');
       assert.equal(await reply.getAttribute('data-status'), 'NO_MATCH');
       assert.match(await reply.textContent(), new RegExp(NO_ANSWER));
-      assert.equal(await reply.locator('.passage, .source').count(), 0);
+      assert.equal(await reply.locator('.passage, .source, .safety').count(), 0);
+      await shoot('no-answer');
     });
 
-    if (process.env.GURU_E2E_SCREENSHOT) {
-      await page.screenshot({ path: process.env.GURU_E2E_SCREENSHOT, fullPage: true });
-    }
+    await check('a follow-up shows what was searched for', async () => {
+      await newConversation();
+      await ask('my achilles tendon is stiff first thing in the morning');
+      const reply = await ask('how is it treated?');
+      assert.deepEqual(asked[asked.length - 1].context, ['my achilles tendon is stiff first thing in the morning']);
+      const searched = reply.locator('.searched-for');
+      assert.equal(await searched.count(), 1, 'no "Searching for" line');
+      assert.match(await searched.textContent(), /^Searching for: .*achilles.*/i);
+      assert.notEqual(await reply.getAttribute('data-status'), 'error');
+      await shoot('follow-up');
+    });
+
+    await check('an emergency shows the banner with the advice and signs above the results', async () => {
+      await newConversation();
+      const reply = await ask(EMERGENCY_MESSAGE);
+      assert.equal(await reply.getAttribute('data-safety'), 'EMERGENCY');
+      const banner = reply.locator('.safety-emergency');
+      assert.equal(await banner.getAttribute('role'), 'alert');
+      // First in the reply.
+      assert.equal(await reply.locator(':scope > :first-child').getAttribute('class'), 'safety safety-emergency');
+      assert.equal(await banner.locator('.safety-advice').textContent(), advice.emergency);
+      assert.match(await banner.locator('.safety-advice').textContent(), /999/);
+      const signs = await banner.locator('.safety-signs').textContent();
+      assert.match(signs, /chest/i);
+      const results = reply.locator('.results');
+      if ((await results.count()) > 0) {
+        assert.match(await results.getAttribute('class'), /secondary/);
+        assert.ok(await above(banner, results), 'the results are not below the banner');
+      }
+      await shoot('emergency');
+    });
+
+    await check('a crisis shows the warm message and crisis line first, never the no-answer text', async () => {
+      await newConversation();
+      const reply = await ask(CRISIS_MESSAGE);
+      assert.equal(await reply.getAttribute('data-safety'), 'CRISIS');
+      const box = reply.locator('.safety-crisis');
+      assert.equal(await reply.locator(':scope > :first-child').getAttribute('class'), 'safety safety-crisis');
+      assert.match(await box.locator('.safety-title').textContent(), /sorry/i);
+      assert.equal(await box.locator('.safety-advice').textContent(), advice.crisis);
+      assert.match(await box.textContent(), /Samaritans/);
+      assert.doesNotMatch(await reply.textContent(), new RegExp(NO_ANSWER));
+      assert.doesNotMatch(await reply.textContent(), /might help/);
+      await shoot('crisis');
+    });
+
+    await check('a sign that needs a doctor shows a note above the answer', async () => {
+      await newConversation();
+      const reply = await ask(SEE_DOCTOR_MESSAGE);
+      assert.equal(await reply.getAttribute('data-safety'), 'SEE_DOCTOR');
+      const note = reply.locator('.safety-see-doctor');
+      assert.equal(await note.locator('.safety-advice').textContent(), advice.see_doctor);
+      assert.equal(await reply.locator(':scope > :first-child').getAttribute('class'), 'safety safety-see-doctor');
+      const results = reply.locator('.results');
+      if ((await results.count()) > 0) assert.ok(await above(note, results));
+      await shoot('see-doctor');
+    });
 
     await check('a new conversation starts without context', async () => {
-      await page.click('#reset');
-      assert.equal(await page.locator('#log li').count(), 0);
+      await newConversation();
       const reply = await ask('my heel hurts with the first steps in the morning');
       assert.deepEqual(asked[asked.length - 1].context, []);
       assert.notEqual(await reply.getAttribute('data-status'), 'error');
+    });
+
+    await check('with the index unavailable an emergency is still shown (CheckSafety)', async () => {
+      // A guru-server whose index cannot be opened: Search answers
+      // UNAVAILABLE, CheckSafety still works.
+      const missing = path.join(work, 'no-index');
+      const down = await start('guru-server (no index)', args.server, ['--db', missing, ...serverArgs], 'stderr', /listening on 127\.0\.0\.1:(\d+)/);
+      const downBot = await startChatbot('chatbot (no index)', `127.0.0.1:${down.match[1]}`);
+      await page.goto(downBot.match[1]);
+      const reply = await ask(EMERGENCY_MESSAGE);
+      assert.equal(await reply.getAttribute('data-status'), 'error');
+      assert.equal(await reply.getAttribute('data-safety'), 'EMERGENCY');
+      assert.equal(await reply.locator('.safety-advice').textContent(), advice.emergency);
+      assert.match(await reply.locator('.reply-text').textContent(), /isn't reachable right now/);
+      await shoot('emergency-index-unavailable');
+      const crisis = await ask(CRISIS_MESSAGE);
+      assert.equal(await crisis.getAttribute('data-safety'), 'CRISIS');
+      assert.equal(await crisis.locator('.reply-text').count(), 0);
+      await stop(downBot.proc);
+      await stop(down.proc);
+      await page.goto(url);
     });
 
     await check('with guru-server gone the page says so, and the chatbot keeps running', async () => {
@@ -278,6 +461,7 @@ async function main(work) {
     await check('no script errors on the page', async () => {
       assert.deepEqual(pageErrors, []);
     });
+    console.log(`# ${shots} screenshots in ${artifacts}`);
   } finally {
     await closeBrowser();
   }

@@ -368,14 +368,30 @@ class PythonClientTest(unittest.TestCase):
             self.pb.SearchRequest(query="pain", page_size=3, page_token="not a token"),
         )
 
-    def test_context_informs_but_never_replaces_the_query(self):
+    def test_a_follow_up_takes_its_topic_from_the_context(self):
         response = self.search("which exercises help", context=[SEED_QUESTION])
         self.assertGreater(len(response.results), 0)
-        self.assertTrue(response.interpretation.context_terms)
+        use = response.interpretation.context_use
+        self.assertEqual(use.kind, self.pb.ContextUse.FOLLOW_UP)
+        self.assertEqual(use.turn, 1)
+        self.assertTrue(use.topic)
+        self.assertEqual(list(response.interpretation.context_terms), list(use.topic))
+        self.assertIn(use.topic[0], use.searched_for)
         self.assertEqual(response.results[0].post.category, "knees")
-        # Context alone finds nothing: every result must match the query.
+        # Gibberish asks nothing: the context alone finds nothing.
         none = self.search("asdkjh qwe", context=[SEED_QUESTION])
+        self.assertEqual(none.interpretation.context_use.kind, self.pb.ContextUse.NO_CONTEXT)
         self.assertEqual(len(none.results), 0)
+
+    def test_every_response_carries_a_safety_level(self):
+        calm = self.search("my knee hurts when I run")
+        self.assertEqual(calm.safety.level, self.pb.SAFETY_LEVEL_NONE)
+        urgent = self.search("my dad's face has dropped on one side and he can't lift his arm")
+        self.assertEqual(urgent.safety.level, self.pb.SAFETY_LEVEL_EMERGENCY)
+        self.assertTrue(urgent.safety.signs[0].code)
+        checked = self.stub.CheckSafety(self.pb.CheckSafetyRequest(query="I want to end my life"),
+                                        timeout=CALL_SECONDS)
+        self.assertEqual(checked.level, self.pb.SAFETY_LEVEL_CRISIS)
 
     # GetPost.
 

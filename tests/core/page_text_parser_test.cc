@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "core/text.h"
 #include "support/temp_dir.h"
 
 namespace guru {
@@ -209,6 +210,17 @@ TEST(PageTextParserTest, PostWithoutTitleDerivesOneFromTheQuestion) {
   EXPECT_EQ(post.answer(), "rest it.");
   EXPECT_EQ(post.asker(), "Beth");
   EXPECT_THAT(page.warnings, Each(Not(HasSubstr("date"))));
+}
+
+TEST(PageTextParserTest, DerivedTitleIsCutOnACharacterBoundary) {
+  // A question with no space in its first 80 bytes: 79 ASCII bytes, then a
+  // two-byte character across the cut.
+  const std::string question = std::string(79, 'k') + "\xC3\xA9 and more words";
+  const ParsedPage page = ParseOk(
+      "May 20th, 2019\n\nGood Afternoon,\n\n" + question +
+      "\n\nMay 21st, 2019\n\nThe Guru Responded:\n\nHi Beth- rest it.\n\nThe Guru\n");
+  EXPECT_EQ(page.post.title(), std::string(79, 'k') + "...");
+  EXPECT_EQ(FindInvalidUtf8(page.post.title()), std::nullopt);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 
@@ -57,6 +58,104 @@ TEST(SplitSentencesTest, BlankLinesAndListItemsEndSentencesHardWrapsDoNot) {
       "Try these\n- heel drops\n- calf raises\n\nThe tendon\nneeds time";
   EXPECT_THAT(SplitSentences(text),
               ElementsAre(Pair(0, 9), Pair(10, 22), Pair(23, 36), Pair(38, 59)));
+}
+
+// The sentences of `text` as strings.
+std::vector<std::string> Units(const std::string& text) {
+  std::vector<std::string> units;
+  for (const auto& [begin, end] : SplitSentences(text)) {
+    units.push_back(text.substr(begin, end - begin));
+  }
+  return units;
+}
+
+TEST(SplitSentencesTest, ListItemsWithoutFullStopsAreWholeUnits) {
+  // Items on their own lines, none ending in a full stop; a heading line.
+  EXPECT_THAT(
+      Units("When to call\nCall 911 if your child:\n- Cannot walk\n- Has a seizure\n"
+            "Seems confused\nAnd more text here."),
+      ElementsAre("When to call", "Call 911 if your child:", "- Cannot walk",
+                  "- Has a seizure", "Seems confused", "And more text here."));
+  // Numbered and bulleted items.
+  EXPECT_THAT(Units("Steps:\n1. Rest\n2) Ice\n\xE2\x80\xA2 Compress it"),
+              ElementsAre("Steps:", "1. Rest", "2) Ice", "\xE2\x80\xA2 Compress it"));
+}
+
+TEST(SplitSentencesTest, ListsWrittenOnOneLineAreSplitIntoItems) {
+  // MedQuAD flattens lists: " - " after the colon that introduces the list,
+  // then between the items (with or without final punctuation).
+  EXPECT_THAT(
+      Units("Call 911 if your child has a fever and: - Is crying (children) - Cannot "
+            "walk - Has a stiff neck. - Has a seizure"),
+      ElementsAre("Call 911 if your child has a fever and:", "- Is crying (children)",
+                  "- Cannot walk", "- Has a stiff neck.", "- Has a seizure"));
+  // Lower-case items joined by "or".
+  EXPECT_THAT(Units("Cancer is found: - in one group of lymph nodes; or - in one area."),
+              ElementsAre("Cancer is found:", "- in one group of lymph nodes; or",
+                          "- in one area."));
+  // An item after a sentence's full stop starts a list too.
+  EXPECT_THAT(Units("It may cause: - Fever. - Pain - Rash"),
+              ElementsAre("It may cause:", "- Fever.", "- Pain", "- Rash"));
+}
+
+TEST(SplitSentencesTest, DashesInProseAndRangesAreNotItems) {
+  EXPECT_THAT(Units("Rest it - especially after runs - and ice it. Then jog."),
+              ElementsAre("Rest it - especially after runs - and ice it.", "Then jog."));
+  EXPECT_THAT(Units("Recovery: - Takes 2 - 3 days"),
+              ElementsAre("Recovery:", "- Takes 2 - 3 days"));
+  // A hard-wrapped sentence goes on in lower case or after a comma.
+  EXPECT_THAT(Units("The tendon needs\ntime, and rest,\nIce helps."),
+              ElementsAre("The tendon needs\ntime, and rest,\nIce helps."));
+}
+
+TEST(FindBestPassageTest, NeverCutsAListItem) {
+  // The MedQuAD answer that used to be cut at 1,200 characters mid-item
+  // ("...- Cannot walk - Has"): one run of items with no full stop.
+  std::string answer = "Call a doctor right away if your child: ";
+  for (int i = 0; i < 30; ++i) {
+    answer += "- Has a symptom number " + std::to_string(i) + " that lasts a long time ";
+  }
+  answer +=
+      "Call 911 if you or your child has a fever and: - Is crying and cannot be calmed "
+      "(children) - Cannot be awakened easily or at all - Seems confused - Cannot walk - "
+      "Has "
+      "difficulty breathing, even after the nose is cleared - Has a seizure";
+  const BestPassage passage = FindBestPassage(answer, Words({"awakened", "calmed"}));
+  EXPECT_EQ(passage.text,
+            "- Is crying and cannot be calmed (children) - Cannot be awakened easily or "
+            "at all");
+  EXPECT_EQ(CharSubstr(answer, passage.span), passage.text);
+  const BestPassage walk = FindBestPassage(answer, Words({"walk"}));
+  EXPECT_EQ(walk.text,
+            "- Cannot walk - Has difficulty breathing, even after the nose is cleared");
+  EXPECT_EQ(CharSubstr(answer, walk.span), walk.text);
+}
+
+TEST(FindBestPassageTest, ListItemsKeepTheirLineBreaks) {
+  const std::string answer =
+      "Rest first.\nSee a doctor if you:\n- cannot walk\n- have a fever\n- feel "
+      "numb\nThen more.";
+  const BestPassage passage = FindBestPassage(answer, Words({"walk", "fever"}));
+  // Short, so the next item joins it.
+  EXPECT_EQ(passage.text, "- cannot walk\n- have a fever\n- feel numb");
+  EXPECT_EQ(CharSubstr(answer, passage.span), passage.text);
+}
+
+TEST(FindBestPassageTest, AListIntroductionTakesItsItems) {
+  const std::string answer =
+      "Leukemia is rare. Possible risk factors for leukemia include the following: - "
+      "Being male. "
+      "- Being exposed to radiation - Smoking\n\nOther text.";
+  const BestPassage passage = FindBestPassage(answer, Words({"risk", "leukemia"}));
+  EXPECT_EQ(
+      passage.text,
+      "Possible risk factors for leukemia include the following: - Being male. - Being "
+      "exposed to radiation");
+  EXPECT_EQ(CharSubstr(answer, passage.span), passage.text);
+  // At most three units: the first makes room for the item.
+  const BestPassage three = FindBestPassage(
+      "Risk one. Risk two. Risk three: - Item A\n- Item B", Words({"risk"}));
+  EXPECT_EQ(three.text, "Risk two. Risk three: - Item A");
 }
 
 TEST(FindBestPassageTest, PicksTheSentencesWithTheMostQueryWords) {

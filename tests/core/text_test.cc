@@ -17,6 +17,27 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
+TEST(Utf8PrefixTest, NeverSplitsACharacter) {
+  EXPECT_EQ(Utf8Prefix("abc", 5), "abc");
+  EXPECT_EQ(Utf8Prefix("abc", 2), "ab");
+  EXPECT_EQ(Utf8Prefix("", 0), "");
+  // Two-, three- and four-byte characters cut at each of their bytes.
+  for (const std::string character : {"\xC3\xA9", "\xE2\x80\x99", "\xF0\x9F\x98\x80"}) {
+    const std::string text = std::string(199, 'a') + character + "z";
+    for (std::size_t max = 199; max < 199 + character.size(); ++max) {
+      EXPECT_EQ(Utf8Prefix(text, max), std::string(199, 'a')) << max;
+    }
+    EXPECT_EQ(Utf8Prefix(text, 199 + character.size()),
+              std::string(199, 'a') + character);
+  }
+  // Every prefix of valid text is valid.
+  const std::string mixed = "caf\xC3\xA9 it\xE2\x80\x99s \xF0\x9F\x98\x80!";
+  for (std::size_t max = 0; max <= mixed.size(); ++max) {
+    EXPECT_EQ(FindInvalidUtf8(Utf8Prefix(mixed, max)), std::nullopt) << max;
+    EXPECT_GE(Utf8Prefix(mixed, max).size() + 3, std::min(max, mixed.size())) << max;
+  }
+}
+
 TEST(FindInvalidUtf8Test, AcceptsValidText) {
   EXPECT_EQ(FindInvalidUtf8(""), std::nullopt);
   EXPECT_EQ(FindInvalidUtf8("plain ASCII\n"), std::nullopt);

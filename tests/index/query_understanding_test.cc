@@ -280,24 +280,67 @@ TEST_F(QueryUnderstandingTest, AClearQuestionIsAnswered) {
   EXPECT_GT(page.hits[0].confidence, 0.3);
 }
 
-TEST_F(QueryUnderstandingTest, ContextInformsButNeverReplacesTheMessage) {
-  // Alone, "pain" matches several posts; the context makes the kneecap post
-  // come first, and adds no post that lacks "pain".
-  const SearchPage alone = Search("what about the pain");
-  const SearchPage with_context =
-      Search("what about the pain", {"my kneecap on the stairs", "sciatica earlier"});
-  EXPECT_THAT(with_context.interpretation.context_terms(),
-              ElementsAre("kneecap", "stairs", "sciatica"));
-  EXPECT_THAT(with_context.interpretation.terms(), ElementsAre("pain"));
-  ASSERT_THAT(with_context.hits, Not(IsEmpty()));
-  EXPECT_EQ(with_context.hits[0].post.id(), "patella");
-  const std::vector<std::string> ids = Ids(alone);
-  const std::set<std::string> alone_ids(ids.begin(), ids.end());
-  for (const std::string& id : Ids(with_context)) {
-    EXPECT_TRUE(alone_ids.contains(id)) << id << " matches only the context";
-  }
-  // Context alone never matches.
-  EXPECT_THAT(Search("the", {"kneecap"}).hits, IsEmpty());
+TEST_F(QueryUnderstandingTest, AFollowUpIsSearchedWithTheTopicOfTheConversation) {
+  const SearchPage follow_up =
+      Search("how is it treated?", {"I have achilles tendonitis"});
+  const v1::ContextUse& use = follow_up.interpretation.context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), ElementsAre("achilles tendonitis"));
+  EXPECT_EQ(use.turn(), 1);
+  EXPECT_EQ(use.searched_for(), "achilles tendonitis \u2014 treatment");
+  EXPECT_THAT(follow_up.interpretation.context_terms(),
+              ElementsAre("achilles tendonitis"));
+  EXPECT_THAT(follow_up.interpretation.aspects(), ElementsAre("treatment"));
+  // Ranked as the question that names the topic is.
+  const SearchPage standalone = Search("how is achilles tendonitis treated?");
+  EXPECT_EQ(Ids(follow_up), Ids(standalone));
+  ASSERT_THAT(follow_up.hits, Not(IsEmpty()));
+  EXPECT_EQ(follow_up.hits[0].post.id(), "tendon-treat");
+  EXPECT_EQ(follow_up.answer_status, standalone.answer_status);
+  // The passage follows the combined need: the topic's words are highlighted.
+  EXPECT_THAT(follow_up.hits[0].passage.highlights(), Not(IsEmpty()));
+}
+
+TEST_F(QueryUnderstandingTest, TheTopicComesFromTheNewestTurnThatNamesOne) {
+  // context[0] names no topic; context[1] does.
+  const SearchPage page = Search("what about the stairs",
+                                 {"ok, thanks a lot", "sciatica down my leg", "wrist"});
+  const v1::ContextUse& use = page.interpretation.context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), ElementsAre("sciatica"));
+  EXPECT_EQ(use.turn(), 2);
+  EXPECT_EQ(use.searched_for(), "sciatica \u2014 stairs");
+}
+
+TEST_F(QueryUnderstandingTest, AMessageWithItsOwnTopicIgnoresEarlierTurns) {
+  // A change of topic: the earlier subject must not pull the results back.
+  const SearchPage switched =
+      Search("different question: what causes sciatica?", {"I have achilles tendonitis"});
+  EXPECT_EQ(switched.interpretation.context_use().kind(), v1::ContextUse::OWN_TOPIC);
+  EXPECT_THAT(switched.interpretation.context_terms(), IsEmpty());
+  EXPECT_EQ(Ids(switched), Ids(Search("different question: what causes sciatica?")));
+  // Nor does a self-contained question on the same subject change.
+  EXPECT_EQ(Ids(Search("achilles tendonitis treatments", {"my achilles tendonitis"})),
+            Ids(Search("achilles tendonitis treatments")));
+}
+
+TEST_F(QueryUnderstandingTest, EarlierTurnsWithoutATopicChangeNothing) {
+  const SearchPage page = Search("my kneecap hurts", {"hello there", "thanks"});
+  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::NO_CONTEXT);
+  EXPECT_EQ(Ids(page), Ids(Search("my kneecap hurts")));
+  EXPECT_EQ(Search("my kneecap hurts").interpretation.context_use().kind(),
+            v1::ContextUse::NO_CONTEXT);
+  // Gibberish asks nothing: no follow-up, nothing matches.
+  const SearchPage gibberish = Search("asdkjh qwe", {"I have achilles tendonitis"});
+  EXPECT_EQ(gibberish.interpretation.context_use().kind(), v1::ContextUse::NO_CONTEXT);
+  EXPECT_THAT(gibberish.hits, IsEmpty());
+  // context_weight 0 turns the use of earlier turns off.
+  RankingOptions off;
+  off.context_weight = 0;
+  EXPECT_EQ(Search("how is it treated?", {"I have achilles tendonitis"}, off)
+                .interpretation.context_use()
+                .kind(),
+            v1::ContextUse::NO_CONTEXT);
 }
 
 TEST_F(QueryUnderstandingTest, FeedbackAddsWeightButNeverMatchesOnItsOwn) {

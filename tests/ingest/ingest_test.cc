@@ -103,7 +103,7 @@ TEST_F(IngestTest, JsonlCountsRejectsWithLineNumbersAndRejectsFile) {
   EXPECT_EQ(counts.unchanged, 3u);
   EXPECT_EQ(counts.added + counts.replaced, 0u);
   EXPECT_EQ(counts.rejected, 2u);
-  EXPECT_EQ(ReadFile(options_.rejects_path), rejects);
+  EXPECT_EQ(ReadFile(options_.rejects_path), rejects + rejects);  // Appended.
 }
 
 TEST_F(IngestTest, CrlfBomAndBlankLinesAreAccepted) {
@@ -190,6 +190,61 @@ TEST_F(IngestTest, DryRunValidatesWithoutCreatingTheIndex) {
   EXPECT_EQ(counts.rejected, 1u);
   EXPECT_EQ(counts.added, 0u);
   EXPECT_FALSE(std::filesystem::exists(options_.db_path));
+}
+
+TEST_F(IngestTest, RejectsFileIsCreatedAtTheFirstRejectAndAppendedTo) {
+  namespace fs = std::filesystem;
+  const std::string clean = dir_.WriteFile("clean.jsonl", Record("a", "Rest.") + "\n");
+  RunOk({clean});
+  EXPECT_FALSE(fs::exists(options_.rejects_path));  // Nothing rejected, no file.
+
+  dir_.WriteFile("rejects.jsonl", "kept from last week\n");
+  const std::string bad = dir_.WriteFile("bad.jsonl", std::string(kBroken) + "\n");
+  EXPECT_EQ(RunOk({bad}).rejected, 1u);
+  EXPECT_EQ(ReadFile(options_.rejects_path),
+            "kept from last week\n" + std::string(kBroken) + "\n");
+}
+
+TEST_F(IngestTest, RejectsPathOverAnInputOrTheIndexIsRefusedUntouched) {
+  namespace fs = std::filesystem;
+  const std::string content = Record("a", "Rest.") + "\n" + kNoAnswer + "\n";
+  const std::string input = dir_.WriteFile("in/posts.jsonl", content);
+  RunOk({input});
+  const std::string glass = options_.db_path + "/postlist.glass";
+  ASSERT_TRUE(fs::exists(glass));
+  const std::string glass_bytes = ReadFile(glass);
+  fs::create_symlink(input, dir_.Sub("link.jsonl"));
+  // Rejected pages fed again, while new rejects would be copied among them.
+  const std::string fixed_pages = dir_.Sub("fixed.jsonl.pages");
+  dir_.WriteFile("fixed.jsonl.pages/page.txt", kPage);
+  struct Case {
+    std::string rejects;
+    std::vector<std::string> inputs;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {input, {input}, "is the input"},
+      {dir_.Sub("in/../in/./posts.jsonl"), {input}, "is the input"},
+      {dir_.Sub("link.jsonl"), {input}, "is the input"},
+      {input, {dir_.Sub("in/")}, "lies in the input directory"},
+      {dir_.Sub("in/new-rejects.jsonl"), {dir_.Sub("in")}, "lies in the input directory"},
+      {dir_.Sub("fixed.jsonl"), {fixed_pages}, "overlaps the input"},
+      {glass, {input}, "inside the index"},
+      {options_.db_path + "/new.jsonl", {input}, "inside the index"},
+      {dir_.Sub("nowhere/rejects.jsonl"), {input}, "cannot open for writing"},
+  };
+  for (const Case& c : cases) {
+    options_.rejects_path = c.rejects;
+    absl::StatusOr<IngestCounts> counts = Run(c.inputs);
+    ASSERT_FALSE(counts.ok()) << c.rejects;
+    EXPECT_EQ(counts.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(counts.status().message()), HasSubstr(c.says)) << c.rejects;
+  }
+  EXPECT_EQ(ReadFile(input), content);
+  EXPECT_TRUE(ReadFile(glass) == glass_bytes) << "postlist.glass changed";
+  EXPECT_FALSE(fs::exists(options_.db_path + "/new.jsonl"));
+  EXPECT_FALSE(fs::exists(dir_.Sub("in/new-rejects.jsonl")));
+  EXPECT_TRUE(GetPost("a").ok());
 }
 
 TEST_F(IngestTest, DeletePostsDeletesAndWarnsForUnknownIds) {

@@ -2,11 +2,8 @@
 // concurrent searches while guru-indexer commits, limits, deadlines and
 // overload, metrics, query logging, TLS and mutual TLS, bearer tokens,
 // SIGTERM under load, and configuration from flags, variables and a file.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,7 +11,6 @@
 #include <deque>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <thread>
 
 #include "support/guru_env.h"
@@ -25,7 +21,10 @@ namespace {
 
 using ::grpc::health::v1::HealthCheckResponse;
 using ::guru::testing::Child;
+using ::guru::testing::MetricsPort;
+using ::guru::testing::MetricValue;
 using ::guru::testing::RunIndexer;
+using ::guru::testing::ScrapeMetrics;
 using ::guru::testing::ServerProcess;
 using ::guru::testing::SourcePath;
 using ::guru::testing::TempDir;
@@ -68,49 +67,6 @@ grpc::Status SearchOnceServing(v1::GuruSearch::Stub& stub, const std::string& qu
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return status;
-}
-
-// GET http://127.0.0.1:port/metrics; the body, or empty on failure.
-std::string ScrapeMetrics(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string reply;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    const std::string get =
-        "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (write(fd, get.data(), get.size()) == static_cast<ssize_t>(get.size())) {
-      char buffer[4096];
-      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;)
-        reply.append(buffer, n);
-    }
-  }
-  close(fd);
-  return reply;
-}
-
-// The value of the sample `name{labels}` (exact text as Prometheus prints
-// it), or -1 when absent.
-double MetricValue(const std::string& text, const std::string& series) {
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(series + " ", 0) == 0)
-      return std::stod(line.substr(series.size() + 1));
-  }
-  return -1;
-}
-
-// The metrics port the server logged (the line may already have been read).
-int MetricsPort(Child& child) {
-  static const std::regex kLine("metrics on http://127\\.0\\.0\\.1:([0-9]+)/");
-  std::smatch match;
-  if (std::regex_search(child.err(), match, kLine)) return std::stoi(match[1]);
-  const std::string line =
-      child.WaitForLine("metrics on http://127.0.0.1:", std::chrono::seconds(20));
-  if (!std::regex_search(line, match, kLine)) return 0;
-  return std::stoi(match[1]);
 }
 
 // ---------------------------------------------------------------------------

@@ -49,6 +49,17 @@ class ServerProcess {
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
+// GET http://127.0.0.1:port/metrics; the whole reply, or empty on failure.
+std::string ScrapeMetrics(int port);
+
+// The value of the sample `series` (exact text as Prometheus prints it, e.g.
+// `guru_safety_total{level="crisis"}`) in `text`, or -1 when absent.
+double MetricValue(const std::string& text, const std::string& series);
+
+// The metrics port `child` (a guru-server with --metrics-listen) logged;
+// waits up to 20 seconds for the line. 0 when it never came.
+int MetricsPort(Child& child);
+
 }  // namespace guru::testing
 
 #endif  // GURU_TESTS_SUPPORT_GURU_ENV_H_

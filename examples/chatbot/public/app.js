@@ -1,7 +1,10 @@
 'use strict';
 // The chat page: sends each message with the person's earlier messages
-// (newest first) to /api/ask and shows the reply. Everything from the server
-// goes into the page as text nodes, never as HTML.
+// (newest first) to /api/ask and shows the reply: the safety banner or note
+// first, what was searched for, the best passage with who wrote it and how
+// good a match it is, the whole reply on demand, and other posts, each of
+// which opens through /api/post. Everything from the server goes into the
+// page as text nodes, never as HTML.
 (() => {
   const log = document.getElementById('log');
   const form = document.getElementById('ask');
@@ -11,6 +14,7 @@
 
   // The person's messages in this conversation, oldest first.
   let turns = [];
+  let nextId = 0;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -26,6 +30,23 @@
     return item;
   }
 
+  function renderSafety(safety) {
+    const urgent = safety.level === 'EMERGENCY' || safety.level === 'CRISIS';
+    const box = el(urgent ? 'section' : 'aside', `safety safety-${safety.level.toLowerCase().replace('_', '-')}`);
+    box.dataset.level = safety.level;
+    box.setAttribute('role', urgent ? 'alert' : 'note');
+    box.appendChild(el('p', 'safety-title', safety.title));
+    if (safety.message) box.appendChild(el('p', 'safety-message', safety.message));
+    box.appendChild(el('p', 'safety-advice', safety.advice));
+    if (safety.signs.length) {
+      const signs = el('p', 'safety-signs');
+      signs.appendChild(el('span', 'safety-signs-label', `${safety.signsLabel} `));
+      signs.appendChild(document.createTextNode(safety.signs.join('; ')));
+      box.appendChild(signs);
+    }
+    return box;
+  }
+
   function renderPassage(pieces) {
     const quote = el('blockquote', 'passage');
     for (const piece of pieces) {
@@ -34,42 +55,157 @@
     return quote;
   }
 
-  function renderSource(answer) {
-    const source = el('p', 'source');
-    source.appendChild(document.createTextNode('Source: '));
-    if (answer.url) {
-      const link = el('a', 'source-title', answer.title);
-      link.href = answer.url;
+  function renderTitle(post) {
+    if (post.url) {
+      const link = el('a', 'source-title', post.title);
+      link.href = post.url;
       link.target = '_blank';
       link.rel = 'noopener noreferrer';
-      source.appendChild(link);
-    } else {
-      source.appendChild(el('cite', 'source-title', answer.title));
+      return link;
     }
-    if (answer.date) {
+    return el('cite', 'source-title', post.title);
+  }
+
+  // "From CancerGov, 20 May 2019 · Title · good match"; for a post shown
+  // under its own heading, the title only when it links to the source.
+  function renderSource(post, withConfidence, withTitle = true) {
+    const source = el('p', 'source');
+    if (post.attribution) {
+      const who = el('span', 'attribution');
+      if (post.date && post.dateText && post.attribution.endsWith(post.dateText)) {
+        who.appendChild(document.createTextNode(post.attribution.slice(0, -post.dateText.length)));
+        const time = el('time', 'source-date', post.dateText);
+        time.dateTime = post.date;
+        who.appendChild(time);
+      } else {
+        who.textContent = post.attribution;
+      }
+      source.appendChild(who);
+    }
+    if (withTitle || post.url) {
+      if (source.childNodes.length) source.appendChild(document.createTextNode(' · '));
+      source.appendChild(withTitle ? renderTitle(post) : renderTitle({ ...post, title: 'Source' }));
+    }
+    if (withConfidence) {
       source.appendChild(document.createTextNode(' · '));
-      source.appendChild(el('time', 'source-date', answer.date)).dateTime = answer.date;
+      const confidence = el('span', 'confidence', post.confidenceWords);
+      confidence.title = post.confidenceTitle;
+      confidence.dataset.confidence = String(post.confidence);
+      source.appendChild(confidence);
     }
-    source.appendChild(document.createTextNode(' · '));
-    source.appendChild(el('span', 'confidence', `confidence ${Math.round(answer.confidence * 100)}%`));
     return source;
+  }
+
+  function renderBlocks(blocks) {
+    const full = el('div', 'full');
+    for (const block of blocks) {
+      if (block.type === 'list') {
+        const list = el('ul', block.numbered ? 'numbered' : '');
+        for (const item of block.items) list.appendChild(el('li', '', item));
+        full.appendChild(list);
+      } else {
+        full.appendChild(el('p', '', block.text));
+      }
+    }
+    return full;
+  }
+
+  // The whole reply behind a "Read the full reply" button.
+  function renderFull(post) {
+    const wrap = el('div', 'full-wrap');
+    const full = renderBlocks(post.full);
+    full.id = `full-${nextId++}`;
+    full.hidden = true;
+    const toggle = el('button', 'link more', 'Read the full reply');
+    toggle.type = 'button';
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.setAttribute('aria-controls', full.id);
+    toggle.addEventListener('click', () => {
+      full.hidden = !full.hidden;
+      toggle.setAttribute('aria-expanded', String(!full.hidden));
+      toggle.textContent = full.hidden ? 'Read the full reply' : 'Show less';
+    });
+    wrap.appendChild(toggle);
+    wrap.appendChild(full);
+    return wrap;
+  }
+
+  function renderOthers(others) {
+    const box = el('nav', 'others');
+    box.setAttribute('aria-label', 'Other replies');
+    box.appendChild(el('p', 'others-label', 'Also:'));
+    const list = el('ul', 'others-list');
+    for (const other of others) {
+      const item = el('li');
+      const open = el('button', 'link other-title', other.title);
+      open.type = 'button';
+      open.dataset.id = other.id;
+      open.addEventListener('click', () => openPost(other));
+      item.appendChild(open);
+      list.appendChild(item);
+    }
+    box.appendChild(list);
+    return box;
   }
 
   function renderReply(item, reply) {
     item.dataset.status = reply.status;
-    item.appendChild(el('p', 'reply-text', reply.text));
-    if (!reply.answer) return;
-    if (reply.didYouMean) item.appendChild(el('p', 'did-you-mean', `(searched for: ${reply.didYouMean})`));
-    item.appendChild(renderPassage(reply.answer.passage));
-    item.appendChild(renderSource(reply.answer));
-    if (reply.others.length) {
-      const others = el('p', 'others', 'Also: ');
-      reply.others.forEach((other, i) => {
-        if (i) others.appendChild(document.createTextNode('; '));
-        others.appendChild(el('span', 'other-title', other.title));
-      });
-      item.appendChild(others);
+    if (reply.safety) {
+      item.dataset.safety = reply.safety.level;
+      item.appendChild(renderSafety(reply.safety));
     }
+    const body = el('div', reply.secondary ? 'results secondary' : 'results');
+    if (reply.searchedFor) {
+      const searched = el('p', 'searched-for');
+      searched.appendChild(el('span', 'searched-for-label', 'Searching for: '));
+      searched.appendChild(el('span', 'searched-for-text', reply.searchedFor));
+      body.appendChild(searched);
+    }
+    if (reply.text) body.appendChild(el('p', 'reply-text', reply.text));
+    if (reply.answer) {
+      const card = el('article', 'answer');
+      card.appendChild(renderPassage(reply.answer.passage));
+      card.appendChild(renderSource(reply.answer, true));
+      if (reply.answer.full.length) card.appendChild(renderFull(reply.answer));
+      body.appendChild(card);
+    }
+    if (reply.others.length) body.appendChild(renderOthers(reply.others));
+    if (body.childNodes.length) item.appendChild(body);
+  }
+
+  // A post opened from an "Also" title, as a reply of its own.
+  async function openPost(other) {
+    const item = addTurn('turn-bot turn-post');
+    item.dataset.status = 'pending';
+    item.textContent = '…';
+    try {
+      const res = await fetch(`/api/post?id=${encodeURIComponent(other.id)}`);
+      const post = await res.json().catch(() => ({}));
+      item.textContent = '';
+      if (!res.ok || post.error) {
+        item.dataset.status = 'error';
+        item.appendChild(el('p', 'reply-text', post.error || 'Something went wrong. Please try again.'));
+        return;
+      }
+      item.dataset.status = 'post';
+      item.dataset.id = post.id;
+      const card = el('article', 'answer post');
+      card.appendChild(el('h2', 'post-title', post.title));
+      card.appendChild(renderSource(post, false, false));
+      if (post.question) {
+        const question = el('blockquote', 'post-question');
+        question.appendChild(el('span', 'post-question-label', 'The question: '));
+        question.appendChild(document.createTextNode(post.question));
+        card.appendChild(question);
+      }
+      card.appendChild(renderBlocks(post.full));
+      item.appendChild(card);
+    } catch {
+      item.textContent = '';
+      item.dataset.status = 'error';
+      item.appendChild(el('p', 'reply-text', "The chatbot isn't reachable. Please check your connection and try again."));
+    }
+    item.scrollIntoView({ block: 'start' });
   }
 
   async function ask(message) {
@@ -88,17 +224,22 @@
       const body = await res.json().catch(() => ({}));
       item.textContent = '';
       if (!res.ok || body.error) {
-        item.dataset.status = 'error';
-        item.appendChild(el('p', 'reply-text', body.error || 'Something went wrong. Please try again.'));
-        return;
+        if (body.reply) {
+          renderReply(item, body.reply);
+        } else {
+          item.dataset.status = 'error';
+          item.appendChild(el('p', 'reply-text', body.error || 'Something went wrong. Please try again.'));
+        }
+      } else {
+        renderReply(item, body);
       }
-      renderReply(item, body);
     } catch {
       item.textContent = '';
       item.dataset.status = 'error';
       item.appendChild(el('p', 'reply-text', "The chatbot isn't reachable. Please check your connection and try again."));
     }
-    item.scrollIntoView({ block: 'end' });
+    // A safety message is read from its top.
+    item.scrollIntoView({ block: item.dataset.safety ? 'start' : 'end' });
   }
 
   form.addEventListener('submit', async (event) => {

@@ -4,15 +4,26 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const {
+  MAX_OTHERS,
   NO_ANSWER_TEXT,
+  answerBlocks,
+  attribution,
+  breakInlineLists,
+  buildErrorReply,
   buildReply,
   buildSearchRequest,
+  confidenceTitle,
+  confidenceWords,
+  describePost,
+  describeSafety,
+  formatDate,
   friendlyError,
   passagePieces,
   safeUrl,
+  searchedFor,
   truncateUtf8,
 } = require('../lib/answer');
-const { parseArgs } = require('../server');
+const { parseArgs, createServer } = require('../server');
 
 test('the request carries the message and the earlier turns, newest first, at most 10', () => {
   const turns = Array.from({ length: 12 }, (_, i) => `turn ${12 - i}`);
@@ -185,4 +196,313 @@ test('flags override the environment; loopback and 8080 by default; port 0 allow
   assert.match(parseArgs(['--bogus'], {}).error, /unknown/);
   assert.match(parseArgs(['--guru'], {}).error, /needs a value/);
   assert.ok(parseArgs(['--help'], {}).help);
+});
+
+// --- Safety ---------------------------------------------------------------
+
+const SIGN = (code, description, turn = 0) => ({ code, description, turn, span: { start: 0, end: 4 } });
+
+function safety(level, advice, signs = []) {
+  return { level: `SAFETY_LEVEL_${level}`, advice, signs };
+}
+
+test('no safety, or level NONE, adds nothing to the reply', () => {
+  for (const s of [undefined, null, {}, safety('NONE', ''), safety('UNSPECIFIED', 'x')]) {
+    const reply = buildReply({ answer_status: 'ANSWERED', results: [result('a', 0.8)], safety: s });
+    assert.equal(reply.safety, null);
+    assert.equal(reply.secondary, false);
+    assert.equal(reply.status, 'ANSWERED');
+  }
+  assert.equal(describeSafety(safety('NONE', 'Call 999')), null);
+});
+
+test('an emergency comes first with its advice and signs; the results are secondary', () => {
+  const reply = buildReply({
+    answer_status: 'ANSWERED',
+    results: [result('a', 0.8), result('b', 0.3)],
+    safety: safety('EMERGENCY', 'Call 999 now, or go to A&E.', [
+      SIGN('cardiac.chest_pain_radiating', 'chest pain spreading to the arm'),
+      SIGN('cardiac.sweating', 'sweating with chest pain'),
+      SIGN('cardiac.chest_pain_radiating', 'chest pain spreading to the arm', 1),
+      SIGN('cardiac.chest_pain', 'Chest pain'), // said better by the first
+    ]),
+  });
+  assert.equal(reply.safety.level, 'EMERGENCY');
+  assert.equal(reply.safety.advice, 'Call 999 now, or go to A&E.');
+  assert.deepEqual(reply.safety.signs, ['chest pain spreading to the arm', 'sweating with chest pain']);
+  assert.match(reply.safety.signsLabel, /described/);
+  assert.match(reply.safety.title, /emergency/);
+  assert.equal(reply.secondary, true);
+  // The results are still there, below it.
+  assert.equal(reply.answer.id, 'a');
+  assert.deepEqual(reply.others.map((o) => o.id), ['b']);
+  assert.doesNotMatch(reply.text, /Guru/);
+});
+
+test('an emergency without results shows no "no answer" text under the banner', () => {
+  const reply = buildReply({ answer_status: 'NO_MATCH', results: [], safety: safety('EMERGENCY', 'Call 911') });
+  assert.equal(reply.status, 'NO_MATCH');
+  assert.equal(reply.text, '');
+  assert.equal(reply.safety.advice, 'Call 911');
+});
+
+test('a crisis shows a warm message and the crisis line first, never the no-answer text', () => {
+  const advice = 'You can talk to Samaritans any time, free on 116 123.';
+  for (const status of ['NO_MATCH', 'LOW_CONFIDENCE']) {
+    const reply = buildReply({
+      answer_status: status,
+      results: status === 'NO_MATCH' ? [] : [result('a', 0.1)],
+      safety: safety('CRISIS', advice, [SIGN('mental.suicidal_intent', 'thoughts of suicide')]),
+    });
+    assert.equal(reply.safety.level, 'CRISIS');
+    assert.equal(reply.safety.advice, advice);
+    assert.match(reply.safety.title, /sorry/);
+    assert.ok(reply.safety.message.length > 20);
+    // The signs are not read back to the person.
+    assert.deepEqual(reply.safety.signs, []);
+    assert.equal(reply.text, '');
+    assert.notEqual(reply.text, NO_ANSWER_TEXT);
+    // A post that is not a good answer is not put under a crisis message.
+    assert.equal(reply.answer, null);
+    assert.deepEqual(reply.others, []);
+  }
+  const answered = buildReply({ answer_status: 'ANSWERED', results: [result('a', 0.9)], safety: safety('CRISIS', '') });
+  assert.equal(answered.answer.id, 'a');
+  assert.equal(answered.secondary, true);
+  // Without the deployment's advice a default crisis line text stands in.
+  assert.match(answered.safety.advice, /emergency number|crisis line/);
+});
+
+test('see-a-doctor is a note above an ordinary answer', () => {
+  const reply = buildReply({
+    answer_status: 'ANSWERED',
+    results: [result('a', 0.8)],
+    safety: safety('SEE_DOCTOR', 'Book an appointment with your GP.', [SIGN('breast.lump', 'a breast lump')]),
+  });
+  assert.equal(reply.safety.level, 'SEE_DOCTOR');
+  assert.equal(reply.safety.advice, 'Book an appointment with your GP.');
+  assert.deepEqual(reply.safety.signs, ['a breast lump']);
+  assert.equal(reply.secondary, false);
+  assert.equal(reply.answer.id, 'a');
+  const none = buildReply({ answer_status: 'NO_MATCH', results: [], safety: safety('SEE_DOCTOR', 'See a GP.') });
+  assert.equal(none.text, NO_ANSWER_TEXT);
+});
+
+test('safety levels may come as numbers too', () => {
+  assert.equal(describeSafety({ level: 3, signs: [] }).level, 'EMERGENCY');
+  assert.equal(describeSafety({ level: 4 }).level, 'CRISIS');
+  assert.equal(describeSafety({ level: 1 }), null);
+  assert.equal(describeSafety({ level: 'bogus' }), null);
+});
+
+test('when search fails the safety check still leads; a crisis hides the error', () => {
+  const message = "The Guru's search service isn't reachable right now.";
+  const plain = buildErrorReply(message, null);
+  assert.equal(plain.status, 'error');
+  assert.equal(plain.text, message);
+  assert.equal(plain.safety, null);
+  const emergency = buildErrorReply(message, safety('EMERGENCY', 'Call 999 now.'));
+  assert.equal(emergency.safety.advice, 'Call 999 now.');
+  assert.equal(emergency.text, message);
+  const crisis = buildErrorReply(message, safety('CRISIS', 'Samaritans: 116 123.'));
+  assert.equal(crisis.safety.level, 'CRISIS');
+  assert.equal(crisis.text, '');
+});
+
+// --- What was searched for -------------------------------------------------
+
+test('a follow-up shows the whole need searched for; otherwise the corrected query', () => {
+  const followUp = {
+    did_you_mean: '',
+    context_use: { kind: 'FOLLOW_UP', topic: ['fragile', 'x', 'syndrome'], turn: 1, searched_for: 'fragile x syndrome — treatment' },
+  };
+  assert.equal(searchedFor(followUp), 'fragile x syndrome — treatment');
+  assert.equal(
+    buildReply({ answer_status: 'NO_MATCH', results: [], interpretation: followUp }).searchedFor,
+    'fragile x syndrome — treatment',
+  );
+  assert.equal(
+    searchedFor({ did_you_mean: 'my knee hurts', context_use: { kind: 'OWN_TOPIC', searched_for: 'ignored' } }),
+    'my knee hurts',
+  );
+  assert.equal(searchedFor({ context_use: { kind: 'NO_CONTEXT' } }), '');
+  assert.equal(searchedFor(undefined), '');
+  assert.equal(buildReply({ answer_status: 'ANSWERED', results: [result('a', 0.9)] }).searchedFor, '');
+});
+
+// --- Attribution, the whole reply, confidence ---------------------------------
+
+test('attribution names the post\'s expert and date, leaving out what is missing', () => {
+  assert.equal(attribution({ expert: 'CancerGov', answered_on: '2019-05-20' }), 'From CancerGov, 20 May 2019');
+  assert.equal(attribution({ expert: 'CancerGov', asked_on: '2019-01-02' }), 'From CancerGov, 2 January 2019');
+  assert.equal(attribution({ expert: 'NIDDK' }), 'From NIDDK');
+  assert.equal(attribution({ answered_on: '2020-12-31' }), '31 December 2020');
+  assert.equal(attribution({}), '');
+  assert.equal(formatDate('2019-13-01'), '2019-13-01');
+  assert.equal(formatDate('May 2019'), 'May 2019');
+  const reply = buildReply({
+    answer_status: 'ANSWERED',
+    results: [result('a', 0.8, { expert: 'GHR', answered_on: '', asked_on: '2018-03-04' })],
+  });
+  assert.equal(reply.answer.attribution, 'From GHR, 4 March 2018');
+  assert.doesNotMatch(JSON.stringify(reply), /the Guru said/i);
+});
+
+test('the whole reply keeps paragraphs, list items and their line breaks', () => {
+  const answer = 'Rest first.\nThen ice it.\n\nSee a doctor if you:\n- cannot walk\n- have a fever\n  that lasts\n\n1. Rest\n2. Ice';
+  assert.deepEqual(answerBlocks(answer), [
+    { type: 'p', text: 'Rest first.\nThen ice it.' },
+    { type: 'p', text: 'See a doctor if you:' },
+    { type: 'list', items: ['cannot walk', 'have a fever\nthat lasts'], numbered: false },
+    { type: 'list', items: ['1. Rest', '2. Ice'], numbered: true },
+  ]);
+  // MedQuAD writes lists on one line.
+  assert.deepEqual(answerBlocks('Call 911 if your child: - Cannot walk - Has a seizure'), [
+    { type: 'p', text: 'Call 911 if your child:' },
+    { type: 'list', items: ['Cannot walk', 'Has a seizure'], numbered: false },
+  ]);
+  assert.deepEqual(answerBlocks(''), []);
+  assert.deepEqual(describePost({ id: 'x', answer: 'One.' }).full, [{ type: 'p', text: 'One.' }]);
+});
+
+test('lists written on one line are broken into lines without moving offsets', () => {
+  const text = 'Call 911 if: - Cannot walk - Has a seizure. - Rash Then 2 - 3 days. Prose - dash.';
+  const broken = breakInlineLists(text);
+  assert.equal(broken, 'Call 911 if:\n- Cannot walk\n- Has a seizure.\n- Rash Then 2 - 3 days. Prose - dash.');
+  assert.equal(Array.from(broken).length, Array.from(text).length);
+  // A passage over such a list shows each item on its own line.
+  const answer = 'Call 911 if your child: - Cannot walk - Has a seizure';
+  const start = answer.indexOf('- Cannot');
+  const pieces = passagePieces(answer, { span: { start, end: answer.length }, highlights: [] });
+  assert.equal(pieces.map((p) => p.text).join(''), '- Cannot walk\n- Has a seizure');
+});
+
+test('confidence is in words a person reads, the number on hover', () => {
+  assert.equal(confidenceWords(0.83), 'good match');
+  assert.equal(confidenceWords(0.7), 'good match');
+  assert.equal(confidenceWords(0.5), 'likely match');
+  assert.equal(confidenceWords(0.2), 'might help');
+  assert.equal(confidenceWords(0.05), 'long shot');
+  assert.equal(confidenceWords('x'), 'long shot');
+  assert.match(confidenceTitle(0.834), /83%/);
+  const reply = buildReply({ answer_status: 'ANSWERED', results: [result('a', 0.83)] });
+  assert.equal(reply.answer.confidenceWords, 'good match');
+  assert.match(reply.answer.confidenceTitle, /^Confidence 83%/);
+});
+
+// --- "Also" ----------------------------------------------------------------------
+
+test('"Also" posts come from the other results, then related posts, each once', () => {
+  const related = [
+    { post: { id: 'a', title: 'Title a' } }, // the answer itself
+    { post: { id: 'b', title: 'Title b' } }, // already a result
+    { post: { id: 'c', title: 'title A!' } }, // the answer's title again
+    { post: { id: 'd', title: 'Knee pain' } },
+    { post: { id: 'e', title: 'Knee  pain' } }, // same title, another id
+    { post: { id: 'f', title: 'Shin splints' } },
+    { post: { id: 'g', title: 'Tennis elbow' } },
+    { post: { id: 'h', title: 'Heel pain' } },
+    { post: { id: '', title: 'No id' } },
+  ];
+  const reply = buildReply(
+    { answer_status: 'ANSWERED', results: [result('a', 0.9), result('b', 0.4), result('b', 0.3)] },
+    related,
+  );
+  assert.deepEqual(reply.others.map((o) => o.id), ['b', 'd', 'f', 'g']);
+  assert.equal(reply.others.length, MAX_OTHERS);
+  assert.deepEqual(Object.keys(reply.others[0]).sort(), ['id', 'title', 'url']);
+});
+
+// --- The backend -------------------------------------------------------------------
+
+// A fake GuruSearch client: each method answers from `answers` (a value, or
+// an error object with `code`), and the requests are recorded.
+function fakeClient(answers) {
+  const calls = [];
+  const client = {};
+  for (const method of ['Search', 'CheckSafety', 'Related', 'GetPost']) {
+    client[method] = (request, options, callback) => {
+      calls.push({ method, request });
+      const answer = answers[method];
+      setImmediate(() => (answer && answer.code ? callback(answer) : callback(null, answer)));
+    };
+  }
+  return { client, calls };
+}
+
+async function withServer(answers, fn) {
+  const { client, calls } = fakeClient(answers);
+  const server = createServer(client, { deadlineMs: 5000 });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const originalError = console.error;
+  console.error = () => {};
+  try {
+    await fn(base, calls);
+  } finally {
+    console.error = originalError;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+function ask(base, message, context = []) {
+  return fetch(`${base}/api/ask`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ message, context }),
+  });
+}
+
+test('when Search is unavailable the backend asks CheckSafety and shows an emergency', async () => {
+  const check = safety('EMERGENCY', 'Call 999 now.', [SIGN('cardiac.chest_pain_radiating', 'chest pain spreading to the arm')]);
+  await withServer({ Search: { code: 14, details: 'index down' }, CheckSafety: check }, async (base, calls) => {
+    const res = await ask(base, 'crushing chest pain', ['earlier']);
+    assert.equal(res.status, 503);
+    const body = await res.json();
+    assert.match(body.error, /isn't reachable/);
+    assert.equal(body.reply.safety.level, 'EMERGENCY');
+    assert.equal(body.reply.safety.advice, 'Call 999 now.');
+    assert.deepEqual(calls.map((c) => c.method), ['Search', 'CheckSafety']);
+    assert.deepEqual(calls[1].request, { query: 'crushing chest pain', context: ['earlier'] });
+  });
+});
+
+test('when CheckSafety fails too, the plain error is shown', async () => {
+  await withServer({ Search: { code: 14 }, CheckSafety: { code: 14 } }, async (base) => {
+    const body = await (await ask(base, 'knee')).json();
+    assert.equal(body.reply.safety, null);
+    assert.equal(body.reply.status, 'error');
+    assert.match(body.reply.text, /isn't reachable/);
+  });
+});
+
+test('an answer brings related posts for "Also"; a post opens through /api/post', async () => {
+  const response = {
+    answer_status: 'ANSWERED',
+    results: [result('a', 0.9)],
+    safety: safety('NONE', ''),
+    interpretation: {},
+  };
+  const post = { id: 'd', title: 'Knee pain', expert: 'The Guru', answered_on: '2019-05-20', answer: 'Rest.\n- ice\n- raise', question: 'Why?' };
+  await withServer(
+    { Search: response, Related: { results: [{ post: { id: 'd', title: 'Knee pain' } }] }, GetPost: post },
+    async (base, calls) => {
+      const reply = await (await ask(base, 'knee')).json();
+      assert.deepEqual(reply.others, [{ id: 'd', title: 'Knee pain', url: '' }]);
+      assert.deepEqual(calls[1], { method: 'Related', request: { id: 'a', limit: 4 } });
+      const res = await fetch(`${base}/api/post?id=d`);
+      assert.equal(res.status, 200);
+      const shown = await res.json();
+      assert.equal(shown.title, 'Knee pain');
+      assert.equal(shown.attribution, 'From The Guru, 20 May 2019');
+      assert.deepEqual(shown.full, [{ type: 'p', text: 'Rest.' }, { type: 'list', items: ['ice', 'raise'], numbered: false }]);
+      assert.equal((await fetch(`${base}/api/post`)).status, 400);
+    },
+  );
+  await withServer({ GetPost: { code: 5 } }, async (base) => {
+    const res = await fetch(`${base}/api/post?id=gone`);
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).error, /no longer available/);
+  });
 });

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The conversation benchmark, one command: checks the development set
+# (bench/conversation/dev.jsonl) and derives its judgments from the corpus
+# (bench/conversation/prepare.py), indexes the medquad-liveqa corpus with the
+# lay <-> clinical vocabulary, serves it with guru-server and searches each
+# conversation's last turn three ways with `guru-query --batch`: (a) with its
+# context (the earlier turns, newest first), (b) alone, (c) as the standalone
+# rewrite; then the latency of the same messages with five context turns and
+# alone. With BASELINE_BUILD_DIR (binaries of the code before the change) it
+# indexes with that build's indexer, serves with its server and runs the same
+# three batches through this build's guru-query (the wire protocol is the
+# same). Scores per kind (bench/conversation/report.py, on
+# bench/relevance/score.py) and writes docs/CONVERSATION.md.
+#   bench/conversation.sh [BUILD_DIR] [BASELINE_BUILD_DIR]   (default build-rel)
+# CONVERSATION_OUT=DIR keeps the run files, qrels and logs in DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build-rel}
+base=${2:-}
+data=data/medquad-liveqa
+for dir in "$build" ${base:+"$base"}; do
+  for bin in indexer/guru-indexer src/server/guru-server tools/guru-query; do
+    [[ -x $dir/$bin ]] || {
+      echo "conversation: $dir/$bin missing; build first:" \
+        "scripts/build.sh $dir -DCMAKE_BUILD_TYPE=Release -DGURU_BUILD_TESTS=OFF" >&2
+      exit 2
+    }
+  done
+done
+
+source scripts/lib/guru_server.sh
+if [[ -n ${CONVERSATION_OUT:-} ]]; then
+  work=$CONVERSATION_OUT
+  mkdir -p "$work"
+  trap 'guru_server_stop; rm -rf "$work/db" "$work/db-base"' EXIT
+else
+  work=$(mktemp -d)
+  trap 'guru_server_stop; rm -rf "$work"' EXIT
+fi
+query=$build/tools/guru-query
+
+echo "conversation: the set and its judgments"
+/usr/bin/python3 bench/conversation/prepare.py --corpus "$data/corpus.jsonl.gz" \
+  --dev bench/conversation/dev.jsonl --out "$work"
+
+index() {  # BUILD DB
+  rm -rf "$2"
+  zcat "$data/corpus.jsonl.gz" | "$1/indexer/guru-indexer" --db "$2" \
+    --synonyms data/synonyms/lay-clinical.txt - >/dev/null 2>&1
+}
+
+batch() {  # PORT FILE TAG  -> $work/TAG.trec, $work/TAG.log
+  "$query" --server "127.0.0.1:$1" --batch "$work/$2" --trec "$work/$3.trec" --limit 10 \
+    --tag "$3" 2>"$work/$3.log" || {
+    cat "$work/$3.log" >&2
+    echo "conversation: guru-query --batch $2 failed" >&2
+    exit 1
+  }
+}
+
+echo "conversation: indexing the corpus ($build)"
+index "$build" "$work/db"
+guru_server_start "$build" "$work/server.log" --db "$work/db"
+port=$GURU_SERVER_PORT
+echo "conversation: searching ($build)"
+batch "$port" with-context.tsv warm  # warms the caches; not scored
+batch "$port" with-context.tsv context
+batch "$port" alone.tsv alone
+batch "$port" standalone.tsv standalone
+echo "conversation: latency, five context turns vs alone ($build)"
+# Alternating passes, so that both see the same load on a shared machine.
+context5_logs=() alone_logs=()
+for pass in 1 2 3; do
+  batch "$port" context5.tsv "lat-context5-$pass"
+  batch "$port" alone.tsv "lat-alone-$pass"
+  context5_logs+=("$work/lat-context5-$pass.log")
+  alone_logs+=("$work/lat-alone-$pass.log")
+done
+guru_server_stop
+
+runs=(--run "context=$work/context.trec" --run "alone=$work/alone.trec"
+  --run "standalone=$work/standalone.trec")
+if [[ -n $base ]]; then
+  echo "conversation: indexing the corpus ($base)"
+  index "$base" "$work/db-base"
+  guru_server_start "$base" "$work/server-base.log" --db "$work/db-base"
+  port=$GURU_SERVER_PORT
+  echo "conversation: searching ($base)"
+  batch "$port" with-context.tsv warm-base
+  batch "$port" with-context.tsv base_context
+  batch "$port" alone.tsv base_alone
+  batch "$port" standalone.tsv base_standalone
+  guru_server_stop
+  runs+=(--run "base_context=$work/base_context.trec" --run "base_alone=$work/base_alone.trec"
+    --run "base_standalone=$work/base_standalone.trec")
+fi
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | head -1)
+machine="$(date -u +%Y-%m-%d) at commit \`$commit\`${dirty:+ (with uncommitted changes)}"
+machine="$machine; machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+machine="$machine; load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg)."
+/usr/bin/python3 bench/conversation/report.py --dev bench/conversation/dev.jsonl \
+  --qrels "$work/qrels.txt" --corpus "$data/corpus.jsonl.gz" "${runs[@]}" \
+  --latency "context5=$(IFS=,; echo "${context5_logs[*]}")" \
+  --latency "alone=$(IFS=,; echo "${alone_logs[*]}")" \
+  --machine "$machine" >"$work/CONVERSATION.md"
+cp "$work/CONVERSATION.md" docs/CONVERSATION.md
+sed -n '/^| run /,/^$/p;/^## Against/,/^$/p;/^| target/,/^$/p' docs/CONVERSATION.md
+echo "conversation: wrote docs/CONVERSATION.md"

@@ -1,0 +1,77 @@
+// The safety signal: whether a person's message (or their conversation)
+// shows signs that need a doctor soon, emergency services now, or a crisis
+// line. Decided from the words alone, before and apart from retrieval, from
+// rules in a versioned data file (data/safety/rules.txt) that cite the
+// published triage guidance each comes from. Not a diagnosis: a signal a
+// chatbot can act on.
+//
+// SafetyRules is immutable after Parse(); Assess() is const and thread-safe,
+// so one instance serves every thread of a server.
+#ifndef GURU_CORE_SAFETY_H_
+#define GURU_CORE_SAFETY_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace guru {
+
+// Ordered: a higher level is more urgent. Values match guru.v1.SafetyLevel.
+enum class SafetyLevel { kNone = 1, kSeeDoctor = 2, kEmergency = 3, kCrisis = 4 };
+
+// "none", "see_doctor", "emergency", "crisis" (as in the rules file and the
+// metrics' labels).
+std::string_view SafetyLevelName(SafetyLevel level);
+
+// One recognised sign.
+struct SafetySignMatch {
+  std::string code;         // Stable rule id, e.g. "cardiac.chest_pain_radiating".
+  std::string description;  // Plain words: "chest pain spreading to the arm".
+  SafetyLevel level = SafetyLevel::kNone;
+  // Where it was said: 0 = the newest message, n = the n-th earlier turn.
+  int turn = 0;
+  // [char_begin, char_end) in code points of that turn's text.
+  std::size_t char_begin = 0;
+  std::size_t char_end = 0;
+};
+
+struct SafetyAssessment {
+  // The most urgent level among the signs; kNone when there are none.
+  SafetyLevel level = SafetyLevel::kNone;
+  // Most urgent first; each rule at most once (its newest occurrence).
+  std::vector<SafetySignMatch> signs;
+};
+
+class SafetyRules {
+ public:
+  // Parses the rules file's text. INVALID_ARGUMENT naming `source` and the
+  // line of the first error.
+  static absl::StatusOr<SafetyRules> Parse(std::string_view text, std::string_view source);
+
+  // Assesses a conversation: `turns[0]` is the newest message, `turns[n]`
+  // the n-th earlier one. Signs in different turns can add up ("my chest
+  // feels tight" then "now my left arm is numb").
+  SafetyAssessment Assess(const std::vector<std::string_view>& turns) const;
+
+  // The file's declared version, e.g. "2026-12-01.1".
+  const std::string& version() const;
+  // Number of rules.
+  std::size_t size() const;
+
+  SafetyRules(SafetyRules&&) noexcept;
+  SafetyRules& operator=(SafetyRules&&) noexcept;
+  ~SafetyRules();
+
+ private:
+  struct Data;
+  explicit SafetyRules(std::shared_ptr<const Data> data);
+  std::shared_ptr<const Data> data_;
+};
+
+}  // namespace guru
+
+#endif  // GURU_CORE_SAFETY_H_

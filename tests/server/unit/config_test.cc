@@ -1,0 +1,145 @@
+// guru-server's configuration sources: a flag beats its GURU_* variable,
+// which beats the config file, which beats the default; a name that is no
+// option, in the file or the environment, is an error naming the nearest.
+#include "server/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::guru::testing::TempDir;
+using ::testing::HasSubstr;
+
+// Sets an environment variable for the lifetime of the object.
+class ScopedVariable {
+ public:
+  ScopedVariable(const char* name, const char* value) : name_(name) {
+    setenv(name, value, 1);
+  }
+  ~ScopedVariable() { unsetenv(name_); }
+  ScopedVariable(const ScopedVariable&) = delete;
+  ScopedVariable& operator=(const ScopedVariable&) = delete;
+
+ private:
+  const char* name_;
+};
+
+// Parses `args` (the arguments after the program's name) as guru-server does.
+ServerConfig Parse(const std::vector<std::string>& args) {
+  CLI::App app;
+  ServerConfig config;
+  AddServerFlags(app, config);
+  std::vector<const char*> argv = {"guru-server"};
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  ParseServerConfig(app, static_cast<int>(argv.size()), argv.data());
+  return config;
+}
+
+// The message of the error that parsing `args` throws; "" when none.
+std::string ParseFailure(const std::vector<std::string>& args) {
+  try {
+    Parse(args);
+  } catch (const CLI::ParseError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, FlagBeatsVariableBeatsFileBeatsDefault) {
+  TempDir dir;
+  const std::string file =
+      dir.WriteFile("guru.toml", "db = \"/from/file\"\nrefresh-ms = 500\nworkers = 3\n");
+  const ScopedVariable refresh("GURU_REFRESH_MS", "700");
+
+  const ServerConfig from_variable = Parse({"--config", file});
+  EXPECT_EQ(from_variable.refresh_ms, 700);    // The variable beats the file.
+  EXPECT_EQ(from_variable.server.workers, 3);  // The file beats the default.
+  EXPECT_EQ(from_variable.server.db_path, "/from/file");
+  EXPECT_EQ(from_variable.shutdown_grace_ms, 5000);  // The default.
+
+  const ServerConfig from_flag = Parse({"--config", file, "--refresh-ms", "900"});
+  EXPECT_EQ(from_flag.refresh_ms, 900);
+}
+
+TEST(ConfigTest, EmptyValueInTheFileKeepsTheTokenFileVariable) {
+  TempDir dir;
+  const std::string file = dir.WriteFile("guru.toml", "auth-token-file = \"\"\n");
+  {
+    const ScopedVariable token("GURU_AUTH_TOKEN_FILE", "/etc/guru/token");
+    EXPECT_EQ(Parse({"--db", "/x", "--config", file}).server.auth_token_file,
+              "/etc/guru/token");
+  }
+  EXPECT_EQ(Parse({"--db", "/x", "--config", file}).server.auth_token_file, "");
+}
+
+TEST(ConfigTest, FileSetsFlagsAndItsValuesAreChecked) {
+  TempDir dir;
+  EXPECT_TRUE(Parse({"--db", "/x", "--config",
+                     dir.WriteFile("flag.toml", "log-queries = true\n")})
+                  .server.log_queries);
+  const std::string bad = dir.WriteFile("bad.toml", "refresh-ms = 5\n");
+  const std::string failure = ParseFailure({"--db", "/x", "--config", bad});
+  EXPECT_THAT(failure, HasSubstr(bad));
+  EXPECT_THAT(failure, HasSubstr("--refresh-ms"));
+}
+
+TEST(ConfigTest, UnknownKeyInTheFileIsAnErrorNamingTheNearestKey) {
+  struct Case {
+    std::string line;
+    std::string names;
+    std::string nearest;
+  };
+  const std::vector<Case> cases = {
+      {"auth-token-fil = /etc/token", "'auth-token-fil'", "auth-token-file"},
+      {"auth_token_file = /etc/token", "'auth_token_file'", "auth-token-file"},
+      {"refresh_ms = 500", "'refresh_ms'", "refresh-ms"},
+      {"[server]\nlisten = \"127.0.0.1:1\"", "'server.listen'", "listen"},
+      {"help = true", "'help'", ""},  // Not an option a file may set.
+  };
+  TempDir dir;
+  for (const Case& c : cases) {
+    const std::string file = dir.WriteFile("guru.toml", c.line + "\n");
+    const std::string failure = ParseFailure({"--db", "/x", "--config", file});
+    EXPECT_THAT(failure, HasSubstr("unknown key " + c.names)) << c.line;
+    if (c.nearest.empty()) continue;
+    EXPECT_THAT(failure, HasSubstr("did you mean " + c.nearest + "?")) << c.line;
+  }
+}
+
+TEST(ConfigTest, UnknownGuruVariableIsAnErrorNamingTheNearest) {
+  {
+    const ScopedVariable typo("GURU_AUTH_TOKEN_FIL", "/etc/token");
+    const std::string failure = ParseFailure({"--db", "/x"});
+    EXPECT_THAT(failure, HasSubstr("GURU_AUTH_TOKEN_FIL "));
+    EXPECT_THAT(failure, HasSubstr("did you mean GURU_AUTH_TOKEN_FILE?"));
+  }
+  // The variables of the project's other programs are theirs, not typos.
+  const ScopedVariable chatbot("GURU_SERVER", "127.0.0.1:50051");
+  const ScopedVariable config("GURU_CONFIG", "");
+  EXPECT_EQ(ParseFailure({"--db", "/x"}), "");
+}
+
+TEST(ConfigTest, DbIsRequiredFromAnySource) {
+  TempDir dir;
+  EXPECT_THAT(ParseFailure({}), HasSubstr("--db is required"));
+  const std::string file = dir.WriteFile("guru.toml", "db = /from/file\n");
+  EXPECT_EQ(Parse({"--config", file}).server.db_path, "/from/file");
+  const ScopedVariable db("GURU_DB", "/from/variable");
+  EXPECT_EQ(Parse({}).server.db_path, "/from/variable");
+}
+
+TEST(ConfigTest, MissingConfigFileIsAnError) {
+  EXPECT_THAT(ParseFailure({"--db", "/x", "--config", "/nonexistent/guru.toml"}),
+              HasSubstr("/nonexistent/guru.toml"));
+}
+
+}  // namespace
+}  // namespace guru
