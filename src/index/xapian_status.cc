@@ -1,10 +1,12 @@
 #include "index/xapian_status.h"
 
+#include "core/status_detail.h"
 #include "core/str_cat.h"
 
 namespace guru::internal {
 
-absl::Status XapianErrorToStatus(const Xapian::Error& error, std::string_view context) {
+namespace {
+absl::Status Classify(const Xapian::Error& error, std::string_view context) {
   // Xapian's error classes are not polymorphic; get_type() names the class.
   const std::string_view type = error.get_type();
   const std::string message = StrCat(context, ": ", type, ": ", error.get_msg());
@@ -22,6 +24,11 @@ absl::Status XapianErrorToStatus(const Xapian::Error& error, std::string_view co
     return absl::InvalidArgumentError(message);
   }
   return absl::InternalError(message);
+}
+}  // namespace
+
+absl::Status XapianErrorToStatus(const Xapian::Error& error, std::string_view context) {
+  return ForOperators(Classify(error, context));
 }
 
 }  // namespace guru::internal

@@ -10,7 +10,9 @@
 
 namespace guru::internal {
 
-// Maps a Xapian error to a status whose message starts with `context`:
+// Maps a Xapian error to a status whose message starts with `context`,
+// marked as for operators (core/status_detail.h: it names paths and
+// Xapian's words):
 //   DatabaseNotFoundError, DatabaseOpeningError, DatabaseLockError,
 //   NetworkError                       -> UNAVAILABLE
 //   DatabaseCorruptError               -> DATA_LOSS

@@ -101,11 +101,13 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
   const absl::Status accepted = queue_.Submit(
       [this, context, method, response, shared_finish, work = std::move(work)] {
         grpc::Status status;
-        if (context->IsCancelled()) {
-          status = grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
-        } else if (context->deadline() <= std::chrono::system_clock::now()) {
+        // A call whose deadline passed is cancelled too: the deadline first,
+        // so that metrics count it as what it is.
+        if (context->deadline() <= std::chrono::system_clock::now()) {
           status = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                                 "deadline passed before the work started");
+        } else if (context->IsCancelled()) {
+          status = grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
         } else {
           status = ToGrpcStatus(work());
           if (status.ok() && response != nullptr) {

@@ -131,6 +131,9 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, *credentials, &server->port_);
+  // gRPC sets SO_REUSEPORT by default: a second server on a port in use
+  // would start and silently share its traffic. One port, one server.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
   builder.SetMaxSendMessageSize(kMaxSendMessageBytes);
   builder.RegisterService(&server->service_);

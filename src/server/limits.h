@@ -18,6 +18,11 @@ namespace guru {
 // work one request can ask for.
 inline constexpr std::size_t kMaxQueryTerms = 1024;
 
+// Deepest result a search serves: `offset` (or a page token's position)
+// at most this. Ranking reads offset + limit candidates, so without a
+// bound one request could make the server rank millions.
+inline constexpr int kMaxOffset = 1000;
+
 // Largest request message the server accepts, and largest response it sends.
 // A query is at most 16 KiB (kMaxQueryBytes), and 100 whole posts fit well
 // within 16 MiB.

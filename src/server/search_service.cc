@@ -90,9 +90,9 @@ absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
   absl::StatusOr<int> limit = PageSize(request);
   if (!limit.ok()) return limit.status();
   params.limit = *limit;
-  if (request.offset() < 0) {
+  if (request.offset() < 0 || request.offset() > kMaxOffset) {
     return absl::InvalidArgumentError(
-        StrCat("offset: must not be negative; got ", request.offset()));
+        StrCat("offset: must be between 0 and ", kMaxOffset, "; got ", request.offset()));
   }
   if (request.offset() != 0 && !request.page_token().empty()) {
     return absl::InvalidArgumentError("offset: must be 0 when page_token is given");
@@ -117,6 +117,10 @@ absl::Status ApplyPageToken(const v1::SearchRequest& request, const std::string&
   if (request.page_token().empty()) return absl::OkStatus();
   absl::StatusOr<PageToken> token = DecodePageToken(request.page_token());
   if (!token.ok()) return token.status();
+  if (token->offset < 0 || token->offset > kMaxOffset) {
+    return absl::InvalidArgumentError(
+        StrCat("page_token: points past the deepest result served (", kMaxOffset, ")"));
+  }
   if (token->request_fingerprint != RequestFingerprint(request)) {
     return absl::InvalidArgumentError(
         "page_token: issued for a different query, filter or context");
@@ -149,7 +153,8 @@ void ToResponse(SearchPage& page, const SearchParams& params,
     result->set_snippet(std::move(hit.snippet));
     *result->mutable_passage() = std::move(hit.passage);
   }
-  if (page.has_more) {
+  // No token leads past kMaxOffset: the last page served ends there.
+  if (page.has_more && params.offset + params.limit <= kMaxOffset) {
     response.set_next_page_token(EncodePageToken(
         {RequestFingerprint(request), params.offset + params.limit, index_id}));
   }

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/status_detail.h"
 #include "core/str_cat.h"
 
 namespace guru {
@@ -11,6 +12,17 @@ namespace guru {
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
+  if (IsForOperators(status) &&
+      (status.code() == absl::StatusCode::kUnavailable ||
+       status.code() == absl::StatusCode::kFailedPrecondition)) {
+    // Paths and library words stay in the log. Debug: while no index exists
+    // every call would say the same (the health watcher logs the change).
+    spdlog::debug("{}: {}", absl::StatusCodeToString(status.code()),
+                  ToStd(status.message()));
+    return grpc::Status(code, status.code() == absl::StatusCode::kUnavailable
+                                  ? "the index is not available right now; retry later"
+                                  : "the index cannot be served by this server version");
+  }
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kNotFound:

@@ -4,11 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "core/page_token.h"
+#include "server/limits.h"
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
 
@@ -190,6 +193,30 @@ TEST_F(SearchApiTest, BadPagingAndFiltersAreInvalidArguments) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.message;
     EXPECT_THAT(status.error_message(), HasSubstr(c.message));
   }
+}
+
+TEST_F(SearchApiTest, TheDepthOfASearchIsBounded) {
+  // offset + limit sets how many candidates are ranked: one request must not
+  // make the server rank millions, nor overflow an int.
+  for (const int offset : {kMaxOffset + 1, 1000000, std::numeric_limits<int>::max()}) {
+    v1::SearchRequest request = Query(kKneeQuestion, 100);
+    request.set_offset(offset);
+    v1::SearchResponse response;
+    const grpc::Status status = Search(request, response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << offset;
+    EXPECT_THAT(status.error_message(), HasSubstr("offset")) << offset;
+  }
+  v1::SearchRequest deepest = Query(kKneeQuestion, 100);
+  deepest.set_offset(kMaxOffset);
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(deepest, response).ok());
+  EXPECT_EQ(response.next_page_token(), "");
+  // A forged token carries the same bound.
+  v1::SearchRequest forged = Query(kKneeQuestion);
+  forged.set_page_token(EncodePageToken({1, std::int64_t{1} << 40, ""}));
+  const grpc::Status status = Search(forged, response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
 }
 
 TEST_F(SearchApiTest, RelatedReturnsOtherPostsLikeTheGivenOne) {

@@ -17,6 +17,7 @@ using ::guru::testing::ServerProcess;
 using ::guru::testing::SourcePath;
 using ::guru::testing::TempDir;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr const char* kMarathonQuestion =
@@ -248,10 +249,13 @@ TEST(ServerLifecycleTest, ServesOnceTheIndexAppearsAndSeesNewPosts) {
   v1::SearchRequest request;
   request.set_query("achilles");
   v1::SearchResponse response;
-  EXPECT_EQ(server.search()
-                .Search(ServerProcess::Context().get(), request, &response)
-                .error_code(),
-            grpc::StatusCode::UNAVAILABLE);
+  const grpc::Status missing =
+      server.search().Search(ServerProcess::Context().get(), request, &response);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::UNAVAILABLE);
+  // Clients learn nothing of the server's paths or libraries.
+  EXPECT_THAT(missing.error_message(), Not(HasSubstr(dir.Sub("db"))));
+  EXPECT_THAT(missing.error_message(), Not(HasSubstr("Error")));
+  EXPECT_THAT(missing.error_message(), HasSubstr("retry later"));
 
   const std::string post =
       R"({"id":"a1","title":"Achilles pain","answer":"Load the Achilles tendon slowly."})";
@@ -297,6 +301,16 @@ TEST(ServerLifecycleTest, BadFlagsAreUsageErrors) {
   const auto bad_listen = guru::testing::Run(
       {GURU_SERVER_BIN, "--db", "/nonexistent", "--listen", "nohost:x"});
   EXPECT_NE(bad_listen.exit_code, 0);
+}
+
+TEST(ServerLifecycleTest, ASecondServerOnAPortInUseDoesNotStart) {
+  guru::testing::TempDir dir;
+  guru::testing::ServerProcess first(dir.Sub("db"));
+  ASSERT_NE(first.port(), 0);
+  const auto second = guru::testing::Run(
+      {GURU_SERVER_BIN, "--db", dir.Sub("db"), "--listen", first.address()});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr("address in use"));
 }
 
 }  // namespace
