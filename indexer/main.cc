@@ -186,6 +186,9 @@ int main(int argc, char** argv) {
   }
   if (json) {
     std::printf("%s\n", guru::FormatSummaryJson(*counts).c_str());
+  } else if (options.dry_run && !delete_ids.empty()) {
+    std::printf("dry run: would delete %llu\n",
+                static_cast<unsigned long long>(counts->deleted));
   } else if (options.dry_run) {
     std::printf("dry run: valid %llu, rejected %llu\n",
                 static_cast<unsigned long long>(counts->valid),

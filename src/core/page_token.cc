@@ -2,11 +2,15 @@
 
 #include "absl/strings/escaping.h"
 #include "core/str_cat.h"
+#include "core/text.h"
 
 namespace guru {
 namespace {
 
-constexpr char kVersion = '1';
+// Version 2 ends with a checksum, so that a token cut or altered in transit
+// is told apart from one issued by another index.
+constexpr char kVersion = '2';
+constexpr std::size_t kChecksumBytes = 8;
 constexpr std::size_t kMaxTokenBytes = 1024;
 
 void AppendFixed64(std::string& out, std::uint64_t value) {
@@ -30,6 +34,7 @@ std::string EncodePageToken(const PageToken& token) {
   AppendFixed64(raw, token.request_fingerprint);
   AppendFixed64(raw, static_cast<std::uint64_t>(token.offset));
   raw += token.index_id;
+  AppendFixed64(raw, Fnv1a64(raw));
   std::string encoded;
   absl::WebSafeBase64Escape(raw, &encoded);
   return encoded;
@@ -40,10 +45,13 @@ absl::StatusOr<PageToken> DecodePageToken(std::string_view text) {
   std::string raw;
   if (text.size() > kMaxTokenBytes ||
       !absl::WebSafeBase64Unescape(absl::string_view(text.data(), text.size()), &raw) ||
-      raw.size() < kHeaderBytes || raw[0] != kVersion) {
+      raw.size() < kHeaderBytes + kChecksumBytes || raw[0] != kVersion ||
+      ReadFixed64(std::string_view(raw).substr(raw.size() - kChecksumBytes)) !=
+          Fnv1a64(std::string_view(raw).substr(0, raw.size() - kChecksumBytes))) {
     return absl::InvalidArgumentError(
         "page_token: not a token from this service (pass next_page_token unchanged)");
   }
+  raw.resize(raw.size() - kChecksumBytes);
   PageToken token;
   token.request_fingerprint = ReadFixed64(std::string_view(raw).substr(1, 8));
   const std::uint64_t offset = ReadFixed64(std::string_view(raw).substr(9, 8));

@@ -913,7 +913,9 @@ bool MatchField(const TurnMatch& turn, const FieldTest& field, PartHit& hit) {
   const int groups = static_cast<int>(field.groups.size());
   // Per group (the subject last) and sentence: the span of its occurrences.
   constexpr int kNone = -1;
-  std::vector<std::pair<int, int>> spans((groups + 1) * sentences, {kNone, kNone});
+  std::vector<std::pair<int, int>> spans(
+      static_cast<std::size_t>(groups + 1) * static_cast<std::size_t>(sentences),
+      {kNone, kNone});
   bool any = false;
   for (int g = 0; g <= groups; ++g) {
     const int concept_id = g < groups ? field.groups[g] : field.about;

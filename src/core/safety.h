@@ -50,7 +50,8 @@ class SafetyRules {
  public:
   // Parses the rules file's text. INVALID_ARGUMENT naming `source` and the
   // line of the first error.
-  static absl::StatusOr<SafetyRules> Parse(std::string_view text, std::string_view source);
+  static absl::StatusOr<SafetyRules> Parse(std::string_view text,
+                                           std::string_view source);
 
   // Assesses a conversation: `turns[0]` is the newest message, `turns[n]`
   // the n-th earlier one. Signs in different turns can add up ("my chest

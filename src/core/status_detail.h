@@ -5,7 +5,6 @@
 #ifndef GURU_CORE_STATUS_DETAIL_H_
 #define GURU_CORE_STATUS_DETAIL_H_
 
-
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/string_view.h"

@@ -1,21 +1,33 @@
 #include "core/text.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 
 namespace guru {
 namespace {
-
-constexpr std::string_view kNoBreakSpace = "\xC2\xA0";
 
 bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-// Length of the whitespace sequence at the start of `text` (0 if none).
+// Unicode's White_Space characters beyond ASCII, and the zero-width space
+// and byte-order mark, which show nothing either: a text of only these is
+// blank.
+bool IsWideSpace(char32_t cp) {
+  return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 ||
+         cp == 0xFEFF;
+}
+
+// Length of the whitespace character at the start of `text` (0 if none).
 std::size_t SpaceLength(std::string_view text) {
-  if (!text.empty() && IsAsciiSpace(text.front())) return 1;
-  if (text.starts_with(kNoBreakSpace)) return kNoBreakSpace.size();
-  return 0;
+  if (text.empty()) return 0;
+  if (IsAsciiSpace(text.front())) return 1;
+  if (static_cast<unsigned char>(text.front()) < 0x80) return 0;
+  std::size_t length = 0;
+  const std::optional<char32_t> cp = DecodeUtf8(text, 0, length);
+  return cp.has_value() && IsWideSpace(*cp) ? length : 0;
 }
 
 }  // namespace
@@ -74,15 +86,20 @@ std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes) {
 
 std::string_view Trim(std::string_view text) {
   while (std::size_t k = SpaceLength(text)) text.remove_prefix(k);
-  for (;;) {
-    if (!text.empty() && IsAsciiSpace(text.back())) {
-      text.remove_suffix(1);
-    } else if (text.ends_with(kNoBreakSpace)) {
-      text.remove_suffix(kNoBreakSpace.size());
-    } else {
-      return text;
+  // Spaces are found reading forwards (UTF-8 is decoded that way): the text
+  // ends after its last character that is not one.
+  std::size_t end = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    if (std::size_t k = SpaceLength(text.substr(pos))) {
+      pos += k;
+      continue;
     }
+    std::size_t length = 1;
+    DecodeUtf8(text, pos, length);
+    pos += std::max<std::size_t>(length, 1);
+    end = pos;
   }
+  return text.substr(0, end);
 }
 
 std::string CollapseWhitespace(std::string_view text) {
@@ -163,6 +180,13 @@ std::string HexFingerprint(std::string_view data) {
   for (int i = 15; i >= 0; --i, hash >>= 4)
     hex[static_cast<std::size_t>(i)] = kDigits[hash & 0xF];
   return hex;
+}
+
+std::string QuotedPrefix(std::string_view value, std::size_t max_bytes) {
+  const std::string_view kept = Utf8Prefix(value, max_bytes);
+  return kept.size() == value.size() ? "'" + std::string(value) + "'"
+                                     : "'" + std::string(kept) + "...' (" +
+                                           std::to_string(value.size()) + " bytes)";
 }
 
 }  // namespace guru

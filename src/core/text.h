@@ -30,11 +30,18 @@ std::optional<char32_t> DecodeUtf8(std::string_view text, std::size_t pos,
 // invalid UTF-8, which protobuf clients refuse to parse.
 std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes);
 
-// Removes leading and trailing ASCII whitespace and U+00A0 (no-break space).
+// Removes leading and trailing whitespace: ASCII's, Unicode's (U+00A0
+// no-break space, U+3000 ideographic space, ...), the zero-width space and
+// the byte-order mark.
 std::string_view Trim(std::string_view text);
 
-// Collapses every run of whitespace (ASCII and U+00A0) into one space and
-// trims the ends.
+// `value` in quotes for a message, at most `max_bytes` of it (cut on a
+// character boundary, with its size said): errors name what a client sent
+// without echoing kilobytes of it.
+std::string QuotedPrefix(std::string_view value, std::size_t max_bytes = 64);
+
+// Collapses every run of whitespace (as Trim's) into one space and trims the
+// ends.
 std::string CollapseWhitespace(std::string_view text);
 
 // ASCII lower-casing; other bytes are kept as they are.

@@ -194,7 +194,7 @@ struct Searcher::Impl {
     const std::string term = schema::IdTerm(id);
     Xapian::PostingIterator it = db.postlist_begin(term);
     if (it == db.postlist_end(term)) {
-      return absl::NotFoundError(StrCat("no post with id '", id, "'"));
+      return absl::NotFoundError(StrCat("no post with id ", QuotedPrefix(id)));
     }
     return *it;
   }
@@ -295,7 +295,7 @@ absl::StatusOr<v1::Post> Searcher::GetPost(std::string_view id) {
     absl::StatusOr<v1::Post> post = DecodePost(impl_->db.get_document(*docid));
     if (post.ok() && post->id() != id) {
       // Two long ids that share their first bytes and hash; vanishingly rare.
-      return absl::NotFoundError(StrCat("no post with id '", id, "'"));
+      return absl::NotFoundError(StrCat("no post with id ", QuotedPrefix(id)));
     }
     return post;
   };

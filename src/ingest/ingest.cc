@@ -18,6 +18,7 @@
 #include "core/str_cat.h"
 #include "core/synonyms.h"
 #include "core/text.h"
+#include "index/searcher.h"
 #include "index/shards.h"
 
 namespace guru {
@@ -515,10 +516,35 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
   return run.counts();
 }
 
+namespace {
+// --dry-run --delete: what would be deleted, read without opening a writer
+// (Xapian commits a writer's pending changes when it closes).
+absl::StatusOr<IngestCounts> CountDeletable(const std::vector<std::string>& ids,
+                                            const IngestOptions& options,
+                                            const DiagnosticSink& sink) {
+  absl::StatusOr<std::unique_ptr<Searcher>> index = Searcher::Open(options.db_path);
+  if (!index.ok()) return index.status();
+  IngestCounts counts;
+  for (const std::string& id : ids) {
+    absl::StatusOr<v1::Post> post = (*index)->GetPost(id);
+    if (post.ok()) {
+      ++counts.deleted;
+    } else if (post.status().code() == absl::StatusCode::kNotFound) {
+      ++counts.warnings;
+      sink({Diagnostic::Severity::kWarning, id, "no post with this id; nothing deleted"});
+    } else {
+      return post.status();
+    }
+  }
+  return counts;
+}
+}  // namespace
+
 absl::StatusOr<IngestCounts> DeletePosts(const std::vector<std::string>& ids,
                                          const IngestOptions& options,
                                          const DiagnosticSink& sink) {
   if (ids.empty()) return absl::InvalidArgumentError("--delete needs at least one ID");
+  if (options.dry_run) return CountDeletable(ids, options, sink);
   absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> writer =
       ShardedIndexWriter::Open(options.db_path, options.shards);
   if (!writer.ok()) return writer.status();

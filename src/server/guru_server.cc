@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/str_cat.h"
+#include "core/text.h"
 #include "index/index_stats.h"
 #include "server/limits.h"
 #include "server/read_file.h"
@@ -25,6 +26,22 @@ int WorkerCount(int requested) {
   return cores == 0 ? 2 : static_cast<int>(cores);
 }
 
+// A PEM file an option names. gRPC only finds a bad one when it binds the
+// port, and then says nothing better than "cannot listen": the option is
+// named here instead.
+absl::StatusOr<std::string> ReadPem(std::string_view option, const std::string& path) {
+  absl::StatusOr<std::string> text = ReadWholeFile(option, path);
+  if (!text.ok()) return text.status();
+  if (Trim(*text).empty()) {
+    return absl::InvalidArgumentError(StrCat(option, " ", path, ": empty"));
+  }
+  if (text->find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        StrCat(option, " ", path, ": not a PEM file (no -----BEGIN line)"));
+  }
+  return text;
+}
+
 // The transport credentials the options ask for: plaintext, TLS, or TLS
 // with verified client certificates.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
@@ -38,15 +55,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     }
     return grpc::InsecureServerCredentials();
   }
-  absl::StatusOr<std::string> cert = ReadWholeFile("--tls-cert", options.tls_cert_file);
+  absl::StatusOr<std::string> cert = ReadPem("--tls-cert", options.tls_cert_file);
   if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadWholeFile("--tls-key", options.tls_key_file);
+  absl::StatusOr<std::string> key = ReadPem("--tls-key", options.tls_key_file);
   if (!key.ok()) return key.status();
   grpc::SslServerCredentialsOptions ssl;
   ssl.pem_key_cert_pairs.push_back({*key, *cert});
   if (!options.tls_client_ca_file.empty()) {
     absl::StatusOr<std::string> ca =
-        ReadWholeFile("--tls-client-ca", options.tls_client_ca_file);
+        ReadPem("--tls-client-ca", options.tls_client_ca_file);
     if (!ca.ok()) return ca.status();
     ssl.pem_root_certs = *ca;
     ssl.client_certificate_request =
@@ -199,7 +216,10 @@ void GuruServer::WatchHealth() {
     }
     lock.lock();
     if (stopping_) break;
-    if (serving != serving_) {
+    // The first check is always logged: a server that starts NOT_SERVING
+    // says so, and why.
+    if (serving != serving_ || !health_reported_) {
+      health_reported_ = true;
       serving_ = serving;
       SetServing(serving);
       if (serving) {

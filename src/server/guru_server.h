@@ -113,6 +113,7 @@ class GuruServer {
   std::condition_variable wake_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   bool serving_ ABSL_GUARDED_BY(mutex_) = false;
+  bool health_reported_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread watcher_;
 };
 

@@ -22,7 +22,7 @@ absl::Status CheckFilter(const v1::SearchFilter& filter) {
                                    std::pair{"filter.date_to", &filter.date_to()}}) {
     if (!date->empty() && !IsValidIsoDate(*date)) {
       return absl::InvalidArgumentError(
-          StrCat(name, ": '", *date, "' is not a YYYY-MM-DD date"));
+          StrCat(name, ": ", QuotedPrefix(*date), " is not a YYYY-MM-DD date"));
     }
   }
   if (!filter.date_from().empty() && !filter.date_to().empty() &&

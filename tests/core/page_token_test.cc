@@ -19,12 +19,29 @@ TEST(PageTokenTest, RoundTrips) {
 TEST(PageTokenTest, RejectsWhatItDidNotWrite) {
   for (const std::string& text :
        {std::string("not base64 !"), std::string("AAAA"), std::string(5000, 'A'),
-        // A well-formed token of another version.
-        std::string("MgAAAAAAAAAAAAAAAAAAAAAA")}) {
+        // Version 2's header with no checksum; version 1's layout.
+        std::string("MgAAAAAAAAAAAAAAAAAAAAAA"),
+        std::string("MQAAAAAAAAAAAAAAAAAAAAAA")}) {
     absl::StatusOr<PageToken> decoded = DecodePageToken(text);
     ASSERT_FALSE(decoded.ok()) << text;
     EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_NE(decoded.status().message().find("page_token"), std::string::npos);
+  }
+}
+
+TEST(PageTokenTest, ACutOrAlteredTokenIsRejected) {
+  const std::string token = EncodePageToken({42, 10, "8f3c2a9e-index-uuid"});
+  ASSERT_TRUE(DecodePageToken(token).ok());
+  for (std::size_t cut = 1; cut <= 4; ++cut) {
+    const absl::StatusOr<PageToken> decoded =
+        DecodePageToken(token.substr(0, token.size() - cut));
+    ASSERT_FALSE(decoded.ok()) << cut;
+    EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    std::string altered = token;
+    altered[i] = altered[i] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(DecodePageToken(altered).ok()) << i;
   }
 }
 

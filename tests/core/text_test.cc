@@ -82,6 +82,26 @@ TEST(TrimTest, RemovesAsciiSpaceAndNoBreakSpace) {
   EXPECT_EQ(Trim("voil\xC3\xA0 "), "voil\xC3\xA0");
 }
 
+TEST(TrimTest, AllUnicodeSpacesAndInvisibleMarksAreBlank) {
+  // U+3000 ideographic space, U+2009 thin space, U+200B zero-width space,
+  // U+FEFF byte-order mark, U+00A0 no-break space.
+  EXPECT_EQ(Trim("\u3000\u2009\u200B\uFEFF\u00A0"), "");
+  EXPECT_EQ(Trim("\u3000knee pain\u3000\u2009"), "knee pain");
+  EXPECT_EQ(Trim("caf\u00E9 \u00E9t\u00E9"), "caf\u00E9 \u00E9t\u00E9");
+  EXPECT_EQ(CollapseWhitespace("knee\u3000\u2009pain"), "knee pain");
+}
+
+TEST(QuotedPrefixTest, QuotesShortValuesWholeAndLongOnesCut) {
+  EXPECT_EQ(QuotedPrefix("abc"), "'abc'");
+  const std::string long_id(9000, 'x');
+  const std::string quoted = QuotedPrefix(long_id);
+  EXPECT_LT(quoted.size(), 100U);
+  EXPECT_THAT(quoted, ::testing::HasSubstr("(9000 bytes)"));
+  // Never cuts a character in two.
+  const std::string accented = std::string(63, 'a') + "\u00E9\u00E9";
+  EXPECT_EQ(QuotedPrefix(accented), "'" + std::string(63, 'a') + "...' (67 bytes)");
+}
+
 TEST(CollapseWhitespaceTest, OneSpaceBetweenWordsNoneAtTheEnds) {
   EXPECT_EQ(CollapseWhitespace("  a \t\n b\xC2\xA0\xC2\xA0 c\r\n"), "a b c");
   EXPECT_EQ(CollapseWhitespace("one"), "one");

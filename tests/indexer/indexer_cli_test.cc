@@ -64,6 +64,14 @@ TEST(IndexerCliTest, ChangedPostIsReplacedAndDeleteRemovesIt) {
   EXPECT_EQ(replaced.exit_code, 0);
   EXPECT_EQ(replaced.out, Summary(0, 1, 1, 0, 0));
 
+  // A dry run says what it would delete and deletes nothing.
+  const auto dry = RunIndexer({"--db", db, "--dry-run", "--delete", "p1", "missing"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(dry.out, "dry run: would delete 1\n");
+  EXPECT_THAT(dry.err, HasSubstr("missing"));
+  EXPECT_THAT(guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", db}).out,
+              HasSubstr("posts 2\n"));
+
   const auto deleted = RunIndexer({"--db", db, "--delete", "p1", "missing"});
   EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
   EXPECT_EQ(deleted.out, Summary(0, 0, 0, 1, 0));

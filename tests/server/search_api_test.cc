@@ -180,6 +180,7 @@ TEST_F(SearchApiTest, BadPagingAndFiltersAreInvalidArguments) {
   cases.push_back({Query(kKneeQuestion), "offset"});
   cases.back().request.set_page_token(first.next_page_token());
   cases.back().request.set_offset(3);
+  cases.push_back({Query("\u3000\u00A0\u200B"), "query"});  // Only spaces.
   cases.push_back({Query(kKneeQuestion, 5), "page_size"});
   cases.back().request.set_limit(6);
   cases.push_back({Query(kKneeQuestion), "filter.date_from"});
@@ -217,6 +218,19 @@ TEST_F(SearchApiTest, TheDepthOfASearchIsBounded) {
   const grpc::Status status = Search(forged, response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
+}
+
+TEST_F(SearchApiTest, ErrorsQuoteOnlyAShortPrefixOfWhatWasSent) {
+  // A 9 KB id echoed whole would overflow the reply's metadata: the client
+  // would get a transport error instead of NOT_FOUND.
+  v1::GetPostRequest request;
+  request.set_id(std::string(9000, 'x'));
+  v1::Post post;
+  const grpc::Status status =
+      server_->search().GetPost(ServerProcess::Context().get(), request, &post);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_LT(status.error_message().size(), 200U);
+  EXPECT_THAT(status.error_message(), HasSubstr("9000 bytes"));
 }
 
 TEST_F(SearchApiTest, RelatedReturnsOtherPostsLikeTheGivenOne) {

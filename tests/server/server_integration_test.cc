@@ -303,6 +303,35 @@ TEST(ServerLifecycleTest, BadFlagsAreUsageErrors) {
   EXPECT_NE(bad_listen.exit_code, 0);
 }
 
+TEST(ServerLifecycleTest, EmptyOrNonPemFilesAreNamedAtStart) {
+  TempDir dir;
+  const std::string empty = dir.WriteFile("empty", "");
+  const std::string text = dir.WriteFile("text.pem", "hello\n");
+  const auto start = [&](std::vector<std::string> flags) {
+    std::vector<std::string> argv = {GURU_SERVER_BIN, "--db", dir.Sub("db"), "--listen",
+                                     "127.0.0.1:0"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return guru::testing::Run(argv);
+  };
+  auto run = start({"--auth-token-file", empty});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--auth-token-file " + empty + ": empty"));
+  run = start({"--tls-cert", empty, "--tls-key", text});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--tls-cert " + empty + ": empty"));
+  run = start({"--tls-cert", text, "--tls-key", text});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--tls-cert " + text + ": not a PEM file"));
+}
+
+TEST(ServerLifecycleTest, AServerWithoutAnIndexSaysSoAtStart) {
+  TempDir dir;
+  ServerProcess server(dir.Sub("db"));
+  const std::string line =
+      server.process().WaitForLine("NOT_SERVING", std::chrono::seconds(20));
+  EXPECT_THAT(line, HasSubstr("not available"));
+}
+
 TEST(ServerLifecycleTest, ASecondServerOnAPortInUseDoesNotStart) {
   guru::testing::TempDir dir;
   guru::testing::ServerProcess first(dir.Sub("db"));
