@@ -39,53 +39,30 @@ with open(sys.argv[1], "w", encoding="utf-8") as out:
         out.write(f"{qid}\tNONE\tordinary\t{kind}\t{clean(text)}\t\n")
 PY
 
-echo "safety: development set"
-"$eval_bin" --rules data/safety/rules.txt --tsv bench/safety/dev.tsv --out "$work/dev.out" \
-  --passes 20 >"$work/dev.timing"
-cat "$work/dev.timing"
-echo "safety: ordinary questions"
-"$eval_bin" --rules data/safety/rules.txt --tsv "$work/ordinary.tsv" --out "$work/ordinary.out" \
-  --passes 3 >"$work/ordinary.timing"
-cat "$work/ordinary.timing"
-
-# The held-out set, written blind to the rules and never used to change
-# them (bench/safety/README.md); measured, not tuned on.
-holdout_args=()
-if [[ -f bench/safety/holdout.tsv ]]; then
-  echo "safety: held-out set"
-  "$eval_bin" --rules data/safety/rules.txt --tsv bench/safety/holdout.tsv \
-    --out "$work/holdout.out" --passes 20 >"$work/holdout.timing"
-  cat "$work/holdout.timing"
-  holdout_args=(--holdout bench/safety/holdout.tsv --holdout-out "$work/holdout.out"
-    --holdout-timing "$work/holdout.timing")
-fi
-
-# The third set, written blind to rules version 2026-12-01.3; measured once
-# after those rules were frozen, never tuned on.
-blind3_args=()
-if [[ -f bench/safety/blind3.tsv ]]; then
-  echo "safety: third set"
-  "$eval_bin" --rules data/safety/rules.txt --tsv bench/safety/blind3.tsv \
-    --out "$work/blind3.out" --passes 20 >"$work/blind3.timing"
-  cat "$work/blind3.timing"
-  blind3_args=(--blind3 bench/safety/blind3.tsv --blind3-out "$work/blind3.out"
-    --blind3-timing "$work/blind3.timing")
-fi
-
-# The learned signal's training set (bench/safety/train_crisis.py): trained
-# on, measured for the record.
-train_args=()
-if [[ -f bench/safety/train.tsv ]]; then
-  echo "safety: training set"
-  "$eval_bin" --rules data/safety/rules.txt --tsv bench/safety/train.tsv \
-    --out "$work/train.out" --passes 3 >"$work/train.timing"
-  cat "$work/train.timing"
-  train_args=(--train bench/safety/train.tsv --train-out "$work/train.out")
-fi
+# One set through guru-safety-eval: LABEL TSV NAME PASSES; predictions in
+# $work/NAME.out, timing in $work/NAME.timing.
+measure() {
+  echo "safety: $1"
+  "$eval_bin" --rules data/safety/rules.txt --tsv "$2" --out "$work/$3.out" \
+    --passes "$4" >"$work/$3.timing"
+  cat "$work/$3.timing"
+}
+measure "development set" bench/safety/dev.tsv dev 20
+measure "ordinary questions" "$work/ordinary.tsv" ordinary 3
+# The held-out set was written blind to the rules (bench/safety/README.md);
+# the third set blind to rules version 2026-12-01.3, measured once after
+# those were frozen; neither is tuned on. The training set of the learned
+# signal (bench/safety/train_crisis.py) is measured for the record.
+measure "held-out set" bench/safety/holdout.tsv holdout 20
+measure "third set" bench/safety/blind3.tsv blind3 20
+measure "training set" bench/safety/train.tsv train 3
 
 /usr/bin/python3 bench/safety/report.py --dev bench/safety/dev.tsv --dev-out "$work/dev.out" \
-  --dev-timing "$work/dev.timing" "${holdout_args[@]}" --ordinary "$work/ordinary.tsv" \
-  --ordinary-out "$work/ordinary.out" --ordinary-timing "$work/ordinary.timing" \
-  "${blind3_args[@]}" "${train_args[@]}" \
+  --dev-timing "$work/dev.timing" --holdout bench/safety/holdout.tsv \
+  --holdout-out "$work/holdout.out" --holdout-timing "$work/holdout.timing" \
+  --ordinary "$work/ordinary.tsv" --ordinary-out "$work/ordinary.out" \
+  --ordinary-timing "$work/ordinary.timing" --blind3 bench/safety/blind3.tsv \
+  --blind3-out "$work/blind3.out" --blind3-timing "$work/blind3.timing" \
+  --train bench/safety/train.tsv --train-out "$work/train.out" \
   --rules data/safety/rules.txt --readings bench/safety/readings.tsv --out docs/SAFETY.md
 echo "safety: wrote docs/SAFETY.md"

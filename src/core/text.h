@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,12 @@ std::string_view Trim(std::string_view text);
 // character boundary, with its size said): errors name what a client sent
 // without echoing kilobytes of it.
 std::string QuotedPrefix(std::string_view value, std::size_t max_bytes = 64);
+
+// Optimal string alignment distance (insertions, deletions, substitutions
+// and swaps of adjacent characters, bytewise), or `limit + 1` as soon as it
+// is sure to exceed `limit`.
+int EditDistance(std::string_view a, std::string_view b,
+                 int limit = std::numeric_limits<int>::max() - 1);
 
 // Collapses every run of whitespace (as Trim's) into one space and trims the
 // ends.

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "core/query_text.h"
 #include "core/str_cat.h"
-#include "index/ranking.h"
 #include "index/schema.h"
 #include "index/stemming.h"
 
@@ -61,12 +61,35 @@ double RepeatWeight(int n, double k) {
   return total(n) - total(n - 1);
 }
 
+// Runs of up to this many words are looked up in the vocabulary.
+constexpr std::size_t kMaxPhraseWords = 3;
+
+// One of the vocabulary's phrases for a run of stems, and its stems.
+struct Synonym {
+  std::string phrase;
+  std::vector<std::string> stems;
+};
+
+std::vector<Synonym> Synonyms(const Xapian::Database& db, const std::string& key) {
+  std::vector<Synonym> synonyms;
+  for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) {
+    Synonym& synonym = synonyms.emplace_back();
+    synonym.phrase = *it;
+    for (std::size_t start = 0; start < synonym.phrase.size();) {
+      const std::size_t end =
+          std::min(synonym.phrase.find(' ', start), synonym.phrase.size());
+      synonym.stems.push_back(synonym.phrase.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  return synonyms;
+}
+
 // Synonyms of every run of one to three consecutive words, as queries for
 // all of the synonym's stems; their stems join `stem_weights`.
 std::vector<Xapian::Query> Expand(const Xapian::Database& db,
                                   const std::vector<std::string>& stems, double weight,
                                   BuiltQuery& built) {
-  constexpr std::size_t kMaxPhraseWords = 3;
   std::vector<Xapian::Query> expansions;
   // A phrase said twice is expanded once (and listed once in the
   // interpretation); the person's own repeated words are saturated instead.
@@ -78,22 +101,18 @@ std::vector<Xapian::Query> Expand(const Xapian::Database& db,
       key += stems[i + n];
       if (!expanded.insert(key).second) continue;
       v1::QueryExpansion* expansion = nullptr;
-      for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) {
+      for (const Synonym& synonym : Synonyms(db, key)) {
         std::vector<Xapian::Query> terms;
-        const std::string phrase = *it;
-        for (std::size_t start = 0; start < phrase.size();) {
-          const std::size_t end = std::min(phrase.find(' ', start), phrase.size());
-          const std::string stem = phrase.substr(start, end - start);
+        for (const std::string& stem : synonym.stems) {
           terms.emplace_back("Z" + stem);
           built.stem_weights.try_emplace(stem, weight);
-          start = end + 1;
         }
         expansions.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
         if (expansion == nullptr) {
           expansion = built.interpretation.add_expansions();
           expansion->set_phrase(key);
         }
-        expansion->add_expanded_to(phrase);
+        expansion->add_expanded_to(synonym.phrase);
       }
     }
   }
@@ -130,7 +149,8 @@ const TypePhrases& QuestionTypePhrases(const Xapian::Stem& stemmer) {
         std::string key;
         std::size_t words = 0;
         ForEachWord(phrase, [&](const WordSpan&, const std::string& word) {
-          key += (words++ > 0 ? " " : "") + StemWord(stemmer, word);
+          if (words++ > 0) key += ' ';
+          key += StemWord(stemmer, word);
         });
         phrases.types.emplace(key, static_cast<int>(i));
         phrases.max_words = std::max(phrases.max_words, words);
@@ -139,6 +159,22 @@ const TypePhrases& QuestionTypePhrases(const Xapian::Stem& stemmer) {
     return phrases;
   }();
   return kPhrases;
+}
+
+// The stems of each question type's `words` (QuestionTypes() order).
+const std::vector<std::vector<std::string>>& AspectStems(const Xapian::Stem& stemmer) {
+  // Every caller stems English (schema::kLanguage), so one table serves all.
+  static const std::vector<std::vector<std::string>> kStems = [&stemmer] {
+    std::vector<std::vector<std::string>> stems;
+    for (const QuestionType& type : QuestionTypes()) {
+      std::vector<std::string>& words = stems.emplace_back();
+      for (std::string_view word : type.words) {
+        words.push_back(StemWord(stemmer, std::string(word)));
+      }
+    }
+    return stems;
+  }();
+  return kStems;
 }
 
 // Marks the words of each question-type phrase in `words` as cues of its
@@ -150,7 +186,8 @@ void MarkQuestionPhrases(const Xapian::Stem& stemmer, std::vector<TurnWord>& wor
     int type = -1;
     std::size_t length = 0;
     for (std::size_t n = 0; n < phrases.max_words && i + n < words.size(); ++n) {
-      key += (n > 0 ? " " : "") + words[i + n].stem;
+      if (n > 0) key += ' ';
+      key += words[i + n].stem;
       if (auto found = phrases.types.find(key); n > 0 && found != phrases.types.end()) {
         type = found->second;
         length = n + 1;
@@ -225,8 +262,6 @@ constexpr double kDrillDownShare = 0.1;
 // Weight of the words posts use for a follow-up's aspect ("treatment" for
 // "what can I take for it?"), relative to the person's own words.
 constexpr double kAspectWeight = 0.5;
-// Runs of up to this many words are looked up in the vocabulary.
-constexpr std::size_t kMaxPhraseWords = 3;
 
 // The topic of a turn: the stems to search for and the words the person
 // used for them, and how strongly it names a subject.
@@ -242,20 +277,24 @@ struct TurnTopic {
 // at least this share of the time ("down" in "down syndrome", 1.9%).
 constexpr double kMinNameShare = 0.01;
 
-// The share of the posts containing `stem` that have it in their title.
-double TitleShare(const Xapian::Database& db, const std::string& stem) {
-  const Xapian::doccount posts_with = db.get_termfreq("Z" + stem);
-  if (posts_with == 0) return 0;
-  return db.get_termfreq(StrCat("Z", schema::kTitlePrefix, stem)) /
-         static_cast<double>(posts_with);
-}
+// How titles use a stem: the share of the posts containing it that have it
+// in their title, and so how strongly it names a subject (0: not at all).
+struct TitleUse {
+  double share = 0;
+  double strength = 0;
+};
 
-// How strongly `stem` names a subject (0: not at all).
-double TopicStrength(const Xapian::Database& db, const std::string& stem) {
-  const double share = TitleShare(db, stem);
-  if (share < kMinTitleShare) return 0;
-  return Idf(db.get_doccount(), db.get_termfreq("Z" + stem)) *
-         std::min(1.0, share / kFullTitleShare);
+TitleUse TitleUseOf(const Xapian::Database& db, const std::string& stem) {
+  const Xapian::doccount posts_with = db.get_termfreq("Z" + stem);
+  if (posts_with == 0) return {};
+  TitleUse use;
+  use.share = db.get_termfreq(StrCat("Z", schema::kTitlePrefix, stem)) /
+              static_cast<double>(posts_with);
+  if (use.share >= kMinTitleShare) {
+    use.strength =
+        Idf(db.get_doccount(), posts_with) * std::min(1.0, use.share / kFullTitleShare);
+  }
+  return use;
 }
 
 // A way a turn may name its subject: one of its words, or what the
@@ -271,29 +310,13 @@ TopicCandidate Candidate(const Xapian::Database& db, std::string written,
                          std::vector<std::string> stems) {
   TopicCandidate candidate{std::move(written), std::move(stems), 0, {}};
   for (const std::string& stem : candidate.stems) {
-    const double strength = TopicStrength(db, stem);
+    const double strength = TitleUseOf(db, stem).strength;
     if (strength > candidate.strength) {
       candidate.strength = strength;
       candidate.strongest = stem;
     }
   }
   return candidate;
-}
-
-// The vocabulary's phrases for `key` (stems), each as its stems.
-std::vector<std::vector<std::string>> SynonymStems(const Xapian::Database& db,
-                                                   const std::string& key) {
-  std::vector<std::vector<std::string>> phrases;
-  for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) {
-    std::vector<std::string>& stems = phrases.emplace_back();
-    const std::string phrase = *it;
-    for (std::size_t start = 0; start < phrase.size();) {
-      const std::size_t end = std::min(phrase.find(' ', start), phrase.size());
-      stems.push_back(phrase.substr(start, end - start));
-      start = end + 1;
-    }
-  }
-  return phrases;
 }
 
 TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
@@ -303,11 +326,11 @@ TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& wor
     return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
   };
   TurnTopic topic;
-  std::vector<double> strength(words.size(), 0);
+  std::vector<TitleUse> use(words.size());
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (is_content(i)) strength[i] = TopicStrength(db, words[i].stem);
-    if (strength[i] > topic.strength) {
-      topic.strength = strength[i];
+    if (is_content(i)) use[i] = TitleUseOf(db, words[i].stem);
+    if (use[i].strength > topic.strength) {
+      topic.strength = use[i].strength;
       topic.strongest = words[i].stem;
     }
   }
@@ -318,10 +341,14 @@ TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& wor
     std::string key, written;
     for (std::size_t end = i; end < words.size() && end < i + kMaxPhraseWords; ++end) {
       if (!is_content(end)) break;
-      key += (end > i ? " " : "") + words[end].stem;
-      written += (end > i ? " " : "") + words[end].text;
-      for (std::vector<std::string>& stems : SynonymStems(db, key)) {
-        phrases.push_back(Candidate(db, written, std::move(stems)));
+      if (end > i) {
+        key += ' ';
+        written += ' ';
+      }
+      key += words[end].stem;
+      written += words[end].text;
+      for (Synonym& synonym : Synonyms(db, key)) {
+        phrases.push_back(Candidate(db, written, std::move(synonym.stems)));
         phrase_spans.emplace_back(i, end);
         if (phrases.back().strength > topic.strength) {
           topic.strength = phrases.back().strength;
@@ -336,7 +363,7 @@ TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& wor
   // x syndrome", "down syndrome", not "fragile" or "syndrome" alone).
   const double floor = kTopicFraction * topic.strength;
   std::vector<bool> chosen(words.size(), false);
-  for (std::size_t i = 0; i < words.size(); ++i) chosen[i] = strength[i] >= floor;
+  for (std::size_t i = 0; i < words.size(); ++i) chosen[i] = use[i].strength >= floor;
   for (std::size_t p = 0; p < phrases.size(); ++p) {
     if (phrases[p].strength < floor) continue;
     for (std::size_t i = phrase_spans[p].first; i <= phrase_spans[p].second; ++i) {
@@ -349,8 +376,7 @@ TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& wor
     for (std::size_t i = 0; i < words.size(); ++i) {
       const bool next_to_chosen =
           (i > 0 && chosen[i - 1]) || (i + 1 < words.size() && chosen[i + 1]);
-      if (!chosen[i] && next_to_chosen && is_content(i) &&
-          TitleShare(db, words[i].stem) >= kMinNameShare) {
+      if (!chosen[i] && next_to_chosen && use[i].share >= kMinNameShare) {
         grew = chosen[i] = true;
       }
     }
@@ -405,11 +431,8 @@ bool IsGibberish(const Xapian::Database& db, const std::vector<TurnWord>& messag
 // What a message takes from the conversation.
 struct ContextTopic {
   v1::ContextUse::Kind kind = v1::ContextUse::NO_CONTEXT;
-  // FOLLOW_UP: the topic as written and as searched for, and the turn it
-  // came from (1 = context[0]).
-  std::vector<std::string> written;
-  std::vector<std::string> stems;
-  int turn = 0;
+  // FOLLOW_UP: the conversation's topic (its turn: 1 = context[0]).
+  TurnTopic topic;
 };
 
 // Whether `weaker` narrows `stronger` (it is much less specific, and posts
@@ -470,22 +493,20 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
     return result;
   }
   result.kind = v1::ContextUse::FOLLOW_UP;
-  result.written = std::move(topic.written);
-  result.stems = std::move(topic.stems);
-  result.turn = topic.turn;
+  result.topic = std::move(topic);
   return result;
 }
 
 // Records in the interpretation what was taken from the conversation:
 // "searching for: fragile x syndrome — treatment".
-void DescribeContextUse(const ContextTopic& topic, const std::vector<TurnWord>& message,
+void DescribeContextUse(const ContextTopic& context, const std::vector<TurnWord>& message,
                         v1::QueryInterpretation& interpretation) {
   v1::ContextUse& use = *interpretation.mutable_context_use();
-  use.set_kind(topic.kind);
-  if (topic.kind != v1::ContextUse::FOLLOW_UP) return;
-  use.set_turn(topic.turn);
+  use.set_kind(context.kind);
+  if (context.kind != v1::ContextUse::FOLLOW_UP) return;
+  use.set_turn(context.topic.turn);
   std::string searched_for;
-  for (const std::string& written : topic.written) {
+  for (const std::string& written : context.topic.written) {
     interpretation.add_context_terms(written);
     use.add_topic(written);
     if (!searched_for.empty()) searched_for += ' ';
@@ -663,12 +684,12 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   // The words searched for, in order: a follow-up's topic from the
   // conversation first, as if the person had said it, then the message's own.
   std::vector<SearchedWord> searched;
-  const ContextTopic topic =
+  const ContextTopic from_context =
       ranking.context_weight > 0
           ? FollowUpTopic(db, stemmer, dictionary, message, context, ranking)
           : ContextTopic{};
-  DescribeContextUse(topic, message, interpretation);
-  for (const std::string& stem : topic.stems) {
+  DescribeContextUse(from_context, message, interpretation);
+  for (const std::string& stem : from_context.topic.stems) {
     searched.push_back({stem, ranking.context_weight});
   }
   for (const TurnWord& word : message) {
@@ -684,12 +705,13 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
     if (word.chatty) interpretation.add_down_weighted(word.text);
     searched.push_back({word.stem, word.chatty ? ranking.chatty_weight : 1.0});
   }
-  if (topic.kind == v1::ContextUse::FOLLOW_UP) {
+  if (from_context.kind == v1::ContextUse::FOLLOW_UP) {
     // The aspect in the words posts use for it, below the person's own.
-    for (std::size_t i = 0; i < QuestionTypes().size(); ++i) {
+    const std::vector<std::vector<std::string>>& aspect_stems = AspectStems(stemmer);
+    for (std::size_t i = 0; i < aspect_stems.size(); ++i) {
       if ((built.question_types & (1U << i)) == 0) continue;
-      for (std::string_view word : QuestionTypes()[i].words) {
-        searched.push_back({StemWord(stemmer, std::string(word)), kAspectWeight});
+      for (const std::string& stem : aspect_stems[i]) {
+        searched.push_back({stem, kAspectWeight});
       }
     }
   }

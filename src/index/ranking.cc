@@ -109,14 +109,28 @@ double Confidence(const ConfidenceFeatures& f) {
 
 namespace internal {
 namespace {
+
+// What the re-ranking reads from a document's title and question stems.
+struct TitleAndQuestion {
+  bool titled = false;
+  double title_coverage = 0;
+  std::uint32_t question_types = 0;
+};
+
+// The title's and (when `want_question`) the question's stems of a
+// document: from its slot, or, for posts indexed before the slot existed,
+// from its ZS and ZXQ terms.
+struct FieldStems {
+  std::vector<std::string> title;
+  std::vector<std::string> question;
+};
+
 void SplitStems(std::string_view text, std::vector<std::string>& out) {
   for (std::size_t end; (end = text.find(' ')) != std::string_view::npos;) {
     out.emplace_back(text.substr(0, end));
     text.remove_prefix(end + 1);
   }
 }
-
-}  // namespace
 
 FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question) {
   FieldStems stems;
@@ -142,15 +156,6 @@ FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question) {
   }
   return stems;
 }
-
-namespace {
-
-// What the re-ranking reads from a document's title and question stems.
-struct TitleAndQuestion {
-  bool titled = false;
-  double title_coverage = 0;
-  std::uint32_t question_types = 0;
-};
 
 // Share of the document's title stems that the query searches for, and the
 // types of the document's own question.

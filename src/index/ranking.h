@@ -7,7 +7,6 @@
 #include <xapian.h>
 
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "guru/v1/search.pb.h"
@@ -29,15 +28,6 @@ struct RankedCandidate {
   double confidence = 0;
   ConfidenceFeatures features;
 };
-
-// The title's and (when `want_question`) the question's stems of a
-// document: from its slot, or, for posts indexed before the slot existed,
-// from its ZS and ZXQ terms.
-struct FieldStems {
-  std::vector<std::string> title;
-  std::vector<std::string> question;
-};
-FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question);
 
 // The weighting scheme `ranking` names, with its parameters.
 std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking);

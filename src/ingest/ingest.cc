@@ -517,26 +517,12 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
 }
 
 namespace {
-// --dry-run --delete: what would be deleted, read without opening a writer
-// (Xapian commits a writer's pending changes when it closes).
-absl::StatusOr<IngestCounts> CountDeletable(const std::vector<std::string>& ids,
-                                            const IngestOptions& options,
-                                            const DiagnosticSink& sink) {
-  absl::StatusOr<std::unique_ptr<Searcher>> index = Searcher::Open(options.db_path);
-  if (!index.ok()) return index.status();
-  IngestCounts counts;
-  for (const std::string& id : ids) {
-    absl::StatusOr<v1::Post> post = (*index)->GetPost(id);
-    if (post.ok()) {
-      ++counts.deleted;
-    } else if (post.status().code() == absl::StatusCode::kNotFound) {
-      ++counts.warnings;
-      sink({Diagnostic::Severity::kWarning, id, "no post with this id; nothing deleted"});
-    } else {
-      return post.status();
-    }
-  }
-  return counts;
+// Whether `index` has a post with `id`.
+absl::StatusOr<bool> HasPost(Searcher& index, const std::string& id) {
+  absl::StatusOr<v1::Post> post = index.GetPost(id);
+  if (post.ok()) return true;
+  if (post.status().code() == absl::StatusCode::kNotFound) return false;
+  return post.status();
 }
 }  // namespace
 
@@ -544,13 +530,23 @@ absl::StatusOr<IngestCounts> DeletePosts(const std::vector<std::string>& ids,
                                          const IngestOptions& options,
                                          const DiagnosticSink& sink) {
   if (ids.empty()) return absl::InvalidArgumentError("--delete needs at least one ID");
-  if (options.dry_run) return CountDeletable(ids, options, sink);
-  absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> writer =
-      ShardedIndexWriter::Open(options.db_path, options.shards);
-  if (!writer.ok()) return writer.status();
+  // A dry run only reads: Xapian commits a writer's pending changes when it
+  // closes, so it opens no writer at all.
+  std::unique_ptr<Searcher> reader;
+  std::unique_ptr<ShardedIndexWriter> writer;
+  if (options.dry_run) {
+    absl::StatusOr<std::unique_ptr<Searcher>> opened = Searcher::Open(options.db_path);
+    if (!opened.ok()) return opened.status();
+    reader = *std::move(opened);
+  } else {
+    absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> opened =
+        ShardedIndexWriter::Open(options.db_path, options.shards);
+    if (!opened.ok()) return opened.status();
+    writer = *std::move(opened);
+  }
   IngestCounts counts;
   for (const std::string& id : ids) {
-    absl::StatusOr<bool> deleted = (*writer)->Delete(id);
+    absl::StatusOr<bool> deleted = reader ? HasPost(*reader, id) : writer->Delete(id);
     if (!deleted.ok()) return deleted.status();
     if (*deleted) {
       ++counts.deleted;
@@ -559,7 +555,9 @@ absl::StatusOr<IngestCounts> DeletePosts(const std::vector<std::string>& ids,
       sink({Diagnostic::Severity::kWarning, id, "no post with this id; nothing deleted"});
     }
   }
-  if (absl::Status s = (*writer)->Commit(); !s.ok()) return s;
+  if (writer) {
+    if (absl::Status s = writer->Commit(); !s.ok()) return s;
+  }
   return counts;
 }
 

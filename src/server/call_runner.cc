@@ -68,7 +68,7 @@ bool CallRunner::Authorized(const grpc::CallbackServerContext& context) const {
 
 grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
                                           std::string_view method, std::string_view query,
-                                          const google::protobuf::Message* response,
+                                          const google::protobuf::Message& response,
                                           Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const auto received = std::chrono::steady_clock::now();
@@ -99,7 +99,7 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
   auto shared_finish = std::make_shared<decltype(finish)>(std::move(finish));
   metrics_.AddInFlight(1);
   const absl::Status accepted = queue_.Submit(
-      [this, context, method, response, shared_finish, work = std::move(work)] {
+      [this, context, method, &response, shared_finish, work = std::move(work)] {
         grpc::Status status;
         // A call whose deadline passed is cancelled too: the deadline first,
         // so that metrics count it as what it is.
@@ -110,9 +110,7 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
           status = grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
         } else {
           status = ToGrpcStatus(work());
-          if (status.ok() && response != nullptr) {
-            status = CheckResponse(method, *response);
-          }
+          if (status.ok()) status = CheckResponse(method, response);
         }
         metrics_.AddInFlight(-1);
         (*shared_finish)(status);

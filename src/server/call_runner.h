@@ -44,15 +44,15 @@ class CallRunner {
   // its deadline passed while it waited (DEADLINE_EXCEEDED). `query` is
   // logged only under CallPolicy::log_queries. The request and response the
   // work refers to stay valid until the call is finished.
-  // When the work succeeds, `response` (the call's response message, not
-  // owned) is checked before it is sent. A string field holding
+  // When the work succeeds, `response` (the call's response message, which
+  // outlives the call) is checked before it is sent. A string field holding
   // invalid UTF-8 serializes without error but makes every client's parse
   // fail (C++: UNIMPLEMENTED "No message returned", Python: INTERNAL) while
   // the server would count OK; instead the call is answered INTERNAL, logged
   // naming the field and counted as INTERNAL.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
                                 std::string_view method, std::string_view query,
-                                const google::protobuf::Message* response, Work work);
+                                const google::protobuf::Message& response, Work work);
 
   // True when `context` carries the token (always when none is required).
   bool Authorized(const grpc::CallbackServerContext& context) const;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/str_cat.h"
+#include "core/text.h"
 
 namespace guru {
 namespace {
@@ -18,23 +19,7 @@ constexpr std::string_view kOtherProgramsVariables[] = {
     "GURU_SERVER",       "GURU_DEADLINE_MS",    "GURU_CALIBRATE_WRITE",
     "GURU_PY_TIMEOUT_S", "GURU_E2E_TIMEOUT_MS", "GURU_E2E_SCREENSHOT"};
 
-// Levenshtein distance, to name the option that a misspelled name meant.
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];  // row[j - 1] of the previous line.
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const std::size_t replace = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      row[j] = std::min({above + 1, row[j - 1] + 1, replace});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
+// The name in `names` that a misspelled `name` most likely meant.
 std::string Nearest(std::string_view name, const std::vector<std::string>& names) {
   const auto nearest = std::min_element(
       names.begin(), names.end(), [name](const std::string& a, const std::string& b) {

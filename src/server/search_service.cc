@@ -231,7 +231,7 @@ grpc::ServerUnaryReactor* SearchService::Search(grpc::CallbackServerContext* con
                                                 const v1::SearchRequest* request,
                                                 v1::SearchResponse* response) {
   return runner_.Run(
-      context, "Search", request->query(), response,
+      context, "Search", request->query(), *response,
       [this, request, response] { return RunSearch(*request, *response); });
 }
 
@@ -239,7 +239,7 @@ grpc::ServerUnaryReactor* SearchService::CheckSafety(
     grpc::CallbackServerContext* context, const v1::CheckSafetyRequest* request,
     v1::Safety* response) {
   return runner_.Run(
-      context, "CheckSafety", request->query(), response, [this, request, response] {
+      context, "CheckSafety", request->query(), *response, [this, request, response] {
         if (absl::Status status = CheckConversation(request->query(), request->context());
             !status.ok()) {
           return status;
@@ -252,7 +252,7 @@ grpc::ServerUnaryReactor* SearchService::CheckSafety(
 grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* context,
                                                  const v1::GetPostRequest* request,
                                                  v1::Post* response) {
-  return runner_.Run(context, "GetPost", {}, response, [this, request, response] {
+  return runner_.Run(context, "GetPost", {}, *response, [this, request, response] {
     return RunGetPost(pool_, *request, *response);
   });
 }
@@ -260,7 +260,7 @@ grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* SearchService::Related(grpc::CallbackServerContext* context,
                                                  const v1::RelatedRequest* request,
                                                  v1::RelatedResponse* response) {
-  return runner_.Run(context, "Related", {}, response, [this, request, response] {
+  return runner_.Run(context, "Related", {}, *response, [this, request, response] {
     return RunRelated(pool_, *request, *response);
   });
 }

@@ -102,6 +102,16 @@ TEST(QuotedPrefixTest, QuotesShortValuesWholeAndLongOnesCut) {
   EXPECT_EQ(QuotedPrefix(accented), "'" + std::string(63, 'a') + "...' (67 bytes)");
 }
 
+TEST(EditDistanceTest, CountsEditsAndAdjacentSwapsAndStopsAtTheLimit) {
+  EXPECT_EQ(EditDistance("auth-token-fil", "auth-token-file"), 1);
+  EXPECT_EQ(EditDistance("siezure", "seizure"), 1);  // One swap.
+  EXPECT_EQ(EditDistance("refresh_ms", "refresh-ms"), 1);
+  EXPECT_EQ(EditDistance("", "abc"), 3);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3);
+  EXPECT_EQ(EditDistance("kitten", "sitting", 1), 2);  // limit + 1: more than 1.
+  EXPECT_EQ(EditDistance("a", "abcdef", 2), 3);
+}
+
 TEST(CollapseWhitespaceTest, OneSpaceBetweenWordsNoneAtTheEnds) {
   EXPECT_EQ(CollapseWhitespace("  a \t\n b\xC2\xA0\xC2\xA0 c\r\n"), "a b c");
   EXPECT_EQ(CollapseWhitespace("one"), "one");

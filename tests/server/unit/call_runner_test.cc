@@ -27,7 +27,7 @@ class EchoService final : public v1::GuruSearch::CallbackService {
   grpc::ServerUnaryReactor* GetPost(grpc::CallbackServerContext* context,
                                     const v1::GetPostRequest* request,
                                     v1::Post* response) override {
-    return runner_.Run(context, "GetPost", {}, response, [request, response] {
+    return runner_.Run(context, "GetPost", {}, *response, [request, response] {
       response->set_id(request->id());
       const std::string category = std::string(199, 'x') + "\xC3\xA9";
       response->set_category(request->id() == "broken" ? category.substr(0, 200)
