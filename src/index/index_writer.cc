@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/str_cat.h"
 #include "core/text.h"
+#include "index/commit_lock.h"
 #include "index/document_builder.h"
 #include "index/schema.h"
 #include "index/stemming.h"
@@ -127,6 +129,9 @@ std::string UtcNow() {
 
 struct IndexWriter::Impl {
   Xapian::WritableDatabase db;
+  // Held while a commit is written, so that readers it overtook can finish;
+  // created once the directory is known to hold our index.
+  std::optional<CommitLock> commit_lock;
   internal::DocumentBuilder builder;
   bool in_transaction = false;
   // Whether anything was written since the last commit; a run that changes
@@ -230,6 +235,7 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
           StrCat(path, " was written with schema version ", version, ", this is ",
                  schema::kSchemaVersion, "; reindex into a new directory"));
     }
+    impl->commit_lock.emplace(path);
     return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
   } catch (const Xapian::DatabaseLockError&) {
     return absl::UnavailableError(StrCat(
@@ -372,6 +378,11 @@ absl::Status IndexWriter::Commit() {
     }
     impl_->FlushSpelling();
     impl_->db.set_metadata(std::string(schema::kLastUpdateKey), UtcNow());
+    impl_->commit_lock->Lock();
+    struct Unlock {
+      CommitLock& lock;
+      ~Unlock() { lock.Unlock(); }
+    } unlock{*impl_->commit_lock};
     impl_->db.commit_transaction();
     impl_->dirty = false;
     return absl::OkStatus();

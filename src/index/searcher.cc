@@ -21,8 +21,10 @@ namespace guru {
 namespace {
 
 // A commit by the indexer can invalidate blocks a read still needs
-// (DatabaseModifiedError); reopening and retrying this often always suffices
-// in practice, since each retry sees a fresh revision.
+// (DatabaseModifiedError, or garbage that looks like damage, retried only
+// when a newer revision exists); reopening and
+// retrying this often almost always suffices, since each retry sees a fresh
+// revision. SearcherPool::Run retries whole requests beyond that.
 constexpr int kMaxAttempts = 3;
 
 // MSet::snippet() escapes its output for HTML; the API returns plain text on
@@ -227,23 +229,23 @@ struct Searcher::Impl {
   }
 
   // Runs `op`, reopening the database and retrying when a concurrent commit
-  // invalidated what it was reading.
+  // invalidated what it was reading (ABORTED) or a read racing it looked
+  // like damage (DATA_LOSS).
   template <typename Result, typename Op>
   absl::StatusOr<Result> WithRetry(std::string_view context, Op op) {
     for (int attempt = 1;; ++attempt) {
       try {
         return op();
-      } catch (const Xapian::DatabaseModifiedError& e) {
-        if (attempt == kMaxAttempts) {
-          return internal::XapianErrorToStatus(e, context);
-        }
+      } catch (const Xapian::Error& e) {
+        absl::Status status = internal::XapianErrorToStatus(e, context);
+        const bool curable = absl::IsAborted(status) || absl::IsDataLoss(status);
+        if (!curable || attempt == kMaxAttempts) return status;
         try {
-          db.reopen();
+          // Damage in a revision no commit replaced is real.
+          if (!db.reopen() && absl::IsDataLoss(status)) return status;
         } catch (const Xapian::Error& reopen_error) {
           return internal::XapianErrorToStatus(reopen_error, context);
         }
-      } catch (const Xapian::Error& e) {
-        return internal::XapianErrorToStatus(e, context);
       }
     }
   }
@@ -322,10 +324,9 @@ std::string Searcher::IndexId() const {
   }
 }
 
-absl::Status Searcher::Refresh() {
+absl::StatusOr<bool> Searcher::Refresh() {
   try {
-    impl_->db.reopen();
-    return absl::OkStatus();
+    return impl_->db.reopen();
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, "reopening the index");
   }

@@ -113,8 +113,9 @@ class Searcher {
   // ranking stay meaningful across reopening. Empty if unknown.
   std::string IndexId() const;
 
-  // Moves to the latest committed revision.
-  absl::Status Refresh();
+  // Moves to the latest committed revision: true when it may have moved,
+  // false when this searcher already saw the latest one.
+  absl::StatusOr<bool> Refresh();
 
   // Number of posts in the revision this searcher sees.
   std::uint64_t PostCount() const;

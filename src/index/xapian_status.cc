@@ -6,11 +6,25 @@
 namespace guru::internal {
 
 namespace {
+
+// Errors a reader meets only when the files are damaged (truncated, bit
+// flips, zeroed blocks): a listed document that is not there, a block past
+// the end of its table, data that does not inflate. Xapian raises most of
+// them as the generic DatabaseError.
+bool IsDamage(std::string_view type, std::string_view message) {
+  if (type == "DatabaseCorruptError" || type == "DocNotFoundError") return true;
+  if (type != "DatabaseError") return false;
+  for (std::string_view sign : {"reading block", "inflate failed", "EOF"}) {
+    if (message.find(sign) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 absl::Status Classify(const Xapian::Error& error, std::string_view context) {
   // Xapian's error classes are not polymorphic; get_type() names the class.
   const std::string_view type = error.get_type();
   const std::string message = StrCat(context, ": ", type, ": ", error.get_msg());
-  if (type == "DatabaseCorruptError") return absl::DataLossError(message);
+  if (IsDamage(type, error.get_msg())) return absl::DataLossError(message);
   if (type == "DatabaseVersionError") {
     return absl::FailedPreconditionError(message);
   }

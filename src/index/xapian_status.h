@@ -15,7 +15,8 @@ namespace guru::internal {
 // Xapian's words):
 //   DatabaseNotFoundError, DatabaseOpeningError, DatabaseLockError,
 //   NetworkError                       -> UNAVAILABLE
-//   DatabaseCorruptError               -> DATA_LOSS
+//   DatabaseCorruptError, DocNotFoundError, and a DatabaseError reading
+//   a block or inflating data (damaged files) -> DATA_LOSS
 //   DatabaseVersionError               -> FAILED_PRECONDITION
 //   DatabaseModifiedError              -> ABORTED (reopen and retry)
 //   InvalidArgumentError, RangeError   -> INVALID_ARGUMENT

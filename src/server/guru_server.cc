@@ -110,6 +110,7 @@ GuruServer::GuruServer(const ServerOptions& options, CallPolicy policy,
     : options_(options),
       safety_(std::move(safety)),
       pool_(options.db_path, options.refresh_interval, std::move(dictionary)),
+      integrity_(options.db_path),
       queue_(WorkerCount(options.workers), options.max_in_flight),
       runner_(queue_, metrics_, std::move(policy)),
       service_(pool_, runner_, safety_, metrics_, options.ranking) {}
@@ -139,6 +140,9 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
 
   std::unique_ptr<GuruServer> server(new GuruServer(
       options, *std::move(policy), *std::move(dictionary), *std::move(safety)));
+  // Before the first call can arrive: Xapian reads of a damaged index can
+  // crash the process (index/integrity.h).
+  server->pool_.SetDamage(server->integrity_.Update(false));
   if (!options.metrics_listen.empty()) {
     if (absl::Status s = server->metrics_.Expose(options.metrics_listen); !s.ok()) {
       return s;
@@ -199,6 +203,7 @@ void GuruServer::WatchHealth() {
     bool serving = false;
     std::uint64_t posts = 0;
     std::string why_not;
+    pool_.SetDamage(integrity_.Update(pool_.TakeSuspicion()));
     {
       absl::StatusOr<SearcherPool::Lease> probe = pool_.Acquire();
       serving = probe.ok();

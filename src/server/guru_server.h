@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "core/word_list.h"
 #include "server/call_runner.h"
+#include "server/integrity_monitor.h"
 #include "server/metrics.h"
 #include "server/safety_check.h"
 #include "server/search_service.h"
@@ -103,6 +104,8 @@ class GuruServer {
   const SafetyCheck safety_;
   ServerMetrics metrics_;
   SearcherPool pool_;
+  // Used by the watcher thread only (and by Start before it runs).
+  IntegrityMonitor integrity_;
   WorkQueue queue_;
   CallRunner runner_;
   SearchService service_;

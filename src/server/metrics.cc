@@ -95,7 +95,12 @@ ServerMetrics::~ServerMetrics() = default;
 
 absl::Status ServerMetrics::Expose(const std::string& listen) {
   try {
-    exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
+    // Several threads, and a connection that sends no request is dropped
+    // after a short while: one idle or slow client must not hold /metrics
+    // (civetweb's defaults here would be one thread and 30 s).
+    exposer_ = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
+        "listening_ports", listen, "num_threads", "4", "request_timeout_ms", "2000",
+        "enable_keep_alive", "no"});
   } catch (const std::exception& e) {
     return absl::UnavailableError(
         StrCat("--metrics-listen ", listen, ": cannot listen (", e.what(), ")"));

@@ -160,18 +160,16 @@ void ToResponse(SearchPage& page, const SearchParams& params,
   }
 }
 
-absl::Status RunGetPost(SearcherPool& pool, const v1::GetPostRequest& request,
+absl::Status RunGetPost(Searcher& searcher, const v1::GetPostRequest& request,
                         v1::Post& response) {
   if (request.id().empty()) return absl::InvalidArgumentError("id: must not be empty");
-  absl::StatusOr<SearcherPool::Lease> searcher = pool.Acquire();
-  if (!searcher.ok()) return searcher.status();
-  absl::StatusOr<v1::Post> post = (*searcher)->GetPost(request.id());
+  absl::StatusOr<v1::Post> post = searcher.GetPost(request.id());
   if (!post.ok()) return post.status();
   response = *std::move(post);
   return absl::OkStatus();
 }
 
-absl::Status RunRelated(SearcherPool& pool, const v1::RelatedRequest& request,
+absl::Status RunRelated(Searcher& searcher, const v1::RelatedRequest& request,
                         v1::RelatedResponse& response) {
   if (request.id().empty()) return absl::InvalidArgumentError("id: must not be empty");
   const int limit = request.limit() == 0 ? kDefaultRelatedLimit : request.limit();
@@ -180,10 +178,8 @@ absl::Status RunRelated(SearcherPool& pool, const v1::RelatedRequest& request,
                                              " (0 means ", kDefaultRelatedLimit,
                                              "); got ", request.limit()));
   }
-  absl::StatusOr<SearcherPool::Lease> searcher = pool.Acquire();
-  if (!searcher.ok()) return searcher.status();
-  absl::StatusOr<std::vector<RelatedHit>> hits =
-      (*searcher)->Related(request.id(), limit);
+  response.Clear();
+  absl::StatusOr<std::vector<RelatedHit>> hits = searcher.Related(request.id(), limit);
   if (!hits.ok()) return hits.status();
   for (RelatedHit& hit : *hits) {
     v1::SearchResult* result = response.add_results();
@@ -204,7 +200,8 @@ v1::Safety SearchService::AssessSafety(
   return safety;
 }
 
-absl::Status SearchService::RunSearch(const v1::SearchRequest& request,
+absl::Status SearchService::RunSearch(std::chrono::system_clock::time_point deadline,
+                                      const v1::SearchRequest& request,
                                       v1::SearchResponse& response) {
   if (absl::Status status = CheckConversation(request.query(), request.context());
       !status.ok()) {
@@ -215,24 +212,25 @@ absl::Status SearchService::RunSearch(const v1::SearchRequest& request,
   params->ranking = ranking_;
   // Decided before and apart from retrieval, and so also on NO_MATCH.
   *response.mutable_safety() = AssessSafety(request.query(), request.context());
-  absl::StatusOr<SearcherPool::Lease> searcher = pool_.Acquire();
-  if (!searcher.ok()) return searcher.status();
-  const std::string index_id = (*searcher)->IndexId();
-  if (absl::Status status = ApplyPageToken(request, index_id, *params); !status.ok()) {
-    return status;
-  }
-  absl::StatusOr<SearchPage> page = (*searcher)->Search(*params);
-  if (!page.ok()) return page.status();
-  ToResponse(*page, *params, request, index_id, response);
-  return absl::OkStatus();
+  return pool_.Run(deadline, [&](Searcher& searcher) {
+    const std::string index_id = searcher.IndexId();
+    if (absl::Status status = ApplyPageToken(request, index_id, *params); !status.ok()) {
+      return status;
+    }
+    absl::StatusOr<SearchPage> page = searcher.Search(*params);
+    if (!page.ok()) return page.status();
+    ToResponse(*page, *params, request, index_id, response);
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* SearchService::Search(grpc::CallbackServerContext* context,
                                                 const v1::SearchRequest* request,
                                                 v1::SearchResponse* response) {
-  return runner_.Run(
-      context, "Search", request->query(), *response,
-      [this, request, response] { return RunSearch(*request, *response); });
+  return runner_.Run(context, "Search", request->query(), *response,
+                     [this, context, request, response] {
+                       return RunSearch(context->deadline(), *request, *response);
+                     });
 }
 
 grpc::ServerUnaryReactor* SearchService::CheckSafety(
@@ -252,17 +250,23 @@ grpc::ServerUnaryReactor* SearchService::CheckSafety(
 grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* context,
                                                  const v1::GetPostRequest* request,
                                                  v1::Post* response) {
-  return runner_.Run(context, "GetPost", {}, *response, [this, request, response] {
-    return RunGetPost(pool_, *request, *response);
-  });
+  return runner_.Run(context, "GetPost", {}, *response,
+                     [this, context, request, response] {
+                       return pool_.Run(context->deadline(), [&](Searcher& searcher) {
+                         return RunGetPost(searcher, *request, *response);
+                       });
+                     });
 }
 
 grpc::ServerUnaryReactor* SearchService::Related(grpc::CallbackServerContext* context,
                                                  const v1::RelatedRequest* request,
                                                  v1::RelatedResponse* response) {
-  return runner_.Run(context, "Related", {}, *response, [this, request, response] {
-    return RunRelated(pool_, *request, *response);
-  });
+  return runner_.Run(context, "Related", {}, *response,
+                     [this, context, request, response] {
+                       return pool_.Run(context->deadline(), [&](Searcher& searcher) {
+                         return RunRelated(searcher, *request, *response);
+                       });
+                     });
 }
 
 }  // namespace guru

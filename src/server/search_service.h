@@ -54,7 +54,9 @@ class SearchService final : public v1::GuruSearch::CallbackService {
   // The safety of a message and its context, counted in the metrics.
   v1::Safety AssessSafety(const std::string& query,
                           const google::protobuf::RepeatedPtrField<std::string>& context);
-  absl::Status RunSearch(const v1::SearchRequest& request, v1::SearchResponse& response);
+  // Retries on a fresh revision until `deadline` (SearcherPool::Run).
+  absl::Status RunSearch(std::chrono::system_clock::time_point deadline,
+                         const v1::SearchRequest& request, v1::SearchResponse& response);
 
   SearcherPool& pool_;
   CallRunner& runner_;

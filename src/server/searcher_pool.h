@@ -4,6 +4,8 @@
 #define GURU_SERVER_SEARCHER_POOL_H_
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,7 +22,8 @@ namespace guru {
 // revision when it is handed out if it has not been refreshed for
 // `refresh_interval`, so new posts are visible within that time without a
 // restart. When no index exists yet, Acquire() fails with UNAVAILABLE and
-// tries again on the next call.
+// tries again on the next call; while the index is known to be damaged
+// (SetDamage) it fails with DATA_LOSS and nothing reads the index.
 class SearcherPool {
  public:
   using Clock = std::chrono::steady_clock;
@@ -43,6 +46,8 @@ class SearcherPool {
     struct Entry {
       std::unique_ptr<Searcher> searcher;
       Clock::time_point refreshed_at;
+      // SearcherPool::generation_ when it was opened.
+      std::uint64_t generation = 0;
     };
     Lease(SearcherPool* pool, Entry entry);
     SearcherPool* pool_;
@@ -51,15 +56,37 @@ class SearcherPool {
 
   absl::StatusOr<Lease> Acquire();
 
+  // Runs `work` on a leased searcher, and again on a refreshed one while it
+  // fails in a way a newer revision can cure, until `deadline`: ABORTED (a
+  // commit discarded blocks the work read), DATA_LOSS (a read racing a
+  // commit looks like damage; when it persists, the index is reported
+  // suspect), and NOT_FOUND once (the post may be newer than this
+  // searcher's revision: a GetPost sees at least what the Search before it
+  // saw, whichever searcher served that).
+  absl::Status Run(std::chrono::system_clock::time_point deadline,
+                   const std::function<absl::Status(Searcher&)>& work);
+
+  // Damage found in the index (DATA_LOSS), or OK. Thread-safe.
+  void SetDamage(absl::Status damage);
+  // Whether a request met damage since the last call (and forgets it).
+  bool TakeSuspicion();
+
  private:
   using Entry = Lease::Entry;
   void Release(Entry entry);
+  // Returns `status`; DATA_LOSS makes the index suspect (TakeSuspicion).
+  absl::Status Suspect(absl::Status status);
 
   const std::string db_path_;
   const Clock::duration refresh_interval_;
   const std::shared_ptr<const WordList> dictionary_;
   std::mutex mutex_;
   std::vector<Entry> idle_ ABSL_GUARDED_BY(mutex_);
+  absl::Status damage_ ABSL_GUARDED_BY(mutex_);
+  bool suspected_ ABSL_GUARDED_BY(mutex_) = false;
+  // Goes up when damage is found: searchers opened before are closed, since
+  // a database restored with the same revision would not be reopened.
+  std::uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace guru

@@ -2,8 +2,11 @@
 // concurrent searches while guru-indexer commits, limits, deadlines and
 // overload, metrics, query logging, TLS and mutual TLS, bearer tokens,
 // SIGTERM under load, and configuration from flags, variables and a file.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -363,6 +366,56 @@ TEST(MetricsTest, PrometheusTextHasRequestsLatencyAndIndex) {
 
   // Query text is personal data: never in the log without --log-queries.
   EXPECT_THAT(server.process().err(), Not(HasSubstr("kneecap")));
+}
+
+// An idle connection (a port scanner, a stuck scraper) used to hold the one
+// thread of /metrics for about 30 s (issue 14, item 14).
+TEST(MetricsTest, IdleConnectionsDoNotBlockScrapes) {
+  TempDir dir;
+  ServerProcess server(SampleIndex(dir), {"--metrics-listen", "127.0.0.1:0"});
+  const int metrics_port = MetricsPort(server.process());
+  ASSERT_GT(metrics_port, 0) << server.process().err();
+  std::vector<int> idle;
+  for (int i = 0; i < 3; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(metrics_port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+    idle.push_back(fd);
+  }
+  const auto start = Clock::now();
+  EXPECT_THAT(ScrapeMetrics(metrics_port), HasSubstr("guru_index_posts"));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  for (int fd : idle) close(fd);
+}
+
+// A GetPost right after a commit finds the new post, though the searcher it
+// gets last refreshed long ago (issue 14, item 17): the Search before it may
+// have been served by a fresher one.
+TEST(RevisionTest, GetPostSeesPostsNewerThanItsSearchersRefresh) {
+  TempDir dir;
+  ServerProcess server(SampleIndex(dir), {"--refresh-ms", "3600000"});
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING));
+  ASSERT_TRUE(Search(server.search(), "knee").ok());  // Opens a searcher.
+  ASSERT_EQ(RunIndexer({"--db", dir.Sub("db"), "-"},
+                       R"({"id":"fresh1","title":"Fresh","answer":"A new reply."})"
+                       "\n")
+                .exit_code,
+            0);
+  v1::GetPostRequest request;
+  request.set_id("fresh1");
+  v1::Post post;
+  const grpc::Status status =
+      server.search().GetPost(ServerProcess::Context().get(), request, &post);
+  EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+  EXPECT_EQ(post.title(), "Fresh");
+  request.set_id("never-indexed");
+  EXPECT_EQ(server.search()
+                .GetPost(ServerProcess::Context().get(), request, &post)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST(MetricsTest, LogQueriesLogsTheText) {
