@@ -6,7 +6,9 @@
 //   guru-indexer stats --db DIR [--json]
 //
 // Exit codes: 0 all records indexed; 1 some records rejected (the others are
-// committed); 2 usage error, or nothing could be done (index untouched).
+// committed); 2 usage error, or nothing could be done (index untouched);
+// 3 stopped part way by an index error (a full disk): what the summary line
+// counts was committed, the rest was not.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -27,6 +29,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitSomeRejected = 1;
 constexpr int kExitFailed = 2;
+constexpr int kExitStoppedPartWay = 3;
 
 void Report(const guru::Diagnostic& d) {
   if (d.severity == guru::Diagnostic::Severity::kError) {
@@ -184,6 +187,12 @@ int main(int argc, char** argv) {
     spdlog::error("{}", guru::ToStd(counts.status().message()));
     return kExitFailed;
   }
+  if (!counts->stopped.ok()) {
+    spdlog::error(
+        "stopped part way: {}; the posts this summary counts were committed, "
+        "the rest were not: run the same command again once fixed",
+        guru::ToStd(counts->stopped.message()));
+  }
   if (json) {
     std::printf("%s\n", guru::FormatSummaryJson(*counts).c_str());
   } else if (options.dry_run && !delete_ids.empty()) {
@@ -196,6 +205,7 @@ int main(int argc, char** argv) {
   } else {
     std::printf("%s\n", guru::FormatSummary(*counts).c_str());
   }
+  if (!counts->stopped.ok()) return kExitStoppedPartWay;
   if (counts->rejected == 0) return kExitOk;
   return counts->valid > 0 ? kExitSomeRejected : kExitFailed;
 }

@@ -21,6 +21,11 @@ absl::Status CheckDate(std::string_view field, const std::string& value) {
 }  // namespace
 
 absl::Status ValidatePost(const v1::Post& post) {
+  if (const std::size_t bytes = post.ByteSizeLong(); bytes > kMaxPostBytes) {
+    return FieldError("post", StrCat("is ", bytes, " bytes; at most ", kMaxPostBytes,
+                                     " allowed (a page of 20 results must fit one "
+                                     "response)"));
+  }
   if (post.id().empty()) return FieldError("id", "required, but empty or missing");
   if (post.id().size() > kMaxPostIdBytes) {
     return FieldError("id", StrCat("is ", post.id().size(), " bytes; at most ",

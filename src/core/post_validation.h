@@ -13,7 +13,13 @@ namespace guru {
 // Longest id accepted, in bytes.
 inline constexpr std::size_t kMaxPostIdBytes = 256;
 
-// OK when `post` can be indexed: `id` non-empty, at most kMaxPostIdBytes and
+// Largest post accepted, in bytes of its stored form (the serialized Post):
+// a page of 20 such posts must fit one response message (server/limits.h).
+// The longest MedQuAD post is 27 KB.
+inline constexpr std::size_t kMaxPostBytes = 128 * 1024;
+
+// OK when `post` can be indexed: at most kMaxPostBytes in all ("post: ...");
+// `id` non-empty, at most kMaxPostIdBytes and
 // free of control characters; `answer` not blank; `asked_on` and
 // `answered_on` empty or valid `YYYY-MM-DD` dates. Otherwise
 // INVALID_ARGUMENT whose message starts with the offending field's name.

@@ -23,7 +23,11 @@ bool IsDamage(std::string_view type, std::string_view message) {
 absl::Status Classify(const Xapian::Error& error, std::string_view context) {
   // Xapian's error classes are not polymorphic; get_type() names the class.
   const std::string_view type = error.get_type();
-  const std::string message = StrCat(context, ": ", type, ": ", error.get_msg());
+  // The system's words when there are some ("No space left on device").
+  const char* system_error = error.get_error_string();
+  const std::string message =
+      StrCat(context, ": ", type, ": ", error.get_msg(),
+             system_error != nullptr ? StrCat(" (", system_error, ")") : std::string());
   if (IsDamage(type, error.get_msg())) return absl::DataLossError(message);
   if (type == "DatabaseVersionError") {
     return absl::FailedPreconditionError(message);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -36,6 +37,25 @@ InputKind KindOf(const fs::path& path) {
   if (ext == ".txt") return InputKind::kPage;
   if (ext == ".html" || ext == ".htm") return InputKind::kHtml;
   return InputKind::kOther;
+}
+
+// Reads the next line of `in` (without its '\n') into `line`, keeping at
+// most `keep` bytes of it, so that one huge line never fills memory;
+// `length` is the whole line's length. False at the end of the input.
+bool ReadLine(std::istream& in, std::uint64_t keep, std::string& line,
+              std::uint64_t& length) {
+  line.clear();
+  length = 0;
+  std::streambuf* buffer = in.rdbuf();
+  for (bool any = false;; any = true) {
+    const int c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    if (c == '\n') return true;
+    if (++length <= keep) line.push_back(static_cast<char>(c));
+  }
 }
 
 // A file to read, the category its place in an input directory implies, and
@@ -70,15 +90,24 @@ class IngestRun {
   absl::Status IngestJsonl(std::istream& in, const std::string& name,
                            const std::string& source) {
     std::string line;
-    for (std::uint64_t number = 1; std::getline(in, line); ++number) {
-      bytes_done_ += line.size() + 1;
+    std::uint64_t length = 0;
+    for (std::uint64_t number = 1;
+         ReadLine(in, options_.max_record_bytes + 2, line, length); ++number) {
+      bytes_done_ += length + 1;
+      const std::string where = StrCat(name, ":", number);
+      if (length > line.size()) {
+        // Never held whole: neither parsed nor copied to --rejects.
+        Reject(where,
+               StrCat("record is ", length, " bytes; at most ", options_.max_record_bytes,
+                      " allowed (not copied to --rejects)"));
+        continue;
+      }
       if (number == 1 && line.starts_with(kByteOrderMark)) {
         line.erase(0, kByteOrderMark.size());
       }
       std::string_view record = line;
       if (record.ends_with('\r')) record.remove_suffix(1);
       if (Trim(record).empty()) continue;
-      const std::string where = StrCat(name, ":", number);
       auto reject = [&](std::string_view why) { RejectRecord(where, line, why); };
       if (record.size() > options_.max_record_bytes) {
         reject(StrCat("record is ", record.size(), " bytes; at most ",
@@ -148,7 +177,16 @@ class IngestRun {
     return absl::OkStatus();
   }
 
-  absl::Status Finish() { return writer_ ? writer_->Commit() : absl::OkStatus(); }
+  absl::Status Finish() { return writer_ ? Commit() : absl::OkStatus(); }
+
+  // What the commits so far made durable: returned, with `error`, when the
+  // run stops part way.
+  absl::StatusOr<IngestCounts> StoppedBy(absl::Status error) const {
+    if (!committed_) return error;
+    IngestCounts counts = *committed_;
+    counts.stopped = std::move(error);
+    return counts;
+  }
 
   void Warn(const std::string& where, std::string_view message) {
     ++counts_.warnings;
@@ -193,9 +231,15 @@ class IngestRun {
     ++Count(seen.counted_as);
     if (++uncommitted_ >= options_.commit_every) {
       uncommitted_ = 0;
-      return writer_->Commit();
+      return Commit();
     }
     return absl::OkStatus();
+  }
+
+  absl::Status Commit() {
+    absl::Status status = writer_->Commit();
+    if (status.ok()) committed_ = counts_;
+    return status;
   }
 
   std::uint64_t& Count(UpsertOutcome outcome) {
@@ -259,6 +303,8 @@ class IngestRun {
   const DiagnosticSink& sink_;
   const ProgressSink& progress_;
   IngestCounts counts_;
+  // The counts at the last commit (none yet: nothing was committed).
+  std::optional<IngestCounts> committed_;
   std::unordered_map<std::string, IdHistory> history_;
   std::ofstream rejects_;
   bool rejects_failed_ = false;
@@ -500,19 +546,23 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
 
   for (const ResolvedInput& input : *resolved) {
     if (input.is_stdin) {
-      if (absl::Status s = run.IngestJsonl(std::cin, "-", ""); !s.ok()) return s;
+      if (absl::Status s = run.IngestJsonl(std::cin, "-", ""); !s.ok()) {
+        return run.StoppedBy(s);
+      }
       continue;
     }
     for (const InputFile& file : input.files) {
-      if (absl::Status s = run.IngestFile(file); !s.ok()) return s;
+      if (absl::Status s = run.IngestFile(file); !s.ok()) return run.StoppedBy(s);
     }
     if (options.prune && input.is_directory) {
       std::unordered_set<std::string> present;
       for (const InputFile& file : input.files) present.insert(file.source);
-      if (absl::Status s = run.Prune(input.directory_source, present); !s.ok()) return s;
+      if (absl::Status s = run.Prune(input.directory_source, present); !s.ok()) {
+        return run.StoppedBy(s);
+      }
     }
   }
-  if (absl::Status s = run.Finish(); !s.ok()) return s;
+  if (absl::Status s = run.Finish(); !s.ok()) return run.StoppedBy(s);
   return run.counts();
 }
 

@@ -55,6 +55,10 @@ struct IngestCounts {
   std::uint64_t deleted = 0;
   std::uint64_t rejected = 0;
   std::uint64_t warnings = 0;
+  // Not OK when an error (a full disk...) stopped the run after some of its
+  // commits: the counts above are then those of the posts committed before
+  // it, which stay in the index.
+  absl::Status stopped;
 };
 
 // "added A, replaced R, unchanged U, deleted D, rejected X".
@@ -100,8 +104,9 @@ using DiagnosticSink = std::function<void(const Diagnostic&)>;
 // read or parsed (with its line), or the rejects path is an input or synonym
 // file, lies below an input directory or inside the index (compared after
 // resolving links), or cannot be written; the index's errors when it cannot
-// be opened. An index error mid-run is returned after the posts committed so
-// far stay committed.
+// be opened; an index error before the first commit. An index error after a
+// commit (a full disk) returns the counts of what was committed, with the
+// error in IngestCounts::stopped.
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,
                                           const IngestOptions& options,
                                           const DiagnosticSink& sink,

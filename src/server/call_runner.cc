@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "core/str_cat.h"
 #include "core/text.h"
+#include "server/limits.h"
 #include "server/status_mapping.h"
 
 namespace guru {
@@ -55,9 +57,14 @@ std::string InvalidUtf8Field(const google::protobuf::Message& message) {
 
 }  // namespace
 
-bool CallRunner::Authorized(const grpc::CallbackServerContext& context) const {
+grpc::Status CallRunner::Unauthenticated() {
+  return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                      "this server wants the metadata 'authorization: Bearer <token>'");
+}
+
+bool CallRunner::Authorized(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) const {
   if (policy_.auth_token.empty()) return true;
-  const auto& metadata = context.client_metadata();
   const auto found = metadata.find("authorization");
   if (found == metadata.end()) return false;
   const std::string_view value(found->second.data(), found->second.size());
@@ -88,10 +95,8 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
     reactor->Finish(status);
   };
 
-  if (!Authorized(*context)) {
-    finish(
-        grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                     "this server wants the metadata 'authorization: Bearer <token>'"));
+  if (!Authorized(context->client_metadata())) {
+    finish(Unauthenticated());
     return reactor;
   }
   // The task owns what it needs; `finish` is shared with the refusal path
@@ -124,6 +129,12 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
 
 grpc::Status CallRunner::CheckResponse(std::string_view method,
                                        const google::protobuf::Message& response) {
+  if (const std::size_t bytes = response.ByteSizeLong(); bytes > kMaxSendMessageBytes) {
+    return grpc::Status(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        StrCat("the response would be ", bytes, " bytes, over the limit of ",
+               kMaxSendMessageBytes, ": ask for fewer results"));
+  }
   const std::string field = InvalidUtf8Field(response);
   if (field.empty()) return grpc::Status::OK;
   // A bug in the server (text cut inside a character?), not in the request:

@@ -9,6 +9,7 @@
 #include <grpcpp/support/server_callback.h>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -54,8 +55,13 @@ class CallRunner {
                                 std::string_view method, std::string_view query,
                                 const google::protobuf::Message& response, Work work);
 
-  // True when `context` carries the token (always when none is required).
-  bool Authorized(const grpc::CallbackServerContext& context) const;
+  // True when `metadata` (a call's) carries the token (always when none is
+  // required).
+  bool Authorized(
+      const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) const;
+
+  // The answer to a call without the token.
+  static grpc::Status Unauthenticated();
 
  private:
   // OK, or INTERNAL (logged) when `response` holds invalid UTF-8.

@@ -158,6 +158,12 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
   builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
   builder.SetMaxSendMessageSize(kMaxSendMessageBytes);
   builder.RegisterService(&server->service_);
+  ParseFailureInterceptorFactory::QuietProtobufParseErrors();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<ParseFailureInterceptorFactory>(
+      server->runner_, server->metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(

@@ -18,6 +18,7 @@
 #include "server/call_runner.h"
 #include "server/integrity_monitor.h"
 #include "server/metrics.h"
+#include "server/parse_failures.h"
 #include "server/safety_check.h"
 #include "server/search_service.h"
 #include "server/searcher_pool.h"

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "core/post_validation.h"
 
 namespace guru {
 
@@ -23,11 +24,15 @@ inline constexpr std::size_t kMaxQueryTerms = 1024;
 // bound one request could make the server rank millions.
 inline constexpr int kMaxOffset = 1000;
 
-// Largest request message the server accepts, and largest response it sends.
-// A query is at most 16 KiB (kMaxQueryBytes), and 100 whole posts fit well
-// within 16 MiB.
+// Largest request message the server accepts, and largest response it sends:
+// what gRPC clients accept by default (4 MiB), since a larger one fails in
+// the client as RESOURCE_EXHAUSTED, which says "retry". A query is at most
+// 16 KiB (kMaxQueryBytes); a page of 20 of the largest posts the indexer
+// accepts fits, and 100 posts of MedQuAD's largest (27 KB). A response over
+// it is answered FAILED_PRECONDITION, "ask for fewer results".
 inline constexpr int kMaxReceiveMessageBytes = 1024 * 1024;
-inline constexpr int kMaxSendMessageBytes = 16 * 1024 * 1024;
+inline constexpr int kMaxSendMessageBytes = 4 * 1024 * 1024;
+static_assert(20 * kMaxPostBytes <= kMaxSendMessageBytes / 5 * 4);
 
 // OK, or INVALID_ARGUMENT naming the limit when `query` has more than
 // `max_bytes` bytes or more than kMaxQueryTerms searchable words.

@@ -40,6 +40,16 @@ TEST(ValidatePostTest, MinimalAndFullPostsAreValid) {
   EXPECT_TRUE(ValidatePost(full).ok()) << ValidatePost(full);
 }
 
+// 100 results of the largest post must fit one response (issue 14, item 8).
+TEST(ValidatePostTest, PostsLargerThanAResponseAllowsAreRejected) {
+  v1::Post post = ValidPost();
+  post.set_answer(std::string(kMaxPostBytes - 100, 'a'));
+  EXPECT_TRUE(ValidatePost(post).ok());
+  post.set_answer(std::string(kMaxPostBytes, 'a'));
+  ExpectRejected(post, "post");
+  EXPECT_THAT(std::string(ValidatePost(post).message()), HasSubstr("131072"));
+}
+
 TEST(ValidatePostTest, IdIsRequired) {
   v1::Post post = ValidPost();
   post.clear_id();

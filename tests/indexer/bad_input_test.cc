@@ -3,6 +3,7 @@
 // byte for byte, in the rejects file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -146,6 +147,41 @@ TEST_F(BadInputTest, RejectsFileHoldsEachRejectedRecordByteForByte) {
   // Fixed and fed again, the rejected records go in.
   const auto again = RunIndexer({"--db", dir_.Sub("db"), dir_.Sub("rejects.jsonl")});
   EXPECT_EQ(again.exit_code, 2);  // Still all broken: nothing to do.
+}
+
+// A 100 MiB line used to be read whole before the 16 MiB check (issue 14,
+// item 15): memory grew with the line. Now only the limit is ever held, and
+// the record, never held whole, is not copied to --rejects.
+TEST(HugeRecordTest, AHugeLineIsRejectedWithoutBeingHeldInMemory) {
+  TempDir dir;
+  const std::string small = dir.WriteFile("small.jsonl", R"({"id":"s","answer":"Rest."})"
+                                                         "\n");
+  ASSERT_EQ(RunIndexer({"--db", dir.Sub("db0"), small}).exit_code, 0);
+  rusage before{};
+  getrusage(RUSAGE_CHILDREN, &before);
+
+  const std::string huge = dir.Sub("huge.jsonl");
+  {
+    std::ofstream out(huge, std::ios::binary);
+    out << R"({"id":"big","answer":")";
+    const std::string chunk(1 << 20, 'a');
+    for (int i = 0; i < 100; ++i) out << chunk;
+    out << "\"}\n"
+        << R"({"id":"after","answer":"Ice it."})"
+        << "\n";
+  }
+  const auto run =
+      RunIndexer({"--db", dir.Sub("db"), "--rejects", dir.Sub("rejects.jsonl"), huge});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("huge.jsonl:1"));
+  EXPECT_THAT(run.err, HasSubstr("104857"));  // The whole line's size.
+  EXPECT_THAT(run.out, HasSubstr("added 1"));
+  rusage after{};
+  getrusage(RUSAGE_CHILDREN, &after);
+  // ru_maxrss is in KiB: the largest child so far. The 16 MiB limit may be
+  // held (twice, while a string grows); the 100 MiB line never.
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 64 * 1024);
+  EXPECT_FALSE(fs::exists(dir.Sub("rejects.jsonl")));
 }
 
 TEST(UnreadableInputTest, UnreadableFileIsRejectedOthersIndexed) {

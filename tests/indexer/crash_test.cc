@@ -1,6 +1,7 @@
 // kill -9 at random moments never breaks the index: after each kill the
 // index opens and reads; running the same command again ends with exactly
 // the index an uninterrupted run gives.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -89,6 +90,36 @@ TEST(IndexerCrashTest, KillNineAtRandomMomentsLosesNothing) {
   const auto again = RunIndexer({"--db", crash_db, input});
   EXPECT_EQ(again.out, "added 0, replaced 0, unchanged " + std::to_string(kPosts) +
                            ", deleted 0, rejected 0\n");
+}
+
+// A write that fails part way (the disk fills; here a file size limit, which
+// fails writes the same way) used to end with Xapian's words, no summary and
+// exit 2, as if nothing had been done (issue 14, item 16). Now: the system's
+// reason, the summary of what was committed, exit 3, and an index that
+// holds exactly that.
+TEST(IndexerDiskFullTest, AFailedWriteSaysWhyReportsWhatWasCommittedAndExitsThree) {
+  TempDir dir;
+  const std::string input = dir.WriteFile("posts.jsonl", CorpusJsonl());
+  const std::string db = dir.Sub("db");
+  // SIGXFSZ ignored: the write fails with EFBIG instead of killing.
+  const auto run = ::guru::testing::Run(
+      {"/bin/bash", "-c",
+       "trap '' XFSZ; ulimit -f 400; exec \"$0\" --db \"$1\" --commit-every 500 \"$2\"",
+       GURU_INDEXER_BIN, db, input});
+  ASSERT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_THAT(run.err, ::testing::HasSubstr("File too large"));
+  EXPECT_THAT(run.err, ::testing::HasSubstr("stopped part way"));
+  const std::size_t at = run.out.find("added ");
+  ASSERT_NE(at, std::string::npos) << run.out;
+  const int added = std::stoi(run.out.substr(at + 6));
+  EXPECT_GT(added, 0);
+  EXPECT_LT(added, kPosts);
+  EXPECT_EQ(added % 500, 0);
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(db);
+  ASSERT_TRUE(searcher.ok()) << searcher.status();
+  EXPECT_EQ((*searcher)->PostCount(), static_cast<std::uint64_t>(added));
+  // Once there is room, the same command completes the index.
+  EXPECT_EQ(RunIndexer({"--db", db, input}).exit_code, 0);
 }
 
 }  // namespace

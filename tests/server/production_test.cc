@@ -4,18 +4,21 @@
 // SIGTERM under load, and configuration from flags, variables and a file.
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <csignal>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "index/index_writer.h"
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
 
@@ -418,6 +421,44 @@ TEST(RevisionTest, GetPostSeesPostsNewerThanItsSearchersRefresh) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// Posts written before the post size limit (here straight through the
+// library) can make a response larger than gRPC sends: the client used to
+// get RESOURCE_EXHAUSTED, which says "retry", counted as OK (issue 14,
+// item 8). Now FAILED_PRECONDITION, saying what to change, and counted so.
+TEST(ResponseSizeTest, AResponseOverTheLimitIsFailedPreconditionNotResourceExhausted) {
+  TempDir dir;
+  {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+        IndexWriter::Open(dir.Sub("db"));
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    for (int i = 0; i < 3; ++i) {
+      v1::Post post;
+      post.set_id("huge" + std::to_string(i));
+      post.set_title("Knee pain " + std::to_string(i));
+      post.set_answer("knee " + std::string(3 << 19, 'a'));  // 1.5 MiB.
+      ASSERT_TRUE((*writer)->Upsert(post).ok());
+    }
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  ServerProcess server(dir.Sub("db"), {"--metrics-listen", "127.0.0.1:0"});
+  const int metrics_port = MetricsPort(server.process());
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING));
+  v1::SearchRequest request;
+  request.set_query("knee pain");
+  v1::SearchResponse response;
+  const grpc::Status status =
+      server.search().Search(ServerProcess::Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("fewer results"));
+  request.set_limit(1);
+  EXPECT_TRUE(
+      server.search().Search(ServerProcess::Context().get(), request, &response).ok());
+  EXPECT_EQ(
+      MetricValue(ScrapeMetrics(metrics_port),
+                  R"(guru_requests_total{code="FAILED_PRECONDITION",method="Search"})"),
+      1);
+}
+
 TEST(MetricsTest, LogQueriesLogsTheText) {
   TempDir dir;
   ServerProcess server(SampleIndex(dir), {"--log-queries"});
@@ -514,6 +555,87 @@ TEST(SecurityTest, MutualTlsNeedsAClientCertificate) {
       testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--tls-ca",
                     certs.Path("ca.pem"), "--limit", "1", "knee"});
   EXPECT_EQ(no_cert.exit_code, 1);
+}
+
+// Raw bytes sent as a GuruSearch request through a generic stub: a client
+// whose protobuf library does not check UTF-8, or an attacker.
+grpc::Status CallWithBytes(const std::string& address, const std::string& method,
+                           const std::string& bytes, const std::string& token = "") {
+  grpc::GenericStub stub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mutex);
+                   status = std::move(s);
+                   done = true;
+                   done_cv.notify_all();
+                 });
+  std::unique_lock<std::mutex> lock(mutex);
+  done_cv.wait(lock, [&] { return done; });
+  return status;
+}
+
+// A request that does not parse used to get a bare UNIMPLEMENTED, was not
+// counted, and logged protobuf's line for every call (issue 14, item 11).
+TEST(SecurityTest, RequestsThatDoNotParseAreInvalidArgumentCountedAndQuiet) {
+  TempDir dir;
+  const std::string token_file = dir.WriteFile("token", "s3cret\n");
+  ServerProcess server(SampleIndex(dir), {"--auth-token-file", token_file,
+                                          "--metrics-listen", "127.0.0.1:0"});
+  const int metrics_port = MetricsPort(server.process());
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING));
+  // Field 1 (query), length 4: "kn\xFF\xFE".
+  const std::string invalid_utf8("\x0a\x04kn\xff\xfe", 6);
+  for (int i = 0; i < 5; ++i) {
+    const grpc::Status status = CallWithBytes(
+        server.address(), "/guru.v1.GuruSearch/Search", invalid_utf8, "s3cret");
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("UTF-8"));
+  }
+  // Not a message at all (a truncated length), on another method.
+  EXPECT_EQ(CallWithBytes(server.address(), "/guru.v1.GuruSearch/GetPost",
+                          std::string("\x0a\x7f", 2), "s3cret")
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // Without the token it is refused as such, and logs nothing.
+  EXPECT_EQ(CallWithBytes(server.address(), "/guru.v1.GuruSearch/Search", invalid_utf8)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // A valid request still works.
+  v1::SearchRequest valid;
+  valid.set_query("knee");
+  EXPECT_TRUE(CallWithBytes(server.address(), "/guru.v1.GuruSearch/Search",
+                            valid.SerializeAsString(), "s3cret")
+                  .ok());
+
+  const std::string metrics = ScrapeMetrics(metrics_port);
+  EXPECT_EQ(
+      MetricValue(metrics,
+                  R"(guru_requests_total{code="INVALID_ARGUMENT",method="Search"})"),
+      5)
+      << metrics;
+  EXPECT_EQ(MetricValue(metrics,
+                        R"(guru_requests_total{code="UNAUTHENTICATED",method="Search"})"),
+            1);
+  server.process().WaitForLine("\x01", std::chrono::milliseconds(300));
+  const std::string& log = server.process().err();
+  EXPECT_THAT(log, Not(HasSubstr("when parsing a protocol buffer")));
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = log.find("does not parse", at)) != std::string::npos;
+       ++at) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << log;
 }
 
 TEST(SecurityTest, BearerTokenIsRequiredExceptForHealth) {
