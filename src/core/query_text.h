@@ -60,6 +60,11 @@ struct QuestionType {
   // them, since its own words for the aspect ("what can I take for it?")
   // seldom are a post's.
   std::vector<std::string_view> words;
+  // Lay ways to ask for it that only mean it in a follow-up, a message whose
+  // subject comes from the conversation and which is all aspect ("what are
+  // my chances", "should the kids get checked"): in a message that tells its
+  // own story the same words are usually part of the story.
+  std::vector<std::string_view> follow_up_phrases;
 };
 
 // The question types, in a fixed order (their index identifies them).

@@ -139,25 +139,37 @@ struct TypePhrases {
   std::size_t max_words = 0;
 };
 
-const TypePhrases& QuestionTypePhrases(const Xapian::Stem& stemmer) {
-  // Every caller stems English (schema::kLanguage), so one table serves all.
-  static const TypePhrases kPhrases = [&stemmer] {
-    TypePhrases phrases;
-    const std::vector<QuestionType>& types = QuestionTypes();
-    for (std::size_t i = 0; i < types.size(); ++i) {
-      for (std::string_view phrase : types[i].phrases) {
-        std::string key;
-        std::size_t words = 0;
-        ForEachWord(phrase, [&](const WordSpan&, const std::string& word) {
-          if (words++ > 0) key += ' ';
-          key += StemWord(stemmer, word);
-        });
-        phrases.types.emplace(key, static_cast<int>(i));
-        phrases.max_words = std::max(phrases.max_words, words);
-      }
+// Which of a QuestionType's phrase lists a table holds.
+using PhraseList = std::vector<std::string_view> QuestionType::*;
+
+TypePhrases StemPhrases(const Xapian::Stem& stemmer, PhraseList list) {
+  TypePhrases phrases;
+  const std::vector<QuestionType>& types = QuestionTypes();
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    for (std::string_view phrase : types[i].*list) {
+      std::string key;
+      std::size_t words = 0;
+      ForEachWord(phrase, [&](const WordSpan&, const std::string& word) {
+        if (words++ > 0) key += ' ';
+        key += StemWord(stemmer, word);
+      });
+      phrases.types.emplace(key, static_cast<int>(i));
+      phrases.max_words = std::max(phrases.max_words, words);
     }
-    return phrases;
-  }();
+  }
+  return phrases;
+}
+
+// Every caller stems English (schema::kLanguage), so one table of each
+// serves all.
+const TypePhrases& QuestionTypePhrases(const Xapian::Stem& stemmer) {
+  static const TypePhrases kPhrases = StemPhrases(stemmer, &QuestionType::phrases);
+  return kPhrases;
+}
+
+const TypePhrases& FollowUpPhrases(const Xapian::Stem& stemmer) {
+  static const TypePhrases kPhrases =
+      StemPhrases(stemmer, &QuestionType::follow_up_phrases);
   return kPhrases;
 }
 
@@ -177,10 +189,18 @@ const std::vector<std::vector<std::string>>& AspectStems(const Xapian::Stem& ste
   return kStems;
 }
 
-// Marks the words of each question-type phrase in `words` as cues of its
-// type, longest phrase first.
-void MarkQuestionPhrases(const Xapian::Stem& stemmer, std::vector<TurnWord>& words) {
-  const TypePhrases& phrases = QuestionTypePhrases(stemmer);
+// The question types `words` has cues of, one bit per QuestionTypes() index.
+std::uint32_t QuestionTypesOf(const std::vector<TurnWord>& words) {
+  std::uint32_t types = 0;
+  for (const TurnWord& word : words) {
+    if (word.question_type >= 0) types |= 1U << static_cast<unsigned>(word.question_type);
+  }
+  return types;
+}
+
+// Marks the words of each of `phrases` in `words` as cues of its type,
+// longest phrase first.
+void MarkQuestionPhrases(const TypePhrases& phrases, std::vector<TurnWord>& words) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     std::string key;
     int type = -1;
@@ -233,7 +253,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
     word.stopword = IsStopword(word.text);
     word.chatty = IsChattyWord(word.text);
   });
-  MarkQuestionPhrases(stemmer, words);
+  MarkQuestionPhrases(QuestionTypePhrases(stemmer), words);
   if (interpretation != nullptr && !interpretation->corrections().empty()) {
     corrected_text.append(text, copied);
     interpretation->set_did_you_mean(corrected_text);
@@ -670,25 +690,27 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   v1::QueryInterpretation& interpretation = built.interpretation;
   const std::vector<TurnWord> message =
       ReadTurn(db, stemmer, dictionary, text, ranking.spelling, &interpretation);
-  for (const TurnWord& word : message) {
-    if (word.question_type >= 0) {
-      built.question_types |= 1U << static_cast<unsigned>(word.question_type);
-    }
+  built.question_types = QuestionTypesOf(message);
+  const ContextTopic from_context =
+      ranking.context_weight > 0
+          ? FollowUpTopic(db, stemmer, dictionary, message, context, ranking)
+          : ContextTopic{};
+  if (from_context.kind == v1::ContextUse::FOLLOW_UP) {
+    // The message is all aspect: its lay phrasings count too.
+    std::vector<TurnWord> lay = message;
+    MarkQuestionPhrases(FollowUpPhrases(stemmer), lay);
+    built.question_types |= QuestionTypesOf(lay);
   }
   for (std::size_t i = 0; i < QuestionTypes().size(); ++i) {
     if ((built.question_types & (1U << i)) != 0) {
       interpretation.add_aspects(std::string(QuestionTypes()[i].name));
     }
   }
+  DescribeContextUse(from_context, message, interpretation);
 
   // The words searched for, in order: a follow-up's topic from the
   // conversation first, as if the person had said it, then the message's own.
   std::vector<SearchedWord> searched;
-  const ContextTopic from_context =
-      ranking.context_weight > 0
-          ? FollowUpTopic(db, stemmer, dictionary, message, context, ranking)
-          : ContextTopic{};
-  DescribeContextUse(from_context, message, interpretation);
   for (const std::string& stem : from_context.topic.stems) {
     searched.push_back({stem, ranking.context_weight});
   }
