@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libxapian-dev xapian-tools libxml2-dev
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
-  libabsl-dev libspdlog-dev libfmt-dev libcli11-dev
+  libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev prometheus-cpp-dev openssl xapian-omega
   python3 python3-xapian bc
   wamerican  # /usr/share/dict/words: guru-server --dictionary's default

@@ -70,6 +70,23 @@ bool IsQuestionSignOff(std::string_view text) {
   return false;
 }
 
+// `name` without the punctuation that ends the sentence or clause it was
+// written in: "Hi Lena." and "Best, Lena!" both name "Lena".
+std::string WithoutTrailingPunctuation(std::string_view name) {
+  constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
+  while (!name.empty()) {
+    if (name.ends_with(kEllipsis)) {
+      name.remove_suffix(kEllipsis.size());
+    } else if (std::string_view(".,;:!?").find(name.back()) != std::string_view::npos) {
+      name.remove_suffix(1);
+    } else {
+      break;
+    }
+    name = Trim(name);
+  }
+  return std::string(name);
+}
+
 // Splits a reply's opening "Hi Beth- well done..." into the addressee and the
 // rest. Returns nullopt when the paragraph does not open with a greeting.
 struct ReplyGreeting {
@@ -84,9 +101,11 @@ std::optional<ReplyGreeting> SplitReplyGreeting(std::string_view paragraph) {
   }
   if (start == 0) return std::nullopt;
   // The name runs to the first delimiter: "- " (a hyphen inside a name such
-  // as Mary-Jane is kept), an en or em dash, a comma, '!' or ':'.
+  // as Mary-Jane is kept), an en or em dash, a comma, '!', ':' or the end of
+  // a sentence ("Hi Lena. Sorry to hear...").
   std::size_t end = std::string_view::npos;
-  for (std::string_view delim : {"- ", "\xE2\x80\x93", "\xE2\x80\x94", ",", "!", ":"}) {
+  for (std::string_view delim :
+       {"- ", "\xE2\x80\x93", "\xE2\x80\x94", ",", "!", ":", ". "}) {
     end = std::min(end, paragraph.find(delim, start));
   }
   if (end == std::string_view::npos && paragraph.size() <= kMaxGreetingBytes) {
@@ -95,7 +114,8 @@ std::optional<ReplyGreeting> SplitReplyGreeting(std::string_view paragraph) {
   if (end == std::string_view::npos || end > kMaxGreetingBytes) {
     return std::nullopt;
   }
-  std::string name(Trim(paragraph.substr(start, end - start)));
+  std::string name =
+      WithoutTrailingPunctuation(Trim(paragraph.substr(start, end - start)));
   if (std::count(name.begin(), name.end(), ' ') > 2) return std::nullopt;
   std::string_view rest = paragraph.substr(end);
   while (!rest.empty() && rest.front() != ' ') rest.remove_prefix(1);
@@ -436,8 +456,8 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
   post.set_answer(absl::StrJoin(reply, "\n\n"));
   for (std::string* name : {&asker_from_line, &asker_from_greeting, &asker_from_title,
                             &asker_from_sign_off}) {
-    if (!name->empty()) {
-      post.set_asker(std::move(*name));
+    if (std::string clean = WithoutTrailingPunctuation(*name); !clean.empty()) {
+      post.set_asker(std::move(clean));
       break;
     }
   }

@@ -51,6 +51,14 @@ absl::StatusOr<PageToken> DecodePageToken(std::string_view text) {
     return absl::InvalidArgumentError(
         "page_token: not a token from this service (pass next_page_token unchanged)");
   }
+  // Base64 leaves the low bits of a last character unused: a token altered
+  // there decodes to the same bytes, yet it is not what was issued.
+  std::string canonical;
+  absl::WebSafeBase64Escape(raw, &canonical);
+  if (canonical != text) {
+    return absl::InvalidArgumentError(
+        "page_token: altered in transit (pass next_page_token unchanged)");
+  }
   raw.resize(raw.size() - kChecksumBytes);
   PageToken token;
   token.request_fingerprint = ReadFixed64(std::string_view(raw).substr(1, 8));

@@ -16,7 +16,7 @@ inline constexpr std::size_t kMaxPostIdBytes = 256;
 // Largest post accepted, in bytes of its stored form (the serialized Post):
 // a page of 20 such posts must fit one response message (server/limits.h).
 // The longest MedQuAD post is 27 KB.
-inline constexpr std::size_t kMaxPostBytes = 128 * 1024;
+inline constexpr std::size_t kMaxPostBytes = std::size_t{128} * 1024;
 
 // OK when `post` can be indexed: at most kMaxPostBytes in all ("post: ...");
 // `id` non-empty, at most kMaxPostIdBytes and

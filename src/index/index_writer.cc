@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/strings/cord.h"
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "index/commit_lock.h"
@@ -187,15 +188,19 @@ IndexWriter::~IndexWriter() {
 }
 
 namespace {
+namespace fs = std::filesystem;
+
+// Xapian's version file of a glass database, written when creation ends.
+constexpr std::string_view kVersionFile = "iamglass";
+
 // A writer killed while Xapian was creating the database leaves table files
 // but no "iamglass" version file, and Xapian then refuses to open or create
 // it. Without a version file there is no committed revision, so nothing can
 // be lost by creating it afresh; anything but Xapian's own files means the
 // directory is not ours to overwrite.
 bool IsUnfinishedCreation(const std::string& path) {
-  namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(fs::path(path) / "iamglass", ec) || ec) return false;
+  if (fs::exists(fs::path(path) / kVersionFile, ec) || ec) return false;
   bool any = false;
   for (const fs::directory_entry& entry : fs::directory_iterator(path, ec)) {
     const std::string name = entry.path().filename().string();
@@ -206,15 +211,57 @@ bool IsUnfinishedCreation(const std::string& path) {
   }
   return any && !ec;
 }
+
+// Creates the missing directories of `path` one by one and returns the
+// topmost one it created ("" when none). Only those are a failed Open's to
+// remove: one that appeared meanwhile belongs to whoever made it.
+absl::StatusOr<fs::path> CreateDirectories(const std::string& path) {
+  fs::path prefix;
+  fs::path created;
+  for (const fs::path& part : fs::path(path)) {
+    prefix /= part;
+    if (part.empty()) continue;  // After a trailing '/'.
+    std::error_code ec;
+    const bool made = fs::create_directory(prefix, ec);
+    if (ec) {
+      absl::Status error = absl::UnavailableError(
+          StrCat("cannot create index directory ", path, ": ", ec.message()));
+      if (!created.empty()) fs::remove_all(created, ec);
+      return error;
+    }
+    if (made && created.empty()) created = prefix;
+  }
+  return created;
+}
+
+// Marks the status of an Open that found the database locked.
+constexpr char kLockedPayload[] = "guru/locked-by-another-writer";
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path) {
+bool IsLockedByAnotherWriter(const absl::Status& status) {
+  return status.GetPayload(kLockedPayload).has_value();
+}
+
+bool HoldsDatabase(const std::string& path) {
   std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) {
-    return absl::UnavailableError(
-        StrCat("cannot create index directory ", path, ": ", ec.message()));
+  return fs::is_regular_file(fs::path(path) / kVersionFile, ec);
+}
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path) {
+  absl::StatusOr<fs::path> created = CreateDirectories(path);
+  if (!created.ok()) return created.status();
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = OpenDatabase(path);
+  // A failed creation leaves nothing behind, unless another writer took the
+  // new directory meanwhile: then it is that writer's index.
+  if (!writer.ok() && !IsLockedByAnotherWriter(writer.status()) && !created->empty()) {
+    std::error_code ec;
+    fs::remove_all(*created, ec);  // Best effort: the error is the open's.
   }
+  return writer;
+}
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::OpenDatabase(
+    const std::string& path) {
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::WritableDatabase(path, IsUnfinishedCreation(path)
@@ -238,8 +285,10 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
     impl->commit_lock.emplace(path);
     return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
   } catch (const Xapian::DatabaseLockError&) {
-    return absl::UnavailableError(StrCat(
+    absl::Status locked = absl::UnavailableError(StrCat(
         "index ", path, " is locked by another indexer; only one may write at a time"));
+    locked.SetPayload(kLockedPayload, absl::Cord());
+    return locked;
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening ", path));
   }

@@ -40,6 +40,7 @@ class IndexWriter {
   // directories) if needed. UNAVAILABLE when it cannot be created, or at once,
   // with "index is locked by another indexer", while another writer holds it;
   // FAILED_PRECONDITION when it was written with another schema version.
+  // When it fails, the directories it created are removed again.
   static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path);
 
   ~IndexWriter();
@@ -76,8 +77,20 @@ class IndexWriter {
  private:
   struct Impl;
   explicit IndexWriter(std::unique_ptr<Impl> impl);
+  // Open, once the directory exists.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> OpenDatabase(
+      const std::string& path);
   std::unique_ptr<Impl> impl_;
 };
+
+// Whether `path` holds a Xapian database whose creation finished (its
+// version file is written last).
+bool HoldsDatabase(const std::string& path);
+
+// Whether `status`, from IndexWriter::Open, says that another writer holds
+// the database: a directory the failed call created is then that writer's,
+// not the caller's to remove.
+bool IsLockedByAnotherWriter(const absl::Status& status);
 
 }  // namespace guru
 

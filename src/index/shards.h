@@ -73,10 +73,13 @@ bool ListsRemoteDatabases(const std::string& path);
 class ShardedIndexWriter {
  public:
   // Opens the index at `path`. `shards` 0 opens it as it is (a new one is a
-  // plain index); `shards` N >= 1 creates a sharded directory of N shards, or
-  // opens one that has N. FAILED_PRECONDITION, naming both counts, when
-  // `path` is sharded with another count or holds a plain index; otherwise
-  // IndexWriter::Open's errors, for any shard.
+  // plain index); `shards` N >= 1 creates a sharded directory of N shards
+  // (the stub last, so a creation cut short is completed by the next run
+  // with `shards`), or opens one that has N. FAILED_PRECONDITION, naming both
+  // counts, when `path` is sharded with another count or holds a plain index;
+  // naming the shard, when a database the stub lists is missing (it is never
+  // created again empty); otherwise IndexWriter::Open's errors, for any shard.
+  // A failed creation removes what it created.
   static absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> Open(const std::string& path,
                                                                   int shards);
 

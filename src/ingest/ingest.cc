@@ -322,6 +322,13 @@ struct ResolvedInput {
   std::vector<InputFile> files;
 };
 
+// The category a page's folder gives it: the folder's name, from the
+// absolute path, so that "knees/x.txt", "./x.txt" run inside knees/ and the
+// file found by listing knees/'s parent all give "knees".
+std::string FolderCategory(const std::string& source) {
+  return fs::path(source).parent_path().filename().string();
+}
+
 // Lists the input files below `root`. Unreadable subdirectories and broken
 // or looping links are reported through `warn` and skipped.
 std::vector<InputFile> ListDirectory(
@@ -351,7 +358,7 @@ std::vector<InputFile> ListDirectory(
     if (KindOf(entry.path()) == InputKind::kOther) continue;
     InputFile file{entry.path(), "", AbsoluteSource(entry.path()),
                    entry.file_size(type_ec)};
-    if (it.depth() > 0) file.category = entry.path().parent_path().filename().string();
+    if (it.depth() > 0) file.category = FolderCategory(file.source);
     files.push_back(std::move(file));
   }
   if (ec) warn(root.string(), StrCat("listing stopped: ", ec.message()));
@@ -406,8 +413,9 @@ absl::StatusOr<std::vector<ResolvedInput>> ResolveInputs(
           StrCat("input ", input,
                  ": not a .jsonl file, a .txt or .html page, a directory or '-'"));
     } else {
+      const std::string source = AbsoluteSource(input);
       r.files.push_back(
-          InputFile{input, "", AbsoluteSource(input), fs::file_size(input, ec)});
+          InputFile{input, FolderCategory(source), source, fs::file_size(input, ec)});
     }
     resolved.push_back(std::move(r));
   }

@@ -139,7 +139,7 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
       ->capture_default_str()
       ->check(CLI::Range(10, 3600 * 1000));
   app.add_option("--shutdown-grace-ms", config.shutdown_grace_ms,
-                 "On SIGTERM/SIGINT, how long calls in flight may finish")
+                 "On SIGTERM/SIGINT/SIGHUP, how long calls in flight may finish")
       ->envname("GURU_SHUTDOWN_GRACE_MS")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600 * 1000));

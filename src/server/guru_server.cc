@@ -12,6 +12,7 @@
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "index/index_stats.h"
+#include "server/certificate.h"
 #include "server/limits.h"
 #include "server/read_file.h"
 
@@ -42,6 +43,21 @@ absl::StatusOr<std::string> ReadPem(std::string_view option, const std::string& 
   return text;
 }
 
+// Warns when the server's certificate has expired, is not valid yet or
+// expires within 30 days: gRPC serves it regardless, and the clients that
+// refuse it leave nothing in this server's log.
+absl::Status CheckCertificateDates(const std::string& path, const std::string& pem) {
+  absl::StatusOr<CertificateValidity> validity = ReadCertificateValidity(pem);
+  if (!validity.ok()) {
+    return absl::InvalidArgumentError(
+        StrCat("--tls-cert ", path, ": ", validity.status().message()));
+  }
+  constexpr absl::Duration kRenewalMargin = absl::Hours(24 * 30);
+  const std::string warning = ValidityWarning(*validity, absl::Now(), kRenewalMargin);
+  if (!warning.empty()) spdlog::warn("--tls-cert {}: {}", path, warning);
+  return absl::OkStatus();
+}
+
 // The transport credentials the options ask for: plaintext, TLS, or TLS
 // with verified client certificates.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
@@ -57,6 +73,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   }
   absl::StatusOr<std::string> cert = ReadPem("--tls-cert", options.tls_cert_file);
   if (!cert.ok()) return cert.status();
+  if (absl::Status s = CheckCertificateDates(options.tls_cert_file, *cert); !s.ok()) {
+    return s;
+  }
   absl::StatusOr<std::string> key = ReadPem("--tls-key", options.tls_key_file);
   if (!key.ok()) return key.status();
   grpc::SslServerCredentialsOptions ssl;

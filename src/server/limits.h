@@ -32,7 +32,7 @@ inline constexpr int kMaxOffset = 1000;
 // it is answered FAILED_PRECONDITION, "ask for fewer results".
 inline constexpr int kMaxReceiveMessageBytes = 1024 * 1024;
 inline constexpr int kMaxSendMessageBytes = 4 * 1024 * 1024;
-static_assert(20 * kMaxPostBytes <= kMaxSendMessageBytes / 5 * 4);
+static_assert(20 * kMaxPostBytes <= std::size_t{kMaxSendMessageBytes} / 5 * 4);
 
 // OK, or INVALID_ARGUMENT naming the limit when `query` has more than
 // `max_bytes` bytes or more than kMaxQueryTerms searchable words.

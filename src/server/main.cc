@@ -1,6 +1,6 @@
 // guru-server: configuration (flags, GURU_* variables, --config file) ->
-// ServerOptions -> GuruServer; waits for SIGINT or SIGTERM, then shuts down
-// gracefully and exits 0.
+// ServerOptions -> GuruServer; waits for SIGINT, SIGTERM or SIGHUP, then shuts
+// down gracefully and exits 0.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -38,11 +38,14 @@ int main(int argc, char** argv) {
   }
 
   // Signals are taken synchronously by this thread; every thread started
-  // after this inherits the mask.
+  // after this inherits the mask. SIGHUP (a closed terminal or ssh session, a
+  // supervisor's "reload", which the server has nothing to reload for) would
+  // otherwise kill the server with calls in flight: it stops as SIGTERM does.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::unique_ptr<guru::GuruServer>> server =

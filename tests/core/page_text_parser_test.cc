@@ -212,6 +212,32 @@ TEST(PageTextParserTest, PostWithoutTitleDerivesOneFromTheQuestion) {
   EXPECT_THAT(page.warnings, Each(Not(HasSubstr("date"))));
 }
 
+// "Hi Lena." used to name the asker "Lena." (issue 14).
+TEST(PageTextParserTest, TheAskersNameEndsWithoutPunctuation) {
+  const auto parse = [](const std::string& reply,
+                        const std::string& question = "My knee hurts after running.") {
+    return ParseOk("Knee pain\n\nMay 20th, 2019\n\n" + question +
+                   "\n\nMay 21st, 2019\n\nThe Guru Responded:\n\n" + reply +
+                   "\n\nThe Guru\n")
+        .post;
+  };
+  v1::Post post = parse("Hi Lena.\n\nRest it for a week.");
+  EXPECT_EQ(post.asker(), "Lena");
+  EXPECT_EQ(post.answer(), "Rest it for a week.");
+  post = parse("Hi Lena. Sorry to hear it, rest it for a week.");
+  EXPECT_EQ(post.asker(), "Lena");
+  EXPECT_EQ(post.answer(), "Sorry to hear it, rest it for a week.");
+  post = parse("Hello Mary-Jane!! Rest it.");
+  EXPECT_EQ(post.asker(), "Mary-Jane");
+  EXPECT_EQ(post.answer(), "Rest it.");
+  // A greeting to no one names no one, punctuated or not.
+  EXPECT_EQ(parse("Hi there.\n\nRest it.").asker(), "");
+  // Other sources of the name too: a sign-off "Best, Julia.".
+  post = parse("Rest it for a week.", "Dear Guru,\n\nMy knee hurts.\n\nBest, Julia.");
+  EXPECT_EQ(post.asker(), "Julia");
+  EXPECT_EQ(post.question(), "My knee hurts.");
+}
+
 TEST(PageTextParserTest, DerivedTitleIsCutOnACharacterBoundary) {
   // A question with no space in its first 80 bytes: 79 ASCII bytes, then a
   // two-byte character across the cut.

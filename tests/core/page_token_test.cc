@@ -41,7 +41,27 @@ TEST(PageTokenTest, ACutOrAlteredTokenIsRejected) {
   for (std::size_t i = 0; i < token.size(); ++i) {
     std::string altered = token;
     altered[i] = altered[i] == 'A' ? 'B' : 'A';
-    EXPECT_FALSE(DecodePageToken(altered).ok()) << i;
+    const absl::StatusOr<PageToken> decoded = DecodePageToken(altered);
+    ASSERT_FALSE(decoded.ok()) << i;
+    EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument) << i;
+  }
+}
+
+// Whatever the token's length, its last character carries unused bits when
+// the bytes are not a multiple of three: changing them used to give a token
+// that was accepted although it was not the one issued.
+TEST(PageTokenTest, EveryChangeToTheLastCharacterIsRejected) {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (const std::string index_id : {"", "a", "ab", "abc"}) {
+    const std::string token = EncodePageToken({42, 10, index_id});
+    for (const char c : kAlphabet) {
+      if (c == token.back()) continue;
+      const std::string altered = token.substr(0, token.size() - 1) + c;
+      const absl::StatusOr<PageToken> decoded = DecodePageToken(altered);
+      ASSERT_FALSE(decoded.ok()) << altered;
+      EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
+    }
   }
 }
 

@@ -115,6 +115,37 @@ TEST(ParsePostJsonTest, WrongValueTypesAreInvalidArgument) {
   }
 }
 
+// Protobuf's parser keeps one of two values given for a key without a word
+// (issue 14): which title a post gets must not depend on that.
+TEST(ParsePostJsonTest, AKeyGivenTwiceIsRejectedNamingIt) {
+  const auto message = [](std::string_view json) {
+    absl::StatusOr<JsonPost> parsed = ParsePostJson(json);
+    EXPECT_FALSE(parsed.ok()) << json << " parsed as " << parsed->post.DebugString();
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << json;
+    return std::string(parsed.status().message());
+  };
+  EXPECT_EQ(message(R"({"id":"a","title":"x","answer":"y","title":"z"})"),
+            "field 'title': given more than once");
+  EXPECT_EQ(message(R"({"id":"a","tags":["x"],"answer":"y","tags":["z"]})"),
+            "field 'tags': given more than once");
+  // Both names of a field, or an escaped spelling, are the same key.
+  EXPECT_EQ(message(R"({"id":"a","asked_on":"2020-01-02","answer":"y",)"
+                    R"("askedOn":"2020-01-03"})"),
+            "field 'asked_on': given more than once (as 'asked_on' and 'askedOn')");
+  EXPECT_EQ(message(R"({"id":"a","answer":"y","\u0074itle":"x","title":"z"})"),
+            "field 'title': given more than once (as '\\u0074itle' and 'title')");
+  // Unknown keys too, at any depth.
+  EXPECT_EQ(message(R"({"id":"a","answer":"y","extra":1,"extra":2})"),
+            "field 'extra': given more than once");
+  EXPECT_EQ(message(R"({"id":"a","answer":"y","extra":{"k":1,"k":2}})"),
+            "key 'k': given more than once");
+  // The same key in different objects, and keys that look alike, are fine.
+  EXPECT_TRUE(
+      ParsePostJson(R"({"id":"a","answer":"y","x":{"id":1},"y":[{"k":1},{"k":2}],)"
+                    R"("Title":"t","note":"\"title\": twice, \"title\""})")
+          .ok());
+}
+
 TEST(PostToJsonTest, RoundTripsOnOneLineWithProtoNames) {
   v1::Post post;
   post.set_id("knee-pain-post-marathon-0123456789abcdef");

@@ -18,6 +18,7 @@ namespace {
 
 using ::guru::testing::TempDir;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Optional;
 
 v1::Post MakePost(std::string id, std::string answer) {
@@ -235,6 +236,7 @@ TEST(IndexWriterTest, SecondWriterIsRefusedWhileTheFirstHoldsTheLock) {
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(second.status().message()), HasSubstr("locked"));
+  EXPECT_TRUE(IsLockedByAnotherWriter(second.status()));
   first.reset();
   EXPECT_NE(OpenWriter(dir.Sub("db")), nullptr);
 }
@@ -247,6 +249,35 @@ TEST(IndexWriterTest, OpenCreatesMissingParentsAndFailsWhereItCannot) {
   absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(file + "/db");
   ASSERT_FALSE(writer.ok());
   EXPECT_EQ(writer.status().code(), absl::StatusCode::kUnavailable);
+}
+
+// An index that could not be created used to leave its directory, and the
+// parents made for it, behind (issue 14).
+TEST(IndexWriterTest, AFailedCreationLeavesNoDirectoryBehind) {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  // A directory that cannot be made: a name longer than file systems allow.
+  const std::string too_long(300, 'n');
+  EXPECT_FALSE(IndexWriter::Open(dir.Sub("new/parents/" + too_long)).ok());
+  EXPECT_FALSE(fs::exists(dir.Sub("new")));
+  // Directories that existed before stay.
+  ASSERT_TRUE(fs::create_directory(dir.Sub("kept")));
+  EXPECT_FALSE(IndexWriter::Open(dir.Sub("kept/" + too_long)).ok());
+  EXPECT_TRUE(fs::is_directory(dir.Sub("kept")));
+
+  // Directories that can be made, holding a database that cannot: at 4,083
+  // bytes the path leaves room for Xapian's lock file but not for its tables
+  // (Linux refuses paths over 4,095 bytes).
+  std::string deep = dir.Sub("deep");
+  constexpr std::size_t kDeepBytes = 4083;
+  while (deep.size() + 1 + 200 < kDeepBytes) deep += "/" + std::string(200, 'd');
+  deep += "/" + std::string(kDeepBytes - deep.size() - 1, 'd');
+  ASSERT_EQ(deep.size(), kDeepBytes);
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(deep);
+  ASSERT_FALSE(writer.ok());
+  EXPECT_THAT(std::string(writer.status().message()),
+              Not(HasSubstr("cannot create index directory")));
+  EXPECT_FALSE(fs::exists(dir.Sub("deep")));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -113,6 +114,68 @@ TEST(ShardedIndexWriterTest, RefusesToShardAPlainIndex) {
   EXPECT_EQ(sharded.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(sharded.status().message(), HasSubstr("not sharded"));
   EXPECT_EQ(Posts(db), 1u);
+}
+
+// A shard lost from a sharded index used to be created again, empty, by the
+// next run: its posts vanished from every search without a word (issue 14).
+TEST(ShardedIndexWriterTest, AMissingShardIsRefusedNamingItAndNeverCreatedAgain) {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  {
+    auto writer = ShardedIndexWriter::Open(db, 3);
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    for (int i = 0; i < 9; ++i) {
+      ASSERT_TRUE((*writer)->Upsert(MakePost("post-" + std::to_string(i), "knee")).ok());
+    }
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  const std::string shard = db + "/" + ShardDirName(1);
+  ASSERT_TRUE(fs::remove_all(shard) > 0);
+  for (const int shards : {0, 3}) {
+    auto reopened = ShardedIndexWriter::Open(db, shards);
+    ASSERT_FALSE(reopened.ok());
+    EXPECT_EQ(reopened.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(reopened.status().message(), HasSubstr("missing its database shard-001"));
+    EXPECT_FALSE(fs::exists(shard));
+  }
+  // Emptied is missing too.
+  ASSERT_TRUE(fs::create_directory(shard));
+  EXPECT_THAT(ShardedIndexWriter::Open(db, 0).status().message(),
+              HasSubstr("missing its database shard-001"));
+  EXPECT_TRUE(fs::is_empty(shard));
+  // Restored (here: an empty database in its place), it opens; without the
+  // synonyms database the stub lists, it does not.
+  fs::remove(shard);
+  ASSERT_TRUE(IndexWriter::Open(shard).ok());
+  ASSERT_TRUE(ShardedIndexWriter::Open(db, 0).ok());
+  fs::remove_all(db + "/synonyms");
+  EXPECT_THAT(ShardedIndexWriter::Open(db, 0).status().message(),
+              HasSubstr("missing its database synonyms"));
+  EXPECT_FALSE(fs::exists(db + "/synonyms"));
+}
+
+// The stub is written last: a directory of shards without one is a creation
+// cut short, which a run with --shards completes and a run without refuses.
+TEST(ShardedIndexWriterTest, ACreationCutShortIsCompletedByTheNextRunWithShards) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  ASSERT_TRUE(IndexWriter::Open(db + "/" + ShardDirName(0)).ok());
+  auto plain = ShardedIndexWriter::Open(db, 0);
+  ASSERT_FALSE(plain.ok());
+  EXPECT_THAT(plain.status().message(), HasSubstr("cut short"));
+  auto sharded = ShardedIndexWriter::Open(db, 2);
+  ASSERT_TRUE(sharded.ok()) << sharded.status();
+  EXPECT_EQ((*sharded)->shard_count(), 2);
+  sharded->reset();
+  EXPECT_EQ(*ShardCount(db), 2);
+  EXPECT_EQ(Posts(db), 0u);
+}
+
+TEST(ShardedIndexWriterTest, AFailedCreationLeavesNoDirectoryBehind) {
+  TempDir dir;
+  EXPECT_FALSE(ShardedIndexWriter::Open(dir.Sub("new/") + std::string(300, 'n'), 2).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("new")));
 }
 
 TEST(ListsRemoteDatabasesTest, SeesRemoteLinesOfAStub) {

@@ -129,6 +129,24 @@ TEST(IndexerCliTest, UsageErrorsExitTwoAndLeaveNoIndex) {
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("db")));
 }
 
+// A lost shard used to be created again, empty, by the next run: its posts
+// vanished from every search without a word (issue 14).
+TEST(IndexerCliTest, AMissingShardExitsTwoNamingItAndIsNotCreated) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(RunIndexer({"--db", db, "--shards", "3", "-"}, kGood1 + "\n").exit_code, 0);
+  ASSERT_GT(std::filesystem::remove_all(db + "/shard-001"), 0u);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--db", db, "-"},
+        std::vector<std::string>{"--db", db, "--shards", "3", "-"},
+        std::vector<std::string>{"--db", db, "--delete", "p1"}}) {
+    const auto run = RunIndexer(args, kGood2 + "\n");
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_THAT(run.err, HasSubstr("missing its database shard-001"));
+    EXPECT_FALSE(std::filesystem::exists(db + "/shard-001"));
+  }
+}
+
 }  // namespace
 }  // namespace guru
 

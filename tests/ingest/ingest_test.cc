@@ -134,6 +134,28 @@ TEST_F(IngestTest, PageInSubdirectoryTakesItsCategory) {
   EXPECT_EQ(post->answer(), "lower your saddle a little.");
 }
 
+// A page given alone used to lose the category its folder gives it when
+// the folder's parent is indexed, and the next run of the folder replaced
+// the post again (issue 14).
+TEST_F(IngestTest, APageGivenAloneTakesItsFoldersCategoryAsWhenListed) {
+  const std::string page = dir_.WriteFile("in/knees/x.txt", kPage);
+  const std::string id = ParsePageText(kPage)->post.id();
+  EXPECT_EQ(RunOk({dir_.Sub("in")}).added, 1u);
+  ASSERT_EQ(GetPost(id)->category(), "knees");
+  for (const std::string& alone : {page, dir_.Sub("in/knees/../knees/./x.txt")}) {
+    SCOPED_TRACE(alone);
+    const IngestCounts counts = RunOk({alone});
+    EXPECT_EQ(counts.unchanged, 1u);
+    EXPECT_EQ(counts.replaced, 0u);
+    EXPECT_EQ(GetPost(id)->category(), "knees");
+  }
+  // Given alone first, then listed: the same post.
+  std::filesystem::remove_all(options_.db_path);
+  EXPECT_EQ(RunOk({page}).added, 1u);
+  EXPECT_EQ(GetPost(id)->category(), "knees");
+  EXPECT_EQ(RunOk({dir_.Sub("in")}).unchanged, 1u);
+}
+
 TEST_F(IngestTest, PageAtTheTopOfTheInputDirectoryHasNoCategory) {
   dir_.WriteFile("in/x.txt", kPage);
   const std::string id = ParsePageText(kPage)->post.id();

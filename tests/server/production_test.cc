@@ -21,12 +21,14 @@
 #include "index/index_writer.h"
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
+#include "support/test_certificate.h"
 
 namespace guru {
 namespace {
 
 using ::grpc::health::v1::HealthCheckResponse;
 using ::guru::testing::Child;
+using ::guru::testing::MakeSelfSignedCertificate;
 using ::guru::testing::MetricsPort;
 using ::guru::testing::MetricValue;
 using ::guru::testing::RunIndexer;
@@ -34,6 +36,8 @@ using ::guru::testing::ScrapeMetrics;
 using ::guru::testing::ServerProcess;
 using ::guru::testing::SourcePath;
 using ::guru::testing::TempDir;
+using ::guru::testing::TestCertificate;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Clock = std::chrono::steady_clock;
@@ -555,6 +559,31 @@ TEST(SecurityTest, MutualTlsNeedsAClientCertificate) {
       testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--tls-ca",
                     certs.Path("ca.pem"), "--limit", "1", "knee"});
   EXPECT_EQ(no_cert.exit_code, 1);
+}
+
+// An expired certificate used to be served without a word: clients' TLS
+// handshakes failed and the server's log said nothing (issue 14).
+TEST(SecurityTest, AnExpiredOrExpiringCertificateIsWarnedAboutAtStart) {
+  using std::chrono::hours;
+  TempDir dir;
+  const std::string cert = dir.Sub("cert.pem");
+  // The server's log up to its "listening" line: it starts all the same.
+  const auto start = [&](hours not_before, hours not_after) {
+    const TestCertificate made = MakeSelfSignedCertificate(not_before, not_after);
+    dir.WriteFile("cert.pem", made.cert_pem);
+    const std::string key = dir.WriteFile("key.pem", made.key_pem);
+    ServerProcess server(dir.Sub("db"), {"--tls-cert", cert, "--tls-key", key});
+    EXPECT_GT(server.port(), 0) << server.process().err();
+    return server.process().err();
+  };
+  const std::string date = "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC";
+  EXPECT_THAT(start(hours(-24 * 30), hours(-24)),
+              ContainsRegex("warn.*--tls-cert " + cert + ": certificate expired on " +
+                            date + " \\(notAfter\\)"));
+  EXPECT_THAT(start(hours(-24), hours(24 * 10)),
+              ContainsRegex("warn.*--tls-cert " + cert + ": certificate expires on " +
+                            date + " \\(notAfter\\), in [0-9]+ days"));
+  EXPECT_THAT(start(hours(-24), hours(24 * 365)), Not(HasSubstr("--tls-cert")));
 }
 
 // Raw bytes sent as a GuruSearch request through a generic stub: a client

@@ -177,6 +177,14 @@ TEST_F(SearchApiTest, BadPagingAndFiltersAreInvalidArguments) {
   cases.back().request.set_page_token(first.next_page_token());
   cases.push_back({Query(kKneeQuestion), "page_token"});
   cases.back().request.set_page_token("garbage!");
+  // Cut short or altered in transit: corrupt, not another index's token.
+  const std::string& token = first.next_page_token();
+  for (const std::string& corrupt :
+       {token.substr(0, token.size() - 1), token.substr(0, token.size() - 2),
+        token.substr(0, token.size() - 1) + (token.back() == 'x' ? "y" : "x")}) {
+    cases.push_back({Query(kKneeQuestion, 3), "page_token"});
+    cases.back().request.set_page_token(corrupt);
+  }
   cases.push_back({Query(kKneeQuestion), "offset"});
   cases.back().request.set_page_token(first.next_page_token());
   cases.back().request.set_offset(3);

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <string>
 #include <thread>
 
 #include "support/guru_env.h"
@@ -294,6 +296,22 @@ TEST(ServerLifecycleTest, SigtermStopsCleanlyWithExitZero) {
   EXPECT_THAT(server.process().err(), HasSubstr("stopped"));
 }
 
+// SIGHUP (a closed terminal or ssh session) used to kill the server with
+// calls in flight; it and SIGINT stop it as SIGTERM does (issue 14).
+TEST(ServerLifecycleTest, SighupAndSigintStopCleanlyAsSigtermDoes) {
+  for (const int signal : {SIGHUP, SIGINT}) {
+    SCOPED_TRACE(signal);
+    TempDir dir;
+    ServerProcess server(dir.Sub("db"));
+    ASSERT_GT(server.port(), 0);
+    EXPECT_EQ(server.process().Stop(signal, std::chrono::seconds(15)), 0)
+        << server.process().err();
+    EXPECT_THAT(server.process().err(),
+                HasSubstr("received signal " + std::to_string(signal)));
+    EXPECT_THAT(server.process().err(), HasSubstr("stopped"));
+  }
+}
+
 TEST(ServerLifecycleTest, BadFlagsAreUsageErrors) {
   const auto missing_db = guru::testing::Run({GURU_SERVER_BIN});
   EXPECT_EQ(missing_db.exit_code, 2);
@@ -322,6 +340,13 @@ TEST(ServerLifecycleTest, EmptyOrNonPemFilesAreNamedAtStart) {
   run = start({"--tls-cert", text, "--tls-key", text});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("--tls-cert " + text + ": not a PEM file"));
+  // PEM armour around something that is no certificate.
+  const std::string armoured = dir.WriteFile(
+      "armoured.pem", "-----BEGIN CERTIFICATE-----\nbm90\n-----END CERTIFICATE-----\n");
+  run = start({"--tls-cert", armoured, "--tls-key", armoured});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err,
+              HasSubstr("--tls-cert " + armoured + ": no certificate OpenSSL can read"));
 }
 
 TEST(ServerLifecycleTest, AServerWithoutAnIndexSaysSoAtStart) {

@@ -1,0 +1,78 @@
+#include "server/certificate.h"
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cstdint>
+#include <ctime>
+#include <memory>
+
+#include "core/str_cat.h"
+
+namespace guru {
+namespace {
+
+struct BioFree {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct X509Free {
+  void operator()(X509* x509) const { X509_free(x509); }
+};
+
+std::string FormatDate(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", time, absl::UTCTimeZone());
+}
+
+absl::StatusOr<absl::Time> ToTime(const ASN1_TIME* time) {
+  std::tm tm{};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
+    return absl::InvalidArgumentError("certificate with an unreadable validity date");
+  }
+  return absl::FromTM(tm, absl::UTCTimeZone());
+}
+
+}  // namespace
+
+absl::StatusOr<CertificateValidity> ReadCertificateValidity(std::string_view pem) {
+  std::unique_ptr<BIO, BioFree> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::unique_ptr<X509, X509Free> x509(
+      bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!x509) {
+    const char* reason = ERR_reason_error_string(ERR_get_error());
+    ERR_clear_error();  // The queue is per thread; leave it empty for gRPC.
+    return absl::InvalidArgumentError(
+        StrCat("no certificate OpenSSL can read (", reason ? reason : "no details", ")"));
+  }
+  absl::StatusOr<absl::Time> not_before = ToTime(X509_get0_notBefore(x509.get()));
+  if (!not_before.ok()) return not_before.status();
+  absl::StatusOr<absl::Time> not_after = ToTime(X509_get0_notAfter(x509.get()));
+  if (!not_after.ok()) return not_after.status();
+  return CertificateValidity{*not_before, *not_after};
+}
+
+std::string ValidityWarning(const CertificateValidity& validity, absl::Time now,
+                            absl::Duration margin) {
+  if (validity.not_after <= now) {
+    return StrCat("certificate expired on ", FormatDate(validity.not_after),
+                  " (notAfter); clients will refuse it");
+  }
+  if (validity.not_before > now) {
+    return StrCat("certificate is not valid until ", FormatDate(validity.not_before),
+                  " (notBefore); clients will refuse it until then");
+  }
+  if (validity.not_after - now <= margin) {
+    // "In 3 days" for 2 days and 23 hours: a day begun counts.
+    const std::int64_t days =
+        absl::Ceil(validity.not_after - now, absl::Hours(24)) / absl::Hours(24);
+    return StrCat("certificate expires on ", FormatDate(validity.not_after),
+                  " (notAfter), in ", days, days == 1 ? " day" : " days",
+                  "; renew it before then");
+  }
+  return "";
+}
+
+}  // namespace guru
