@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -313,6 +314,11 @@ class IngestRun {
   const std::uint64_t bytes_total_;
 };
 
+// What an input that is neither a regular file nor a directory (directly
+// or through a symbolic link) is called.
+constexpr std::string_view kNotARegularFile =
+    "not a regular file (a device, pipe or socket)";
+
 // One command-line input, resolved: its files (sorted, so that runs are
 // repeatable), or standard input.
 struct ResolvedInput {
@@ -349,7 +355,14 @@ std::vector<InputFile> ListDirectory(
       continue;
     }
     if (!entry.is_regular_file(type_ec)) {
-      if (entry.is_symlink(type_ec)) {
+      if (entry.exists(type_ec)) {
+        // A device, pipe or socket, or a link to one: never read (a device
+        // may never end, a pipe may never start). Warned about only where its
+        // name says it was meant as an input.
+        if (KindOf(entry.path()) != InputKind::kOther) {
+          warn(entry.path().string(), StrCat(kNotARegularFile, "; skipped"));
+        }
+      } else if (entry.is_symlink(type_ec)) {
         warn(entry.path().string(),
              "symbolic link that leads nowhere (broken or a loop); skipped");
       }
@@ -371,6 +384,12 @@ std::vector<InputFile> ListDirectory(
 absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths) {
   SynonymFile merged;
   for (const std::string& path : paths) {
+    std::error_code ec;
+    if (const fs::file_status status = fs::status(path, ec);
+        !ec && fs::exists(status) && !fs::is_regular_file(status)) {
+      return absl::InvalidArgumentError(
+          StrCat("--synonyms ", path, ": ", kNotARegularFile));
+    }
     std::ifstream in(path, std::ios::binary);
     std::ostringstream content;
     content << in.rdbuf();
@@ -408,6 +427,8 @@ absl::StatusOr<std::vector<ResolvedInput>> ResolveInputs(
       r.is_directory = true;
       r.directory_source = AbsoluteSource(input);
       r.files = ListDirectory(input, warn);
+    } else if (!fs::is_regular_file(status)) {
+      return absl::InvalidArgumentError(StrCat("input ", input, ": ", kNotARegularFile));
     } else if (KindOf(input) == InputKind::kOther) {
       return absl::InvalidArgumentError(
           StrCat("input ", input,

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -125,6 +126,29 @@ TEST(PageTextParserTest, IdDoesNotDependOnTheAnswer) {
   const ParsedPage page = ParseOk(edited);
   EXPECT_THAT(page.post.answer(), HasSubstr("no small feat at all"));
   EXPECT_EQ(page.post.id(), ParseOk(text).post.id());
+}
+
+TEST(PageTextParserTest, ChangingTheQuestionOrTheDateMakesANewId) {
+  const std::string text = SeedText();
+  const ParsedPage original = ParseOk(text);
+  // Another question under the same title and date.
+  const std::string question = absl::StrReplaceAll(
+      text, {{"Is there anything I can do to help this?", "Should I stop running?"}});
+  ASSERT_NE(question, text);
+  const ParsedPage asked_otherwise = ParseOk(question);
+  EXPECT_THAT(asked_otherwise.post.question(), HasSubstr("Should I stop running?"));
+  EXPECT_NE(asked_otherwise.post.id(), original.post.id());
+  // The same question asked on another day (the first date is the asking).
+  std::string dated = text;
+  const std::size_t at = dated.find("May 20th, 2019");
+  ASSERT_NE(at, std::string::npos);
+  dated.replace(at, std::string_view("May 20th, 2019").size(), "May 21st, 2019");
+  const ParsedPage asked_later = ParseOk(dated);
+  EXPECT_EQ(asked_later.post.asked_on(), "2019-05-21");
+  EXPECT_NE(asked_later.post.id(), original.post.id());
+  // Both keep the title's slug: only the hash tells them apart.
+  EXPECT_THAT(asked_otherwise.post.id(), StartsWith(kSeedPrefix));
+  EXPECT_THAT(asked_later.post.id(), StartsWith(kSeedPrefix));
 }
 
 void ExpectInvalid(std::string_view text, std::string_view fragment) {

@@ -4,11 +4,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <string>
 
 #include "index/searcher.h"
 #include "support/guru_env.h"
@@ -23,6 +27,7 @@ using ::guru::testing::RunIndexer;
 using ::guru::testing::SourcePath;
 using ::guru::testing::TempDir;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kGoodPage =
     "Sore toe\n\nMay 1st, 2020\n\nMy big toe hurts in new shoes.\n\nThe Guru "
@@ -182,6 +187,69 @@ TEST(HugeRecordTest, AHugeLineIsRejectedWithoutBeingHeldInMemory) {
   // held (twice, while a string grows); the 100 MiB line never.
   EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 64 * 1024);
   EXPECT_FALSE(fs::exists(dir.Sub("rejects.jsonl")));
+}
+
+// Binds a Unix socket at `path` (left in place when the descriptor closes).
+bool MakeSocket(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(address.sun_path)) {
+    ::close(fd);
+    return false;
+  }
+  path.copy(address.sun_path, path.size());
+  const bool bound =
+      ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return bound;
+}
+
+// A link to /dev/zero used to be "a symbolic link that leads nowhere", and
+// read as a page, "18446744073709551615 bytes"; one named .jsonl was read
+// for ever, and a pipe waited for a writer (issue 14, item 19). Devices,
+// pipes and sockets are now refused by name and never opened.
+TEST(DeviceInputTest, DevicesPipesAndSocketsAreNotRegularFilesAndAreNeverRead) {
+  TempDir dir;
+  dir.WriteFile("in/good.txt", kGoodPage);
+  fs::create_symlink("/dev/zero", dir.Sub("in/zero.txt"));
+  fs::create_symlink("/dev/zero", dir.Sub("in/zero.jsonl"));
+  ASSERT_EQ(::mkfifo(dir.Sub("in/pipe.jsonl").c_str(), 0600), 0);
+  ASSERT_TRUE(MakeSocket(dir.Sub("in/socket.txt")));
+  fs::create_symlink("pipe.jsonl", dir.Sub("in/link-to-pipe.jsonl"));
+  const std::string kWhy = "not a regular file (a device, pipe or socket)";
+
+  // Given on the command line: a usage error, before any index is created.
+  for (const std::string& input :
+       {std::string("/dev/zero"), dir.Sub("in/zero.txt"), dir.Sub("in/zero.jsonl"),
+        dir.Sub("in/pipe.jsonl"), dir.Sub("in/socket.txt"),
+        dir.Sub("in/link-to-pipe.jsonl")}) {
+    SCOPED_TRACE(input);
+    const auto result = RunIndexer({"--db", dir.Sub("db"), input});
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_THAT(result.err, HasSubstr("input " + input + ": " + kWhy));
+    EXPECT_THAT(result.err, Not(HasSubstr("leads nowhere")));
+    EXPECT_THAT(result.err, Not(HasSubstr("18446744073709551615")));
+    EXPECT_FALSE(fs::exists(dir.Sub("db")));
+  }
+  const auto synonyms =
+      RunIndexer({"--db", dir.Sub("db"), "--synonyms", "/dev/zero", dir.Sub("in")});
+  EXPECT_EQ(synonyms.exit_code, 2) << synonyms.err;
+  EXPECT_THAT(synonyms.err, HasSubstr("--synonyms /dev/zero: " + kWhy));
+  EXPECT_FALSE(fs::exists(dir.Sub("db")));
+
+  // Found in a directory: each named and skipped; the rest is indexed.
+  const auto listed = RunIndexer({"--db", dir.Sub("db"), dir.Sub("in")});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out, "added 1, replaced 0, unchanged 0, deleted 0, rejected 0\n");
+  for (const char* name :
+       {"zero.txt", "zero.jsonl", "pipe.jsonl", "socket.txt", "link-to-pipe.jsonl"}) {
+    EXPECT_THAT(listed.err,
+                HasSubstr(dir.Sub(std::string("in/") + name) + ": " + kWhy + "; skipped"))
+        << name;
+  }
+  EXPECT_THAT(listed.err, Not(HasSubstr("leads nowhere")));
 }
 
 TEST(UnreadableInputTest, UnreadableFileIsRejectedOthersIndexed) {

@@ -6,8 +6,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "core/page_html.h"
+#include "index/searcher.h"
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
 
@@ -19,6 +24,7 @@ using ::guru::testing::RunIndexer;
 using ::guru::testing::SourcePath;
 using ::guru::testing::TempDir;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Summary(int added, int replaced, int unchanged, int deleted, int rejected) {
   return "added " + std::to_string(added) + ", replaced " + std::to_string(replaced) +
@@ -107,6 +113,110 @@ TEST(IndexerCliTest, RejectedPageIsCopiedWhole) {
   EXPECT_THAT(result.err, HasSubstr(page));
   EXPECT_THAT(result.err, HasSubstr("The Guru Responded:"));
   EXPECT_EQ(ReadFile(rejects + ".pages/bad.txt"), ReadFile(page));
+}
+
+TEST(IndexerCliTest, ATxtFileWhoseContentIsHtmlIsReadAsHtml) {
+  TempDir dir;
+  const std::string html =
+      ReadFile(SourcePath("tests/fixtures/layouts/seed-layout.html"));
+  ASSERT_FALSE(html.empty());
+  absl::StatusOr<ParsedPage> expected = ParsePageHtml(html);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  // Given alone and found in a folder.
+  dir.WriteFile("in/hips/hip.txt", html);
+  for (const std::string& input : {dir.Sub("in/hips/hip.txt"), dir.Sub("in")}) {
+    SCOPED_TRACE(input);
+    std::filesystem::remove_all(dir.Sub("db"));
+    const auto result = RunIndexer({"--db", dir.Sub("db"), input});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, Summary(1, 0, 0, 0, 0));
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir.Sub("db"));
+    ASSERT_TRUE(searcher.ok()) << searcher.status();
+    absl::StatusOr<v1::Post> post = (*searcher)->GetPost(expected->post.id());
+    ASSERT_TRUE(post.ok()) << post.status();
+    EXPECT_EQ(post->title(), "Hip flexor pain on hills");
+    EXPECT_EQ(post->url(), expected->post.url());
+    EXPECT_EQ(post->question(), expected->post.question());
+    EXPECT_EQ(post->answer(), expected->post.answer());
+    EXPECT_THAT(post->answer(), Not(HasSubstr("<")));
+  }
+}
+
+// The ids of the posts a search of `query` in the index at `db` finds.
+std::vector<std::string> SearchIds(const std::string& db, const std::string& query) {
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(db);
+  EXPECT_TRUE(searcher.ok()) << searcher.status();
+  if (!searcher.ok()) return {};
+  SearchParams params;
+  params.query = query;
+  absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
+  EXPECT_TRUE(page.ok()) << page.status();
+  std::vector<std::string> ids;
+  if (page.ok()) {
+    for (const SearchHit& hit : page->hits) ids.push_back(hit.post.id());
+  }
+  return ids;
+}
+
+// The "revision N" line of `guru-indexer stats`.
+std::string Revision(const std::string& db) {
+  const auto stats = RunIndexer({"stats", "--db", db});
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  const std::size_t at = stats.out.find("revision ");
+  return at == std::string::npos ? ""
+                                 : stats.out.substr(at, stats.out.find('\n', at) - at);
+}
+
+TEST(IndexerCliTest, SynonymsReplaceTheTableAndTheSameFilesAgainChangeNothing) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  const std::string kneecap =
+      dir.WriteFile("kneecap.txt", "version 1\nkneecap | patella\n");
+  const std::string shin = dir.WriteFile("shin.txt", "version 2\nshinbone | tibia\n");
+  const std::string post =
+      R"({"id":"clinical","title":"Patella pain","answer":"The patella tracks in its groove."})";
+  ASSERT_EQ(RunIndexer({"--db", db, "--synonyms", kneecap, "-"}, post + "\n").exit_code,
+            0);
+  EXPECT_THAT(SearchIds(db, "kneecap"), ::testing::ElementsAre("clinical"));
+  const std::string loaded = Revision(db);
+  ASSERT_THAT(loaded, HasSubstr("revision "));
+
+  // The same file again: nothing written, not even a commit.
+  const auto again = RunIndexer({"--db", db, "--synonyms", kneecap});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Revision(db), loaded);
+  EXPECT_THAT(SearchIds(db, "kneecap"), ::testing::ElementsAre("clinical"));
+
+  // Another file replaces the table: its groups only.
+  const auto replaced = RunIndexer({"--db", db, "--synonyms", shin});
+  EXPECT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_NE(Revision(db), loaded);
+  EXPECT_THAT(SearchIds(db, "kneecap"), ::testing::IsEmpty());
+  EXPECT_THAT(SearchIds(db, "patella"), ::testing::ElementsAre("clinical"));
+}
+
+TEST(IndexerCliTest, AnIndexThatCannotBeOpenedExitsTwoAndIsLeftAsItWas) {
+  TempDir dir;
+  const std::string posts = dir.WriteFile("new.jsonl", kGood1 + "\n");
+  // A damaged index: its version file overwritten.
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(RunIndexer({"--db", db, SourcePath("data/sample")}).exit_code, 0);
+  dir.WriteFile("db/iamglass", "garbage");
+  const std::string postlist = ReadFile(db + "/postlist.glass");
+  ASSERT_FALSE(postlist.empty());
+  const auto damaged = RunIndexer({"--db", db, posts});
+  EXPECT_EQ(damaged.exit_code, 2) << damaged.err;
+  EXPECT_THAT(damaged.err, HasSubstr("opening " + db));
+  EXPECT_EQ(damaged.out, "");
+  EXPECT_EQ(ReadFile(db + "/iamglass"), "garbage");
+  EXPECT_TRUE(ReadFile(db + "/postlist.glass") == postlist) << "postlist.glass changed";
+
+  // A --db that is a file, not a directory.
+  const std::string file = dir.WriteFile("file", "mine\n");
+  const auto not_a_directory = RunIndexer({"--db", file, posts});
+  EXPECT_EQ(not_a_directory.exit_code, 2) << not_a_directory.err;
+  EXPECT_THAT(not_a_directory.err, HasSubstr(file));
+  EXPECT_EQ(ReadFile(file), "mine\n");
 }
 
 TEST(IndexerCliTest, NothingAcceptedExitsTwo) {

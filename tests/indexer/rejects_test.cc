@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
 
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
@@ -29,6 +30,27 @@ TEST(RejectsTest, RejectsFileThatIsTheInputIsRefusedUntouched) {
   EXPECT_THAT(result.err, HasSubstr("is the input"));
   EXPECT_EQ(ReadFile(batch), kGood + "\n" + kBad + "\n");
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("db")));
+}
+
+TEST(RejectsTest, RejectsFileThatIsASynonymsFileIsRefusedUntouched) {
+  TempDir dir;
+  const std::string table = "version 1\n\nkneecap | knee cap | patella\n";
+  const std::string synonyms = dir.WriteFile("synonyms.txt", table);
+  const std::string batch = dir.WriteFile("op.jsonl", kGood + "\n" + kBad + "\n");
+  // By the same name, by another name for it, and through a symbolic link.
+  std::filesystem::create_symlink(synonyms, dir.Sub("link.txt"));
+  std::filesystem::create_directories(dir.Sub("sub"));
+  for (const std::string& rejects :
+       {synonyms, dir.Sub("sub/../synonyms.txt"), dir.Sub("link.txt")}) {
+    SCOPED_TRACE(rejects);
+    const auto result = RunIndexer(
+        {"--db", dir.Sub("db"), "--synonyms", synonyms, "--rejects", rejects, batch});
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_THAT(result.err, HasSubstr("--rejects " + rejects));
+    EXPECT_THAT(result.err, HasSubstr("is the input " + synonyms));
+    EXPECT_EQ(ReadFile(synonyms), table);
+    EXPECT_FALSE(std::filesystem::exists(dir.Sub("db")));
+  }
 }
 
 TEST(RejectsTest, RejectsFileInsideTheIndexIsRefusedAndTheIndexStaysReadable) {

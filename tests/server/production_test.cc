@@ -708,7 +708,10 @@ TEST(SecurityTest, BearerTokenIsRequiredExceptForHealth) {
 // ---------------------------------------------------------------------------
 // Shutdown under load.
 
-TEST(ShutdownTest, SigtermDuringLoadFinishesCallsAndExitsZero) {
+// Sends `signal` to a server answering 8 busy clients: the calls it
+// accepted finish, it exits 0, and nothing else fails.
+void ExpectCallsFinishAndExitZeroOn(int signal) {
+  SCOPED_TRACE(signal);
   TempDir dir;
   ServerProcess server(SampleIndex(dir),
                        {"--shutdown-grace-ms", "5000", "--log-queries"});
@@ -735,7 +738,7 @@ TEST(ShutdownTest, SigtermDuringLoadFinishesCallsAndExitsZero) {
   }
   while (ok < 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   const long ok_before = ok;
-  const int exit_code = server.process().Stop(SIGTERM, std::chrono::seconds(20));
+  const int exit_code = server.process().Stop(signal, std::chrono::seconds(20));
   done = true;
   for (std::thread& t : clients) t.join();
   EXPECT_EQ(exit_code, 0) << server.process().err();
@@ -759,6 +762,47 @@ TEST(ShutdownTest, SigtermDuringLoadFinishesCallsAndExitsZero) {
                 code == grpc::StatusCode::CANCELLED)
         << count << " calls with " << code;
   }
+}
+
+TEST(ShutdownTest, SigtermDuringLoadFinishesCallsAndExitsZero) {
+  ExpectCallsFinishAndExitZeroOn(SIGTERM);
+}
+
+// A Watch on health is a call that never ends by itself: it sees
+// NOT_SERVING as the shutdown begins, and holds the shutdown only for
+// --shutdown-grace-ms, not until the client gives up.
+TEST(ShutdownTest, HealthTurnsNotServingAndTheGraceBoundsTheWait) {
+  TempDir dir;
+  ServerProcess server(SampleIndex(dir), {"--shutdown-grace-ms", "1000"});
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  grpc::health::v1::HealthCheckRequest request;
+  std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> watch =
+      server.health().Watch(&context, request);
+  HealthCheckResponse response;
+  ASSERT_TRUE(watch->Read(&response));
+  ASSERT_EQ(response.status(), HealthCheckResponse::SERVING);
+
+  const auto start = std::chrono::steady_clock::now();
+  int exit_code = -2;
+  std::thread stopper(
+      [&] { exit_code = server.process().Stop(SIGTERM, std::chrono::seconds(30)); });
+  std::vector<HealthCheckResponse::ServingStatus> seen;
+  while (watch->Read(&response)) seen.push_back(response.status());
+  watch->Finish();
+  stopper.join();
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_THAT(seen, ::testing::Contains(HealthCheckResponse::NOT_SERVING));
+  EXPECT_EQ(exit_code, 0) << server.process().err();
+  // 1 s of grace, then the watch is cancelled; far from the client's 60 s.
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+// A closed terminal (SIGHUP) or Ctrl-C (SIGINT) drains as SIGTERM does.
+TEST(ShutdownTest, SigintAndSighupDuringLoadFinishCallsAndExitZero) {
+  ExpectCallsFinishAndExitZeroOn(SIGINT);
+  ExpectCallsFinishAndExitZeroOn(SIGHUP);
 }
 
 // ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,25 @@ TEST_F(SafetyE2eTest, ACrisisIsFlaggedEvenWhenNothingMatches) {
   const v1::SearchResponse response = Search("I want to kill myself");
   EXPECT_EQ(response.safety().level(), v1::SAFETY_LEVEL_CRISIS);
   EXPECT_THAT(response.safety().advice(), HasSubstr("Samaritans"));
+  // A message no post answers, after a turn in crisis: NO_MATCH, no results,
+  // and the signal and advice all the same.
+  const v1::SearchResponse no_match =
+      Search("qwxzv blorptang", {"I don't want to be alive anymore"});
+  EXPECT_EQ(no_match.answer_status(), v1::NO_MATCH);
+  EXPECT_THAT(no_match.results(), IsEmpty());
+  EXPECT_EQ(no_match.safety().level(), v1::SAFETY_LEVEL_CRISIS);
+  EXPECT_THAT(no_match.safety().signs(), Not(IsEmpty()));
+  EXPECT_THAT(no_match.safety().advice(), HasSubstr("Samaritans"));
+}
+
+TEST_F(SafetyE2eTest, AnEmergencyIsFlaggedEvenWhenNothingMatches) {
+  const v1::SearchResponse response =
+      Search("qwxzv blorptang", {"I have crushing chest pain spreading to my left arm"});
+  EXPECT_EQ(response.answer_status(), v1::NO_MATCH);
+  EXPECT_THAT(response.results(), IsEmpty());
+  EXPECT_EQ(response.safety().level(), v1::SAFETY_LEVEL_EMERGENCY);
+  EXPECT_THAT(response.safety().signs(), Not(IsEmpty()));
+  EXPECT_THAT(response.safety().advice(), HasSubstr("999"));
 }
 
 TEST_F(SafetyE2eTest, AnOrdinaryQuestionIsNoneWithoutAdvice) {
@@ -162,6 +182,37 @@ TEST(SafetyWithoutIndexTest, CheckSafetyWorksWhileTheIndexIsMissing) {
   ASSERT_TRUE(
       server.search().CheckSafety(ServerProcess::Context().get(), request, &safety).ok());
   EXPECT_GE(safety.level(), v1::SAFETY_LEVEL_EMERGENCY);
+}
+
+// The version line of a rules file ("version 2026-12-01.4").
+std::string RulesVersion(const std::string& rules) {
+  std::istringstream lines(rules);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("version ", 0) == 0) return line.substr(8);
+  }
+  return "";
+}
+
+TEST(SafetyStartTest, TheLogNamesTheSafetyRulesVersionServed) {
+  TempDir dir;
+  const std::string shipped = testing::ReadFile(SourcePath("data/safety/rules.txt"));
+  const std::string version = RulesVersion(shipped);
+  ASSERT_THAT(version, Not(IsEmpty()));
+  {  // The built-in rules: those of data/safety/rules.txt.
+    ServerProcess server(dir.Sub("db"));
+    ASSERT_GT(server.port(), 0);
+    EXPECT_THAT(server.process().err(), HasSubstr("safety rules " + version + " ("));
+  }
+  // A rules file of its own: its version, not the built-in one.
+  std::string own = shipped;
+  own.replace(own.find("version " + version), 8 + version.size(), "version test-rules-7");
+  ASSERT_EQ(RulesVersion(own), "test-rules-7");
+  ServerProcess server(dir.Sub("db"),
+                       {"--safety-rules", dir.WriteFile("rules.txt", own)});
+  ASSERT_GT(server.port(), 0);
+  EXPECT_THAT(server.process().err(), HasSubstr("safety rules test-rules-7 ("));
+  EXPECT_THAT(server.process().err(), Not(HasSubstr("safety rules " + version)));
 }
 
 TEST(SafetyStartTest, ABrokenRulesOrAdviceFileStopsTheStart) {

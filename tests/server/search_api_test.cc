@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/page_token.h"
@@ -28,8 +29,18 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 
 constexpr const char* kKneeQuestion = "my knee hurts when I run and when I cycle";
+// The documented limit of a context turn, as of the query: 16 KiB.
+constexpr std::size_t kMaxTurnBytes = 16 * 1024;
 
 class SearchApiTest : public ::testing::Test {
+ public:
+  static v1::SearchRequest Query(const std::string& query, int page_size = 0) {
+    v1::SearchRequest request;
+    request.set_query(query);
+    request.set_page_size(page_size);
+    return request;
+  }
+
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
@@ -47,13 +58,6 @@ class SearchApiTest : public ::testing::Test {
   static grpc::Status Search(const v1::SearchRequest& request,
                              v1::SearchResponse& response) {
     return server_->search().Search(ServerProcess::Context().get(), request, &response);
-  }
-
-  static v1::SearchRequest Query(const std::string& query, int page_size = 0) {
-    v1::SearchRequest request;
-    request.set_query(query);
-    request.set_page_size(page_size);
-    return request;
   }
 
   static TempDir* dir_;
@@ -226,6 +230,141 @@ TEST_F(SearchApiTest, TheDepthOfASearchIsBounded) {
   const grpc::Status status = Search(forged, response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
+}
+
+// `n` turns of small talk, then `turn` as the oldest: context[n].
+std::vector<std::string> AfterSmallTalk(int n, const std::string& turn) {
+  std::vector<std::string> context(n, "ok, thanks");
+  context.push_back(turn);
+  return context;
+}
+
+TEST_F(SearchApiTest, OnlyTheTenNewestTurnsOfTheContextAreUsed) {
+  const std::string emergency =
+      "I have crushing chest pain spreading to my left arm and I'm sweating";
+  const auto search = [](const std::vector<std::string>& context) {
+    v1::SearchRequest request = Query("what should I do now?", 3);
+    for (const std::string& turn : context) request.add_context(turn);
+    v1::SearchResponse response;
+    const grpc::Status status = Search(request, response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  const auto check_safety = [](const std::vector<std::string>& context) {
+    v1::CheckSafetyRequest request;
+    request.set_query("what should I do now?");
+    for (const std::string& turn : context) request.add_context(turn);
+    v1::Safety safety;
+    const grpc::Status status =
+        server_->search().CheckSafety(ServerProcess::Context().get(), request, &safety);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return safety;
+  };
+
+  // The tenth turn (context[9]) still counts, for safety and for the topic.
+  const v1::SearchResponse tenth = search(AfterSmallTalk(9, emergency));
+  EXPECT_EQ(tenth.safety().level(), v1::SAFETY_LEVEL_EMERGENCY);
+  ASSERT_THAT(tenth.safety().signs(), Not(IsEmpty()));
+  for (const v1::SafetySign& sign : tenth.safety().signs()) EXPECT_EQ(sign.turn(), 10);
+  EXPECT_EQ(check_safety(AfterSmallTalk(9, emergency)).level(),
+            v1::SAFETY_LEVEL_EMERGENCY);
+
+  // The eleventh (context[10]) is not used at all.
+  const v1::SearchResponse eleventh = search(AfterSmallTalk(10, emergency));
+  EXPECT_EQ(eleventh.safety().level(), v1::SAFETY_LEVEL_NONE);
+  EXPECT_THAT(eleventh.safety().signs(), IsEmpty());
+  EXPECT_EQ(check_safety(AfterSmallTalk(10, emergency)).level(), v1::SAFETY_LEVEL_NONE);
+}
+
+TEST_F(SearchApiTest, AFollowUpTakesNoTopicFromBeyondTheTenthTurn) {
+  const std::string topic = "my knee hurts when I run";
+  const auto context_use = [](const std::vector<std::string>& context) {
+    v1::SearchRequest request = Query("how is it treated?", 3);
+    for (const std::string& turn : context) request.add_context(turn);
+    v1::SearchResponse response;
+    const grpc::Status status = Search(request, response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.interpretation().context_use();
+  };
+  const v1::ContextUse tenth = context_use(AfterSmallTalk(9, topic));
+  EXPECT_EQ(tenth.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_EQ(tenth.turn(), 10);
+  EXPECT_NE(context_use(AfterSmallTalk(10, topic)).kind(), v1::ContextUse::FOLLOW_UP);
+}
+
+TEST_F(SearchApiTest, AContextTurnOverSixteenKibIsInvalidNamingContext) {
+  const std::string longest(kMaxTurnBytes, 'a');
+  const std::string too_long = longest + "a";
+  const auto search = [](const std::vector<std::string>& context) {
+    v1::SearchRequest request = Query(kKneeQuestion, 3);
+    for (const std::string& turn : context) request.add_context(turn);
+    v1::SearchResponse response;
+    return Search(request, response);
+  };
+  const auto check_safety = [](const std::vector<std::string>& context) {
+    v1::CheckSafetyRequest request;
+    request.set_query(kKneeQuestion);
+    for (const std::string& turn : context) request.add_context(turn);
+    v1::Safety safety;
+    return server_->search().CheckSafety(ServerProcess::Context().get(), request,
+                                         &safety);
+  };
+  for (const std::vector<std::string>& context : std::vector<std::vector<std::string>>{
+           {too_long}, {"ok", too_long}, AfterSmallTalk(9, too_long)}) {
+    SCOPED_TRACE(context.size());
+    for (const grpc::Status& status : {search(context), check_safety(context)}) {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_THAT(status.error_message(), HasSubstr("context"));
+      EXPECT_THAT(status.error_message(), HasSubstr(std::to_string(kMaxTurnBytes)));
+    }
+  }
+  // 16 KiB itself is allowed; a long turn beyond the tenth is not read.
+  for (const std::vector<std::string>& context :
+       std::vector<std::vector<std::string>>{{longest}, AfterSmallTalk(10, too_long)}) {
+    SCOPED_TRACE(context.size());
+    const grpc::Status searched = search(context);
+    EXPECT_TRUE(searched.ok()) << searched.error_message();
+    const grpc::Status checked = check_safety(context);
+    EXPECT_TRUE(checked.ok()) << checked.error_message();
+  }
+}
+
+TEST(PageTokenRefreshTest, APageTokenStaysValidAcrossAnIndexRefresh) {
+  TempDir dir;
+  ASSERT_EQ(RunIndexer({"--db", dir.Sub("db"), SourcePath("data/sample")}).exit_code, 0);
+  ServerProcess server(dir.Sub("db"), {"--refresh-ms", "50"});
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::SERVING))
+      << server.process().err();
+  const auto search = [&](const v1::SearchRequest& request,
+                          v1::SearchResponse& response) {
+    return server.search().Search(ServerProcess::Context().get(), request, &response);
+  };
+  v1::SearchResponse first;
+  ASSERT_TRUE(search(SearchApiTest::Query(kKneeQuestion, 3), first).ok());
+  ASSERT_THAT(first.next_page_token(), Not(IsEmpty()));
+
+  // A new post committed between page 1 and page 2; wait until it is served.
+  const std::string post =
+      R"({"id":"zz-knee-refresh","title":"Knee pain when running and cycling",)"
+      R"("answer":"Xylophonist knees: ease off running and cycling for a week."})";
+  ASSERT_EQ(RunIndexer({"--db", dir.Sub("db"), "-"}, post + "\n").exit_code, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool seen = false;
+  while (!seen && std::chrono::steady_clock::now() < deadline) {
+    v1::SearchResponse probe;
+    ASSERT_TRUE(search(SearchApiTest::Query("xylophonist", 3), probe).ok());
+    seen = probe.results_size() == 1;
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(seen) << "the new post was never served";
+
+  v1::SearchRequest next = SearchApiTest::Query(kKneeQuestion, 3);
+  next.set_page_token(first.next_page_token());
+  v1::SearchResponse second;
+  const grpc::Status status = search(next, second);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(second.results_size(), 3);
+  EXPECT_THAT(second.next_page_token(), Not(IsEmpty()));
 }
 
 TEST_F(SearchApiTest, ErrorsQuoteOnlyAShortPrefixOfWhatWasSent) {

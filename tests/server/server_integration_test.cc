@@ -1,11 +1,23 @@
 // guru-server end to end: the real binary on a loopback port over an index
 // built by the real guru-indexer from the bundled sample posts.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
@@ -202,6 +214,65 @@ TEST_F(ServerTest, HealthIsServingForServerAndService) {
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
 }
 
+// One ServerReflectionInfo exchange with `list_services` (what `grpcurl
+// list` sends), through a generic stub: the response's bytes, or "" when
+// the call fails. `version` is "v1" or "v1alpha".
+std::string ListServicesByReflection(const std::string& address,
+                                     const std::string& version) {
+  grpc::GenericStub stub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::CompletionQueue queue;
+  const auto wait = [&queue] {
+    void* tag = nullptr;
+    bool ok = false;
+    return queue.Next(&tag, &ok) && ok;
+  };
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context, "/grpc.reflection." + version + ".ServerReflection/ServerReflectionInfo",
+      &queue);
+  call->StartCall(nullptr);
+  std::string bytes;
+  if (wait()) {
+    // ServerReflectionRequest{list_services: ""}: field 7, length 0.
+    grpc::Slice request_slice(std::string("\x3a\x00", 2));
+    grpc::ByteBuffer request(&request_slice, 1);
+    call->Write(request, nullptr);
+    if (wait()) {
+      call->WritesDone(nullptr);
+      wait();
+      grpc::ByteBuffer response;
+      call->Read(&response, nullptr);
+      if (wait()) {
+        std::vector<grpc::Slice> slices;
+        if (response.Dump(&slices).ok()) {
+          for (const grpc::Slice& slice : slices) {
+            bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+          }
+        }
+      }
+    }
+  }
+  grpc::Status status;
+  call->Finish(&status, nullptr);
+  wait();
+  queue.Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue.Next(&tag, &ok)) {
+  }
+  return status.ok() ? bytes : "";
+}
+
+TEST_F(ServerTest, ServerReflectionListsTheServices) {
+  // grpcurl asks v1 first, then v1alpha; the server answers at least one.
+  std::string listed = ListServicesByReflection(server_->address(), "v1");
+  if (listed.empty()) listed = ListServicesByReflection(server_->address(), "v1alpha");
+  EXPECT_THAT(listed, HasSubstr("guru.v1.GuruSearch"));
+  EXPECT_THAT(listed, HasSubstr("grpc.health.v1.Health"));
+}
+
 TEST_F(ServerTest, GuruQueryPrintsRankedRepliesAndChecksHealth) {
   const auto printed = guru::testing::Run({GURU_QUERY_BIN, "--server", server_->address(),
                                            "--limit", "3", kMarathonQuestion});
@@ -239,6 +310,86 @@ TEST_F(ServerTest, GuruQueryBatchWritesTrecRun) {
     EXPECT_EQ(q0, "Q0");
     EXPECT_EQ(tag, "t1");
     EXPECT_FALSE(fields >> extra) << line;
+  }
+}
+
+// guru-query against a server that is up but not SERVING: the health check
+// and a failed call both exit 1, and say which status they got by name.
+TEST(GuruQueryTest, HealthExitsNonZeroUnlessServing) {
+  TempDir dir;
+  ServerProcess server(dir.Sub("db"));  // No index yet: NOT_SERVING.
+  ASSERT_TRUE(server.WaitForHealth(HealthCheckResponse::NOT_SERVING))
+      << server.process().err();
+  const auto health =
+      guru::testing::Run({GURU_QUERY_BIN, "--server", server.address(), "--health"});
+  EXPECT_EQ(health.exit_code, 1);
+  EXPECT_THAT(health.out, HasSubstr("NOT_SERVING"));
+
+  // Nobody listening at all: the call fails, exit 1 as well.
+  const int port = server.port();
+  ASSERT_EQ(server.process().Stop(SIGTERM, std::chrono::seconds(15)), 0);
+  const auto nobody =
+      guru::testing::Run({GURU_QUERY_BIN, "--server", "127.0.0.1:" + std::to_string(port),
+                          "--timeout-ms", "2000", "--health"});
+  EXPECT_EQ(nobody.exit_code, 1);
+  EXPECT_THAT(nobody.err, HasSubstr("UNAVAILABLE"));
+  EXPECT_THAT(nobody.out, Not(HasSubstr("SERVING")));
+}
+
+TEST(GuruQueryTest, AFailedCallNamesTheStatusNotItsNumber) {
+  TempDir dir;
+  ServerProcess server(dir.Sub("db"));  // No index yet: Search is UNAVAILABLE.
+  ASSERT_GT(server.port(), 0);
+  const std::string questions = dir.WriteFile("q.tsv", "1\tknee\n");
+  for (const std::vector<std::string>& flags : std::vector<std::vector<std::string>>{
+           {"knee pain"}, {"--batch", questions, "--trec", dir.Sub("run.trec")}}) {
+    std::vector<std::string> argv = {GURU_QUERY_BIN, "--server", server.address()};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const auto run = guru::testing::Run(argv);
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_THAT(run.err, HasSubstr("UNAVAILABLE"));
+    EXPECT_THAT(run.err, Not(HasSubstr("code 14")));
+    EXPECT_THAT(run.err, Not(HasSubstr("(14)")));
+  }
+  // An invalid request: the server's INVALID_ARGUMENT, by name.
+  TempDir indexed;
+  ASSERT_EQ(RunIndexer({"--db", indexed.Sub("db"), SourcePath("data/sample")}).exit_code,
+            0);
+  ServerProcess serving(indexed.Sub("db"));
+  ASSERT_TRUE(serving.WaitForHealth(HealthCheckResponse::SERVING));
+  const auto blank =
+      guru::testing::Run({GURU_QUERY_BIN, "--server", serving.address(), "   "});
+  EXPECT_EQ(blank.exit_code, 1) << blank.err;
+  EXPECT_THAT(blank.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(blank.err, HasSubstr("query"));
+  EXPECT_THAT(blank.err, Not(HasSubstr("code 3")));
+}
+
+TEST(GuruQueryTest, UsageErrorsExitTwo) {
+  TempDir dir;
+  const std::string questions = dir.WriteFile("q.tsv", "1\tknee\n");
+  // Nothing listens on port 1: a usage error must be found before any call.
+  const std::string server = "127.0.0.1:1";
+  for (const std::vector<std::string>& flags : std::vector<std::vector<std::string>>{
+           {},                                  // Nothing to search for.
+           {"--limit", "0", "knee"},            // Out of 1..100.
+           {"--limit", "101", "knee"},          //
+           {"--limit", "many", "knee"},         // Not a number.
+           {"--no-such-flag", "knee"},          // Unknown flag.
+           {"--batch", questions},              // --batch needs --trec.
+           {"--trec", dir.Sub("run.trec")},     // --trec needs --batch.
+           {"--health", "knee"},                // --health takes no text.
+           {"--batch", dir.Sub("missing.tsv"),  // A batch file that is not there.
+            "--trec", dir.Sub("run.trec")},
+           {"--auth-token-file", dir.Sub("missing-token"), "knee"},
+       }) {
+    std::vector<std::string> argv = {GURU_QUERY_BIN, "--server", server};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const auto run = guru::testing::Run(argv);
+    std::string shown;
+    for (const std::string& flag : flags) shown += flag + " ";
+    EXPECT_EQ(run.exit_code, 2) << shown << "\n" << run.err;
+    EXPECT_THAT(run.err, Not(HasSubstr("UNAVAILABLE"))) << shown;
   }
 }
 
@@ -347,6 +498,14 @@ TEST(ServerLifecycleTest, EmptyOrNonPemFilesAreNamedAtStart) {
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err,
               HasSubstr("--tls-cert " + armoured + ": no certificate OpenSSL can read"));
+  // A device, directly or through a link, would be read for ever.
+  const std::string zero_link = dir.Sub("zero-link");
+  std::filesystem::create_symlink("/dev/zero", zero_link);
+  for (const std::string& device : {std::string("/dev/zero"), zero_link}) {
+    run = start({"--auth-token-file", device});
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_THAT(run.err, HasSubstr(device + ": not a regular file"));
+  }
 }
 
 TEST(ServerLifecycleTest, AServerWithoutAnIndexSaysSoAtStart) {
@@ -364,6 +523,66 @@ TEST(ServerLifecycleTest, AServerWithoutAnIndexSaysSoAtStart) {
     line = server.process().WaitForLine("NOT_SERVING", std::chrono::seconds(20));
   }
   EXPECT_THAT(line, HasSubstr("not available"));
+}
+
+// The TCP sockets listening on `port`, as /proc/net/tcp and tcp6 show their
+// local addresses ("0100007F" is 127.0.0.1; "00000000" any IPv4 address).
+std::vector<std::string> ListeningAddresses(int port) {
+  char port_hex[8];
+  std::snprintf(port_hex, sizeof(port_hex), "%04X", port);
+  std::vector<std::string> addresses;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::istringstream lines(guru::testing::ReadFile(table));
+    std::string line;
+    std::getline(lines, line);  // The header.
+    while (std::getline(lines, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      const std::size_t colon = local.rfind(':');
+      if (state == "0A" && colon != std::string::npos &&
+          local.substr(colon + 1) == port_hex) {
+        addresses.push_back(local.substr(0, colon));
+      }
+    }
+  }
+  return addresses;
+}
+
+// Whether nothing listens on TCP `port` of any address: a bind to the
+// wildcard address succeeds.
+bool PortIsFree(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_ANY);
+  const bool bound =
+      ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return bound;
+}
+
+TEST(ServerLifecycleTest, WithoutListenItListensOnLoopbackPort50051Only) {
+  constexpr int kDefaultPort = 50051;
+  if (!PortIsFree(kDefaultPort)) GTEST_SKIP() << "port 50051 is in use here";
+  TempDir dir;
+  guru::testing::Child server({GURU_SERVER_BIN, "--db", dir.Sub("db")});
+  const std::string line = server.WaitForLine("listening on ", std::chrono::seconds(20));
+  if (line.empty() && server.err().find("address in use") != std::string::npos) {
+    GTEST_SKIP() << "port 50051 was taken meanwhile";
+  }
+  EXPECT_THAT(line, HasSubstr("listening on 127.0.0.1:50051")) << server.err();
+  // Only 127.0.0.1 listens (gRPC may use an IPv6 socket with the address
+  // ::ffff:127.0.0.1): no wildcard address, no other interface.
+  const std::vector<std::string> listening = ListeningAddresses(kDefaultPort);
+  EXPECT_THAT(listening, Not(::testing::IsEmpty()));
+  EXPECT_THAT(listening, ::testing::Each(::testing::AnyOf(
+                             "0100007F", "0000000000000000FFFF00000100007F")));
+  const auto health = guru::testing::Run({GURU_QUERY_BIN, "--server", "127.0.0.1:50051",
+                                          "--timeout-ms", "5000", "--health"});
+  EXPECT_THAT(health.out + health.err, HasSubstr("NOT_SERVING"));  // No index yet.
 }
 
 TEST(ServerLifecycleTest, ASecondServerOnAPortInUseDoesNotStart) {

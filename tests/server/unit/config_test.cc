@@ -127,6 +127,29 @@ TEST(ConfigTest, UnknownGuruVariableIsAnErrorNamingTheNearest) {
   EXPECT_EQ(ParseFailure({"--db", "/x"}), "");
 }
 
+TEST(ConfigTest, AnEmptyGuruVariableCountsAsUnset) {
+  TempDir dir;
+  const std::string file =
+      dir.WriteFile("guru.toml", "refresh-ms = 500\nauth-token-file = /etc/token\n");
+  const ServerConfig defaults = Parse({"--db", "/x"});
+  const ScopedVariable refresh("GURU_REFRESH_MS", "");
+  const ScopedVariable listen("GURU_LISTEN", "");
+  const ScopedVariable token("GURU_AUTH_TOKEN_FILE", "");
+  const ScopedVariable workers("GURU_WORKERS", "");
+  // Neither an error ("" is no number) nor a value: the file's or the default.
+  const ServerConfig with_file = Parse({"--db", "/x", "--config", file});
+  EXPECT_EQ(with_file.refresh_ms, 500);
+  EXPECT_EQ(with_file.server.auth_token_file, "/etc/token");
+  EXPECT_EQ(with_file.server.listen, "127.0.0.1:50051");
+  EXPECT_EQ(with_file.server.workers, defaults.server.workers);
+  const ServerConfig without_file = Parse({"--db", "/x"});
+  EXPECT_EQ(without_file.refresh_ms, defaults.refresh_ms);
+  EXPECT_EQ(without_file.server.auth_token_file, "");
+  // An empty GURU_DB does not stand for --db.
+  const ScopedVariable db("GURU_DB", "");
+  EXPECT_THAT(ParseFailure({}), HasSubstr("--db is required"));
+}
+
 TEST(ConfigTest, DbIsRequiredFromAnySource) {
   TempDir dir;
   EXPECT_THAT(ParseFailure({}), HasSubstr("--db is required"));
