@@ -42,9 +42,9 @@ std::string WriteIndex() {
   const std::string db = std::string(directory) + "/db";
   auto writer = guru::IndexWriter::Open(db);
   if (!writer.ok()) std::abort();
-  const char* topics[] = {"knee pain after running", "ankle sprain swelling",
+  const char* topics[] = {"knee pain after running",      "ankle sprain swelling",
                           "shoulder clicks when lifting", "chest pain and short breath",
-                          "headache behind the eyes", "shin splints in runners"};
+                          "headache behind the eyes",     "shin splints in runners"};
   for (int i = 0; i < 60; ++i) {
     guru::v1::Post post;
     post.set_id("post-" + std::to_string(i));
@@ -71,8 +71,9 @@ Fixture& TheFixture() {
     options.workers = 2;
     auto server = guru::GuruServer::Start(options);
     if (!server.ok()) std::abort();
-    made->stub = std::make_unique<grpc::GenericStub>(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string((*server)->port()), grpc::InsecureChannelCredentials()));
+    made->stub = std::make_unique<grpc::GenericStub>(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->port()),
+                            grpc::InsecureChannelCredentials()));
     made->server = *std::move(server);
     return made;
   }();
