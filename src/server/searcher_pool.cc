@@ -65,7 +65,7 @@ absl::Status SearcherPool::Run(std::chrono::system_clock::time_point deadline,
   for (std::chrono::milliseconds pause{5};; pause = std::min(pause * 2, kMaxPause)) {
     absl::StatusOr<Lease> searcher = Acquire();
     if (!searcher.ok()) return searcher.status();
-    const absl::Status status = work(**searcher);
+    absl::Status status = work(**searcher);
     const bool aborted = absl::IsAborted(status);
     const bool damaged = absl::IsDataLoss(status);
     const bool not_found = absl::IsNotFound(status) && !retried_not_found;
