@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/str_cat.h"
+#include "core/version.h"
 #include "index/index_stats.h"
 #include "index/shards.h"
 #include "ingest/ingest.h"
@@ -125,6 +126,7 @@ int main(int argc, char** argv) {
       ".txt or .html page, a directory (searched recursively) or - (JSONL on "
       "standard input).",
       "guru-indexer"};
+  app.set_version_flag("--version", guru::VersionLine("guru-indexer"));
   guru::IngestOptions options;
   std::vector<std::string> inputs;
   std::vector<std::string> delete_ids;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "client_connection.h"
+#include "core/version.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "guru/v1/search.grpc.pb.h"
 
@@ -145,6 +146,7 @@ void Print(const PhaseResult& phase, int streams) {
 int main(int argc, char** argv) {
   CLI::App app{"Load generator for guru-server: Search, then Health/Check.",
                "guru-bench"};
+  app.set_version_flag("--version", guru::VersionLine("guru-bench"));
   guru::ClientConnection connection;
   std::string questions_path;
   int streams = 16;

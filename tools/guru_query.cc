@@ -28,6 +28,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "client_connection.h"
+#include "core/version.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "guru/v1/search.grpc.pb.h"
 
@@ -216,6 +217,7 @@ int RunHealth(const Client& client) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Asks guru-server for ranked Guru replies.", "guru-query"};
+  app.set_version_flag("--version", guru::VersionLine("guru-query"));
   Client client;
   int limit = 10;
   std::string text;

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "core/str_cat.h"
+#include "core/version.h"
 #include "server/config.h"
 #include "server/guru_server.h"
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"Serves ranked Guru replies over gRPC (guru.v1.GuruSearch).",
                "guru-server"};
+  app.set_version_flag("--version", guru::VersionLine("guru-server"));
   guru::ServerConfig config;
   guru::AddServerFlags(app, config);
   try {
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  spdlog::info("{} starting", guru::VersionLine("guru-server"));
   absl::StatusOr<std::unique_ptr<guru::GuruServer>> server =
       guru::GuruServer::Start(*options);
   if (!server.ok()) {
