@@ -27,7 +27,8 @@ posts=$(wc -l <"$work/corpus.jsonl")
 
 # Time from start to SERVING: the server's own "SERVING" log line, polled.
 start=$(date +%s%N)
-"$build/src/server/guru-server" --db "$work/db" --listen 127.0.0.1:0 2>"$work/server.log" &
+"$build/src/server/guru-server" --db "$work/db" --listen 127.0.0.1:0 \
+  --http-listen 127.0.0.1:0 2>"$work/server.log" &
 GURU_SERVER_PID=$!
 until grep -q "SERVING" "$work/server.log"; do
   kill -0 "$GURU_SERVER_PID" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
@@ -35,6 +36,7 @@ until grep -q "SERVING" "$work/server.log"; do
 done
 serving_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log")
+http_port=$(sed -n 's|.*HTTP/JSON on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/server.log")
 idle_rss_kib=$(awk '/VmRSS/{print $2}' "/proc/$GURU_SERVER_PID/status")
 
 # Resident memory while loaded: sampled every 0.2 s, the largest kept.
@@ -46,7 +48,8 @@ idle_rss_kib=$(awk '/VmRSS/{print $2}' "/proc/$GURU_SERVER_PID/status")
   done ) &
 sampler=$!
 "$build/tools/guru-bench" --server "127.0.0.1:$port" --questions "$work/questions.jsonl" \
-  --streams "$streams" --seconds "$seconds" --limit 10 | tee "$work/bench.txt"
+  --streams "$streams" --seconds "$seconds" --limit 10 \
+  --http "http://127.0.0.1:$http_port" | tee "$work/bench.txt"
 peak_rss_kib=$(cat "$work/peak_rss")
 guru_server_stop
 wait "$sampler" 2>/dev/null || true
@@ -55,6 +58,7 @@ field() { sed -n "s|^$1 .* $2=\([^ ]*\).*|\1|p" "$work/bench.txt"; }
 field_end() { sed -n "s|^$1 .* $2=\([^ ]*\)$|\1|p" "$work/bench.txt"; }
 s_qps=$(field Search qps); h_qps=$(field Health/Check qps)
 ratio=$(sed -n 's/^search_over_health_qps=//p' "$work/bench.txt")
+http_ratio=$(sed -n 's/^http_over_grpc_search_qps=//p' "$work/bench.txt")
 mkdir -p bench/results
 {
   echo
@@ -66,7 +70,7 @@ mkdir -p bench/results
   echo
   echo "| phase | calls | failed | QPS | p50 ms | p90 ms | p99 ms | max ms |"
   echo "|---|---|---|---|---|---|---|---|"
-  for phase in Search Health/Check; do
+  for phase in Search HTTP/Search Health/Check; do
     echo "| $phase | $(field "$phase" calls) | $(field "$phase" failed) | $(field "$phase" qps) | $(field "$phase" p50_ms) | $(field "$phase" p90_ms) | $(field "$phase" p99_ms) | $(field_end "$phase" max_ms) |"
   done
   echo
@@ -74,6 +78,7 @@ mkdir -p bench/results
   echo "|---|---|"
   echo "| Search QPS / Health QPS (target >= 0.5) | $ratio ($s_qps / $h_qps) |"
   echo "| Search p99 (target <= 10 ms) | $(field Search p99_ms) ms |"
+  echo "| HTTP/JSON Search QPS / gRPC Search QPS (target >= 0.9) | $http_ratio ($(field HTTP/Search qps) / $s_qps) |"
   echo "| time from start to SERVING | $serving_ms ms |"
   echo "| server RSS idle after start | $((idle_rss_kib / 1024)) MiB |"
   echo "| server RSS peak under load | $((peak_rss_kib / 1024)) MiB |"

@@ -1,7 +1,7 @@
 // guru-indexer: argv -> options -> one ingest run -> summary line + exit code.
 //
 //   guru-indexer --db DIR [--shards N] [--rejects FILE] [--prune] [--dry-run] [--json]
-//                [--synonyms FILE]... INPUT...
+//                [--synonyms FILE|none|built-in]... INPUT...
 //   guru-indexer --db DIR --delete ID...
 //   guru-indexer stats --db DIR [--json]
 //
@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/str_cat.h"
@@ -31,6 +33,28 @@ constexpr int kExitOk = 0;
 constexpr int kExitSomeRejected = 1;
 constexpr int kExitFailed = 2;
 constexpr int kExitStoppedPartWay = 3;
+
+// The --synonyms values that name no file (a file of that name: ./none).
+constexpr std::string_view kSynonymsNone = "none";
+constexpr std::string_view kSynonymsBuiltIn = "built-in";
+
+// --synonyms as given -> IngestOptions (files, or the built-in vocabulary, or
+// none, or the default when not given). False when a word is mixed with files.
+bool ResolveVocabulary(guru::IngestOptions& options) {
+  using Vocabulary = guru::IngestOptions::Vocabulary;
+  std::vector<std::string>& files = options.synonym_files;
+  if (files.empty()) {
+    options.vocabulary = Vocabulary::kDefault;
+    return true;
+  }
+  for (std::string_view word : {kSynonymsNone, kSynonymsBuiltIn}) {
+    if (std::find(files.begin(), files.end(), word) == files.end()) continue;
+    if (files.size() > 1) return false;
+    options.vocabulary = word == kSynonymsNone ? Vocabulary::kNone : Vocabulary::kBuiltIn;
+    files.clear();
+  }
+  return true;
+}
 
 void Report(const guru::Diagnostic& d) {
   if (d.severity == guru::Diagnostic::Severity::kError) {
@@ -86,29 +110,51 @@ class ProgressReporter {
   Clock::time_point last_ = Clock::now();
 };
 
+// `text` as the inside of a JSON string.
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 int RunStats(const std::string& db, bool json) {
   absl::StatusOr<guru::IndexStats> stats = guru::ReadIndexStats(db);
   if (!stats.ok()) {
     spdlog::error("{}", guru::ToStd(stats.status().message()));
     return kExitFailed;
   }
+  const guru::IndexVocabulary& vocabulary = stats->vocabulary;
   if (json) {
+    // Names and versions come from file names and "version" lines: escaped.
     std::printf(
         "{\"posts\":%llu,\"last_update\":\"%s\",\"revision\":%llu,\"bytes_on_disk\":%llu,"
-        "\"schema_version\":\"%s\",\"shards\":%d}\n",
+        "\"schema_version\":\"%s\",\"shards\":%d,\"vocabulary\":{\"name\":\"%s\","
+        "\"version\":\"%s\",\"source\":\"%s\"}}\n",
         static_cast<unsigned long long>(stats->posts), stats->last_update.c_str(),
         static_cast<unsigned long long>(stats->revision),
         static_cast<unsigned long long>(stats->bytes_on_disk),
-        stats->schema_version.c_str(), stats->shards);
+        stats->schema_version.c_str(), stats->shards, JsonEscape(vocabulary.name).c_str(),
+        JsonEscape(vocabulary.version).c_str(),
+        std::string(guru::VocabularySourceName(vocabulary.source)).c_str());
   } else {
     std::printf(
         "posts %llu\nlast update %s\nrevision %llu\nsize on disk %llu bytes\n"
-        "schema version %s\nshards %d\n",
+        "schema version %s\nshards %d\nvocabulary %s\n",
         static_cast<unsigned long long>(stats->posts),
         stats->last_update.empty() ? "never" : stats->last_update.c_str(),
         static_cast<unsigned long long>(stats->revision),
         static_cast<unsigned long long>(stats->bytes_on_disk),
-        stats->schema_version.c_str(), stats->shards);
+        stats->schema_version.c_str(), stats->shards,
+        guru::DescribeVocabulary(vocabulary).c_str());
   }
   return kExitOk;
 }
@@ -152,9 +198,13 @@ int main(int argc, char** argv) {
   app.add_option(
          "--synonyms", options.synonym_files,
          "Vocabulary file(s) (\"kneecap | patella\" groups, see "
-         "data/synonyms/) to load into the index's synonym table; repeat for several")
+         "data/synonyms/) to load into the index's synonym table, replacing it; "
+         "repeat for several. 'none': an empty table; 'built-in': the lay <-> "
+         "clinical vocabulary built into this program. Default: the built-in one, "
+         "unless the index was given files or 'none' before (kept)")
       ->allow_extra_args(false)
-      ->check(CLI::ExistingFile);
+      ->check(CLI::IsMember({std::string(kSynonymsNone), std::string(kSynonymsBuiltIn)}) |
+              CLI::ExistingFile);
   auto* del = app.add_option("--delete", delete_ids, "Delete the posts with these ids")
                   ->expected(1, -1);
   app.add_option("inputs", inputs, "INPUT...")->excludes(del);
@@ -170,11 +220,19 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitFailed;
   }
   if (stats->parsed()) return RunStats(stats_db, json);
+  if (!ResolveVocabulary(options)) {
+    std::fprintf(stderr,
+                 "guru-indexer: --synonyms %s or %s cannot be given with other files "
+                 "(a file of that name: ./%s)\n",
+                 kSynonymsNone.data(), kSynonymsBuiltIn.data(), kSynonymsNone.data());
+    return kExitFailed;
+  }
   if (options.db_path.empty() && !options.dry_run) {
     std::fprintf(stderr, "guru-indexer: --db is required\n%s", app.help().c_str());
     return kExitFailed;
   }
-  if (delete_ids.empty() && inputs.empty() && options.synonym_files.empty()) {
+  if (delete_ids.empty() && inputs.empty() && options.synonym_files.empty() &&
+      options.vocabulary == guru::IngestOptions::Vocabulary::kDefault) {
     std::fprintf(stderr, "guru-indexer: give INPUT... or --delete ID...\n%s",
                  app.help().c_str());
     return kExitFailed;
@@ -194,6 +252,9 @@ int main(int argc, char** argv) {
         "stopped part way: {}; the posts this summary counts were committed, "
         "the rest were not: run the same command again once fixed",
         guru::ToStd(counts->stopped.message()));
+  }
+  if (counts->vocabulary_changed) {
+    spdlog::info("vocabulary {}", guru::DescribeVocabulary(counts->vocabulary));
   }
   if (json) {
     std::printf("%s\n", guru::FormatSummaryJson(*counts).c_str());

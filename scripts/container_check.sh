@@ -123,5 +123,6 @@ answer=$("$build/tools/guru-query" --server "127.0.0.1:$port" --limit 1 "my knee
   { echo "container: unexpected answer through 127.0.0.1:$port:" >&2; echo "$answer" >&2; exit 1; }
 echo "container: query through the published port 127.0.0.1:$port answered:"
 echo "$answer" | head -3
-[[ $(podman exec "$name" id -u) != 0 ]] || { echo "container: runs as root" >&2; exit 1; }
-echo "container: ok (server runs as uid $(podman exec "$name" id -u))"
+uid=$(podman exec "$name" id -u)
+[[ $uid == 10001 ]] || { echo "container: runs as uid $uid, not 10001 (README)" >&2; exit 1; }
+echo "container: ok (server runs as uid $uid)"

@@ -12,8 +12,12 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev prometheus-cpp-dev openssl xapian-omega
+  libcpp-httplib-dev curl
+  file  # cpack reads the binaries' libraries with it (scripts/package-check.sh)
   python3 python3-xapian bc
   wamerican  # /usr/share/dict/words: guru-server --dictionary's default
+  # google/api/annotations.proto, the HTTP routes declared in search.proto
+  golang-github-grpc-ecosystem-grpc-gateway-dev
 )
 full=true
 [[ ${1:-} == --build-only ]] && full=false
@@ -23,7 +27,12 @@ if $full; then
   # already installed (NodeSource's nodejs bundles npm and conflicts with
   # Debian's npm package).
   packages+=(clang-format clang-tidy clang clang-14 libclang-rt-14-dev
-             python3-grpcio python3-protobuf chromium)
+             python3-grpcio python3-protobuf chromium
+             # The Go client check (tests/clients/go_client_test.sh): the compiler;
+             # protoc-gen-go 1.3 and grpc-go's sources come with grpc-gateway-dev
+             # above (Debian's newer protoc-gen-go conflicts with it).
+             golang-go protoc-gen-go-1-3 golang-google-grpc-dev golang-goprotobuf-dev
+             golang-google-genproto-dev)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

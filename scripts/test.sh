@@ -5,7 +5,9 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer (less the cluster tests,
 # which index the whole relevance corpus twice), a one-minute smoke of each
 # fuzzer, the lint checks, then the container image check (podman: builds
-# the image, which builds and tests the project again inside).
+# the image, which builds and tests the project again inside) and the
+# package check (the .deb packed from build/, installed in a debian:12
+# container that runs systemd, served by its units).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -32,3 +34,9 @@ bash scripts/lint.sh build
 
 echo "== container image (podman)"
 bash scripts/container_check.sh build
+
+# After the container check, which sets up podman and the debian:12 image;
+# packs the binaries already built and tested above rather than compiling
+# again.
+echo "== package (.deb, systemd units)"
+bash scripts/package-check.sh build

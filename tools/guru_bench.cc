@@ -2,11 +2,14 @@
 // its own connection, one call outstanding at a time) send Search calls for
 // T seconds, cycling through a question file; then, in the same run and
 // against the same server, the same streams send grpc.health.v1.Health/Check
-// for T seconds: the floor gRPC itself sets on this machine. Reports calls,
-// failures, QPS and latency percentiles of each phase.
+// for T seconds: the floor gRPC itself sets on this machine. With --http URL,
+// the same searches also go to the server's HTTP/JSON API (POST /v1/search, a
+// keep-alive connection per stream), the two alternating in --rounds rounds
+// of the same total length. Reports calls, failures, QPS and latency
+// percentiles of each phase.
 //
 //   guru-bench --server HOST:PORT --questions FILE [--streams 16] [--seconds 10]
-//              [--limit 10] [--warmup-seconds 2] [--no-health]
+//              [--limit 10] [--warmup-seconds 2] [--no-health] [--http URL [--rounds 4]]
 //
 // FILE: JSONL with a "Question" field (K-QA's questions.jsonl), or text
 // lines (`qid<TAB>text` or just text). Exit codes: 0 every call succeeded;
@@ -14,6 +17,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
+#include <httplib.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -128,6 +132,18 @@ PhaseResult RunPhase(const std::string& name, std::size_t streams, const Call& c
   return phase;
 }
 
+// `part` added to `whole`: the rounds of one phase as one result.
+void Merge(PhaseResult& whole, const PhaseResult& part) {
+  whole.name = part.name;
+  whole.calls += part.calls;
+  whole.failed += part.failed;
+  for (const auto& [code, count] : part.failures) whole.failures[code] += count;
+  whole.seconds += part.seconds;
+  whole.latencies_ms.insert(whole.latencies_ms.end(), part.latencies_ms.begin(),
+                            part.latencies_ms.end());
+  std::sort(whole.latencies_ms.begin(), whole.latencies_ms.end());
+}
+
 void Print(const PhaseResult& phase, int streams) {
   std::printf(
       "%-13s streams=%d calls=%ld failed=%ld seconds=%.1f qps=%.0f p50_ms=%.3f "
@@ -171,6 +187,17 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
   app.add_flag("--no-health", no_health, "Skip the Health/Check phase");
+  std::string http_url;
+  app.add_option(
+      "--http", http_url,
+      "Also search over HTTP/JSON at this base URL (guru-server --http-listen), "
+      "e.g. http://127.0.0.1:8080");
+  int rounds = 4;
+  app.add_option("--rounds", rounds,
+                 "With --http: gRPC and HTTP search phases alternate this many times, "
+                 "sharing --seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -232,9 +259,49 @@ int main(int argc, char** argv) {
   };
 
   std::printf("questions=%zu limit=%d\n", questions.size(), limit);
-  const PhaseResult searched = RunPhase("Search", count, search, warmup, duration);
+  std::vector<std::unique_ptr<httplib::Client>> clients;
+  for (int i = 0; !http_url.empty() && i < streams; ++i) {
+    clients.push_back(std::make_unique<httplib::Client>(http_url));
+    clients.back()->set_keep_alive(true);
+    // As curl and browsers do: the request's header and body go in two
+    // writes, and Nagle would hold the body for the server's delayed ACK
+    // (40 ms a call).
+    clients.back()->set_tcp_nodelay(true);
+    clients.back()->set_read_timeout(30);
+  }
+  const Call http_search = [&](std::size_t stream, long n) {
+    guru::v1::SearchRequest request;
+    request.set_query(questions[static_cast<std::size_t>(n) % questions.size()]);
+    request.set_limit(limit);
+    std::string body;
+    (void)google::protobuf::util::MessageToJsonString(request, &body);
+    const httplib::Result result =
+        clients[stream]->Post("/v1/search", body, "application/json");
+    if (!result) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "no HTTP answer");
+    return result->status == 200 ? grpc::Status::OK
+                                 : grpc::Status(grpc::StatusCode::UNKNOWN, result->body);
+  };
+  // gRPC and HTTP searches alternate in rounds, so that a machine whose speed
+  // drifts (a shared VM) slows both alike and their ratio stays fair.
+  const int round_count = http_url.empty() ? 1 : rounds;
+  const auto round_duration = duration / round_count;
+  PhaseResult searched;
+  PhaseResult http;
+  for (int round = 0; round < round_count; ++round) {
+    Merge(searched, RunPhase("Search", count, search, warmup, round_duration));
+    if (!http_url.empty()) {
+      Merge(http, RunPhase("HTTP/Search", count, http_search, warmup, round_duration));
+    }
+  }
   Print(searched, streams);
   long failed = searched.failed;
+  if (!http_url.empty()) {
+    Print(http, streams);
+    failed += http.failed;
+    if (searched.Qps() > 0) {
+      std::printf("http_over_grpc_search_qps=%.3f\n", http.Qps() / searched.Qps());
+    }
+  }
   if (!no_health) {
     const PhaseResult checked = RunPhase("Health/Check", count, health, warmup, duration);
     Print(checked, streams);

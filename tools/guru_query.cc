@@ -1,16 +1,19 @@
 // guru-query: command-line client of guru-server.
 //
-//   guru-query [--server HOST:PORT] [--limit N] [--context TEXT]... "text"
-//                                                          ranked replies
+//   guru-query [--server HOST:PORT] [--limit N] [--offset N] [--page-token T]
+//              [--category C]... [--expert E]... [--date-from D] [--date-to D]
+//              [--context TEXT]... [--json] "text"         ranked replies
 //   guru-query --safety [--context TEXT]... "text"         the safety check only
 //   guru-query --batch FILE --trec OUT [--limit N] [--tag NAME]
 //                                                          TREC run file
 //   guru-query --health                                    exit 0 iff SERVING
+//   --json prints the response in protobuf's JSON mapping (one object) instead.
 //   with --tls / --tls-ca FILE [--tls-cert F --tls-key F] and
 //   --auth-token-file FILE for servers that want TLS, mTLS or a token.
 //
 // Exit codes: 0 success; 1 a call failed (or the server is not SERVING);
 // 2 usage error.
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
@@ -49,15 +52,50 @@ void PrintError(std::string_view what, const grpc::Status& status) {
                what.data(), status.error_message().c_str(), code.c_str());
 }
 
+// What a search asks besides its text: the request's other fields.
+struct SearchOptions {
+  int limit = 10;
+  int offset = 0;
+  std::string page_token;
+  guru::v1::SearchFilter filter;
+};
+
 grpc::Status Search(const Client& client, const std::string& text,
-                    const std::vector<std::string>& context, int limit,
+                    const std::vector<std::string>& context, const SearchOptions& options,
                     guru::v1::SearchResponse& response) {
   auto stub = guru::v1::GuruSearch::NewStub(client.channel());
   guru::v1::SearchRequest request;
   request.set_query(text);
-  request.set_limit(limit);
+  // A page token carries its own position and page size; the server refuses
+  // a limit or offset beside it.
+  if (options.page_token.empty()) {
+    request.set_limit(options.limit);
+    request.set_offset(options.offset);
+  } else {
+    request.set_page_size(options.limit);
+    request.set_page_token(options.page_token);
+  }
+  *request.mutable_filter() = options.filter;
   for (const std::string& turn : context) request.add_context(turn);
   return stub->Search(client.Context().get(), request, &response);
+}
+
+// `message` in protobuf's JSON mapping (the form of the HTTP/JSON API and
+// the JSONL input), one line on standard output. Fields at their default
+// value are printed too, so that a script finds every field it reads.
+int PrintJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  if (const auto status =
+          google::protobuf::util::MessageToJsonString(message, &json, options);
+      !status.ok()) {
+    std::fprintf(stderr, "guru-query: cannot print the response as JSON: %s\n",
+                 status.ToString().c_str());
+    return kExitFailed;
+  }
+  std::printf("%s\n", json.c_str());
+  return kExitOk;
 }
 
 // "EMERGENCY: chest pain spreading to the arm (turn 0) ..." and the advice.
@@ -76,7 +114,7 @@ void PrintSafety(const guru::v1::Safety& safety) {
 }
 
 int RunSafety(const Client& client, const std::string& text,
-              const std::vector<std::string>& context) {
+              const std::vector<std::string>& context, bool json) {
   auto stub = guru::v1::GuruSearch::NewStub(client.channel());
   guru::v1::CheckSafetyRequest request;
   request.set_query(text);
@@ -87,18 +125,21 @@ int RunSafety(const Client& client, const std::string& text,
     PrintError("CheckSafety", status);
     return kExitFailed;
   }
+  if (json) return PrintJson(safety);
   PrintSafety(safety);
   return kExitOk;
 }
 
 int RunQuery(const Client& client, const std::string& text,
-             const std::vector<std::string>& context, int limit) {
+             const std::vector<std::string>& context, const SearchOptions& options,
+             bool json) {
   guru::v1::SearchResponse response;
-  const grpc::Status status = Search(client, text, context, limit, response);
+  const grpc::Status status = Search(client, text, context, options, response);
   if (!status.ok()) {
     PrintError("Search", status);
     return kExitFailed;
   }
+  if (json) return PrintJson(response);
   PrintSafety(response.safety());
   const guru::v1::QueryInterpretation& understood = response.interpretation();
   if (!understood.context_use().searched_for().empty()) {
@@ -116,17 +157,21 @@ int RunQuery(const Client& client, const std::string& text,
   std::printf("%d of about %lld matching replies (%s):\n\n", response.results_size(),
               static_cast<long long>(response.total_estimate()),
               guru::v1::AnswerStatus_Name(response.answer_status()).c_str());
-  int rank = 0;
+  int rank = options.offset;
   for (const guru::v1::SearchResult& result : response.results()) {
     std::printf("%2d. [score %.3f, confidence %.2f] %s\n    %s\n    id: %s\n\n", ++rank,
                 result.score(), result.confidence(), result.post().title().c_str(),
                 result.passage().text().c_str(), result.post().id().c_str());
   }
+  if (!response.next_page_token().empty()) {
+    std::printf("More: --page-token %s\n", response.next_page_token().c_str());
+  }
   return kExitOk;
 }
 
 int RunBatch(const Client& client, const std::string& batch_path,
-             const std::string& trec_path, int limit, const std::string& tag) {
+             const std::string& trec_path, const SearchOptions& options,
+             const std::string& tag) {
   std::ifstream in(batch_path);
   if (!in) {
     std::fprintf(stderr, "guru-query: --batch %s: cannot open\n", batch_path.c_str());
@@ -160,7 +205,7 @@ int RunBatch(const Client& client, const std::string& batch_path,
     fields.erase(fields.begin());
     guru::v1::SearchResponse response;
     const auto start = std::chrono::steady_clock::now();
-    const grpc::Status status = Search(client, text, fields, limit, response);
+    const grpc::Status status = Search(client, text, fields, options, response);
     latencies_ms.push_back(std::chrono::duration<double, std::milli>(
                                std::chrono::steady_clock::now() - start)
                                .count());
@@ -196,7 +241,7 @@ int RunBatch(const Client& client, const std::string& batch_path,
   return failures == 0 ? kExitOk : kExitFailed;
 }
 
-int RunHealth(const Client& client) {
+int RunHealth(const Client& client, bool json) {
   auto stub = grpc::health::v1::Health::NewStub(client.channel());
   grpc::health::v1::HealthCheckRequest request;
   grpc::health::v1::HealthCheckResponse response;
@@ -205,9 +250,13 @@ int RunHealth(const Client& client) {
     PrintError("Health/Check", status);
     return kExitFailed;
   }
-  const std::string& name =
-      grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
-  std::printf("%s\n", name.c_str());
+  if (json) {
+    PrintJson(response);
+  } else {
+    std::printf("%s\n", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                            response.status())
+                            .c_str());
+  }
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
              ? kExitOk
              : kExitFailed;
@@ -219,7 +268,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Asks guru-server for ranked Guru replies.", "guru-query"};
   app.set_version_flag("--version", guru::VersionLine("guru-query"));
   Client client;
-  int limit = 10;
+  SearchOptions search;
+  bool json = false;
   std::string text;
   std::string batch_path;
   std::string trec_path;
@@ -228,9 +278,39 @@ int main(int argc, char** argv) {
   bool safety_only = false;
   std::vector<std::string> context;
   client.AddFlags(app);
-  app.add_option("--limit", limit, "Results per query (1..100)")
-      ->default_val(limit)
+  app.add_option("--limit", search.limit, "Results per query (1..100)")
+      ->default_val(search.limit)
       ->check(CLI::Range(1, 100));
+  auto* offset = app.add_option("--offset", search.offset, "Results to skip (0..1000)")
+                     ->check(CLI::Range(0, 1000));
+  app.add_option("--page-token", search.page_token,
+                 "Continue from a previous response's next_page_token (printed as "
+                 "\"More: --page-token ...\"); --limit is then the page size")
+      ->excludes(offset);
+  app.add_option_function<std::vector<std::string>>(
+         "--category",
+         [&search](const std::vector<std::string>& values) {
+           for (const std::string& v : values) search.filter.add_categories(v);
+         },
+         "Only posts of this category (repeat: any of them)")
+      ->allow_extra_args(false);
+  app.add_option_function<std::vector<std::string>>(
+         "--expert",
+         [&search](const std::vector<std::string>& values) {
+           for (const std::string& v : values) search.filter.add_experts(v);
+         },
+         "Only posts answered by this expert (repeat: any of them)")
+      ->allow_extra_args(false);
+  app.add_option_function<std::string>(
+      "--date-from",
+      [&search](const std::string& date) { search.filter.set_date_from(date); },
+      "Only posts dated on or after YYYY-MM-DD");
+  app.add_option_function<std::string>(
+      "--date-to",
+      [&search](const std::string& date) { search.filter.set_date_to(date); },
+      "Only posts dated on or before YYYY-MM-DD");
+  app.add_flag("--json", json,
+               "Print the response in protobuf's JSON mapping (one object a line)");
   auto* context_option =
       app.add_option("--context", context,
                      "An earlier message of the conversation; repeat, newest first");
@@ -264,14 +344,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "guru-query: %s\n", error.c_str());
     return kExitUsage;
   }
-  if (health) return RunHealth(client);
-  if (!batch_path.empty()) return RunBatch(client, batch_path, trec_path, limit, tag);
+  if (health) return RunHealth(client, json);
+  if (!batch_path.empty()) return RunBatch(client, batch_path, trec_path, search, tag);
   if (text.empty()) {
     std::fprintf(stderr,
                  "guru-query: give the text to search for, --batch or --health\n%s",
                  app.help().c_str());
     return kExitUsage;
   }
-  if (safety_only) return RunSafety(client, text, context);
-  return RunQuery(client, text, context, limit);
+  if (safety_only) return RunSafety(client, text, context, json);
+  return RunQuery(client, text, context, search, json);
 }

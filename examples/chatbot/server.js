@@ -6,41 +6,59 @@
 // proto/guru/v1/search.proto), and GET /api/post?id=ID by calling GetPost.
 // When Search fails it still asks CheckSafety, which needs no index, so that
 // an emergency or a crisis is shown even while the index is unavailable.
+// The reply is answer.js's answerMessage, which the page runs itself in
+// direct mode.
+//
+// With --guru-http URL it does not call guru-server at all (direct mode): it
+// serves the page with a config.json that tells it to call guru-server's
+// HTTP/JSON API at URL from the browser (with the bearer token of
+// --guru-token-file, if any), lets the page connect there (its
+// Content-Security-Policy), and has no /api/.
 //
 //   node server.js [--guru HOST:PORT] [--host ADDR] [--port N] [--deadline-ms MS]
+//                  [--proto-dir DIR] [--googleapis-dir DIR]
+//   node server.js --guru-http URL [--guru-token-file FILE] [--host ADDR] [--port N] [--deadline-ms MS]
 //
-// Environment: GURU_SERVER, CHATBOT_HOST, CHATBOT_PORT, GURU_DEADLINE_MS; flags
-// win. Listens on 127.0.0.1:8080 by default; --port 0 picks a free port. Once
-// listening it prints `chatbot listening on http://HOST:PORT` on stdout.
+// Environment: GURU_SERVER, CHATBOT_HOST, CHATBOT_PORT, GURU_DEADLINE_MS,
+// CHATBOT_GURU_HTTP, CHATBOT_GURU_TOKEN_FILE; flags win. Listens on
+// 127.0.0.1:8080 by default; --port 0 picks a free port. Once listening it
+// prints `chatbot listening on http://HOST:PORT` on stdout.
 
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
-const {
-  CODE,
-  buildErrorReply,
-  buildReply,
-  buildSearchRequest,
-  describePost,
-  friendlyError,
-} = require('./lib/answer');
+const { answerMessage, lookUpPost } = require('./lib/answer');
+const { guruUrl } = require('./public/guru-http');
+
+// Where Debian's golang-github-grpc-ecosystem-grpc-gateway-dev (installed by
+// scripts/setup.sh) puts google/api/annotations.proto and http.proto.
+const DEFAULT_GOOGLEAPIS_DIR =
+  '/usr/share/gocode/src/github.com/grpc-ecosystem/grpc-gateway/third_party/googleapis';
 
 const USAGE = `usage: node server.js [--guru HOST:PORT] [--host ADDR] [--port N] [--deadline-ms MS]
-  --guru         guru-server address (GURU_SERVER; default 127.0.0.1:50051)
-  --host         address to listen on (CHATBOT_HOST; default 127.0.0.1)
-  --port         port to listen on, 0 for a free one (CHATBOT_PORT; default 8080)
-  --deadline-ms  deadline of each search call (GURU_DEADLINE_MS; default 10000)
-  --proto-dir    directory holding guru/v1/search.proto (default ../../proto)`;
+                      [--proto-dir DIR] [--googleapis-dir DIR]
+       node server.js --guru-http URL [--guru-token-file FILE] [--host ADDR] [--port N]
+  --guru             guru-server's gRPC address (GURU_SERVER; default 127.0.0.1:50051)
+  --host             address to listen on (CHATBOT_HOST; default 127.0.0.1)
+  --port             port to listen on, 0 for a free one (CHATBOT_PORT; default 8080)
+  --deadline-ms      deadline of each search call (GURU_DEADLINE_MS; default 10000)
+  --proto-dir        directory holding guru/v1/search.proto (default ../../proto)
+  --googleapis-dir   directory holding google/api/annotations.proto, which
+                     search.proto imports (default: Debian's
+                     golang-github-grpc-ecosystem-grpc-gateway-dev,
+                     ${DEFAULT_GOOGLEAPIS_DIR})
+  --guru-http        direct mode: the page calls guru-server's HTTP/JSON API at
+                     this URL (guru-server --http-listen) from the browser, and
+                     this server only serves the page (CHATBOT_GURU_HTTP);
+                     guru-server must allow the page's origin (--http-cors-origin)
+  --guru-token-file  direct mode: file holding guru-server's bearer token
+                     (guru-server --auth-token-file), handed to the page
+                     (CHATBOT_GURU_TOKEN_FILE)`;
 
 // Largest request body accepted on /api/ask.
 const MAX_BODY_BYTES = 64 * 1024;
-// Deadline of the calls that only add to a reply (Related) or stand in for a
-// failed search (CheckSafety); at most the search deadline.
-const SIDE_CALL_MS = 3000;
-// Posts like the best one, for the "Also" titles.
-const RELATED_LIMIT = 4;
 
 function parseArgs(argv, env) {
   const config = {
@@ -49,6 +67,9 @@ function parseArgs(argv, env) {
     port: env.CHATBOT_PORT !== undefined ? env.CHATBOT_PORT : '8080',
     deadlineMs: env.GURU_DEADLINE_MS || '10000',
     protoDir: path.resolve(__dirname, '..', '..', 'proto'),
+    googleapisDir: DEFAULT_GOOGLEAPIS_DIR,
+    guruHttp: env.CHATBOT_GURU_HTTP || '',
+    guruTokenFile: env.CHATBOT_GURU_TOKEN_FILE || '',
   };
   const flags = {
     '--guru': 'guru',
@@ -56,6 +77,9 @@ function parseArgs(argv, env) {
     '--port': 'port',
     '--deadline-ms': 'deadlineMs',
     '--proto-dir': 'protoDir',
+    '--googleapis-dir': 'googleapisDir',
+    '--guru-http': 'guruHttp',
+    '--guru-token-file': 'guruTokenFile',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -75,12 +99,33 @@ function parseArgs(argv, env) {
   if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) {
     return { error: `deadline must be a positive number of milliseconds, not '${config.deadlineMs}'` };
   }
-  return { config: { ...config, port, deadlineMs } };
+  let guruHttp = '';
+  if (config.guruHttp) {
+    guruHttp = guruUrl(config.guruHttp);
+    if (!guruHttp) return { error: `--guru-http must be an http(s) URL without query, not '${config.guruHttp}'` };
+  } else if (config.guruTokenFile) {
+    return { error: '--guru-token-file is for direct mode (--guru-http)' };
+  }
+  return { config: { ...config, port, deadlineMs, guruHttp } };
 }
 
-function loadSearchService(protoDir) {
+// The bearer token in `file` (its content, trailing whitespace dropped).
+function readToken(file) {
+  const token = fs.readFileSync(file, 'utf8').replace(/\s+$/, '');
+  if (!token || /[\s]/.test(token)) throw new Error(`${file}: not one token`);
+  return token;
+}
+
+function loadSearchService(protoDir, googleapisDir = DEFAULT_GOOGLEAPIS_DIR) {
+  const annotations = path.join(googleapisDir, 'google', 'api', 'annotations.proto');
+  if (!fs.existsSync(annotations)) {
+    throw new Error(
+      `${annotations} not found (search.proto imports it): install golang-github-grpc-ecosystem-grpc-gateway-dev ` +
+        '(scripts/setup.sh does) or pass --googleapis-dir',
+    );
+  }
   const definition = protoLoader.loadSync('guru/v1/search.proto', {
-    includeDirs: [protoDir],
+    includeDirs: [protoDir, googleapisDir],
     keepCase: true,
     longs: String,
     enums: String,
@@ -94,19 +139,24 @@ const STATIC_FILES = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/index.html': ['index.html', 'text/html; charset=utf-8'],
   '/app.js': ['app.js', 'text/javascript; charset=utf-8'],
+  '/answer.js': ['answer.js', 'text/javascript; charset=utf-8'],
+  '/guru-http.js': ['guru-http.js', 'text/javascript; charset=utf-8'],
   '/style.css': ['style.css', 'text/css; charset=utf-8'],
 };
 
-const SECURITY_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-};
+// The page may connect to its own origin and, in direct mode, guru-server's.
+function securityHeaders(config) {
+  const connect = config.guruHttp ? `'self' ${new URL(config.guruHttp).origin}` : "'self'";
+  return {
+    'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ${connect}; img-src 'self'; base-uri 'none'; form-action 'self'`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
 
 function send(res, status, type, body) {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store' });
+  res.writeHead(status, { ...res.securityHeaders, 'Content-Type': type, 'Cache-Control': 'no-store' });
   res.end(body);
 }
 
@@ -145,16 +195,8 @@ function describeError(err) {
   return `${grpc.status[err.code] || 'error'}: ${err.details || err.message}`;
 }
 
-// Posts like `id`, or none when the call fails (they only add to a reply).
-async function related(client, id, deadlineMs) {
-  if (!id) return [];
-  try {
-    const response = await call(client, 'Related', { id, limit: RELATED_LIMIT }, deadlineMs);
-    return response.results || [];
-  } catch (err) {
-    console.error(`related failed: ${describeError(err)}`);
-    return [];
-  }
+function logFailure(what, err) {
+  console.error(`${what} failed: ${describeError(err)}`);
 }
 
 async function handleAsk(req, res, client, config) {
@@ -166,57 +208,53 @@ async function handleAsk(req, res, client, config) {
     sendJson(res, status, { error: status === 413 ? 'That message is too long.' : 'Bad request.' });
     return;
   }
-  const { request, error } = buildSearchRequest(body && body.message, body && body.context);
-  if (error) {
-    sendJson(res, 400, { error });
-    return;
-  }
-  const sideMs = Math.min(SIDE_CALL_MS, config.deadlineMs);
-  let response;
-  try {
-    response = await call(client, 'Search', request, config.deadlineMs);
-  } catch (err) {
-    const friendly = friendlyError(err);
-    console.error(`search failed: ${describeError(err)}`);
-    // The safety assessment needs no index: an emergency is still shown.
-    let safety = null;
-    if (err.code !== CODE.INVALID_ARGUMENT) {
-      try {
-        safety = await call(client, 'CheckSafety', { query: request.query, context: request.context }, sideMs);
-      } catch (safetyErr) {
-        console.error(`safety check failed: ${describeError(safetyErr)}`);
-      }
-    }
-    sendJson(res, friendly.httpStatus, { error: friendly.message, reply: buildErrorReply(friendly.message, safety) });
-    return;
-  }
-  const best = response.results && response.results[0] && response.results[0].post;
-  const more = best && response.answer_status === 'ANSWERED' ? await related(client, best.id, sideMs) : [];
-  sendJson(res, 200, buildReply(response, more));
+  const answered = await answerMessage(
+    (method, request, deadlineMs) => call(client, method, request, deadlineMs),
+    body && body.message,
+    body && body.context,
+    { deadlineMs: config.deadlineMs, log: logFailure },
+  );
+  sendJson(res, answered.httpStatus, answered.body);
 }
 
 async function handlePost(res, client, config, id) {
-  if (!id || id.length > 1024) {
-    sendJson(res, 400, { error: 'Bad request.' });
-    return;
-  }
-  try {
-    sendJson(res, 200, describePost(await call(client, 'GetPost', { id }, config.deadlineMs)));
-  } catch (err) {
-    const friendly = friendlyError(err);
-    console.error(`get post failed: ${describeError(err)}`);
-    sendJson(res, friendly.httpStatus, { error: friendly.message });
-  }
+  const found = await lookUpPost((method, request, deadlineMs) => call(client, method, request, deadlineMs), id, {
+    deadlineMs: config.deadlineMs,
+    log: logFailure,
+  });
+  sendJson(res, found.httpStatus, found.body);
 }
 
-function createServer(client, config) {
+// What the page reads as its configuration (public/guru-http.js, readConfig).
+function pageConfig(config, token) {
+  if (!config.guruHttp) return { mode: 'backend', deadlineMs: config.deadlineMs };
+  const page = { mode: 'direct', guru: config.guruHttp, deadlineMs: config.deadlineMs };
+  if (token) page.token = token;
+  return page;
+}
+
+// The chatbot's HTTP server: `client` is a GuruSearch gRPC client, or null in
+// direct mode (config.guruHttp), where `token` (optional) goes to the page.
+function createServer(client, config, token = '') {
   const publicDir = path.join(__dirname, 'public');
+  const headers = securityHeaders(config);
+  const direct = Boolean(config.guruHttp);
   return http.createServer((req, res) => {
+    res.securityHeaders = headers;
     const url = new URL(req.url, 'http://localhost');
     const done = (err) => {
       console.error(`request failed: ${err && err.message}`);
       send(res, 500, 'text/plain; charset=utf-8', 'Internal error');
     };
+    if (url.pathname === '/config.json' && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendJson(res, 200, pageConfig(config, token));
+      return;
+    }
+    if (direct && url.pathname.startsWith('/api/')) {
+      // Nothing is proxied: the page calls guru-server itself.
+      sendJson(res, 404, { error: `Direct mode: the page calls guru-server at ${config.guruHttp} itself.` });
+      return;
+    }
     if (url.pathname === '/api/ask') {
       if (req.method !== 'POST') {
         send(res, 405, 'text/plain; charset=utf-8', 'Use POST');
@@ -256,9 +294,30 @@ function main() {
     return;
   }
   const { config } = parsed;
-  const GuruSearch = loadSearchService(config.protoDir);
-  const client = new GuruSearch(config.guru, grpc.credentials.createInsecure());
-  const server = createServer(client, config);
+  let client = null;
+  let token = '';
+  if (config.guruHttp) {
+    if (config.guruTokenFile) {
+      try {
+        token = readToken(config.guruTokenFile);
+      } catch (err) {
+        console.error(`chatbot: cannot read the token: ${err.message}`);
+        process.exitCode = 1;
+        return;
+      }
+    }
+  } else {
+    let GuruSearch;
+    try {
+      GuruSearch = loadSearchService(config.protoDir, config.googleapisDir);
+    } catch (err) {
+      console.error(`chatbot: cannot load the contract: ${err.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    client = new GuruSearch(config.guru, grpc.credentials.createInsecure());
+  }
+  const server = createServer(client, config, token);
   server.on('error', (err) => {
     console.error(`chatbot: cannot listen on ${config.host}:${config.port}: ${err.message}`);
     process.exit(1);
@@ -266,12 +325,15 @@ function main() {
   server.listen(config.port, config.host, () => {
     const { address, port } = server.address();
     const host = address.includes(':') ? `[${address}]` : address;
-    console.log(`chatbot listening on http://${host}:${port} (guru-server ${config.guru})`);
+    const upstream = config.guruHttp
+      ? `direct mode: the page calls guru-server at ${config.guruHttp}`
+      : `guru-server ${config.guru}`;
+    console.log(`chatbot listening on http://${host}:${port} (${upstream})`);
   });
   const stop = () => {
     server.close();
     server.closeAllConnections();
-    client.close();
+    if (client) client.close();
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.once('SIGINT', stop);

@@ -365,10 +365,20 @@ absl::StatusOr<std::uint64_t> IndexWriter::Prune(
   }
 }
 
-absl::StatusOr<bool> IndexWriter::SetSynonyms(const SynonymFile& file) {
+absl::StatusOr<bool> IndexWriter::SetSynonyms(const SynonymFile& file,
+                                              const IndexVocabulary& vocabulary) {
+  IndexVocabulary record = vocabulary;
+  if (record.source == IndexVocabulary::Source::kNeverLoaded) {
+    record.source = IndexVocabulary::Source::kFiles;
+    record.name = "unnamed";
+  }
+  record.version = file.version;
+  const std::string source(VocabularySourceName(record.source));
   try {
     std::vector<std::vector<std::string>> stemmed;
-    std::string content = file.version;
+    // The record is part of what is compared: the same groups loaded under
+    // another name or from another source are recorded as such.
+    std::string content = StrCat(source, "\n", record.name, "\n", file.version);
     for (const auto& group : file.groups) {
       std::vector<std::string>& phrases = stemmed.emplace_back();
       for (const auto& member : group) {
@@ -395,10 +405,23 @@ absl::StatusOr<bool> IndexWriter::SetSynonyms(const SynonymFile& file) {
       }
     }
     impl_->db.set_metadata(key, fingerprint);
+    impl_->db.set_metadata(std::string(schema::kVocabularyKey), record.name);
+    impl_->db.set_metadata(std::string(schema::kVocabularyVersionKey), record.version);
+    impl_->db.set_metadata(std::string(schema::kVocabularySourceKey), source);
     impl_->dirty = true;
     return true;
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, "loading synonyms");
+  }
+}
+
+absl::StatusOr<IndexVocabulary> IndexWriter::Vocabulary() const {
+  try {
+    return internal::VocabularyFromMetadata([this](std::string_view key) {
+      return impl_->db.get_metadata(std::string(key));
+    });
+  } catch (const Xapian::Error& e) {
+    return internal::XapianErrorToStatus(e, "reading the vocabulary");
   }
 }
 

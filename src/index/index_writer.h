@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "core/synonyms.h"
 #include "guru/v1/post.pb.h"
+#include "index/index_stats.h"
 
 namespace guru {
 
@@ -61,9 +62,17 @@ class IndexWriter {
       std::string_view directory, const std::function<bool(std::string_view)>& present);
 
   // Makes the index's synonym table hold exactly `file`'s groups (every
-  // member of a group a synonym of every other, as stems). Loading the same
-  // file again changes nothing. Returns whether the table changed.
-  absl::StatusOr<bool> SetSynonyms(const SynonymFile& file);
+  // member of a group a synonym of every other, as stems) and records where
+  // they came from, `vocabulary` (its version is `file`'s; a vocabulary of
+  // Source::kNeverLoaded is recorded as unnamed files), for ReadIndexStats.
+  // Loading the same file from the same source again changes nothing.
+  // Returns whether the table or its record changed.
+  absl::StatusOr<bool> SetSynonyms(const SynonymFile& file,
+                                   const IndexVocabulary& vocabulary = {});
+
+  // What the synonym table was last loaded from (uncommitted changes
+  // included).
+  absl::StatusOr<IndexVocabulary> Vocabulary() const;
 
   // Removes the post with `id`; returns false when there was none.
   absl::StatusOr<bool> Delete(std::string_view id);

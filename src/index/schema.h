@@ -33,6 +33,11 @@
 //   document data: the whole guru.v1.Post, protobuf binary, deterministic.
 //   metadata "guru.last_update": UTC time of the last commit, ISO 8601.
 //   metadata "guru.synonyms": fingerprint of the loaded vocabulary files.
+//   metadata "guru.vocabulary", "guru.vocabulary_version",
+//   "guru.vocabulary_source": what the synonym table was loaded from (its
+//   name, "lay-clinical" or the files' names joined by "+", or "none"; the
+//   files' versions joined by "+"; "built-in", "files" or "none"), for
+//   `guru-indexer stats` and the server's log (index/index_stats.h).
 //   spelling table: every plain word (unprefixed term without digits) of
 //   every post with its count, kept in step on replace and delete; the
 //   source of query spelling correction.
@@ -60,6 +65,9 @@ inline constexpr std::string_view kTagPrefix = "K";
 inline constexpr std::string_view kSourcePrefix = "XS";
 inline constexpr std::string_view kLastUpdateKey = "guru.last_update";
 inline constexpr std::string_view kSynonymsKey = "guru.synonyms";
+inline constexpr std::string_view kVocabularyKey = "guru.vocabulary";
+inline constexpr std::string_view kVocabularyVersionKey = "guru.vocabulary_version";
+inline constexpr std::string_view kVocabularySourceKey = "guru.vocabulary_source";
 
 inline constexpr unsigned kAskedOnSlot = 0;
 inline constexpr unsigned kAnsweredOnSlot = 1;

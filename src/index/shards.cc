@@ -279,8 +279,13 @@ absl::StatusOr<std::uint64_t> ShardedIndexWriter::Prune(
   return deleted;
 }
 
-absl::StatusOr<bool> ShardedIndexWriter::SetSynonyms(const SynonymFile& file) {
-  return (synonyms_ ? *synonyms_ : *shards_.front()).SetSynonyms(file);
+absl::StatusOr<bool> ShardedIndexWriter::SetSynonyms(const SynonymFile& file,
+                                                     const IndexVocabulary& vocabulary) {
+  return (synonyms_ ? *synonyms_ : *shards_.front()).SetSynonyms(file, vocabulary);
+}
+
+absl::StatusOr<IndexVocabulary> ShardedIndexWriter::Vocabulary() const {
+  return (synonyms_ ? *synonyms_ : *shards_.front()).Vocabulary();
 }
 
 absl::StatusOr<bool> ShardedIndexWriter::Delete(std::string_view id) {

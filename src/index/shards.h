@@ -98,7 +98,10 @@ class ShardedIndexWriter {
       std::string_view directory, const std::function<bool(std::string_view)>& present);
 
   // IndexWriter::SetSynonyms, in the synonyms database of a sharded index.
-  absl::StatusOr<bool> SetSynonyms(const SynonymFile& file);
+  absl::StatusOr<bool> SetSynonyms(const SynonymFile& file,
+                                   const IndexVocabulary& vocabulary = {});
+  // IndexWriter::Vocabulary, of the database that holds the synonym table.
+  absl::StatusOr<IndexVocabulary> Vocabulary() const;
 
   // IndexWriter::Delete in the id's shard.
   absl::StatusOr<bool> Delete(std::string_view id);

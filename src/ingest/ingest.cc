@@ -79,13 +79,15 @@ std::string AbsoluteSource(const fs::path& path) {
 // once, by its final effect.
 class IngestRun {
  public:
+  // `counts` starts with the vocabulary the run set (IngestCounts).
   IngestRun(ShardedIndexWriter* writer, const IngestOptions& options,
             const DiagnosticSink& sink, const ProgressSink& progress,
-            std::uint64_t bytes_total)
+            std::uint64_t bytes_total, IngestCounts counts)
       : writer_(writer),
         options_(options),
         sink_(sink),
         progress_(progress),
+        counts_(std::move(counts)),
         bytes_total_(bytes_total) {}
 
   absl::Status IngestJsonl(std::istream& in, const std::string& name,
@@ -380,10 +382,13 @@ std::vector<InputFile> ListDirectory(
   return files;
 }
 
-// Reads and merges the vocabulary files; their versions join with "+".
-absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths) {
+// Reads and merges the vocabulary files; their versions join with "+", and
+// their names (file names without directory and extension) in `name`.
+absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths,
+                                         std::string& name) {
   SynonymFile merged;
   for (const std::string& path : paths) {
+    name += StrCat(name.empty() ? "" : "+", fs::path(path).stem().string());
     std::error_code ec;
     if (const fs::file_status status = fs::status(path, ec);
         !ec && fs::exists(status) && !fs::is_regular_file(status)) {
@@ -404,6 +409,43 @@ absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths) 
     for (auto& group : file->groups) merged.groups.push_back(std::move(group));
   }
   return merged;
+}
+
+// Leaves the vocabulary `options` asks for in the index's synonym table
+// (IngestOptions::vocabulary), recording it in `counts`.
+absl::Status SetVocabulary(ShardedIndexWriter& writer, const IngestOptions& options,
+                           const SynonymFile& files, const std::string& files_name,
+                           const SynonymFile& builtin, IngestCounts& counts) {
+  using Vocabulary = IngestOptions::Vocabulary;
+  using Source = IndexVocabulary::Source;
+  absl::StatusOr<IndexVocabulary> current = writer.Vocabulary();
+  if (!current.ok()) return current.status();
+  counts.vocabulary = *current;
+  const SynonymFile* file = nullptr;
+  IndexVocabulary wanted;
+  if (!options.synonym_files.empty()) {
+    file = &files;
+    wanted.source = Source::kFiles;
+    wanted.name = files_name;
+  } else if (options.vocabulary == Vocabulary::kBuiltIn ||
+             (options.vocabulary == Vocabulary::kDefault &&
+              current->source != Source::kFiles && current->source != Source::kNone)) {
+    file = &builtin;
+    wanted.source = Source::kBuiltIn;
+    wanted.name = std::string(kBuiltinVocabularyName);
+  } else if (options.vocabulary == Vocabulary::kNone) {
+    static const SynonymFile kEmpty;
+    file = &kEmpty;
+    wanted.source = Source::kNone;
+    wanted.name = "none";
+  }
+  if (file == nullptr) return absl::OkStatus();
+  absl::StatusOr<bool> changed = writer.SetSynonyms(*file, wanted);
+  if (!changed.ok()) return changed.status();
+  wanted.version = file->version;
+  counts.vocabulary = wanted;
+  counts.vocabulary_changed = *changed;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<ResolvedInput>> ResolveInputs(
@@ -545,21 +587,34 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
             {Diagnostic::Severity::kWarning, where, std::string(message)});
       });
   if (!resolved.ok()) return resolved.status();
-  if (inputs.empty() && options.synonym_files.empty()) {
+  using Vocabulary = IngestOptions::Vocabulary;
+  if (inputs.empty() && options.synonym_files.empty() &&
+      options.vocabulary != Vocabulary::kNone &&
+      options.vocabulary != Vocabulary::kBuiltIn) {
     return absl::InvalidArgumentError("no INPUT given");
   }
   if (absl::Status s = CheckRejectsPath(options, inputs); !s.ok()) return s;
-  absl::StatusOr<SynonymFile> synonyms = LoadSynonyms(options.synonym_files);
+  std::string files_name;
+  absl::StatusOr<SynonymFile> synonyms = LoadSynonyms(options.synonym_files, files_name);
   if (!synonyms.ok()) return synonyms.status();
+  absl::StatusOr<SynonymFile> builtin = ParseSynonymFile(BuiltinVocabulary());
+  if (!builtin.ok()) {
+    // Checked by the tests at build time; here only to fail loudly.
+    return absl::InternalError(
+        StrCat("the built-in vocabulary does not parse: ", builtin.status().message()));
+  }
 
   std::unique_ptr<ShardedIndexWriter> writer;
+  IngestCounts vocabulary_change;
   if (!options.dry_run) {
     absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> opened =
         ShardedIndexWriter::Open(options.db_path, options.shards);
     if (!opened.ok()) return opened.status();
     writer = *std::move(opened);
-    if (!options.synonym_files.empty()) {
-      if (absl::Status s = writer->SetSynonyms(*synonyms).status(); !s.ok()) return s;
+    if (absl::Status s = SetVocabulary(*writer, options, *synonyms, files_name, *builtin,
+                                       vocabulary_change);
+        !s.ok()) {
+      return s;
     }
   }
   std::uint64_t bytes_total = 0;
@@ -570,7 +625,8 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
     }
     for (const InputFile& file : input.files) bytes_total += file.size;
   }
-  IngestRun run(writer.get(), options, sink, progress, bytes_total);
+  IngestRun run(writer.get(), options, sink, progress, bytes_total,
+                std::move(vocabulary_change));
   for (const Diagnostic& d : listing_warnings) run.Warn(d.location, d.message);
 
   for (const ResolvedInput& input : *resolved) {

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "index/index_stats.h"
 
 namespace guru {
 
@@ -41,9 +43,32 @@ struct IngestOptions {
   bool dry_run = false;
   // Vocabulary files (core/synonyms.h format) to load into the index's
   // synonym table, replacing what was there; loading the same files again
-  // changes nothing.
+  // changes nothing. When not empty, `vocabulary` is not looked at.
   std::vector<std::string> synonym_files;
+  // Which vocabulary the run leaves in the index when no file is named.
+  enum class Vocabulary {
+    // The table is left as it is.
+    kKeep,
+    // guru-indexer's default: the built-in vocabulary (BuiltinVocabulary),
+    // unless the index records one an operator chose (files, or none),
+    // which is kept. So a run that names none never undoes a choice, a new
+    // index is never built without one by oversight, and an index on the
+    // built-in vocabulary gets the version this program carries.
+    kDefault,
+    // The built-in vocabulary, whatever the index had (--synonyms built-in).
+    kBuiltIn,
+    // An empty table, recorded as chosen (--synonyms none).
+    kNone,
+  };
+  Vocabulary vocabulary = Vocabulary::kKeep;
 };
+
+// The name under which the built-in vocabulary is recorded and reported.
+inline constexpr std::string_view kBuiltinVocabularyName = "lay-clinical";
+
+// data/synonyms/lay-clinical.txt as it was when this program was built
+// (cmake/EmbedText.cmake).
+std::string_view BuiltinVocabulary();
 
 struct IngestCounts {
   // Records that passed validation (in a dry run, the only count besides
@@ -55,6 +80,10 @@ struct IngestCounts {
   std::uint64_t deleted = 0;
   std::uint64_t rejected = 0;
   std::uint64_t warnings = 0;
+  // The vocabulary the index has after the run (IngestOptions::vocabulary),
+  // and whether the run changed it (committed with the first commit).
+  IndexVocabulary vocabulary;
+  bool vocabulary_changed = false;
   // Not OK when an error (a full disk...) stopped the run after some of its
   // commits: the counts above are then those of the posts committed before
   // it, which stay in the index.
@@ -104,9 +133,10 @@ using DiagnosticSink = std::function<void(const Diagnostic&)>;
 // read or parsed (with its line), or the rejects path is an input or synonym
 // file, lies below an input directory or inside the index (compared after
 // resolving links), or cannot be written; the index's errors when it cannot
-// be opened; an index error before the first commit. An index error after a
-// commit (a full disk) returns the counts of what was committed, with the
-// error in IngestCounts::stopped.
+// be opened; an index error before the first commit. The vocabulary is set
+// (IngestOptions::vocabulary) before the first post, in the same commit. An index error
+// after a commit (a full disk) returns the counts of what was committed, with the error
+// in IngestCounts::stopped.
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,
                                           const IngestOptions& options,
                                           const DiagnosticSink& sink,

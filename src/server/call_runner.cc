@@ -5,12 +5,15 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <exception>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "core/str_cat.h"
 #include "core/text.h"
+#include "guru/v1/search.pb.h"
 #include "server/limits.h"
 #include "server/status_mapping.h"
 
@@ -55,6 +58,27 @@ std::string InvalidUtf8Field(const google::protobuf::Message& message) {
   return "";
 }
 
+// What a response says about the answer, never about the question: its
+// number of results (the repeated field `results`; 1 for a Post) and, for
+// a SearchResponse, the answer status.
+struct Outcome {
+  int results = -1;  // -1: the response has none to count.
+  std::optional<v1::AnswerStatus> answer_status;
+};
+
+Outcome DescribeResponse(const google::protobuf::Message& response) {
+  Outcome outcome;
+  if (const auto* search = dynamic_cast<const v1::SearchResponse*>(&response)) {
+    outcome.results = search->results_size();
+    outcome.answer_status = search->answer_status();
+  } else if (const auto* related = dynamic_cast<const v1::RelatedResponse*>(&response)) {
+    outcome.results = related->results_size();
+  } else if (dynamic_cast<const v1::Post*>(&response) != nullptr) {
+    outcome.results = 1;
+  }
+  return outcome;
+}
+
 }  // namespace
 
 grpc::Status CallRunner::Unauthenticated() {
@@ -82,15 +106,24 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
   std::string logged_query =
       policy_.log_queries ? absl::CEscape(absl::string_view(query.data(), query.size()))
                           : std::string();
-  auto finish = [this, reactor, received, method,
+  auto finish = [this, reactor, received, method, &response,
                  logged_query = std::move(logged_query)](const grpc::Status& status) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - received)
             .count();
     metrics_.RecordRequest(method, status.error_code(), seconds);
-    if (policy_.log_queries) {
-      spdlog::info("{} {} {:.2f} ms query=\"{}\"", method,
-                   StatusCodeName(status.error_code()), seconds * 1000, logged_query);
+    // Only a response that is sent says anything; a refused call's is empty.
+    const Outcome outcome = status.ok() ? DescribeResponse(response) : Outcome{};
+    if (outcome.answer_status) metrics_.RecordAnswer(*outcome.answer_status);
+    if (policy_.access_log || policy_.log_queries) {
+      std::string line = StrCat(method, " ", StatusCodeName(status.error_code()), " ",
+                                fmt::format("{:.2f}", seconds * 1000), " ms");
+      if (outcome.results >= 0) line += StrCat(" results=", outcome.results);
+      if (outcome.answer_status) {
+        line += StrCat(" answer=", v1::AnswerStatus_Name(*outcome.answer_status));
+      }
+      if (policy_.log_queries) line += StrCat(" query=\"", logged_query, "\"");
+      spdlog::info("{}", line);
     }
     reactor->Finish(status);
   };
@@ -114,7 +147,15 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
         } else if (context->IsCancelled()) {
           status = grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
         } else {
-          status = ToGrpcStatus(work());
+          absl::Status outcome;
+          try {
+            outcome = work();
+          } catch (const std::exception& e) {
+            // Unexpected like any INTERNAL error: logged, not sent, and the
+            // worker and the process live on.
+            outcome = absl::InternalError(StrCat("uncaught exception: ", e.what()));
+          }
+          status = ToGrpcStatus(outcome);
           if (status.ok()) status = CheckResponse(method, response);
         }
         metrics_.AddInFlight(-1);

@@ -1,7 +1,8 @@
 // What every guru.v1.GuruSearch call goes through before and after its
 // handler's work: the bearer-token check, admission to the bounded work
 // queue (RESOURCE_EXHAUSTED when full), the deadline check when a worker
-// picks it up, the one status mapping, metrics and the request log.
+// picks it up, the one status mapping, metrics (guru_requests_total, and
+// guru_answers_total from each Search response sent) and the access log.
 #ifndef GURU_SERVER_CALL_RUNNER_H_
 #define GURU_SERVER_CALL_RUNNER_H_
 
@@ -27,7 +28,12 @@ struct CallPolicy {
   // When not empty, calls must carry `authorization: Bearer <token>`;
   // others are answered UNAUTHENTICATED.
   std::string auth_token;
-  // Log each call's query text (personal health data: off by default).
+  // Log one line per call without its text (--access-log): method, status
+  // code, milliseconds, and for a call answered OK the number of results
+  // and, for Search, the answer status.
+  bool access_log = false;
+  // Log each call's query text too (personal health data: off by default);
+  // implies the access log's line, with the text at its end.
   bool log_queries = false;
 };
 
@@ -42,8 +48,9 @@ class CallRunner {
 
   // Checks the call, queues `work`, and finishes the call with its status
   // (through ToGrpcStatus). Work is skipped when the call was cancelled or
-  // its deadline passed while it waited (DEADLINE_EXCEEDED). `query` is
-  // logged only under CallPolicy::log_queries. The request and response the
+  // its deadline passed while it waited (DEADLINE_EXCEEDED). The call is
+  // logged under CallPolicy::access_log or log_queries, `query` only under
+  // log_queries. The request and response the
   // work refers to stay valid until the call is finished.
   // When the work succeeds, `response` (the call's response message, which
   // outlives the call) is checked before it is sent. A string field holding

@@ -157,6 +157,20 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
   app.add_option("--metrics-listen", s.metrics_listen,
                  "HOST:PORT for Prometheus metrics at /metrics (default: none)")
       ->envname("GURU_METRICS_LISTEN");
+  app.add_option("--http-listen", s.http_listen,
+                 "HOST:PORT for the HTTP/JSON API (POST /v1/search, GET /v1/posts/ID, "
+                 "/healthz, /readyz; same auth, TLS and limits as gRPC; default: none)")
+      ->envname("GURU_HTTP_LISTEN");
+  app.add_option("--http-cors-origin", s.http_cors_origins,
+                 "Origin whose browser pages may call the HTTP/JSON API, e.g. "
+                 "https://chat.example.org, or * for any (repeatable; default: none)")
+      ->envname("GURU_HTTP_CORS_ORIGIN")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->delimiter(',');
+  app.add_flag("--access-log", s.access_log,
+               "Log one line per call: method, code, ms, result count, answer status; "
+               "never the query text (default: off)")
+      ->envname("GURU_ACCESS_LOG");
   app.add_flag("--log-queries", s.log_queries,
                "Log each query's text (personal health data; default: off)")
       ->envname("GURU_LOG_QUERIES");
@@ -214,6 +228,14 @@ absl::StatusOr<ServerOptions> ResolveServerOptions(const ServerConfig& config) {
         !s.ok()) {
       return s;
     }
+  }
+  if (!options.http_listen.empty()) {
+    if (absl::Status s = CheckHostPort("--http-listen", options.http_listen); !s.ok()) {
+      return s;
+    }
+  }
+  if (!options.http_cors_origins.empty() && options.http_listen.empty()) {
+    return absl::InvalidArgumentError("--http-cors-origin needs --http-listen");
   }
   options.refresh_interval = std::chrono::milliseconds(config.refresh_ms);
   absl::StatusOr<RankingOptions> ranking = ParseRankingOptions(config.ranking);

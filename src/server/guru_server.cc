@@ -6,6 +6,7 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <thread>
 
@@ -93,6 +94,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 
 absl::StatusOr<CallPolicy> Policy(const ServerOptions& options) {
   CallPolicy policy;
+  policy.access_log = options.access_log;
   policy.log_queries = options.log_queries;
   if (!options.auth_token_file.empty()) {
     absl::StatusOr<std::string> token =
@@ -132,7 +134,10 @@ GuruServer::GuruServer(const ServerOptions& options, CallPolicy policy,
       integrity_(options.db_path),
       queue_(WorkerCount(options.workers), options.max_in_flight),
       runner_(queue_, metrics_, std::move(policy)),
-      service_(pool_, runner_, safety_, metrics_, options.ranking) {}
+      service_(pool_, runner_, safety_, metrics_, options.ranking),
+      reflection_({kServiceName, "grpc.health.v1.Health",
+                   "grpc.reflection.v1.ServerReflection",
+                   "grpc.reflection.v1alpha.ServerReflection"}) {}
 
 absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
     const ServerOptions& options) {
@@ -177,6 +182,7 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
   builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
   builder.SetMaxSendMessageSize(kMaxSendMessageBytes);
   builder.RegisterService(&server->service_);
+  builder.RegisterService(&server->reflection_);
   ParseFailureInterceptorFactory::QuietProtobufParseErrors();
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -190,6 +196,21 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
                " (address in use, or not a HOST:PORT this host has?)"));
   }
   server->SetServing(false);
+  if (!options.http_listen.empty()) {
+    HttpGatewayOptions http;
+    http.listen = options.http_listen;
+    http.cors_origins = options.http_cors_origins;
+    http.tls_cert_file = options.tls_cert_file;
+    http.tls_key_file = options.tls_key_file;
+    http.tls_client_ca_file = options.tls_client_ca_file;
+    // A connection holds a thread; more than the calls accepted at once
+    // would only wait for RESOURCE_EXHAUSTED.
+    http.threads = std::clamp(options.max_in_flight, 4, 128);
+    absl::StatusOr<std::unique_ptr<HttpGateway>> gateway = HttpGateway::Start(
+        http, server->server_->InProcessChannel(grpc::ChannelArguments()));
+    if (!gateway.ok()) return gateway.status();
+    server->http_ = *std::move(gateway);
+  }
   server->watcher_ = std::thread([s = server.get()] { s->WatchHealth(); });
   return server;
 }
@@ -212,6 +233,9 @@ void GuruServer::Shutdown(std::chrono::milliseconds grace) {
     server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
   }
+  // After the gRPC server: HTTP calls in flight had the same grace, and
+  // those arriving since were answered 503.
+  if (http_) http_->Stop();
   queue_.Stop();
 }
 

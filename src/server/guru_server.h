@@ -1,5 +1,6 @@
 // A running guru-server: the gRPC server with GuruSearch, health and
-// reflection, plus the watcher that keeps the health status true.
+// reflection, the HTTP/JSON gateway in front of it, plus the watcher that
+// keeps the health status true.
 #ifndef GURU_SERVER_GURU_SERVER_H_
 #define GURU_SERVER_GURU_SERVER_H_
 
@@ -11,14 +12,17 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "core/word_list.h"
 #include "server/call_runner.h"
+#include "server/http_gateway.h"
 #include "server/integrity_monitor.h"
 #include "server/metrics.h"
 #include "server/parse_failures.h"
+#include "server/reflection_v1.h"
 #include "server/safety_check.h"
 #include "server/search_service.h"
 #include "server/searcher_pool.h"
@@ -58,6 +62,13 @@ struct ServerOptions {
 
   // HOST:PORT for Prometheus metrics over HTTP (/metrics); empty: none.
   std::string metrics_listen;
+  // HOST:PORT for the HTTP/JSON API (http_gateway.h); empty: none. It uses
+  // the TLS files below as the gRPC port does.
+  std::string http_listen;
+  // Origins whose browser pages may call the HTTP/JSON API (CORS).
+  std::vector<std::string> http_cors_origins;
+  // Log one line per call without its text (CallPolicy::access_log).
+  bool access_log = false;
   // Log the text of each query (personal health data).
   bool log_queries = false;
 
@@ -90,6 +101,8 @@ class GuruServer {
   int port() const { return port_; }
   // The metrics port bound (0 without --metrics-listen).
   int metrics_port() const { return metrics_.port(); }
+  // The HTTP/JSON port bound (0 without --http-listen).
+  int http_port() const { return http_ ? http_->port() : 0; }
 
   // Reports NOT_SERVING, stops taking calls, lets calls in flight finish for
   // up to `grace`, then cancels the rest. Idempotent.
@@ -110,8 +123,11 @@ class GuruServer {
   WorkQueue queue_;
   CallRunner runner_;
   SearchService service_;
+  ReflectionV1Service reflection_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  // Calls server_ through its in-process channel; stopped after it.
+  std::unique_ptr<HttpGateway> http_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -65,6 +65,12 @@ int main(int argc, char** argv) {
     spdlog::info("metrics on http://{}:{}/metrics", metrics.substr(0, metrics.rfind(':')),
                  (*server)->metrics_port());
   }
+  if ((*server)->http_port() != 0) {
+    const std::string& http = options->http_listen;
+    spdlog::info("HTTP/JSON on {}://{}:{}",
+                 options->tls_cert_file.empty() ? "http" : "https",
+                 http.substr(0, http.rfind(':')), (*server)->http_port());
+  }
   spdlog::info("listening on {}:{}{}", host, (*server)->port(),
                options->tls_cert_file.empty() ? "" : " (TLS)");
 

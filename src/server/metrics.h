@@ -9,6 +9,14 @@
 //   guru_index_seconds_since_reload              gauge, computed at scrape time
 //   guru_requests_in_flight                      gauge, accepted, not answered
 //   guru_safety_total{level}                     counter, safety assessments
+//   guru_answers_total{status}                   counter, answer status of
+//                                                each Search answered
+//   guru_build_info{version,revision}            gauge, always 1
+// and the standard process metrics of Prometheus's client libraries, which
+// prometheus-cpp 1.0 does not provide (read from /proc/self at scrape time):
+//   process_cpu_seconds_total, process_resident_memory_bytes,
+//   process_virtual_memory_bytes, process_open_fds, process_max_fds,
+//   process_start_time_seconds
 #ifndef GURU_SERVER_METRICS_H_
 #define GURU_SERVER_METRICS_H_
 
@@ -23,6 +31,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/safety.h"
+#include "guru/v1/search.pb.h"
 
 namespace prometheus {
 class Exposer;
@@ -58,15 +67,20 @@ class ServerMetrics {
   // One safety assessment of a request (never its text).
   void RecordSafety(SafetyLevel level);
 
+  // The answer status of one Search answered OK.
+  void RecordAnswer(v1::AnswerStatus status);
+
   // What the health watcher saw: the index's post count and revision. A
   // revision other than the last one seen counts as a reload.
   void RecordIndex(std::uint64_t posts, std::uint64_t revision);
 
  private:
   class SinceReload;
+  class ProcessCollector;
 
   std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<SinceReload> since_reload_;
+  std::shared_ptr<ProcessCollector> process_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
 
@@ -77,11 +91,29 @@ class ServerMetrics {
   prometheus::Gauge* revision_;
   prometheus::Counter* reloads_;
   prometheus::Family<prometheus::Counter>* safety_;
+  prometheus::Family<prometheus::Counter>* answers_;
   std::atomic<std::uint64_t> last_revision_{0};
 };
 
 // The canonical name of a gRPC status code ("OK", "INVALID_ARGUMENT").
 std::string_view StatusCodeName(grpc::StatusCode code);
+
+// The label of an answer status in guru_answers_total: "answered",
+// "low_confidence", "no_match" (the proto's names in lower case, as
+// guru_safety_total's levels are), "unspecified".
+std::string AnswerStatusLabel(v1::AnswerStatus status);
+
+// The process metrics' values, from /proc/self (Linux); a field that could
+// not be read is negative. Exposed for tests.
+struct ProcessStats {
+  double cpu_seconds = -1;
+  double resident_memory_bytes = -1;
+  double virtual_memory_bytes = -1;
+  double open_fds = -1;
+  double max_fds = -1;
+  double start_time_seconds = -1;
+};
+ProcessStats ReadProcessStats();
 
 }  // namespace guru
 

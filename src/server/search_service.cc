@@ -162,15 +162,14 @@ void ToResponse(SearchPage& page, const SearchParams& params,
 
 absl::Status RunGetPost(Searcher& searcher, const v1::GetPostRequest& request,
                         v1::Post& response) {
-  if (request.id().empty()) return absl::InvalidArgumentError("id: must not be empty");
   absl::StatusOr<v1::Post> post = searcher.GetPost(request.id());
   if (!post.ok()) return post.status();
   response = *std::move(post);
   return absl::OkStatus();
 }
 
-absl::Status RunRelated(Searcher& searcher, const v1::RelatedRequest& request,
-                        v1::RelatedResponse& response) {
+// The checks of a Related request, made before any index work; its limit.
+absl::StatusOr<int> RelatedLimit(const v1::RelatedRequest& request) {
   if (request.id().empty()) return absl::InvalidArgumentError("id: must not be empty");
   const int limit = request.limit() == 0 ? kDefaultRelatedLimit : request.limit();
   if (limit < 1 || limit > kMaxLimit) {
@@ -178,6 +177,11 @@ absl::Status RunRelated(Searcher& searcher, const v1::RelatedRequest& request,
                                              " (0 means ", kDefaultRelatedLimit,
                                              "); got ", request.limit()));
   }
+  return limit;
+}
+
+absl::Status RunRelated(Searcher& searcher, const v1::RelatedRequest& request, int limit,
+                        v1::RelatedResponse& response) {
   response.Clear();
   absl::StatusOr<std::vector<RelatedHit>> hits = searcher.Related(request.id(), limit);
   if (!hits.ok()) return hits.status();
@@ -209,6 +213,11 @@ absl::Status SearchService::RunSearch(std::chrono::system_clock::time_point dead
   }
   absl::StatusOr<SearchParams> params = ToSearchParams(request);
   if (!params.ok()) return params.status();
+  // Every limit before any index work, a page token's position too; which
+  // index issued the token can only be checked once one is open.
+  if (absl::Status status = ApplyPageToken(request, "", *params); !status.ok()) {
+    return status;
+  }
   params->ranking = ranking_;
   // Decided before and apart from retrieval, and so also on NO_MATCH.
   *response.mutable_safety() = AssessSafety(request.query(), request.context());
@@ -252,6 +261,9 @@ grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* co
                                                  v1::Post* response) {
   return runner_.Run(context, "GetPost", {}, *response,
                      [this, context, request, response] {
+                       if (request->id().empty()) {
+                         return absl::InvalidArgumentError("id: must not be empty");
+                       }
                        return pool_.Run(context->deadline(), [&](Searcher& searcher) {
                          return RunGetPost(searcher, *request, *response);
                        });
@@ -263,8 +275,10 @@ grpc::ServerUnaryReactor* SearchService::Related(grpc::CallbackServerContext* co
                                                  v1::RelatedResponse* response) {
   return runner_.Run(context, "Related", {}, *response,
                      [this, context, request, response] {
+                       absl::StatusOr<int> limit = RelatedLimit(*request);
+                       if (!limit.ok()) return limit.status();
                        return pool_.Run(context->deadline(), [&](Searcher& searcher) {
-                         return RunRelated(searcher, *request, *response);
+                         return RunRelated(searcher, *request, *limit, *response);
                        });
                      });
 }

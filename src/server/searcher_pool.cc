@@ -1,11 +1,17 @@
 #include "server/searcher_pool.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <thread>
 #include <utility>
 
+#include "core/str_cat.h"
 #include "index/commit_lock.h"
+#include "index/index_stats.h"
 
 namespace guru {
 namespace {
@@ -49,10 +55,13 @@ absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() {
         Searcher::Open(db_path_, dictionary_);
     if (!opened.ok()) return opened.status();
     entry = Entry{*std::move(opened), now, generation};
+    NoteMoved(*entry.searcher, Clock::now() - now);
   } else if (now - entry.refreshed_at >= refresh_interval_) {
     // A failed refresh drops this searcher; the next request opens a new one.
-    if (absl::StatusOr<bool> s = entry.searcher->Refresh(); !s.ok()) return s.status();
+    absl::StatusOr<bool> moved = entry.searcher->Refresh();
+    if (!moved.ok()) return moved.status();
     entry.refreshed_at = now;
+    if (*moved) NoteMoved(*entry.searcher, Clock::now() - now);
   }
   return Lease(this, std::move(entry));
 }
@@ -105,6 +114,53 @@ void SearcherPool::SetDamage(absl::Status damage) {
 bool SearcherPool::TakeSuspicion() {
   std::lock_guard<std::mutex> lock(mutex_);
   return std::exchange(suspected_, false);
+}
+
+void SearcherPool::NoteMoved(const Searcher& searcher, Clock::duration took) {
+  const double ms = std::chrono::duration<double, std::milli>(took).count();
+  // The revision and vocabulary come from the index's metadata, read apart
+  // from the searcher (whose handle serves requests); it may already be a
+  // newer revision than the searcher's, which is then the one logged.
+  const absl::StatusOr<IndexStats> stats =
+      ReadIndexStats(db_path_, /*measure_size=*/false);
+  std::lock_guard<std::mutex> lock(log_mutex_);
+  if (!stats.ok()) {
+    // Remote shards: no metadata to read here; the count is the searcher's.
+    if (!logged_) {
+      spdlog::info("index {} opened: {} posts, {:.1f} ms", db_path_, searcher.PostCount(),
+                   ms);
+      logged_ = true;
+    }
+    return;
+  }
+  if (logged_ && stats->revision <= logged_revision_) return;
+  const std::string vocabulary = DescribeVocabulary(stats->vocabulary);
+  const bool vocabulary_changed = !logged_ || vocabulary != logged_vocabulary_;
+  if (!logged_) {
+    spdlog::info("index {} opened: revision {}, {} posts, {:.1f} ms; vocabulary {}",
+                 db_path_, stats->revision, stats->posts, ms, vocabulary);
+  } else {
+    const auto delta = static_cast<std::int64_t>(stats->posts) -
+                       static_cast<std::int64_t>(logged_posts_);
+    spdlog::info("index {} reloaded: revision {} (was {}), {} posts ({:+d}), {:.1f} ms{}",
+                 db_path_, stats->revision, logged_revision_, stats->posts, delta, ms,
+                 vocabulary_changed ? StrCat("; vocabulary now ", vocabulary) : "");
+  }
+  if (vocabulary_changed && !stats->vocabulary.loaded()) {
+    spdlog::warn(
+        "index {} has no vocabulary ({}): lay words such as \"tummy\" or \"kneecap\" "
+        "will not find replies written in clinical terms; run guru-indexer --db {} "
+        "--synonyms built-in (or FILE) to load one",
+        db_path_,
+        stats->vocabulary.source == IndexVocabulary::Source::kNone
+            ? "it was built with --synonyms none"
+            : "none was ever loaded",
+        db_path_);
+  }
+  logged_ = true;
+  logged_revision_ = stats->revision;
+  logged_posts_ = stats->posts;
+  logged_vocabulary_ = vocabulary;
 }
 
 void SearcherPool::Release(Entry entry) {

@@ -24,6 +24,11 @@ namespace guru {
 // restart. When no index exists yet, Acquire() fails with UNAVAILABLE and
 // tries again on the next call; while the index is known to be damaged
 // (SetDamage) it fails with DATA_LOSS and nothing reads the index.
+// Each revision a searcher first moves to is logged once (info): when the
+// index is opened, with the vocabulary it was built with (a warning when it
+// has none, since lay words then miss clinical replies), and at each reload,
+// with its revision, post count and the time the reopen took, so an
+// operator can see when new posts became searchable.
 class SearcherPool {
  public:
   using Clock = std::chrono::steady_clock;
@@ -74,6 +79,10 @@ class SearcherPool {
  private:
   using Entry = Lease::Entry;
   void Release(Entry entry);
+  // Called after a searcher was opened or moved to a newer revision, which
+  // took `took`: logs the revision the index is now at, unless an earlier
+  // call did.
+  void NoteMoved(const Searcher& searcher, Clock::duration took);
   // Returns `status`; DATA_LOSS makes the index suspect (TakeSuspicion).
   absl::Status Suspect(absl::Status status);
 
@@ -87,6 +96,13 @@ class SearcherPool {
   // Goes up when damage is found: searchers opened before are closed, since
   // a database restored with the same revision would not be reopened.
   std::uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
+
+  // What NoteMoved last logged: one line per revision, in order.
+  std::mutex log_mutex_;
+  bool logged_ ABSL_GUARDED_BY(log_mutex_) = false;
+  std::uint64_t logged_revision_ ABSL_GUARDED_BY(log_mutex_) = 0;
+  std::uint64_t logged_posts_ ABSL_GUARDED_BY(log_mutex_) = 0;
+  std::string logged_vocabulary_ ABSL_GUARDED_BY(log_mutex_);
 };
 
 }  // namespace guru

@@ -28,6 +28,11 @@ import grpc
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PROTO = ROOT / "proto"
+# google/api/annotations.proto, which search.proto imports for its HTTP
+# routes, where Debian ships it (golang-github-grpc-ecosystem-grpc-gateway-dev).
+GOOGLEAPIS = pathlib.Path(
+    "/usr/share/gocode/src/github.com/grpc-ecosystem/grpc-gateway/third_party/googleapis"
+)
 SEED_QUESTION = "since the marathon my left knee hurts when I run for more than 5 minutes"
 SEED_TITLE = "Knee pain post marathon"
 # Generous, for the sanitizer build.
@@ -50,7 +55,14 @@ class Stubs:
         plugin = "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin"
         outputs = [f"--python_out={out_dir}", f"--grpc_python_out={out_dir}"]
         subprocess.run(
-            ["protoc", f"-I{PROTO}", *outputs, plugin, "guru/v1/post.proto", "guru/v1/search.proto"],
+            ["protoc", f"-I{PROTO}", f"-I{GOOGLEAPIS}", *outputs, plugin,
+             "guru/v1/post.proto", "guru/v1/search.proto"],
+            check=True,
+        )
+        # Messages only; they join the google namespace package of python3-protobuf.
+        subprocess.run(
+            ["protoc", f"-I{GOOGLEAPIS}", f"--python_out={out_dir}",
+             "google/api/annotations.proto", "google/api/http.proto"],
             check=True,
         )
         # grpc.health.v1 would clash with the grpc package itself: generate it
@@ -59,7 +71,26 @@ class Stubs:
             ["protoc", f"-I{PROTO / 'grpc/health/v1'}", *outputs, plugin, "health.proto"],
             check=True,
         )
+        # Both server reflection versions (the same messages in two packages),
+        # as top-level modules under names of their own; v1alpha as Debian
+        # ships it with grpc-go's sources.
+        reflection = {
+            "reflection_v1": PROTO / "grpc/reflection/v1/reflection.proto",
+            "reflection_v1alpha": pathlib.Path(
+                "/usr/share/gocode/src/google.golang.org/grpc/reflection/"
+                "grpc_reflection_v1alpha/reflection.proto"
+            ),
+        }
+        for name, source in reflection.items():
+            shutil.copy(source, out_dir / f"{name}.proto")
+            subprocess.run(
+                ["protoc", f"-I{out_dir}", *outputs, plugin, f"{name}.proto"], check=True
+            )
         sys.path.insert(0, str(out_dir))
+        self.reflection = {
+            name: (importlib.import_module(f"{name}_pb2"), importlib.import_module(f"{name}_pb2_grpc"))
+            for name in reflection
+        }
         self.pb = importlib.import_module("guru.v1.search_pb2")
         self.pb_grpc = importlib.import_module("guru.v1.search_pb2_grpc")
         self.post_pb = importlib.import_module("guru.v1.post_pb2")
@@ -475,6 +506,93 @@ class PageTokenAcrossServersTest(unittest.TestCase):
             )
         self.assertEqual(caught.exception.code(), grpc.StatusCode.FAILED_PRECONDITION, caught.exception.details())
         self.assertIn("page_token", caught.exception.details())
+
+
+class ReflectionTest(unittest.TestCase):
+    """What buf curl --list-methods and grpcurl do: list the services over
+    server reflection, fetch each one's file with its imports, and find the
+    service and its methods in a descriptor pool built from them."""
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            cls.stubs = get_stubs()
+            work = make_work_dir()
+            build_index(work / "db")
+            cls.server = start_server(work / "db", cls.stubs)
+        except BaseException:
+            stop_everything()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def describe_all(self, version):
+        from google.protobuf import descriptor_pb2, descriptor_pool
+
+        pb, pb_grpc = self.stubs.reflection[version]
+        stub = pb_grpc.ServerReflectionStub(self.server.channel)
+
+        def ask(**request):
+            (reply,) = list(stub.ServerReflectionInfo(
+                iter([pb.ServerReflectionRequest(**request)]), timeout=CALL_SECONDS))
+            self.assertFalse(reply.HasField("error_response"), reply.error_response.error_message)
+            return reply
+
+        names = [s.name for s in ask(list_services="").list_services_response.service]
+        pool = descriptor_pool.DescriptorPool()
+        files = {}
+        methods = {}
+        for name in names:
+            reply = ask(file_containing_symbol=name)
+            for raw in reply.file_descriptor_response.file_descriptor_proto:
+                proto = descriptor_pb2.FileDescriptorProto.FromString(raw)
+                files.setdefault(proto.name, proto)
+
+        added = set()
+
+        def add(file_name):
+            if file_name in added:
+                return
+            for dependency in files[file_name].dependency:
+                if dependency not in files:
+                    files[dependency] = descriptor_pb2.FileDescriptorProto.FromString(
+                        ask(file_by_filename=dependency).file_descriptor_response.file_descriptor_proto[0])
+                add(dependency)
+            pool.Add(files[file_name])
+            added.add(file_name)
+
+        for file_name in list(files):
+            add(file_name)
+        for name in names:
+            methods[name] = [m.name for m in pool.FindServiceByName(name).methods]
+        return methods
+
+    def test_both_versions_describe_every_service(self):
+        for version in ("reflection_v1", "reflection_v1alpha"):
+            with self.subTest(version=version):
+                methods = self.describe_all(version)
+                self.assertEqual(methods["guru.v1.GuruSearch"],
+                                 ["Search", "GetPost", "Related", "CheckSafety"])
+                self.assertIn("Check", methods["grpc.health.v1.Health"])
+                self.assertIn("ServerReflectionInfo",
+                              methods["grpc.reflection.v1.ServerReflection"])
+                self.assertIn("grpc.reflection.v1alpha.ServerReflection", methods)
+
+    def test_the_http_routes_travel_with_the_descriptors(self):
+        from google.protobuf import descriptor_pb2
+
+        pb, pb_grpc = self.stubs.reflection["reflection_v1"]
+        stub = pb_grpc.ServerReflectionStub(self.server.channel)
+        (reply,) = list(stub.ServerReflectionInfo(
+            iter([pb.ServerReflectionRequest(file_containing_symbol="guru.v1.GuruSearch")]),
+            timeout=CALL_SECONDS))
+        names = [descriptor_pb2.FileDescriptorProto.FromString(raw).name
+                 for raw in reply.file_descriptor_response.file_descriptor_proto]
+        self.assertEqual(names[0], "guru/v1/search.proto")
+        self.assertIn("google/api/annotations.proto", names)
+        self.assertIn("google/api/http.proto", names)
 
 
 def _timed_out(*_):

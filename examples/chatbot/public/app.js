@@ -1,10 +1,16 @@
 'use strict';
 // The chat page: sends each message with the person's earlier messages
-// (newest first) to /api/ask and shows the reply: the safety banner or note
-// first, what was searched for, the best passage with who wrote it and how
-// good a match it is, the whole reply on demand, and other posts, each of
-// which opens through /api/post. Everything from the server goes into the
-// page as text nodes, never as HTML.
+// (newest first) and shows the reply: the safety banner or note first, what
+// was searched for, the best passage with who wrote it and how good a match
+// it is, the whole reply on demand, and other posts, each of which opens as a
+// reply of its own. Everything from the server goes into the page as text
+// nodes, never as HTML.
+//
+// Two modes, from config.json next to the page and the query string
+// (GuruHttp.readConfig): 'backend' (the default) posts to the Node backend's
+// /api/ask and /api/post; 'direct' calls guru-server's HTTP/JSON API from the
+// browser (guru-http.js) and builds the same reply here with answer.js's
+// answerMessage and lookUpPost, the functions the backend runs.
 (() => {
   const log = document.getElementById('log');
   const form = document.getElementById('ask');
@@ -15,6 +21,68 @@
   // The person's messages in this conversation, oldest first.
   let turns = [];
   let nextId = 0;
+
+  const UNREACHABLE = "The chatbot isn't reachable. Please check your connection and try again.";
+
+  // {file}: config.json next to the page, {} when there is none; {error}
+  // when it is not JSON.
+  async function readConfigFile() {
+    let res;
+    try {
+      res = await fetch('config.json', { cache: 'no-store', credentials: 'same-origin' });
+    } catch {
+      return { file: {} };
+    }
+    if (!res.ok) return { file: {} };
+    try {
+      return { file: await res.json() };
+    } catch {
+      return { error: 'config.json is not JSON' };
+    }
+  }
+
+  // {ask(message, context), post(id)}, each resolving {httpStatus, body}
+  // with the body /api/ask and /api/post answer, or rejecting when the
+  // backend cannot be reached.
+  function backendTransport() {
+    async function request(url, init) {
+      const res = await fetch(url, init);
+      return { httpStatus: res.status, body: await res.json().catch(() => ({})) };
+    }
+    return {
+      ask: (message, context) =>
+        request('/api/ask', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ message, context }),
+        }),
+      post: (id) => request(`/api/post?id=${encodeURIComponent(id)}`),
+    };
+  }
+
+  // The same, with guru-server called from here.
+  function directTransport(config) {
+    const call = GuruHttp.createHttpCall({ baseUrl: config.guru, token: config.token, origin: window.location.origin });
+    const options = {
+      deadlineMs: config.deadlineMs,
+      log: (what, err) => console.warn(`${what} failed: ${err && err.code}: ${err && err.message}`),
+    };
+    return {
+      ask: (message, context) => GuruAnswer.answerMessage(call, message, context, options),
+      post: (id) => GuruAnswer.lookUpPost(call, id, options),
+    };
+  }
+
+  // The transport, once the configuration is read; {error} when it is wrong.
+  const ready = readConfigFile().then(({ file, error }) => {
+    const config = error ? { error } : GuruHttp.readConfig(file, window.location.search);
+    if (config.error) {
+      document.body.dataset.mode = 'error';
+      return { error: `The chatbot is misconfigured: ${config.error}.` };
+    }
+    document.body.dataset.mode = config.mode;
+    return config.mode === 'direct' ? directTransport(config) : backendTransport();
+  });
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -179,10 +247,11 @@
     item.dataset.status = 'pending';
     item.textContent = '…';
     try {
-      const res = await fetch(`/api/post?id=${encodeURIComponent(other.id)}`);
-      const post = await res.json().catch(() => ({}));
+      const transport = await ready;
+      if (transport.error) throw new Error(transport.error);
+      const { httpStatus, body: post } = await transport.post(other.id);
       item.textContent = '';
-      if (!res.ok || post.error) {
+      if (httpStatus < 200 || httpStatus > 299 || post.error) {
         item.dataset.status = 'error';
         item.appendChild(el('p', 'reply-text', post.error || 'Something went wrong. Please try again.'));
         return;
@@ -203,7 +272,7 @@
     } catch {
       item.textContent = '';
       item.dataset.status = 'error';
-      item.appendChild(el('p', 'reply-text', "The chatbot isn't reachable. Please check your connection and try again."));
+      item.appendChild(el('p', 'reply-text', UNREACHABLE));
     }
     item.scrollIntoView({ block: 'start' });
   }
@@ -216,14 +285,16 @@
     item.dataset.status = 'pending';
     item.textContent = '…';
     try {
-      const res = await fetch('/api/ask', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ message, context }),
-      });
-      const body = await res.json().catch(() => ({}));
+      const transport = await ready;
+      if (transport.error) {
+        item.textContent = '';
+        item.dataset.status = 'error';
+        item.appendChild(el('p', 'reply-text', transport.error));
+        return;
+      }
+      const { httpStatus, body } = await transport.ask(message, context);
       item.textContent = '';
-      if (!res.ok || body.error) {
+      if (httpStatus < 200 || httpStatus > 299 || body.error) {
         if (body.reply) {
           renderReply(item, body.reply);
         } else {
@@ -236,7 +307,7 @@
     } catch {
       item.textContent = '';
       item.dataset.status = 'error';
-      item.appendChild(el('p', 'reply-text', "The chatbot isn't reachable. Please check your connection and try again."));
+      item.appendChild(el('p', 'reply-text', UNREACHABLE));
     }
     // A safety message is read from its top.
     item.scrollIntoView({ block: item.dataset.safety ? 'start' : 'end' });

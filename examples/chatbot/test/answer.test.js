@@ -506,3 +506,324 @@ test('an answer brings related posts for "Also"; a post opens through /api/post'
     assert.match((await res.json()).error, /no longer available/);
   });
 });
+
+test('an invalid request, and a bad id, never call guru-server', async () => {
+  await withServer({}, async (base, calls) => {
+    assert.equal((await ask(base, '   ')).status, 400);
+    assert.equal((await fetch(`${base}/api/post?id=${'x'.repeat(1025)}`)).status, 400);
+    assert.deepEqual(calls, []);
+  });
+});
+
+test('the backend serves the page, its scripts and a backend-mode config.json', async () => {
+  await withServer({}, async (base) => {
+    for (const file of ['/', '/app.js', '/answer.js', '/guru-http.js', '/style.css']) {
+      const res = await fetch(`${base}${file}`);
+      assert.equal(res.status, 200, file);
+      assert.match(res.headers.get('content-security-policy'), /connect-src 'self';/);
+    }
+    assert.deepEqual(await (await fetch(`${base}/config.json`)).json(), { mode: 'backend', deadlineMs: 5000 });
+  });
+});
+
+// --- Direct mode: answer.js in the browser, guru-http.js --------------------
+
+const {
+  answerMessage,
+  fromJson,
+  lookUpPost,
+  toJson,
+  utf8Length,
+} = require('../lib/answer');
+const { createHttpCall, guruUrl, readConfig, route } = require('../public/guru-http');
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+
+test('answer.js and guru-http.js load from <script> tags, as globals, with no Node APIs', () => {
+  // What a browser has: no require, module, Buffer or process.
+  const context = vm.createContext({ URL, URLSearchParams, AbortSignal, console });
+  for (const file of ['answer.js', 'guru-http.js']) {
+    vm.runInContext(fs.readFileSync(path.join(__dirname, '..', 'public', file), 'utf8'), context, { filename: file });
+  }
+  const { GuruAnswer, GuruHttp } = context;
+  assert.equal(typeof GuruAnswer.buildReply, 'function');
+  assert.equal(typeof GuruAnswer.answerMessage, 'function');
+  assert.equal(typeof GuruHttp.createHttpCall, 'function');
+  const { request } = GuruAnswer.buildSearchRequest('knee ü 😀', ['x'.repeat(20000)]);
+  assert.equal(GuruAnswer.utf8Length(request.context[0]), 16 * 1024);
+  assert.equal(GuruAnswer.describePost({ url: 'javascript:alert(1)' }).url, '');
+  // lib/answer.js is the same module.
+  assert.equal(require('../lib/answer'), require('../public/answer.js'));
+});
+
+test('utf8Length counts as Buffer does, lone surrogates too', () => {
+  for (const text of ['', 'abc', 'é', '€', '😀', 'a😀b€', '\ud800', 'x\udc00y']) {
+    assert.equal(utf8Length(text), Buffer.byteLength(text, 'utf8'), JSON.stringify(text));
+  }
+  assert.match(buildSearchRequest('a'.repeat(16 * 1024 + 1)).error, /too long/);
+  assert.ok(buildSearchRequest('a'.repeat(16 * 1024)).request);
+});
+
+test('fromJson gives the JSON mapping the proto field names; toJson the other way', () => {
+  const json = {
+    answerStatus: 'ANSWERED',
+    totalEstimate: '3',
+    results: [{ post: { id: 'a', answeredOn: '2019-05-20', askedOn: '' }, passage: { span: { start: 0, end: 4 } } }],
+    interpretation: { didYouMean: '', contextUse: { kind: 'FOLLOW_UP', searchedFor: 'knee — treatment' } },
+    safety: { level: 'SAFETY_LEVEL_NONE', signs: [], advice: '' },
+  };
+  const proto = fromJson(json);
+  assert.equal(proto.answer_status, 'ANSWERED');
+  assert.equal(proto.total_estimate, '3');
+  assert.equal(proto.results[0].post.answered_on, '2019-05-20');
+  assert.equal(proto.interpretation.context_use.searched_for, 'knee — treatment');
+  assert.deepEqual(toJson(proto), json);
+  assert.deepEqual(toJson({ page_size: 2, page_token: 't', filter: { date_from: '2020' } }), {
+    pageSize: 2,
+    pageToken: 't',
+    filter: { dateFrom: '2020' },
+  });
+  // The reply from the JSON mapping is the reply from proto-loader's objects.
+  const response = {
+    answerStatus: 'ANSWERED',
+    results: [{ post: { id: 'a', title: 'Knee', expert: 'The Guru', answeredOn: '2019-05-20', answer: 'Rest it.' }, confidence: 0.8, passage: { text: 'Rest it.', span: { start: 0, end: 8 }, highlights: [{ start: 0, end: 4 }] } }],
+    interpretation: { contextUse: { kind: 'FOLLOW_UP', searchedFor: 'knee — rest' } },
+  };
+  const reply = buildReply(fromJson(response));
+  assert.equal(reply.answer.attribution, 'From The Guru, 20 May 2019');
+  assert.equal(reply.searchedFor, 'knee — rest');
+  assert.deepEqual(reply.answer.passage, [{ text: 'Rest', mark: true }, { text: ' it.', mark: false }]);
+});
+
+// A fake `call`: answers from `answers` (a value, or an error with `code`).
+function fakeCall(answers) {
+  const calls = [];
+  const call = async (method, request, deadlineMs) => {
+    calls.push({ method, request, deadlineMs });
+    const answer = answers[method];
+    if (answer && answer.code) throw answer;
+    return answer;
+  };
+  return { call, calls };
+}
+
+test('answerMessage: Search, then Related for an ANSWERED reply, with the side deadline', async () => {
+  const { call, calls } = fakeCall({
+    Search: { answer_status: 'ANSWERED', results: [result('a', 0.9)] },
+    Related: { results: [{ post: { id: 'r', title: 'Related one' } }] },
+  });
+  const { httpStatus, body } = await answerMessage(call, 'knee', ['earlier'], { deadlineMs: 8000 });
+  assert.equal(httpStatus, 200);
+  assert.equal(body.status, 'ANSWERED');
+  assert.deepEqual(body.others, [{ id: 'r', title: 'Related one', url: '' }]);
+  assert.deepEqual(calls, [
+    { method: 'Search', request: { query: 'knee', limit: 3, context: ['earlier'] }, deadlineMs: 8000 },
+    { method: 'Related', request: { id: 'a', limit: 4 }, deadlineMs: 3000 },
+  ]);
+});
+
+test('answerMessage: a failed Related only loses the "Also" posts; LOW_CONFIDENCE asks no Related', async () => {
+  const logged = [];
+  const failing = fakeCall({ Search: { answer_status: 'ANSWERED', results: [result('a', 0.9)] }, Related: { code: 14 } });
+  const answered = await answerMessage(failing.call, 'knee', [], { log: (what) => logged.push(what) });
+  assert.equal(answered.httpStatus, 200);
+  assert.deepEqual(logged, ['related']);
+  const low = fakeCall({ Search: { answer_status: 'LOW_CONFIDENCE', results: [result('a', 0.2)] } });
+  await answerMessage(low.call, 'knee', []);
+  assert.deepEqual(low.calls.map((c) => c.method), ['Search']);
+});
+
+test('answerMessage: a failed Search still asks CheckSafety, except for INVALID_ARGUMENT', async () => {
+  const check = safety('EMERGENCY', 'Call 999 now.');
+  const down = fakeCall({ Search: { code: 14 }, CheckSafety: check });
+  const failed = await answerMessage(down.call, 'chest pain', ['before']);
+  assert.equal(failed.httpStatus, 503);
+  assert.equal(failed.body.reply.safety.level, 'EMERGENCY');
+  assert.deepEqual(down.calls[1], { method: 'CheckSafety', request: { query: 'chest pain', context: ['before'] }, deadlineMs: 3000 });
+  const invalid = fakeCall({ Search: { code: 3 } });
+  const rejected = await answerMessage(invalid.call, 'x', []);
+  assert.equal(rejected.httpStatus, 400);
+  assert.deepEqual(invalid.calls.map((c) => c.method), ['Search']);
+  const empty = fakeCall({});
+  assert.deepEqual(await answerMessage(empty.call, ' ', []), { httpStatus: 400, body: { error: 'Please type a question.' } });
+  assert.deepEqual(empty.calls, []);
+});
+
+test('lookUpPost describes the post, or says why not', async () => {
+  const { call } = fakeCall({ GetPost: { id: 'd', title: 'Knee', answer: 'Rest.' } });
+  const found = await lookUpPost(call, 'd');
+  assert.equal(found.httpStatus, 200);
+  assert.equal(found.body.title, 'Knee');
+  assert.deepEqual(await lookUpPost(call, ''), { httpStatus: 400, body: { error: 'Bad request.' } });
+  const gone = await lookUpPost(fakeCall({ GetPost: { code: 5 } }).call, 'x');
+  assert.equal(gone.httpStatus, 404);
+});
+
+test('refused and unauthenticated calls have messages of their own; the hint is the page\'s', () => {
+  const refused = friendlyError({ code: 7, details: 'server detail', hint: '(start it with --http-cors-origin X.)' });
+  assert.equal(refused.httpStatus, 403);
+  assert.match(refused.message, /isn't allowed .*--http-cors-origin X/);
+  assert.doesNotMatch(refused.message, /server detail/);
+  assert.equal(friendlyError({ code: 16 }).httpStatus, 401);
+});
+
+test('routes: the HTTP/JSON API of each method', () => {
+  assert.deepEqual(route('Search', { query: 'q', limit: 3, context: [] }), {
+    verb: 'POST',
+    path: '/v1/search',
+    body: { query: 'q', limit: 3, context: [] },
+  });
+  assert.deepEqual(route('CheckSafety', { query: 'q', context: ['a'] }), { verb: 'POST', path: '/v1/safety', body: { query: 'q', context: ['a'] } });
+  assert.deepEqual(route('GetPost', { id: 'a/b c' }), { verb: 'GET', path: '/v1/posts/a%2Fb%20c' });
+  assert.deepEqual(route('Related', { id: 'a', limit: 4 }), { verb: 'GET', path: '/v1/posts/a/related?limit=4' });
+  assert.throws(() => route('Nope', {}), /no HTTP route/);
+});
+
+// A fake fetch: `handler(url, init)` returns {status, json} or throws.
+function fakeFetch(handler) {
+  const requests = [];
+  const fetchFn = async (url, init = {}) => {
+    requests.push({ url, init });
+    const answer = await handler(url, init);
+    return {
+      ok: answer.status >= 200 && answer.status < 300,
+      status: answer.status,
+      json: async () => {
+        if (answer.json === undefined) throw new SyntaxError('not JSON');
+        return answer.json;
+      },
+    };
+  };
+  return { fetchFn, requests };
+}
+
+test('createHttpCall posts the JSON mapping with the token and deadline, and reads the answer back', async () => {
+  const { fetchFn, requests } = fakeFetch(() => ({ status: 200, json: { answerStatus: 'NO_MATCH', results: [] } }));
+  const call = createHttpCall({ baseUrl: 'http://guru:8081/', token: 'tok', fetch: fetchFn });
+  const response = await call('Search', { query: 'q', limit: 3, context: [] }, 5000);
+  assert.deepEqual(response, { answer_status: 'NO_MATCH', results: [] });
+  const [{ url, init }] = requests;
+  assert.equal(url, 'http://guru:8081/v1/search');
+  assert.equal(init.method, 'POST');
+  assert.deepEqual(JSON.parse(init.body), { query: 'q', limit: 3, context: [] });
+  assert.equal(init.headers.Authorization, 'Bearer tok');
+  assert.equal(init.headers['Content-Type'], 'application/json');
+  assert.equal(init.headers['Grpc-Timeout'], '5000m');
+  assert.equal(init.credentials, 'omit');
+  const noToken = fakeFetch(() => ({ status: 200, json: {} }));
+  await createHttpCall({ baseUrl: 'http://guru', fetch: noToken.fetchFn })('GetPost', { id: 'a' });
+  assert.equal(noToken.requests[0].init.headers.Authorization, undefined);
+  assert.equal(noToken.requests[0].init.headers['Content-Type'], undefined);
+  assert.equal(noToken.requests[0].init.body, undefined);
+});
+
+test('createHttpCall rejects with the gRPC code of guru-server\'s error body, or of the HTTP status', async () => {
+  const call = (status, json) =>
+    createHttpCall({ baseUrl: 'http://guru', fetch: fakeFetch(() => ({ status, json })).fetchFn })('Search', { query: 'q' });
+  await assert.rejects(call(404, { code: 5, status: 'NOT_FOUND', message: 'no post' }), { code: 5, message: 'no post' });
+  await assert.rejects(call(401, { code: 16, status: 'UNAUTHENTICATED', message: 'token' }), { code: 16 });
+  await assert.rejects(call(503, undefined), { code: 14 });
+  await assert.rejects(call(504, undefined), { code: 4 });
+  await assert.rejects(call(418, undefined), { code: 2 });
+  await assert.rejects(call(200, undefined), { code: 2 });
+});
+
+test('a call the browser refuses: PERMISSION_DENIED when /healthz answers (the origin), else UNAVAILABLE', async () => {
+  const refused = fakeFetch((url, init) => {
+    if (init.mode === 'no-cors') return { status: 0 };
+    throw new TypeError('Failed to fetch');
+  });
+  const call = createHttpCall({ baseUrl: 'http://guru:8081', origin: 'http://page:8000', fetch: refused.fetchFn });
+  const err = await call('Search', { query: 'q' }).catch((e) => e);
+  assert.equal(err.code, 7);
+  assert.match(err.hint, /http:\/\/page:8000.*--http-cors-origin http:\/\/page:8000/);
+  assert.equal(refused.requests[1].url, 'http://guru:8081/healthz');
+  assert.match(friendlyError(err).message, /isn't allowed.*http:\/\/page:8000/);
+  const down = fakeFetch(() => {
+    throw new TypeError('Failed to fetch');
+  });
+  const gone = await createHttpCall({ baseUrl: 'http://guru', fetch: down.fetchFn })('Search', { query: 'q' }).catch((e) => e);
+  assert.equal(gone.code, 14);
+  assert.match(friendlyError(gone).message, /isn't reachable right now/);
+});
+
+test('a call that outlives its deadline is DEADLINE_EXCEEDED, not a hang', async () => {
+  const slow = (url, init) =>
+    new Promise((resolve, reject) => {
+      init.signal.addEventListener('abort', () => reject(init.signal.reason));
+    });
+  const call = createHttpCall({ baseUrl: 'http://guru', fetch: slow, graceMs: 0 });
+  const started = Date.now();
+  // AbortSignal.timeout's timer does not keep Node's event loop alive.
+  const alive = setTimeout(() => {}, 5000);
+  try {
+    await assert.rejects(call('Search', { query: 'q' }, 50), { code: 4 });
+  } finally {
+    clearTimeout(alive);
+  }
+  assert.ok(Date.now() - started < 2000);
+});
+
+test('the page\'s configuration: config.json, then the query string', () => {
+  assert.deepEqual(readConfig({}, ''), { mode: 'backend', guru: '', token: '', deadlineMs: 10000 });
+  assert.deepEqual(readConfig({ guru: 'http://127.0.0.1:8081/', token: ' t ' }, ''), {
+    mode: 'direct',
+    guru: 'http://127.0.0.1:8081',
+    token: 't',
+    deadlineMs: 10000,
+  });
+  assert.deepEqual(readConfig({}, '?guru=http%3A%2F%2Fg%3A1'), { mode: 'direct', guru: 'http://g:1', token: '', deadlineMs: 10000 });
+  // The query wins; a token never comes from it.
+  assert.equal(readConfig({ mode: 'direct', guru: 'http://a:1' }, '?mode=backend').mode, 'backend');
+  assert.equal(readConfig({ guru: 'http://a:1', token: 'x' }, '?guru=http://b:2&token=y').token, 'x');
+  assert.match(readConfig({ mode: 'direct' }, '').error, /needs guru/);
+  assert.match(readConfig({}, '?guru=javascript:alert(1)').error, /needs guru/);
+  assert.match(readConfig({ mode: 'proxy' }, '').error, /mode must be/);
+  assert.match(readConfig({ deadlineMs: -1 }, '').error, /deadlineMs/);
+  assert.equal(guruUrl('https://guru.example/api/'), 'https://guru.example/api');
+  assert.equal(guruUrl('http://g:1/?x=1'), '');
+  assert.equal(guruUrl('ftp://g'), '');
+});
+
+test('flags: direct mode, and the googleapis directory', () => {
+  const { config } = parseArgs(['--guru-http', 'http://127.0.0.1:8081/', '--guru-token-file', '/t'], {});
+  assert.equal(config.guruHttp, 'http://127.0.0.1:8081');
+  assert.equal(config.guruTokenFile, '/t');
+  assert.equal(parseArgs([], { CHATBOT_GURU_HTTP: 'http://g:1' }).config.guruHttp, 'http://g:1');
+  assert.match(parseArgs(['--guru-http', 'g:1'], {}).error, /http\(s\) URL/);
+  assert.match(parseArgs(['--guru-token-file', '/t'], {}).error, /direct mode/);
+  assert.match(parseArgs([], {}).config.googleapisDir, /grpc-gateway\/third_party\/googleapis$/);
+  assert.equal(parseArgs(['--googleapis-dir', '/g'], {}).config.googleapisDir, '/g');
+});
+
+test('the backend loads search.proto with google/api/annotations.proto, or says what is missing', () => {
+  const { loadSearchService } = require('../server');
+  const protoDir = path.resolve(__dirname, '..', '..', '..', 'proto');
+  assert.equal(typeof loadSearchService(protoDir).service.Search, 'object');
+  assert.throws(() => loadSearchService(protoDir, '/nonexistent'), /annotations\.proto not found.*--googleapis-dir/);
+});
+
+test('in direct mode the server serves the page and config.json, lets it connect to guru-server, proxies nothing', async () => {
+  const server = createServer(null, { deadlineMs: 7000, guruHttp: 'http://127.0.0.1:8081' }, 'tok');
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy'), /connect-src 'self' http:\/\/127\.0\.0\.1:8081;/);
+    assert.deepEqual(await (await fetch(`${base}/config.json`)).json(), {
+      mode: 'direct',
+      guru: 'http://127.0.0.1:8081',
+      deadlineMs: 7000,
+      token: 'tok',
+    });
+    const ask = await fetch(`${base}/api/ask`, { method: 'POST', body: '{"message":"knee"}' });
+    assert.equal(ask.status, 404);
+    assert.match((await ask.json()).error, /Direct mode/);
+    assert.equal((await fetch(`${base}/api/post?id=a`)).status, 404);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
