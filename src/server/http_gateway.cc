@@ -288,16 +288,23 @@ HttpGateway::Reply HttpGateway::Call(const httplib::Request& request,
     }
     timeout = *given;
   }
-  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  const auto deadline = std::chrono::system_clock::now() + timeout;
+  context.set_deadline(deadline);
   if (request.has_header("Authorization")) {
     context.AddMetadata("authorization", request.get_header_value("Authorization"));
   }
-  std::string output;
+  // gRPC may still complete a call whose deadline passes while it starts.
+  if (std::chrono::system_clock::now() >= deadline) {
+    return Reply::Error(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        "deadline passed before the call started");
+  }
+  std::unique_ptr<google::protobuf::Message> output(
+      factory.GetPrototype(method.output_type())->New());
   const grpc::Status status =
       Invoke(context, StrCat("/", method.service()->full_name(), "/", method.name()),
-             *input, output);
+             *input, *output);
   if (!status.ok()) return Reply::Error(status.error_code(), status.error_message());
-  absl::StatusOr<std::string> json = BinaryToJson(*method.output_type(), output);
+  absl::StatusOr<std::string> json = MessageToJson(*output);
   if (!json.ok()) {
     spdlog::error("http: {}", ToStd(json.status().message()));
     return Reply::Error(grpc::StatusCode::INTERNAL, "internal error");
@@ -309,32 +316,20 @@ HttpGateway::Reply HttpGateway::Call(const httplib::Request& request,
 
 grpc::Status HttpGateway::Invoke(grpc::ClientContext& context, const std::string& method,
                                  const google::protobuf::Message& request,
-                                 std::string& response) {
-  grpc::ByteBuffer bytes;
+                                 google::protobuf::Message& response) {
   std::promise<grpc::Status> done;
-  stub_.UnaryCall(&context, method, grpc::StubOptions(), &request, &bytes,
+  stub_.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
                   [&done](grpc::Status status) { done.set_value(std::move(status)); });
-  grpc::Status status = done.get_future().get();
-  if (!status.ok()) return status;
-  std::vector<grpc::Slice> slices;
-  if (!bytes.Dump(&slices).ok())
-    return {grpc::StatusCode::INTERNAL, "unreadable response"};
-  response.clear();
-  for (const grpc::Slice& slice : slices) {
-    response.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  }
-  return status;
+  return done.get_future().get();
 }
 
 HttpGateway::Reply HttpGateway::Ready() {
   grpc::health::v1::HealthCheckResponse health;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  std::string bytes;
   const bool serving = Invoke(context, "/grpc.health.v1.Health/Check",
-                              grpc::health::v1::HealthCheckRequest(), bytes)
+                              grpc::health::v1::HealthCheckRequest(), health)
                            .ok() &&
-                       health.ParseFromString(bytes) &&
                        health.status() == grpc::health::v1::HealthCheckResponse::SERVING;
   Reply reply;
   reply.status = serving ? 200 : 503;

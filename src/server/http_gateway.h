@@ -80,16 +80,15 @@ class HttpGateway {
   Reply Call(const httplib::Request& request, const HttpMatch& match,
              std::string_view raw_query);
   Reply Ready();
-  // Calls `method` ("/package.Service/Method") in-process; its response as
-  // wire bytes.
+  // Calls `method` ("/package.Service/Method") in-process.
   grpc::Status Invoke(grpc::ClientContext& context, const std::string& method,
-                      const google::protobuf::Message& request, std::string& response);
+                      const google::protobuf::Message& request,
+                      google::protobuf::Message& response);
   bool OriginAllowed(const std::string& origin) const;
 
   const HttpGatewayOptions options_;
   const HttpRouteTable routes_;
-  // Responses stay bytes: they are printed as JSON from the wire form.
-  grpc::TemplatedGenericStub<google::protobuf::Message, grpc::ByteBuffer> stub_;
+  grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message> stub_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   int port_ = 0;

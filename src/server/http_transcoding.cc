@@ -1,13 +1,14 @@
 #include "server/http_transcoding.h"
 
-#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <google/protobuf/util/type_resolver_util.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
+#include <type_traits>
 
 #include "core/str_cat.h"
+#include "core/text.h"
 #include "google/api/annotations.pb.h"
 #include "server/metrics.h"
 
@@ -172,6 +173,174 @@ int HexValue(char c) {
   return -1;
 }
 
+void AppendQuoted(std::string_view text, std::string& out) {
+  out.push_back('"');
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[(c >> 4) & 0xf]);
+          out.push_back(kHex[c & 0xf]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+template <typename Number>
+void AppendNumber(Number value, std::string& out) {
+  if constexpr (std::is_floating_point_v<Number>) {
+    if (std::isnan(value)) {
+      out += "\"NaN\"";
+      return;
+    }
+    if (std::isinf(value)) {
+      out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+      return;
+    }
+  }
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out.append(buffer, error == std::errc() ? end : buffer);
+}
+
+// Whether a message could be printed here.
+enum class Printed { kDone, kUnsupported, kNotUtf8 };
+
+Printed AppendValue(const Message& message, const FieldDescriptor& field, int index,
+                    std::string& out);
+
+// The JSON mapping of `message` appended to `out`; kUnsupported (with `out`
+// in any state) for what this printer leaves to protobuf's: maps, bytes and
+// well-known types (their JSON is special).
+Printed AppendJson(const Message& message, std::string& out) {
+  const google::protobuf::Descriptor& type = *message.GetDescriptor();
+  if (type.file()->package() == "google.protobuf") return Printed::kUnsupported;
+  const Reflection& reflection = *message.GetReflection();
+  out.push_back('{');
+  bool first = true;
+  for (int i = 0; i < type.field_count(); ++i) {
+    const FieldDescriptor& field = *type.field(i);
+    if (field.is_map()) return Printed::kUnsupported;
+    const bool present = field.is_repeated() || !field.has_presence() ||
+                         reflection.HasField(message, &field);
+    if (!present) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    AppendQuoted(field.json_name(), out);
+    out.push_back(':');
+    if (!field.is_repeated()) {
+      if (Printed p = AppendValue(message, field, -1, out); p != Printed::kDone) return p;
+      continue;
+    }
+    out.push_back('[');
+    const int size = reflection.FieldSize(message, &field);
+    for (int j = 0; j < size; ++j) {
+      if (j > 0) out.push_back(',');
+      if (Printed p = AppendValue(message, field, j, out); p != Printed::kDone) return p;
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
+  return Printed::kDone;
+}
+
+// One value of `field` (element `index` of a repeated field; -1: singular).
+Printed AppendValue(const Message& message, const FieldDescriptor& field, int index,
+                    std::string& out) {
+  const Reflection& r = *message.GetReflection();
+  const bool one = index < 0;
+  switch (field.cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      AppendNumber(
+          one ? r.GetInt32(message, &field) : r.GetRepeatedInt32(message, &field, index),
+          out);
+      return Printed::kDone;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      AppendNumber(one ? r.GetUInt32(message, &field)
+                       : r.GetRepeatedUInt32(message, &field, index),
+                   out);
+      return Printed::kDone;
+    case FieldDescriptor::CPPTYPE_INT64:
+      out.push_back('"');
+      AppendNumber(
+          one ? r.GetInt64(message, &field) : r.GetRepeatedInt64(message, &field, index),
+          out);
+      out.push_back('"');
+      return Printed::kDone;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      out.push_back('"');
+      AppendNumber(one ? r.GetUInt64(message, &field)
+                       : r.GetRepeatedUInt64(message, &field, index),
+                   out);
+      out.push_back('"');
+      return Printed::kDone;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      AppendNumber(one ? r.GetDouble(message, &field)
+                       : r.GetRepeatedDouble(message, &field, index),
+                   out);
+      return Printed::kDone;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      AppendNumber(
+          one ? r.GetFloat(message, &field) : r.GetRepeatedFloat(message, &field, index),
+          out);
+      return Printed::kDone;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      out +=
+          (one ? r.GetBool(message, &field) : r.GetRepeatedBool(message, &field, index))
+              ? "true"
+              : "false";
+      return Printed::kDone;
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      const int number = one ? r.GetEnumValue(message, &field)
+                             : r.GetRepeatedEnumValue(message, &field, index);
+      const google::protobuf::EnumValueDescriptor* value =
+          field.enum_type()->FindValueByNumber(number);
+      if (value != nullptr) {
+        AppendQuoted(value->name(), out);
+      } else {
+        AppendNumber(number, out);
+      }
+      return Printed::kDone;
+    }
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string scratch;
+      const std::string& text =
+          one ? r.GetStringReference(message, &field, &scratch)
+              : r.GetRepeatedStringReference(message, &field, index, &scratch);
+      // Bytes are base64 in the mapping.
+      if (field.type() == FieldDescriptor::TYPE_BYTES) return Printed::kUnsupported;
+      if (FindInvalidUtf8(text)) return Printed::kNotUtf8;
+      AppendQuoted(text, out);
+      return Printed::kDone;
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return AppendJson(one ? r.GetMessage(message, &field)
+                            : r.GetRepeatedMessage(message, &field, index),
+                        out);
+  }
+  return Printed::kUnsupported;
+}
+
 }  // namespace
 
 std::string PercentDecode(std::string_view text, bool plus_is_space) {
@@ -293,18 +462,21 @@ absl::Status BuildHttpRequest(const HttpMatch& match, std::string_view body,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> BinaryToJson(const google::protobuf::Descriptor& type,
-                                         const std::string& binary) {
-  constexpr std::string_view kUrlPrefix = "type.googleapis.com";
-  // Thread-safe: it only reads the generated pool, which is immutable.
-  static google::protobuf::util::TypeResolver* const resolver =
-      google::protobuf::util::NewTypeResolverForDescriptorPool(
-          std::string(kUrlPrefix), google::protobuf::DescriptorPool::generated_pool());
+absl::StatusOr<std::string> MessageToJson(const Message& message) {
+  std::string json;
+  switch (AppendJson(message, json)) {
+    case Printed::kDone:
+      return json;
+    case Printed::kNotUtf8:
+      // Protobuf's printer would pass the bytes on: JSON no client can read.
+      return absl::InternalError("response to JSON: a string is not UTF-8");
+    case Printed::kUnsupported:
+      break;
+  }
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
-  std::string json;
-  if (auto printed = google::protobuf::util::BinaryToJsonString(
-          resolver, StrCat(kUrlPrefix, "/", type.full_name()), binary, &json, options);
+  json.clear();
+  if (auto printed = google::protobuf::util::MessageToJsonString(message, &json, options);
       !printed.ok()) {
     return absl::InternalError(
         StrCat("response to JSON: ", std::string(printed.message())));
@@ -345,12 +517,11 @@ int HttpStatusOf(grpc::StatusCode code) {
 }
 
 std::string ErrorJson(grpc::StatusCode code, std::string_view message) {
-  google::protobuf::Value text;
-  text.set_string_value(std::string(message));
-  std::string quoted;
-  (void)google::protobuf::util::MessageToJsonString(text, &quoted);
-  return StrCat("{\"code\":", static_cast<int>(code), ",\"status\":\"",
-                StatusCodeName(code), "\",\"message\":", quoted, "}");
+  std::string json = StrCat("{\"code\":", static_cast<int>(code), ",\"status\":\"",
+                            StatusCodeName(code), "\",\"message\":");
+  AppendQuoted(message, json);
+  json.push_back('}');
+  return json;
 }
 
 }  // namespace guru

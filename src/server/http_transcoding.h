@@ -75,13 +75,14 @@ absl::Status BuildHttpRequest(const HttpMatch& match, std::string_view body,
                               std::string_view raw_query,
                               google::protobuf::Message& request);
 
-// The serialized message `binary` of `type` in protobuf's JSON mapping, every
-// field present (zero values and empty lists too, so a browser can read any
-// field without a guard). From the wire bytes: the JSON printer works on
-// them anyway, so parsing a message first would only be undone.
-// INTERNAL when the bytes are not a `type`.
-absl::StatusOr<std::string> BinaryToJson(const google::protobuf::Descriptor& type,
-                                         const std::string& binary);
+// `message` in protobuf's JSON mapping, every field present (zero values and
+// empty lists too, so a browser can read any field without a guard): names
+// in lowerCamelCase, enums by name, 64-bit integers as strings, doubles in
+// their shortest exact form. Printed by reflection, because protobuf's own
+// printer (which this falls back to for maps and well-known types) costs a
+// tenth of a search's CPU on a page of results. INTERNAL when a string is
+// not UTF-8.
+absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& message);
 
 // The HTTP status Google's API design guide gives a gRPC code (e.g.
 // INVALID_ARGUMENT 400, UNAUTHENTICATED 401, NOT_FOUND 404,

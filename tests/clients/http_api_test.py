@@ -8,20 +8,16 @@ request is made by curl. Run by Debian's /usr/bin/python3:
         --indexer PATH --server PATH [unittest arguments]
 """
 
-import argparse
-import ctypes
 import json
-import os
 import pathlib
 import re
-import shutil
-import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import unittest
+
+import client_test_support
+from client_test_support import ARGS, RUNNING, die_with_parent, make_work_dir, stop_everything
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SEED_QUESTION = "since the marathon my left knee hurts when I run for more than 5 minutes"
@@ -31,18 +27,7 @@ TOKEN = "s3cret-token"
 # Generous, for the sanitizer build.
 STEP_SECONDS = 60
 
-ARGS = None
-RUNNING = {"servers": [], "dirs": []}
 
-
-def _die_with_parent():
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def make_work_dir():
-    path = pathlib.Path(tempfile.mkdtemp(prefix="guru-http-test-"))
-    RUNNING["dirs"].append(path)
-    return path
 
 
 class Response:
@@ -93,7 +78,7 @@ class Server:
             [ARGS.server, "--db", str(db), "--listen", "127.0.0.1:0",
              "--http-listen", "127.0.0.1:0", "--shutdown-grace-ms", "0", *flags],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, preexec_fn=_die_with_parent,
+            text=True, preexec_fn=die_with_parent,
         )
         RUNNING["servers"].append(self)
         ports = {}
@@ -146,19 +131,13 @@ def build_index(db):
                    check=True, capture_output=True, timeout=STEP_SECONDS)
 
 
-def stop_everything():
-    while RUNNING["servers"]:
-        RUNNING["servers"].pop().stop()
-    while RUNNING["dirs"]:
-        shutil.rmtree(RUNNING["dirs"].pop(), ignore_errors=True)
-
 
 class HttpApiTest(unittest.TestCase):
     """Every route and every error class, against one server with a token and CORS."""
 
     @classmethod
     def setUpClass(cls):
-        work = make_work_dir()
+        work = make_work_dir("guru-http-test-")
         build_index(work / "db")
         (work / "token").write_text(TOKEN + "\n")
         cls.server = Server(work / "db", "--auth-token-file", str(work / "token"),
@@ -340,7 +319,7 @@ class UnavailableTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(make_work_dir() / "missing")
+        cls.server = Server(make_work_dir("guru-http-test-") / "missing")
 
     def test_live_but_not_ready(self):
         self.assertEqual(curl(self.server.url("/healthz")).status, 200)
@@ -360,7 +339,7 @@ class TlsTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        work = make_work_dir()
+        work = make_work_dir("guru-http-test-")
         build_index(work / "db")
         cls.cert, key = work / "cert.pem", work / "key.pem"
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -382,28 +361,5 @@ class TlsTest(unittest.TestCase):
             curl(plain)
 
 
-def _timed_out(*_):
-    print("http_api_test: timed out; stopping guru-server", file=sys.stderr, flush=True)
-    try:
-        stop_everything()
-    finally:
-        os._exit(124)
-
-
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--indexer", required=True)
-    parser.add_argument("--server", required=True)
-    ARGS, rest = parser.parse_known_args()
-    signal.signal(signal.SIGALRM, _timed_out)
-    signal.alarm(240)
-    try:
-        program = unittest.main(argv=[sys.argv[0], *rest], verbosity=2, exit=False)
-    finally:
-        stop_everything()
-    sys.exit(0 if program.result.wasSuccessful() else 1)
-
-
 if __name__ == "__main__":
-    main()
+    client_test_support.main(__doc__, "http_api_test")

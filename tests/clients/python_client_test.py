@@ -9,20 +9,18 @@ Run by Debian's /usr/bin/python3 (python3-grpcio, python3-protobuf):
         --indexer PATH --server PATH [unittest arguments]
 """
 
-import argparse
-import ctypes
 import importlib
-import os
 import pathlib
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
+
+import client_test_support
+from client_test_support import ARGS, RUNNING, die_with_parent, make_work_dir, stop_everything
 
 import grpc
 
@@ -39,12 +37,7 @@ SEED_TITLE = "Knee pain post marathon"
 STEP_SECONDS = 60
 CALL_SECONDS = 30
 
-ARGS = None
 
-
-def _die_with_parent():
-    # The server gets SIGKILL if this test process dies without stopping it.
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 class Stubs:
@@ -129,7 +122,7 @@ class GuruServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         port = []
         found = threading.Event()
@@ -185,9 +178,6 @@ class GuruServer:
         self.process.stderr.close()
 
 
-# What the tests started, so that a timeout (SIGALRM) can stop it too.
-RUNNING = {"servers": [], "dirs": []}
-
 
 def start_server(db, stubs):
     server = GuruServer(db, stubs)
@@ -195,17 +185,6 @@ def start_server(db, stubs):
     return server
 
 
-def stop_everything():
-    while RUNNING["servers"]:
-        RUNNING["servers"].pop().stop()
-    while RUNNING["dirs"]:
-        shutil.rmtree(RUNNING["dirs"].pop(), ignore_errors=True)
-
-
-def make_work_dir():
-    work = pathlib.Path(tempfile.mkdtemp(prefix="guru-python-client-"))
-    RUNNING["dirs"].append(work)
-    return work
 
 
 _STUBS = []
@@ -214,7 +193,7 @@ _STUBS = []
 def get_stubs():
     """Generates and imports the stubs once per run."""
     if not _STUBS:
-        _STUBS.append(Stubs(make_work_dir() / "stubs"))
+        _STUBS.append(Stubs(make_work_dir("guru-python-client-") / "stubs"))
     return _STUBS[0]
 
 
@@ -226,7 +205,7 @@ class PythonClientTest(unittest.TestCase):
         try:
             stubs = get_stubs()
             cls.pb, cls.post_pb = stubs.pb, stubs.post_pb
-            work = make_work_dir()
+            work = make_work_dir("guru-python-client-")
             build_index(work / "db")
             cls.servers = [start_server(work / "db", stubs)]
             cls.stub = cls.servers[0].stub
@@ -473,7 +452,7 @@ class PageTokenAcrossServersTest(unittest.TestCase):
     def setUp(self):
         self.stubs = get_stubs()
         self.pb = self.stubs.pb
-        self.work = make_work_dir()
+        self.work = make_work_dir("guru-python-client-")
         self.addCleanup(shutil.rmtree, self.work, ignore_errors=True)
         build_index(self.work / "db")
 
@@ -517,7 +496,7 @@ class ReflectionTest(unittest.TestCase):
     def setUpClass(cls):
         try:
             cls.stubs = get_stubs()
-            work = make_work_dir()
+            work = make_work_dir("guru-python-client-")
             build_index(work / "db")
             cls.server = start_server(work / "db", cls.stubs)
         except BaseException:
@@ -595,30 +574,5 @@ class ReflectionTest(unittest.TestCase):
         self.assertIn("google/api/http.proto", names)
 
 
-def _timed_out(*_):
-    print("python_client_test: timed out; stopping guru-server", file=sys.stderr, flush=True)
-    try:
-        stop_everything()
-    finally:
-        os._exit(124)
-
-
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--indexer", required=True)
-    parser.add_argument("--server", required=True)
-    ARGS, rest = parser.parse_known_args()
-    # The whole run stops by itself, whatever hangs (the server is killed with
-    # this process, see _die_with_parent).
-    signal.signal(signal.SIGALRM, _timed_out)
-    signal.alarm(int(os.environ.get("GURU_PY_TIMEOUT_S", "240")))
-    try:
-        program = unittest.main(argv=[sys.argv[0], *rest], verbosity=2, exit=False)
-    finally:
-        stop_everything()
-    sys.exit(0 if program.result.wasSuccessful() else 1)
-
-
 if __name__ == "__main__":
-    main()
+    client_test_support.main(__doc__, "python_client_test")

@@ -1,6 +1,11 @@
 #include "server/http_transcoding.h"
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 
 #include "guru/v1/search.pb.h"
 
@@ -157,15 +162,73 @@ TEST(PercentDecodeTest, DecodesEscapesAndKeepsMalformedOnes) {
   EXPECT_EQ(PercentDecode("a+b%2B", true), "a b+");
 }
 
-TEST(BinaryToJsonTest, EveryPrimitiveFieldIsPresentEvenWhenZero) {
+TEST(MessageToJsonTest, EveryPrimitiveFieldIsPresentEvenWhenZero) {
   v1::SearchResponse response;
   response.add_results()->mutable_post()->set_id("p1");
-  absl::StatusOr<std::string> json =
-      BinaryToJson(*v1::SearchResponse::descriptor(), response.SerializeAsString());
+  absl::StatusOr<std::string> json = MessageToJson(response);
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_NE(json->find("\"categoryFacets\":[]"), std::string::npos) << *json;
-  EXPECT_NE(json->find("\"totalEstimate\""), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"totalEstimate\":\"0\""), std::string::npos) << *json;
   EXPECT_NE(json->find("\"id\":\"p1\""), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"answerStatus\":\"ANSWER_STATUS_UNSPECIFIED\""),
+            std::string::npos)
+      << *json;
+}
+
+// What protobuf's own printer makes of a message, and ours, must be the same
+// message when read back: names, enums, 64-bit integers, doubles, escapes.
+TEST(MessageToJsonTest, ReadsBackAsProtobufsOwnPrintingDoes) {
+  v1::SearchResponse response;
+  response.set_total_estimate(9007199254740993);  // Not exact as a double.
+  response.set_answer_status(v1::ANSWERED);
+  response.set_next_page_token("tok/+=");
+  v1::SearchResult& result = *response.add_results();
+  result.set_score(7.3210455291814167);
+  result.set_confidence(1e-300);
+  v1::Post& post = *result.mutable_post();
+  post.set_id("id \"quoted\" back\\slash \x01\x1f tab\t nl\n é ✓ 😀");
+  post.add_tags("a");
+  post.add_tags("");
+  response.add_category_facets()->set_count(-3);
+
+  absl::StatusOr<std::string> ours = MessageToJson(response);
+  ASSERT_TRUE(ours.ok()) << ours.status();
+  v1::SearchResponse read_back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*ours, &read_back).ok())
+      << *ours;
+  EXPECT_EQ(read_back.SerializeAsString(), response.SerializeAsString()) << *ours;
+
+  std::string theirs;
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  ASSERT_TRUE(
+      google::protobuf::util::MessageToJsonString(response, &theirs, options).ok());
+  google::protobuf::Value ours_value;
+  google::protobuf::Value theirs_value;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*ours, &ours_value).ok());
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(theirs, &theirs_value).ok());
+  // The same keys and values, whatever the order and number formatting.
+  EXPECT_EQ(ours_value.struct_value().fields().size(),
+            theirs_value.struct_value().fields().size());
+  for (const auto& [key, value] : theirs_value.struct_value().fields()) {
+    EXPECT_TRUE(ours_value.struct_value().fields().contains(key)) << key;
+  }
+}
+
+TEST(MessageToJsonTest, NonFiniteDoublesAreTheMappingsStrings) {
+  v1::SearchResult result;
+  result.set_score(std::numeric_limits<double>::infinity());
+  result.set_confidence(std::nan(""));
+  absl::StatusOr<std::string> json = MessageToJson(result);
+  ASSERT_TRUE(json.ok());
+  EXPECT_NE(json->find("\"score\":\"Infinity\""), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"confidence\":\"NaN\""), std::string::npos) << *json;
+}
+
+TEST(MessageToJsonTest, AStringThatIsNotUtf8IsAnErrorNotBrokenJson) {
+  v1::Post post;
+  post.set_id("\xff\xfe");
+  EXPECT_EQ(MessageToJson(post).status().code(), absl::StatusCode::kInternal);
 }
 
 }  // namespace
