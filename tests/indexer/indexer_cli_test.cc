@@ -13,6 +13,7 @@
 
 #include "core/page_html.h"
 #include "index/searcher.h"
+#include "indexer/index_checks.h"
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
 
@@ -21,7 +22,9 @@ namespace {
 
 using ::guru::testing::ReadFile;
 using ::guru::testing::RunIndexer;
+using ::guru::testing::SearchIds;
 using ::guru::testing::SourcePath;
+using ::guru::testing::StatsLine;
 using ::guru::testing::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -142,30 +145,8 @@ TEST(IndexerCliTest, ATxtFileWhoseContentIsHtmlIsReadAsHtml) {
   }
 }
 
-// The ids of the posts a search of `query` in the index at `db` finds.
-std::vector<std::string> SearchIds(const std::string& db, const std::string& query) {
-  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(db);
-  EXPECT_TRUE(searcher.ok()) << searcher.status();
-  if (!searcher.ok()) return {};
-  SearchParams params;
-  params.query = query;
-  absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
-  EXPECT_TRUE(page.ok()) << page.status();
-  std::vector<std::string> ids;
-  if (page.ok()) {
-    for (const SearchHit& hit : page->hits) ids.push_back(hit.post.id());
-  }
-  return ids;
-}
-
 // The "revision N" line of `guru-indexer stats`.
-std::string Revision(const std::string& db) {
-  const auto stats = RunIndexer({"stats", "--db", db});
-  EXPECT_EQ(stats.exit_code, 0) << stats.err;
-  const std::size_t at = stats.out.find("revision ");
-  return at == std::string::npos ? ""
-                                 : stats.out.substr(at, stats.out.find('\n', at) - at);
-}
+std::string Revision(const std::string& db) { return StatsLine(db, "revision "); }
 
 TEST(IndexerCliTest, SynonymsReplaceTheTableAndTheSameFilesAgainChangeNothing) {
   TempDir dir;

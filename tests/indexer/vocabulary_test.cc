@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "index/searcher.h"
+#include "indexer/index_checks.h"
 #include "support/guru_env.h"
 #include "support/temp_dir.h"
 
@@ -20,7 +21,9 @@ namespace {
 
 using ::guru::testing::ReadFile;
 using ::guru::testing::RunIndexer;
+using ::guru::testing::SearchIds;
 using ::guru::testing::SourcePath;
+using ::guru::testing::StatsLine;
 using ::guru::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -40,29 +43,8 @@ std::string ShippedVersion() {
   return match.size() > 1 ? match[1].str() : "";
 }
 
-std::vector<std::string> SearchIds(const std::string& db, const std::string& query) {
-  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(db);
-  EXPECT_TRUE(searcher.ok()) << searcher.status();
-  if (!searcher.ok()) return {};
-  SearchParams params;
-  params.query = query;
-  absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
-  EXPECT_TRUE(page.ok()) << page.status();
-  std::vector<std::string> ids;
-  if (page.ok()) {
-    for (const SearchHit& hit : page->hits) ids.push_back(hit.post.id());
-  }
-  return ids;
-}
-
 // The "vocabulary ..." line of `guru-indexer stats`.
-std::string VocabularyLine(const std::string& db) {
-  const auto stats = RunIndexer({"stats", "--db", db});
-  EXPECT_EQ(stats.exit_code, 0) << stats.err;
-  const std::size_t at = stats.out.find("vocabulary ");
-  return at == std::string::npos ? ""
-                                 : stats.out.substr(at, stats.out.find('\n', at) - at);
-}
+std::string VocabularyLine(const std::string& db) { return StatsLine(db, "vocabulary "); }
 
 TEST(VocabularyTest, ByDefaultTheBuiltInVocabularyIsLoadedAndStatsNamesIt) {
   TempDir dir;
