@@ -62,7 +62,12 @@ sphinx_prepare() {
   SPHINX_DIR=$1
   local corpus=$2
   mkdir -p "$SPHINX_DIR/data" "$SPHINX_DIR/binlog"
-  /usr/bin/python3 "$SPHINX_LIB_DIR/to_xmlpipe2.py" "$corpus" >"$SPHINX_DIR/corpus.xml" 2>/dev/null
+  if ! /usr/bin/python3 "$SPHINX_LIB_DIR/to_xmlpipe2.py" "$corpus" >"$SPHINX_DIR/corpus.xml" \
+    2>"$SPHINX_DIR/to_xmlpipe2.log"; then
+    cat "$SPHINX_DIR/to_xmlpipe2.log" >&2
+    echo "sphinx: converting $corpus to xmlpipe2 failed" >&2
+    exit 1
+  fi
   cp "$SPHINX_LIB_DIR/stopwords.txt" "$SPHINX_LIB_DIR/stopwords-conversational.txt" "$SPHINX_DIR/"
   SPHINX_PORT=$(_sphinx_free_port)
   SPHINX_CONF=$SPHINX_DIR/sphinx.conf

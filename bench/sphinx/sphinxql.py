@@ -36,6 +36,6 @@ def search(index, question, k1, b, title, question_weight, answer=1, limit=10, s
     and with `snippets` an excerpt of the answer around the question's words."""
     columns = "id, postid, WEIGHT() AS w"
     if snippets:
-        columns += ", title, SNIPPET(answer, " + literal(_SPACE.sub(" ", question)) + ") AS s"
+        columns += ", title, SNIPPET(answer, " + literal(_SPACE.sub(" ", question).strip()) + ") AS s"
     return (f"SELECT {columns} FROM {index} WHERE MATCH({literal(quorum(question))}) "
             f"LIMIT {limit} OPTION ranker={ranker(k1, b, title, question_weight, answer)}")
