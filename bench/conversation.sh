@@ -9,7 +9,9 @@
 # alone. With BASELINE_BUILD_DIR (binaries of the code before the change) it
 # indexes with that build's indexer, serves with its server and runs the same
 # three batches through this build's guru-query (the wire protocol is the
-# same). Scores per kind (bench/conversation/report.py, on
+# same). The same three ways for the sets written blind to the code and to
+# the development set (bench/conversation/holdout.jsonl, blind2.jsonl), which
+# are the fair measure. Scores per kind (bench/conversation/report.py, on
 # bench/relevance/score.py) and writes docs/CONVERSATION.md.
 #   bench/conversation.sh [BUILD_DIR] [BASELINE_BUILD_DIR]   (default build-rel)
 # CONVERSATION_OUT=DIR keeps the run files, qrels and logs in DIR.
@@ -42,11 +44,25 @@ query=$build/tools/guru-query
 echo "conversation: the set and its judgments"
 /usr/bin/python3 bench/conversation/prepare.py --corpus "$data/corpus.jsonl.gz" \
   --dev bench/conversation/dev.jsonl --out "$work"
+# Sets written later by people who saw neither the code nor the development
+# set (HOLDOUT.md, BLIND2.md): the same three runs, reported beside it.
+others=(holdout blind2)
+for set in "${others[@]}"; do
+  mkdir -p "$work/$set"
+  /usr/bin/python3 bench/conversation/prepare.py --corpus "$data/corpus.jsonl.gz" \
+    --dev "bench/conversation/$set.jsonl" --out "$work/$set" 2>/dev/null
+done
 
 index() {  # BUILD DB
   rm -rf "$2"
   zcat "$data/corpus.jsonl.gz" | "$1/indexer/guru-indexer" --db "$2" \
     --synonyms data/synonyms/lay-clinical.txt - >/dev/null 2>&1
+}
+
+three_ways() {  # PORT DIR PREFIX: (a), (b) and (c) of one set
+  batch "$1" "$2/with-context.tsv" "$2/${3}context"
+  batch "$1" "$2/alone.tsv" "$2/${3}alone"
+  batch "$1" "$2/standalone.tsv" "$2/${3}standalone"
 }
 
 batch() {  # PORT FILE TAG  -> $work/TAG.trec, $work/TAG.log
@@ -64,9 +80,8 @@ guru_server_start "$build" "$work/server.log" --db "$work/db"
 port=$GURU_SERVER_PORT
 echo "conversation: searching ($build)"
 batch "$port" with-context.tsv warm  # warms the caches; not scored
-batch "$port" with-context.tsv context
-batch "$port" alone.tsv alone
-batch "$port" standalone.tsv standalone
+three_ways "$port" . ""
+for set in "${others[@]}"; do three_ways "$port" "$set" ""; done
 echo "conversation: latency, five context turns vs alone ($build)"
 # Alternating passes, so that both see the same load on a shared machine.
 context5_logs=() alone_logs=()
@@ -87,9 +102,8 @@ if [[ -n $base ]]; then
   port=$GURU_SERVER_PORT
   echo "conversation: searching ($base)"
   batch "$port" with-context.tsv warm-base
-  batch "$port" with-context.tsv base_context
-  batch "$port" alone.tsv base_alone
-  batch "$port" standalone.tsv base_standalone
+  three_ways "$port" . base_
+  for set in "${others[@]}"; do three_ways "$port" "$set" base_; done
   guru_server_stop
   runs+=(--run "base_context=$work/base_context.trec" --run "base_alone=$work/base_alone.trec"
     --run "base_standalone=$work/base_standalone.trec")
@@ -105,6 +119,17 @@ machine="$machine; load average when the run ended: $(cut -d' ' -f1-3 /proc/load
   --latency "context5=$(IFS=,; echo "${context5_logs[*]}")" \
   --latency "alone=$(IFS=,; echo "${alone_logs[*]}")" \
   --machine "$machine" >"$work/CONVERSATION.md"
+for set in "${others[@]}"; do
+  set_runs=()
+  for run in context alone standalone ${base:+base_context base_alone base_standalone}; do
+    set_runs+=(--run "$run=$work/$set/$run.trec")
+  done
+  echo >>"$work/CONVERSATION.md"
+  /usr/bin/python3 bench/conversation/report.py --dev "bench/conversation/$set.jsonl" \
+    --qrels "$work/$set/qrels.txt" --corpus "$data/corpus.jsonl.gz" "${set_runs[@]}" \
+    --section "Set \`$set\` (how it was written: bench/conversation/${set^^}.md)" \
+    >>"$work/CONVERSATION.md"
+done
 cp "$work/CONVERSATION.md" docs/CONVERSATION.md
 sed -n '/^| run /,/^$/p;/^## Against/,/^$/p;/^| target/,/^$/p' docs/CONVERSATION.md
 echo "conversation: wrote docs/CONVERSATION.md"

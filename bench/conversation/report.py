@@ -35,7 +35,7 @@ LABELS = {
     "context": "(a) with context",
     "alone": "(b) last turn alone",
     "standalone": "(c) standalone rewrite",
-    "base_context": "baseline (a) with context: today's handling",
+    "base_context": "baseline (a) with context",
     "base_alone": "baseline (b) last turn alone",
     "base_standalone": "baseline (c) standalone rewrite",
 }
@@ -85,6 +85,50 @@ def verdict(ok):
     return "met" if ok else "**not met**"
 
 
+def write_tables(w, convs, table, lat, heading="##"):
+    """The per-kind table of every run, then the issue's targets."""
+    counts = collections.Counter(c["kind"] for c in convs)
+    w("| run | kind | n | nDCG@10 | MRR@10 | topic@1 |")
+    w("|---|---|---|---|---|---|")
+    for kind in KINDS + ("all",):
+        n = len(convs) if kind == "all" else counts[kind]
+        for name in RUNS:
+            if (name, kind) in table:
+                v = table[(name, kind)]
+                w(f"| {LABELS[name]} | {kind} | {n} | {v[0]:.4f} | {v[1]:.4f} | {v[2]:.3f} |")
+    w("")
+
+    w(f"{heading} Against the issue's targets")
+    w("")
+    w("| target | measured | |")
+    w("|---|---|---|")
+    for kind in ("follow_up", "drill_down"):
+        if ("context", kind) in table and ("standalone", kind) in table:
+            a, c = table[("context", kind)], table[("standalone", kind)]
+            w(f"| {kind}: (a) >= 0.85x (c), nDCG@10 | {a[0]:.4f} / {c[0]:.4f} = {ratio(a[0], c[0])}"
+              f" | {verdict(a[0] >= 0.85 * c[0])} |")
+            w(f"| {kind}: (a) >= 0.85x (c), MRR@10 | {a[1]:.4f} / {c[1]:.4f} = {ratio(a[1], c[1])}"
+              f" | {verdict(a[1] >= 0.85 * c[1])} |")
+        if ("context", kind) in table and ("base_context", kind) in table:
+            a, b = table[("context", kind)], table[("base_context", kind)]
+            w(f"| {kind}: (a) >= 2x baseline (a), nDCG@10 | {a[0]:.4f} / {b[0]:.4f} = "
+              f"{ratio(a[0], b[0])} | {verdict(a[0] >= 2 * b[0])} |")
+            w(f"| {kind}: (a) >= 2x baseline (a), MRR@10 | {a[1]:.4f} / {b[1]:.4f} = "
+              f"{ratio(a[1], b[1])} | {verdict(a[1] >= 2 * b[1])} |")
+    if ("context", "topic_switch") in table and ("alone", "topic_switch") in table:
+        a, b = table[("context", "topic_switch")], table[("alone", "topic_switch")]
+        w(f"| topic_switch: (a) >= 0.95x (b), nDCG@10 | {a[0]:.4f} / {b[0]:.4f} = {ratio(a[0], b[0])}"
+          f" | {verdict(a[0] >= 0.95 * b[0])} |")
+        w(f"| topic_switch: (a) >= 0.95x (b), MRR@10 | {a[1]:.4f} / {b[1]:.4f} = {ratio(a[1], b[1])}"
+          f" | {verdict(a[1] >= 0.95 * b[1])} |")
+    if lat.get("context5") and lat.get("alone"):
+        c5, al = lat["context5"], lat["alone"]
+        w(f"| latency, 5 context turns <= 1.5x alone, median | {c5[0]:.2f} / {al[0]:.2f} ms = "
+          f"{ratio(c5[0], al[0])} | {verdict(c5[0] <= 1.5 * al[0])} |")
+        w(f"| latency, 5 context turns <= 1.5x alone, p99 | {c5[1]:.2f} / {al[1]:.2f} ms = "
+          f"{ratio(c5[1], al[1])} | {verdict(c5[1] <= 1.5 * al[1])} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", required=True)
@@ -95,6 +139,8 @@ def main():
     parser.add_argument("--machine", default="")
     parser.add_argument("--worst", type=int, default=10)
     parser.add_argument("--json", action="store_true", help="the figures as JSON instead")
+    parser.add_argument("--section", help="only the tables, as a section with this title"
+                        " (for sets other than the development set)")
     args = parser.parse_args()
 
     with open(args.dev, encoding="utf-8") as f:
@@ -123,6 +169,17 @@ def main():
                         for (r, k), v in table.items()},
             "latency": {n: {"median_ms": v[0], "p99_ms": v[1], "passes": v[2]}
                         for n, v in lat.items() if v}}, indent=1))
+        return 0
+
+    if args.section:
+        out = [f"## {args.section}", ""]
+        counts = collections.Counter(c["kind"] for c in convs)
+        out.append(f"`{args.dev}`: {len(convs)} conversations about "
+                   f"{len({c['focus'].lower() for c in convs})} foci: "
+                   + ", ".join(f"{counts[k]} {k}" for k in KINDS) + ".")
+        out.append("")
+        write_tables(out.append, convs, table, lat, heading="###")
+        print("\n".join(out))
         return 0
 
     titles = {}
@@ -154,49 +211,12 @@ def main():
     w("")
     w("Each last turn is searched three ways: **(a)** with its context (`SearchRequest.context`,"
       " the earlier turns newest first), **(b)** alone, **(c)** as the standalone rewrite that"
-      " names the topic (the ceiling a perfect rewrite would reach). The baseline is the code"
-      " before this change (commit 474cbfa) serving an index built by its own indexer; the"
-      " requests come from this build's `guru-query --batch`.")
+      " names the topic (the ceiling a perfect rewrite would reach). The baseline, when the run"
+      " has one, is the build given as `BASELINE_BUILD_DIR` (for the issue's \"today's"
+      " handling\": commit 474cbfa, before conversations were handled) serving an index built by"
+      " its own indexer; the requests come from this build's `guru-query --batch`.")
     w("")
-    w("| run | kind | n | nDCG@10 | MRR@10 | topic@1 |")
-    w("|---|---|---|---|---|---|")
-    for kind in KINDS + ("all",):
-        n = len(convs) if kind == "all" else counts[kind]
-        for name in RUNS:
-            if (name, kind) in table:
-                v = table[(name, kind)]
-                w(f"| {LABELS[name]} | {kind} | {n} | {v[0]:.4f} | {v[1]:.4f} | {v[2]:.3f} |")
-    w("")
-
-    w("## Against the issue's targets")
-    w("")
-    w("| target | measured | |")
-    w("|---|---|---|")
-    for kind in ("follow_up", "drill_down"):
-        if ("context", kind) in table and ("standalone", kind) in table:
-            a, c = table[("context", kind)], table[("standalone", kind)]
-            w(f"| {kind}: (a) >= 0.85x (c), nDCG@10 | {a[0]:.4f} / {c[0]:.4f} = {ratio(a[0], c[0])}"
-              f" | {verdict(a[0] >= 0.85 * c[0])} |")
-            w(f"| {kind}: (a) >= 0.85x (c), MRR@10 | {a[1]:.4f} / {c[1]:.4f} = {ratio(a[1], c[1])}"
-              f" | {verdict(a[1] >= 0.85 * c[1])} |")
-        if ("context", kind) in table and ("base_context", kind) in table:
-            a, b = table[("context", kind)], table[("base_context", kind)]
-            w(f"| {kind}: (a) >= 2x baseline (a), nDCG@10 | {a[0]:.4f} / {b[0]:.4f} = "
-              f"{ratio(a[0], b[0])} | {verdict(a[0] >= 2 * b[0])} |")
-            w(f"| {kind}: (a) >= 2x baseline (a), MRR@10 | {a[1]:.4f} / {b[1]:.4f} = "
-              f"{ratio(a[1], b[1])} | {verdict(a[1] >= 2 * b[1])} |")
-    if ("context", "topic_switch") in table and ("alone", "topic_switch") in table:
-        a, b = table[("context", "topic_switch")], table[("alone", "topic_switch")]
-        w(f"| topic_switch: (a) >= 0.95x (b), nDCG@10 | {a[0]:.4f} / {b[0]:.4f} = {ratio(a[0], b[0])}"
-          f" | {verdict(a[0] >= 0.95 * b[0])} |")
-        w(f"| topic_switch: (a) >= 0.95x (b), MRR@10 | {a[1]:.4f} / {b[1]:.4f} = {ratio(a[1], b[1])}"
-          f" | {verdict(a[1] >= 0.95 * b[1])} |")
-    if lat.get("context5") and lat.get("alone"):
-        c5, al = lat["context5"], lat["alone"]
-        w(f"| latency, 5 context turns <= 1.5x alone, median | {c5[0]:.2f} / {al[0]:.2f} ms = "
-          f"{ratio(c5[0], al[0])} | {verdict(c5[0] <= 1.5 * al[0])} |")
-        w(f"| latency, 5 context turns <= 1.5x alone, p99 | {c5[1]:.2f} / {al[1]:.2f} ms = "
-          f"{ratio(c5[1], al[1])} | {verdict(c5[1] <= 1.5 * al[1])} |")
+    write_tables(w, convs, table, lat)
     w("")
     if lat:
         w("## Latency")
@@ -276,8 +296,15 @@ def main():
       " for every run.")
     w("- Grade 1 (the focus, another type) earns no gain under `score.py`; topic@1 is there to show"
       " whether the topic itself was carried.")
-    w("- The set is for development: the phrasings were written for it, and an independent check"
-      " uses other ones.")
+    w("- The development set's phrasings were written for it and its misses were read while the"
+      " rules were written, so its figures overstate. The sets below it are the fair measure:"
+      " `holdout` and `blind2` were written by people who saw neither the code nor this set"
+      " (`bench/conversation/HOLDOUT.md`, `BLIND2.md`). `holdout`'s misses were read after its"
+      " first run, so it is a second development set now. `blind2` was run once blind on"
+      " 2026-12-02 (nDCG@10 with context: follow-ups 0.478, drill-downs 0.525; the code of"
+      " commit afb7f5c: 0.487 and 0.279); one setting (`kNewSubjectFraction`) was chosen after"
+      " reading that run, so its figures overstate a little too. A check on phrasings nobody"
+      " here has seen will land near `blind2`, not near the development set.")
     w("")
     sys.stdout.write("\n".join(out) + "\n")
     return 0

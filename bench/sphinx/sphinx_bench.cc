@@ -86,11 +86,12 @@ std::string Literal(const std::string& text) {
 
 std::string Statement(const Options& o, const std::string& question) {
   std::string columns = "id, postid, WEIGHT() AS w";
-  if (o.snippets) columns += ", title, SNIPPET(answer, " + Literal(Spaced(question)) + ") AS s";
+  if (o.snippets)
+    columns += ", title, SNIPPET(answer, " + Literal(Spaced(question)) + ") AS s";
   return "SELECT " + columns + " FROM " + o.index + " WHERE MATCH(" +
          Literal(Quorum(question)) + ") LIMIT " + std::to_string(o.limit) +
-         " OPTION ranker=expr('100000000*bm25f(" + o.k1 + "," + o.b + ",{title=" + o.title +
-         ",question=" + o.question + ",answer=1})')";
+         " OPTION ranker=expr('100000000*bm25f(" + o.k1 + "," + o.b +
+         ",{title=" + o.title + ",question=" + o.question + ",answer=1})')";
 }
 
 struct Stream {
@@ -114,19 +115,32 @@ bool Parse(int argc, char** argv, Options& o) {
     }
     if (i + 1 >= argc) return false;
     const std::string value = argv[++i];
-    if (flag == "--port") o.port = std::atoi(value.c_str());
-    else if (flag == "--questions") o.questions = value;
-    else if (flag == "--streams") o.streams = std::atoi(value.c_str());
-    else if (flag == "--seconds") o.seconds = std::atof(value.c_str());
-    else if (flag == "--warmup-seconds") o.warmup_seconds = std::atof(value.c_str());
-    else if (flag == "--limit") o.limit = std::atoi(value.c_str());
-    else if (flag == "--index") o.index = value;
-    else if (flag == "--k1") o.k1 = value;
-    else if (flag == "--b") o.b = value;
-    else if (flag == "--title") o.title = value;
-    else if (flag == "--question") o.question = value;
-    else if (flag == "--label") o.label = value;
-    else return false;
+    if (flag == "--port")
+      o.port = std::atoi(value.c_str());
+    else if (flag == "--questions")
+      o.questions = value;
+    else if (flag == "--streams")
+      o.streams = std::atoi(value.c_str());
+    else if (flag == "--seconds")
+      o.seconds = std::atof(value.c_str());
+    else if (flag == "--warmup-seconds")
+      o.warmup_seconds = std::atof(value.c_str());
+    else if (flag == "--limit")
+      o.limit = std::atoi(value.c_str());
+    else if (flag == "--index")
+      o.index = value;
+    else if (flag == "--k1")
+      o.k1 = value;
+    else if (flag == "--b")
+      o.b = value;
+    else if (flag == "--title")
+      o.title = value;
+    else if (flag == "--question")
+      o.question = value;
+    else if (flag == "--label")
+      o.label = value;
+    else
+      return false;
   }
   return o.port > 0 && !o.questions.empty() && o.streams >= 1 && o.streams <= 4096 &&
          o.seconds > 0 && o.warmup_seconds >= 0 && o.limit >= 1 && o.limit <= 1000;
@@ -176,8 +190,8 @@ int main(int argc, char** argv) {
     if (connection == nullptr ||
         mysql_real_connect(connection, "127.0.0.1", "", "", nullptr,
                            static_cast<unsigned>(options.port), nullptr, 0) == nullptr) {
-      std::fprintf(stderr, "sphinx-bench: cannot connect to 127.0.0.1:%d: %s\n", options.port,
-                   connection ? mysql_error(connection) : "out of memory");
+      std::fprintf(stderr, "sphinx-bench: cannot connect to 127.0.0.1:%d: %s\n",
+                   options.port, connection ? mysql_error(connection) : "out of memory");
       return 2;
     }
   }
@@ -223,7 +237,8 @@ int main(int argc, char** argv) {
       std::chrono::milliseconds(std::lround(options.warmup_seconds * 1000)));
   measuring = true;
   const Clock::time_point start = Clock::now();
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::lround(options.seconds * 1000)));
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(std::lround(options.seconds * 1000)));
   done = true;
   const Clock::time_point end = Clock::now();
   for (std::thread& thread : threads) thread.join();
@@ -234,7 +249,8 @@ int main(int argc, char** argv) {
   long failed = 0;
   std::string first_error;
   for (const Stream& stream : results) {
-    latencies.insert(latencies.end(), stream.latencies_ms.begin(), stream.latencies_ms.end());
+    latencies.insert(latencies.end(), stream.latencies_ms.begin(),
+                     stream.latencies_ms.end());
     failed += stream.failed;
     if (first_error.empty()) first_error = stream.first_error;
   }
@@ -244,10 +260,12 @@ int main(int argc, char** argv) {
       "%-13s streams=%d calls=%zu failed=%ld seconds=%.1f qps=%.0f p50_ms=%.3f "
       "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
       options.label.c_str(), options.streams, latencies.size(), failed, seconds,
-      static_cast<double>(latencies.size()) / seconds, At(latencies, 0.5), At(latencies, 0.9),
-      At(latencies, 0.99), latencies.empty() ? 0.0 : latencies.back());
+      static_cast<double>(latencies.size()) / seconds, At(latencies, 0.5),
+      At(latencies, 0.9), At(latencies, 0.99),
+      latencies.empty() ? 0.0 : latencies.back());
   if (failed > 0) {
-    std::printf("%-13s   first failure: %s\n", options.label.c_str(), first_error.c_str());
+    std::printf("%-13s   first failure: %s\n", options.label.c_str(),
+                first_error.c_str());
   }
   return failed == 0 ? 0 : 1;
 }

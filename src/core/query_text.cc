@@ -112,6 +112,103 @@ void ForEachWord(
   flush();
 }
 
+namespace {
+
+bool IsAsciiVowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+// `word` with its `suffix` replaced by `replacement`, when it ends so and
+// keeps a stem of at least `min_stem` bytes; empty otherwise.
+std::string ReplaceSuffix(std::string_view word, std::string_view suffix,
+                          std::string_view replacement, std::size_t min_stem = 3) {
+  if (word.size() < suffix.size() + min_stem || !word.ends_with(suffix)) return {};
+  return std::string(word.substr(0, word.size() - suffix.size())) +
+         std::string(replacement);
+}
+
+}  // namespace
+
+std::vector<std::string> AmericanSpellings(std::string_view lower_word) {
+  std::vector<std::string> spellings;
+  const auto add = [&spellings, lower_word](std::string spelling) {
+    if (!spelling.empty() && spelling != lower_word &&
+        std::find(spellings.begin(), spellings.end(), spelling) == spellings.end()) {
+      spellings.push_back(std::move(spelling));
+    }
+  };
+  // Greek and Latin "ae"/"oe" spelled "e" (haem-, anaem-, paed-, oedema,
+  // oesophagus, diarrhoea, foetus, coeliac): inside a word, not at its end
+  // ("toe", "heroes").
+  if (lower_word.size() >= 6) {
+    std::string spelling;
+    for (std::size_t i = 0; i < lower_word.size(); ++i) {
+      const char c = lower_word[i];
+      const std::string_view after =
+          i + 2 <= lower_word.size() ? lower_word.substr(i + 2) : std::string_view();
+      const bool digraph = (c == 'a' || c == 'o') && i + 1 < lower_word.size() &&
+                           lower_word[i + 1] == 'e' && !after.empty() && after != "s" &&
+                           after != "d" && (i == 0 || !IsAsciiVowel(lower_word[i - 1]));
+      if (digraph && !(c == 'a' && i == 0)) {  // "aerobic", "aesthetic" stay.
+        spelling += 'e';
+        ++i;
+      } else {
+        spelling += c;
+      }
+    }
+    add(std::move(spelling));
+  }
+  // -our -> -or (tumour, behaviour, colour), -tre/-bre -> -ter/-ber (centre,
+  // fibre), -ise/-isation -> -ize/-ization, -yse -> -yze (paralysed).
+  static constexpr std::pair<std::string_view, std::string_view> kSuffixes[] = {
+      {"our", "or"},
+      {"ours", "ors"},
+      {"oured", "ored"},
+      {"tre", "ter"},
+      {"tres", "ters"},
+      {"bre", "ber"},
+      {"bres", "bers"},
+      {"ise", "ize"},
+      {"ised", "ized"},
+      {"ises", "izes"},
+      {"ising", "izing"},
+      {"isation", "ization"},
+      {"isations", "izations"},
+      {"yse", "yze"},
+      {"ysed", "yzed"},
+      {"ysing", "yzing"},
+  };
+  for (const auto& [british, american] : kSuffixes) {
+    add(ReplaceSuffix(lower_word, british, american));
+  }
+  return spellings;
+}
+
+std::vector<std::string> ConditionNouns(std::string_view lower_word) {
+  static constexpr std::pair<std::string_view, std::string_view> kSuffixes[] = {
+      {"istic", "ism"},  // autistic
+      {"iac", "ia"},     // hemophiliac, insomniac
+      {"itic", "itis"},  // arthritic
+      {"otic", "osis"},  // psychotic, cirrhotic, sclerotic
+      {"ytic", "ysis"},  // paralytic
+      {"ptic", "psy"},   // epileptic, narcoleptic
+      {"atic", "a"},     // asthmatic
+      {"ic", "ia"},      // anemic, anorexic, dyslexic, leukemic
+      {"ic", "es"},      // diabetic
+      {"ic", "y"},       // allergic
+      {"ic", ""},        // alcoholic
+      {"ous", ""},       // cancerous
+  };
+  std::vector<std::string> nouns;
+  for (const auto& [suffix, replacement] : kSuffixes) {
+    std::string noun = ReplaceSuffix(lower_word, suffix, replacement);
+    if (!noun.empty() && std::find(nouns.begin(), nouns.end(), noun) == nouns.end()) {
+      nouns.push_back(std::move(noun));
+    }
+  }
+  return nouns;
+}
+
 std::vector<std::string> QueryWords(std::string_view text) {
   std::vector<std::string> words;
   ForEachWord(text, [&](const WordSpan&, const std::string& word) {
@@ -154,7 +251,23 @@ const std::vector<QuestionType>& QuestionTypes() {
         "get over",
         "look after",
         "looking after",
-        "any help"}},
+        "any help",
+        "medicine",
+        "medicines",
+        "meds",
+        "drugs",
+        "pills",
+        "tablets",
+        "surgery",
+        "physio",
+        "physiotherapy",
+        "what then",
+        "what next",
+        "do they do",
+        "chemo",
+        "chemotherapy",
+        "radiotherapy",
+        "what works"}},
       {"symptoms",
        {"symptom", "symptoms", "sign", "signs", "notice", "noticed", "warning"},
        {"feel like", "look like", "look out for", "watch out for", "show up", "shows up",
@@ -186,42 +299,47 @@ const std::vector<QuestionType>& QuestionTypes() {
         "detect", "detected"},
        {"find out", "tell if", "know if", "check for", "test for", "look for it"},
        {"diagnose", "diagnosis", "tests"},
-       {}},
+       {"scan", "scans", "biopsy", "x-ray", "they tell", "doctors tell", "you tell",
+        "they know", "doctors know"}},
       {"outlook",
        {"outlook", "prognosis", "expectancy", "survival", "survive", "worse", "recover",
         "recovery"},
        {"get better", "get worse", "gets worse", "grow out of", "go away", "clear up",
         "how long", "live with", "life expectancy", "chances of survival"},
        {"outlook", "prognosis"},
-       {"my chances", "his chances", "her chances", "their chances", "normal life",
-        "how serious", "is it serious", "is it fatal", "die from", "die of",
-        "able to walk", "be ok", "be okay", "be alright", "shorten his", "shorten her",
-        "shorten my", "shorten your", "shorten life"}},
+       {"my chances",   "his chances",   "her chances",  "their chances", "normal life",
+        "how serious",  "is it serious", "is it fatal",  "die from",      "die of",
+        "able to walk", "be ok",         "be okay",      "be alright",    "shorten his",
+        "shorten her",  "shorten my",    "shorten your", "shorten life",  "progress",
+        "progresses",   "curable"}},
       {"inheritance",
        {"inherit", "inherited", "inheritance", "hereditary", "genetic", "gene", "genes",
         "pass", "passed"},
        {"pass it on", "pass it down", "passed down", "passed on", "run in families",
         "runs in families", "run in the family", "runs in the family"},
        {"inherited", "inheritance"},
-       {"have it too", "get it too", "get it as well", "baby have it", "kids have it",
-        "children have it", "kids get it", "children get it", "neither of us",
-        "a carrier", "be carriers"}},
+       {"carry", "carrying", "carrier", "carriers", "trait", "siblings", "mutation",
+        "mutations", "have it too", "get it too", "get it as well", "baby have it",
+        "kids have it", "children have it", "kids get it", "children get it",
+        "neither of us", "a carrier", "be carriers"}},
       {"complications",
        {"complication", "complications"},
        {"lead to", "long term", "down the line"},
        {"complications"},
-       {"other problems", "damage to", "affect other"}},
+       {"other problems", "damage to", "affect other", "happens if", "untreated",
+        "damage", "not treated", "not controlled"}},
       {"dosage", {"dose", "doses", "dosage", "overdose"}, {}, {"dose", "dosage"}, {}},
       {"risk",
        {"risk", "risks", "susceptible", "susceptibility"},
        {"likely to get", "more likely", "at risk", "who gets", "chances of getting"},
        {"risk"},
-       {}},
+       {"prone"}},
       {"research",
        {"research", "trial", "trials"},
        {"working on", "new treatments", "clinical trial", "clinical trials"},
        {"research", "trials"},
-       {}},
+       {"study", "studies", "studied", "studying", "researchers", "scientists",
+        "experimental"}},
       {"frequency",
        {"common", "prevalence", "prevalent", "widespread", "many"},
        {"how common", "how many people", "how rare"},

@@ -43,6 +43,21 @@ void ForEachWord(std::string_view text,
 // are all there is. `lower_word` must be lower-case ASCII.
 bool IsChattyWord(std::string_view lower_word);
 
+// The American spellings `lower_word` may have if it is spelled the British
+// way ("haemophilia" -> "hemophilia", "oesophagus" -> "esophagus", "tumour"
+// -> "tumor", "centre" -> "center", "immunisation" -> "immunization"): the
+// candidates, for an index to confirm (a rule also rewrites words that only
+// look British, "shoelace"). Empty when no rule applies.
+std::vector<std::string> AmericanSpellings(std::string_view lower_word);
+
+// The nouns that a word describing a person or a part may be derived from
+// ("autistic" -> "autism", "anemic" -> "anemia", "diabetic" -> "diabetes",
+// "epileptic" -> "epilepsy", "arthritic" -> "arthritis", "psychotic" ->
+// "psychosis", "hemophiliac" -> "hemophilia", "cancerous" -> "cancer"), so
+// that "my son is autistic" names the condition as titles do. Candidates, for
+// an index to confirm; most are not words. Empty when no rule applies.
+std::vector<std::string> ConditionNouns(std::string_view lower_word);
+
 // What a question asks about a condition: its treatment, its symptoms, its
 // causes... A person's question and an expert's post both have types, told by
 // cue words ("cure", "medication" -> treatment; "why" -> causes), so that a
@@ -60,9 +75,9 @@ struct QuestionType {
   // them, since its own words for the aspect ("what can I take for it?")
   // seldom are a post's.
   std::vector<std::string_view> words;
-  // Lay ways to ask for it that only mean it in a follow-up, a message whose
+  // Lay words and phrases that ask for it only in a follow-up, a message whose
   // subject comes from the conversation and which is all aspect ("what are
-  // my chances", "should the kids get checked"): in a message that tells its
+  // my chances", "meds", "what then"): in a message that tells its
   // own story the same words are usually part of the story.
   std::vector<std::string_view> follow_up_phrases;
 };

@@ -101,7 +101,19 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
   const std::string& date =
       post.asked_on().empty() ? post.answered_on() : post.asked_on();
   if (!date.empty()) doc.add_value(schema::kPostDateSlot, schema::DateValue(date));
-  doc.add_value(schema::kTitleQuestionStemsSlot, TitleQuestionStems(doc));
+  const std::string stems = TitleQuestionStems(doc);
+  doc.add_value(schema::kTitleQuestionStemsSlot, stems);
+  // The title's stems: the slot's first line, each stem followed by a space.
+  const std::string_view title = std::string_view(stems).substr(0, stems.find('\n'));
+  std::vector<std::string> title_stems;
+  for (std::size_t start = 0; start < title.size();) {
+    const std::size_t end = title.find(' ', start);
+    title_stems.emplace_back(title.substr(start, end - start));
+    start = end + 1;
+  }
+  if (std::string key = schema::TitleKeyTerm(std::move(title_stems)); !key.empty()) {
+    doc.add_boolean_term(key);
+  }
   doc.set_data(data);
   return doc;
 }

@@ -27,8 +27,14 @@ constexpr std::size_t kMaxContextTurns = 10;
 // the index has no spelling data (an old index, a remote database).
 std::string Correction(const Xapian::Database& db, const WordList* dictionary,
                        const std::string& lower_word) {
+  // A possessive is as well spelled as its word ("mum's", not "mumps").
+  const std::string_view base =
+      lower_word.ends_with("'s")
+          ? std::string_view(lower_word).substr(0, lower_word.size() - 2)
+          : std::string_view(lower_word);
   if (lower_word.size() < kMinCorrectedBytes ||
-      (dictionary != nullptr && dictionary->Contains(lower_word)) ||
+      (dictionary != nullptr &&
+       (dictionary->Contains(lower_word) || dictionary->Contains(base))) ||
       std::any_of(lower_word.begin(), lower_word.end(),
                   [](char c) { return c >= '0' && c <= '9'; })) {
     return {};
@@ -43,6 +49,35 @@ std::string Correction(const Xapian::Database& db, const WordList* dictionary,
   } catch (const Xapian::InvalidOperationError&) {
     return {};
   }
+}
+
+// A British spelling gives way to an American one that at least this many
+// posts use, and this many times as many as use the word as written: the
+// index's posts are mostly American, so "haemophilia" is filed under
+// "hemophilia" (one post spells it the British way, 24 the American).
+constexpr Xapian::doccount kMinSpellingPosts = 3;
+constexpr Xapian::doccount kSpellingRatio = 4;
+
+// The American spelling of `lower_word` that the index knows far better than
+// the word as written; empty when there is none.
+std::string AmericanSpelling(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                             const std::string& lower_word) {
+  std::vector<std::string> spellings = AmericanSpellings(lower_word);
+  if (spellings.empty()) return {};
+  const Xapian::doccount as_written =
+      db.get_termfreq(StrCat("Z", StemWord(stemmer, lower_word)));
+  Xapian::doccount best_posts = std::max(
+      kMinSpellingPosts, kSpellingRatio * std::max<Xapian::doccount>(as_written, 1));
+  std::string best;
+  for (std::string& spelling : spellings) {
+    const Xapian::doccount posts =
+        db.get_termfreq(StrCat("Z", StemWord(stemmer, spelling)));
+    if (posts >= best_posts) {
+      best_posts = posts + 1;
+      best = std::move(spelling);
+    }
+  }
+  return best;
 }
 
 double Idf(Xapian::doccount posts, Xapian::doccount term_freq) {
@@ -208,7 +243,7 @@ void MarkQuestionPhrases(const TypePhrases& phrases, std::vector<TurnWord>& word
     for (std::size_t n = 0; n < phrases.max_words && i + n < words.size(); ++n) {
       if (n > 0) key += ' ';
       key += words[i + n].stem;
-      if (auto found = phrases.types.find(key); n > 0 && found != phrases.types.end()) {
+      if (auto found = phrases.types.find(key); found != phrases.types.end()) {
         type = found->second;
         length = n + 1;
       }
@@ -232,8 +267,10 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
     TurnWord& word = words.emplace_back();
     word.text = lower_word;
     if (spelling && !IsStopword(lower_word)) {
-      std::string corrected =
-          Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
+      std::string corrected = AmericanSpelling(db, stemmer, lower_word);
+      if (corrected.empty()) {
+        corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
+      }
       if (!corrected.empty()) {
         if (interpretation != nullptr) {
           v1::SpellingCorrection* correction = interpretation->add_corrections();
@@ -269,6 +306,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
 // ("treated" 1%, "common" 0.4%).
 constexpr double kFullTitleShare = 0.2;
 constexpr double kMinTitleShare = 0.03;
+constexpr Xapian::doccount kTitlePriorPosts = 10;
 // A turn's topic is its words at least this fraction as strong as its
 // strongest ("fragile x", not "son"; "restless legs", not "night").
 constexpr double kTopicFraction = 0.6;
@@ -276,9 +314,23 @@ constexpr double kTopicFraction = 0.6;
 // is a subject of its own ("lupus" after "rheumatoid arthritis"); a weaker
 // one that posts discuss together with it narrows it ("and for children?").
 constexpr double kOwnTopicFraction = 0.5;
+// A one-word topic of a message weaker than this fraction of the strongest
+// a word can be (log of the number of posts) never is a subject of its own:
+// words that only a rare title uses ("fine" in "Fine-Lubinsky syndrome",
+// "young" in "Young syndrome") say little about what a person asks.
+constexpr double kMinSubjectFraction = 0.2;
+// An earlier turn changes the conversation's subject only when its topic
+// is this many times as strong as the subject so far: people seldom change
+// subject in passing, and a detail they add ("we're waiting on the sweat
+// test", "I have a toddler") is often a word some title uses.
+constexpr double kNewSubjectFraction = 1.5;
 // Posts "discuss two words together" when at least this share of the posts
 // with the rarer of them also have the other.
 constexpr double kDrillDownShare = 0.1;
+// A follow-up's words are all about the aspect it asks for (the topic comes
+// from the conversation), so a post answering that aspect is re-ranked up
+// this many times more than for a message that tells its own story.
+constexpr double kFollowUpTypeEmphasis = 3;
 // Weight of the words posts use for a follow-up's aspect ("treatment" for
 // "what can I take for it?"), relative to the person's own words.
 constexpr double kAspectWeight = 0.5;
@@ -291,6 +343,9 @@ struct TurnTopic {
   double strength = 0;
   std::string strongest;  // The stem of the strongest word.
   int turn = 0;           // Where it was said (0 = the message).
+  // Per word of the topic, in order: its stem and what the vocabulary or a
+  // derived noun gives for it ("kids": kid, child, children).
+  std::vector<std::vector<std::string>> word_stems;
 };
 
 // A word next to a topic word belongs to the topic's name when titles use it
@@ -308,11 +363,17 @@ TitleUse TitleUseOf(const Xapian::Database& db, const std::string& stem) {
   const Xapian::doccount posts_with = db.get_termfreq("Z" + stem);
   if (posts_with == 0) return {};
   TitleUse use;
-  use.share = db.get_termfreq(StrCat("Z", schema::kTitlePrefix, stem)) /
-              static_cast<double>(posts_with);
+  const Xapian::doccount titled =
+      db.get_termfreq(StrCat("Z", schema::kTitlePrefix, stem));
+  use.share = titled / static_cast<double>(posts_with);
+  // As evidence of a subject, the share is counted as if kTitlePriorPosts
+  // more posts had the word without a title: two titles out of 13 posts
+  // ("wander", from "Wandering spleen") say less than 51 out of 102
+  // ("alzheimer").
+  const double evidence = titled / static_cast<double>(posts_with + kTitlePriorPosts);
   if (use.share >= kMinTitleShare) {
     use.strength =
-        Idf(db.get_doccount(), posts_with) * std::min(1.0, use.share / kFullTitleShare);
+        Idf(db.get_doccount(), posts_with) * std::min(1.0, evidence / kFullTitleShare);
   }
   return use;
 }
@@ -326,6 +387,19 @@ struct TopicCandidate {
   std::string strongest;
 };
 
+// Words that some post's whole title is ("pneumonia", "hearing loss")
+// name a subject as strongly as the rarest of them is specific, however
+// many posts mention them in passing; 0 when no title is just them.
+double TitledStrength(const Xapian::Database& db, const std::vector<std::string>& stems) {
+  const std::string key = schema::TitleKeyTerm(stems);
+  if (key.empty() || db.get_termfreq(key) == 0) return 0;
+  double strength = 0;
+  for (const std::string& stem : stems) {
+    strength = std::max(strength, Idf(db.get_doccount(), db.get_termfreq("Z" + stem)));
+  }
+  return strength;
+}
+
 TopicCandidate Candidate(const Xapian::Database& db, std::string written,
                          std::vector<std::string> stems) {
   TopicCandidate candidate{std::move(written), std::move(stems), 0, {}};
@@ -336,11 +410,16 @@ TopicCandidate Candidate(const Xapian::Database& db, std::string written,
       candidate.strongest = stem;
     }
   }
+  if (const double titled = TitledStrength(db, candidate.stems);
+      titled > candidate.strength) {
+    candidate.strength = titled;
+    if (candidate.strongest.empty()) candidate.strongest = candidate.stems.front();
+  }
   return candidate;
 }
 
-TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
-                    int turn) {
+TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                    const std::vector<TurnWord>& words, int turn) {
   const auto is_content = [&](std::size_t i) {
     const TurnWord& word = words[i];
     return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
@@ -367,13 +446,29 @@ TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& wor
       }
       key += words[end].stem;
       written += words[end].text;
+      std::vector<TopicCandidate> found;
       for (Synonym& synonym : Synonyms(db, key)) {
-        phrases.push_back(Candidate(db, written, std::move(synonym.stems)));
-        phrase_spans.emplace_back(i, end);
-        if (phrases.back().strength > topic.strength) {
-          topic.strength = phrases.back().strength;
-          topic.strongest = phrases.back().strongest;
+        found.push_back(Candidate(db, written, std::move(synonym.stems)));
+      }
+      std::vector<std::string> run_stems;
+      for (std::size_t w = i; w <= end; ++w) run_stems.push_back(words[w].stem);
+      if (TitledStrength(db, run_stems) > 0) {
+        found.push_back(Candidate(db, written, std::move(run_stems)));
+      }
+      if (end == i) {
+        // "autistic" names what titles call "autism".
+        for (const std::string& noun : ConditionNouns(words[i].text)) {
+          TopicCandidate candidate = Candidate(db, written, {StemWord(stemmer, noun)});
+          if (candidate.strength > use[i].strength) found.push_back(std::move(candidate));
         }
+      }
+      for (TopicCandidate& candidate : found) {
+        if (candidate.strength > topic.strength) {
+          topic.strength = candidate.strength;
+          topic.strongest = candidate.strongest;
+        }
+        phrases.push_back(std::move(candidate));
+        phrase_spans.emplace_back(i, end);
       }
     }
   }
@@ -409,6 +504,15 @@ TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& wor
       topic.written.back() += " " + words[i].text;
     }
     topic.stems.push_back(words[i].stem);
+    std::vector<std::string>& alternatives = topic.word_stems.emplace_back();
+    alternatives.push_back(words[i].stem);
+    for (std::size_t p = 0; p < phrases.size(); ++p) {
+      if (phrases[p].strength >= floor && phrase_spans[p].first <= i &&
+          i <= phrase_spans[p].second) {
+        alternatives.insert(alternatives.end(), phrases[p].stems.begin(),
+                            phrases[p].stems.end());
+      }
+    }
   }
   // Each stem once, in the order said (phrases are looked up in order).
   std::unordered_set<std::string> seen;
@@ -453,34 +557,67 @@ struct ContextTopic {
   v1::ContextUse::Kind kind = v1::ContextUse::NO_CONTEXT;
   // FOLLOW_UP: the conversation's topic (its turn: 1 = context[0]).
   TurnTopic topic;
+  // FOLLOW_UP: the question types the conversation asked last, which a
+  // message that asks none of its own is taken to ask again, as a drill-down
+  // does ("what are the symptoms of asthma?" - "and in children?").
+  std::uint32_t question_types = 0;
 };
 
 // Whether `weaker` narrows `stronger` (it is much less specific, and posts
 // discuss them together) rather than changes the subject.
 bool Narrows(const Xapian::Database& db, const TurnTopic& weaker,
              const TurnTopic& stronger) {
-  return weaker.strength < kOwnTopicFraction * stronger.strength &&
-         SharedPosts(db, weaker.strongest, stronger.strongest) >= kDrillDownShare;
+  if (weaker.strength >= kOwnTopicFraction * stronger.strength) return false;
+  // Each word of the weaker topic, in one of its forms, is discussed with
+  // some word of the stronger: "kidney failure" narrows "IgA nephropathy"
+  // (posts on nephropathy mention both), "down syndrome" does not narrow
+  // "fragile x" although posts on it mention syndromes.
+  const auto discussed_with_stronger = [&](const std::vector<std::string>& forms) {
+    for (const std::string& a : forms) {
+      for (const std::string& b : stronger.stems) {
+        if (SharedPosts(db, a, b) >= kDrillDownShare) return true;
+      }
+    }
+    return false;
+  };
+  return std::all_of(weaker.word_stems.begin(), weaker.word_stems.end(),
+                     discussed_with_stronger);
 }
 
+// Where the conversation stands before the message: its topic, and the
+// question types the newest turn that asked any asked.
+struct Conversation {
+  TurnTopic topic;
+  std::uint32_t question_types = 0;
+};
+
 // The conversation's topic after each earlier turn, oldest first: a turn
-// that names none keeps it, one that narrows it adds its words ("the
-// fatigue is the worst part" after "I have rheumatoid arthritis"), any
-// other topic replaces it.
-TurnTopic ConversationTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                            const WordList* dictionary,
-                            const std::vector<std::string>& context,
-                            const RankingOptions& ranking) {
-  TurnTopic current;
+// that names none keeps it, one that names a much stronger one changes it,
+// a weaker one that narrows it adds its words ("the fatigue is the worst
+// part" after "I have rheumatoid arthritis"), and any other is incidental.
+Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                              const WordList* dictionary,
+                              const std::vector<std::string>& context,
+                              const RankingOptions& ranking) {
+  Conversation conversation;
+  TurnTopic& current = conversation.topic;
   for (std::size_t turn = std::min(context.size(), kMaxContextTurns); turn-- > 0;) {
-    TurnTopic said = FindTopic(
-        db, ReadTurn(db, stemmer, dictionary, context[turn], ranking.spelling, nullptr),
-        static_cast<int>(turn) + 1);
+    const std::vector<TurnWord> words =
+        ReadTurn(db, stemmer, dictionary, context[turn], ranking.spelling, nullptr);
+    if (const std::uint32_t types = QuestionTypesOf(words); types != 0) {
+      conversation.question_types = types;
+    }
+    TurnTopic said = FindTopic(db, stemmer, words, static_cast<int>(turn) + 1);
     if (said.stems.empty()) continue;
-    if (current.stems.empty() || !Narrows(db, said, current)) {
+    if (current.stems.empty() ||
+        said.strength >= kNewSubjectFraction * current.strength) {
       current = std::move(said);
       continue;
     }
+    // A weaker topic in a later turn says more about the subject ("he
+    // wanders at night now" after "my grandad has alzheimer's") or is
+    // incidental ("he's up four times a night"); it does not replace it.
+    if (!Narrows(db, said, current)) continue;
     current.written.insert(current.written.end(), said.written.begin(),
                            said.written.end());
     for (std::string& stem : said.stems) {
@@ -490,7 +627,7 @@ TurnTopic ConversationTopic(const Xapian::Database& db, const Xapian::Stem& stem
       }
     }
   }
-  return current;
+  return conversation;
 }
 
 // What the message takes from the conversation: its topic, for a message
@@ -505,15 +642,24 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
                            const RankingOptions& ranking) {
   ContextTopic result;
   if (context.empty() || IsGibberish(db, message)) return result;
-  TurnTopic topic = ConversationTopic(db, stemmer, dictionary, context, ranking);
-  if (topic.stems.empty()) return result;
-  const TurnTopic own = FindTopic(db, message, 0);
-  if (!own.stems.empty() && !Narrows(db, own, topic)) {
+  Conversation conversation = ReadConversation(db, stemmer, dictionary, context, ranking);
+  if (conversation.topic.stems.empty()) return result;
+  const TurnTopic own = FindTopic(db, stemmer, message, 0);
+  // A name of several words ("down syndrome") is a subject however common
+  // its words are; a single weak word ("fine") is not.
+  const bool own_subject =
+      own.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
+      own.word_stems.size() > 1;
+  if (own_subject && !Narrows(db, own, conversation.topic)) {
     result.kind = v1::ContextUse::OWN_TOPIC;
     return result;
   }
   result.kind = v1::ContextUse::FOLLOW_UP;
-  result.topic = std::move(topic);
+  result.topic = std::move(conversation.topic);
+  // Only a message that narrows the subject asks the same again ("and in
+  // children?"); one that names no subject asks something else, even when
+  // its words for it are not known cues ("how fast does it progress?").
+  if (!own.stems.empty()) result.question_types = conversation.question_types;
   return result;
 }
 
@@ -552,6 +698,9 @@ void DescribeContextUse(const ContextTopic& context, const std::vector<TurnWord>
 struct SearchedWord {
   std::string stem;
   double weight = 1;
+  // The subject taken from the conversation: never weighed down as a
+  // common word, since it is what the message is about.
+  bool subject = false;
 };
 
 // The Xapian query for `searched` (in order; a stem may repeat): each word in
@@ -563,7 +712,9 @@ void AssembleQuery(const Xapian::Database& db, const std::vector<SearchedWord>& 
   std::vector<std::pair<std::string, double>> occurrences;  // Stem, weight.
   std::unordered_map<std::string, int> occurrence_count;    // Stem, occurrences so far.
   std::unordered_set<std::string> distinct;
+  std::unordered_set<std::string> subject;
   for (const SearchedWord& word : searched) {
+    if (word.subject) subject.insert(word.stem);
     stems.push_back(word.stem);
     if (distinct.insert(word.stem).second) {
       const Xapian::doccount term_freq = db.get_termfreq("Z" + word.stem);
@@ -590,7 +741,7 @@ void AssembleQuery(const Xapian::Database& db, const std::vector<SearchedWord>& 
     const std::string& stem = occurrence.first;
     const double weight = occurrence.second;
     double focus = 1;
-    if (ranking.focus_exponent > 0 && max_idf > 0) {
+    if (ranking.focus_exponent > 0 && max_idf > 0 && !subject.contains(stem)) {
       const auto own = std::find_if(built.own_stems.begin(), built.own_stems.end(),
                                     [&](const QueryStem& s) { return s.stem == stem; });
       focus = std::pow(own->idf / max_idf, ranking.focus_exponent);
@@ -700,6 +851,11 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
     std::vector<TurnWord> lay = message;
     MarkQuestionPhrases(FollowUpPhrases(stemmer), lay);
     built.question_types |= QuestionTypesOf(lay);
+    if (built.question_types == 0) built.question_types = from_context.question_types;
+  }
+  built.question_type_boost = ranking.question_type_boost;
+  if (from_context.kind == v1::ContextUse::FOLLOW_UP) {
+    built.question_type_boost *= kFollowUpTypeEmphasis;
   }
   for (std::size_t i = 0; i < QuestionTypes().size(); ++i) {
     if ((built.question_types & (1U << i)) != 0) {
@@ -712,7 +868,7 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   // conversation first, as if the person had said it, then the message's own.
   std::vector<SearchedWord> searched;
   for (const std::string& stem : from_context.topic.stems) {
-    searched.push_back({stem, ranking.context_weight});
+    searched.push_back({stem, ranking.context_weight, true});
   }
   for (const TurnWord& word : message) {
     if (word.stopword) {

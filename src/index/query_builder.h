@@ -46,6 +46,10 @@ struct BuiltQuery {
   std::uint64_t post_count = 0;
   // Bit i set: the message asks about QuestionTypes()[i].
   std::uint32_t question_types = 0;
+  // Re-ranking: a post whose own question is of one of `question_types` has
+  // its score multiplied by 1 + question_type_boost (RankingOptions'
+  // setting, more for a follow-up, whose words are all about the type).
+  double question_type_boost = 0;
   v1::QueryInterpretation interpretation;
 };
 

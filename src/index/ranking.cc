@@ -291,9 +291,8 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
     candidate.features.title_coverage = read.title_coverage;
     candidate.features.type_match = (read.question_types & query.question_types) != 0;
     if (rerank && rank < depth) {
-      candidate.score *=
-          (1 + ranking.title_coverage_boost * read.title_coverage) *
-          (1 + ranking.question_type_boost * candidate.features.type_match);
+      candidate.score *= (1 + ranking.title_coverage_boost * read.title_coverage) *
+                         (1 + query.question_type_boost * candidate.features.type_match);
     }
   }
   const auto reranked_end =

@@ -1,5 +1,8 @@
 #include "index/schema.h"
 
+#include <algorithm>
+
+#include "core/query_text.h"
 #include "core/str_cat.h"
 #include "core/text.h"
 
@@ -7,6 +10,7 @@ namespace guru::schema {
 namespace {
 // Leaves room for the prefix within Xapian's 245-byte term limit.
 constexpr std::size_t kMaxFilterValueBytes = 200;
+constexpr std::size_t kMaxTermBytes = 245;
 }  // namespace
 
 namespace {
@@ -36,6 +40,19 @@ std::string FilterValue(std::string_view value) {
 
 std::string FilterTerm(std::string_view prefix, std::string_view value) {
   return StrCat(prefix, FilterValue(value));
+}
+
+std::string TitleKeyTerm(std::vector<std::string> stems) {
+  std::erase_if(stems, [](const std::string& stem) { return IsStopword(stem); });
+  std::sort(stems.begin(), stems.end());
+  stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+  if (stems.empty()) return {};
+  std::string term(kTitleKeyPrefix);
+  for (const std::string& stem : stems) {
+    if (term.size() > kTitleKeyPrefix.size()) term += ' ';
+    term += stem;
+  }
+  return term.size() <= kMaxTermBytes ? term : std::string();
 }
 
 std::string DateValue(std::string_view iso_date) {

@@ -13,6 +13,15 @@
 //   XE           expert, lower-cased        boolean filter
 //   K            tag, lower-cased           boolean filter
 //   XS           source file path           boolean; for --prune
+//   XT           the title's stems          boolean: the title's distinct
+//                                           stems, stopwords left out, sorted,
+//                                           joined by spaces ("alzheim diseas"),
+//                                           so that a conversation can tell a
+//                                           subject that posts are about
+//                                           ("hearing loss") from a word that
+//                                           only a title uses ("night" of
+//                                           "Night terror"). Posts indexed
+//                                           before it existed lack it.
 //
 //   value slot   content
 //   ----------   -------------------------------------------------------
@@ -50,6 +59,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace guru::schema {
 
@@ -63,6 +73,7 @@ inline constexpr std::string_view kCategoryPrefix = "XC";
 inline constexpr std::string_view kExpertPrefix = "XE";
 inline constexpr std::string_view kTagPrefix = "K";
 inline constexpr std::string_view kSourcePrefix = "XS";
+inline constexpr std::string_view kTitleKeyPrefix = "XT";
 inline constexpr std::string_view kLastUpdateKey = "guru.last_update";
 inline constexpr std::string_view kSynonymsKey = "guru.synonyms";
 inline constexpr std::string_view kVocabularyKey = "guru.vocabulary";
@@ -96,6 +107,11 @@ std::string FilterTerm(std::string_view prefix, std::string_view value);
 // The normalised form of a filter value (lower-cased, whitespace collapsed,
 // cut to fit a term): what FilterTerm appends to its prefix.
 std::string FilterValue(std::string_view value);
+
+// The XT term of a title with the stems `stems` (any order, repeats and
+// stopwords allowed); empty when no stem is left or the key would not fit a
+// term.
+std::string TitleKeyTerm(std::vector<std::string> stems);
 
 // "2019-05-20" -> "20190520" (sortable); empty stays empty.
 std::string DateValue(std::string_view iso_date);

@@ -6,6 +6,7 @@
 namespace guru {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -49,6 +50,39 @@ TEST(IsStopwordTest, FunctionWordsOnly) {
   EXPECT_TRUE(IsStopword("my"));
   EXPECT_FALSE(IsStopword("knee"));
   EXPECT_FALSE(IsStopword("pain"));
+}
+
+TEST(AmericanSpellingsTest, BritishSpellingsOfMedicalWordsHaveTheirAmericanOnes) {
+  EXPECT_THAT(AmericanSpellings("haemophilia"), Contains("hemophilia"));
+  EXPECT_THAT(AmericanSpellings("anaemic"), Contains("anemic"));
+  EXPECT_THAT(AmericanSpellings("oesophagus"), Contains("esophagus"));
+  EXPECT_THAT(AmericanSpellings("diarrhoea"), Contains("diarrhea"));
+  EXPECT_THAT(AmericanSpellings("tumour"), Contains("tumor"));
+  EXPECT_THAT(AmericanSpellings("centre"), Contains("center"));
+  EXPECT_THAT(AmericanSpellings("paralysed"), Contains("paralyzed"));
+  EXPECT_THAT(AmericanSpellings("immunisation"), Contains("immunization"));
+}
+
+TEST(AmericanSpellingsTest, WordsWithoutABritishPatternHaveNone) {
+  EXPECT_THAT(AmericanSpellings("knee"), IsEmpty());
+  EXPECT_THAT(AmericanSpellings("heroes"), IsEmpty());   // "oe" + plural ending
+  EXPECT_THAT(AmericanSpellings("aerobic"), IsEmpty());  // a leading "ae"
+  EXPECT_THAT(AmericanSpellings("four"), IsEmpty());     // too short for -our
+  EXPECT_THAT(AmericanSpellings(""), IsEmpty());
+}
+
+TEST(ConditionNounsTest, WordsForPeopleLeadToTheirCondition) {
+  EXPECT_THAT(ConditionNouns("autistic"), Contains("autism"));
+  EXPECT_THAT(ConditionNouns("anemic"), Contains("anemia"));
+  EXPECT_THAT(ConditionNouns("diabetic"), Contains("diabetes"));
+  EXPECT_THAT(ConditionNouns("epileptic"), Contains("epilepsy"));
+  EXPECT_THAT(ConditionNouns("arthritic"), Contains("arthritis"));
+  EXPECT_THAT(ConditionNouns("psychotic"), Contains("psychosis"));
+  EXPECT_THAT(ConditionNouns("hemophiliac"), Contains("hemophilia"));
+  EXPECT_THAT(ConditionNouns("asthmatic"), Contains("asthma"));
+  EXPECT_THAT(ConditionNouns("cancerous"), Contains("cancer"));
+  EXPECT_THAT(ConditionNouns("knee"), IsEmpty());
+  EXPECT_THAT(ConditionNouns("ic"), IsEmpty());  // no stem left
 }
 
 }  // namespace

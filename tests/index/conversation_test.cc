@@ -1,0 +1,162 @@
+// How a message is read in its conversation: which subject it takes from the
+// earlier turns, which aspect it asks for, and the words (British spellings,
+// words for people with a condition) that lead to the subject as posts name
+// it. Over a small index whose posts are titled, as MedQuAD's are, by the
+// condition and asked by the aspect.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "index/index_writer.h"
+#include "index/searcher.h"
+#include "support/temp_dir.h"
+
+namespace guru {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+struct Fixture {
+  const char* id;
+  const char* title;
+  const char* question;
+  const char* answer;
+};
+
+constexpr Fixture kPosts[] = {
+    {"asthma-what", "Asthma", "What is (are) Asthma ?",
+     "Asthma is a long-term disease of the airways; adults and children have it."},
+    {"asthma-symptoms", "Asthma", "What are the symptoms of Asthma ?",
+     "Wheezing, coughing and a tight chest are the usual signs of asthma."},
+    {"asthma-children-symptoms", "Asthma in children",
+     "What are the symptoms of Asthma in children ?",
+     "Children with asthma often cough at night and wheeze when they have a cold."},
+    {"asthma-children-treat", "Asthma in children",
+     "What are the treatments for Asthma in children ?",
+     "Children use inhalers with a spacer; the dose grows with the child."},
+    {"autism-what", "Autism", "What is (are) Autism ?",
+     "Autism is a developmental condition that shows in young children."},
+    {"autism-treat", "Autism", "What are the treatments for Autism ?",
+     "Speech therapy and behavioural therapy help children with autism."},
+    {"hemophilia-what", "Hemophilia", "What is (are) Hemophilia ?",
+     "Hemophilia (haemophilia) is a disorder in which blood does not clot normally."},
+    {"hemophilia-inherit", "Hemophilia", "Is Hemophilia inherited ?",
+     "Hemophilia is passed down on the X chromosome, so it mostly affects boys."},
+    {"hemophilia-treat", "Hemophilia", "What are the treatments for Hemophilia ?",
+     "Hemophilia is treated by replacing the missing clotting factor, in children too."},
+    {"hemophilia-symptoms", "Hemophilia", "What are the symptoms of Hemophilia ?",
+     "Children with hemophilia bruise easily and bleed for long after a cut."},
+    {"eczema-treat", "Eczema", "What are the treatments for Eczema ?",
+     "Moisturisers and steroid creams calm eczema flares in adults and children."},
+    {"copd-what", "COPD", "What is (are) COPD ?",
+     "COPD is a lung disease; people with it often get chest infections and pneumonia."},
+    {"copd-treat", "COPD", "What are the treatments for COPD ?",
+     "Inhalers, lung rehabilitation, and vaccines against flu and pneumonia."},
+    {"pneumonia-prevent", "Pneumonia", "How to prevent Pneumonia ?",
+     "Vaccines prevent some kinds of pneumonia; so does not smoking."},
+};
+
+class ConversationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+        IndexWriter::Open(dir_.Sub("db"));
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    for (const Fixture& f : kPosts) {
+      v1::Post post;
+      post.set_id(f.id);
+      post.set_title(f.title);
+      post.set_question(f.question);
+      post.set_answer(f.answer);
+      ASSERT_TRUE((*writer)->Upsert(post).ok());
+    }
+    ASSERT_TRUE((*writer)->Commit().ok());
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
+    ASSERT_TRUE(searcher.ok()) << searcher.status();
+    searcher_ = *std::move(searcher);
+  }
+
+  SearchPage Search(const std::string& query, std::vector<std::string> context = {}) {
+    SearchParams params;
+    params.query = query;
+    params.context = std::move(context);
+    absl::StatusOr<SearchPage> page = searcher_->Search(params);
+    EXPECT_TRUE(page.ok()) << query << ": " << page.status();
+    return page.ok() ? *std::move(page) : SearchPage();
+  }
+
+  static std::string First(const SearchPage& page) {
+    return page.hits.empty() ? std::string() : page.hits[0].post.id();
+  }
+
+  guru::testing::TempDir dir_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(ConversationTest, ADrillDownAsksTheLastQuestionAgainAboutTheNarrowerSubject) {
+  const SearchPage page = Search("and in children?", {"what are the symptoms of asthma"});
+  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.interpretation.context_use().topic(), ElementsAre("asthma"));
+  EXPECT_THAT(page.interpretation.aspects(), ElementsAre("symptoms"));
+  // The asked-for aspect first, the narrower subject's post among them.
+  ASSERT_GE(page.hits.size(), 2U);
+  EXPECT_THAT(First(page), ::testing::EndsWith("symptoms"));
+  EXPECT_THAT((std::vector<std::string>{page.hits[0].post.id(), page.hits[1].post.id()}),
+              Contains("asthma-children-symptoms"));
+}
+
+TEST_F(ConversationTest, AFollowUpThatAsksAnotherAspectAsksThatOne) {
+  const SearchPage page =
+      Search("what can they do for her", {"what are the symptoms of asthma"});
+  EXPECT_THAT(page.interpretation.aspects(), ElementsAre("treatment"));
+  EXPECT_THAT(First(page), ::testing::StartsWith("asthma"));
+  EXPECT_THAT(First(page), ::testing::EndsWith("treat"));
+}
+
+TEST_F(ConversationTest, AWordForAPersonWithAConditionNamesTheCondition) {
+  const SearchPage page =
+      Search("what kind of therapy helps", {"my 3 year old was diagnosed autistic"});
+  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.interpretation.context_use().topic(), ElementsAre("autistic"));
+  EXPECT_EQ(First(page), "autism-treat");
+}
+
+TEST_F(ConversationTest, ABritishSpellingFindsThePostsThatSpellItTheAmericanWay) {
+  // One post has "haemophilia", four "hemophilia": the message is searched
+  // as the posts spell it, and the interpretation says so.
+  const SearchPage page = Search("is haemophilia inherited?");
+  ASSERT_THAT(page.interpretation.corrections(), Not(IsEmpty()));
+  EXPECT_EQ(page.interpretation.corrections(0).original(), "haemophilia");
+  EXPECT_EQ(page.interpretation.corrections(0).corrected(), "hemophilia");
+  EXPECT_EQ(First(page), "hemophilia-inherit");
+  // In an earlier turn too.
+  const SearchPage follow_up =
+      Search("is it passed down to boys?", {"my brother has haemophilia"});
+  EXPECT_EQ(follow_up.interpretation.context_use().kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(First(follow_up), ::testing::StartsWith("hemophilia"));
+}
+
+TEST_F(ConversationTest, ANewSubjectUnrelatedToTheConversationIsSearchedAlone) {
+  const SearchPage page =
+      Search("different question, how is eczema treated?", {"my son has hemophilia"});
+  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::OWN_TOPIC);
+  EXPECT_THAT(page.interpretation.context_terms(), IsEmpty());
+  EXPECT_EQ(First(page), "eczema-treat");
+}
+
+TEST_F(ConversationTest, ASubjectThatATitleIsIsNotADetailOfTheEarlierOne) {
+  // Posts on COPD mention pneumonia, but a post is about pneumonia itself:
+  // the message asks about pneumonia, not about COPD.
+  const SearchPage page = Search("can pneumonia be prevented?", {"my dad has COPD"});
+  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::OWN_TOPIC);
+  EXPECT_EQ(First(page), "pneumonia-prevent");
+}
+
+}  // namespace
+}  // namespace guru
