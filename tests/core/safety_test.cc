@@ -470,6 +470,27 @@ TEST_F(SafetyShippedRulesTest, CrisisSemanticField) {
   }
 }
 
+// Self-injury told by what is done and why (NICE NG225, NHS), not by name;
+// the same acts by accident are not self-harm.
+TEST_F(SafetyShippedRulesTest, SelfHarmByTheActAndItsReason) {
+  for (std::string_view message : {
+           "when it all gets too much I cut my arm, it's the only thing that helps",
+           "my sister has been burning her wrists with matches, she says it calms her",
+           "I bang my head against the wall to punish myself when I mess up",
+           "he keeps scratching his arms with a pin to feel something",
+       }) {
+    EXPECT_EQ(Level(message), SafetyLevel::kCrisis) << message;
+  }
+  for (std::string_view message : {
+           "I burnt my arm on the oven door, what should I put on it?",
+           "cut my hand chopping onions, it won't stop bleeding",
+           "my toddler bites himself when he is tired, is that normal?",
+           "I scratch my arms in my sleep because of eczema, any creams that help?",
+       }) {
+    EXPECT_LT(Level(message), SafetyLevel::kCrisis) << message;
+  }
+}
+
 // Emergency signs as lay people describe them, in any order.
 TEST_F(SafetyShippedRulesTest, EmergencyLayFields) {
   for (std::string_view message : {
