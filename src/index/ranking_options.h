@@ -3,6 +3,7 @@
 #ifndef GURU_INDEX_RANKING_OPTIONS_H_
 #define GURU_INDEX_RANKING_OPTIONS_H_
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -72,6 +73,10 @@ struct RankingOptions {
 // "title_weight=0,title_coverage_boost=0". INVALID_ARGUMENT naming the key
 // or value that is wrong.
 absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec);
+
+// Every key ParseRankingOptions takes, with its default: "title_weight
+// (0.5), chatty_weight (0.3), ...", for --ranking's help.
+std::string RankingOptionsHelp();
 
 }  // namespace guru
 

@@ -20,8 +20,8 @@
 #include "core/str_cat.h"
 #include "core/synonyms.h"
 #include "core/text.h"
+#include "index/index_writer.h"
 #include "index/searcher.h"
-#include "index/shards.h"
 
 namespace guru {
 namespace {
@@ -80,9 +80,8 @@ std::string AbsoluteSource(const fs::path& path) {
 class IngestRun {
  public:
   // `counts` starts with the vocabulary the run set (IngestCounts).
-  IngestRun(ShardedIndexWriter* writer, const IngestOptions& options,
-            const DiagnosticSink& sink, const ProgressSink& progress,
-            std::uint64_t bytes_total, IngestCounts counts)
+  IngestRun(IndexWriter* writer, const IngestOptions& options, const DiagnosticSink& sink,
+            const ProgressSink& progress, std::uint64_t bytes_total, IngestCounts counts)
       : writer_(writer),
         options_(options),
         sink_(sink),
@@ -301,7 +300,7 @@ class IngestRun {
     }
   }
 
-  ShardedIndexWriter* writer_;
+  IndexWriter* writer_;
   const IngestOptions& options_;
   const DiagnosticSink& sink_;
   const ProgressSink& progress_;
@@ -413,7 +412,7 @@ absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths,
 
 // Leaves the vocabulary `options` asks for in the index's synonym table
 // (IngestOptions::vocabulary), recording it in `counts`.
-absl::Status SetVocabulary(ShardedIndexWriter& writer, const IngestOptions& options,
+absl::Status SetVocabulary(IndexWriter& writer, const IngestOptions& options,
                            const SynonymFile& files, const std::string& files_name,
                            const SynonymFile& builtin, IngestCounts& counts) {
   using Vocabulary = IngestOptions::Vocabulary;
@@ -604,11 +603,11 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
         StrCat("the built-in vocabulary does not parse: ", builtin.status().message()));
   }
 
-  std::unique_ptr<ShardedIndexWriter> writer;
+  std::unique_ptr<IndexWriter> writer;
   IngestCounts vocabulary_change;
   if (!options.dry_run) {
-    absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> opened =
-        ShardedIndexWriter::Open(options.db_path, options.shards);
+    absl::StatusOr<std::unique_ptr<IndexWriter>> opened =
+        IndexWriter::Open(options.db_path, options.shards);
     if (!opened.ok()) return opened.status();
     writer = *std::move(opened);
     if (absl::Status s = SetVocabulary(*writer, options, *synonyms, files_name, *builtin,
@@ -668,14 +667,14 @@ absl::StatusOr<IngestCounts> DeletePosts(const std::vector<std::string>& ids,
   // A dry run only reads: Xapian commits a writer's pending changes when it
   // closes, so it opens no writer at all.
   std::unique_ptr<Searcher> reader;
-  std::unique_ptr<ShardedIndexWriter> writer;
+  std::unique_ptr<IndexWriter> writer;
   if (options.dry_run) {
     absl::StatusOr<std::unique_ptr<Searcher>> opened = Searcher::Open(options.db_path);
     if (!opened.ok()) return opened.status();
     reader = *std::move(opened);
   } else {
-    absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> opened =
-        ShardedIndexWriter::Open(options.db_path, options.shards);
+    absl::StatusOr<std::unique_ptr<IndexWriter>> opened =
+        IndexWriter::Open(options.db_path, options.shards);
     if (!opened.ok()) return opened.status();
     writer = *std::move(opened);
   }
