@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "guru/v1/search.pb.h"
 #include "index/searcher.h"
+#include "io/dictionary.h"
 
 int main(int argc, char** argv) {
   std::string db;
@@ -38,7 +39,7 @@ int main(int argc, char** argv) {
   ranking->withhold_no_match = false;
   std::string warning;
   absl::StatusOr<std::shared_ptr<const guru::WordList>> dictionary =
-      guru::Searcher::LoadDictionary(dictionary_file, warning);
+      guru::LoadDictionary(dictionary_file, warning);
   if (!warning.empty())
     std::fprintf(stderr, "guru-features: warning: %s\n", warning.c_str());
   if (!dictionary.ok()) {

@@ -12,7 +12,6 @@
 namespace guru {
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 constexpr std::string_view kReplyMarker = "the guru responded:";
 constexpr std::string_view kDefaultExpert = "The Guru";
 // A greeting or sign-off is a short line; longer lines are content.

@@ -3,8 +3,6 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_replace.h"
 #include "core/passage.h"
@@ -265,24 +263,6 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening index ", path));
   }
-}
-
-absl::StatusOr<std::shared_ptr<const WordList>> Searcher::LoadDictionary(
-    const std::string& path, std::string& warning) {
-  if (path.empty() || path == "none") return nullptr;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf())) {
-    if (path != kDefaultDictionaryFile) {
-      return absl::InvalidArgumentError(StrCat("--dictionary ", path, ": cannot read"));
-    }
-    warning = StrCat("no word list at ", path,
-                     " (install wamerican, or set --dictionary; 'none' for none): "
-                     "spelling correction may change correct words that no post "
-                     "contains");
-    return nullptr;
-  }
-  return std::make_shared<const WordList>(WordList::Parse(text.str()));
 }
 
 absl::StatusOr<SearchPage> Searcher::Search(const SearchParams& params) {

@@ -82,17 +82,11 @@ class Searcher {
  public:
   // UNAVAILABLE when there is no index at `path` (yet); DATA_LOSS when it is
   // corrupt.
-  // `dictionary` (may be null, shared by every searcher of a server): words
-  // spelled correctly, which spelling correction leaves alone.
+  // `dictionary` (may be null, shared by every searcher of a server; see
+  // io/dictionary.h): words spelled correctly, which spelling correction
+  // leaves alone.
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(
       const std::string& path, std::shared_ptr<const WordList> dictionary = nullptr);
-
-  // The word list for Open() that a --dictionary option names: null for
-  // "none" or "". A missing default file (kDefaultDictionaryFile) only costs
-  // correction quality: null, with `warning` saying so. Any other file that
-  // cannot be read is INVALID_ARGUMENT naming it.
-  static absl::StatusOr<std::shared_ptr<const WordList>> LoadDictionary(
-      const std::string& path, std::string& warning);
 
   ~Searcher();
   Searcher(const Searcher&) = delete;

@@ -22,13 +22,12 @@
 #include "core/text.h"
 #include "index/index_writer.h"
 #include "index/searcher.h"
+#include "io/read_file.h"
 
 namespace guru {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 enum class InputKind { kJsonl, kPage, kHtml, kOther };
 
@@ -388,18 +387,9 @@ absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths,
   SynonymFile merged;
   for (const std::string& path : paths) {
     name += StrCat(name.empty() ? "" : "+", fs::path(path).stem().string());
-    std::error_code ec;
-    if (const fs::file_status status = fs::status(path, ec);
-        !ec && fs::exists(status) && !fs::is_regular_file(status)) {
-      return absl::InvalidArgumentError(
-          StrCat("--synonyms ", path, ": ", kNotARegularFile));
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (!in)
-      return absl::InvalidArgumentError(StrCat("--synonyms ", path, ": cannot read"));
-    absl::StatusOr<SynonymFile> file = ParseSynonymFile(content.str());
+    absl::StatusOr<std::string> content = ReadWholeFile("--synonyms", path);
+    if (!content.ok()) return content.status();
+    absl::StatusOr<SynonymFile> file = ParseSynonymFile(*content);
     if (!file.ok()) {
       return absl::InvalidArgumentError(
           StrCat("--synonyms ", path, ": ", file.status().message()));
