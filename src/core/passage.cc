@@ -179,6 +179,8 @@ struct Window {
 
 }  // namespace
 
+namespace internal {
+
 std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
   for (const Sentence& sentence : Sentences(text)) {
@@ -186,6 +188,8 @@ std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view
   }
   return ranges;
 }
+
+}  // namespace internal
 
 BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
                             const PassageOptions& options) {

@@ -260,6 +260,8 @@ absl::StatusOr<JsonPost> ParsePostJson(std::string_view json) {
   return result;
 }
 
+namespace internal {
+
 std::string PostToJson(const v1::Post& post) {
   pbu::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -268,5 +270,7 @@ std::string PostToJson(const v1::Post& post) {
   (void)pbu::MessageToJsonString(post, &out, options);
   return out;
 }
+
+}  // namespace internal
 
 }  // namespace guru
