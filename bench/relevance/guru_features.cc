@@ -36,7 +36,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "guru-features: %s\n", ranking.status().ToString().c_str());
     return 2;
   }
-  ranking->withhold_no_match = false;
   std::string warning;
   absl::StatusOr<std::shared_ptr<const guru::WordList>> dictionary =
       guru::LoadDictionary(dictionary_file, warning);
@@ -69,7 +68,8 @@ int main(int argc, char** argv) {
     params.query = line.substr(tab + 1);
     params.limit = limit;
     params.ranking = *ranking;
-    absl::StatusOr<guru::SearchPage> page = (*searcher)->Search(params);
+    // Every result, NO_MATCH pages too: the model is fitted on all of them.
+    absl::StatusOr<guru::SearchPage> page = (*searcher)->SearchKeepingNoMatch(params);
     if (!page.ok()) {
       std::fprintf(stderr, "guru-features: %s\n", page.status().ToString().c_str());
       return 1;

@@ -26,8 +26,7 @@ struct TitleAndQuestion {
 };
 
 // The title's and (when `want_question`) the question's stems of a
-// document: from its slot, or, for posts indexed before the slot existed,
-// from its ZS and ZXQ terms.
+// document, from its slot (schema.h).
 struct FieldStems {
   std::vector<std::string> title;
   std::vector<std::string> question;
@@ -43,24 +42,11 @@ void SplitStems(std::string_view text, std::vector<std::string>& out) {
 FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question) {
   FieldStems stems;
   const std::string value = doc.get_value(schema::kTitleQuestionStemsSlot);
-  if (const std::size_t newline = value.find('\n'); newline != std::string::npos) {
-    const std::string_view all(value);
-    SplitStems(all.substr(0, newline), stems.title);
-    if (want_question) SplitStems(all.substr(newline + 1), stems.question);
-    return stems;
-  }
-  Xapian::TermIterator it = doc.termlist_begin();
-  const Xapian::TermIterator end = doc.termlist_end();
-  for (const std::string_view field : {schema::kTitlePrefix, schema::kQuestionPrefix}) {
-    if (field == schema::kQuestionPrefix && !want_question) break;
-    std::vector<std::string>& out =
-        field == schema::kTitlePrefix ? stems.title : stems.question;
-    const std::string prefix = StrCat("Z", field);
-    for (it.skip_to(prefix); it != end; ++it) {
-      const std::string term = *it;
-      if (!term.starts_with(prefix)) break;
-      out.push_back(term.substr(prefix.size()));
-    }
+  const std::size_t newline = value.find('\n');
+  const std::string_view all(value);
+  SplitStems(all.substr(0, newline), stems.title);
+  if (want_question && newline != std::string::npos) {
+    SplitStems(all.substr(newline + 1), stems.question);
   }
   return stems;
 }
@@ -145,18 +131,8 @@ void OrderTiesById(const Xapian::Database& db,
 }  // namespace
 
 std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
-  switch (ranking.weighting) {
-    case RankingOptions::Weighting::kBm25Plus:
-      return std::make_unique<Xapian::BM25PlusWeight>(ranking.bm25_k1, 0, 1,
-                                                      ranking.bm25_b, 0.5, 1.0);
-    case RankingOptions::Weighting::kLm:
-      return std::make_unique<Xapian::LMWeight>();
-    case RankingOptions::Weighting::kDph:
-      return std::make_unique<Xapian::DPHWeight>();
-    case RankingOptions::Weighting::kPl2:
-      return std::make_unique<Xapian::PL2Weight>();
-    case RankingOptions::Weighting::kBm25:
-      break;
+  if (ranking.weighting == RankingOptions::Weighting::kDph) {
+    return std::make_unique<Xapian::DPHWeight>();
   }
   return std::make_unique<Xapian::BM25Weight>(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5);
 }
@@ -224,8 +200,7 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
 }
 
 v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
-                                    const BuiltQuery& query,
-                                    const RankingOptions& /*ranking*/) {
+                                    const BuiltQuery& query) {
   namespace m = confidence_model;
   if (ranked.empty()) return v1::NO_MATCH;
   const bool topical = std::any_of(

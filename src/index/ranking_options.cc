@@ -43,11 +43,7 @@ const Knob kKnobs[] = {
     {"repeat_saturation", &RankingOptions::repeat_saturation},
     {"focus_exponent", &RankingOptions::focus_exponent},
     {"spelling", &RankingOptions::spelling},
-    {"feedback_docs", &RankingOptions::feedback_docs},
-    {"feedback_terms", &RankingOptions::feedback_terms},
-    {"feedback_weight", &RankingOptions::feedback_weight},
     {"context_weight", &RankingOptions::context_weight},
-    {"withhold_no_match", &RankingOptions::withhold_no_match},
 };
 
 struct Scheme {
@@ -56,10 +52,7 @@ struct Scheme {
 };
 
 constexpr Scheme kSchemes[] = {{"bm25", RankingOptions::Weighting::kBm25},
-                               {"bm25+", RankingOptions::Weighting::kBm25Plus},
-                               {"lm", RankingOptions::Weighting::kLm},
-                               {"dph", RankingOptions::Weighting::kDph},
-                               {"pl2", RankingOptions::Weighting::kPl2}};
+                               {"dph", RankingOptions::Weighting::kDph}};
 
 // "a, b, c": the names of `items`, in order.
 template <typename Items, typename Name>

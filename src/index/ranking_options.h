@@ -31,11 +31,12 @@ struct RankingOptions {
   // "patella"), relative to the person's own words, so that an expansion
   // never counts as much as an exact match.
   double synonym_weight = 0.25;
-  // Xapian weighting scheme: kBm25 with bm25_k1 and bm25_b, or one of
-  // Xapian's others at their default parameters. DPH (divergence from
-  // randomness) has no parameters to tune and ranked better than BM25 at
-  // every setting tried (docs/RELEVANCE.md).
-  enum class Weighting { kBm25, kBm25Plus, kLm, kDph, kPl2 };
+  // Xapian weighting scheme: DPH (divergence from randomness), which has no
+  // parameters to tune and ranked better than BM25 at every setting tried,
+  // or BM25 with bm25_k1 and bm25_b, kept for the harness's comparison
+  // (docs/RELEVANCE.md; BM25+, LM and PL2, pseudo-relevance feedback, are
+  // there as history).
+  enum class Weighting { kBm25, kDph };
   Weighting weighting = Weighting::kDph;
   double bm25_k1 = 1.2;
   double bm25_b = 0.75;
@@ -52,21 +53,15 @@ struct RankingOptions {
   double focus_exponent = 1;
   // Correct words the index does not know from its spelling data.
   bool spelling = true;
-  // Pseudo-relevance feedback: the best `feedback_terms` words of the
-  // first `feedback_docs` re-ranked posts (Xapian's ESet), words the query
-  // lacks, are added at up to `feedback_weight` of a word's weight, and
-  // the query runs again; they only add weight to what it already matches.
-  // 0 docs = off.
-  int feedback_docs = 0;
+  // Read only by internal::FeedbackQuery (query_builder.h), which nothing
+  // calls since pseudo-relevance feedback left the server
+  // (docs/RELEVANCE.md); both go with it. No --ranking key sets them.
   int feedback_terms = 10;
   double feedback_weight = 0.3;
   // Weight of a follow-up's topic words, taken from an earlier turn
   // (SearchParams::context; see BuildQuery), relative to the message's own
   // words; 0 = earlier turns are never used.
   double context_weight = 1;
-  // NO_MATCH returns no results. Off only to calibrate confidence over every
-  // result (bench/relevance/calibrate.py); the status is reported either way.
-  bool withhold_no_match = true;
 };
 
 // Parses "key=value,key=value" over RankingOptions' field names, e.g.

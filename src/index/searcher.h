@@ -81,7 +81,8 @@ struct RelatedHit {
 class Searcher {
  public:
   // UNAVAILABLE when there is no index at `path` (yet); DATA_LOSS when it is
-  // corrupt.
+  // corrupt; FAILED_PRECONDITION when it was written with another schema
+  // version (schema.h).
   // `dictionary` (may be null, shared by every searcher of a server; see
   // io/dictionary.h): words spelled correctly, which spelling correction
   // leaves alone.
@@ -95,6 +96,11 @@ class Searcher {
   // Ranked posts for `params.query`. A query with no indexable words (only
   // punctuation or stopwords) matches nothing and returns an empty page.
   absl::StatusOr<SearchPage> Search(const SearchParams& params);
+
+  // As Search, but a NO_MATCH page keeps its results and facets: what the
+  // confidence model is fitted on (bench/relevance/guru_features.cc), never
+  // what a person is shown.
+  absl::StatusOr<SearchPage> SearchKeepingNoMatch(const SearchParams& params);
 
   // The post with `id`; NOT_FOUND when there is none.
   absl::StatusOr<v1::Post> GetPost(std::string_view id);
