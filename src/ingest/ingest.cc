@@ -565,6 +565,83 @@ std::string FormatSummaryJson(const IngestCounts& counts) {
                 ",\"warnings\":", counts.warnings, "}");
 }
 
+namespace {
+
+// The vocabularies a run may load: the --synonyms files (merged; their
+// names joined in `files_name`) and the built-in one.
+struct Vocabularies {
+  SynonymFile files;
+  std::string files_name;
+  SynonymFile builtin;
+};
+
+absl::StatusOr<Vocabularies> LoadVocabularies(const IngestOptions& options) {
+  Vocabularies vocabularies;
+  absl::StatusOr<SynonymFile> files =
+      LoadSynonyms(options.synonym_files, vocabularies.files_name);
+  if (!files.ok()) return files.status();
+  vocabularies.files = *std::move(files);
+  absl::StatusOr<SynonymFile> builtin = ParseSynonymFile(BuiltinVocabulary());
+  if (!builtin.ok()) {
+    // Checked by the tests at build time; here only to fail loudly.
+    return absl::InternalError(
+        StrCat("the built-in vocabulary does not parse: ", builtin.status().message()));
+  }
+  vocabularies.builtin = *std::move(builtin);
+  return vocabularies;
+}
+
+// The writer of a run, its vocabulary set (what that changed is counted in
+// `vocabulary_change`); null for a dry run, which opens no index.
+absl::StatusOr<std::unique_ptr<IndexWriter>> OpenWriter(const IngestOptions& options,
+                                                        const Vocabularies& vocabularies,
+                                                        IngestCounts& vocabulary_change) {
+  if (options.dry_run) return nullptr;
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+      IndexWriter::Open(options.db_path, options.shards);
+  if (!writer.ok()) return writer.status();
+  if (absl::Status s =
+          SetVocabulary(**writer, options, vocabularies.files, vocabularies.files_name,
+                        vocabularies.builtin, vocabulary_change);
+      !s.ok()) {
+    return s;
+  }
+  return writer;
+}
+
+// Bytes of all input files; 0 (unknown) when standard input is one.
+std::uint64_t TotalBytes(const std::vector<ResolvedInput>& resolved) {
+  std::uint64_t bytes = 0;
+  for (const ResolvedInput& input : resolved) {
+    if (input.is_stdin) return 0;
+    for (const InputFile& file : input.files) bytes += file.size;
+  }
+  return bytes;
+}
+
+// Feeds every input to `run`, in order, pruning each directory after it
+// when asked to; the first error stops it.
+absl::Status IngestAll(IngestRun& run, const std::vector<ResolvedInput>& resolved,
+                       const IngestOptions& options) {
+  for (const ResolvedInput& input : resolved) {
+    if (input.is_stdin) {
+      if (absl::Status s = run.IngestJsonl(std::cin, "-", ""); !s.ok()) return s;
+      continue;
+    }
+    for (const InputFile& file : input.files) {
+      if (absl::Status s = run.IngestFile(file); !s.ok()) return s;
+    }
+    if (options.prune && input.is_directory) {
+      std::unordered_set<std::string> present;
+      for (const InputFile& file : input.files) present.insert(file.source);
+      if (absl::Status s = run.Prune(input.directory_source, present); !s.ok()) return s;
+    }
+  }
+  return run.Finish();
+}
+
+}  // namespace
+
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,
                                           const IngestOptions& options,
                                           const DiagnosticSink& sink,
@@ -583,60 +660,19 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
     return absl::InvalidArgumentError("no INPUT given");
   }
   if (absl::Status s = CheckRejectsPath(options, inputs); !s.ok()) return s;
-  std::string files_name;
-  absl::StatusOr<SynonymFile> synonyms = LoadSynonyms(options.synonym_files, files_name);
-  if (!synonyms.ok()) return synonyms.status();
-  absl::StatusOr<SynonymFile> builtin = ParseSynonymFile(BuiltinVocabulary());
-  if (!builtin.ok()) {
-    // Checked by the tests at build time; here only to fail loudly.
-    return absl::InternalError(
-        StrCat("the built-in vocabulary does not parse: ", builtin.status().message()));
-  }
+  absl::StatusOr<Vocabularies> vocabularies = LoadVocabularies(options);
+  if (!vocabularies.ok()) return vocabularies.status();
 
-  std::unique_ptr<IndexWriter> writer;
   IngestCounts vocabulary_change;
-  if (!options.dry_run) {
-    absl::StatusOr<std::unique_ptr<IndexWriter>> opened =
-        IndexWriter::Open(options.db_path, options.shards);
-    if (!opened.ok()) return opened.status();
-    writer = *std::move(opened);
-    if (absl::Status s = SetVocabulary(*writer, options, *synonyms, files_name, *builtin,
-                                       vocabulary_change);
-        !s.ok()) {
-      return s;
-    }
-  }
-  std::uint64_t bytes_total = 0;
-  for (const ResolvedInput& input : *resolved) {
-    if (input.is_stdin) {
-      bytes_total = 0;  // Unknown.
-      break;
-    }
-    for (const InputFile& file : input.files) bytes_total += file.size;
-  }
-  IngestRun run(writer.get(), options, sink, progress, bytes_total,
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+      OpenWriter(options, *vocabularies, vocabulary_change);
+  if (!writer.ok()) return writer.status();
+  IngestRun run(writer->get(), options, sink, progress, TotalBytes(*resolved),
                 std::move(vocabulary_change));
   for (const Diagnostic& d : listing_warnings) run.Warn(d.location, d.message);
-
-  for (const ResolvedInput& input : *resolved) {
-    if (input.is_stdin) {
-      if (absl::Status s = run.IngestJsonl(std::cin, "-", ""); !s.ok()) {
-        return run.StoppedBy(s);
-      }
-      continue;
-    }
-    for (const InputFile& file : input.files) {
-      if (absl::Status s = run.IngestFile(file); !s.ok()) return run.StoppedBy(s);
-    }
-    if (options.prune && input.is_directory) {
-      std::unordered_set<std::string> present;
-      for (const InputFile& file : input.files) present.insert(file.source);
-      if (absl::Status s = run.Prune(input.directory_source, present); !s.ok()) {
-        return run.StoppedBy(s);
-      }
-    }
+  if (absl::Status s = IngestAll(run, *resolved, options); !s.ok()) {
+    return run.StoppedBy(s);
   }
-  if (absl::Status s = run.Finish(); !s.ok()) return run.StoppedBy(s);
   return run.counts();
 }
 
