@@ -159,6 +159,40 @@ int RunStats(const std::string& db, bool json) {
   return kExitOk;
 }
 
+// Logs what went wrong, prints the summary line and returns the exit code
+// of a run that gave `counts` (`deleting`: a --delete run).
+int Summarise(const absl::StatusOr<guru::IngestCounts>& counts, bool dry_run,
+              bool deleting, bool json) {
+  if (!counts.ok()) {
+    spdlog::error("{}", guru::ToStd(counts.status().message()));
+    return kExitFailed;
+  }
+  if (!counts->stopped.ok()) {
+    spdlog::error(
+        "stopped part way: {}; the posts this summary counts were committed, "
+        "the rest were not: run the same command again once fixed",
+        guru::ToStd(counts->stopped.message()));
+  }
+  if (counts->vocabulary_changed) {
+    spdlog::info("vocabulary {}", guru::DescribeVocabulary(counts->vocabulary));
+  }
+  if (json) {
+    std::printf("%s\n", guru::FormatSummaryJson(*counts).c_str());
+  } else if (dry_run && deleting) {
+    std::printf("dry run: would delete %llu\n",
+                static_cast<unsigned long long>(counts->deleted));
+  } else if (dry_run) {
+    std::printf("dry run: valid %llu, rejected %llu\n",
+                static_cast<unsigned long long>(counts->valid),
+                static_cast<unsigned long long>(counts->rejected));
+  } else {
+    std::printf("%s\n", guru::FormatSummary(*counts).c_str());
+  }
+  if (!counts->stopped.ok()) return kExitStoppedPartWay;
+  if (counts->rejected == 0) return kExitOk;
+  return counts->valid > 0 ? kExitSomeRejected : kExitFailed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -243,32 +277,5 @@ int main(int argc, char** argv) {
       delete_ids.empty() ? guru::IngestInputs(inputs, options, Report, std::ref(progress))
                          : guru::DeletePosts(delete_ids, options, Report);
   progress.Done();
-  if (!counts.ok()) {
-    spdlog::error("{}", guru::ToStd(counts.status().message()));
-    return kExitFailed;
-  }
-  if (!counts->stopped.ok()) {
-    spdlog::error(
-        "stopped part way: {}; the posts this summary counts were committed, "
-        "the rest were not: run the same command again once fixed",
-        guru::ToStd(counts->stopped.message()));
-  }
-  if (counts->vocabulary_changed) {
-    spdlog::info("vocabulary {}", guru::DescribeVocabulary(counts->vocabulary));
-  }
-  if (json) {
-    std::printf("%s\n", guru::FormatSummaryJson(*counts).c_str());
-  } else if (options.dry_run && !delete_ids.empty()) {
-    std::printf("dry run: would delete %llu\n",
-                static_cast<unsigned long long>(counts->deleted));
-  } else if (options.dry_run) {
-    std::printf("dry run: valid %llu, rejected %llu\n",
-                static_cast<unsigned long long>(counts->valid),
-                static_cast<unsigned long long>(counts->rejected));
-  } else {
-    std::printf("%s\n", guru::FormatSummary(*counts).c_str());
-  }
-  if (!counts->stopped.ok()) return kExitStoppedPartWay;
-  if (counts->rejected == 0) return kExitOk;
-  return counts->valid > 0 ? kExitSomeRejected : kExitFailed;
+  return Summarise(counts, options.dry_run, !delete_ids.empty(), json);
 }

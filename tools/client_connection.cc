@@ -1,21 +1,24 @@
 #include "client_connection.h"
 
 #include <cctype>
-#include <fstream>
-#include <sstream>
+#include <string>
+#include <utility>
+
+#include "io/read_file.h"
 
 namespace guru {
 namespace {
 
-bool ReadWholeFile(const std::string& flag, const std::string& path, std::string& out,
-                   std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  if (!in || !(content << in.rdbuf())) {
-    error = flag + " " + path + ": cannot read";
+// Reads the file `flag` names into `out`; false, with the reason in
+// `error`, when it cannot be read.
+bool ReadFlagFile(const std::string& flag, const std::string& path, std::string& out,
+                  std::string& error) {
+  absl::StatusOr<std::string> content = ReadWholeFile(flag, path);
+  if (!content.ok()) {
+    error = std::string(content.status().message());
     return false;
   }
-  out = content.str();
+  out = *std::move(content);
   return true;
 }
 
@@ -48,12 +51,12 @@ bool ClientConnection::Connect(std::string& error) {
   if (tls) {
     grpc::SslCredentialsOptions ssl;
     if (!ca_file_.empty() &&
-        !ReadWholeFile("--tls-ca", ca_file_, ssl.pem_root_certs, error)) {
+        !ReadFlagFile("--tls-ca", ca_file_, ssl.pem_root_certs, error)) {
       return false;
     }
     if (!cert_file_.empty() &&
-        (!ReadWholeFile("--tls-cert", cert_file_, ssl.pem_cert_chain, error) ||
-         !ReadWholeFile("--tls-key", key_file_, ssl.pem_private_key, error))) {
+        (!ReadFlagFile("--tls-cert", cert_file_, ssl.pem_cert_chain, error) ||
+         !ReadFlagFile("--tls-key", key_file_, ssl.pem_private_key, error))) {
       return false;
     }
     credentials_ = grpc::SslCredentials(ssl);
@@ -61,7 +64,7 @@ bool ClientConnection::Connect(std::string& error) {
     credentials_ = grpc::InsecureChannelCredentials();
   }
   if (!token_file_.empty()) {
-    if (!ReadWholeFile("--auth-token-file", token_file_, token_, error)) return false;
+    if (!ReadFlagFile("--auth-token-file", token_file_, token_, error)) return false;
     while (!token_.empty() && std::isspace(static_cast<unsigned char>(token_.back()))) {
       token_.pop_back();
     }

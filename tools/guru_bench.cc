@@ -157,6 +157,182 @@ void Print(const PhaseResult& phase, int streams) {
   }
 }
 
+// What the command line asks for.
+struct BenchOptions {
+  std::string questions_path;
+  int streams = 16;
+  double seconds = 10;
+  double warmup_seconds = 2;
+  int limit = 10;
+  bool no_health = false;
+  std::string http_url;
+  int rounds = 4;
+};
+
+void AddFlags(CLI::App& app, BenchOptions& o) {
+  app.add_option("--questions", o.questions_path,
+                 "JSONL with a \"Question\" field, or text lines (qid<TAB>text)")
+      ->required();
+  app.add_option("--streams", o.streams, "Concurrent streams (connections)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--seconds", o.seconds, "Measured seconds of each phase")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--warmup-seconds", o.warmup_seconds, "Unmeasured seconds first")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--limit", o.limit, "Results per Search")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  app.add_flag("--no-health", o.no_health, "Skip the Health/Check phase");
+  app.add_option(
+      "--http", o.http_url,
+      "Also search over HTTP/JSON at this base URL (guru-server --http-listen), "
+      "e.g. http://127.0.0.1:8080");
+  app.add_option("--rounds", o.rounds,
+                 "With --http: gRPC and HTTP search phases alternate this many times, "
+                 "sharing --seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+}
+
+// The questions of `path`, blank ones skipped; empty (said on standard
+// error) when it cannot be read or has none.
+std::vector<std::string> ReadQuestions(const std::string& path) {
+  std::vector<std::string> questions;
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "guru-bench: --questions %s: cannot open\n", path.c_str());
+    return questions;
+  }
+  for (std::string line; std::getline(in, line);) {
+    std::string question = QuestionOf(line);
+    if (question.find_first_not_of(" \t\r") != std::string::npos) {
+      questions.push_back(std::move(question));
+    }
+  }
+  if (questions.empty()) {
+    std::fprintf(stderr, "guru-bench: --questions %s: no questions\n", path.c_str());
+  }
+  return questions;
+}
+
+// The calls each phase makes, one connection per stream for gRPC (shared by
+// its two stubs) and one keep-alive HTTP client per stream for --http.
+class Calls {
+ public:
+  Calls(const BenchOptions& options, guru::ClientConnection& connection,
+        const std::vector<std::string>& questions)
+      : options_(options), connection_(connection), questions_(questions) {
+    for (int i = 0; i < options.streams; ++i) {
+      const std::shared_ptr<grpc::Channel> channel = connection.NewChannel();
+      search_stubs_.push_back(guru::v1::GuruSearch::NewStub(channel));
+      health_stubs_.push_back(grpc::health::v1::Health::NewStub(channel));
+    }
+    for (int i = 0; !options.http_url.empty() && i < options.streams; ++i) {
+      clients_.push_back(std::make_unique<httplib::Client>(options.http_url));
+      clients_.back()->set_keep_alive(true);
+      // As curl and browsers do: the request's header and body go in two
+      // writes, and Nagle would hold the body for the server's delayed ACK
+      // (40 ms a call).
+      clients_.back()->set_tcp_nodelay(true);
+      clients_.back()->set_read_timeout(30);
+    }
+  }
+
+  Call Search() {
+    return [this](std::size_t stream, long n) {
+      const guru::v1::SearchRequest request = Request(n);
+      guru::v1::SearchResponse response;
+      grpc::ClientContext context;
+      connection_.Prepare(context);
+      return search_stubs_[stream]->Search(&context, request, &response);
+    };
+  }
+
+  Call HttpSearch() {
+    return [this](std::size_t stream, long n) {
+      std::string body;
+      (void)google::protobuf::util::MessageToJsonString(Request(n), &body);
+      const httplib::Result result =
+          clients_[stream]->Post("/v1/search", body, "application/json");
+      if (!result) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "no HTTP answer");
+      return result->status == 200
+                 ? grpc::Status::OK
+                 : grpc::Status(grpc::StatusCode::UNKNOWN, result->body);
+    };
+  }
+
+  Call Health() {
+    return [this](std::size_t stream, long /*n*/) {
+      grpc::health::v1::HealthCheckRequest request;
+      grpc::health::v1::HealthCheckResponse response;
+      grpc::ClientContext context;
+      connection_.Prepare(context);
+      return health_stubs_[stream]->Check(&context, request, &response);
+    };
+  }
+
+ private:
+  // The `n`th search of a stream: the questions in turn.
+  guru::v1::SearchRequest Request(long n) const {
+    guru::v1::SearchRequest request;
+    request.set_query(questions_[static_cast<std::size_t>(n) % questions_.size()]);
+    request.set_limit(options_.limit);
+    return request;
+  }
+
+  const BenchOptions& options_;
+  guru::ClientConnection& connection_;
+  const std::vector<std::string>& questions_;
+  std::vector<std::unique_ptr<guru::v1::GuruSearch::Stub>> search_stubs_;
+  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health_stubs_;
+  std::vector<std::unique_ptr<httplib::Client>> clients_;
+};
+
+// Runs the phases and prints them; returns how many calls failed.
+long RunPhases(const BenchOptions& options, Calls& calls) {
+  const auto count = static_cast<std::size_t>(options.streams);
+  const auto warmup =
+      std::chrono::milliseconds(std::lround(options.warmup_seconds * 1000));
+  const auto duration = std::chrono::milliseconds(std::lround(options.seconds * 1000));
+  const bool http = !options.http_url.empty();
+  // gRPC and HTTP searches alternate in rounds, so that a machine whose speed
+  // drifts (a shared VM) slows both alike and their ratio stays fair.
+  const int round_count = http ? options.rounds : 1;
+  const auto round_duration = duration / round_count;
+  PhaseResult searched;
+  PhaseResult http_searched;
+  for (int round = 0; round < round_count; ++round) {
+    Merge(searched, RunPhase("Search", count, calls.Search(), warmup, round_duration));
+    if (http) {
+      Merge(http_searched,
+            RunPhase("HTTP/Search", count, calls.HttpSearch(), warmup, round_duration));
+    }
+  }
+  Print(searched, options.streams);
+  long failed = searched.failed;
+  if (http) {
+    Print(http_searched, options.streams);
+    failed += http_searched.failed;
+    if (searched.Qps() > 0) {
+      std::printf("http_over_grpc_search_qps=%.3f\n",
+                  http_searched.Qps() / searched.Qps());
+    }
+  }
+  if (!options.no_health) {
+    const PhaseResult checked =
+        RunPhase("Health/Check", count, calls.Health(), warmup, duration);
+    Print(checked, options.streams);
+    failed += checked.failed;
+    if (checked.Qps() > 0) {
+      std::printf("search_over_health_qps=%.3f\n", searched.Qps() / checked.Qps());
+    }
+  }
+  return failed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -164,40 +340,9 @@ int main(int argc, char** argv) {
                "guru-bench"};
   app.set_version_flag("--version", guru::VersionLine("guru-bench"));
   guru::ClientConnection connection;
-  std::string questions_path;
-  int streams = 16;
-  double seconds = 10;
-  double warmup_seconds = 2;
-  int limit = 10;
-  bool no_health = false;
+  BenchOptions options;
   connection.AddFlags(app);
-  app.add_option("--questions", questions_path,
-                 "JSONL with a \"Question\" field, or text lines (qid<TAB>text)")
-      ->required();
-  app.add_option("--streams", streams, "Concurrent streams (connections)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
-  app.add_option("--seconds", seconds, "Measured seconds of each phase")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app.add_option("--warmup-seconds", warmup_seconds, "Unmeasured seconds first")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--limit", limit, "Results per Search")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
-  app.add_flag("--no-health", no_health, "Skip the Health/Check phase");
-  std::string http_url;
-  app.add_option(
-      "--http", http_url,
-      "Also search over HTTP/JSON at this base URL (guru-server --http-listen), "
-      "e.g. http://127.0.0.1:8080");
-  int rounds = 4;
-  app.add_option("--rounds", rounds,
-                 "With --http: gRPC and HTTP search phases alternate this many times, "
-                 "sharing --seconds")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
+  AddFlags(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -207,108 +352,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "guru-bench: %s\n", error.c_str());
     return kExitUsage;
   }
+  const std::vector<std::string> questions = ReadQuestions(options.questions_path);
+  if (questions.empty()) return kExitUsage;
 
-  std::vector<std::string> questions;
-  {
-    std::ifstream in(questions_path);
-    if (!in) {
-      std::fprintf(stderr, "guru-bench: --questions %s: cannot open\n",
-                   questions_path.c_str());
-      return kExitUsage;
-    }
-    for (std::string line; std::getline(in, line);) {
-      std::string question = QuestionOf(line);
-      if (question.find_first_not_of(" \t\r") != std::string::npos) {
-        questions.push_back(std::move(question));
-      }
-    }
-  }
-  if (questions.empty()) {
-    std::fprintf(stderr, "guru-bench: --questions %s: no questions\n",
-                 questions_path.c_str());
-    return kExitUsage;
-  }
-
-  // One connection per stream, shared by its two stubs.
-  std::vector<std::unique_ptr<guru::v1::GuruSearch::Stub>> search_stubs;
-  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health_stubs;
-  for (int i = 0; i < streams; ++i) {
-    const std::shared_ptr<grpc::Channel> channel = connection.NewChannel();
-    search_stubs.push_back(guru::v1::GuruSearch::NewStub(channel));
-    health_stubs.push_back(grpc::health::v1::Health::NewStub(channel));
-  }
-  const auto count = static_cast<std::size_t>(streams);
-  const auto warmup = std::chrono::milliseconds(std::lround(warmup_seconds * 1000));
-  const auto duration = std::chrono::milliseconds(std::lround(seconds * 1000));
-
-  const Call search = [&](std::size_t stream, long n) {
-    guru::v1::SearchRequest request;
-    request.set_query(questions[static_cast<std::size_t>(n) % questions.size()]);
-    request.set_limit(limit);
-    guru::v1::SearchResponse response;
-    grpc::ClientContext context;
-    connection.Prepare(context);
-    return search_stubs[stream]->Search(&context, request, &response);
-  };
-  const Call health = [&](std::size_t stream, long /*n*/) {
-    grpc::health::v1::HealthCheckRequest request;
-    grpc::health::v1::HealthCheckResponse response;
-    grpc::ClientContext context;
-    connection.Prepare(context);
-    return health_stubs[stream]->Check(&context, request, &response);
-  };
-
-  std::printf("questions=%zu limit=%d\n", questions.size(), limit);
-  std::vector<std::unique_ptr<httplib::Client>> clients;
-  for (int i = 0; !http_url.empty() && i < streams; ++i) {
-    clients.push_back(std::make_unique<httplib::Client>(http_url));
-    clients.back()->set_keep_alive(true);
-    // As curl and browsers do: the request's header and body go in two
-    // writes, and Nagle would hold the body for the server's delayed ACK
-    // (40 ms a call).
-    clients.back()->set_tcp_nodelay(true);
-    clients.back()->set_read_timeout(30);
-  }
-  const Call http_search = [&](std::size_t stream, long n) {
-    guru::v1::SearchRequest request;
-    request.set_query(questions[static_cast<std::size_t>(n) % questions.size()]);
-    request.set_limit(limit);
-    std::string body;
-    (void)google::protobuf::util::MessageToJsonString(request, &body);
-    const httplib::Result result =
-        clients[stream]->Post("/v1/search", body, "application/json");
-    if (!result) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "no HTTP answer");
-    return result->status == 200 ? grpc::Status::OK
-                                 : grpc::Status(grpc::StatusCode::UNKNOWN, result->body);
-  };
-  // gRPC and HTTP searches alternate in rounds, so that a machine whose speed
-  // drifts (a shared VM) slows both alike and their ratio stays fair.
-  const int round_count = http_url.empty() ? 1 : rounds;
-  const auto round_duration = duration / round_count;
-  PhaseResult searched;
-  PhaseResult http;
-  for (int round = 0; round < round_count; ++round) {
-    Merge(searched, RunPhase("Search", count, search, warmup, round_duration));
-    if (!http_url.empty()) {
-      Merge(http, RunPhase("HTTP/Search", count, http_search, warmup, round_duration));
-    }
-  }
-  Print(searched, streams);
-  long failed = searched.failed;
-  if (!http_url.empty()) {
-    Print(http, streams);
-    failed += http.failed;
-    if (searched.Qps() > 0) {
-      std::printf("http_over_grpc_search_qps=%.3f\n", http.Qps() / searched.Qps());
-    }
-  }
-  if (!no_health) {
-    const PhaseResult checked = RunPhase("Health/Check", count, health, warmup, duration);
-    Print(checked, streams);
-    failed += checked.failed;
-    if (checked.Qps() > 0) {
-      std::printf("search_over_health_qps=%.3f\n", searched.Qps() / checked.Qps());
-    }
-  }
-  return failed == 0 ? kExitOk : kExitFailed;
+  Calls calls(options, connection, questions);
+  std::printf("questions=%zu limit=%d\n", questions.size(), options.limit);
+  return RunPhases(options, calls) == 0 ? kExitOk : kExitFailed;
 }

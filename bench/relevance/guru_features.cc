@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "guru/v1/search.pb.h"
 #include "index/searcher.h"
+#include "io/dictionary.h"
 
 int main(int argc, char** argv) {
   std::string db;
@@ -35,10 +36,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "guru-features: %s\n", ranking.status().ToString().c_str());
     return 2;
   }
-  ranking->withhold_no_match = false;
   std::string warning;
   absl::StatusOr<std::shared_ptr<const guru::WordList>> dictionary =
-      guru::Searcher::LoadDictionary(dictionary_file, warning);
+      guru::LoadDictionary(dictionary_file, warning);
   if (!warning.empty())
     std::fprintf(stderr, "guru-features: warning: %s\n", warning.c_str());
   if (!dictionary.ok()) {
@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
     params.query = line.substr(tab + 1);
     params.limit = limit;
     params.ranking = *ranking;
-    absl::StatusOr<guru::SearchPage> page = (*searcher)->Search(params);
+    // Every result, NO_MATCH pages too: the model is fitted on all of them.
+    absl::StatusOr<guru::SearchPage> page = (*searcher)->SearchKeepingNoMatch(params);
     if (!page.ok()) {
       std::fprintf(stderr, "guru-features: %s\n", page.status().ToString().c_str());
       return 1;

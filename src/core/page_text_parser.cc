@@ -12,7 +12,6 @@
 namespace guru {
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 constexpr std::string_view kReplyMarker = "the guru responded:";
 constexpr std::string_view kDefaultExpert = "The Guru";
 // A greeting or sign-off is a short line; longer lines are content.
@@ -325,57 +324,62 @@ std::optional<std::size_t> FindReplyStart(const std::vector<ClassifiedLine>& lin
   return std::nullopt;
 }
 
-}  // namespace
-
-absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
-  if (absl::Status s = CheckEncoding(text); !s.ok()) return s;
-  if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
-
+// The page's lines up to the site's footer, which ends the post, each
+// trimmed and classified.
+std::vector<ClassifiedLine> ClassifyLines(std::string_view text) {
   std::vector<ClassifiedLine> lines;
   int number = 0;
   for (std::string_view raw : SplitLines(text)) {
     const std::string_view trimmed = Trim(raw);
-    if (IsFooterLine(trimmed)) break;  // The site's footer ends the post.
+    if (IsFooterLine(trimmed)) break;
     lines.push_back({Line{++number, trimmed}, Classify(trimmed)});
   }
+  return lines;
+}
 
-  ParsedPage page;
-  v1::Post& post = page.post;
-  post.set_expert(std::string(kDefaultExpert));
+// The asker's name as each part of the page gives it; the most explicit
+// source that gives one wins.
+struct Askers {
+  std::string from_line;  // "NAME asked The Guru ...", "NAME emailed:".
+  std::string from_greeting;
+  std::string from_title;
+  std::string from_sign_off;
 
-  // The asker's name, by the most explicit source that gives one.
-  std::string asker_from_line, asker_from_greeting, asker_from_title, asker_from_sign_off;
+  std::string Best() const {
+    for (const std::string* name :
+         {&from_line, &from_greeting, &from_title, &from_sign_off}) {
+      if (std::string clean = WithoutTrailingPunctuation(*name); !clean.empty()) {
+        return clean;
+      }
+    }
+    return "";
+  }
+};
 
-  // The title: the first line, unless it is already part of the post.
+// The title: the first line, unless it is already part of the post. Returns
+// where the body starts.
+std::size_t ReadTitle(const std::vector<ClassifiedLine>& lines, v1::Post& post,
+                      Askers& askers) {
   std::size_t body = 0;
   while (body < lines.size() && lines[body].kind == Kind::kBlank) ++body;
   if (body < lines.size() && lines[body].kind == Kind::kText) {
     const std::string_view title = lines[body].line.text;
-    const std::string lower = AsciiLower(title);
     post.set_title(CollapseWhitespace(title));
     // "Ken asked the Guru about ..." titles name the asker.
-    asker_from_title = NameBefore(title, lower, kAskedPhrase);
+    askers.from_title = NameBefore(title, AsciiLower(title), kAskedPhrase);
     ++body;
   }
+  return body;
+}
 
-  std::optional<std::size_t> answer_date;
-  const std::optional<std::size_t> reply_start = FindReplyStart(lines, body, answer_date);
-  if (!reply_start) {
-    return absl::InvalidArgumentError(
-        "no reply found: expected a line 'The Guru Responded:', or an answer date "
-        "after the question followed by the reply");
-  }
-  if (answer_date) {
-    post.set_answered_on(*ParsePageDate(lines[*answer_date].line.text));
-  }
-
-  // The question: what lies between the title and the reply, less dates,
-  // "asked" lines, the related-injuries line, greeting and sign-off.
-  const std::size_t header_end =
-      answer_date ? *answer_date
-                  : *reply_start - (lines[*reply_start - 1].kind == Kind::kMarker);
+// The lines of the question in [begin, end): less dates (the first is the
+// question's), "asked" lines (their name is the asker's; what follows their
+// colon starts the question) and the related-injuries line (the category).
+std::vector<Line> QuestionLines(const std::vector<ClassifiedLine>& lines,
+                                std::size_t begin, std::size_t end, v1::Post& post,
+                                Askers& askers) {
   std::vector<Line> question;
-  for (std::size_t i = body; i < header_end; ++i) {
+  for (std::size_t i = begin; i < end; ++i) {
     const ClassifiedLine& l = lines[i];
     switch (l.kind) {
       case Kind::kDate:
@@ -385,11 +389,10 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
       case Kind::kEmailed: {
         const std::string lower = AsciiLower(l.line.text);
         const bool emailed = l.kind == Kind::kEmailed;
-        if (asker_from_line.empty()) {
-          asker_from_line =
+        if (askers.from_line.empty()) {
+          askers.from_line =
               NameBefore(l.line.text, lower, emailed ? kEmailedPhrase : kAskedPhrase);
         }
-        // What follows the colon, if anything, starts the question.
         const std::size_t at = emailed
                                    ? lower.find(kEmailedPhrase) + kEmailedPhrase.size()
                                    : lower.find(':') + 1;
@@ -406,6 +409,12 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
         break;
     }
   }
+  return question;
+}
+
+// Drops the question's greeting and sign-off ("Best, Julia" names the
+// asker).
+void DropGreetingAndSignOff(std::vector<Line>& question, Askers& askers) {
   auto first_text = std::find_if(question.begin(), question.end(),
                                  [](const Line& l) { return !l.text.empty(); });
   if (first_text != question.end() && IsQuestionGreeting(first_text->text)) {
@@ -414,18 +423,21 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
   auto last_text = std::find_if(question.rbegin(), question.rend(),
                                 [](const Line& l) { return !l.text.empty(); });
   if (last_text != question.rend() && IsQuestionSignOff(last_text->text)) {
-    // "Best, Julia" names the asker.
     const std::size_t comma = last_text->text.find(',');
     if (comma != std::string_view::npos) {
-      asker_from_sign_off = std::string(Trim(last_text->text.substr(comma + 1)));
+      askers.from_sign_off = std::string(Trim(last_text->text.substr(comma + 1)));
     }
     question.erase(std::next(last_text).base());
   }
-  post.set_question(absl::StrJoin(Paragraphs(question), "\n\n"));
+}
 
-  // The reply: greeting, paragraphs, sign-off.
+// The reply, from `start` on: its paragraphs less the Guru's sign-off (the
+// expert) and the greeting ("Hi Beth-", the asker). INVALID_ARGUMENT when
+// no reply text is left.
+absl::Status ReadReply(const std::vector<ClassifiedLine>& lines, std::size_t start,
+                       v1::Post& post, Askers& askers) {
   std::vector<Line> reply_lines;
-  for (std::size_t i = *reply_start; i < lines.size(); ++i) {
+  for (std::size_t i = start; i < lines.size(); ++i) {
     if (lines[i].kind == Kind::kRelated) {
       AddRelatedInjuries(lines[i].line.text, post);
     } else {
@@ -440,7 +452,7 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
   }
   if (!reply.empty()) {
     if (auto greeting = SplitReplyGreeting(reply.front())) {
-      asker_from_greeting = greeting->name;
+      askers.from_greeting = greeting->name;
       if (greeting->rest.empty()) {
         reply.erase(reply.begin());
       } else {
@@ -450,17 +462,47 @@ absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
   }
   if (reply.empty()) {
     return absl::InvalidArgumentError(
-        StrCat("line ", lines[*reply_start - 1].line.number,
+        StrCat("line ", lines[start - 1].line.number,
                ": no reply text after the start of the reply"));
   }
   post.set_answer(absl::StrJoin(reply, "\n\n"));
-  for (std::string* name : {&asker_from_line, &asker_from_greeting, &asker_from_title,
-                            &asker_from_sign_off}) {
-    if (std::string clean = WithoutTrailingPunctuation(*name); !clean.empty()) {
-      post.set_asker(std::move(clean));
-      break;
-    }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedPage> ParsePageText(std::string_view text) {
+  if (absl::Status s = CheckEncoding(text); !s.ok()) return s;
+  if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
+  const std::vector<ClassifiedLine> lines = ClassifyLines(text);
+
+  ParsedPage page;
+  v1::Post& post = page.post;
+  post.set_expert(std::string(kDefaultExpert));
+  Askers askers;
+  const std::size_t body = ReadTitle(lines, post, askers);
+
+  std::optional<std::size_t> answer_date;
+  const std::optional<std::size_t> reply_start = FindReplyStart(lines, body, answer_date);
+  if (!reply_start) {
+    return absl::InvalidArgumentError(
+        "no reply found: expected a line 'The Guru Responded:', or an answer date "
+        "after the question followed by the reply");
   }
+  if (answer_date) {
+    post.set_answered_on(*ParsePageDate(lines[*answer_date].line.text));
+  }
+
+  // The question lies between the title and the answer date (or marker).
+  const std::size_t header_end =
+      answer_date ? *answer_date
+                  : *reply_start - (lines[*reply_start - 1].kind == Kind::kMarker);
+  std::vector<Line> question = QuestionLines(lines, body, header_end, post, askers);
+  DropGreetingAndSignOff(question, askers);
+  post.set_question(absl::StrJoin(Paragraphs(question), "\n\n"));
+
+  if (absl::Status s = ReadReply(lines, *reply_start, post, askers); !s.ok()) return s;
+  if (std::string asker = askers.Best(); !asker.empty()) post.set_asker(std::move(asker));
 
   if (post.title().empty()) post.set_title(TitleFromQuestion(post.question()));
   if (post.asked_on().empty() && post.answered_on().empty()) {

@@ -179,6 +179,8 @@ struct Window {
 
 }  // namespace
 
+namespace internal {
+
 std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
   for (const Sentence& sentence : Sentences(text)) {
@@ -187,19 +189,15 @@ std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view
   return ranges;
 }
 
-BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
-                            const PassageOptions& options) {
-  BestPassage passage;
-  // On a character boundary: a sentence may end at the bound, and its text
-  // becomes the passage.
-  std::string_view scanned = Utf8Prefix(answer, options.max_scan_bytes);
-  std::vector<Sentence> sentences = Sentences(scanned);
-  if (scanned.size() < answer.size() && sentences.size() > 1) {
-    sentences.pop_back();  // Probably cut short by the scan bound.
-  }
-  if (sentences.empty()) return passage;
+}  // namespace internal
 
-  // Each distinct word is looked up once per answer.
+namespace {
+
+// The words of `scanned` that the query searches for, each with its
+// sentence. Each distinct word is looked up once per answer.
+std::vector<MatchedWord> MatchWords(std::string_view scanned,
+                                    const std::vector<Sentence>& sentences,
+                                    const WordWeight& weight) {
   std::unordered_map<std::string, WordMatch> lookups;
   std::vector<MatchedWord> words;
   std::size_t sentence = 0;
@@ -214,24 +212,33 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
       words.push_back({span, it->second.term, it->second.weight, sentence});
     }
   });
+  return words;
+}
 
-  auto score_of = [&](std::size_t first, std::size_t last) {
-    std::unordered_set<std::string> seen;
-    double score = 0;
-    for (const MatchedWord& word : words) {
-      if (word.sentence < first || word.sentence > last) continue;
-      // Distinct terms only: a repeat says little and would favour longer
-      // windows over the sentence that has it all.
-      if (seen.insert(word.term).second) score += word.weight;
-    }
-    return score;
-  };
-  auto better = [](const Window& a, const Window& b) {
+// The summed weight of the distinct terms in sentences [first, last]: a
+// repeat says little and would favour longer windows over the sentence that
+// has it all.
+double ScoreOf(const std::vector<MatchedWord>& words, std::size_t first,
+               std::size_t last) {
+  std::unordered_set<std::string> seen;
+  double score = 0;
+  for (const MatchedWord& word : words) {
+    if (word.sentence < first || word.sentence > last) continue;
+    if (seen.insert(word.term).second) score += word.weight;
+  }
+  return score;
+}
+
+// The best-scoring window of up to max_sentences sentences within one
+// paragraph and max_chars (a single sentence may be longer); ties go to the
+// shorter, then the earlier. The first sentence when nothing scores.
+Window BestWindow(std::string_view answer, const std::vector<Sentence>& sentences,
+                  const std::vector<MatchedWord>& words, const PassageOptions& options) {
+  const auto better = [](const Window& a, const Window& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.bytes != b.bytes) return a.bytes < b.bytes;
     return a.first < b.first;
   };
-
   Window best{0, 0, -1, 0};
   for (std::size_t first = 0; first < sentences.size(); ++first) {
     for (std::size_t last = first;
@@ -244,11 +251,20 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
           CountChars(answer.substr(sentences[first].begin, bytes)) > options.max_chars) {
         break;
       }
-      const Window window{first, last, score_of(first, last), bytes};
+      const Window window{first, last, ScoreOf(words, first, last), bytes};
       if (better(window, best)) best = window;
     }
   }
   if (best.score <= 0) best = {0, 0, 0, sentences[0].end - sentences[0].begin};
+  return best;
+}
+
+// Grows `best` where it reads badly alone: a very short passage takes the
+// sentence after it; a list's introduction ("... include the following:")
+// takes its first item always, more within max_chars. Never past
+// max_sentences or the paragraph.
+void Extend(std::string_view answer, const std::vector<Sentence>& sentences,
+            const PassageOptions& options, Window& best) {
   const auto window_chars = [&](std::size_t first, std::size_t last) {
     return CountChars(answer.substr(sentences[first].begin,
                                     sentences[last].end - sentences[first].begin));
@@ -257,30 +273,29 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
     return next < sentences.size() &&
            sentences[next].paragraph == sentences[best.first].paragraph;
   };
-  // A very short passage reads better with the sentence after it.
-  while (same_paragraph(best.last + 1) &&
-         best.last - best.first + 1 < static_cast<std::size_t>(options.max_sentences) &&
+  const auto max_sentences = static_cast<std::size_t>(options.max_sentences);
+  while (same_paragraph(best.last + 1) && best.last - best.first + 1 < max_sentences &&
          window_chars(best.first, best.last) < options.min_chars) {
     ++best.last;
   }
-  // A list's introduction ("... include the following:") says little without
-  // its items: the first is always taken, more within max_chars.
   if (same_paragraph(best.last + 1) && answer[sentences[best.last].end - 1] == ':') {
     // Still at most max_sentences: the first sentence makes room if need be.
-    if (best.last - best.first + 1 >= static_cast<std::size_t>(options.max_sentences) &&
-        best.last > best.first) {
+    if (best.last - best.first + 1 >= max_sentences && best.last > best.first) {
       ++best.first;
     }
     ++best.last;
-    while (same_paragraph(best.last + 1) &&
-           best.last - best.first + 1 < static_cast<std::size_t>(options.max_sentences) &&
+    while (same_paragraph(best.last + 1) && best.last - best.first + 1 < max_sentences &&
            window_chars(best.first, best.last + 1) <= options.max_chars) {
       ++best.last;
     }
   }
+}
 
-  std::size_t begin = sentences[best.first].begin;
-  std::size_t end = sentences[best.last].end;
+// The passage of `answer` bytes [begin, end), cut at the last space within
+// max_sentence_chars when longer, with the highlights of `words` in it.
+BestPassage PassageOf(std::string_view answer, std::size_t begin, std::size_t end,
+                      const std::vector<MatchedWord>& words,
+                      const PassageOptions& options) {
   const std::size_t begin_chars = CountChars(answer.substr(0, begin));
   std::size_t chars = CountChars(answer.substr(begin, end - begin));
   if (chars > options.max_sentence_chars) {
@@ -294,6 +309,7 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
     if (cut > begin) end = cut;
     chars = CountChars(answer.substr(begin, end - begin));
   }
+  BestPassage passage;
   passage.text = std::string(answer.substr(begin, end - begin));
   passage.span = {begin_chars, begin_chars + chars};
   for (const MatchedWord& word : words) {
@@ -302,6 +318,25 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
     }
   }
   return passage;
+}
+
+}  // namespace
+
+BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
+                            const PassageOptions& options) {
+  // On a character boundary: a sentence may end at the bound, and its text
+  // becomes the passage.
+  std::string_view scanned = Utf8Prefix(answer, options.max_scan_bytes);
+  std::vector<Sentence> sentences = Sentences(scanned);
+  if (scanned.size() < answer.size() && sentences.size() > 1) {
+    sentences.pop_back();  // Probably cut short by the scan bound.
+  }
+  if (sentences.empty()) return {};
+  const std::vector<MatchedWord> words = MatchWords(scanned, sentences, weight);
+  Window best = BestWindow(answer, sentences, words, options);
+  Extend(answer, sentences, options, best);
+  return PassageOf(answer, sentences[best.first].begin, sentences[best.last].end, words,
+                   options);
 }
 
 std::string SnippetAt(std::string_view answer, std::size_t begin, std::size_t max_chars) {

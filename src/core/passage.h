@@ -63,9 +63,12 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
 // end. Costs one pass over the extract, unlike a search engine's snippet.
 std::string SnippetAt(std::string_view answer, std::size_t begin, std::size_t max_chars);
 
-// The sentences of `text` as [begin, end) byte ranges, whitespace trimmed:
-// a sentence ends after '.', '!' or '?' (and closing quotes or brackets)
-// followed by whitespace, unless the word before is a common abbreviation
+namespace internal {
+
+// Internal to passage.cc (declared for its tests): the sentences of `text` as [begin,
+// end) byte ranges, whitespace trimmed: a sentence ends after '.', '!' or '?' (and
+// closing quotes or brackets) followed by whitespace, unless the word before is a common
+// abbreviation
 // ("e.g.", "Dr.") or a single letter; a line break ends a sentence too when
 // the next line is blank or starts a list item ("- ", "* ", "• ", "1. "), or
 // when the line ends without punctuation (a heading, a list item written
@@ -77,6 +80,7 @@ std::string SnippetAt(std::string_view answer, std::size_t begin, std::size_t ma
 // - Cannot walk - Has a seizure" is three units).
 std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view text);
 
+}  // namespace internal
 }  // namespace guru
 
 #endif  // GURU_CORE_PASSAGE_H_

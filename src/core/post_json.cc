@@ -26,6 +26,75 @@ std::string FirstLine(absl::string_view message) {
   return std::string(Trim(text.substr(0, text.find('\n'))));
 }
 
+absl::Status JsonError(std::string_view what, std::size_t at) {
+  return absl::InvalidArgumentError(StrCat(what, " at byte offset ", at));
+}
+
+// One pass over JSON text, a character at a time, tracking just enough
+// (strings, escapes, depth, the last token) for CheckJsonText's checks.
+class JsonTextScan {
+ public:
+  // The next character, `c` at byte `at`: OK, or what is wrong there.
+  absl::Status Next(char c, std::size_t at) {
+    if (static_cast<unsigned char>(c) < 0x20 &&
+        (in_string_ || (c != '\t' && c != '\n' && c != '\r'))) {
+      return JsonError(
+          StrCat("raw control character ", static_cast<int>(c),
+                 in_string_ ? " inside a string (JSON requires \\u escapes)" : ""),
+          at);
+    }
+    return in_string_ ? InString(c, at) : Outside(c, at);
+  }
+
+ private:
+  static constexpr int kMaxDepth = 16;
+  static constexpr std::string_view kEscapes = "\"\\/bfnrtu";
+
+  absl::Status InString(char c, std::size_t at) {
+    if (escaped_) {
+      if (kEscapes.find(c) == std::string_view::npos)
+        return JsonError("unknown escape", at - 1);
+      escaped_ = false;
+    } else if (c == '\\') {
+      escaped_ = true;
+    } else if (c == '"') {
+      in_string_ = false;
+      last_token_ = '"';
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Outside(char c, std::size_t at) {
+    switch (c) {
+      case '"':
+        in_string_ = true;
+        break;
+      case '\'':
+        return JsonError("single-quoted string (JSON needs double quotes)", at);
+      case '{':
+      case '[':
+        if (++depth_ > kMaxDepth) {
+          return JsonError(StrCat("nested more than ", kMaxDepth, " levels deep"), at);
+        }
+        break;
+      case '}':
+      case ']':
+        if (last_token_ == ',') return JsonError("trailing comma", at);
+        --depth_;
+        break;
+      default:
+        break;
+    }
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') last_token_ = c;
+    return absl::OkStatus();
+  }
+
+  int depth_ = 0;
+  bool in_string_ = false;
+  bool escaped_ = false;
+  char last_token_ = 0;  // Last non-space character outside strings.
+};
+
 // Checks what protobuf's parser lets through or reports poorly: invalid
 // UTF-8, raw control characters (JSON requires them escaped), single-quoted
 // strings, unknown escapes, trailing commas, and nesting deeper than any post
@@ -34,57 +103,9 @@ absl::Status CheckJsonText(std::string_view json) {
   if (auto bad = FindInvalidUtf8(json)) {
     return absl::InvalidArgumentError(StrCat("invalid UTF-8 at byte offset ", *bad));
   }
-  constexpr int kMaxDepth = 16;
-  constexpr std::string_view kEscapes = "\"\\/bfnrtu";
-  auto error = [](std::string_view what, std::size_t at) {
-    return absl::InvalidArgumentError(StrCat(what, " at byte offset ", at));
-  };
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  char last_token = 0;  // Last non-space character outside strings.
+  JsonTextScan scan;
   for (std::size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (static_cast<unsigned char>(c) < 0x20 &&
-        (in_string || (c != '\t' && c != '\n' && c != '\r'))) {
-      return error(
-          StrCat("raw control character ", static_cast<int>(c),
-                 in_string ? " inside a string (JSON requires \\u escapes)" : ""),
-          i);
-    }
-    if (in_string) {
-      if (escaped) {
-        if (kEscapes.find(c) == std::string_view::npos)
-          return error("unknown escape", i - 1);
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-        last_token = '"';
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '\'':
-        return error("single-quoted string (JSON needs double quotes)", i);
-      case '{':
-      case '[':
-        if (++depth > kMaxDepth)
-          return error(StrCat("nested more than ", kMaxDepth, " levels deep"), i);
-        break;
-      case '}':
-      case ']':
-        if (last_token == ',') return error("trailing comma", i);
-        --depth;
-        break;
-      default:
-        break;
-    }
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') last_token = c;
+    if (absl::Status s = scan.Next(json[i], i); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -260,6 +281,8 @@ absl::StatusOr<JsonPost> ParsePostJson(std::string_view json) {
   return result;
 }
 
+namespace internal {
+
 std::string PostToJson(const v1::Post& post) {
   pbu::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -268,5 +291,7 @@ std::string PostToJson(const v1::Post& post) {
   (void)pbu::MessageToJsonString(post, &out, options);
   return out;
 }
+
+}  // namespace internal
 
 }  // namespace guru

@@ -26,9 +26,13 @@ struct JsonPost {
 // see ValidatePost.
 absl::StatusOr<JsonPost> ParsePostJson(std::string_view json);
 
-// One-line JSON form of `post` with proto field names, as ParsePostJson
-// reads it back.
+namespace internal {
+
+// Internal (for tests and fuzzers: the round trip of ParsePostJson): the
+// one-line JSON form of `post` with proto field names.
 std::string PostToJson(const v1::Post& post);
+
+}  // namespace internal
 
 }  // namespace guru
 

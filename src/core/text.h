@@ -13,6 +13,10 @@
 
 namespace guru {
 
+// UTF-8's byte-order mark, which editors on Windows put at the start of a
+// text file; readers skip it there.
+inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 // Returns the byte offset of the first invalid UTF-8 sequence (overlong forms,
 // surrogates and code points above U+10FFFF are invalid), or nullopt when
 // `text` is valid UTF-8.

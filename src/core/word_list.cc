@@ -7,8 +7,6 @@
 namespace guru {
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-
 // ASCII and Latin-1 capitals (U+00C0..U+00DE but U+00D7, the multiplication
 // sign) to lower case, as Xapian::Unicode::tolower does for them; in place.
 void FoldCase(std::string& text) {

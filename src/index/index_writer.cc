@@ -1,222 +1,74 @@
 #include "index/index_writer.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <xapian.h>
-
-#include <algorithm>
-#include <cstdint>
-#include <ctime>
 #include <filesystem>
-#include <optional>
+#include <fstream>
 #include <string>
-#include <unordered_map>
+#include <system_error>
+#include <utility>
 #include <vector>
 
-#include "absl/strings/cord.h"
 #include "core/str_cat.h"
-#include "core/text.h"
-#include "index/commit_lock.h"
-#include "index/document_builder.h"
-#include "index/schema.h"
-#include "index/stemming.h"
-#include "index/xapian_status.h"
+#include "index/database_writer.h"
+#include "index/shards.h"
 
 namespace guru {
-namespace internal {
-
-std::string SerializePost(const v1::Post& post) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    post.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
-namespace {
-// Slot kTitleQuestionStemsSlot of `doc`, from its own ZS and ZXQ terms.
-std::string TitleQuestionStems(const Xapian::Document& doc) {
-  std::string value;
-  for (const std::string_view field : {schema::kTitlePrefix, schema::kQuestionPrefix}) {
-    if (field == schema::kQuestionPrefix) value += '\n';
-    const std::string prefix = StrCat("Z", field);
-    Xapian::TermIterator it = doc.termlist_begin();
-    for (it.skip_to(prefix); it != doc.termlist_end(); ++it) {
-      const std::string term = *it;
-      if (!term.starts_with(prefix)) break;
-      value.append(term, prefix.size());
-      value += ' ';
-    }
-  }
-  return value;
-}
-}  // namespace
-
-DocumentBuilder::DocumentBuilder() : stemmer_(std::string(schema::kLanguage)) {
-  generator_.set_stemmer(stemmer_);
-}
-
-Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string& data) {
-  Xapian::Document doc;
-  generator_.set_document(doc);
-
-  // Title and question on their own, for field weighting and re-ranking:
-  // stems only (the query side stems likewise), which halves their terms.
-  // The answer has no field of its own: only the free text searches it, and
-  // its stems a second time doubled each post's length, so that length
-  // normalisation weighed answers twice (docs/RELEVANCE.md: nDCG@10 rose
-  // without them) and indexing took a fifth longer.
-  const std::pair<const std::string*, std::string_view> fields[] = {
-      {&post.title(), schema::kTitlePrefix}, {&post.question(), schema::kQuestionPrefix}};
-  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
-  for (const auto& [text, prefix] : fields) {
-    generator_.index_text_without_positions(*text, 1, std::string(prefix));
-  }
-  // All three as free text, words and stems, as Xapian's own tools index
-  // them. No positions: queries have no phrase syntax, and positions cost
-  // 40% of indexing time (bench/index_medquad.sh).
-  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  for (const std::string* text : {&post.title(), &post.question(), &post.answer()}) {
-    generator_.index_text_without_positions(*text);
-  }
-
-  doc.add_boolean_term(schema::IdTerm(post.id()));
-  if (!post.category().empty()) {
-    doc.add_boolean_term(schema::FilterTerm(schema::kCategoryPrefix, post.category()));
-  }
-  if (!post.expert().empty()) {
-    doc.add_boolean_term(schema::FilterTerm(schema::kExpertPrefix, post.expert()));
-  }
-  for (const std::string& tag : post.tags()) {
-    doc.add_boolean_term(schema::FilterTerm(schema::kTagPrefix, tag));
-  }
-  doc.add_value(schema::kAskedOnSlot, schema::DateValue(post.asked_on()));
-  doc.add_value(schema::kAnsweredOnSlot, schema::DateValue(post.answered_on()));
-  if (!post.category().empty()) {
-    doc.add_value(schema::kCategorySlot, schema::FilterValue(post.category()));
-  }
-  const std::string& date =
-      post.asked_on().empty() ? post.answered_on() : post.asked_on();
-  if (!date.empty()) doc.add_value(schema::kPostDateSlot, schema::DateValue(date));
-  const std::string stems = TitleQuestionStems(doc);
-  doc.add_value(schema::kTitleQuestionStemsSlot, stems);
-  // The title's stems: the slot's first line, each stem followed by a space.
-  const std::string_view title = std::string_view(stems).substr(0, stems.find('\n'));
-  std::vector<std::string> title_stems;
-  for (std::size_t start = 0; start < title.size();) {
-    const std::size_t end = title.find(' ', start);
-    title_stems.emplace_back(title.substr(start, end - start));
-    start = end + 1;
-  }
-  if (std::string key = schema::TitleKeyTerm(std::move(title_stems)); !key.empty()) {
-    doc.add_boolean_term(key);
-  }
-  doc.set_data(data);
-  return doc;
-}
-
-}  // namespace internal
-
 namespace {
 
-// Whether an indexed term is a plain word that the spelling data keeps
-// (unprefixed, no digits): what a misspelled query word is corrected to.
-bool IsSpellingWord(const std::string& term) {
-  return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z') &&
-         std::none_of(term.begin(), term.end(),
-                      [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-}  // namespace
-
-struct IndexWriter::Impl {
-  Xapian::WritableDatabase db;
-  // Held while a commit is written, so that readers it overtook can finish;
-  // created once the directory is known to hold our index.
-  std::optional<CommitLock> commit_lock;
-  internal::DocumentBuilder builder;
-  bool in_transaction = false;
-  // Whether anything was written since the last commit; a run that changes
-  // nothing commits nothing, so the revision stays the same.
-  bool dirty = false;
-  // Changes to the spelling data's word frequencies since the last commit,
-  // summed here and handed to Xapian once per word at commit: a word occurs
-  // in thousands of posts, and a call per post and word cost about a tenth
-  // of indexing time.
-  std::unordered_map<std::string, std::int64_t> spelling_changes;
-
-  // Counts a document's plain words into the spelling data, or out again
-  // when the document is replaced or deleted, so that the frequencies (which
-  // rank suggestions) stay those of the posts in the index.
-  void CountSpelling(Xapian::TermIterator it, const Xapian::TermIterator& end,
-                     std::int64_t sign) {
-    for (; it != end; ++it) {
-      const std::string term = *it;
-      if (IsSpellingWord(term)) spelling_changes[term] += sign * it.get_wdf();
-    }
-  }
-  void AddSpelling(const Xapian::Document& doc) {
-    CountSpelling(doc.termlist_begin(), doc.termlist_end(), +1);
-  }
-  void RemoveSpelling(Xapian::docid docid) {
-    CountSpelling(db.termlist_begin(docid), db.termlist_end(docid), -1);
-  }
-  void FlushSpelling() {
-    for (const auto& [word, change] : spelling_changes) {
-      if (change > 0) db.add_spelling(word, static_cast<Xapian::termcount>(change));
-      if (change < 0) db.remove_spelling(word, static_cast<Xapian::termcount>(-change));
-    }
-    spelling_changes.clear();
-  }
-
-  void EnsureTransaction() {
-    if (!in_transaction) {
-      db.begin_transaction(/*flushed=*/true);
-      in_transaction = true;
-    }
-  }
-};
-
-IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-
-IndexWriter::~IndexWriter() {
-  if (!impl_ || !impl_->in_transaction) return;
-  try {
-    impl_->db.cancel_transaction();
-  } catch (const Xapian::Error&) {
-    // Destruction closes the database; uncommitted changes are lost either way.
-  }
-}
-
-namespace {
 namespace fs = std::filesystem;
 
-// Xapian's version file of a glass database, written when creation ends.
-constexpr std::string_view kVersionFile = "iamglass";
+using internal::DatabaseWriter;
+using internal::HoldsDatabase;
 
-// A writer killed while Xapian was creating the database leaves table files
-// but no "iamglass" version file, and Xapian then refuses to open or create
-// it. Without a version file there is no committed revision, so nothing can
-// be lost by creating it afresh; anything but Xapian's own files means the
-// directory is not ours to overwrite.
-bool IsUnfinishedCreation(const std::string& path) {
+// The stub's text: comments, then one line per shard and the synonyms line.
+std::string StubText(int shards) {
+  std::string text =
+      StrCat("# Written by guru-indexer: ", shards,
+             " shards of posts (a post's shard is FNV-1a 64 of its id modulo the shard\n"
+             "# count) and the synonym table. Open this directory as one Xapian "
+             "database.\n");
+  for (int i = 0; i < shards; ++i) text += StrCat("auto ", ShardDirName(i), "\n");
+  text += StrCat("auto ", kSynonymsDirName, "\n");
+  return text;
+}
+
+// Writes the stub next to its final place, then renames it there, so a reader
+// never sees half of it.
+absl::Status WriteStub(const fs::path& dir, int shards) {
   std::error_code ec;
-  if (fs::exists(fs::path(path) / kVersionFile, ec) || ec) return false;
+  const fs::path stub = dir / kStubFileName;
+  const fs::path temp = dir / StrCat(kStubFileName, ".tmp");
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << StubText(shards);
+    out.flush();
+    if (!out) {
+      return absl::UnavailableError(StrCat("cannot write ", temp.string()));
+    }
+  }
+  fs::rename(temp, stub, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        StrCat("cannot write ", stub.string(), ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+// Whether `dir` exists and has anything in it.
+bool NonEmptyDirectory(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir, ec) && !fs::is_empty(dir, ec);
+}
+
+// Whether `dir` holds what the creation of a sharded index leaves when it is
+// cut short before its stub is written: shard and synonyms databases, perhaps
+// the stub's temporary file, nothing else.
+bool IsUnfinishedSharding(const fs::path& dir) {
+  std::error_code ec;
   bool any = false;
-  for (const fs::directory_entry& entry : fs::directory_iterator(path, ec)) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name != "flintlock" && !name.ends_with(".glass") && !name.ends_with(".tmp")) {
+    if (!name.starts_with("shard-") && name != kSynonymsDirName &&
+        name != StrCat(kStubFileName, ".tmp")) {
       return false;
     }
     any = true;
@@ -224,263 +76,180 @@ bool IsUnfinishedCreation(const std::string& path) {
   return any && !ec;
 }
 
-// Creates the missing directories of `path` one by one and returns the
-// topmost one it created ("" when none). Only those are a failed Open's to
-// remove: one that appeared meanwhile belongs to whoever made it.
-absl::StatusOr<fs::path> CreateDirectories(const std::string& path) {
-  fs::path prefix;
-  fs::path created;
-  for (const fs::path& part : fs::path(path)) {
-    prefix /= part;
-    if (part.empty()) continue;  // After a trailing '/'.
-    std::error_code ec;
-    const bool made = fs::create_directory(prefix, ec);
-    if (ec) {
-      absl::Status error = absl::UnavailableError(
-          StrCat("cannot create index directory ", path, ": ", ec.message()));
-      if (!created.empty()) fs::remove_all(created, ec);
-      return error;
-    }
-    if (made && created.empty()) created = prefix;
+using Writers = std::vector<std::unique_ptr<DatabaseWriter>>;
+
+// Opens (or creates) each of `paths`, in order.
+absl::StatusOr<Writers> OpenAll(const std::vector<std::string>& paths) {
+  Writers writers;
+  for (const std::string& db : paths) {
+    absl::StatusOr<std::unique_ptr<DatabaseWriter>> writer = DatabaseWriter::Open(db);
+    if (!writer.ok()) return writer.status();
+    writers.push_back(*std::move(writer));
   }
-  return created;
+  return writers;
 }
 
-// Marks the status of an Open that found the database locked.
-constexpr char kLockedPayload[] = "guru/locked-by-another-writer";
+// The topmost directory of `path` that does not exist ("" when `path`
+// exists): the one that creating `path` makes first.
+fs::path TopmostMissing(const fs::path& path) {
+  fs::path missing;
+  std::error_code ec;
+  for (fs::path p = path; !p.empty() && !fs::exists(p, ec) && !ec; p = p.parent_path()) {
+    missing = p;
+    if (p == p.parent_path()) break;
+  }
+  return missing;
+}
+
+// Creates the databases of a new sharded index, then its stub. The stub comes
+// last so that it means "every database I list was created": one missing
+// later was lost, not yet to be made. A failed creation removes what it made,
+// unless another indexer holds a database: then that indexer is creating it.
+absl::StatusOr<Writers> CreateSharded(const std::string& path, int shards) {
+  const std::vector<std::string> paths = ShardedDatabasePaths(path, shards);
+  std::vector<fs::path> made = {TopmostMissing(path)};
+  for (const std::string& db : paths) made.push_back(TopmostMissing(db));
+  absl::StatusOr<Writers> writers = OpenAll(paths);
+  absl::Status status = writers.status();
+  if (status.ok()) status = WriteStub(path, shards);
+  if (status.ok()) return writers;
+  writers = Writers();  // Closed before their directories go.
+  if (!IsLockedByAnotherWriter(status)) {
+    std::error_code ec;
+    for (const fs::path& dir : made) {
+      if (!dir.empty()) fs::remove_all(dir, ec);
+    }
+  }
+  return status;
+}
+
+// Opens the databases of the existing sharded index at `path`. Each must be
+// there: DatabaseWriter::Open would create an empty one in place of a lost
+// shard, and its posts would vanish from every search without a word.
+absl::StatusOr<Writers> OpenSharded(const std::string& path) {
+  absl::StatusOr<std::vector<std::string>> paths = ShardedDatabasePaths(path);
+  if (!paths.ok()) return paths.status();
+  for (const std::string& db : *paths) {
+    if (!HoldsDatabase(db)) {
+      return absl::FailedPreconditionError(
+          StrCat(path, " is missing its database ", fs::path(db).filename().string(),
+                 " (none in ", db,
+                 "); restore it from a copy, or reindex into a new directory: a lost "
+                 "shard is not created again empty"));
+    }
+  }
+  return OpenAll(*paths);
+}
+
+// The databases of the index at `path`, whose stub lists `count` shards (0:
+// no stub), opened for a run that asked for `shards` (0: as it is).
+absl::StatusOr<Writers> OpenDatabases(const std::string& path, int count, int shards) {
+  if (count > 0) return OpenSharded(path);
+  if (IsUnfinishedSharding(path)) {
+    if (shards > 0) return CreateSharded(path, shards);
+    return absl::FailedPreconditionError(
+        StrCat(path, " holds a sharded index whose creation was cut short (no ",
+               kStubFileName, " yet); run again with --shards to complete it"));
+  }
+  if (shards == 0) return OpenAll({path});
+  if (NonEmptyDirectory(path)) {
+    return absl::FailedPreconditionError(
+        StrCat(path,
+               " holds an index that is not sharded; reindex into a new "
+               "directory to split it into ",
+               shards, " shards"));
+  }
+  return CreateSharded(path, shards);
+}
+
 }  // namespace
 
-bool IsLockedByAnotherWriter(const absl::Status& status) {
-  return status.GetPayload(kLockedPayload).has_value();
-}
+IndexWriter::IndexWriter(std::vector<std::unique_ptr<DatabaseWriter>> shards,
+                         std::unique_ptr<DatabaseWriter> synonyms)
+    : shards_(std::move(shards)), synonyms_(std::move(synonyms)) {}
 
-bool HoldsDatabase(const std::string& path) {
-  std::error_code ec;
-  return fs::is_regular_file(fs::path(path) / kVersionFile, ec);
-}
+IndexWriter::~IndexWriter() = default;
 
-absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path) {
-  absl::StatusOr<fs::path> created = CreateDirectories(path);
-  if (!created.ok()) return created.status();
-  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = OpenDatabase(path);
-  // A failed creation leaves nothing behind, unless another writer took the
-  // new directory meanwhile: then it is that writer's index.
-  if (!writer.ok() && !IsLockedByAnotherWriter(writer.status()) && !created->empty()) {
-    std::error_code ec;
-    fs::remove_all(*created, ec);  // Best effort: the error is the open's.
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
+                                                               int shards) {
+  if (shards < 0 || shards > kMaxShards) {
+    return absl::InvalidArgumentError(
+        StrCat("shard count ", shards, " is out of range (1..", kMaxShards, ")"));
   }
-  return writer;
+  absl::StatusOr<int> existing = ShardCount(path);
+  if (!existing.ok()) return existing.status();
+  const int count = *existing;
+  if (count > 0 && shards > 0 && shards != count) {
+    return absl::FailedPreconditionError(
+        StrCat(path, " is split into ", count, " shards, not ", shards,
+               "; the shard count cannot change in place: reindex into a new "
+               "directory with --shards ",
+               shards, ", or leave --shards out to use the ", count, " there"));
+  }
+  absl::StatusOr<Writers> writers = OpenDatabases(path, count, shards);
+  if (!writers.ok()) return writers.status();
+  std::unique_ptr<DatabaseWriter> synonyms;
+  if (count > 0 || shards > 0) {
+    synonyms = std::move(writers->back());
+    writers->pop_back();
+  }
+  return std::unique_ptr<IndexWriter>(
+      new IndexWriter(*std::move(writers), std::move(synonyms)));
 }
 
-absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::OpenDatabase(
-    const std::string& path) {
-  try {
-    auto impl = std::make_unique<Impl>();
-    impl->db = Xapian::WritableDatabase(path, IsUnfinishedCreation(path)
-                                                  ? Xapian::DB_CREATE_OR_OVERWRITE
-                                                  : Xapian::DB_CREATE_OR_OPEN);
-    const std::string version =
-        impl->db.get_metadata(std::string(schema::kSchemaVersionKey));
-    if (version.empty()) {
-      if (impl->db.get_doccount() != 0) {
-        return absl::FailedPreconditionError(
-            StrCat(path, " holds a Xapian database not written by guru-indexer"));
-      }
-      impl->db.set_metadata(std::string(schema::kSchemaVersionKey),
-                            std::string(schema::kSchemaVersion));
-      impl->db.commit();
-    } else if (version != schema::kSchemaVersion) {
-      return absl::FailedPreconditionError(
-          StrCat(path, " was written with schema version ", version, ", this is ",
-                 schema::kSchemaVersion, "; reindex into a new directory"));
-    }
-    impl->commit_lock.emplace(path);
-    return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
-  } catch (const Xapian::DatabaseLockError&) {
-    absl::Status locked = absl::UnavailableError(StrCat(
-        "index ", path, " is locked by another indexer; only one may write at a time"));
-    locked.SetPayload(kLockedPayload, absl::Cord());
-    return locked;
-  } catch (const Xapian::Error& e) {
-    return internal::XapianErrorToStatus(e, StrCat("opening ", path));
-  }
+int IndexWriter::shard_count() const {
+  return synonyms_ ? static_cast<int>(shards_.size()) : 0;
+}
+
+DatabaseWriter& IndexWriter::ShardFor(std::string_view id) {
+  return *shards_[static_cast<std::size_t>(
+      ShardOf(id, static_cast<int>(shards_.size())))];
 }
 
 absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post,
                                                  std::string_view source) {
-  try {
-    impl_->EnsureTransaction();
-    const std::string id_term = schema::IdTerm(post.id());
-    const std::string data = internal::SerializePost(post);
-    const std::string fingerprint =
-        HexFingerprint(StrCat(data, std::string_view("\0", 1), source));
-    UpsertResult result;
-    result.fingerprint = fingerprint;
-    Xapian::PostingIterator it = impl_->db.postlist_begin(id_term);
-    const bool exists = it != impl_->db.postlist_end(id_term);
-    if (exists) {
-      result.previous_fingerprint =
-          impl_->db.get_document(*it).get_value(schema::kFingerprintSlot);
-      if (*result.previous_fingerprint == fingerprint) {
-        result.outcome = UpsertOutcome::kUnchanged;
-        return result;
-      }
-      result.outcome = UpsertOutcome::kReplaced;
-    }
-    Xapian::Document doc = impl_->builder.Build(post, data);
-    doc.add_value(schema::kFingerprintSlot, fingerprint);
-    if (!source.empty()) {
-      doc.add_value(schema::kSourceSlot, std::string(source));
-      doc.add_boolean_term(schema::SourceTerm(source));
-    }
-    // Counted out only once the new version is built: a post that fails to
-    // build leaves its old version, and its words, in place.
-    if (exists) impl_->RemoveSpelling(*it);
-    impl_->db.replace_document(id_term, doc);
-    impl_->AddSpelling(doc);
-    impl_->dirty = true;
-    return result;
-  } catch (const Xapian::Error& e) {
-    return internal::XapianErrorToStatus(e, StrCat("indexing post ", post.id()));
-  }
+  return ShardFor(post.id()).Upsert(post, source);
 }
 
 absl::StatusOr<std::uint64_t> IndexWriter::Prune(
     std::string_view directory, const std::function<bool(std::string_view)>& present) {
-  try {
-    impl_->EnsureTransaction();
-    std::string prefix = schema::SourceTerm(directory);
-    if (!prefix.ends_with('/')) prefix.push_back('/');
-    // Collect first: deleting while iterating the term list is not allowed.
-    std::vector<std::string> gone;
-    for (auto term = impl_->db.allterms_begin(prefix);
-         term != impl_->db.allterms_end(prefix); ++term) {
-      Xapian::PostingIterator doc = impl_->db.postlist_begin(*term);
-      if (doc == impl_->db.postlist_end(*term)) continue;
-      const std::string path =
-          impl_->db.get_document(*doc).get_value(schema::kSourceSlot);
-      if (!present(path)) gone.push_back(*term);
-    }
-    std::uint64_t deleted = 0;
-    for (const std::string& term : gone) {
-      deleted += impl_->db.get_termfreq(term);
-      for (auto doc = impl_->db.postlist_begin(term); doc != impl_->db.postlist_end(term);
-           ++doc) {
-        impl_->RemoveSpelling(*doc);
-      }
-      impl_->db.delete_document(term);
-      impl_->dirty = true;
-    }
-    return deleted;
-  } catch (const Xapian::Error& e) {
-    return internal::XapianErrorToStatus(e, StrCat("pruning ", directory));
+  std::uint64_t deleted = 0;
+  for (const auto& shard : shards_) {
+    absl::StatusOr<std::uint64_t> pruned = shard->Prune(directory, present);
+    if (!pruned.ok()) return pruned.status();
+    deleted += *pruned;
   }
+  return deleted;
 }
 
 absl::StatusOr<bool> IndexWriter::SetSynonyms(const SynonymFile& file,
                                               const IndexVocabulary& vocabulary) {
-  IndexVocabulary record = vocabulary;
-  if (record.source == IndexVocabulary::Source::kNeverLoaded) {
-    record.source = IndexVocabulary::Source::kFiles;
-    record.name = "unnamed";
-  }
-  record.version = file.version;
-  const std::string source(VocabularySourceName(record.source));
-  try {
-    std::vector<std::vector<std::string>> stemmed;
-    // The record is part of what is compared: the same groups loaded under
-    // another name or from another source are recorded as such.
-    std::string content = StrCat(source, "\n", record.name, "\n", file.version);
-    for (const auto& group : file.groups) {
-      std::vector<std::string>& phrases = stemmed.emplace_back();
-      for (const auto& member : group) {
-        phrases.push_back(internal::StemPhrase(impl_->builder.stemmer(), member));
-        content += StrCat("\n", phrases.back());
-      }
-      content += "\n|";
-    }
-    const std::string fingerprint = HexFingerprint(content);
-    const std::string key(schema::kSynonymsKey);
-    if (impl_->db.get_metadata(key) == fingerprint) return false;
-    impl_->EnsureTransaction();
-    std::vector<std::string> old_keys;
-    for (auto it = impl_->db.synonym_keys_begin(); it != impl_->db.synonym_keys_end();
-         ++it) {
-      old_keys.push_back(*it);
-    }
-    for (const std::string& old_key : old_keys) impl_->db.clear_synonyms(old_key);
-    for (const auto& phrases : stemmed) {
-      for (const std::string& from : phrases) {
-        for (const std::string& to : phrases) {
-          if (from != to) impl_->db.add_synonym(from, to);
-        }
-      }
-    }
-    impl_->db.set_metadata(key, fingerprint);
-    impl_->db.set_metadata(std::string(schema::kVocabularyKey), record.name);
-    impl_->db.set_metadata(std::string(schema::kVocabularyVersionKey), record.version);
-    impl_->db.set_metadata(std::string(schema::kVocabularySourceKey), source);
-    impl_->dirty = true;
-    return true;
-  } catch (const Xapian::Error& e) {
-    return internal::XapianErrorToStatus(e, "loading synonyms");
-  }
+  return (synonyms_ ? *synonyms_ : *shards_.front()).SetSynonyms(file, vocabulary);
 }
 
 absl::StatusOr<IndexVocabulary> IndexWriter::Vocabulary() const {
-  try {
-    return internal::VocabularyFromMetadata([this](std::string_view key) {
-      return impl_->db.get_metadata(std::string(key));
-    });
-  } catch (const Xapian::Error& e) {
-    return internal::XapianErrorToStatus(e, "reading the vocabulary");
-  }
+  return (synonyms_ ? *synonyms_ : *shards_.front()).Vocabulary();
 }
 
 absl::StatusOr<bool> IndexWriter::Delete(std::string_view id) {
-  try {
-    impl_->EnsureTransaction();
-    const std::string id_term = schema::IdTerm(id);
-    Xapian::PostingIterator it = impl_->db.postlist_begin(id_term);
-    if (it == impl_->db.postlist_end(id_term)) return false;
-    impl_->RemoveSpelling(*it);
-    impl_->db.delete_document(id_term);
-    impl_->dirty = true;
-    return true;
-  } catch (const Xapian::Error& e) {
-    return internal::XapianErrorToStatus(e, StrCat("deleting post ", id));
-  }
+  return ShardFor(id).Delete(id);
 }
 
 absl::Status IndexWriter::Commit() {
-  try {
-    if (!impl_->in_transaction) return absl::OkStatus();
-    impl_->in_transaction = false;
-    if (!impl_->dirty) {
-      impl_->db.cancel_transaction();
-      return absl::OkStatus();
-    }
-    impl_->FlushSpelling();
-    impl_->db.set_metadata(std::string(schema::kLastUpdateKey), UtcNow());
-    impl_->commit_lock->Lock();
-    struct Unlock {
-      CommitLock& lock;
-      ~Unlock() { lock.Unlock(); }
-    } unlock{*impl_->commit_lock};
-    impl_->db.commit_transaction();
-    impl_->dirty = false;
-    return absl::OkStatus();
-  } catch (const Xapian::Error& e) {
-    return internal::XapianErrorToStatus(e, "committing the index");
+  for (const auto& shard : shards_) {
+    if (absl::Status s = shard->Commit(); !s.ok()) return s;
   }
+  return synonyms_ ? synonyms_->Commit() : absl::OkStatus();
 }
 
 absl::StatusOr<std::uint64_t> IndexWriter::PostCount() const {
-  try {
-    return impl_->db.get_doccount();
-  } catch (const Xapian::Error& e) {
-    return internal::XapianErrorToStatus(e, "counting posts");
+  std::uint64_t posts = 0;
+  for (const auto& shard : shards_) {
+    absl::StatusOr<std::uint64_t> count = shard->PostCount();
+    if (!count.ok()) return count.status();
+    posts += *count;
   }
+  return posts;
 }
 
 }  // namespace guru

@@ -1,4 +1,5 @@
-// Writes posts into a Xapian database on disk: upsert by id, delete, commit.
+// Writes posts into the index on disk: the one public writer, over a plain
+// index or a sharded one.
 #ifndef GURU_INDEX_INDEX_WRITER_H_
 #define GURU_INDEX_INDEX_WRITER_H_
 
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -16,6 +18,9 @@
 #include "index/index_stats.h"
 
 namespace guru {
+namespace internal {
+class DatabaseWriter;
+}  // namespace internal
 
 enum class UpsertOutcome { kAdded, kReplaced, kUnchanged };
 
@@ -29,41 +34,60 @@ struct UpsertResult {
   std::optional<std::string> previous_fingerprint;
 };
 
-// Owns the database's single writer lock for its lifetime. Changes are made
+// Writes posts into an index on disk, a plain one or one split into shards
+// (shards.h): upsert by id, prune, delete, the synonym table, commit.
+//
+// Owns each database's single writer lock for its lifetime. Changes are made
 // inside a transaction: nothing is visible to readers, or survives a crash,
 // until Commit() returns OK; destroying the writer without Commit() discards
-// the changes made since the last Commit(). Xapian commits are atomic, so the
-// database on disk is always the state of the last successful Commit().
+// the changes made since the last Commit(). Xapian commits are atomic, so a
+// database on disk is always the state of its last successful Commit(). Each
+// shard commits on its own; a crash between two shards' commits leaves some
+// shards one batch ahead, and running the same command again completes the
+// rest (upserts are idempotent).
 // Not thread-safe: use from one thread.
 class IndexWriter {
  public:
-  // Opens the database at `path`, creating it (and missing parent
-  // directories) if needed. UNAVAILABLE when it cannot be created, or at once,
-  // with "index is locked by another indexer", while another writer holds it;
-  // FAILED_PRECONDITION when it was written with another schema version.
-  // When it fails, the directories it created are removed again.
-  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path);
+  // Opens the index at `path`, creating it (and missing parent directories)
+  // if needed. `shards` 0 opens it as it is (a new one is a plain index);
+  // `shards` N >= 1 creates a sharded directory of N shards (the stub last,
+  // so a creation cut short is completed by the next run with `shards`), or
+  // opens one that has N.
+  // UNAVAILABLE when a database cannot be created, or at once, with "index is
+  // locked by another indexer", while another writer holds it;
+  // FAILED_PRECONDITION when a database was written with another schema
+  // version, naming both counts when `path` is sharded with another count or
+  // holds a plain index, and naming the shard when a database the stub lists
+  // is missing (it is never created again empty). A failed creation removes
+  // the directories it created.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path,
+                                                           int shards = 0);
 
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
 
-  // Adds `post`, or replaces the post with the same id; a post identical to
-  // the stored one, from the same source, is left alone (kUnchanged), found
-  // by the fingerprint kept in the document without reading the post.
-  // `source` is the absolute path of the file the post came from (empty for
-  // standard input), recorded for Prune(). The post must have passed
-  // ValidatePost.
+  // Number of shards; 0 for a plain index.
+  int shard_count() const;
+
+  // Adds `post` (to its shard), or replaces the post with the same id; a post
+  // identical to the stored one, from the same source, is left alone
+  // (kUnchanged), found by the fingerprint kept in the document without
+  // reading the post. `source` is the absolute path of the file the post
+  // came from (empty for standard input), recorded for Prune(). The post
+  // must have passed ValidatePost.
   absl::StatusOr<UpsertResult> Upsert(const v1::Post& post, std::string_view source = {});
 
   // Deletes the posts whose recorded source file lies under `directory` and
-  // is not in `present` (absolute paths). Returns how many were deleted.
+  // is not in `present` (absolute paths), in every shard. Returns how many
+  // were deleted.
   absl::StatusOr<std::uint64_t> Prune(
       std::string_view directory, const std::function<bool(std::string_view)>& present);
 
-  // Makes the index's synonym table hold exactly `file`'s groups (every
-  // member of a group a synonym of every other, as stems) and records where
-  // they came from, `vocabulary` (its version is `file`'s; a vocabulary of
+  // Makes the index's synonym table (in a sharded index, its synonyms
+  // database) hold exactly `file`'s groups (every member of a group a
+  // synonym of every other, as stems) and records where they came from,
+  // `vocabulary` (its version is `file`'s; a vocabulary of
   // Source::kNeverLoaded is recorded as unnamed files), for ReadIndexStats.
   // Loading the same file from the same source again changes nothing.
   // Returns whether the table or its record changed.
@@ -74,27 +98,27 @@ class IndexWriter {
   // included).
   absl::StatusOr<IndexVocabulary> Vocabulary() const;
 
-  // Removes the post with `id`; returns false when there was none.
+  // Removes the post with `id` (from its shard); returns false when there
+  // was none.
   absl::StatusOr<bool> Delete(std::string_view id);
 
-  // Makes all changes since the last commit durable and visible to readers.
+  // Makes all changes since the last commit durable and visible to readers:
+  // every database that has changes, shard by shard.
   absl::Status Commit();
 
-  // Number of posts, including uncommitted changes.
+  // Posts in all shards, including uncommitted changes.
   absl::StatusOr<std::uint64_t> PostCount() const;
 
  private:
-  struct Impl;
-  explicit IndexWriter(std::unique_ptr<Impl> impl);
-  // Open, once the directory exists.
-  static absl::StatusOr<std::unique_ptr<IndexWriter>> OpenDatabase(
-      const std::string& path);
-  std::unique_ptr<Impl> impl_;
-};
+  IndexWriter(std::vector<std::unique_ptr<internal::DatabaseWriter>> shards,
+              std::unique_ptr<internal::DatabaseWriter> synonyms);
+  internal::DatabaseWriter& ShardFor(std::string_view id);
 
-// Whether `path` holds a Xapian database whose creation finished (its
-// version file is written last).
-bool HoldsDatabase(const std::string& path);
+  // One writer for a plain index, else one per shard.
+  std::vector<std::unique_ptr<internal::DatabaseWriter>> shards_;
+  // The synonyms database of a sharded index; null for a plain one.
+  std::unique_ptr<internal::DatabaseWriter> synonyms_;
+};
 
 // Whether `status`, from IndexWriter::Open, says that another writer holds
 // the database: a directory the failed call created is then that writer's,

@@ -772,47 +772,22 @@ void AssembleQuery(const Xapian::Database& db, const std::vector<SearchedWord>& 
 }
 
 // Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
-// boolean terms, and none of `exclude` (stems without the "Z").
+// boolean terms.
 class FreeTextStems : public Xapian::ExpandDecider {
  public:
-  explicit FreeTextStems(const std::unordered_map<std::string, double>* exclude)
-      : exclude_(exclude) {}
   bool operator()(const std::string& term) const override {
-    return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z') &&
-           (exclude_ == nullptr || !exclude_->contains(term.substr(1)));
+    return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
   }
-
- private:
-  const std::unordered_map<std::string, double>* exclude_;
 };
 
 }  // namespace
 
-Xapian::Query FeedbackQuery(const Xapian::Database& db,
-                            const std::vector<Xapian::docid>& top,
-                            const BuiltQuery& built, const RankingOptions& ranking) {
-  if (top.empty() || ranking.feedback_terms <= 0) return {};
-  const Xapian::ESet eset =
-      CharacteristicStems(db, top, static_cast<Xapian::termcount>(ranking.feedback_terms),
-                          &built.stem_weights);
-  if (eset.empty() || eset.begin().get_weight() <= 0) return {};
-  const double best = eset.begin().get_weight();
-  std::vector<Xapian::Query> terms;
-  for (auto it = eset.begin(); it != eset.end(); ++it) {
-    if (it.get_weight() <= 0) break;
-    terms.push_back(
-        Scaled(Xapian::Query(*it), ranking.feedback_weight * it.get_weight() / best));
-  }
-  return {Xapian::Query::OP_OR, terms.begin(), terms.end()};
-}
-
 Xapian::ESet CharacteristicStems(const Xapian::Database& db,
                                  const std::vector<Xapian::docid>& docs,
-                                 Xapian::termcount count,
-                                 const std::unordered_map<std::string, double>* exclude) {
+                                 Xapian::termcount count) {
   Xapian::RSet rset;
   for (Xapian::docid docid : docs) rset.add_document(docid);
-  const FreeTextStems decider(exclude);
+  const FreeTextStems decider;
   return Xapian::Enquire(db).get_eset(count, rset, &decider);
 }
 

@@ -54,11 +54,10 @@ struct BuiltQuery {
 };
 
 // The `count` free-text stems that best characterise `docs` (Xapian's ESet
-// over them as the relevant set), none of `exclude` (stems without the "Z").
-Xapian::ESet CharacteristicStems(
-    const Xapian::Database& db, const std::vector<Xapian::docid>& docs,
-    Xapian::termcount count,
-    const std::unordered_map<std::string, double>* exclude = nullptr);
+// over them as the relevant set).
+Xapian::ESet CharacteristicStems(const Xapian::Database& db,
+                                 const std::vector<Xapian::docid>& docs,
+                                 Xapian::termcount count);
 
 // Question type (QuestionTypes() index) of each cue stem, e.g. "treat" -> 0.
 const std::unordered_map<std::string, int>& QuestionTypeStems(
@@ -79,14 +78,6 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const WordList* dictionary, const std::string& text,
                       const std::vector<std::string>& context,
                       const RankingOptions& ranking);
-
-// Pseudo-relevance feedback for `built`: the best `ranking.feedback_terms`
-// free-text stems of the posts `top` (Xapian's ESet) that the query does not
-// search for yet, each at `ranking.feedback_weight` times its ESet weight
-// relative to the best; empty when there are none.
-Xapian::Query FeedbackQuery(const Xapian::Database& db,
-                            const std::vector<Xapian::docid>& top,
-                            const BuiltQuery& built, const RankingOptions& ranking);
 
 }  // namespace guru::internal
 

@@ -15,98 +15,6 @@
 #include "index/schema.h"
 
 namespace guru {
-
-absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec) {
-  RankingOptions options;
-  while (!spec.empty()) {
-    const std::size_t comma = spec.find(',');
-    const std::string_view item = Trim(spec.substr(0, comma));
-    spec = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
-    if (item.empty()) continue;
-    const std::size_t equals = item.find('=');
-    const std::string key(Trim(item.substr(0, equals)));
-    const std::string value(
-        equals == std::string_view::npos ? "" : Trim(item.substr(equals + 1)));
-    if (key == "weighting") {
-      static constexpr std::pair<std::string_view, RankingOptions::Weighting> kSchemes[] =
-          {{"bm25", RankingOptions::Weighting::kBm25},
-           {"bm25+", RankingOptions::Weighting::kBm25Plus},
-           {"lm", RankingOptions::Weighting::kLm},
-           {"dph", RankingOptions::Weighting::kDph},
-           {"pl2", RankingOptions::Weighting::kPl2}};
-      const auto* scheme =
-          std::find_if(std::begin(kSchemes), std::end(kSchemes),
-                       [&](const auto& known) { return known.first == value; });
-      if (scheme == std::end(kSchemes)) {
-        return absl::InvalidArgumentError(StrCat(
-            "ranking: weighting '", value, "' is not one of bm25, bm25+, lm, dph, pl2"));
-      }
-      options.weighting = scheme->second;
-      continue;
-    }
-    char* end = nullptr;
-    const double number = std::strtod(value.c_str(), &end);
-    if (value.empty() || end != value.c_str() + value.size() || number < 0) {
-      return absl::InvalidArgumentError(
-          StrCat("ranking: '", item, "' needs a non-negative number after '='"));
-    }
-    if (key == "title_weight") {
-      options.title_weight = number;
-    } else if (key == "chatty_weight") {
-      options.chatty_weight = number;
-    } else if (key == "title_coverage_boost") {
-      options.title_coverage_boost = number;
-    } else if (key == "rerank_depth") {
-      options.rerank_depth = static_cast<int>(number);
-    } else if (key == "synonym_weight") {
-      options.synonym_weight = number;
-    } else if (key == "bm25_k1") {
-      options.bm25_k1 = number;
-    } else if (key == "bm25_b") {
-      if (number > 1) {
-        return absl::InvalidArgumentError("ranking: bm25_b must be in [0, 1]");
-      }
-      options.bm25_b = number;
-    } else if (key == "question_type_boost") {
-      options.question_type_boost = number;
-    } else if (key == "repeat_saturation") {
-      options.repeat_saturation = number;
-    } else if (key == "focus_exponent") {
-      options.focus_exponent = number;
-    } else if (key == "spelling") {
-      options.spelling = number != 0;
-    } else if (key == "feedback_docs") {
-      options.feedback_docs = static_cast<int>(number);
-    } else if (key == "feedback_terms") {
-      options.feedback_terms = static_cast<int>(number);
-    } else if (key == "feedback_weight") {
-      options.feedback_weight = number;
-    } else if (key == "context_weight") {
-      options.context_weight = number;
-    } else if (key == "withhold_no_match") {
-      options.withhold_no_match = number != 0;
-    } else {
-      return absl::InvalidArgumentError(
-          StrCat("ranking: unknown key '", key,
-                 "' (known: title_weight, chatty_weight, title_coverage_boost, "
-                 "rerank_depth, synonym_weight, weighting, bm25_k1, bm25_b, "
-                 "question_type_boost, repeat_saturation, focus_exponent, spelling, "
-                 "feedback_docs, feedback_terms, feedback_weight, context_weight, "
-                 "withhold_no_match)"));
-    }
-  }
-  return options;
-}
-
-double Confidence(const ConfidenceFeatures& f) {
-  namespace m = internal::confidence_model;
-  const double logit =
-      m::kIntercept + m::kIdfMatched * f.idf_matched +
-      m::kTitleCoverage * f.title_coverage + m::kRelativeScore * f.relative_score +
-      m::kReciprocalRank * f.reciprocal_rank + m::kTypeMatch * f.type_match;
-  return 1 / (1 + std::exp(-logit));
-}
-
 namespace internal {
 namespace {
 
@@ -118,8 +26,7 @@ struct TitleAndQuestion {
 };
 
 // The title's and (when `want_question`) the question's stems of a
-// document: from its slot, or, for posts indexed before the slot existed,
-// from its ZS and ZXQ terms.
+// document, from its slot (schema.h).
 struct FieldStems {
   std::vector<std::string> title;
   std::vector<std::string> question;
@@ -135,24 +42,11 @@ void SplitStems(std::string_view text, std::vector<std::string>& out) {
 FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question) {
   FieldStems stems;
   const std::string value = doc.get_value(schema::kTitleQuestionStemsSlot);
-  if (const std::size_t newline = value.find('\n'); newline != std::string::npos) {
-    const std::string_view all(value);
-    SplitStems(all.substr(0, newline), stems.title);
-    if (want_question) SplitStems(all.substr(newline + 1), stems.question);
-    return stems;
-  }
-  Xapian::TermIterator it = doc.termlist_begin();
-  const Xapian::TermIterator end = doc.termlist_end();
-  for (const std::string_view field : {schema::kTitlePrefix, schema::kQuestionPrefix}) {
-    if (field == schema::kQuestionPrefix && !want_question) break;
-    std::vector<std::string>& out =
-        field == schema::kTitlePrefix ? stems.title : stems.question;
-    const std::string prefix = StrCat("Z", field);
-    for (it.skip_to(prefix); it != end; ++it) {
-      const std::string term = *it;
-      if (!term.starts_with(prefix)) break;
-      out.push_back(term.substr(prefix.size()));
-    }
+  const std::size_t newline = value.find('\n');
+  const std::string_view all(value);
+  SplitStems(all.substr(0, newline), stems.title);
+  if (want_question && newline != std::string::npos) {
+    SplitStems(all.substr(newline + 1), stems.question);
   }
   return stems;
 }
@@ -237,18 +131,8 @@ void OrderTiesById(const Xapian::Database& db,
 }  // namespace
 
 std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
-  switch (ranking.weighting) {
-    case RankingOptions::Weighting::kBm25Plus:
-      return std::make_unique<Xapian::BM25PlusWeight>(ranking.bm25_k1, 0, 1,
-                                                      ranking.bm25_b, 0.5, 1.0);
-    case RankingOptions::Weighting::kLm:
-      return std::make_unique<Xapian::LMWeight>();
-    case RankingOptions::Weighting::kDph:
-      return std::make_unique<Xapian::DPHWeight>();
-    case RankingOptions::Weighting::kPl2:
-      return std::make_unique<Xapian::PL2Weight>();
-    case RankingOptions::Weighting::kBm25:
-      break;
+  if (ranking.weighting == RankingOptions::Weighting::kDph) {
+    return std::make_unique<Xapian::DPHWeight>();
   }
   return std::make_unique<Xapian::BM25Weight>(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5);
 }
@@ -315,8 +199,7 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
 }
 
 v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
-                                    const BuiltQuery& query,
-                                    const RankingOptions& /*ranking*/) {
+                                    const BuiltQuery& query) {
   namespace m = confidence_model;
   if (ranked.empty()) return v1::NO_MATCH;
   const bool topical = std::any_of(

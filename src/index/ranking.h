@@ -41,10 +41,9 @@ std::vector<RankedCandidate> RankCandidates(
 
 // Whether `ranked` (all candidates, best first; may be empty, the first with
 // its confidence) answers the query, from thresholds on the first's
-// confidence. On NO_MATCH the searcher returns no results.
+// confidence. On NO_MATCH Searcher::Search returns no results.
 v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
-                                    const BuiltQuery& query,
-                                    const RankingOptions& ranking);
+                                    const BuiltQuery& query);
 
 }  // namespace guru::internal
 #endif  // GURU_INDEX_RANKING_H_

@@ -3,6 +3,7 @@
 #ifndef GURU_INDEX_RANKING_OPTIONS_H_
 #define GURU_INDEX_RANKING_OPTIONS_H_
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -30,11 +31,12 @@ struct RankingOptions {
   // "patella"), relative to the person's own words, so that an expansion
   // never counts as much as an exact match.
   double synonym_weight = 0.25;
-  // Xapian weighting scheme: kBm25 with bm25_k1 and bm25_b, or one of
-  // Xapian's others at their default parameters. DPH (divergence from
-  // randomness) has no parameters to tune and ranked better than BM25 at
-  // every setting tried (docs/RELEVANCE.md).
-  enum class Weighting { kBm25, kBm25Plus, kLm, kDph, kPl2 };
+  // Xapian weighting scheme: DPH (divergence from randomness), which has no
+  // parameters to tune and ranked better than BM25 at every setting tried,
+  // or BM25 with bm25_k1 and bm25_b, kept for the harness's comparison
+  // (docs/RELEVANCE.md; BM25+, LM and PL2, pseudo-relevance feedback, are
+  // there as history).
+  enum class Weighting { kBm25, kDph };
   Weighting weighting = Weighting::kDph;
   double bm25_k1 = 1.2;
   double bm25_b = 0.75;
@@ -51,27 +53,20 @@ struct RankingOptions {
   double focus_exponent = 1;
   // Correct words the index does not know from its spelling data.
   bool spelling = true;
-  // Pseudo-relevance feedback: the best `feedback_terms` words of the
-  // first `feedback_docs` re-ranked posts (Xapian's ESet), words the query
-  // lacks, are added at up to `feedback_weight` of a word's weight, and
-  // the query runs again; they only add weight to what it already matches.
-  // 0 docs = off.
-  int feedback_docs = 0;
-  int feedback_terms = 10;
-  double feedback_weight = 0.3;
   // Weight of a follow-up's topic words, taken from an earlier turn
   // (SearchParams::context; see BuildQuery), relative to the message's own
   // words; 0 = earlier turns are never used.
   double context_weight = 1;
-  // NO_MATCH returns no results. Off only to calibrate confidence over every
-  // result (bench/relevance/calibrate.py); the status is reported either way.
-  bool withhold_no_match = true;
 };
 
 // Parses "key=value,key=value" over RankingOptions' field names, e.g.
 // "title_weight=0,title_coverage_boost=0". INVALID_ARGUMENT naming the key
 // or value that is wrong.
 absl::StatusOr<RankingOptions> ParseRankingOptions(std::string_view spec);
+
+// Every key ParseRankingOptions takes, with its default: "title_weight
+// (0.5), chatty_weight (0.3), ...", for --ranking's help.
+std::string RankingOptionsHelp();
 
 }  // namespace guru
 

@@ -52,8 +52,9 @@
 //   source of query spelling correction.
 //   synonym table: stem phrase ("runner knee") -> stem phrases of the same
 //   thing ("patellofemor pain"), from guru-indexer --synonyms.
-//   metadata "guru.schema_version": kSchemaVersion; a writer refuses an index
-//   written with another version (reindex into a new directory instead).
+//   metadata "guru.schema_version": kSchemaVersion; a writer and a searcher
+//   refuse an index written with another version (reindex into a new
+//   directory instead). Version 3: every document holds slot 6.
 #ifndef GURU_INDEX_SCHEMA_H_
 #define GURU_INDEX_SCHEMA_H_
 
@@ -63,7 +64,7 @@
 
 namespace guru::schema {
 
-inline constexpr std::string_view kSchemaVersion = "2";
+inline constexpr std::string_view kSchemaVersion = "3";
 inline constexpr std::string_view kSchemaVersionKey = "guru.schema_version";
 
 inline constexpr std::string_view kIdPrefix = "Q";

@@ -3,11 +3,10 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_replace.h"
 #include "core/passage.h"
+#include "core/status_detail.h"
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "index/query_builder.h"
@@ -82,6 +81,18 @@ Xapian::Query FilterQuery(const SearchFilterParams& filter) {
   return {Xapian::Query::OP_AND, parts.begin(), parts.end()};
 }
 
+// FAILED_PRECONDITION, for operators, when the index was written with
+// another schema version than this server reads (the writer refuses it
+// likewise): its documents may lack what ranking reads, such as slot 6.
+absl::Status CheckSchemaVersion(const Xapian::Database& db, const std::string& path) {
+  const std::string version = db.get_metadata(std::string(schema::kSchemaVersionKey));
+  if (version == schema::kSchemaVersion) return absl::OkStatus();
+  return ForOperators(absl::FailedPreconditionError(
+      StrCat(path, " was written with schema version ",
+             version.empty() ? std::string("(none)") : version, ", this is ",
+             schema::kSchemaVersion, "; reindex into a new directory")));
+}
+
 }  // namespace
 
 struct Searcher::Impl {
@@ -114,7 +125,9 @@ struct Searcher::Impl {
     return passage;
   }
 
-  SearchPage RunSearch(const SearchParams& params) {
+  // The page for `params`; a NO_MATCH page has no results or facets unless
+  // `keep_no_match`.
+  SearchPage RunSearch(const SearchParams& params, bool keep_no_match) {
     SearchPage page;
     const RankingOptions& ranking = params.ranking;
     internal::BuiltQuery built = internal::BuildQuery(
@@ -134,20 +147,6 @@ struct Searcher::Impl {
     const int wanted = params.offset + params.limit;
     const Xapian::doccount depth =
         static_cast<Xapian::doccount>(std::max(ranking.rerank_depth, wanted + 1));
-    if (ranking.feedback_docs > 0) {
-      enquire.set_query(filtered(built.query));
-      const std::vector<internal::RankedCandidate> first = internal::RankCandidates(
-          db, stemmer, enquire.get_mset(0, depth), built, ranking, 0);
-      std::vector<Xapian::docid> top;
-      for (std::size_t i = 0;
-           i < first.size() && i < static_cast<std::size_t>(ranking.feedback_docs); ++i) {
-        top.push_back(first[i].docid);
-      }
-      const Xapian::Query feedback = internal::FeedbackQuery(db, top, built, ranking);
-      if (!feedback.empty()) {
-        built.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.query, feedback);
-      }
-    }
     enquire.set_query(filtered(built.query));
     Xapian::ValueCountMatchSpy categories(schema::kCategorySlot);
     enquire.add_matchspy(&categories);
@@ -160,8 +159,8 @@ struct Searcher::Impl {
 
     const std::vector<internal::RankedCandidate> ranked = internal::RankCandidates(
         db, stemmer, mset, built, ranking, static_cast<std::size_t>(wanted));
-    page.answer_status = internal::DecideAnswerStatus(ranked, built, ranking);
-    if (page.answer_status == v1::NO_MATCH && ranking.withhold_no_match) {
+    page.answer_status = internal::DecideAnswerStatus(ranked, built);
+    if (page.answer_status == v1::NO_MATCH && !keep_no_match) {
       page.category_facets.clear();
       return page;
     }
@@ -259,6 +258,7 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::Database(path);
+    if (absl::Status s = CheckSchemaVersion(impl->db, path); !s.ok()) return s;
     impl->dictionary = std::move(dictionary);
     if (ListsRemoteDatabases(path)) impl->background_model = 0;
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
@@ -267,27 +267,14 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
   }
 }
 
-absl::StatusOr<std::shared_ptr<const WordList>> Searcher::LoadDictionary(
-    const std::string& path, std::string& warning) {
-  if (path.empty() || path == "none") return nullptr;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf())) {
-    if (path != kDefaultDictionaryFile) {
-      return absl::InvalidArgumentError(StrCat("--dictionary ", path, ": cannot read"));
-    }
-    warning = StrCat("no word list at ", path,
-                     " (install wamerican, or set --dictionary; 'none' for none): "
-                     "spelling correction may change correct words that no post "
-                     "contains");
-    return nullptr;
-  }
-  return std::make_shared<const WordList>(WordList::Parse(text.str()));
-}
-
 absl::StatusOr<SearchPage> Searcher::Search(const SearchParams& params) {
   return impl_->WithRetry<SearchPage>("searching",
-                                      [&] { return impl_->RunSearch(params); });
+                                      [&] { return impl_->RunSearch(params, false); });
+}
+
+absl::StatusOr<SearchPage> Searcher::SearchKeepingNoMatch(const SearchParams& params) {
+  return impl_->WithRetry<SearchPage>("searching",
+                                      [&] { return impl_->RunSearch(params, true); });
 }
 
 absl::StatusOr<v1::Post> Searcher::GetPost(std::string_view id) {

@@ -81,18 +81,13 @@ struct RelatedHit {
 class Searcher {
  public:
   // UNAVAILABLE when there is no index at `path` (yet); DATA_LOSS when it is
-  // corrupt.
-  // `dictionary` (may be null, shared by every searcher of a server): words
-  // spelled correctly, which spelling correction leaves alone.
+  // corrupt; FAILED_PRECONDITION when it was written with another schema
+  // version (schema.h).
+  // `dictionary` (may be null, shared by every searcher of a server; see
+  // io/dictionary.h): words spelled correctly, which spelling correction
+  // leaves alone.
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(
       const std::string& path, std::shared_ptr<const WordList> dictionary = nullptr);
-
-  // The word list for Open() that a --dictionary option names: null for
-  // "none" or "". A missing default file (kDefaultDictionaryFile) only costs
-  // correction quality: null, with `warning` saying so. Any other file that
-  // cannot be read is INVALID_ARGUMENT naming it.
-  static absl::StatusOr<std::shared_ptr<const WordList>> LoadDictionary(
-      const std::string& path, std::string& warning);
 
   ~Searcher();
   Searcher(const Searcher&) = delete;
@@ -101,6 +96,11 @@ class Searcher {
   // Ranked posts for `params.query`. A query with no indexable words (only
   // punctuation or stopwords) matches nothing and returns an empty page.
   absl::StatusOr<SearchPage> Search(const SearchParams& params);
+
+  // As Search, but a NO_MATCH page keeps its results and facets: what the
+  // confidence model is fitted on (bench/relevance/guru_features.cc), never
+  // what a person is shown.
+  absl::StatusOr<SearchPage> SearchKeepingNoMatch(const SearchParams& params);
 
   // The post with `id`; NOT_FOUND when there is none.
   absl::StatusOr<v1::Post> GetPost(std::string_view id);

@@ -19,17 +19,12 @@
 #define GURU_INDEX_SHARDS_H_
 
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "core/synonyms.h"
-#include "guru/v1/post.pb.h"
-#include "index/index_writer.h"
 
 namespace guru {
 
@@ -59,69 +54,15 @@ absl::StatusOr<int> ShardCount(const std::string& path);
 // followed by the synonyms database's; empty when `path` is not sharded.
 absl::StatusOr<std::vector<std::string>> ShardedDatabasePaths(const std::string& path);
 
+// The databases of a sharded index of `shards` shards at `path`, as its stub
+// lists them: the shards in order, then the synonyms database.
+std::vector<std::string> ShardedDatabasePaths(const std::string& path, int shards);
+
 // Whether `path` is a Xapian stub database (a stub file, or a directory
 // holding one) that lists a `remote` database, i.e. one reached over
 // xapian-tcpsrv, where every lookup the engine makes is a network round
 // trip. False when it cannot be read: opening it will report that.
 bool ListsRemoteDatabases(const std::string& path);
-
-// Writes posts into a plain index or a sharded one, with IndexWriter's
-// contract for each database. Each shard commits atomically on its own; a
-// crash between two shards' commits leaves some shards one batch ahead, and
-// running the same command again completes the rest (upserts are idempotent).
-// Not thread-safe: use from one thread.
-class ShardedIndexWriter {
- public:
-  // Opens the index at `path`. `shards` 0 opens it as it is (a new one is a
-  // plain index); `shards` N >= 1 creates a sharded directory of N shards
-  // (the stub last, so a creation cut short is completed by the next run
-  // with `shards`), or opens one that has N. FAILED_PRECONDITION, naming both
-  // counts, when `path` is sharded with another count or holds a plain index;
-  // naming the shard, when a database the stub lists is missing (it is never
-  // created again empty); otherwise IndexWriter::Open's errors, for any shard.
-  // A failed creation removes what it created.
-  static absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> Open(const std::string& path,
-                                                                  int shards);
-
-  ~ShardedIndexWriter();
-  ShardedIndexWriter(const ShardedIndexWriter&) = delete;
-  ShardedIndexWriter& operator=(const ShardedIndexWriter&) = delete;
-
-  // Number of shards; 0 for a plain index.
-  int shard_count() const;
-
-  // IndexWriter::Upsert in the post's shard.
-  absl::StatusOr<UpsertResult> Upsert(const v1::Post& post, std::string_view source = {});
-
-  // IndexWriter::Prune in every shard; returns the total deleted.
-  absl::StatusOr<std::uint64_t> Prune(
-      std::string_view directory, const std::function<bool(std::string_view)>& present);
-
-  // IndexWriter::SetSynonyms, in the synonyms database of a sharded index.
-  absl::StatusOr<bool> SetSynonyms(const SynonymFile& file,
-                                   const IndexVocabulary& vocabulary = {});
-  // IndexWriter::Vocabulary, of the database that holds the synonym table.
-  absl::StatusOr<IndexVocabulary> Vocabulary() const;
-
-  // IndexWriter::Delete in the id's shard.
-  absl::StatusOr<bool> Delete(std::string_view id);
-
-  // Commits every database that has changes, shard by shard.
-  absl::Status Commit();
-
-  // Posts in all shards, including uncommitted changes.
-  absl::StatusOr<std::uint64_t> PostCount() const;
-
- private:
-  explicit ShardedIndexWriter(std::vector<std::unique_ptr<IndexWriter>> shards,
-                              std::unique_ptr<IndexWriter> synonyms);
-  IndexWriter& ShardFor(std::string_view id);
-
-  // One writer for a plain index, else one per shard.
-  std::vector<std::unique_ptr<IndexWriter>> shards_;
-  // The synonyms database of a sharded index; null for a plain one.
-  std::unique_ptr<IndexWriter> synonyms_;
-};
 
 }  // namespace guru
 

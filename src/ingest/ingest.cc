@@ -20,15 +20,14 @@
 #include "core/str_cat.h"
 #include "core/synonyms.h"
 #include "core/text.h"
+#include "index/index_writer.h"
 #include "index/searcher.h"
-#include "index/shards.h"
+#include "io/read_file.h"
 
 namespace guru {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 enum class InputKind { kJsonl, kPage, kHtml, kOther };
 
@@ -80,9 +79,8 @@ std::string AbsoluteSource(const fs::path& path) {
 class IngestRun {
  public:
   // `counts` starts with the vocabulary the run set (IngestCounts).
-  IngestRun(ShardedIndexWriter* writer, const IngestOptions& options,
-            const DiagnosticSink& sink, const ProgressSink& progress,
-            std::uint64_t bytes_total, IngestCounts counts)
+  IngestRun(IndexWriter* writer, const IngestOptions& options, const DiagnosticSink& sink,
+            const ProgressSink& progress, std::uint64_t bytes_total, IngestCounts counts)
       : writer_(writer),
         options_(options),
         sink_(sink),
@@ -301,7 +299,7 @@ class IngestRun {
     }
   }
 
-  ShardedIndexWriter* writer_;
+  IndexWriter* writer_;
   const IngestOptions& options_;
   const DiagnosticSink& sink_;
   const ProgressSink& progress_;
@@ -389,18 +387,9 @@ absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths,
   SynonymFile merged;
   for (const std::string& path : paths) {
     name += StrCat(name.empty() ? "" : "+", fs::path(path).stem().string());
-    std::error_code ec;
-    if (const fs::file_status status = fs::status(path, ec);
-        !ec && fs::exists(status) && !fs::is_regular_file(status)) {
-      return absl::InvalidArgumentError(
-          StrCat("--synonyms ", path, ": ", kNotARegularFile));
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (!in)
-      return absl::InvalidArgumentError(StrCat("--synonyms ", path, ": cannot read"));
-    absl::StatusOr<SynonymFile> file = ParseSynonymFile(content.str());
+    absl::StatusOr<std::string> content = ReadWholeFile("--synonyms", path);
+    if (!content.ok()) return content.status();
+    absl::StatusOr<SynonymFile> file = ParseSynonymFile(*content);
     if (!file.ok()) {
       return absl::InvalidArgumentError(
           StrCat("--synonyms ", path, ": ", file.status().message()));
@@ -413,7 +402,7 @@ absl::StatusOr<SynonymFile> LoadSynonyms(const std::vector<std::string>& paths,
 
 // Leaves the vocabulary `options` asks for in the index's synonym table
 // (IngestOptions::vocabulary), recording it in `counts`.
-absl::Status SetVocabulary(ShardedIndexWriter& writer, const IngestOptions& options,
+absl::Status SetVocabulary(IndexWriter& writer, const IngestOptions& options,
                            const SynonymFile& files, const std::string& files_name,
                            const SynonymFile& builtin, IngestCounts& counts) {
   using Vocabulary = IngestOptions::Vocabulary;
@@ -576,6 +565,83 @@ std::string FormatSummaryJson(const IngestCounts& counts) {
                 ",\"warnings\":", counts.warnings, "}");
 }
 
+namespace {
+
+// The vocabularies a run may load: the --synonyms files (merged; their
+// names joined in `files_name`) and the built-in one.
+struct Vocabularies {
+  SynonymFile files;
+  std::string files_name;
+  SynonymFile builtin;
+};
+
+absl::StatusOr<Vocabularies> LoadVocabularies(const IngestOptions& options) {
+  Vocabularies vocabularies;
+  absl::StatusOr<SynonymFile> files =
+      LoadSynonyms(options.synonym_files, vocabularies.files_name);
+  if (!files.ok()) return files.status();
+  vocabularies.files = *std::move(files);
+  absl::StatusOr<SynonymFile> builtin = ParseSynonymFile(BuiltinVocabulary());
+  if (!builtin.ok()) {
+    // Checked by the tests at build time; here only to fail loudly.
+    return absl::InternalError(
+        StrCat("the built-in vocabulary does not parse: ", builtin.status().message()));
+  }
+  vocabularies.builtin = *std::move(builtin);
+  return vocabularies;
+}
+
+// The writer of a run, its vocabulary set (what that changed is counted in
+// `vocabulary_change`); null for a dry run, which opens no index.
+absl::StatusOr<std::unique_ptr<IndexWriter>> OpenWriter(const IngestOptions& options,
+                                                        const Vocabularies& vocabularies,
+                                                        IngestCounts& vocabulary_change) {
+  if (options.dry_run) return nullptr;
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+      IndexWriter::Open(options.db_path, options.shards);
+  if (!writer.ok()) return writer.status();
+  if (absl::Status s =
+          SetVocabulary(**writer, options, vocabularies.files, vocabularies.files_name,
+                        vocabularies.builtin, vocabulary_change);
+      !s.ok()) {
+    return s;
+  }
+  return writer;
+}
+
+// Bytes of all input files; 0 (unknown) when standard input is one.
+std::uint64_t TotalBytes(const std::vector<ResolvedInput>& resolved) {
+  std::uint64_t bytes = 0;
+  for (const ResolvedInput& input : resolved) {
+    if (input.is_stdin) return 0;
+    for (const InputFile& file : input.files) bytes += file.size;
+  }
+  return bytes;
+}
+
+// Feeds every input to `run`, in order, pruning each directory after it
+// when asked to; the first error stops it.
+absl::Status IngestAll(IngestRun& run, const std::vector<ResolvedInput>& resolved,
+                       const IngestOptions& options) {
+  for (const ResolvedInput& input : resolved) {
+    if (input.is_stdin) {
+      if (absl::Status s = run.IngestJsonl(std::cin, "-", ""); !s.ok()) return s;
+      continue;
+    }
+    for (const InputFile& file : input.files) {
+      if (absl::Status s = run.IngestFile(file); !s.ok()) return s;
+    }
+    if (options.prune && input.is_directory) {
+      std::unordered_set<std::string> present;
+      for (const InputFile& file : input.files) present.insert(file.source);
+      if (absl::Status s = run.Prune(input.directory_source, present); !s.ok()) return s;
+    }
+  }
+  return run.Finish();
+}
+
+}  // namespace
+
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,
                                           const IngestOptions& options,
                                           const DiagnosticSink& sink,
@@ -594,60 +660,19 @@ absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs
     return absl::InvalidArgumentError("no INPUT given");
   }
   if (absl::Status s = CheckRejectsPath(options, inputs); !s.ok()) return s;
-  std::string files_name;
-  absl::StatusOr<SynonymFile> synonyms = LoadSynonyms(options.synonym_files, files_name);
-  if (!synonyms.ok()) return synonyms.status();
-  absl::StatusOr<SynonymFile> builtin = ParseSynonymFile(BuiltinVocabulary());
-  if (!builtin.ok()) {
-    // Checked by the tests at build time; here only to fail loudly.
-    return absl::InternalError(
-        StrCat("the built-in vocabulary does not parse: ", builtin.status().message()));
-  }
+  absl::StatusOr<Vocabularies> vocabularies = LoadVocabularies(options);
+  if (!vocabularies.ok()) return vocabularies.status();
 
-  std::unique_ptr<ShardedIndexWriter> writer;
   IngestCounts vocabulary_change;
-  if (!options.dry_run) {
-    absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> opened =
-        ShardedIndexWriter::Open(options.db_path, options.shards);
-    if (!opened.ok()) return opened.status();
-    writer = *std::move(opened);
-    if (absl::Status s = SetVocabulary(*writer, options, *synonyms, files_name, *builtin,
-                                       vocabulary_change);
-        !s.ok()) {
-      return s;
-    }
-  }
-  std::uint64_t bytes_total = 0;
-  for (const ResolvedInput& input : *resolved) {
-    if (input.is_stdin) {
-      bytes_total = 0;  // Unknown.
-      break;
-    }
-    for (const InputFile& file : input.files) bytes_total += file.size;
-  }
-  IngestRun run(writer.get(), options, sink, progress, bytes_total,
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+      OpenWriter(options, *vocabularies, vocabulary_change);
+  if (!writer.ok()) return writer.status();
+  IngestRun run(writer->get(), options, sink, progress, TotalBytes(*resolved),
                 std::move(vocabulary_change));
   for (const Diagnostic& d : listing_warnings) run.Warn(d.location, d.message);
-
-  for (const ResolvedInput& input : *resolved) {
-    if (input.is_stdin) {
-      if (absl::Status s = run.IngestJsonl(std::cin, "-", ""); !s.ok()) {
-        return run.StoppedBy(s);
-      }
-      continue;
-    }
-    for (const InputFile& file : input.files) {
-      if (absl::Status s = run.IngestFile(file); !s.ok()) return run.StoppedBy(s);
-    }
-    if (options.prune && input.is_directory) {
-      std::unordered_set<std::string> present;
-      for (const InputFile& file : input.files) present.insert(file.source);
-      if (absl::Status s = run.Prune(input.directory_source, present); !s.ok()) {
-        return run.StoppedBy(s);
-      }
-    }
+  if (absl::Status s = IngestAll(run, *resolved, options); !s.ok()) {
+    return run.StoppedBy(s);
   }
-  if (absl::Status s = run.Finish(); !s.ok()) return run.StoppedBy(s);
   return run.counts();
 }
 
@@ -668,14 +693,14 @@ absl::StatusOr<IngestCounts> DeletePosts(const std::vector<std::string>& ids,
   // A dry run only reads: Xapian commits a writer's pending changes when it
   // closes, so it opens no writer at all.
   std::unique_ptr<Searcher> reader;
-  std::unique_ptr<ShardedIndexWriter> writer;
+  std::unique_ptr<IndexWriter> writer;
   if (options.dry_run) {
     absl::StatusOr<std::unique_ptr<Searcher>> opened = Searcher::Open(options.db_path);
     if (!opened.ok()) return opened.status();
     reader = *std::move(opened);
   } else {
-    absl::StatusOr<std::unique_ptr<ShardedIndexWriter>> opened =
-        ShardedIndexWriter::Open(options.db_path, options.shards);
+    absl::StatusOr<std::unique_ptr<IndexWriter>> opened =
+        IndexWriter::Open(options.db_path, options.shards);
     if (!opened.ok()) return opened.status();
     writer = *std::move(opened);
   }

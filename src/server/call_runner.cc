@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "core/str_cat.h"
 #include "core/text.h"
@@ -116,8 +117,10 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,
     const Outcome outcome = status.ok() ? DescribeResponse(response) : Outcome{};
     if (outcome.answer_status) metrics_.RecordAnswer(*outcome.answer_status);
     if (policy_.access_log || policy_.log_queries) {
-      std::string line = StrCat(method, " ", StatusCodeName(status.error_code()), " ",
-                                fmt::format("{:.2f}", seconds * 1000), " ms");
+      std::string line = StrCat(
+          method, " ",
+          absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
+          " ", fmt::format("{:.2f}", seconds * 1000), " ms");
       if (outcome.results >= 0) line += StrCat(" results=", outcome.results);
       if (outcome.answer_status) {
         line += StrCat(" answer=", v1::AnswerStatus_Name(*outcome.answer_status));

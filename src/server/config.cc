@@ -202,11 +202,9 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
                  "Advice shown for each safety level, `level = text` lines (e.g. "
                  "data/safety/advice-uk.txt, advice-us.txt; default: none)")
       ->envname("GURU_SAFETY_ADVICE");
-  app.add_option(
-         "--ranking", config.ranking,
-         "Ranking experiments, key=value,... over title_weight (0.5), chatty_weight "
-         "(0.3), title_coverage_boost (1), rerank_depth (100), synonym_weight (0.25); "
-         "see docs/RELEVANCE.md (default: none)")
+  app.add_option("--ranking", config.ranking,
+                 StrCat("Ranking experiments, key=value,... over ", RankingOptionsHelp(),
+                        "; see docs/RELEVANCE.md (default: none)"))
       ->envname("GURU_RANKING");
 }
 

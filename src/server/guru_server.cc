@@ -13,9 +13,10 @@
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "index/index_stats.h"
+#include "io/dictionary.h"
+#include "io/read_file.h"
 #include "server/certificate.h"
 #include "server/limits.h"
-#include "server/read_file.h"
 
 namespace guru {
 namespace {
@@ -112,11 +113,12 @@ absl::StatusOr<CallPolicy> Policy(const ServerOptions& options) {
   return policy;
 }
 
-// The word list --dictionary names (Searcher::LoadDictionary), logged.
-absl::StatusOr<std::shared_ptr<const WordList>> LoadDictionary(const std::string& path) {
+// The word list --dictionary names (io/dictionary.h), logged.
+absl::StatusOr<std::shared_ptr<const WordList>> LoadLoggedDictionary(
+    const std::string& path) {
   std::string warning;
   absl::StatusOr<std::shared_ptr<const WordList>> dictionary =
-      Searcher::LoadDictionary(path, warning);
+      LoadDictionary(path, warning);
   if (!warning.empty()) spdlog::warn("{}", warning);
   if (dictionary.ok() && *dictionary) {
     spdlog::info("dictionary {}: {} words", path, (*dictionary)->size());
@@ -151,7 +153,7 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
   if (!policy.ok()) return policy.status();
 
   absl::StatusOr<std::shared_ptr<const WordList>> dictionary =
-      LoadDictionary(options.dictionary_file);
+      LoadLoggedDictionary(options.dictionary_file);
   if (!dictionary.ok()) return dictionary.status();
   absl::StatusOr<SafetyCheck> safety =
       SafetyCheck::Load(options.safety_rules_file, options.safety_advice_file);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <type_traits>
 
+#include "absl/status/status.h"
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "google/api/annotations.pb.h"
@@ -518,7 +519,8 @@ int HttpStatusOf(grpc::StatusCode code) {
 
 std::string ErrorJson(grpc::StatusCode code, std::string_view message) {
   std::string json = StrCat("{\"code\":", static_cast<int>(code), ",\"status\":\"",
-                            StatusCodeName(code), "\",\"message\":");
+                            absl::StatusCodeToString(static_cast<absl::StatusCode>(code)),
+                            "\",\"message\":");
   AppendQuoted(message, json);
   json.push_back('}');
   return json;

@@ -14,6 +14,21 @@
 
 namespace guru {
 
+// Results a Search or Related returns when the request asks for none (0),
+// and the most it may ask for: `limit` (or `page_size`) in 1..kMaxLimit.
+inline constexpr int kDefaultLimit = 10;
+inline constexpr int kDefaultRelatedLimit = 5;
+inline constexpr int kMaxLimit = 100;
+
+// Bytes of a query, and of each earlier turn of its conversation.
+inline constexpr std::size_t kMaxQueryBytes = std::size_t{16} * 1024;
+
+// Conversation turns used, newest first; older ones are ignored, not refused.
+inline constexpr int kMaxContextTurns = 10;
+
+// Categories, and experts, one filter may name.
+inline constexpr int kMaxFilterValues = 50;
+
 // Searchable words in a query (QueryWords: stopwords and punctuation do not
 // count). Each word becomes a term of the Xapian query, so this bounds the
 // work one request can ask for.

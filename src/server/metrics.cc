@@ -20,8 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "core/str_cat.h"
 #include "core/version.h"
+#include "io/read_file.h"
 
 namespace guru {
 
@@ -101,10 +103,7 @@ class ServerMetrics::ProcessCollector final : public prometheus::Collectable {
 namespace {
 // The whole of a small /proc file; empty when it cannot be read.
 std::string ReadProcFile(const char* path) {
-  std::ifstream in(path);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+  return ReadWholeFile("", path).value_or("");
 }
 }  // namespace
 
@@ -242,7 +241,9 @@ absl::Status ServerMetrics::Expose(const std::string& listen) {
 void ServerMetrics::RecordRequest(std::string_view method, grpc::StatusCode code,
                                   double seconds) {
   const std::string method_label(method);
-  requests_->Add({{"method", method_label}, {"code", std::string(StatusCodeName(code))}})
+  requests_
+      ->Add({{"method", method_label},
+             {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(code))}})
       .Increment();
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
@@ -265,47 +266,6 @@ void ServerMetrics::RecordIndex(std::uint64_t posts, std::uint64_t revision) {
   if (last_revision_.exchange(revision) != revision) {
     reloads_->Increment();
     since_reload_->Reloaded();
-  }
-}
-
-std::string_view StatusCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "UNKNOWN";
   }
 }
 

@@ -95,9 +95,6 @@ class ServerMetrics {
   std::atomic<std::uint64_t> last_revision_{0};
 };
 
-// The canonical name of a gRPC status code ("OK", "INVALID_ARGUMENT").
-std::string_view StatusCodeName(grpc::StatusCode code);
-
 // The label of an answer status in guru_answers_total: "answered",
 // "low_confidence", "no_match" (the proto's names in lower case, as
 // guru_safety_total's levels are), "unspecified".

@@ -1,7 +1,7 @@
 #include "server/safety_check.h"
 
 #include "core/str_cat.h"
-#include "server/read_file.h"
+#include "io/read_file.h"
 
 namespace guru {
 

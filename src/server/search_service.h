@@ -5,20 +5,12 @@
 
 #include "guru/v1/search.grpc.pb.h"
 #include "server/call_runner.h"
+#include "server/limits.h"
 #include "server/metrics.h"
 #include "server/safety_check.h"
 #include "server/searcher_pool.h"
 
 namespace guru {
-
-// Request limits, enforced as INVALID_ARGUMENT naming the limit.
-inline constexpr int kDefaultLimit = 10;
-inline constexpr int kMaxLimit = 100;
-inline constexpr std::size_t kMaxQueryBytes = std::size_t{16} * 1024;
-inline constexpr int kDefaultRelatedLimit = 5;
-// Conversation turns beyond this are ignored (the oldest ones).
-inline constexpr int kMaxContextTurns = 10;
-inline constexpr int kMaxFilterValues = 50;
 
 // Thread-safe: holds no state of its own beyond the (thread-safe) pool, call
 // runner, safety check and metrics, which it does not own and which must

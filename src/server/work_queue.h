@@ -37,8 +37,6 @@ class WorkQueue {
   // Runs the tasks already accepted, then joins the workers. Idempotent.
   void Stop();
 
-  int max_in_flight() const { return max_in_flight_; }
-
  private:
   void Work();
 

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -32,11 +31,9 @@ using ::testing::StartsWith;
 constexpr char kSeedPrefix[] = "knee-pain-post-marathon-";
 
 std::string SeedText() {
-  const std::string repo = SourcePath("data/sample/knees/knee-pain-post-marathon.txt");
-  const std::string text = ReadFile(
-      std::filesystem::exists(repo) ? repo
-                                    : "/work/shared/seeds/knee-pain-post-marathon.txt");
-  EXPECT_FALSE(text.empty()) << "seed post not found";
+  const std::string text =
+      ReadFile(SourcePath("data/sample/knees/knee-pain-post-marathon.txt"));
+  EXPECT_FALSE(text.empty()) << "seed post not found in data/sample/knees/";
   return text;
 }
 

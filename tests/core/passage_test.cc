@@ -45,7 +45,7 @@ TEST(SplitSentencesTest, EndsAtFullStopsNotAtAbbreviationsOrInitials) {
       "See Dr. Smith, e.g. next week. Ice it 3.5 times a day! Why? "
       "Because (it works.) Rest.";
   std::vector<std::string> sentences;
-  for (const auto& [begin, end] : SplitSentences(text)) {
+  for (const auto& [begin, end] : internal::SplitSentences(text)) {
     sentences.push_back(text.substr(begin, end - begin));
   }
   EXPECT_THAT(sentences,
@@ -56,14 +56,14 @@ TEST(SplitSentencesTest, EndsAtFullStopsNotAtAbbreviationsOrInitials) {
 TEST(SplitSentencesTest, BlankLinesAndListItemsEndSentencesHardWrapsDoNot) {
   const std::string text =
       "Try these\n- heel drops\n- calf raises\n\nThe tendon\nneeds time";
-  EXPECT_THAT(SplitSentences(text),
+  EXPECT_THAT(internal::SplitSentences(text),
               ElementsAre(Pair(0, 9), Pair(10, 22), Pair(23, 36), Pair(38, 59)));
 }
 
 // The sentences of `text` as strings.
 std::vector<std::string> Units(const std::string& text) {
   std::vector<std::string> units;
-  for (const auto& [begin, end] : SplitSentences(text)) {
+  for (const auto& [begin, end] : internal::SplitSentences(text)) {
     units.push_back(text.substr(begin, end - begin));
   }
   return units;

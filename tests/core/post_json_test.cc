@@ -160,7 +160,7 @@ TEST(PostToJsonTest, RoundTripsOnOneLineWithProtoNames) {
   post.set_url("https://example.org/knees?a=1&b=<2>");
   post.add_tags("running");
   post.add_tags("knee");
-  const std::string json = PostToJson(post);
+  const std::string json = internal::PostToJson(post);
   EXPECT_THAT(json, Not(HasSubstr("\n")));
   EXPECT_THAT(json, HasSubstr("\"asked_on\""));
   EXPECT_THAT(json, HasSubstr("\"answered_on\""));
@@ -171,7 +171,7 @@ TEST(PostToJsonTest, RoundTripsOnOneLineWithProtoNames) {
 }
 
 TEST(PostToJsonTest, EmptyPostRoundTrips) {
-  const JsonPost back = ParseOk(PostToJson(v1::Post()));
+  const JsonPost back = ParseOk(internal::PostToJson(v1::Post()));
   EXPECT_TRUE(MessageDifferencer::Equals(back.post, v1::Post()));
 }
 

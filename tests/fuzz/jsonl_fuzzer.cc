@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   absl::StatusOr<guru::JsonPost> parsed = guru::ParsePostJson(input);
   if (!parsed.ok() || !guru::ValidatePost(parsed->post).ok()) return 0;
   absl::StatusOr<guru::JsonPost> again =
-      guru::ParsePostJson(guru::PostToJson(parsed->post));
+      guru::ParsePostJson(guru::internal::PostToJson(parsed->post));
   if (!again.ok() ||
       again->post.SerializeAsString() != parsed->post.SerializeAsString()) {
     std::abort();

@@ -24,7 +24,7 @@ v1::AnswerStatus Status(const std::vector<RankedCandidate>& ranked,
                         std::uint64_t posts = 20000) {
   BuiltQuery query;
   query.post_count = posts;
-  return DecideAnswerStatus(ranked, query, RankingOptions());
+  return DecideAnswerStatus(ranked, query);
 }
 
 TEST(AnswerStatusTest, ConfidenceThresholds) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "index/index_stats.h"
+#include "index/index_writer.h"
 #include "index/searcher.h"
 #include "support/temp_dir.h"
 
@@ -45,7 +46,7 @@ TEST(ShardOfTest, IsFnv1aOfTheIdModuloTheCount) {
 TEST(ShardedIndexWriterTest, RoutesUpsertsAndDeletesToTheIdsShard) {
   TempDir dir;
   const std::string db = dir.Sub("db");
-  auto writer = ShardedIndexWriter::Open(db, 3);
+  auto writer = IndexWriter::Open(db, 3);
   ASSERT_TRUE(writer.ok()) << writer.status();
   EXPECT_EQ((*writer)->shard_count(), 3);
   for (int i = 0; i < 30; ++i) {
@@ -86,13 +87,13 @@ TEST(ShardedIndexWriterTest, RoutesUpsertsAndDeletesToTheIdsShard) {
 TEST(ShardedIndexWriterTest, ReopensWithItsOwnCountAndRefusesAnother) {
   TempDir dir;
   const std::string db = dir.Sub("db");
-  ASSERT_TRUE(ShardedIndexWriter::Open(db, 3).ok());
-  auto same = ShardedIndexWriter::Open(db, 0);
+  ASSERT_TRUE(IndexWriter::Open(db, 3).ok());
+  auto same = IndexWriter::Open(db, 0);
   ASSERT_TRUE(same.ok()) << same.status();
   EXPECT_EQ((*same)->shard_count(), 3);
   same->reset();
 
-  auto other = ShardedIndexWriter::Open(db, 4);
+  auto other = IndexWriter::Open(db, 4);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(other.status().message(), HasSubstr("split into 3 shards, not 4"));
@@ -103,13 +104,13 @@ TEST(ShardedIndexWriterTest, RefusesToShardAPlainIndex) {
   TempDir dir;
   const std::string db = dir.Sub("db");
   {
-    auto plain = ShardedIndexWriter::Open(db, 0);
+    auto plain = IndexWriter::Open(db, 0);
     ASSERT_TRUE(plain.ok()) << plain.status();
     EXPECT_EQ((*plain)->shard_count(), 0);
     ASSERT_TRUE((*plain)->Upsert(MakePost("a", "knee")).ok());
     ASSERT_TRUE((*plain)->Commit().ok());
   }
-  auto sharded = ShardedIndexWriter::Open(db, 2);
+  auto sharded = IndexWriter::Open(db, 2);
   ASSERT_FALSE(sharded.ok());
   EXPECT_EQ(sharded.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(sharded.status().message(), HasSubstr("not sharded"));
@@ -123,7 +124,7 @@ TEST(ShardedIndexWriterTest, AMissingShardIsRefusedNamingItAndNeverCreatedAgain)
   TempDir dir;
   const std::string db = dir.Sub("db");
   {
-    auto writer = ShardedIndexWriter::Open(db, 3);
+    auto writer = IndexWriter::Open(db, 3);
     ASSERT_TRUE(writer.ok()) << writer.status();
     for (int i = 0; i < 9; ++i) {
       ASSERT_TRUE((*writer)->Upsert(MakePost("post-" + std::to_string(i), "knee")).ok());
@@ -133,7 +134,7 @@ TEST(ShardedIndexWriterTest, AMissingShardIsRefusedNamingItAndNeverCreatedAgain)
   const std::string shard = db + "/" + ShardDirName(1);
   ASSERT_TRUE(fs::remove_all(shard) > 0);
   for (const int shards : {0, 3}) {
-    auto reopened = ShardedIndexWriter::Open(db, shards);
+    auto reopened = IndexWriter::Open(db, shards);
     ASSERT_FALSE(reopened.ok());
     EXPECT_EQ(reopened.status().code(), absl::StatusCode::kFailedPrecondition);
     EXPECT_THAT(reopened.status().message(), HasSubstr("missing its database shard-001"));
@@ -141,16 +142,16 @@ TEST(ShardedIndexWriterTest, AMissingShardIsRefusedNamingItAndNeverCreatedAgain)
   }
   // Emptied is missing too.
   ASSERT_TRUE(fs::create_directory(shard));
-  EXPECT_THAT(ShardedIndexWriter::Open(db, 0).status().message(),
+  EXPECT_THAT(IndexWriter::Open(db, 0).status().message(),
               HasSubstr("missing its database shard-001"));
   EXPECT_TRUE(fs::is_empty(shard));
   // Restored (here: an empty database in its place), it opens; without the
   // synonyms database the stub lists, it does not.
   fs::remove(shard);
   ASSERT_TRUE(IndexWriter::Open(shard).ok());
-  ASSERT_TRUE(ShardedIndexWriter::Open(db, 0).ok());
+  ASSERT_TRUE(IndexWriter::Open(db, 0).ok());
   fs::remove_all(db + "/synonyms");
-  EXPECT_THAT(ShardedIndexWriter::Open(db, 0).status().message(),
+  EXPECT_THAT(IndexWriter::Open(db, 0).status().message(),
               HasSubstr("missing its database synonyms"));
   EXPECT_FALSE(fs::exists(db + "/synonyms"));
 }
@@ -161,10 +162,10 @@ TEST(ShardedIndexWriterTest, ACreationCutShortIsCompletedByTheNextRunWithShards)
   TempDir dir;
   const std::string db = dir.Sub("db");
   ASSERT_TRUE(IndexWriter::Open(db + "/" + ShardDirName(0)).ok());
-  auto plain = ShardedIndexWriter::Open(db, 0);
+  auto plain = IndexWriter::Open(db, 0);
   ASSERT_FALSE(plain.ok());
   EXPECT_THAT(plain.status().message(), HasSubstr("cut short"));
-  auto sharded = ShardedIndexWriter::Open(db, 2);
+  auto sharded = IndexWriter::Open(db, 2);
   ASSERT_TRUE(sharded.ok()) << sharded.status();
   EXPECT_EQ((*sharded)->shard_count(), 2);
   sharded->reset();
@@ -174,7 +175,7 @@ TEST(ShardedIndexWriterTest, ACreationCutShortIsCompletedByTheNextRunWithShards)
 
 TEST(ShardedIndexWriterTest, AFailedCreationLeavesNoDirectoryBehind) {
   TempDir dir;
-  EXPECT_FALSE(ShardedIndexWriter::Open(dir.Sub("new/") + std::string(300, 'n'), 2).ok());
+  EXPECT_FALSE(IndexWriter::Open(dir.Sub("new/") + std::string(300, 'n'), 2).ok());
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("new")));
 }
 

@@ -327,7 +327,7 @@ TEST(IndexerCliTest, DryRunWritesNothingAndJsonSummarises) {
       guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", dir.Sub("db"), "--json"});
   EXPECT_EQ(stats.exit_code, 0);
   EXPECT_THAT(stats.out, HasSubstr("\"posts\":2,"));
-  EXPECT_THAT(stats.out, HasSubstr("\"schema_version\":\"2\""));
+  EXPECT_THAT(stats.out, HasSubstr("\"schema_version\":\"3\""));
   const auto missing =
       guru::testing::Run({GURU_INDEXER_BIN, "stats", "--db", dir.Sub("nope")});
   EXPECT_EQ(missing.exit_code, 2);

@@ -55,8 +55,17 @@ TEST(WorkQueueTest, StopRunsWhatWasAcceptedThenRefuses) {
 }
 
 TEST(WorkQueueTest, LimitIsAtLeastTheWorkers) {
-  WorkQueue queue(4, 1);
-  EXPECT_EQ(queue.max_in_flight(), 4);
+  WorkQueue queue(/*workers=*/4, /*max_in_flight=*/1);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(queue.Submit([released] { released.wait(); }).ok()) << "task " << i;
+  }
+  const absl::Status refused = queue.Submit([] {});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(refused.message(), HasSubstr("4"));
+  release.set_value();
+  queue.Stop();
 }
 
 }  // namespace

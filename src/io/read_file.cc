@@ -1,4 +1,4 @@
-#include "server/read_file.h"
+#include "io/read_file.h"
 
 #include <filesystem>
 #include <fstream>
