@@ -50,13 +50,17 @@ port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.lo
 http_port=$(sed -n 's|.*HTTP/JSON on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/server.log")
 idle_rss_kib=$(awk '/VmRSS/{print $2}' "/proc/$GURU_SERVER_PID/status")
 
-# Resident memory while loaded: sampled every 0.2 s, the largest kept.
-( peak=0
-  while kill -0 "$GURU_SERVER_PID" 2>/dev/null; do
-    rss=$(awk '/VmRSS/{print $2}' "/proc/$GURU_SERVER_PID/status" 2>/dev/null || echo 0)
-    (( rss > peak )) && peak=$rss && echo "$peak" >"$work/peak_rss"
-    sleep 0.2
-  done ) &
+# sample_peak_rss PID FILE: resident memory while PID runs, sampled every
+# 0.2 s, the largest kept in FILE (KiB), in the background.
+sample_peak_rss() {
+  ( peak=0
+    while kill -0 "$1" 2>/dev/null; do
+      rss=$(awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+      (( rss > peak )) && peak=$rss && echo "$peak" >"$2"
+      sleep 0.2
+    done ) &
+}
+sample_peak_rss "$GURU_SERVER_PID" "$work/peak_rss"
 sampler=$!
 "$build/tools/guru-bench" --server "127.0.0.1:$port" --questions "$work/questions.jsonl" \
   --streams "$streams" --seconds "$seconds" --limit 10 \
@@ -112,12 +116,7 @@ sphinx_prepare "$work/sphinx" data/medquad-liveqa/corpus.jsonl.gz
 sphinx_index "$sphinx_index_name"
 sphinx_start
 sphinx_idle_kib=$(awk '/VmRSS/{print $2}' "/proc/$SPHINX_PID/status")
-( peak=0
-  while kill -0 "$SPHINX_PID" 2>/dev/null; do
-    rss=$(awk '/VmRSS/{print $2}' "/proc/$SPHINX_PID/status" 2>/dev/null || echo 0)
-    (( rss > peak )) && peak=$rss && echo "$peak" >"$work/sphinx_peak_rss"
-    sleep 0.2
-  done ) &
+sample_peak_rss "$SPHINX_PID" "$work/sphinx_peak_rss"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # measure NAME PID STREAMS SECONDS COMMAND...: runs a client (no warm-up of

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "index/index_writer.h"
-#include "index/searcher.h"
+#include "index/small_index.h"
 #include "support/temp_dir.h"
 
 namespace guru {
@@ -22,14 +21,9 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-struct Fixture {
-  const char* id;
-  const char* title;
-  const char* question;
-  const char* answer;
-};
+using ::guru::testing::PostText;
 
-constexpr Fixture kPosts[] = {
+constexpr PostText kPosts[] = {
     {"asthma-what", "Asthma", "What is (are) Asthma ?",
      "Asthma is a long-term disease of the airways; adults and children have it."},
     {"asthma-symptoms", "Asthma", "What are the symptoms of Asthma ?",
@@ -65,21 +59,10 @@ constexpr Fixture kPosts[] = {
 class ConversationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
-        IndexWriter::Open(dir_.Sub("db"));
-    ASSERT_TRUE(writer.ok()) << writer.status();
-    for (const Fixture& f : kPosts) {
-      v1::Post post;
-      post.set_id(f.id);
-      post.set_title(f.title);
-      post.set_question(f.question);
-      post.set_answer(f.answer);
-      ASSERT_TRUE((*writer)->Upsert(post).ok());
-    }
-    ASSERT_TRUE((*writer)->Commit().ok());
-    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
-    ASSERT_TRUE(searcher.ok()) << searcher.status();
-    searcher_ = *std::move(searcher);
+    std::vector<v1::Post> posts;
+    for (const PostText& text : kPosts) posts.push_back(guru::testing::MakePost(text));
+    searcher_ = guru::testing::IndexAndOpen(dir_.Sub("db"), posts);
+    ASSERT_NE(searcher_, nullptr);
   }
 
   SearchPage Search(const std::string& query, std::vector<std::string> context = {}) {

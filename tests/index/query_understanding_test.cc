@@ -17,6 +17,7 @@
 #include "index/ranking_options.h"
 #include "index/schema.h"
 #include "index/searcher.h"
+#include "index/small_index.h"
 #include "support/temp_dir.h"
 
 namespace guru {
@@ -27,14 +28,9 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-struct Fixture {
-  const char* id;
-  const char* title;
-  const char* question;
-  const char* answer;
-};
+using ::guru::testing::PostText;
 
-constexpr Fixture kPosts[] = {
+constexpr PostText kPosts[] = {
     {"tendon-what", "Achilles tendonitis", "What is Achilles tendonitis?",
      "Achilles tendonitis is an irritation of the tendon at the back of the heel, "
      "common in runners who add hills or mileage quickly."},
@@ -55,24 +51,12 @@ constexpr Fixture kPosts[] = {
 class QueryUnderstandingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
-        IndexWriter::Open(dir_.Sub("db"));
-    ASSERT_TRUE(writer.ok()) << writer.status();
-    for (const Fixture& f : kPosts) {
-      v1::Post post;
-      post.set_id(f.id);
-      post.set_title(f.title);
-      post.set_question(f.question);
-      post.set_answer(f.answer);
-      ASSERT_TRUE((*writer)->Upsert(post).ok());
-    }
+    std::vector<v1::Post> posts;
+    for (const PostText& text : kPosts) posts.push_back(guru::testing::MakePost(text));
     absl::StatusOr<SynonymFile> file = ParseSynonymFile("version 1\nkneecap | patella\n");
     ASSERT_TRUE(file.ok());
-    ASSERT_TRUE((*writer)->SetSynonyms(*file).ok());
-    ASSERT_TRUE((*writer)->Commit().ok());
-    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
-    ASSERT_TRUE(searcher.ok()) << searcher.status();
-    searcher_ = *std::move(searcher);
+    searcher_ = guru::testing::IndexAndOpen(dir_.Sub("db"), posts, &*file);
+    ASSERT_NE(searcher_, nullptr);
   }
 
   SearchPage Search(const std::string& query, std::vector<std::string> context = {},

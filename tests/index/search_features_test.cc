@@ -10,6 +10,7 @@
 
 #include "index/index_writer.h"
 #include "index/searcher.h"
+#include "index/small_index.h"
 #include "support/temp_dir.h"
 
 namespace guru {
@@ -50,11 +51,9 @@ constexpr Fixture kPosts[] = {
 class SearchFeaturesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
-        IndexWriter::Open(dir_.Sub("db"));
-    ASSERT_TRUE(writer.ok()) << writer.status();
+    std::vector<v1::Post> posts;
     for (const Fixture& f : kPosts) {
-      v1::Post post;
+      v1::Post& post = posts.emplace_back();
       post.set_id(f.id);
       post.set_category(f.category);
       post.set_expert(f.expert);
@@ -62,12 +61,9 @@ class SearchFeaturesTest : public ::testing::Test {
       post.set_answered_on(f.answered_on);
       post.set_title(f.title);
       post.set_answer(f.answer);
-      ASSERT_TRUE((*writer)->Upsert(post).ok());
     }
-    ASSERT_TRUE((*writer)->Commit().ok());
-    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
-    ASSERT_TRUE(searcher.ok()) << searcher.status();
-    searcher_ = *std::move(searcher);
+    searcher_ = guru::testing::IndexAndOpen(dir_.Sub("db"), posts);
+    ASSERT_NE(searcher_, nullptr);
   }
 
   SearchPage Search(const SearchParams& params) {

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "core/text.h"
 #include "index/index_writer.h"
+#include "index/small_index.h"
 #include "support/temp_dir.h"
 
 namespace guru {
@@ -69,22 +70,14 @@ constexpr Fixture kPosts[] = {
 class SearcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
-        IndexWriter::Open(dir_.Sub("db"));
-    ASSERT_TRUE(writer.ok()) << writer.status();
+    std::vector<v1::Post> posts;
     for (const Fixture& f : kPosts) {
-      v1::Post post;
-      post.set_id(f.id);
-      post.set_title(f.title);
-      post.set_question(f.question);
-      post.set_answer(f.answer);
+      v1::Post& post = posts.emplace_back(
+          guru::testing::MakePost({f.id, f.title, f.question, f.answer}));
       post.set_category(f.id);
-      ASSERT_TRUE((*writer)->Upsert(post).ok());
     }
-    ASSERT_TRUE((*writer)->Commit().ok());
-    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
-    ASSERT_TRUE(searcher.ok()) << searcher.status();
-    searcher_ = *std::move(searcher);
+    searcher_ = guru::testing::IndexAndOpen(dir_.Sub("db"), posts);
+    ASSERT_NE(searcher_, nullptr);
   }
 
   SearchPage SearchOk(const std::string& query, int limit = 10, int offset = 0) {

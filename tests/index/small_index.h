@@ -1,0 +1,61 @@
+// Test helper for the src/index tests: a few posts written to a real index
+// on disk, and a searcher over it. Header-only; used from one test thread.
+#ifndef GURU_TESTS_INDEX_SMALL_INDEX_H_
+#define GURU_TESTS_INDEX_SMALL_INDEX_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "core/synonyms.h"
+#include "index/index_writer.h"
+#include "index/searcher.h"
+
+namespace guru::testing {
+
+// The text of a post, as the tests write their fixtures.
+struct PostText {
+  const char* id;
+  const char* title;
+  const char* question;
+  const char* answer;
+};
+
+inline v1::Post MakePost(const PostText& text) {
+  v1::Post post;
+  post.set_id(text.id);
+  post.set_title(text.title);
+  post.set_question(text.question);
+  post.set_answer(text.answer);
+  return post;
+}
+
+// Writes `posts` (and the vocabulary `synonyms`, unless null) into a new
+// index at `path` in one commit and opens a searcher on it. On any error the
+// test fails and the result is null.
+inline std::unique_ptr<Searcher> IndexAndOpen(const std::string& path,
+                                              std::span<const v1::Post> posts,
+                                              const SynonymFile* synonyms = nullptr) {
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(path);
+  EXPECT_TRUE(writer.ok()) << writer.status();
+  if (!writer.ok()) return nullptr;
+  for (const v1::Post& post : posts) {
+    const auto upserted = (*writer)->Upsert(post);
+    EXPECT_TRUE(upserted.ok()) << post.id() << ": " << upserted.status();
+  }
+  if (synonyms != nullptr) {
+    EXPECT_TRUE((*writer)->SetSynonyms(*synonyms).ok());
+  }
+  const absl::Status committed = (*writer)->Commit();
+  EXPECT_TRUE(committed.ok()) << committed;
+  writer->reset();
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(path);
+  EXPECT_TRUE(searcher.ok()) << searcher.status();
+  return searcher.ok() ? *std::move(searcher) : nullptr;
+}
+
+}  // namespace guru::testing
+
+#endif  // GURU_TESTS_INDEX_SMALL_INDEX_H_
