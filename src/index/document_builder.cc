@@ -3,6 +3,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -96,7 +97,7 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
   const std::string_view title = std::string_view(stems).substr(0, stems.find('\n'));
   std::vector<std::string> title_stems;
   for (std::size_t start = 0; start < title.size();) {
-    const std::size_t end = title.find(' ', start);
+    const std::size_t end = std::min(title.find(' ', start), title.size());
     title_stems.emplace_back(title.substr(start, end - start));
     start = end + 1;
   }
