@@ -102,25 +102,19 @@ def write_tables(w, convs, table, lat, heading="##"):
     w("")
     w("| target | measured | |")
     w("|---|---|---|")
+    def at_least(kind, factor, other, label):
+        """Rows for (a) >= factor x `other` run of `kind`, nDCG@10 and MRR@10."""
+        if ("context", kind) not in table or (other, kind) not in table:
+            return
+        a, b = table[("context", kind)], table[(other, kind)]
+        for i, metric in enumerate(("nDCG@10", "MRR@10")):
+            w(f"| {kind}: (a) >= {factor:g}x {label}, {metric} | {a[i]:.4f} / {b[i]:.4f} = "
+              f"{ratio(a[i], b[i])} | {verdict(a[i] >= factor * b[i])} |")
+
     for kind in ("follow_up", "drill_down"):
-        if ("context", kind) in table and ("standalone", kind) in table:
-            a, c = table[("context", kind)], table[("standalone", kind)]
-            w(f"| {kind}: (a) >= 0.85x (c), nDCG@10 | {a[0]:.4f} / {c[0]:.4f} = {ratio(a[0], c[0])}"
-              f" | {verdict(a[0] >= 0.85 * c[0])} |")
-            w(f"| {kind}: (a) >= 0.85x (c), MRR@10 | {a[1]:.4f} / {c[1]:.4f} = {ratio(a[1], c[1])}"
-              f" | {verdict(a[1] >= 0.85 * c[1])} |")
-        if ("context", kind) in table and ("base_context", kind) in table:
-            a, b = table[("context", kind)], table[("base_context", kind)]
-            w(f"| {kind}: (a) >= 2x baseline (a), nDCG@10 | {a[0]:.4f} / {b[0]:.4f} = "
-              f"{ratio(a[0], b[0])} | {verdict(a[0] >= 2 * b[0])} |")
-            w(f"| {kind}: (a) >= 2x baseline (a), MRR@10 | {a[1]:.4f} / {b[1]:.4f} = "
-              f"{ratio(a[1], b[1])} | {verdict(a[1] >= 2 * b[1])} |")
-    if ("context", "topic_switch") in table and ("alone", "topic_switch") in table:
-        a, b = table[("context", "topic_switch")], table[("alone", "topic_switch")]
-        w(f"| topic_switch: (a) >= 0.95x (b), nDCG@10 | {a[0]:.4f} / {b[0]:.4f} = {ratio(a[0], b[0])}"
-          f" | {verdict(a[0] >= 0.95 * b[0])} |")
-        w(f"| topic_switch: (a) >= 0.95x (b), MRR@10 | {a[1]:.4f} / {b[1]:.4f} = {ratio(a[1], b[1])}"
-          f" | {verdict(a[1] >= 0.95 * b[1])} |")
+        at_least(kind, 0.85, "standalone", "(c)")
+        at_least(kind, 2, "base_context", "baseline (a)")
+    at_least("topic_switch", 0.95, "alone", "(b)")
     if lat.get("context5") and lat.get("alone"):
         c5, al = lat["context5"], lat["alone"]
         w(f"| latency, 5 context turns <= 1.5x alone, median | {c5[0]:.2f} / {al[0]:.2f} ms = "

@@ -3,7 +3,6 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,8 +26,10 @@ std::string SerializePost(const v1::Post& post) {
 }
 
 namespace {
-// Slot kTitleQuestionStemsSlot of `doc`, from its own ZS and ZXQ terms.
-std::string TitleQuestionStems(const Xapian::Document& doc) {
+// Slot kTitleQuestionStemsSlot of `doc`, from its own ZS and ZXQ terms;
+// the title's stems also go to `title_stems` (for the XT title key).
+std::string TitleQuestionStems(const Xapian::Document& doc,
+                               std::vector<std::string>& title_stems) {
   std::string value;
   for (const std::string_view field : {schema::kTitlePrefix, schema::kQuestionPrefix}) {
     if (field == schema::kQuestionPrefix) value += '\n';
@@ -39,6 +40,8 @@ std::string TitleQuestionStems(const Xapian::Document& doc) {
       if (!term.starts_with(prefix)) break;
       value.append(term, prefix.size());
       value += ' ';
+      if (field == schema::kTitlePrefix)
+        title_stems.push_back(term.substr(prefix.size()));
     }
   }
   return value;
@@ -91,16 +94,8 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
   const std::string& date =
       post.asked_on().empty() ? post.answered_on() : post.asked_on();
   if (!date.empty()) doc.add_value(schema::kPostDateSlot, schema::DateValue(date));
-  const std::string stems = TitleQuestionStems(doc);
-  doc.add_value(schema::kTitleQuestionStemsSlot, stems);
-  // The title's stems: the slot's first line, each stem followed by a space.
-  const std::string_view title = std::string_view(stems).substr(0, stems.find('\n'));
   std::vector<std::string> title_stems;
-  for (std::size_t start = 0; start < title.size();) {
-    const std::size_t end = std::min(title.find(' ', start), title.size());
-    title_stems.emplace_back(title.substr(start, end - start));
-    start = end + 1;
-  }
+  doc.add_value(schema::kTitleQuestionStemsSlot, TitleQuestionStems(doc, title_stems));
   if (std::string key = schema::TitleKeyTerm(std::move(title_stems)); !key.empty()) {
     doc.add_boolean_term(key);
   }
