@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   absl::StatusOr<std::unique_ptr<guru::Searcher>> searcher =
-      guru::Searcher::Open(db, *dictionary);
+      guru::Searcher::Open(db, {*dictionary, *ranking});
   if (!searcher.ok()) {
     std::fprintf(stderr, "guru-features: %s\n", searcher.status().ToString().c_str());
     return 2;
@@ -67,7 +67,6 @@ int main(int argc, char** argv) {
     guru::SearchParams params;
     params.query = line.substr(tab + 1);
     params.limit = limit;
-    params.ranking = *ranking;
     // Every result, NO_MATCH pages too: the model is fitted on all of them.
     absl::StatusOr<guru::SearchPage> page = (*searcher)->SearchKeepingNoMatch(params);
     if (!page.ok()) {
@@ -75,15 +74,18 @@ int main(int argc, char** argv) {
       return 1;
     }
     const std::string qid = line.substr(0, tab);
-    const std::string status = guru::v1::AnswerStatus_Name(page->answer_status);
-    if (page->hits.empty()) out << qid << "\t0\t-\t" << status << "\t0\t0\t0\t0\t0\t0\n";
-    int rank = 0;
-    for (const guru::SearchHit& hit : page->hits) {
-      const guru::ConfidenceFeatures& f = hit.features;
+    const guru::v1::SearchResponse& response = page->response;
+    const std::string status = guru::v1::AnswerStatus_Name(response.answer_status());
+    if (response.results().empty()) {
+      out << qid << "\t0\t-\t" << status << "\t0\t0\t0\t0\t0\t0\n";
+    }
+    for (int i = 0; i < response.results_size(); ++i) {
+      const guru::v1::SearchResult& result = response.results(i);
+      const guru::ConfidenceFeatures& f = page->features[static_cast<std::size_t>(i)];
       out << absl::StrFormat("%s\t%d\t%s\t%s\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.0f\n", qid,
-                             ++rank, hit.post.id(), status, hit.confidence, f.idf_matched,
-                             f.title_coverage, f.relative_score, f.reciprocal_rank,
-                             f.type_match);
+                             i + 1, result.post().id(), status, result.confidence(),
+                             f.idf_matched, f.title_coverage, f.relative_score,
+                             f.reciprocal_rank, f.type_match);
     }
   }
   return out ? 0 : 1;

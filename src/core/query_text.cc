@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <utility>
 
 #include "core/text.h"
 
@@ -207,6 +208,20 @@ std::vector<std::string> ConditionNouns(std::string_view lower_word) {
     }
   }
   return nouns;
+}
+
+Message::Message(std::string text) : text_(std::move(text)) {
+  ForEachWord(text_, [this](const WordSpan& span, const std::string& word) {
+    words_.push_back({span, word});
+  });
+}
+
+Message::Message(const char* text) : Message(std::string(text)) {}
+
+std::size_t Message::SearchableWordCount() const {
+  return static_cast<std::size_t>(
+      std::count_if(words_.begin(), words_.end(),
+                    [](const Word& word) { return !IsStopword(word.lower); }));
 }
 
 std::vector<std::string> QueryWords(std::string_view text) {

@@ -37,6 +37,32 @@ struct WordSpan {
 void ForEachWord(std::string_view text,
                  const std::function<void(const WordSpan&, const std::string&)>& on_word);
 
+// A person's message, split into words once (ForEachWord) for every reader
+// of a request: the server's limit on searchable words and the index's query
+// building. Immutable; safe to share between threads.
+class Message {
+ public:
+  struct Word {
+    WordSpan span;
+    std::string lower;  // As ForEachWord gives it.
+  };
+
+  // Implicit: a message is its text, split on construction.
+  Message(std::string text);  // NOLINT(google-explicit-constructor)
+  Message(const char* text);  // NOLINT(google-explicit-constructor)
+  Message() : Message(std::string()) {}
+
+  const std::string& text() const { return text_; }
+  // Every word, stopwords included, in order.
+  const std::vector<Word>& words() const { return words_; }
+  // The words QueryWords would return (stopwords left out).
+  std::size_t SearchableWordCount() const;
+
+ private:
+  std::string text_;
+  std::vector<Word> words_;
+};
+
 // True for words people use to be polite or to frame a question ("please",
 // "help", "wondering", "thanks", "anyone") that say little about the
 // problem. They are searched for, at a lower weight, since sometimes they

@@ -253,17 +253,18 @@ void MarkQuestionPhrases(const TypePhrases& phrases, std::vector<TurnWord>& word
   }
 }
 
-// The words of `text`, corrected from the index's spelling data when
+// The words of `turn`, corrected from the index's spelling data when
 // `spelling` is on; the corrections and "did you mean" go to
 // `interpretation` unless it is null (an earlier turn).
 std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                               const WordList* dictionary, const std::string& text,
+                               const WordList* dictionary, const Message& turn,
                                bool spelling, v1::QueryInterpretation* interpretation) {
+  const std::string& text = turn.text();
   std::vector<TurnWord> words;
   std::string corrected_text;  // `text` with corrections applied.
   std::size_t copied = 0;      // Bytes of `text` already in corrected_text.
   const std::unordered_map<std::string, int>& type_stems = QuestionTypeStems(stemmer);
-  ForEachWord(text, [&](const WordSpan& span, const std::string& lower_word) {
+  for (const auto& [span, lower_word] : turn.words()) {
     TurnWord& word = words.emplace_back();
     word.text = lower_word;
     if (spelling && !IsStopword(lower_word)) {
@@ -289,7 +290,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
     }
     word.stopword = IsStopword(word.text);
     word.chatty = IsChattyWord(word.text);
-  });
+  }
   MarkQuestionPhrases(QuestionTypePhrases(stemmer), words);
   if (interpretation != nullptr && !interpretation->corrections().empty()) {
     corrected_text.append(text, copied);
@@ -602,8 +603,8 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
   Conversation conversation;
   TurnTopic& current = conversation.topic;
   for (std::size_t turn = std::min(context.size(), kMaxContextTurns); turn-- > 0;) {
-    const std::vector<TurnWord> words =
-        ReadTurn(db, stemmer, dictionary, context[turn], ranking.spelling, nullptr);
+    const std::vector<TurnWord> words = ReadTurn(
+        db, stemmer, dictionary, Message(context[turn]), ranking.spelling, nullptr);
     if (const std::uint32_t types = QuestionTypesOf(words); types != 0) {
       conversation.question_types = types;
     }
@@ -808,7 +809,7 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
 }
 
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                      const WordList* dictionary, const std::string& text,
+                      const WordList* dictionary, const Message& text,
                       const std::vector<std::string>& context,
                       const RankingOptions& ranking) {
   BuiltQuery built;

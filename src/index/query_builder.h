@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/query_text.h"
 #include "core/word_list.h"
 #include "guru/v1/search.pb.h"
 #include "index/ranking_options.h"
@@ -75,7 +76,7 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
 // `dictionary` (may be null) lists correctly spelled words, which are never
 // corrected.
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                      const WordList* dictionary, const std::string& text,
+                      const WordList* dictionary, const Message& text,
                       const std::vector<std::string>& context,
                       const RankingOptions& ranking);
 

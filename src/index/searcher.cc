@@ -98,7 +98,7 @@ absl::Status CheckSchemaVersion(const Xapian::Database& db, const std::string& p
 struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
-  std::shared_ptr<const WordList> dictionary;  // May be null.
+  SearcherOptions options;
   // Related posts' snippets weigh words by the background model, which looks
   // up every word of the answer in the index: one network round trip per word
   // over remote shards (half a second a snippet), so for a stub of remote
@@ -129,11 +129,13 @@ struct Searcher::Impl {
   // `keep_no_match`.
   SearchPage RunSearch(const SearchParams& params, bool keep_no_match) {
     SearchPage page;
-    const RankingOptions& ranking = params.ranking;
+    v1::SearchResponse& response = page.response;
+    const RankingOptions& ranking = options.ranking;
     internal::BuiltQuery built = internal::BuildQuery(
-        db, stemmer, dictionary.get(), params.query, params.context, ranking);
-    page.interpretation = std::move(built.interpretation);
-    if (built.query.empty()) return page;  // NO_MATCH.
+        db, stemmer, options.dictionary.get(), params.query, params.context, ranking);
+    *response.mutable_interpretation() = std::move(built.interpretation);
+    response.set_answer_status(v1::NO_MATCH);
+    if (built.query.empty()) return page;
 
     const Xapian::Query filter = FilterQuery(params.filter);
     const auto filtered = [&filter](const Xapian::Query& query) {
@@ -151,42 +153,42 @@ struct Searcher::Impl {
     Xapian::ValueCountMatchSpy categories(schema::kCategorySlot);
     enquire.add_matchspy(&categories);
     const Xapian::MSet mset = enquire.get_mset(0, depth, kFacetDepth);
-    page.total_estimate = mset.get_matches_estimated();
+    response.set_total_estimate(mset.get_matches_estimated());
     for (auto it = categories.top_values_begin(kFacetDepth);
          it != categories.top_values_end(kFacetDepth); ++it) {
-      page.category_facets.push_back({*it, static_cast<std::int64_t>(it.get_termfreq())});
+      v1::FacetCount* facet = response.add_category_facets();
+      facet->set_value(*it);
+      facet->set_count(it.get_termfreq());
     }
 
     const std::vector<internal::RankedCandidate> ranked = internal::RankCandidates(
         db, stemmer, mset, built, ranking, static_cast<std::size_t>(wanted));
-    page.answer_status = internal::DecideAnswerStatus(ranked, built);
-    if (page.answer_status == v1::NO_MATCH && !keep_no_match) {
-      page.category_facets.clear();
+    response.set_answer_status(internal::DecideAnswerStatus(ranked, built));
+    if (response.answer_status() == v1::NO_MATCH && !keep_no_match) {
+      response.clear_category_facets();
       return page;
     }
     page.has_more =
         ranked.size() > static_cast<std::size_t>(wanted) ||
         mset.get_matches_lower_bound() > static_cast<Xapian::doccount>(wanted);
     for (std::size_t i = params.offset;
-         i < ranked.size() && page.hits.size() < static_cast<std::size_t>(params.limit);
-         ++i) {
+         i < ranked.size() && response.results_size() < params.limit; ++i) {
       // Fetched with the head, which covers every page (RankCandidates reads
       // offset + limit documents at least).
       absl::StatusOr<v1::Post> post = DecodePost(ranked[i].document);
       if (!post.ok()) continue;  // Skipped, not fatal: the rest still answer.
-      SearchHit hit;
-      hit.score = ranked[i].score;
-      hit.confidence = ranked[i].confidence;
-      hit.features = ranked[i].features;
-      hit.passage = Passage(post->answer(), built);
+      v1::SearchResult& result = *response.add_results();
+      result.set_score(ranked[i].score);
+      result.set_confidence(ranked[i].confidence);
+      page.features.push_back(ranked[i].features);
+      *result.mutable_passage() = Passage(post->answer(), built);
       // The snippet starts where the passage does: Xapian's own snippet
       // weighs every word of the answer against the index, which cost half
       // of a search's time.
-      hit.snippet =
-          SnippetAt(post->answer(), static_cast<std::size_t>(hit.passage.span().start()),
-                    static_cast<std::size_t>(params.snippet_length));
-      hit.post = *std::move(post);
-      page.hits.push_back(std::move(hit));
+      result.set_snippet(SnippetAt(
+          post->answer(), static_cast<std::size_t>(result.passage().span().start()),
+          static_cast<std::size_t>(params.snippet_length)));
+      *result.mutable_post() = *std::move(post);
     }
     return page;
   }
@@ -200,31 +202,31 @@ struct Searcher::Impl {
     return *it;
   }
 
-  absl::StatusOr<std::vector<RelatedHit>> RunRelated(std::string_view id, int limit) {
+  absl::StatusOr<v1::RelatedResponse> RunRelated(std::string_view id, int limit) {
     absl::StatusOr<Xapian::docid> docid = FindDocument(id);
     if (!docid.ok()) return docid.status();
     const Xapian::ESet eset = internal::CharacteristicStems(db, {*docid}, kRelatedTerms);
-    std::vector<RelatedHit> hits;
-    if (eset.empty()) return hits;
+    v1::RelatedResponse related;
+    if (eset.empty()) return related;
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, eset.begin(), eset.end()));
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     // One more than asked for, since the post itself is usually the best.
     const Xapian::MSet mset =
         enquire.get_mset(0, static_cast<Xapian::doccount>(limit) + 1);
-    for (auto it = mset.begin();
-         it != mset.end() && hits.size() < static_cast<std::size_t>(limit); ++it) {
+    for (auto it = mset.begin(); it != mset.end() && related.results_size() < limit;
+         ++it) {
       if (*it == *docid) continue;
       absl::StatusOr<v1::Post> post = DecodePost(it.get_document());
       if (!post.ok()) continue;
-      RelatedHit hit;
-      hit.score = it.get_weight();
-      hit.snippet = PlainSnippet(mset.snippet(post->answer(), kRelatedSnippetLength,
-                                              stemmer, background_model, "", "", "..."));
-      hit.post = *std::move(post);
-      hits.push_back(std::move(hit));
+      v1::SearchResult& result = *related.add_results();
+      result.set_score(it.get_weight());
+      result.set_snippet(
+          PlainSnippet(mset.snippet(post->answer(), kRelatedSnippetLength, stemmer,
+                                    background_model, "", "", "...")));
+      *result.mutable_post() = *std::move(post);
     }
-    return hits;
+    return related;
   }
 
   // Runs `op`, reopening the database and retrying when a concurrent commit
@@ -253,13 +255,13 @@ struct Searcher::Impl {
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Searcher::~Searcher() = default;
 
-absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
-    const std::string& path, std::shared_ptr<const WordList> dictionary) {
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path,
+                                                         SearcherOptions options) {
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::Database(path);
     if (absl::Status s = CheckSchemaVersion(impl->db, path); !s.ok()) return s;
-    impl->dictionary = std::move(dictionary);
+    impl->options = std::move(options);
     if (ListsRemoteDatabases(path)) impl->background_model = 0;
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
   } catch (const Xapian::Error& e) {
@@ -294,10 +296,9 @@ absl::StatusOr<v1::Post> Searcher::GetPost(std::string_view id) {
   return *std::move(result);
 }
 
-absl::StatusOr<std::vector<RelatedHit>> Searcher::Related(std::string_view id,
-                                                          int limit) {
-  absl::StatusOr<absl::StatusOr<std::vector<RelatedHit>>> result =
-      impl_->WithRetry<absl::StatusOr<std::vector<RelatedHit>>>(
+absl::StatusOr<v1::RelatedResponse> Searcher::Related(std::string_view id, int limit) {
+  absl::StatusOr<absl::StatusOr<v1::RelatedResponse>> result =
+      impl_->WithRetry<absl::StatusOr<v1::RelatedResponse>>(
           "finding related posts", [&] { return impl_->RunRelated(id, limit); });
   if (!result.ok()) return result.status();
   return *std::move(result);

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/query_text.h"
 #include "core/word_list.h"
 #include "guru/v1/post.pb.h"
 #include "guru/v1/search.pb.h"
@@ -28,9 +29,11 @@ struct SearchFilterParams {
   std::string date_to;
 };
 
+// One search request as the index serves it: a position in the ranking,
+// not a page token (the server turns tokens into positions and back).
 struct SearchParams {
-  // Natural-language text; never parsed as query syntax.
-  std::string query;
+  // Natural-language text, split once; never parsed as query syntax.
+  Message query;
   // Earlier messages, newest first; weighted below `query`.
   std::vector<std::string> context;
   // Results wanted, after skipping `offset`. The caller checks the ranges.
@@ -39,39 +42,26 @@ struct SearchParams {
   SearchFilterParams filter;
   // Length of each snippet, in characters.
   int snippet_length = 300;
-  RankingOptions ranking;
-};
-
-struct SearchHit {
-  v1::Post post;
-  double score = 0;
-  double confidence = 0;
-  // What `confidence` was computed from (for calibration).
-  ConfidenceFeatures features;
-  std::string snippet;
-  v1::Passage passage;
-};
-
-struct FacetValue {
-  std::string value;
-  std::int64_t count = 0;
 };
 
 struct SearchPage {
-  std::vector<SearchHit> hits;
-  std::int64_t total_estimate = 0;
-  v1::AnswerStatus answer_status = v1::NO_MATCH;
-  v1::QueryInterpretation interpretation;
-  // Categories of the matching posts, most frequent first.
-  std::vector<FacetValue> category_facets;
+  // What the API answers, but for what the server adds (the safety
+  // assessment and the next page's token): results, total_estimate,
+  // answer_status, interpretation and category_facets.
+  v1::SearchResponse response;
+  // features[i]: what response.results(i).confidence was computed from (for
+  // calibration).
+  std::vector<ConfidenceFeatures> features;
   // True when results exist after this page.
   bool has_more = false;
 };
 
-struct RelatedHit {
-  v1::Post post;
-  double score = 0;
-  std::string snippet;
+// What every search of one searcher shares, fixed when it is opened.
+struct SearcherOptions {
+  // Words spelled correctly, which spelling correction leaves alone; may be
+  // null. Shared by every searcher of a server (see io/dictionary.h).
+  std::shared_ptr<const WordList> dictionary;
+  RankingOptions ranking;
 };
 
 // A read-only view of the index. Sees the database as of Open() or the last
@@ -83,11 +73,8 @@ class Searcher {
   // UNAVAILABLE when there is no index at `path` (yet); DATA_LOSS when it is
   // corrupt; FAILED_PRECONDITION when it was written with another schema
   // version (schema.h).
-  // `dictionary` (may be null, shared by every searcher of a server; see
-  // io/dictionary.h): words spelled correctly, which spelling correction
-  // leaves alone.
-  static absl::StatusOr<std::unique_ptr<Searcher>> Open(
-      const std::string& path, std::shared_ptr<const WordList> dictionary = nullptr);
+  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& path,
+                                                        SearcherOptions options = {});
 
   ~Searcher();
   Searcher(const Searcher&) = delete;
@@ -107,7 +94,7 @@ class Searcher {
 
   // Up to `limit` posts most like the one with `id` (which is never among
   // them), best first; NOT_FOUND when there is no such post.
-  absl::StatusOr<std::vector<RelatedHit>> Related(std::string_view id, int limit);
+  absl::StatusOr<v1::RelatedResponse> Related(std::string_view id, int limit);
 
   // Identifies the index (not its revision): equal ids mean positions in a
   // ranking stay meaningful across reopening. Empty if unknown.

@@ -10,7 +10,9 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "core/post_validation.h"
+#include "core/query_text.h"
 
 namespace guru {
 
@@ -49,9 +51,10 @@ inline constexpr int kMaxReceiveMessageBytes = 1024 * 1024;
 inline constexpr int kMaxSendMessageBytes = 4 * 1024 * 1024;
 static_assert(20 * kMaxPostBytes <= std::size_t{kMaxSendMessageBytes} / 5 * 4);
 
-// OK, or INVALID_ARGUMENT naming the limit when `query` has more than
-// `max_bytes` bytes or more than kMaxQueryTerms searchable words.
-absl::Status CheckQueryLimits(std::string_view query, std::size_t max_bytes);
+// `query` split into words (once, for every later reader), or
+// INVALID_ARGUMENT naming the limit when it has more than `max_bytes` bytes
+// (checked before splitting) or more than kMaxQueryTerms searchable words.
+absl::StatusOr<Message> CheckQueryLimits(std::string_view query, std::size_t max_bytes);
 
 }  // namespace guru
 

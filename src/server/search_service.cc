@@ -66,13 +66,13 @@ absl::StatusOr<int> PageSize(const v1::SearchRequest& request) {
 }
 
 // The checks of a message and its earlier turns that Search and
-// CheckSafety share.
-absl::Status CheckConversation(
+// CheckSafety share; the message, split into words once for every later
+// reader.
+absl::StatusOr<Message> CheckConversation(
     const std::string& query,
     const google::protobuf::RepeatedPtrField<std::string>& context) {
-  if (absl::Status limits = CheckQueryLimits(query, kMaxQueryBytes); !limits.ok()) {
-    return limits;
-  }
+  absl::StatusOr<Message> message = CheckQueryLimits(query, kMaxQueryBytes);
+  if (!message.ok()) return message.status();
   if (Trim(query).empty()) return absl::InvalidArgumentError("query: must not be empty");
   for (int turn = 0; turn < context.size() && turn < kMaxContextTurns; ++turn) {
     if (context[turn].size() > kMaxQueryBytes) {
@@ -81,12 +81,13 @@ absl::Status CheckConversation(
                  " bytes is over the limit of ", kMaxQueryBytes));
     }
   }
-  return absl::OkStatus();
+  return *std::move(message);
 }
 
-absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request) {
+absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request,
+                                            Message message) {
   SearchParams params;
-  params.query = request.query();
+  params.query = std::move(message);
   absl::StatusOr<int> limit = PageSize(request);
   if (!limit.ok()) return limit.status();
   params.limit = *limit;
@@ -134,25 +135,13 @@ absl::Status ApplyPageToken(const v1::SearchRequest& request, const std::string&
   return absl::OkStatus();
 }
 
+// The index's page with what the server adds: `safety`, and the next
+// page's token.
 void ToResponse(SearchPage& page, const SearchParams& params,
                 const v1::SearchRequest& request, const std::string& index_id,
-                v1::SearchResponse& response) {
-  response.set_total_estimate(page.total_estimate);
-  response.set_answer_status(page.answer_status);
-  *response.mutable_interpretation() = std::move(page.interpretation);
-  for (FacetValue& facet : page.category_facets) {
-    v1::FacetCount* count = response.add_category_facets();
-    count->set_value(std::move(facet.value));
-    count->set_count(facet.count);
-  }
-  for (SearchHit& hit : page.hits) {
-    v1::SearchResult* result = response.add_results();
-    *result->mutable_post() = std::move(hit.post);
-    result->set_score(hit.score);
-    result->set_confidence(hit.confidence);
-    result->set_snippet(std::move(hit.snippet));
-    *result->mutable_passage() = std::move(hit.passage);
-  }
+                v1::Safety safety, v1::SearchResponse& response) {
+  response = std::move(page.response);
+  *response.mutable_safety() = std::move(safety);
   // No token leads past kMaxOffset: the last page served ends there.
   if (page.has_more && params.offset + params.limit <= kMaxOffset) {
     response.set_next_page_token(EncodePageToken(
@@ -182,15 +171,9 @@ absl::StatusOr<int> RelatedLimit(const v1::RelatedRequest& request) {
 
 absl::Status RunRelated(Searcher& searcher, const v1::RelatedRequest& request, int limit,
                         v1::RelatedResponse& response) {
-  response.Clear();
-  absl::StatusOr<std::vector<RelatedHit>> hits = searcher.Related(request.id(), limit);
-  if (!hits.ok()) return hits.status();
-  for (RelatedHit& hit : *hits) {
-    v1::SearchResult* result = response.add_results();
-    *result->mutable_post() = std::move(hit.post);
-    result->set_score(hit.score);
-    result->set_snippet(std::move(hit.snippet));
-  }
+  absl::StatusOr<v1::RelatedResponse> related = searcher.Related(request.id(), limit);
+  if (!related.ok()) return related.status();
+  response = *std::move(related);
   return absl::OkStatus();
 }
 
@@ -207,20 +190,17 @@ v1::Safety SearchService::AssessSafety(
 absl::Status SearchService::RunSearch(std::chrono::system_clock::time_point deadline,
                                       const v1::SearchRequest& request,
                                       v1::SearchResponse& response) {
-  if (absl::Status status = CheckConversation(request.query(), request.context());
-      !status.ok()) {
-    return status;
-  }
-  absl::StatusOr<SearchParams> params = ToSearchParams(request);
+  absl::StatusOr<Message> message = CheckConversation(request.query(), request.context());
+  if (!message.ok()) return message.status();
+  absl::StatusOr<SearchParams> params = ToSearchParams(request, *std::move(message));
   if (!params.ok()) return params.status();
   // Every limit before any index work, a page token's position too; which
   // index issued the token can only be checked once one is open.
   if (absl::Status status = ApplyPageToken(request, "", *params); !status.ok()) {
     return status;
   }
-  params->ranking = ranking_;
   // Decided before and apart from retrieval, and so also on NO_MATCH.
-  *response.mutable_safety() = AssessSafety(request.query(), request.context());
+  const v1::Safety safety = AssessSafety(request.query(), request.context());
   return pool_.Run(deadline, [&](Searcher& searcher) {
     const std::string index_id = searcher.IndexId();
     if (absl::Status status = ApplyPageToken(request, index_id, *params); !status.ok()) {
@@ -228,7 +208,7 @@ absl::Status SearchService::RunSearch(std::chrono::system_clock::time_point dead
     }
     absl::StatusOr<SearchPage> page = searcher.Search(*params);
     if (!page.ok()) return page.status();
-    ToResponse(*page, *params, request, index_id, response);
+    ToResponse(*page, *params, request, index_id, safety, response);
     return absl::OkStatus();
   });
 }
@@ -245,15 +225,16 @@ grpc::ServerUnaryReactor* SearchService::Search(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* SearchService::CheckSafety(
     grpc::CallbackServerContext* context, const v1::CheckSafetyRequest* request,
     v1::Safety* response) {
-  return runner_.Run(
-      context, "CheckSafety", request->query(), *response, [this, request, response] {
-        if (absl::Status status = CheckConversation(request->query(), request->context());
-            !status.ok()) {
-          return status;
-        }
-        *response = AssessSafety(request->query(), request->context());
-        return absl::OkStatus();
-      });
+  return runner_.Run(context, "CheckSafety", request->query(), *response,
+                     [this, request, response] {
+                       if (absl::StatusOr<Message> message =
+                               CheckConversation(request->query(), request->context());
+                           !message.ok()) {
+                         return message.status();
+                       }
+                       *response = AssessSafety(request->query(), request->context());
+                       return absl::OkStatus();
+                     });
 }
 
 grpc::ServerUnaryReactor* SearchService::GetPost(grpc::CallbackServerContext* context,

@@ -19,12 +19,8 @@ namespace guru {
 class SearchService final : public v1::GuruSearch::CallbackService {
  public:
   SearchService(SearcherPool& pool, CallRunner& runner, const SafetyCheck& safety,
-                ServerMetrics& metrics, const RankingOptions& ranking)
-      : pool_(pool),
-        runner_(runner),
-        safety_(safety),
-        metrics_(metrics),
-        ranking_(ranking) {}
+                ServerMetrics& metrics)
+      : pool_(pool), runner_(runner), safety_(safety), metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const v1::SearchRequest* request,
@@ -54,7 +50,6 @@ class SearchService final : public v1::GuruSearch::CallbackService {
   CallRunner& runner_;
   const SafetyCheck& safety_;
   ServerMetrics& metrics_;
-  const RankingOptions ranking_;
 };
 
 }  // namespace guru

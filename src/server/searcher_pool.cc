@@ -24,10 +24,10 @@ constexpr std::chrono::seconds kRetryFor{5};
 }  // namespace
 
 SearcherPool::SearcherPool(std::string db_path, Clock::duration refresh_interval,
-                           std::shared_ptr<const WordList> dictionary)
+                           SearcherOptions options)
     : db_path_(std::move(db_path)),
       refresh_interval_(refresh_interval),
-      dictionary_(std::move(dictionary)) {}
+      options_(std::move(options)) {}
 
 SearcherPool::Lease::Lease(SearcherPool* pool, Entry entry)
     : pool_(pool), entry_(std::move(entry)) {}
@@ -51,8 +51,7 @@ absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() {
   const Clock::time_point now = Clock::now();
   if (!entry.searcher) {
     // Opening happens outside the lock: it reads from disk.
-    absl::StatusOr<std::unique_ptr<Searcher>> opened =
-        Searcher::Open(db_path_, dictionary_);
+    absl::StatusOr<std::unique_ptr<Searcher>> opened = Searcher::Open(db_path_, options_);
     if (!opened.ok()) return opened.status();
     entry = Entry{*std::move(opened), now, generation};
     NoteMoved(*entry.searcher, Clock::now() - now);

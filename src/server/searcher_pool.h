@@ -33,9 +33,9 @@ class SearcherPool {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `dictionary` (may be null) is given to every searcher (Searcher::Open).
+  // Every searcher is opened with `options` (Searcher::Open).
   SearcherPool(std::string db_path, Clock::duration refresh_interval,
-               std::shared_ptr<const WordList> dictionary = nullptr);
+               SearcherOptions options = {});
 
   // A searcher on loan; returned to the pool when destroyed.
   class Lease {
@@ -88,7 +88,7 @@ class SearcherPool {
 
   const std::string db_path_;
   const Clock::duration refresh_interval_;
-  const std::shared_ptr<const WordList> dictionary_;
+  const SearcherOptions options_;
   std::mutex mutex_;
   std::vector<Entry> idle_ ABSL_GUARDED_BY(mutex_);
   absl::Status damage_ ABSL_GUARDED_BY(mutex_);

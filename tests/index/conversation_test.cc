@@ -75,7 +75,8 @@ class ConversationTest : public ::testing::Test {
   }
 
   static std::string First(const SearchPage& page) {
-    return page.hits.empty() ? std::string() : page.hits[0].post.id();
+    return page.response.results().empty() ? std::string()
+                                           : page.response.results(0).post().id();
   }
 
   guru::testing::TempDir dir_;
@@ -84,20 +85,23 @@ class ConversationTest : public ::testing::Test {
 
 TEST_F(ConversationTest, ADrillDownAsksTheLastQuestionAgainAboutTheNarrowerSubject) {
   const SearchPage page = Search("and in children?", {"what are the symptoms of asthma"});
-  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::FOLLOW_UP);
-  EXPECT_THAT(page.interpretation.context_use().topic(), ElementsAre("asthma"));
-  EXPECT_THAT(page.interpretation.aspects(), ElementsAre("symptoms"));
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("asthma"));
+  EXPECT_THAT(page.response.interpretation().aspects(), ElementsAre("symptoms"));
   // The asked-for aspect first, the narrower subject's post among them.
-  ASSERT_GE(page.hits.size(), 2U);
+  ASSERT_GE(page.response.results().size(), 2U);
   EXPECT_THAT(First(page), ::testing::EndsWith("symptoms"));
-  EXPECT_THAT((std::vector<std::string>{page.hits[0].post.id(), page.hits[1].post.id()}),
+  EXPECT_THAT((std::vector<std::string>{page.response.results(0).post().id(),
+                                        page.response.results(1).post().id()}),
               Contains("asthma-children-symptoms"));
 }
 
 TEST_F(ConversationTest, AFollowUpThatAsksAnotherAspectAsksThatOne) {
   const SearchPage page =
       Search("what can they do for her", {"what are the symptoms of asthma"});
-  EXPECT_THAT(page.interpretation.aspects(), ElementsAre("treatment"));
+  EXPECT_THAT(page.response.interpretation().aspects(), ElementsAre("treatment"));
   EXPECT_THAT(First(page), ::testing::StartsWith("asthma"));
   EXPECT_THAT(First(page), ::testing::EndsWith("treat"));
 }
@@ -105,8 +109,10 @@ TEST_F(ConversationTest, AFollowUpThatAsksAnotherAspectAsksThatOne) {
 TEST_F(ConversationTest, AWordForAPersonWithAConditionNamesTheCondition) {
   const SearchPage page =
       Search("what kind of therapy helps", {"my 3 year old was diagnosed autistic"});
-  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::FOLLOW_UP);
-  EXPECT_THAT(page.interpretation.context_use().topic(), ElementsAre("autistic"));
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("autistic"));
   EXPECT_EQ(First(page), "autism-treat");
 }
 
@@ -114,22 +120,24 @@ TEST_F(ConversationTest, ABritishSpellingFindsThePostsThatSpellItTheAmericanWay)
   // One post has "haemophilia", four "hemophilia": the message is searched
   // as the posts spell it, and the interpretation says so.
   const SearchPage page = Search("is haemophilia inherited?");
-  ASSERT_THAT(page.interpretation.corrections(), Not(IsEmpty()));
-  EXPECT_EQ(page.interpretation.corrections(0).original(), "haemophilia");
-  EXPECT_EQ(page.interpretation.corrections(0).corrected(), "hemophilia");
+  ASSERT_THAT(page.response.interpretation().corrections(), Not(IsEmpty()));
+  EXPECT_EQ(page.response.interpretation().corrections(0).original(), "haemophilia");
+  EXPECT_EQ(page.response.interpretation().corrections(0).corrected(), "hemophilia");
   EXPECT_EQ(First(page), "hemophilia-inherit");
   // In an earlier turn too.
   const SearchPage follow_up =
       Search("is it passed down to boys?", {"my brother has haemophilia"});
-  EXPECT_EQ(follow_up.interpretation.context_use().kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_EQ(follow_up.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
   EXPECT_THAT(First(follow_up), ::testing::StartsWith("hemophilia"));
 }
 
 TEST_F(ConversationTest, ANewSubjectUnrelatedToTheConversationIsSearchedAlone) {
   const SearchPage page =
       Search("different question, how is eczema treated?", {"my son has hemophilia"});
-  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::OWN_TOPIC);
-  EXPECT_THAT(page.interpretation.context_terms(), IsEmpty());
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
+  EXPECT_THAT(page.response.interpretation().context_terms(), IsEmpty());
   EXPECT_EQ(First(page), "eczema-treat");
 }
 
@@ -137,7 +145,8 @@ TEST_F(ConversationTest, ASubjectThatATitleIsIsNotADetailOfTheEarlierOne) {
   // Posts on COPD mention pneumonia, but a post is about pneumonia itself:
   // the message asks about pneumonia, not about COPD.
   const SearchPage page = Search("can pneumonia be prevented?", {"my dad has COPD"});
-  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::OWN_TOPIC);
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
   EXPECT_EQ(First(page), "pneumonia-prevent");
 }
 

@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,19 +61,28 @@ class QueryUnderstandingTest : public ::testing::Test {
   }
 
   SearchPage Search(const std::string& query, std::vector<std::string> context = {},
-                    RankingOptions ranking = {}) {
+                    std::optional<RankingOptions> ranking = std::nullopt) {
     SearchParams params;
     params.query = query;
     params.context = std::move(context);
-    params.ranking = ranking;
-    absl::StatusOr<SearchPage> page = searcher_->Search(params);
+    // Other options than the fixture's searcher has need a searcher of their own.
+    std::unique_ptr<Searcher> own;
+    if (ranking) {
+      absl::StatusOr<std::unique_ptr<Searcher>> opened =
+          Searcher::Open(dir_.Sub("db"), {nullptr, *ranking});
+      EXPECT_TRUE(opened.ok()) << opened.status();
+      if (!opened.ok()) return SearchPage();
+      own = *std::move(opened);
+    }
+    absl::StatusOr<SearchPage> page = (own ? own : searcher_)->Search(params);
     EXPECT_TRUE(page.ok()) << query << ": " << page.status();
     return page.ok() ? *std::move(page) : SearchPage();
   }
 
   static std::vector<std::string> Ids(const SearchPage& page) {
     std::vector<std::string> ids;
-    for (const SearchHit& hit : page.hits) ids.push_back(hit.post.id());
+    for (const v1::SearchResult& hit : page.response.results())
+      ids.push_back(hit.post().id());
     return ids;
   }
 
@@ -82,7 +92,7 @@ class QueryUnderstandingTest : public ::testing::Test {
 
 TEST_F(QueryUnderstandingTest, InterpretationListsEveryPartOfTheMessage) {
   const SearchPage page = Search("Hi, please help: my kneecap hurts on the stairs");
-  const v1::QueryInterpretation& in = page.interpretation;
+  const v1::QueryInterpretation& in = page.response.interpretation();
   EXPECT_THAT(in.terms(),
               ElementsAre("hi", "please", "help", "kneecap", "hurts", "stairs"));
   EXPECT_THAT(in.down_weighted(), ElementsAre("hi", "please", "help"));
@@ -93,19 +103,20 @@ TEST_F(QueryUnderstandingTest, InterpretationListsEveryPartOfTheMessage) {
   EXPECT_THAT(in.corrections(), IsEmpty());
   EXPECT_EQ(in.did_you_mean(), "");
   EXPECT_THAT(in.context_terms(), IsEmpty());
-  ASSERT_THAT(page.hits, Not(IsEmpty()));
-  EXPECT_EQ(page.hits[0].post.id(), "patella");
+  ASSERT_THAT(page.response.results(), Not(IsEmpty()));
+  EXPECT_EQ(page.response.results(0).post().id(), "patella");
 }
 
 TEST_F(QueryUnderstandingTest, RepeatedWordsSaturate) {
   // Said twice, a word weighs (k + 1) * 2 / (k + 2) times a word said once:
   // 4/3 at the default k = 1, twice with saturation off.
-  const double once = Search("sciatica").hits.at(0).score;
-  EXPECT_NEAR(Search("sciatica, sciatica").hits.at(0).score, once * 4 / 3, 1e-6 * once);
+  const double once = Search("sciatica").response.results(0).score();
+  EXPECT_NEAR(Search("sciatica, sciatica").response.results(0).score(), once * 4 / 3,
+              1e-6 * once);
   RankingOptions linear;
   linear.repeat_saturation = 0;
-  EXPECT_NEAR(Search("sciatica, sciatica", {}, linear).hits.at(0).score, once * 2,
-              1e-6 * once);
+  EXPECT_NEAR(Search("sciatica, sciatica", {}, linear).response.results(0).score(),
+              once * 2, 1e-6 * once);
 }
 
 TEST_F(QueryUnderstandingTest, AWordNoPostContainsChangesNoScore) {
@@ -113,63 +124,64 @@ TEST_F(QueryUnderstandingTest, AWordNoPostContainsChangesNoScore) {
   // as the rarest word it would shrink "sciatica" against its expansions.
   RankingOptions ranking;
   ranking.spelling = false;
-  const double alone = Search("sciatica", {}, ranking).hits.at(0).score;
-  EXPECT_NEAR(Search("zzqxv sciatica", {}, ranking).hits.at(0).score, alone,
+  const double alone = Search("sciatica", {}, ranking).response.results(0).score();
+  EXPECT_NEAR(Search("zzqxv sciatica", {}, ranking).response.results(0).score(), alone,
               1e-9 * alone);
 }
 
 TEST_F(QueryUnderstandingTest, ARepeatedPhraseIsExpandedOnce) {
   const v1::QueryInterpretation in =
-      Search("my kneecap hurts, the kneecap on the left").interpretation;
+      Search("my kneecap hurts, the kneecap on the left").response.interpretation();
   ASSERT_EQ(in.expansions_size(), 1);
   EXPECT_EQ(in.expansions(0).phrase(), "kneecap");
 }
 
 TEST_F(QueryUnderstandingTest, MisspelledWordsAreCorrectedFromTheIndex) {
   const SearchPage page = Search("Achilles tendonitus, what are the treatments?");
-  const v1::QueryInterpretation& in = page.interpretation;
+  const v1::QueryInterpretation& in = page.response.interpretation();
   ASSERT_EQ(in.corrections_size(), 1);
   EXPECT_EQ(in.corrections(0).original(), "tendonitus");
   EXPECT_EQ(in.corrections(0).corrected(), "tendonitis");
   EXPECT_EQ(in.did_you_mean(), "Achilles tendonitis, what are the treatments?");
   EXPECT_THAT(in.terms(), Contains("tendonitis"));
-  ASSERT_THAT(page.hits, Not(IsEmpty()));
-  EXPECT_EQ(page.hits[0].post.id(), "tendon-treat");
+  ASSERT_THAT(page.response.results(), Not(IsEmpty()));
+  EXPECT_EQ(page.response.results(0).post().id(), "tendon-treat");
 
-  EXPECT_THAT(Search("sciatia down my leg").interpretation.did_you_mean(),
+  EXPECT_THAT(Search("sciatia down my leg").response.interpretation().did_you_mean(),
               "sciatica down my leg");
 }
 
 TEST_F(QueryUnderstandingTest, KnownShortAndNumericWordsAreNotCorrected) {
   // Known words, words under four letters and words with digits stay.
   for (const char* query : {"wrist curls", "qwe", "b12 tendonitus5"}) {
-    EXPECT_THAT(Search(query).interpretation.corrections(), IsEmpty()) << query;
+    EXPECT_THAT(Search(query).response.interpretation().corrections(), IsEmpty())
+        << query;
   }
 }
 
 TEST_F(QueryUnderstandingTest, WordsOfTheDictionaryAreNotCorrected) {
   // No post contains "feel", and the spelling data has "heel" one edit away.
-  EXPECT_EQ(Search("feel pain").interpretation.did_you_mean(), "heel pain");
+  EXPECT_EQ(Search("feel pain").response.interpretation().did_you_mean(), "heel pain");
 
   auto dictionary = std::make_shared<const WordList>(WordList::Parse("feel\nheel\n"));
   absl::StatusOr<std::unique_ptr<Searcher>> searcher =
-      Searcher::Open(dir_.Sub("db"), dictionary);
+      Searcher::Open(dir_.Sub("db"), {dictionary, {}});
   ASSERT_TRUE(searcher.ok()) << searcher.status();
   SearchParams params;
   params.query = "feel pain tendonitus";
   absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
   ASSERT_TRUE(page.ok()) << page.status();
   // Only the misspelling the dictionary does not know is corrected.
-  EXPECT_EQ(page->interpretation.did_you_mean(), "feel pain tendonitis");
+  EXPECT_EQ(page->response.interpretation().did_you_mean(), "feel pain tendonitis");
 }
 
 TEST_F(QueryUnderstandingTest, SpellingCanBeTurnedOff) {
   RankingOptions ranking;
   ranking.spelling = false;
   const SearchPage page = Search("tendonitus", {}, ranking);
-  EXPECT_THAT(page.interpretation.corrections(), IsEmpty());
-  EXPECT_THAT(page.hits, IsEmpty());
-  EXPECT_EQ(page.answer_status, v1::NO_MATCH);
+  EXPECT_THAT(page.response.interpretation().corrections(), IsEmpty());
+  EXPECT_THAT(page.response.results(), IsEmpty());
+  EXPECT_EQ(page.response.answer_status(), v1::NO_MATCH);
 }
 
 TEST_F(QueryUnderstandingTest, SpellingDataFollowsReplacedAndDeletedPosts) {
@@ -187,7 +199,7 @@ TEST_F(QueryUnderstandingTest, SpellingDataFollowsReplacedAndDeletedPosts) {
   }
   ASSERT_TRUE(searcher_->Refresh().ok());
   // "sciatica" is in no post any more, so nothing suggests it.
-  EXPECT_THAT(Search("sciatia").interpretation.corrections(), IsEmpty());
+  EXPECT_THAT(Search("sciatia").response.interpretation().corrections(), IsEmpty());
 }
 
 TEST_F(QueryUnderstandingTest, SpellingDataFollowsChangesWithinOneCommit) {
@@ -207,24 +219,28 @@ TEST_F(QueryUnderstandingTest, SpellingDataFollowsChangesWithinOneCommit) {
     ASSERT_TRUE((*writer)->Commit().ok());
   }
   ASSERT_TRUE(searcher_->Refresh().ok());
-  EXPECT_THAT(Search("bursitiss").interpretation.corrections(), IsEmpty());
-  EXPECT_EQ(Search("olecranom elbow").interpretation.did_you_mean(), "olecranon elbow");
+  EXPECT_THAT(Search("bursitiss").response.interpretation().corrections(), IsEmpty());
+  EXPECT_EQ(Search("olecranom elbow").response.interpretation().did_you_mean(),
+            "olecranon elbow");
 }
 
 TEST_F(QueryUnderstandingTest, QuestionTypeBringsTheMatchingPostFirst) {
   RankingOptions ranking;
   ranking.question_type_boost = 0.5;
-  EXPECT_EQ(
-      Search("how do you treat achilles tendonitis", {}, ranking).hits.at(0).post.id(),
-      "tendon-treat");
+  EXPECT_EQ(Search("how do you treat achilles tendonitis", {}, ranking)
+                .response.results(0)
+                .post()
+                .id(),
+            "tendon-treat");
 }
 
 TEST_F(QueryUnderstandingTest, ConfidenceIsAProbability) {
   for (const char* query : {"achilles tendonitis treatment", "kneecap hurts", "wrist",
                             "leg", "pain in the heel when running"}) {
-    for (const SearchHit& hit : Search(query).hits) {
-      EXPECT_GE(hit.confidence, 0.0) << query;
-      EXPECT_LE(hit.confidence, 1.0) << query;
+    const SearchPage page = Search(query);
+    for (const v1::SearchResult& hit : page.response.results()) {
+      EXPECT_GE(hit.confidence(), 0.0) << query;
+      EXPECT_LE(hit.confidence(), 1.0) << query;
     }
   }
 }
@@ -252,44 +268,44 @@ TEST_F(QueryUnderstandingTest, GibberishOffTopicAndStopwordsAreNoMatch) {
   for (const char* query :
        {"asdkjh qwe", "what is the capital of France", "the and of what is it", "?!"}) {
     const SearchPage page = Search(query);
-    EXPECT_EQ(page.answer_status, v1::NO_MATCH) << query;
-    EXPECT_THAT(page.hits, IsEmpty()) << query;
+    EXPECT_EQ(page.response.answer_status(), v1::NO_MATCH) << query;
+    EXPECT_THAT(page.response.results(), IsEmpty()) << query;
   }
 }
 
 TEST_F(QueryUnderstandingTest, AClearQuestionIsAnswered) {
   const SearchPage page = Search("what are the treatments for achilles tendonitis");
-  EXPECT_EQ(page.answer_status, v1::ANSWERED);
-  ASSERT_THAT(page.hits, Not(IsEmpty()));
-  EXPECT_GT(page.hits[0].confidence, 0.3);
+  EXPECT_EQ(page.response.answer_status(), v1::ANSWERED);
+  ASSERT_THAT(page.response.results(), Not(IsEmpty()));
+  EXPECT_GT(page.response.results(0).confidence(), 0.3);
 }
 
 TEST_F(QueryUnderstandingTest, AFollowUpIsSearchedWithTheTopicOfTheConversation) {
   const SearchPage follow_up =
       Search("how is it treated?", {"I have achilles tendonitis"});
-  const v1::ContextUse& use = follow_up.interpretation.context_use();
+  const v1::ContextUse& use = follow_up.response.interpretation().context_use();
   EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
   EXPECT_THAT(use.topic(), ElementsAre("achilles tendonitis"));
   EXPECT_EQ(use.turn(), 1);
   EXPECT_EQ(use.searched_for(), "achilles tendonitis \u2014 treatment");
-  EXPECT_THAT(follow_up.interpretation.context_terms(),
+  EXPECT_THAT(follow_up.response.interpretation().context_terms(),
               ElementsAre("achilles tendonitis"));
-  EXPECT_THAT(follow_up.interpretation.aspects(), ElementsAre("treatment"));
+  EXPECT_THAT(follow_up.response.interpretation().aspects(), ElementsAre("treatment"));
   // Ranked as the question that names the topic is.
   const SearchPage standalone = Search("how is achilles tendonitis treated?");
   EXPECT_EQ(Ids(follow_up), Ids(standalone));
-  ASSERT_THAT(follow_up.hits, Not(IsEmpty()));
-  EXPECT_EQ(follow_up.hits[0].post.id(), "tendon-treat");
-  EXPECT_EQ(follow_up.answer_status, standalone.answer_status);
+  ASSERT_THAT(follow_up.response.results(), Not(IsEmpty()));
+  EXPECT_EQ(follow_up.response.results(0).post().id(), "tendon-treat");
+  EXPECT_EQ(follow_up.response.answer_status(), standalone.response.answer_status());
   // The passage follows the combined need: the topic's words are highlighted.
-  EXPECT_THAT(follow_up.hits[0].passage.highlights(), Not(IsEmpty()));
+  EXPECT_THAT(follow_up.response.results(0).passage().highlights(), Not(IsEmpty()));
 }
 
 TEST_F(QueryUnderstandingTest, TheTopicComesFromTheNewestTurnThatNamesOne) {
   // context[0] names no topic; context[1] does.
   const SearchPage page = Search("what about the stairs",
                                  {"ok, thanks a lot", "sciatica down my leg", "wrist"});
-  const v1::ContextUse& use = page.interpretation.context_use();
+  const v1::ContextUse& use = page.response.interpretation().context_use();
   EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
   EXPECT_THAT(use.topic(), ElementsAre("sciatica"));
   EXPECT_EQ(use.turn(), 2);
@@ -300,8 +316,9 @@ TEST_F(QueryUnderstandingTest, AMessageWithItsOwnTopicIgnoresEarlierTurns) {
   // A change of topic: the earlier subject must not pull the results back.
   const SearchPage switched =
       Search("different question: what causes sciatica?", {"I have achilles tendonitis"});
-  EXPECT_EQ(switched.interpretation.context_use().kind(), v1::ContextUse::OWN_TOPIC);
-  EXPECT_THAT(switched.interpretation.context_terms(), IsEmpty());
+  EXPECT_EQ(switched.response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
+  EXPECT_THAT(switched.response.interpretation().context_terms(), IsEmpty());
   EXPECT_EQ(Ids(switched), Ids(Search("different question: what causes sciatica?")));
   // Nor does a self-contained question on the same subject change.
   EXPECT_EQ(Ids(Search("achilles tendonitis treatments", {"my achilles tendonitis"})),
@@ -310,19 +327,22 @@ TEST_F(QueryUnderstandingTest, AMessageWithItsOwnTopicIgnoresEarlierTurns) {
 
 TEST_F(QueryUnderstandingTest, EarlierTurnsWithoutATopicChangeNothing) {
   const SearchPage page = Search("my kneecap hurts", {"hello there", "thanks"});
-  EXPECT_EQ(page.interpretation.context_use().kind(), v1::ContextUse::NO_CONTEXT);
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::NO_CONTEXT);
   EXPECT_EQ(Ids(page), Ids(Search("my kneecap hurts")));
-  EXPECT_EQ(Search("my kneecap hurts").interpretation.context_use().kind(),
+  EXPECT_EQ(Search("my kneecap hurts").response.interpretation().context_use().kind(),
             v1::ContextUse::NO_CONTEXT);
   // Gibberish asks nothing: no follow-up, nothing matches.
   const SearchPage gibberish = Search("asdkjh qwe", {"I have achilles tendonitis"});
-  EXPECT_EQ(gibberish.interpretation.context_use().kind(), v1::ContextUse::NO_CONTEXT);
-  EXPECT_THAT(gibberish.hits, IsEmpty());
+  EXPECT_EQ(gibberish.response.interpretation().context_use().kind(),
+            v1::ContextUse::NO_CONTEXT);
+  EXPECT_THAT(gibberish.response.results(), IsEmpty());
   // context_weight 0 turns the use of earlier turns off.
   RankingOptions off;
   off.context_weight = 0;
   EXPECT_EQ(Search("how is it treated?", {"I have achilles tendonitis"}, off)
-                .interpretation.context_use()
+                .response.interpretation()
+                .context_use()
                 .kind(),
             v1::ContextUse::NO_CONTEXT);
 }

@@ -80,7 +80,8 @@ class SearchFeaturesTest : public ::testing::Test {
 
   static std::set<std::string> Ids(const SearchPage& page) {
     std::set<std::string> ids;
-    for (const SearchHit& hit : page.hits) ids.insert(hit.post.id());
+    for (const v1::SearchResult& hit : page.response.results())
+      ids.insert(hit.post().id());
     return ids;
   }
 
@@ -90,17 +91,17 @@ class SearchFeaturesTest : public ::testing::Test {
 
 TEST_F(SearchFeaturesTest, EachHitHasAPassageFromItsAnswer) {
   const SearchPage page = Search(Query("my kneecap hurts after the downhills"));
-  ASSERT_THAT(page.hits, Not(IsEmpty()));
-  const SearchHit& top = page.hits[0];
-  EXPECT_EQ(top.post.id(), "knee-1");
-  EXPECT_EQ(top.passage.text(),
+  ASSERT_THAT(page.response.results(), Not(IsEmpty()));
+  const v1::SearchResult& top = page.response.results(0);
+  EXPECT_EQ(top.post().id(), "knee-1");
+  EXPECT_EQ(top.passage().text(),
             "The underside of your kneecap has taken a pounding on the downhills.");
-  const std::string& answer = top.post.answer();  // ASCII: characters = bytes.
-  EXPECT_EQ(answer.substr(top.passage.span().start(),
-                          top.passage.span().end() - top.passage.span().start()),
-            top.passage.text());
+  const std::string& answer = top.post().answer();  // ASCII: characters = bytes.
+  EXPECT_EQ(answer.substr(top.passage().span().start(),
+                          top.passage().span().end() - top.passage().span().start()),
+            top.passage().text());
   std::vector<std::string> marked;
-  for (const v1::TextSpan& span : top.passage.highlights()) {
+  for (const v1::TextSpan& span : top.passage().highlights()) {
     marked.push_back(answer.substr(span.start(), span.end() - span.start()));
   }
   EXPECT_THAT(marked, ElementsAre("kneecap", "downhills"));
@@ -134,26 +135,34 @@ TEST_F(SearchFeaturesTest, FiltersByDateUsingAnsweredOnWhenAskedOnIsMissing) {
 TEST_F(SearchFeaturesTest, FacetsCountCategoriesOfMatchingPosts) {
   const SearchPage page = Search(Query("knee shin"));
   std::vector<std::pair<std::string, std::int64_t>> facets;
-  for (const FacetValue& facet : page.category_facets) {
-    facets.emplace_back(facet.value, facet.count);
+  for (const v1::FacetCount& facet : page.response.category_facets()) {
+    facets.emplace_back(facet.value(), facet.count());
   }
   EXPECT_THAT(facets, ElementsAre(std::pair<std::string, std::int64_t>{"knees", 2},
                                   std::pair<std::string, std::int64_t>{"running", 2}));
 }
 
 TEST_F(SearchFeaturesTest, PagesNeverOverlapAcrossTheRerankedHead) {
+  RankingOptions ranking;
+  ranking.rerank_depth = 2;  // The head ends inside the second page.
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher =
+      Searcher::Open(dir_.Sub("db"), {nullptr, ranking});
+  ASSERT_TRUE(searcher.ok()) << searcher.status();
+  searcher_ = *std::move(searcher);
   SearchParams params = Query("knee kneecap shin back running swelling");
-  params.ranking.rerank_depth = 2;  // The head ends inside the second page.
   params.limit = 5;
+  const SearchPage whole = Search(params);
   std::vector<std::string> all;
-  for (const SearchHit& hit : Search(params).hits) all.push_back(hit.post.id());
+  for (const v1::SearchResult& hit : whole.response.results())
+    all.push_back(hit.post().id());
   ASSERT_EQ(all.size(), 5U);
   params.limit = 2;
   std::vector<std::string> paged;
   bool more = true;
   for (params.offset = 0; more; params.offset += 2) {
     const SearchPage page = Search(params);
-    for (const SearchHit& hit : page.hits) paged.push_back(hit.post.id());
+    for (const v1::SearchResult& hit : page.response.results())
+      paged.push_back(hit.post().id());
     more = page.has_more;
     ASSERT_LE(params.offset, 10);
   }
@@ -161,16 +170,17 @@ TEST_F(SearchFeaturesTest, PagesNeverOverlapAcrossTheRerankedHead) {
 }
 
 TEST_F(SearchFeaturesTest, RelatedFindsSimilarPostsButNeverItself) {
-  absl::StatusOr<std::vector<RelatedHit>> related = searcher_->Related("knee-1", 3);
+  absl::StatusOr<v1::RelatedResponse> related = searcher_->Related("knee-1", 3);
   ASSERT_TRUE(related.ok()) << related.status();
-  ASSERT_THAT(*related, Not(IsEmpty()));
-  EXPECT_LE(related->size(), 3U);
-  for (const RelatedHit& hit : *related) EXPECT_NE(hit.post.id(), "knee-1");
-  EXPECT_EQ((*related)[0].post.id(), "knee-3");  // Shares "kneecap" and "knee".
+  ASSERT_THAT(related->results(), Not(IsEmpty()));
+  EXPECT_LE(related->results_size(), 3);
+  for (const v1::SearchResult& hit : related->results())
+    EXPECT_NE(hit.post().id(), "knee-1");
+  EXPECT_EQ(related->results(0).post().id(), "knee-3");  // Shares "kneecap" and "knee".
 }
 
 TEST_F(SearchFeaturesTest, RelatedForAnUnknownIdIsNotFound) {
-  absl::StatusOr<std::vector<RelatedHit>> related = searcher_->Related("nope", 3);
+  absl::StatusOr<v1::RelatedResponse> related = searcher_->Related("nope", 3);
   ASSERT_FALSE(related.ok());
   EXPECT_EQ(related.status().code(), absl::StatusCode::kNotFound);
 }

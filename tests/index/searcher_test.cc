@@ -92,7 +92,8 @@ class SearcherTest : public ::testing::Test {
 
   static std::vector<std::string> Ids(const SearchPage& page) {
     std::vector<std::string> ids;
-    for (const SearchHit& hit : page.hits) ids.push_back(hit.post.id());
+    for (const v1::SearchResult& hit : page.response.results())
+      ids.push_back(hit.post().id());
     return ids;
   }
 
@@ -111,29 +112,30 @@ TEST_F(SearcherTest, LayWordsRankTheRightPostFirst) {
   };
   for (const auto& [query, expected] : cases) {
     const SearchPage page = SearchOk(query);
-    ASSERT_THAT(page.hits, Not(IsEmpty())) << query;
-    EXPECT_EQ(page.hits[0].post.id(), expected) << query;
-    EXPECT_GE(page.total_estimate, 1) << query;
-    for (std::size_t i = 1; i < page.hits.size(); ++i) {
-      EXPECT_GE(page.hits[i - 1].score, page.hits[i].score) << query;
+    ASSERT_THAT(page.response.results(), Not(IsEmpty())) << query;
+    EXPECT_EQ(page.response.results(0).post().id(), expected) << query;
+    EXPECT_GE(page.response.total_estimate(), 1) << query;
+    const auto& results = page.response.results();
+    for (int i = 1; i < results.size(); ++i) {
+      EXPECT_GE(results[i - 1].score(), results[i].score()) << query;
     }
   }
 }
 
 TEST_F(SearcherTest, HitsCarryTheWholePost) {
   const SearchPage page = SearchOk("achilles");
-  ASSERT_THAT(page.hits, SizeIs(1));
-  const v1::Post& post = page.hits[0].post;
+  ASSERT_THAT(page.response.results(), SizeIs(1));
+  const v1::Post& post = page.response.results(0).post();
   EXPECT_EQ(post.title(), "Achilles twinge after returning to tennis");
   EXPECT_EQ(post.category(), "achilles");
-  EXPECT_GT(page.hits[0].score, 0);
+  EXPECT_GT(page.response.results(0).score(), 0);
 }
 
 TEST_F(SearcherTest, QueriesWithNoContentWordsMatchNothing) {
   for (const char* query : {"the and of ?!", "", "   ", "?!?!", "\"\" () --", "my the"}) {
     const SearchPage page = SearchOk(query);
-    EXPECT_THAT(page.hits, IsEmpty()) << query;
-    EXPECT_EQ(page.total_estimate, 0) << query;
+    EXPECT_THAT(page.response.results(), IsEmpty()) << query;
+    EXPECT_EQ(page.response.total_estimate(), 0) << query;
   }
 }
 
@@ -168,8 +170,8 @@ TEST_F(SearcherTest, QuerySyntaxIsNeverAnError) {
     SearchOk(query);
   }
   // Operators are words at most: "NOT knee" still finds the knee post.
-  EXPECT_EQ(SearchOk("NOT knee").hits.at(0).post.id(), "knee");
-  EXPECT_EQ(SearchOk("-knee").hits.at(0).post.id(), "knee");
+  EXPECT_EQ(SearchOk("NOT knee").response.results(0).post().id(), "knee");
+  EXPECT_EQ(SearchOk("-knee").response.results(0).post().id(), "knee");
 }
 
 TEST_F(SearcherTest, PagingReturnsDisjointConsecutiveSlices) {
@@ -184,21 +186,22 @@ TEST_F(SearcherTest, PagingReturnsDisjointConsecutiveSlices) {
   }
   EXPECT_EQ(paged, all);
   EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());
-  EXPECT_THAT(SearchOk(query, 2, static_cast<int>(all.size())).hits, IsEmpty());
+  EXPECT_THAT(SearchOk(query, 2, static_cast<int>(all.size())).response.results(),
+              IsEmpty());
 }
 
 TEST_F(SearcherTest, SnippetIsOneLineFromTheAnswer) {
   for (const char* query : {"rotator cuff serve", "kneecap marathon", "heel drops"}) {
     const SearchPage page = SearchOk(query);
-    ASSERT_THAT(page.hits, Not(IsEmpty())) << query;
-    const SearchHit& hit = page.hits[0];
-    EXPECT_THAT(hit.snippet, Not(IsEmpty())) << query;
-    EXPECT_THAT(hit.snippet, Not(HasSubstr("\n"))) << query;
-    EXPECT_THAT(hit.snippet, Not(HasSubstr("&lt;"))) << query;
-    EXPECT_THAT(hit.snippet, Not(HasSubstr("&amp;"))) << query;
+    ASSERT_THAT(page.response.results(), Not(IsEmpty())) << query;
+    const v1::SearchResult& hit = page.response.results(0);
+    EXPECT_THAT(hit.snippet(), Not(IsEmpty())) << query;
+    EXPECT_THAT(hit.snippet(), Not(HasSubstr("\n"))) << query;
+    EXPECT_THAT(hit.snippet(), Not(HasSubstr("&lt;"))) << query;
+    EXPECT_THAT(hit.snippet(), Not(HasSubstr("&amp;"))) << query;
     // Every piece between "..." markers is text of the answer.
-    const std::string answer = CollapseWhitespace(hit.post.answer());
-    const std::vector<std::string> pieces = absl::StrSplit(hit.snippet, "...");
+    const std::string answer = CollapseWhitespace(hit.post().answer());
+    const std::vector<std::string> pieces = absl::StrSplit(hit.snippet(), "...");
     for (const std::string& piece : pieces) {
       const std::string_view text = Trim(piece);
       if (!text.empty()) {
@@ -208,16 +211,16 @@ TEST_F(SearcherTest, SnippetIsOneLineFromTheAnswer) {
   }
   // The question's words are not in the snippet.
   const SearchPage page = SearchOk("reach overhead serve");
-  ASSERT_THAT(page.hits, Not(IsEmpty()));
-  EXPECT_EQ(page.hits[0].post.id(), "shoulder");
-  EXPECT_THAT(page.hits[0].snippet, Not(HasSubstr("reach overhead")));
+  ASSERT_THAT(page.response.results(), Not(IsEmpty()));
+  EXPECT_EQ(page.response.results(0).post().id(), "shoulder");
+  EXPECT_THAT(page.response.results(0).snippet(), Not(HasSubstr("reach overhead")));
 }
 
 TEST_F(SearcherTest, SnippetKeepsPlainTextCharacters) {
   const SearchPage page = SearchOk("rotator cuff load rest");
-  ASSERT_THAT(page.hits, Not(IsEmpty()));
-  EXPECT_EQ(page.hits[0].post.id(), "shoulder");
-  EXPECT_THAT(page.hits[0].snippet, HasSubstr("< 5 kg & rest"));
+  ASSERT_THAT(page.response.results(), Not(IsEmpty()));
+  EXPECT_EQ(page.response.results(0).post().id(), "shoulder");
+  EXPECT_THAT(page.response.results(0).snippet(), HasSubstr("< 5 kg & rest"));
 }
 
 TEST_F(SearcherTest, GetPostUnknownIdIsNotFound) {

@@ -53,15 +53,16 @@ class SynonymSearchTest : public ::testing::Test {
   }
 
   std::vector<std::string> Ids(const std::string& query, RankingOptions ranking = {}) {
-    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir_.Sub("db"));
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher =
+        Searcher::Open(dir_.Sub("db"), {nullptr, ranking});
     EXPECT_TRUE(searcher.ok());
     SearchParams params;
     params.query = query;
-    params.ranking = ranking;
     absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
     EXPECT_TRUE(page.ok());
     std::vector<std::string> ids;
-    for (const SearchHit& hit : page->hits) ids.push_back(hit.post.id());
+    for (const v1::SearchResult& hit : page->response.results())
+      ids.push_back(hit.post().id());
     return ids;
   }
 

@@ -26,7 +26,8 @@ inline std::vector<std::string> SearchIds(const std::string& db,
   EXPECT_TRUE(page.ok()) << page.status();
   std::vector<std::string> ids;
   if (page.ok()) {
-    for (const SearchHit& hit : page->hits) ids.push_back(hit.post.id());
+    for (const v1::SearchResult& hit : page->response.results())
+      ids.push_back(hit.post().id());
   }
   return ids;
 }

@@ -11,7 +11,7 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(LimitsTest, QueryBytesOverTheLimitNamesIt) {
-  const absl::Status status = CheckQueryLimits(std::string(101, 'a'), 100);
+  const absl::Status status = CheckQueryLimits(std::string(101, 'a'), 100).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("query: 101 bytes"));
   EXPECT_THAT(status.message(), HasSubstr("limit of 100 bytes"));
@@ -24,7 +24,7 @@ TEST(LimitsTest, QueryTermsCountSearchableWordsOnly) {
   EXPECT_TRUE(CheckQueryLimits(words, 1 << 20).ok());
   // Stopwords and punctuation are not terms.
   EXPECT_TRUE(CheckQueryLimits(words + " the of and !!! ,,,", 1 << 20).ok());
-  const absl::Status over = CheckQueryLimits(words + "ankle", 1 << 20);
+  const absl::Status over = CheckQueryLimits(words + "ankle", 1 << 20).status();
   EXPECT_EQ(over.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(over.message(), HasSubstr("limit of 1024 terms"));
 }
