@@ -11,6 +11,11 @@
 # Installs Debian's sphinxsearch (and python3-pymysql) when missing (as root).
 # SPHINX_FULL_GRID=1 tunes Sphinx over every configuration of the grid
 # (about 45 minutes) instead of the coordinate search through it.
+# Every row is scored on the official judgments and again with the completed
+# ones (bench/relevance/qrels-dev-completed.txt, JUDGING.md); the pairs that
+# some run ranks in its top 10 and neither judges are pooled, blinded, for
+# assessors (bench/relevance/pool.py). RELEVANCE_OUT=DIR keeps every run
+# file and that pool in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-rel}
@@ -38,10 +43,16 @@ spelling_mb=$(du -sm "$work/db/spelling.glass" | cut -f1)
 
 # One row per system: name, then the run file and its latency figures.
 rows=()
+completed=bench/relevance/qrels-dev-completed.txt
+mkdir -p "$work/runs"
+runs=0
 score_row() {  # LABEL RUN MEDIAN_MS P99_MS
   rows+=("$(/usr/bin/python3 bench/relevance/score.py --qrels "$data/qrels-dev.txt" --run "$2" \
-              --row "$1" --median-ms "$3" --p99-ms "$4")")
+              --row "$1" --median-ms "$3" --p99-ms "$4" --completed "$completed")")
   echo "relevance: ${rows[-1]}"
+  runs=$((runs + 1))
+  cp "$2" "$work/runs/$(printf %02d "$runs").trec"
+  printf '%02d\t%s\n' "$runs" "$1" >>"$work/runs/labels.tsv"
 }
 
 run_guru() {  # LABEL RANKING [DB]
@@ -146,6 +157,16 @@ for line in open(sys.argv[1]):
         print(p["grid"], p["grid_configs"], round(p["grid_seconds"]))' "$work/peers.jsonl")
 read -r grid_kind grid_configs grid_seconds <<<"$sphinx_grid"
 
+echo "relevance: the judging pool"
+/usr/bin/python3 bench/relevance/pool.py --qrels "$data/qrels-dev.txt" --qrels "$completed" \
+  --questions "$data/test-questions-dev.tsv" --corpus "$data/corpus.jsonl.gz" \
+  --out "$work/pool.jsonl" "$work"/runs/*.trec 2>"$work/pool.log"
+unjudged=$(wc -l <"$work/pool.jsonl")
+if [[ -n ${RELEVANCE_OUT:-} ]]; then
+  mkdir -p "$RELEVANCE_OUT"
+  cp -r "$work/runs" "$work/pool.jsonl" "$work/pool.log" "$RELEVANCE_OUT/"
+fi
+
 {
   echo "# Relevance on real consumer health questions"
   echo
@@ -159,8 +180,15 @@ read -r grid_kind grid_configs grid_seconds <<<"$sphinx_grid"
   echo "\`recip_rank\` (cut at 10) and \`P.1\` (\`bench/relevance/score.py\`, tested"
   echo "against hand-worked values in \`bench/relevance/test_score.py\`)."
   echo
-  echo "| system | nDCG@10 | MAP@10 | MRR@10 | P@1 | median ms | p99 ms |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "The last three columns score the same runs on the official judgments and"
+  echo "the completed ones together (\`bench/relevance/qrels-dev-completed.txt\`:"
+  echo "the pairs that some system here ranked in its top 10 and the official"
+  echo "judgments lack, judged blind, \`bench/relevance/JUDGING.md\`). Pairs still"
+  echo "unjudged in some run's top 10 after this run: $unjudged (they count as"
+  echo "not relevant; \`RELEVANCE_OUT=DIR\` keeps them, blinded, for judging)."
+  echo
+  echo "| system | nDCG@10 | MAP@10 | MRR@10 | P@1 | median ms | p99 ms | nDCG@10 completed | MRR@10 completed | P@1 completed |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   echo "## Ablation: each idea on its own"
@@ -169,8 +197,8 @@ read -r grid_kind grid_configs grid_seconds <<<"$sphinx_grid"
   echo "(the \`...\` rows add one idea to the DPH row, not to each other), then"
   echo "the defaults with one idea taken out, then alternatives to the defaults."
   echo
-  echo "| configuration | nDCG@10 | MAP@10 | MRR@10 | P@1 | median ms | p99 ms |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| configuration | nDCG@10 | MAP@10 | MRR@10 | P@1 | median ms | p99 ms | nDCG@10 completed | MRR@10 completed | P@1 completed |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ablation_rows[@]}"
   echo
   echo "- **title field**: the query's stems also matched in the title (the"

@@ -13,9 +13,14 @@ answers count as not relevant. A pair judged twice keeps the higher grade.
 Ties in a run are broken as trec_eval does: score descending, then docno
 descending.
 
-  score.py --qrels QRELS --run RUN [--json]
+  score.py --qrels QRELS [--qrels MORE ...] --run RUN [--json]
   score.py --qrels QRELS --run RUN --row LABEL --median-ms M --p99-ms P
-      (one Markdown table row: label, the four metrics, the latencies)
+           [--completed QRELS]
+      (one Markdown table row: label, the four metrics, the latencies; with
+      --completed, then nDCG@10, MRR@10 and P@1 on QRELS and the completed
+      judgments together)
+Several --qrels files are read as one (a completed judgments file adds
+pairs the official one lacks).
 """
 import argparse
 import collections
@@ -28,11 +33,12 @@ CUTOFF = 10
 
 
 def read_qrels(lines):
-    """{qid: {docno: grade}} from 'qid grade docno' lines ('4-Excellent' or '4')."""
+    """{qid: {docno: grade}} from 'qid grade docno' lines ('4-Excellent' or '4');
+    lines starting with '#' are comments."""
     qrels = collections.defaultdict(dict)
     for line in lines:
         parts = line.split()
-        if len(parts) < 3:
+        if len(parts) < 3 or parts[0].startswith("#"):
             continue
         qid, grade, docno = parts[0], int(parts[1].split("-")[0]), parts[2]
         qrels[qid][docno] = max(grade, qrels[qid].get(docno, 0))
@@ -81,6 +87,18 @@ def reciprocal_rank(ranked, judged, cutoff=CUTOFF):
     return 0.0
 
 
+def read_qrels_files(paths):
+    """read_qrels over several files as one."""
+    qrels = {}
+    for path in paths:
+        with open(path) as f:
+            for qid, docs in read_qrels(f).items():
+                merged = qrels.setdefault(qid, {})
+                for docno, grade in docs.items():
+                    merged[docno] = max(grade, merged.get(docno, 0))
+    return qrels
+
+
 def score(qrels, run):
     """Mean metrics, and how many questions each was averaged over."""
     ndcgs, aps, rrs, p1s = [], [], [], []
@@ -99,19 +117,26 @@ def score(qrels, run):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--qrels", required=True)
+    parser.add_argument("--qrels", action="append", required=True)
+    parser.add_argument("--completed", metavar="QRELS")
     parser.add_argument("--run", required=True)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--row", metavar="LABEL")
     parser.add_argument("--median-ms", type=float, default=0.0)
     parser.add_argument("--p99-ms", type=float, default=0.0)
     args = parser.parse_args()
-    with open(args.qrels) as q, open(args.run) as r:
-        result = score(read_qrels(q), read_run(r))
+    with open(args.run) as r:
+        run = read_run(r)
+    result = score(read_qrels_files(args.qrels), run)
     if args.row:
-        print(f"| {args.row} | {result['ndcg_cut_10']:.4f} | {result['map_cut_10']:.4f} | "
-              f"{result['recip_rank']:.4f} | {result['P_1']:.4f} | {args.median_ms:.2f} | "
-              f"{args.p99_ms:.2f} |")
+        row = (f"| {args.row} | {result['ndcg_cut_10']:.4f} | {result['map_cut_10']:.4f} | "
+               f"{result['recip_rank']:.4f} | {result['P_1']:.4f} | {args.median_ms:.2f} | "
+               f"{args.p99_ms:.2f} |")
+        if args.completed:
+            full = score(read_qrels_files(args.qrels + [args.completed]), run)
+            row += (f" {full['ndcg_cut_10']:.4f} | {full['recip_rank']:.4f} | "
+                    f"{full['P_1']:.4f} |")
+        print(row)
     elif args.json:
         print(json.dumps(result))
     else:

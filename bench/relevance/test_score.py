@@ -55,5 +55,22 @@ class ScoreTest(unittest.TestCase):
         self.assertEqual(result["recip_rank"], 0.0)
 
 
+
+class CompletedJudgmentsTest(unittest.TestCase):
+    def test_comment_lines_are_skipped(self):
+        self.assertEqual(score.read_qrels(["# qid grade docno", "1 4 a"]), {"1": {"a": 4}})
+
+    def test_files_are_read_as_one_keeping_the_higher_grade(self):
+        import os
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            official, completed = os.path.join(tmp, "o"), os.path.join(tmp, "c")
+            with open(official, "w") as f:
+                f.write("1 2-Related a\n")
+            with open(completed, "w") as f:
+                f.write("# judged blind\n1 4 b\n1 1 a\n")
+            self.assertEqual(score.read_qrels_files([official, completed]),
+                             {"1": {"a": 2, "b": 4}})
+
 if __name__ == "__main__":
     unittest.main()
