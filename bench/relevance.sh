@@ -319,6 +319,18 @@ fi
   sed -n '2,6p' "$work/sphinx-grid.tsv" | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
   echo
   echo
+  echo "## Per question type: Guru Search against the tuned Sphinx"
+  echo
+  echo "The development questions grouped by the LiveQA annotators' question types"
+  echo "(\`data/medquad-liveqa/question-types-dev.tsv\`, from the LiveQA XML by"
+  echo "\`bench/relevance/per_aspect.py --extract\`; a question of several types"
+  echo "counts in each), scored on the official and completed judgments together"
+  echo "(\`bench/relevance/per_aspect.py\`): where Guru wins and loses (issue 17)."
+  echo
+  /usr/bin/python3 bench/relevance/per_aspect.py --types "$data/question-types-dev.tsv" \
+    --qrels "$data/qrels-dev.txt" --qrels "$completed" --run "Guru=$work/runs/01.trec" \
+    --run "Sphinx tuned=$work/runs/$(awk -F'\t' '/tuned on dev/ {print $1}' "$work/runs/labels.tsv").trec"
+  echo
   cat "$work/calibration.md"
   echo
   echo "Load average (1, 5, 15 min) when the run ended: $(cut -d' ' -f1-3 /proc/loadavg);"
