@@ -754,7 +754,9 @@ void AddAspectTerms(const Xapian::Stem& stemmer, std::uint32_t question_types,
 // them), appended as kExpansion terms at `weight`.
 void AddExpansions(const Xapian::Database& db, double weight,
                    std::vector<QueryTerm>& terms) {
+  // A copy, since the loop appends to `terms`.
   std::vector<std::string> stems;
+  stems.reserve(terms.size());
   for (const QueryTerm& term : terms) stems.push_back(term.stem);
   // A phrase said twice is expanded once (and listed once in the
   // interpretation); the person's own repeated words are saturated instead.
