@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "core/str_cat.h"
 #include "index/schema.h"
 
 namespace guru {
@@ -33,7 +32,7 @@ std::string TitleQuestionStems(const Xapian::Document& doc,
   std::string value;
   for (const std::string_view field : {schema::kTitlePrefix, schema::kQuestionPrefix}) {
     if (field == schema::kQuestionPrefix) value += '\n';
-    const std::string prefix = StrCat("Z", field);
+    const std::string prefix = schema::StemPrefix(field);
     Xapian::TermIterator it = doc.termlist_begin();
     for (it.skip_to(prefix); it != doc.termlist_end(); ++it) {
       const std::string term = *it;

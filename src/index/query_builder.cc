@@ -65,13 +65,13 @@ std::string AmericanSpelling(const Xapian::Database& db, const Xapian::Stem& ste
   std::vector<std::string> spellings = AmericanSpellings(lower_word);
   if (spellings.empty()) return {};
   const Xapian::doccount as_written =
-      db.get_termfreq(StrCat("Z", StemWord(stemmer, lower_word)));
+      db.get_termfreq(schema::StemTerm(StemWord(stemmer, lower_word)));
   Xapian::doccount best_posts = std::max(
       kMinSpellingPosts, kSpellingRatio * std::max<Xapian::doccount>(as_written, 1));
   std::string best;
   for (std::string& spelling : spellings) {
     const Xapian::doccount posts =
-        db.get_termfreq(StrCat("Z", StemWord(stemmer, spelling)));
+        db.get_termfreq(schema::StemTerm(StemWord(stemmer, spelling)));
     if (posts >= best_posts) {
       best_posts = posts + 1;
       best = std::move(spelling);
@@ -118,40 +118,6 @@ std::vector<Synonym> Synonyms(const Xapian::Database& db, const std::string& key
     }
   }
   return synonyms;
-}
-
-// Synonyms of every run of one to three consecutive words, as queries for
-// all of the synonym's stems; their stems join `stem_weights`.
-std::vector<Xapian::Query> Expand(const Xapian::Database& db,
-                                  const std::vector<std::string>& stems, double weight,
-                                  BuiltQuery& built) {
-  std::vector<Xapian::Query> expansions;
-  // A phrase said twice is expanded once (and listed once in the
-  // interpretation); the person's own repeated words are saturated instead.
-  std::unordered_set<std::string> expanded;
-  for (std::size_t i = 0; i < stems.size(); ++i) {
-    std::string key;
-    for (std::size_t n = 0; n < kMaxPhraseWords && i + n < stems.size(); ++n) {
-      if (n > 0) key.push_back(' ');
-      key += stems[i + n];
-      if (!expanded.insert(key).second) continue;
-      v1::QueryExpansion* expansion = nullptr;
-      for (const Synonym& synonym : Synonyms(db, key)) {
-        std::vector<Xapian::Query> terms;
-        for (const std::string& stem : synonym.stems) {
-          terms.emplace_back("Z" + stem);
-          built.stem_weights.try_emplace(stem, weight);
-        }
-        expansions.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
-        if (expansion == nullptr) {
-          expansion = built.interpretation.add_expansions();
-          expansion->set_phrase(key);
-        }
-        expansion->add_expanded_to(synonym.phrase);
-      }
-    }
-  }
-  return expansions;
 }
 
 Xapian::Query Scaled(const Xapian::Query& query, double weight) {
@@ -361,11 +327,10 @@ struct TitleUse {
 };
 
 TitleUse TitleUseOf(const Xapian::Database& db, const std::string& stem) {
-  const Xapian::doccount posts_with = db.get_termfreq("Z" + stem);
+  const Xapian::doccount posts_with = db.get_termfreq(schema::StemTerm(stem));
   if (posts_with == 0) return {};
   TitleUse use;
-  const Xapian::doccount titled =
-      db.get_termfreq(StrCat("Z", schema::kTitlePrefix, stem));
+  const Xapian::doccount titled = db.get_termfreq(schema::TitleStemTerm(stem));
   use.share = titled / static_cast<double>(posts_with);
   // As evidence of a subject, the share is counted as if kTitlePriorPosts
   // more posts had the word without a title: two titles out of 13 posts
@@ -396,7 +361,8 @@ double TitledStrength(const Xapian::Database& db, const std::vector<std::string>
   if (key.empty() || db.get_termfreq(key) == 0) return 0;
   double strength = 0;
   for (const std::string& stem : stems) {
-    strength = std::max(strength, Idf(db.get_doccount(), db.get_termfreq("Z" + stem)));
+    strength = std::max(strength,
+                        Idf(db.get_doccount(), db.get_termfreq(schema::StemTerm(stem))));
   }
   return strength;
 }
@@ -419,28 +385,31 @@ TopicCandidate Candidate(const Xapian::Database& db, std::string written,
   return candidate;
 }
 
-TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                    const std::vector<TurnWord>& words, int turn) {
-  const auto is_content = [&](std::size_t i) {
-    const TurnWord& word = words[i];
-    return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
-  };
-  TurnTopic topic;
-  std::vector<TitleUse> use(words.size());
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (is_content(i)) use[i] = TitleUseOf(db, words[i].stem);
-    if (use[i].strength > topic.strength) {
-      topic.strength = use[i].strength;
-      topic.strongest = words[i].stem;
-    }
-  }
-  // What the vocabulary gives for runs of words ("afib"), with their spans.
-  std::vector<std::pair<std::size_t, std::size_t>> phrase_spans;
+// What a turn offers as its subject: how titles use each of its words, and
+// runs of words that name one through the vocabulary, a whole title or a
+// condition's noun, with the words each covers.
+struct TopicEvidence {
+  std::vector<TitleUse> use;  // Per word; nothing for a non-content word.
   std::vector<TopicCandidate> phrases;
+  std::vector<std::pair<std::size_t, std::size_t>> phrase_spans;  // First, last word.
+};
+
+bool IsContent(const TurnWord& word) {
+  return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
+}
+
+TopicEvidence GatherTopicEvidence(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                                  const std::vector<TurnWord>& words) {
+  TopicEvidence evidence;
+  std::vector<TitleUse>& use = evidence.use;
+  use.resize(words.size());
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (IsContent(words[i])) use[i] = TitleUseOf(db, words[i].stem);
+  }
   for (std::size_t i = 0; i < words.size(); ++i) {
     std::string key, written;
     for (std::size_t end = i; end < words.size() && end < i + kMaxPhraseWords; ++end) {
-      if (!is_content(end)) break;
+      if (!IsContent(words[end])) break;
       if (end > i) {
         key += ' ';
         written += ' ';
@@ -464,19 +433,22 @@ TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
         }
       }
       for (TopicCandidate& candidate : found) {
-        if (candidate.strength > topic.strength) {
-          topic.strength = candidate.strength;
-          topic.strongest = candidate.strongest;
-        }
-        phrases.push_back(std::move(candidate));
-        phrase_spans.emplace_back(i, end);
+        evidence.phrases.push_back(std::move(candidate));
+        evidence.phrase_spans.emplace_back(i, end);
       }
     }
   }
-  if (topic.strength <= 0) return {};
-  topic.turn = turn;
-  // The strong words, then their neighbours that titles use too ("fragile
-  // x syndrome", "down syndrome", not "fragile" or "syndrome" alone).
+  return evidence;
+}
+
+// Fills `topic`'s words from `evidence`: the strong words and phrases, then
+// their neighbours that titles use too ("fragile x syndrome", "down
+// syndrome", not "fragile" or "syndrome" alone).
+void NameTopic(const std::vector<TurnWord>& words, const TopicEvidence& evidence,
+               TurnTopic& topic) {
+  const std::vector<TitleUse>& use = evidence.use;
+  const std::vector<TopicCandidate>& phrases = evidence.phrases;
+  const auto& phrase_spans = evidence.phrase_spans;
   const double floor = kTopicFraction * topic.strength;
   std::vector<bool> chosen(words.size(), false);
   for (std::size_t i = 0; i < words.size(); ++i) chosen[i] = use[i].strength >= floor;
@@ -519,18 +491,40 @@ TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
   std::unordered_set<std::string> seen;
   std::erase_if(topic.stems,
                 [&](const std::string& stem) { return !seen.insert(stem).second; });
+}
+
+TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                    const std::vector<TurnWord>& words, int turn) {
+  const TopicEvidence evidence = GatherTopicEvidence(db, stemmer, words);
+  TurnTopic topic;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (evidence.use[i].strength > topic.strength) {
+      topic.strength = evidence.use[i].strength;
+      topic.strongest = words[i].stem;
+    }
+  }
+  for (const TopicCandidate& candidate : evidence.phrases) {
+    if (candidate.strength > topic.strength) {
+      topic.strength = candidate.strength;
+      topic.strongest = candidate.strongest;
+    }
+  }
+  if (topic.strength <= 0) return {};
+  topic.turn = turn;
+  NameTopic(words, evidence, topic);
   return topic;
 }
 
 // Share of the posts containing the rarer of two stems that contain both.
 double SharedPosts(const Xapian::Database& db, const std::string& a,
                    const std::string& b) {
-  const Xapian::doccount rarer =
-      std::min(db.get_termfreq("Z" + a), db.get_termfreq("Z" + b));
+  const Xapian::doccount rarer = std::min(db.get_termfreq(schema::StemTerm(a)),
+                                          db.get_termfreq(schema::StemTerm(b)));
   if (rarer == 0) return 0;
   Xapian::Enquire enquire(db);
-  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("Z" + a),
-                                  Xapian::Query("Z" + b)));
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND,
+                                  Xapian::Query(schema::StemTerm(a)),
+                                  Xapian::Query(schema::StemTerm(b))));
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   // Checking `rarer` documents makes the count exact.
   return enquire.get_mset(0, 0, rarer).get_matches_estimated() /
@@ -544,10 +538,8 @@ double SharedPosts(const Xapian::Database& db, const std::string& a,
 bool IsGibberish(const Xapian::Database& db, const std::vector<TurnWord>& message) {
   bool has_words = false;
   for (const TurnWord& word : message) {
-    if (word.stopword || word.chatty || word.stem.empty() || word.question_type >= 0) {
-      continue;
-    }
-    if (db.get_termfreq("Z" + word.stem) > 0) return false;
+    if (!IsContent(word)) continue;
+    if (db.get_termfreq(schema::StemTerm(word.stem)) > 0) return false;
     has_words = true;
   }
   return has_words;
@@ -664,9 +656,149 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   return result;
 }
 
+// What stage 1 reads from a message in its conversation.
+struct Understanding {
+  std::vector<TurnWord> message;
+  ContextTopic context;
+  // Bit i set: the message asks about QuestionTypes()[i].
+  std::uint32_t question_types = 0;
+
+  bool follow_up() const { return context.kind == v1::ContextUse::FOLLOW_UP; }
+};
+
+// Stage 1, understanding the words: the message's words (corrected; the
+// corrections go to `interpretation`), what it takes from the conversation,
+// and the question types it asks (listed in `interpretation` as aspects).
+Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                         const WordList* dictionary, const std::string& text,
+                         const std::vector<std::string>& context,
+                         const RankingOptions& ranking,
+                         v1::QueryInterpretation& interpretation) {
+  Understanding understood;
+  understood.message =
+      ReadTurn(db, stemmer, dictionary, text, ranking.spelling, &interpretation);
+  understood.question_types = QuestionTypesOf(understood.message);
+  if (ranking.context_weight > 0) {
+    understood.context =
+        FollowUpTopic(db, stemmer, dictionary, understood.message, context, ranking);
+  }
+  if (understood.follow_up()) {
+    // The message is all aspect: its lay phrasings count too.
+    std::vector<TurnWord> lay = understood.message;
+    MarkQuestionPhrases(FollowUpPhrases(stemmer), lay);
+    understood.question_types |= QuestionTypesOf(lay);
+    if (understood.question_types == 0) {
+      understood.question_types = understood.context.question_types;
+    }
+  }
+  for (std::size_t i = 0; i < QuestionTypes().size(); ++i) {
+    if ((understood.question_types & (1U << i)) != 0) {
+      interpretation.add_aspects(std::string(QuestionTypes()[i].name));
+    }
+  }
+  return understood;
+}
+
+QueryTerm Term(std::string text, std::string stem, TermRole role, double weight) {
+  QueryTerm term;
+  term.text = std::move(text);
+  term.stem = std::move(stem);
+  term.role = role;
+  term.weight = weight;
+  return term;
+}
+
+// The terms the conversation and the message say, in order: a follow-up's
+// topic first, as if the person had said it, then the message's own words.
+// Stopwords and words too long to be indexed go to `interpretation` as
+// ignored.
+std::vector<QueryTerm> SaidTerms(const Understanding& understood,
+                                 const RankingOptions& ranking,
+                                 v1::QueryInterpretation& interpretation) {
+  std::vector<QueryTerm> terms;
+  for (const std::string& stem : understood.context.topic.stems) {
+    QueryTerm& term =
+        terms.emplace_back(Term({}, stem, TermRole::kContext, ranking.context_weight));
+    term.turn = understood.context.topic.turn;
+  }
+  for (const TurnWord& word : understood.message) {
+    if (word.stopword || word.stem.empty()) {
+      interpretation.add_ignored(word.text);
+      continue;
+    }
+    terms.push_back(
+        word.chatty ? Term(word.text, word.stem, TermRole::kChatty, ranking.chatty_weight)
+                    : Term(word.text, word.stem, TermRole::kOwn, 1.0));
+  }
+  return terms;
+}
+
+// Stage 2, for a follow-up: the words posts use for the aspects it asks
+// about, below the person's own.
+void AddAspectTerms(const Xapian::Stem& stemmer, std::uint32_t question_types,
+                    std::vector<QueryTerm>& terms) {
+  const std::vector<std::vector<std::string>>& aspect_stems = AspectStems(stemmer);
+  for (std::size_t i = 0; i < aspect_stems.size(); ++i) {
+    if ((question_types & (1U << i)) == 0) continue;
+    const QuestionType& type = QuestionTypes()[i];
+    for (std::size_t w = 0; w < aspect_stems[i].size(); ++w) {
+      QueryTerm& term =
+          terms.emplace_back(Term(std::string(type.words[w]), aspect_stems[i][w],
+                                  TermRole::kAspect, kAspectWeight));
+      term.origin = type.name;
+    }
+  }
+}
+
+// Stage 2: the vocabulary's phrases for every run of one to three
+// consecutive terms (across topic, message and aspect, as the query says
+// them), appended as kExpansion terms at `weight`.
+void AddExpansions(const Xapian::Database& db, double weight,
+                   std::vector<QueryTerm>& terms) {
+  // A copy, since the loop appends to `terms`.
+  std::vector<std::string> stems;
+  stems.reserve(terms.size());
+  for (const QueryTerm& term : terms) stems.push_back(term.stem);
+  // A phrase said twice is expanded once (and listed once in the
+  // interpretation); the person's own repeated words are saturated instead.
+  std::unordered_set<std::string> expanded;
+  int phrase = 0;
+  for (std::size_t i = 0; i < stems.size(); ++i) {
+    std::string key;
+    for (std::size_t n = 0; n < kMaxPhraseWords && i + n < stems.size(); ++n) {
+      if (n > 0) key.push_back(' ');
+      key += stems[i + n];
+      if (!expanded.insert(key).second) continue;
+      for (Synonym& synonym : Synonyms(db, key)) {
+        for (std::string& stem : synonym.stems) {
+          QueryTerm& term =
+              terms.emplace_back(Term({}, std::move(stem), TermRole::kExpansion, weight));
+          term.origin = key;
+          term.phrase = phrase;
+        }
+        ++phrase;
+      }
+    }
+  }
+}
+
+// The posts with each stem searched for other than through an expansion,
+// counted once per stem, as the terms' IDF.
+void CountPosts(const Xapian::Database& db, Xapian::doccount posts,
+                std::vector<QueryTerm>& terms) {
+  std::unordered_map<std::string, Xapian::doccount> term_freqs;
+  for (QueryTerm& term : terms) {
+    if (term.role == TermRole::kExpansion) continue;
+    auto [found, inserted] = term_freqs.try_emplace(term.stem, 0);
+    if (inserted) found->second = db.get_termfreq(schema::StemTerm(term.stem));
+    term.idf = Idf(posts, found->second);
+    term.indexed = found->second > 0;
+  }
+}
+
 // Records in the interpretation what was taken from the conversation:
 // "searching for: fragile x syndrome — treatment".
-void DescribeContextUse(const ContextTopic& context, const std::vector<TurnWord>& message,
+void DescribeContextUse(const ContextTopic& context, const QueryTerms& terms,
                         v1::QueryInterpretation& interpretation) {
   v1::ContextUse& use = *interpretation.mutable_context_use();
   use.set_kind(context.kind);
@@ -685,91 +817,106 @@ void DescribeContextUse(const ContextTopic& context, const std::vector<TurnWord>
     if (!aspect.empty()) aspect += ", ";
     aspect += type;
   }
-  for (const TurnWord& word : message) {
+  for (const QueryTerm& term : terms.all()) {
     if (!interpretation.aspects().empty()) break;
-    if (word.stopword || word.chatty || word.stem.empty()) continue;
+    if (term.role != TermRole::kOwn) continue;
     if (!aspect.empty()) aspect += ' ';
-    aspect += word.text;
+    aspect += term.text;
   }
   if (!aspect.empty()) searched_for += StrCat(" \u2014 ", aspect);
   use.set_searched_for(searched_for);
 }
 
-// A stem searched for, with its weight before key-concept scaling.
-struct SearchedWord {
-  std::string stem;
-  double weight = 1;
-  // The subject taken from the conversation: never weighed down as a
-  // common word, since it is what the message is about.
-  bool subject = false;
-};
-
-// The Xapian query for `searched` (in order; a stem may repeat): each word in
-// the free text and the title, key concepts weighed up, repeats saturated,
-// then the vocabulary's expansions. Fills `built`'s stems and query.
-void AssembleQuery(const Xapian::Database& db, const std::vector<SearchedWord>& searched,
-                   const RankingOptions& ranking, BuiltQuery& built) {
-  std::vector<std::string> stems;                           // In order.
-  std::vector<std::pair<std::string, double>> occurrences;  // Stem, weight.
-  std::unordered_map<std::string, int> occurrence_count;    // Stem, occurrences so far.
-  std::unordered_set<std::string> distinct;
-  std::unordered_set<std::string> subject;
-  for (const SearchedWord& word : searched) {
-    if (word.subject) subject.insert(word.stem);
-    stems.push_back(word.stem);
-    if (distinct.insert(word.stem).second) {
-      const Xapian::doccount term_freq = db.get_termfreq("Z" + word.stem);
-      built.own_stems.push_back(
-          {word.stem, word.weight,
-           Idf(static_cast<Xapian::doccount>(built.post_count), term_freq),
-           term_freq > 0});
+// Lists in the interpretation what the table searches for: the person's
+// words (chatty ones as down-weighted), the conversation's topic, and each
+// run of stems the vocabulary expanded with its phrases.
+void Interpret(const QueryTerms& terms, const ContextTopic& context,
+               v1::QueryInterpretation& interpretation) {
+  DescribeContextUse(context, terms, interpretation);
+  const std::vector<QueryTerm>& all = terms.all();
+  v1::QueryExpansion* expansion = nullptr;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const QueryTerm& term = all[i];
+    if (term.role == TermRole::kOwn || term.role == TermRole::kChatty) {
+      interpretation.add_terms(term.text);
+      if (term.role == TermRole::kChatty) interpretation.add_down_weighted(term.text);
     }
-    built.stem_weights[word.stem] = std::max(built.stem_weights[word.stem], word.weight);
-    occurrences.emplace_back(word.stem,
-                             word.weight * RepeatWeight(++occurrence_count[word.stem],
-                                                        ranking.repeat_saturation));
+    if (term.role != TermRole::kExpansion) continue;
+    if (i > 0 && all[i - 1].phrase == term.phrase) {  // The phrase goes on.
+      const int last = expansion->expanded_to_size() - 1;
+      expansion->mutable_expanded_to(last)->append(" ").append(term.stem);
+      continue;
+    }
+    if (expansion == nullptr || expansion->phrase() != term.origin) {
+      expansion = interpretation.add_expansions();
+      expansion->set_phrase(term.origin);
+    }
+    expansion->add_expanded_to(term.stem);
   }
+}
+
+// The vocabulary's phrases of `terms`, in order, each matching all its stems.
+std::vector<Xapian::Query> ExpansionQueries(const QueryTerms& terms) {
+  const std::vector<QueryTerm>& all = terms.all();
+  std::vector<Xapian::Query> expansions;
+  std::vector<Xapian::Query> phrase;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].role != TermRole::kExpansion) continue;
+    phrase.emplace_back(schema::StemTerm(all[i].stem));
+    if (i + 1 == all.size() || all[i + 1].phrase != all[i].phrase) {
+      expansions.emplace_back(Xapian::Query::OP_AND, phrase.begin(), phrase.end());
+      phrase.clear();
+    }
+  }
+  return expansions;
+}
+
+// Stage 3: the Xapian query for `terms`: each term in the free text and the
+// title, key concepts weighed up, repeats saturated, then the expansions.
+// Empty when nothing is searched for.
+Xapian::Query AssembleQuery(const QueryTerms& terms, const RankingOptions& ranking) {
   // Key concepts: with focus_exponent > 0, common words count less than the
   // rarest word searched for, beyond what the weighting's IDF already does.
   // A word no post contains matches nothing, so it is no yardstick: as the
   // rarest word it would only shrink the other words against expansions.
+  // The conversation's topic is what the message is about: never weighed
+  // down as a common word, however it was said.
   double max_idf = 0;
-  for (const QueryStem& own : built.own_stems) {
-    if (own.indexed) max_idf = std::max(max_idf, own.idf);
-  }
-  std::vector<Xapian::Query> free_text, title;
-  for (const auto& occurrence : occurrences) {
-    const std::string& stem = occurrence.first;
-    const double weight = occurrence.second;
-    double focus = 1;
-    if (ranking.focus_exponent > 0 && max_idf > 0 && !subject.contains(stem)) {
-      const auto own = std::find_if(built.own_stems.begin(), built.own_stems.end(),
-                                    [&](const QueryStem& s) { return s.stem == stem; });
-      focus = std::pow(own->idf / max_idf, ranking.focus_exponent);
+  std::unordered_set<std::string> subject;
+  for (const QueryTerm& term : terms.all()) {
+    if (term.role == TermRole::kContext) subject.insert(term.stem);
+    if (term.role != TermRole::kExpansion && term.indexed) {
+      max_idf = std::max(max_idf, term.idf);
     }
-    free_text.push_back(Scaled(Xapian::Query("Z" + stem), weight * focus));
-    title.push_back(
-        Scaled(Xapian::Query(StrCat("Z", schema::kTitlePrefix, stem)), weight * focus));
   }
-  if (free_text.empty()) return;
-  built.query = Xapian::Query(Xapian::Query::OP_OR, free_text.begin(), free_text.end());
+  std::unordered_map<std::string, int> said;  // Stem, occurrences so far.
+  std::vector<Xapian::Query> free_text, title;
+  for (const QueryTerm& term : terms.all()) {
+    if (term.role == TermRole::kExpansion) continue;
+    double weight =
+        term.weight * RepeatWeight(++said[term.stem], ranking.repeat_saturation);
+    if (ranking.focus_exponent > 0 && max_idf > 0 && !subject.contains(term.stem)) {
+      weight *= std::pow(term.idf / max_idf, ranking.focus_exponent);
+    }
+    free_text.push_back(Scaled(Xapian::Query(schema::StemTerm(term.stem)), weight));
+    title.push_back(Scaled(Xapian::Query(schema::TitleStemTerm(term.stem)), weight));
+  }
+  if (free_text.empty()) return {};
+  Xapian::Query query(Xapian::Query::OP_OR, free_text.begin(), free_text.end());
   if (ranking.title_weight > 0) {
-    built.query = Xapian::Query(
-        Xapian::Query::OP_OR, built.query,
+    query = Xapian::Query(
+        Xapian::Query::OP_OR, query,
         Scaled(Xapian::Query(Xapian::Query::OP_OR, title.begin(), title.end()),
                ranking.title_weight));
   }
-  if (ranking.synonym_weight > 0) {
-    std::vector<Xapian::Query> expansions =
-        Expand(db, stems, ranking.synonym_weight, built);
-    if (!expansions.empty()) {
-      built.query = Xapian::Query(
-          Xapian::Query::OP_OR, built.query,
-          Scaled(
-              Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
-              ranking.synonym_weight));
-    }
+  const std::vector<Xapian::Query> expansions = ExpansionQueries(terms);
+  if (!expansions.empty()) {
+    query = Xapian::Query(
+        Xapian::Query::OP_OR, query,
+        Scaled(Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
+               ranking.synonym_weight));
   }
+  return query;
 }
 
 // Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
@@ -777,7 +924,7 @@ void AssembleQuery(const Xapian::Database& db, const std::vector<SearchedWord>& 
 class FreeTextStems : public Xapian::ExpandDecider {
  public:
   bool operator()(const std::string& term) const override {
-    return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
+    return schema::IsFreeTextStemTerm(term);
   }
 };
 
@@ -808,6 +955,21 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
   return kStems;
 }
 
+QueryTerms::QueryTerms(std::vector<QueryTerm> terms) : terms_(std::move(terms)) {
+  // A stem the person's words, the topic or an aspect search for weighs what
+  // they say, however the vocabulary also reaches it.
+  for (std::size_t i = 0; i < terms_.size(); ++i) {
+    const QueryTerm& term = terms_[i];
+    if (term.role == TermRole::kExpansion) continue;
+    auto [found, inserted] = weights_.try_emplace(term.stem, 0.0);
+    if (inserted) distinct_.push_back(i);
+    found->second = std::max(found->second, term.weight);
+  }
+  for (const QueryTerm& term : terms_) {
+    if (term.role == TermRole::kExpansion) weights_.try_emplace(term.stem, term.weight);
+  }
+}
+
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const WordList* dictionary, const Message& text,
                       const std::vector<std::string>& context,
@@ -815,61 +977,24 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   BuiltQuery built;
   built.post_count = db.get_doccount();
   v1::QueryInterpretation& interpretation = built.interpretation;
-  const std::vector<TurnWord> message =
-      ReadTurn(db, stemmer, dictionary, text, ranking.spelling, &interpretation);
-  built.question_types = QuestionTypesOf(message);
-  const ContextTopic from_context =
-      ranking.context_weight > 0
-          ? FollowUpTopic(db, stemmer, dictionary, message, context, ranking)
-          : ContextTopic{};
-  if (from_context.kind == v1::ContextUse::FOLLOW_UP) {
-    // The message is all aspect: its lay phrasings count too.
-    std::vector<TurnWord> lay = message;
-    MarkQuestionPhrases(FollowUpPhrases(stemmer), lay);
-    built.question_types |= QuestionTypesOf(lay);
-    if (built.question_types == 0) built.question_types = from_context.question_types;
-  }
-  built.question_type_boost = ranking.question_type_boost;
-  if (from_context.kind == v1::ContextUse::FOLLOW_UP) {
-    built.question_type_boost *= kFollowUpTypeEmphasis;
-  }
-  for (std::size_t i = 0; i < QuestionTypes().size(); ++i) {
-    if ((built.question_types & (1U << i)) != 0) {
-      interpretation.add_aspects(std::string(QuestionTypes()[i].name));
-    }
-  }
-  DescribeContextUse(from_context, message, interpretation);
 
-  // The words searched for, in order: a follow-up's topic from the
-  // conversation first, as if the person had said it, then the message's own.
-  std::vector<SearchedWord> searched;
-  for (const std::string& stem : from_context.topic.stems) {
-    searched.push_back({stem, ranking.context_weight, true});
-  }
-  for (const TurnWord& word : message) {
-    if (word.stopword) {
-      interpretation.add_ignored(word.text);
-      continue;
-    }
-    if (word.stem.empty()) {
-      interpretation.add_ignored(word.text);  // Too long to be indexed.
-      continue;
-    }
-    interpretation.add_terms(word.text);
-    if (word.chatty) interpretation.add_down_weighted(word.text);
-    searched.push_back({word.stem, word.chatty ? ranking.chatty_weight : 1.0});
-  }
-  if (from_context.kind == v1::ContextUse::FOLLOW_UP) {
-    // The aspect in the words posts use for it, below the person's own.
-    const std::vector<std::vector<std::string>>& aspect_stems = AspectStems(stemmer);
-    for (std::size_t i = 0; i < aspect_stems.size(); ++i) {
-      if ((built.question_types & (1U << i)) == 0) continue;
-      for (const std::string& stem : aspect_stems[i]) {
-        searched.push_back({stem, kAspectWeight});
-      }
-    }
-  }
-  AssembleQuery(db, searched, ranking, built);
+  // 1. Understand the words.
+  const Understanding understood =
+      Understand(db, stemmer, dictionary, text, context, ranking, interpretation);
+  built.question_types = understood.question_types;
+  built.question_type_boost = ranking.question_type_boost;
+  if (understood.follow_up()) built.question_type_boost *= kFollowUpTypeEmphasis;
+  std::vector<QueryTerm> terms = SaidTerms(understood, ranking, interpretation);
+
+  // 2. Expand: a follow-up's aspect in the words posts use, and synonyms.
+  if (understood.follow_up()) AddAspectTerms(stemmer, built.question_types, terms);
+  if (ranking.synonym_weight > 0) AddExpansions(db, ranking.synonym_weight, terms);
+  CountPosts(db, static_cast<Xapian::doccount>(built.post_count), terms);
+  built.terms = QueryTerms(std::move(terms));
+  Interpret(built.terms, understood.context, interpretation);
+
+  // 3. Assemble the Xapian query from the table.
+  built.query = AssembleQuery(built.terms, ranking);
   return built;
 }
 

@@ -1,11 +1,13 @@
-// Internal to src/index: a person's message (and earlier turns) -> the Xapian
-// query, the stems it searches for, and how it was understood. Stateless;
-// thread-safe as long as each thread uses its own database handle.
+// Internal to src/index: a person's message (and earlier turns) -> the table
+// of terms searched for, the Xapian query assembled from it, and how the
+// message was understood. Stateless; thread-safe as long as each thread uses
+// its own database handle.
 #ifndef GURU_INDEX_QUERY_BUILDER_H_
 #define GURU_INDEX_QUERY_BUILDER_H_
 
 #include <xapian.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -18,31 +20,85 @@
 
 namespace guru::internal {
 
-// One of the message's own content words, as searched for.
-struct QueryStem {
+// Why a term is in the query: it sets the term's weight, and the
+// interpretation lists only kOwn and kChatty terms as the person's words.
+enum class TermRole {
+  kOwn,        // A content word of the message (after spelling correction).
+  kChatty,     // A word of the message that says little ("please", "help").
+  kContext,    // A stem of the conversation's topic, for a follow-up.
+  kAspect,     // A word posts use for a follow-up's aspect ("treatment").
+  kExpansion,  // A stem of what the vocabulary gives for searched terms.
+};
+
+// One term of the query: what is searched for, and why.
+struct QueryTerm {
+  // The word as the message has it (lower-cased, corrected) for kOwn and
+  // kChatty, the aspect's word for kAspect; empty for the stems of a topic or
+  // an expansion, which nobody wrote as such.
+  std::string text;
   std::string stem;
-  // Relative weight (1 for a content word, less for a chatty one).
+  TermRole role = TermRole::kOwn;
+  // Relative weight of this occurrence, before repeat saturation and
+  // key-concept focus: 1 for a content word, less for a chatty word, an
+  // aspect's word or an expansion.
   double weight = 1;
-  // Inverse document frequency, log(N / df), with df at least 1 (so a word
-  // no post contains counts as the rarest there could be).
+  // Inverse document frequency, log(N / df), with df at least 1 (so a stem
+  // no post contains counts as the rarest there could be), and whether any
+  // post contains the stem. Counted for every role but kExpansion (whose
+  // weight does not depend on them; counting would cost a round trip per
+  // stem over remote shards); 0 and false there.
   double idf = 0;
-  // Whether any post contains the stem.
   bool indexed = false;
+  // Where the term came from: kContext, the turn (1 = the newest earlier
+  // turn); kAspect, the question type's name; kExpansion, the run of searched
+  // stems the vocabulary expanded ("runner knee").
+  int turn = 0;
+  std::string origin;
+  // kExpansion: which of the vocabulary's phrases (numbered from 0 in the
+  // order expanded) the stem belongs to; a phrase's stems match together.
+  int phrase = -1;
+};
+
+// The query's terms, in the order searched: the conversation's topic, the
+// message's words, an aspect's words, then expansions. A stem may repeat (a
+// word said twice is two terms). Immutable once built; safe to read from any
+// number of threads.
+class QueryTerms {
+ public:
+  QueryTerms() = default;
+  explicit QueryTerms(std::vector<QueryTerm> terms);
+
+  const std::vector<QueryTerm>& all() const { return terms_; }
+
+  // The weight `stem` is searched at: the most of the terms other than
+  // expansions that have it, else the first expansion's; null when the query
+  // does not search for it. O(1): passages look up every word of an answer.
+  const double* WeightOf(const std::string& stem) const {
+    const auto found = weights_.find(stem);
+    return found == weights_.end() ? nullptr : &found->second;
+  }
+  bool Contains(const std::string& stem) const { return weights_.contains(stem); }
+
+  // Calls `f` with each stem searched for other than through an expansion,
+  // once, at its first term (whose weight counts for the message's IDF mass).
+  template <typename F>
+  void ForEachDistinct(F&& f) const {
+    for (const std::size_t i : distinct_) f(terms_[i]);
+  }
+
+ private:
+  std::vector<QueryTerm> terms_;
+  std::unordered_map<std::string, double> weights_;
+  std::vector<std::size_t> distinct_;  // Indexes into terms_.
 };
 
 struct BuiltQuery {
   // Empty when the message has nothing to search for (only stopwords or
   // punctuation).
   Xapian::Query query;
-  // The stems of the words searched for, each once, in order, with weight
-  // and IDF (for confidence): a follow-up's topic taken from the
-  // conversation, then the message's own content words (after spelling
-  // correction).
-  std::vector<QueryStem> own_stems;
-  // Every stem the query searches for (own words, topic, expansions) with
-  // its relative weight (1 = the person's own word); used to pick and
-  // highlight passages.
-  std::unordered_map<std::string, double> stem_weights;
+  // What `query` searches for; ranking, passages and the interpretation read
+  // it.
+  QueryTerms terms;
   // Posts in the database searched.
   std::uint64_t post_count = 0;
   // Bit i set: the message asks about QuestionTypes()[i].
@@ -64,17 +120,20 @@ Xapian::ESet CharacteristicStems(const Xapian::Database& db,
 const std::unordered_map<std::string, int>& QuestionTypeStems(
     const Xapian::Stem& stemmer);
 
-// Builds the query for `text` in its conversation: `context` holds the
-// earlier messages, newest first. A message that names no topic of its own
+// Builds the query for `text` in its conversation, in three stages: read
+// the message and the conversation (corrections, a follow-up's topic,
+// aspects), expand (an aspect's words, the vocabulary's synonyms) into the
+// term table, then assemble the Xapian query from the table. `context` holds
+// the earlier messages, newest first. A message that names no topic of its own
 // (a follow-up, "how is it treated?") or a narrower one (a drill-down, "and
 // for children?") is searched for together with the topic of the newest
 // earlier turn that names one, as if the person had said it; a message that
 // names its own topic is searched for alone. The interpretation's
-// context_use says which. People's words are text, never syntax. Words the index does not
-// know are corrected from its spelling data when `ranking.spelling` is on and the
-// database has any (a remote database has none: no correction, no error).
-// `dictionary` (may be null) lists correctly spelled words, which are never
-// corrected.
+// context_use says which. People's words are text, never syntax. Words the
+// index does not know are corrected from its spelling data when
+// `ranking.spelling` is on and the database has any (a remote database has
+// none: no correction, no error). `dictionary` (may be null) lists correctly
+// spelled words, which are never corrected.
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const WordList* dictionary, const Message& text,
                       const std::vector<std::string>& context,

@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "core/str_cat.h"
 #include "core/text.h"
 #include "index/confidence_model.h"
 #include "index/schema.h"
@@ -61,7 +60,7 @@ TitleAndQuestion ReadTitleAndQuestion(const Xapian::Document& doc,
   result.titled = !stems.title.empty();
   double matched = 0;
   for (const std::string& stem : stems.title) {
-    if (query.stem_weights.contains(stem)) ++matched;
+    if (query.terms.Contains(stem)) ++matched;
   }
   result.title_coverage =
       stems.title.empty() ? 0.0 : matched / static_cast<double>(stems.title.size());
@@ -73,15 +72,16 @@ TitleAndQuestion ReadTitleAndQuestion(const Xapian::Document& doc,
   return result;
 }
 
-// Share of the query's own IDF mass that the document contains.
+// Share of the query's IDF mass (its terms other than expansions, each stem
+// once) that the document contains.
 double IdfMatched(const Xapian::Database& db, Xapian::docid docid,
                   const BuiltQuery& query) {
   std::vector<std::pair<std::string, double>> terms;  // Term, weighted IDF.
   double total = 0;
-  for (const QueryStem& own : query.own_stems) {
-    terms.emplace_back("Z" + own.stem, own.weight * own.idf);
+  query.terms.ForEachDistinct([&](const QueryTerm& term) {
+    terms.emplace_back(schema::StemTerm(term.stem), term.weight * term.idf);
     total += terms.back().second;
-  }
+  });
   if (total <= 0) return 0;
   std::sort(terms.begin(), terms.end());
   double matched = 0;

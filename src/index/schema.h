@@ -67,6 +67,8 @@ namespace guru::schema {
 inline constexpr std::string_view kSchemaVersion = "3";
 inline constexpr std::string_view kSchemaVersionKey = "guru.schema_version";
 
+// Marks a stem term; Xapian's TermGenerator writes it (STEM_SOME).
+inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kIdPrefix = "Q";
 inline constexpr std::string_view kTitlePrefix = "S";
 inline constexpr std::string_view kQuestionPrefix = "XQ";
@@ -113,6 +115,34 @@ std::string FilterValue(std::string_view value);
 // stopwords allowed); empty when no stem is left or the key would not fit a
 // term.
 std::string TitleKeyTerm(std::vector<std::string> stems);
+
+// The prefix of the stems of field `field_prefix` ("ZS" for the title).
+inline std::string StemPrefix(std::string_view field_prefix) {
+  std::string prefix(kStemPrefix);
+  prefix += field_prefix;
+  return prefix;
+}
+
+// The free-text term of `stem` ("knee" -> "Zknee").
+inline std::string StemTerm(std::string_view stem) {
+  std::string term(kStemPrefix);
+  term += stem;
+  return term;
+}
+
+// The title field's term of `stem` ("knee" -> "ZSknee").
+inline std::string TitleStemTerm(std::string_view stem) {
+  std::string term = StemPrefix(kTitlePrefix);
+  term += stem;
+  return term;
+}
+
+// Whether `term` is a free-text stem ("Zknee"), not a field's ("ZSknee"):
+// field prefixes start with a capital, stems never do.
+inline bool IsFreeTextStemTerm(std::string_view term) {
+  return term.size() > kStemPrefix.size() && term.starts_with(kStemPrefix) &&
+         !(term[kStemPrefix.size()] >= 'A' && term[kStemPrefix.size()] <= 'Z');
+}
 
 // "2019-05-20" -> "20190520" (sortable); empty stays empty.
 std::string DateValue(std::string_view iso_date);

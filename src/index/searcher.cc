@@ -109,9 +109,9 @@ struct Searcher::Impl {
     const BestPassage best =
         FindBestPassage(answer, [&](const std::string& word) -> WordMatch {
           std::string stem = internal::StemWord(stemmer, word);
-          auto it = query.stem_weights.find(stem);
-          if (it == query.stem_weights.end()) return {};
-          return {std::move(stem), it->second};
+          const double* weight = query.terms.WeightOf(stem);
+          if (weight == nullptr) return {};
+          return {std::move(stem), *weight};
         });
     v1::Passage passage;
     passage.set_text(best.text);

@@ -14,6 +14,17 @@
 namespace guru {
 namespace {
 
+TEST(StemTermTest, StemsAreZPrefixedInTheFreeTextAndAfterTheFieldPrefix) {
+  EXPECT_EQ(schema::StemTerm("knee"), "Zknee");
+  EXPECT_EQ(schema::TitleStemTerm("knee"), "ZSknee");
+  EXPECT_EQ(schema::StemPrefix(schema::kQuestionPrefix), "ZXQ");
+  EXPECT_TRUE(schema::IsFreeTextStemTerm("Zknee"));
+  EXPECT_FALSE(schema::IsFreeTextStemTerm("ZSknee"));
+  EXPECT_FALSE(schema::IsFreeTextStemTerm("Z"));
+  EXPECT_FALSE(schema::IsFreeTextStemTerm("knee"));
+  EXPECT_FALSE(schema::IsFreeTextStemTerm("XCorthopaedics"));
+}
+
 TEST(TitleKeyTermTest, IsTheDistinctStemsWithoutStopwordsInOrder) {
   EXPECT_EQ(schema::TitleKeyTerm({"loss", "hear"}), "XThear loss");
   EXPECT_EQ(schema::TitleKeyTerm({"children", "in", "asthma", "asthma"}),
