@@ -670,7 +670,7 @@ struct Understanding {
 // corrections go to `interpretation`), what it takes from the conversation,
 // and the question types it asks (listed in `interpretation` as aspects).
 Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                         const WordList* dictionary, const std::string& text,
+                         const WordList* dictionary, const Message& text,
                          const std::vector<std::string>& context,
                          const RankingOptions& ranking,
                          v1::QueryInterpretation& interpretation) {
