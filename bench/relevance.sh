@@ -191,6 +191,22 @@ fi
   echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
+  /usr/bin/python3 - "$data/qrels-dev.txt" "$completed" "$work/runs/01.trec" \
+    "$work/runs/$(awk -F'\t' '/tuned on dev/ {print $1}' "$work/runs/labels.tsv").trec" <<'PY'
+import sys
+sys.path.insert(0, "bench/relevance")
+from score import read_qrels_files, read_run, score
+official, completed, guru, sphinx = sys.argv[1:5]
+runs = [read_run(open(path)) for path in (guru, sphinx)]
+for name, files in (("official", [official]), ("official + completed", [official, completed])):
+    qrels = read_qrels_files(files)
+    g, s = (score(qrels, run) for run in runs)
+    print(f"- Guru Search against the tuned Sphinx, {name} judgments: nDCG@10 "
+          f"{g['ndcg_cut_10']:.4f} vs {s['ndcg_cut_10']:.4f} "
+          f"({g['ndcg_cut_10'] / s['ndcg_cut_10']:.2f}x); Guru's MRR@10 {g['recip_rank']:.4f}, "
+          f"P@1 {g['P_1']:.4f}.")
+PY
+  echo
   echo "## Ablation: each idea on its own"
   echo
   echo "Each row is guru-server with \`--ranking\` set so that only that idea is on"
