@@ -84,9 +84,16 @@ Xapian::Query FilterQuery(const SearchFilterParams& filter) {
 // FAILED_PRECONDITION, for operators, when the index was written with
 // another schema version than this server reads (the writer refuses it
 // likewise): its documents may lack what ranking reads, such as slot 6.
+// UNAVAILABLE, as for a missing index, when an indexer created the database
+// but died before its first commit (no version, no posts): the writer takes
+// that state as new too.
 absl::Status CheckSchemaVersion(const Xapian::Database& db, const std::string& path) {
   const std::string version = db.get_metadata(std::string(schema::kSchemaVersionKey));
   if (version == schema::kSchemaVersion) return absl::OkStatus();
+  if (version.empty() && db.get_doccount() == 0) {
+    return absl::UnavailableError(
+        StrCat("no index at ", path, " yet: its creation did not finish"));
+  }
   return ForOperators(absl::FailedPreconditionError(
       StrCat(path, " was written with schema version ",
              version.empty() ? std::string("(none)") : version, ", this is ",

@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <memory>
 #include <set>
@@ -239,6 +240,27 @@ TEST(SearcherOpenTest, MissingDirectoryIsUnavailable) {
   absl::StatusOr<std::unique_ptr<Searcher>> empty = Searcher::Open(dir.path().string());
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.status().code(), absl::StatusCode::kUnavailable);
+}
+
+// An indexer killed between creating the database and its first commit
+// leaves a database with no schema version and no posts: not an index yet
+// (the next indexer run starts it afresh), not one of another version.
+TEST(SearcherOpenTest, ADatabaseWhoseCreationDidNotFinishIsUnavailable) {
+  TempDir dir;
+  Xapian::WritableDatabase(dir.Sub("db"), Xapian::DB_CREATE).commit();
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir.Sub("db"));
+  ASSERT_FALSE(searcher.ok());
+  EXPECT_EQ(searcher.status().code(), absl::StatusCode::kUnavailable)
+      << searcher.status();
+  // With posts but no version it was written by something else.
+  {
+    Xapian::WritableDatabase db(dir.Sub("db"));
+    db.add_document(Xapian::Document());
+    db.commit();
+  }
+  searcher = Searcher::Open(dir.Sub("db"));
+  EXPECT_EQ(searcher.status().code(), absl::StatusCode::kFailedPrecondition)
+      << searcher.status();
 }
 
 }  // namespace
