@@ -156,6 +156,8 @@ for line in open(sys.argv[1]):
     if p["system"] == "sphinx_tuned":
         print(p["grid"], p["grid_configs"], round(p["grid_seconds"]))' "$work/peers.jsonl")
 read -r grid_kind grid_configs grid_seconds <<<"$sphinx_grid"
+# The run of the tuned Sphinx, the peer to beat.
+tuned_run="$work/runs/$(awk -F'\t' '/tuned on dev/ {print $1}' "$work/runs/labels.tsv").trec"
 
 echo "relevance: the judging pool"
 /usr/bin/python3 bench/relevance/pool.py --qrels "$data/qrels-dev.txt" --qrels "$completed" \
@@ -192,7 +194,7 @@ fi
   printf '%s\n' "${rows[@]}"
   echo
   /usr/bin/python3 - "$data/qrels-dev.txt" "$completed" "$work/runs/01.trec" \
-    "$work/runs/$(awk -F'\t' '/tuned on dev/ {print $1}' "$work/runs/labels.tsv").trec" <<'PY'
+    "$tuned_run" <<'PY'
 import sys
 sys.path.insert(0, "bench/relevance")
 from score import read_qrels_files, read_run, score
@@ -345,7 +347,7 @@ PY
   echo
   /usr/bin/python3 bench/relevance/per_aspect.py --types "$data/question-types-dev.tsv" \
     --qrels "$data/qrels-dev.txt" --qrels "$completed" --run "Guru=$work/runs/01.trec" \
-    --run "Sphinx tuned=$work/runs/$(awk -F'\t' '/tuned on dev/ {print $1}' "$work/runs/labels.tsv").trec"
+    --run "Sphinx tuned=$tuned_run"
   echo
   cat "$work/calibration.md"
   echo

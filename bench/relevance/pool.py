@@ -20,7 +20,7 @@ import json
 import random
 import sys
 
-from score import CUTOFF, read_qrels, read_run
+from score import CUTOFF, read_qrels_files, read_run
 
 
 # Longer answers are shown cut (the assessor is told): what a post answers
@@ -60,11 +60,7 @@ def main():
     parser.add_argument("runs", nargs="+")
     args = parser.parse_args()
 
-    judged = {}
-    for path in args.qrels:
-        with open(path) as f:
-            for qid, docs in read_qrels(f).items():
-                judged.setdefault(qid, {}).update(docs)
+    judged = read_qrels_files(args.qrels)
     questions = {}
     with open(args.questions) as f:
         for line in f:
