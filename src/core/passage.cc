@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "core/query_text.h"
@@ -194,11 +193,10 @@ std::vector<std::pair<std::size_t, std::size_t>> SplitSentences(std::string_view
 namespace {
 
 // The words of `scanned` that the query searches for, each with its
-// sentence. Each distinct word is looked up once per answer.
+// sentence.
 std::vector<MatchedWord> MatchWords(std::string_view scanned,
                                     const std::vector<Sentence>& sentences,
                                     const WordWeight& weight) {
-  std::unordered_map<std::string, WordMatch> lookups;
   std::vector<MatchedWord> words;
   std::size_t sentence = 0;
   ForEachWord(scanned, [&](const WordSpan& span, const std::string& word) {
@@ -206,10 +204,9 @@ std::vector<MatchedWord> MatchWords(std::string_view scanned,
            span.byte_begin >= sentences[sentence].end) {
       ++sentence;
     }
-    auto [it, inserted] = lookups.try_emplace(word);
-    if (inserted) it->second = weight(word);
-    if (it->second.weight > 0) {
-      words.push_back({span, it->second.term, it->second.weight, sentence});
+    WordMatch match = weight(word);
+    if (match.weight > 0) {
+      words.push_back({span, std::move(match.term), match.weight, sentence});
     }
   });
   return words;

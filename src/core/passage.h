@@ -40,7 +40,8 @@ struct PassageOptions {
 
 // What the query makes of a lower-cased word of the answer: the term it
 // counts as (e.g. its stem, so "knees" and "knee" count once) and its weight;
-// weight 0 when the query does not search for it.
+// weight 0 when the query does not search for it. Called for every word
+// scanned: a caller whose answer is costly (stemming) caches it.
 struct WordMatch {
   std::string term;
   double weight = 0;

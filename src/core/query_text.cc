@@ -83,9 +83,11 @@ void ForEachWord(
     word.clear();
   };
   for (std::size_t i = 0; i < text.size(); ++chars) {
-    std::size_t length = 0;
-    // A byte that starts no well-formed sequence is a separator.
-    const std::uint32_t cp = DecodeUtf8(text, i, length).value_or(0xFFFD);
+    std::size_t length = 1;
+    std::uint32_t cp = static_cast<unsigned char>(text[i]);
+    // A byte that starts no well-formed sequence is a separator. (ASCII, most
+    // of every answer passages scan, needs no call.)
+    if (cp >= 0x80) cp = DecodeUtf8(text, i, length).value_or(0xFFFD);
     const CharClass char_class = Classify(cp);
     if (char_class == CharClass::kSeparator ||
         (char_class == CharClass::kApostrophe && word.empty())) {

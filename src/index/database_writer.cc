@@ -234,8 +234,13 @@ absl::StatusOr<UpsertResult> DatabaseWriter::Upsert(const v1::Post& post,
     }
     // Counted out only once the new version is built: a post that fails to
     // build leaves its old version, and its words, in place.
-    if (exists) impl_->RemoveSpelling(*it);
-    impl_->db.replace_document(id_term, doc);
+    // By docid: replace_document(id_term, ...) would look the term up again.
+    if (exists) {
+      impl_->RemoveSpelling(*it);
+      impl_->db.replace_document(*it, doc);
+    } else {
+      impl_->db.add_document(doc);
+    }
     impl_->AddSpelling(doc);
     impl_->dirty = true;
     return result;

@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <iterator>
 #include <numeric>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,25 +40,22 @@ void SplitStems(std::string_view text, std::vector<std::string>& out) {
   }
 }
 
-FieldStems ReadFieldStems(const Xapian::Document& doc, bool want_question) {
+FieldStems ReadFieldStems(std::string_view value, bool want_question) {
   FieldStems stems;
-  const std::string value = doc.get_value(schema::kTitleQuestionStemsSlot);
   const std::size_t newline = value.find('\n');
-  const std::string_view all(value);
-  SplitStems(all.substr(0, newline), stems.title);
+  SplitStems(value.substr(0, newline), stems.title);
   if (want_question && newline != std::string::npos) {
-    SplitStems(all.substr(newline + 1), stems.question);
+    SplitStems(value.substr(newline + 1), stems.question);
   }
   return stems;
 }
 
 // Share of the document's title stems that the query searches for, and the
 // types of the document's own question.
-TitleAndQuestion ReadTitleAndQuestion(const Xapian::Document& doc,
-                                      const BuiltQuery& query,
+TitleAndQuestion ReadTitleAndQuestion(std::string_view slot, const BuiltQuery& query,
                                       const std::unordered_map<std::string, int>& types) {
   TitleAndQuestion result;
-  const FieldStems stems = ReadFieldStems(doc, !types.empty());
+  const FieldStems stems = ReadFieldStems(slot, !types.empty());
   result.titled = !stems.title.empty();
   double matched = 0;
   for (const std::string& stem : stems.title) {
@@ -72,27 +71,58 @@ TitleAndQuestion ReadTitleAndQuestion(const Xapian::Document& doc,
   return result;
 }
 
-// Share of the query's IDF mass (its terms other than expansions, each stem
-// once) that the document contains.
-double IdfMatched(const Xapian::Database& db, Xapian::docid docid,
-                  const BuiltQuery& query) {
+// For each of `docids` (ascending), the share of the query's IDF mass (its
+// terms other than expansions, each stem once) that the document contains.
+// Locally from the terms' posting lists, one forward walk each: reading a
+// document's term list inflates it whole. Over remote shards from the term
+// lists, since a remote posting list is sent whole.
+std::vector<double> IdfMatched(const Xapian::Database& db, Locality locality,
+                               const std::vector<Xapian::docid>& docids,
+                               const BuiltQuery& query) {
   std::vector<std::pair<std::string, double>> terms;  // Term, weighted IDF.
   double total = 0;
   query.terms.ForEachDistinct([&](const QueryTerm& term) {
     terms.emplace_back(schema::StemTerm(term.stem), term.weight * term.idf);
     total += terms.back().second;
   });
-  if (total <= 0) return 0;
-  std::sort(terms.begin(), terms.end());
-  double matched = 0;
-  Xapian::TermIterator it = db.termlist_begin(docid);
-  const Xapian::TermIterator end = db.termlist_end(docid);
-  for (const auto& [term, idf] : terms) {
-    it.skip_to(term);
-    if (it == end) break;
-    if (*it == term) matched += idf;
+  std::vector<double> matched(docids.size(), 0.0);
+  if (total <= 0) return matched;
+  if (locality == Locality::kLocal) {
+    for (const auto& [term, idf] : terms) {
+      Xapian::PostingIterator it = db.postlist_begin(term);
+      const Xapian::PostingIterator end = db.postlist_end(term);
+      for (std::size_t i = 0; i < docids.size() && it != end; ++i) {
+        it.skip_to(docids[i]);
+        if (it != end && *it == docids[i]) matched[i] += idf;
+      }
+    }
+  } else {
+    std::sort(terms.begin(), terms.end());
+    for (std::size_t i = 0; i < docids.size(); ++i) {
+      Xapian::TermIterator it = db.termlist_begin(docids[i]);
+      const Xapian::TermIterator end = db.termlist_end(docids[i]);
+      for (const auto& [term, idf] : terms) {
+        it.skip_to(term);
+        if (it == end) break;
+        if (*it == term) matched[i] += idf;
+      }
+    }
   }
-  return matched / total;
+  for (double& share : matched) share /= total;
+  return matched;
+}
+
+// The positions [0, count) of `ranked` in docid order, in which reads go
+// forward: along a value stream or a posting list, or through consecutive
+// blocks.
+std::vector<std::size_t> InDocidOrder(const std::vector<RankedCandidate>& ranked,
+                                      std::size_t count) {
+  std::vector<std::size_t> positions(count);
+  std::iota(positions.begin(), positions.end(), std::size_t{0});
+  std::sort(positions.begin(), positions.end(), [&](std::size_t a, std::size_t b) {
+    return ranked[a].docid < ranked[b].docid;
+  });
+  return positions;
 }
 
 // The post's unique-id term, which does not depend on where the post is
@@ -137,12 +167,10 @@ std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
   return std::make_unique<Xapian::BM25Weight>(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5);
 }
 
-std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
-                                            const Xapian::Stem& stemmer,
-                                            const Xapian::MSet& mset,
-                                            const BuiltQuery& query,
-                                            const RankingOptions& ranking,
-                                            std::size_t confidence_depth) {
+std::vector<RankedCandidate> RankCandidates(
+    const Xapian::Database& db, const Xapian::Stem& stemmer, const Xapian::MSet& mset,
+    const BuiltQuery& query, const RankingOptions& ranking, std::size_t confidence_depth,
+    Locality locality) {
   std::vector<RankedCandidate> ranked;
   ranked.reserve(mset.size());
   const bool rerank = ranking.title_coverage_boost > 0 || ranking.question_type_boost > 0;
@@ -161,16 +189,24 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
     candidate.score = it.get_weight();
     if (ranked.size() <= head_size) candidate.document = it.get_document();
   }
-  // Read in docid order: consecutive reads then mostly find their block
-  // already loaded.
-  std::vector<std::size_t> head(head_size);
-  std::iota(head.begin(), head.end(), std::size_t{0});
-  std::sort(head.begin(), head.end(), [&](std::size_t a, std::size_t b) {
-    return ranked[a].docid < ranked[b].docid;
-  });
-  for (const std::size_t rank : head) {
+  // Locally one walk along the slot's values; a remote shard has no value
+  // streams, and its documents came in the batch fetched above.
+  std::optional<Xapian::ValueIterator> slot;
+  const Xapian::ValueIterator slot_end =
+      db.valuestream_end(schema::kTitleQuestionStemsSlot);
+  if (locality == Locality::kLocal) {
+    slot = db.valuestream_begin(schema::kTitleQuestionStemsSlot);
+  }
+  for (const std::size_t rank : InDocidOrder(ranked, head_size)) {
     RankedCandidate& candidate = ranked[rank];
-    const TitleAndQuestion read = ReadTitleAndQuestion(candidate.document, query, types);
+    std::string value;
+    if (slot.has_value()) {
+      if (*slot != slot_end) slot->skip_to(candidate.docid);
+      if (*slot != slot_end && slot->get_docid() == candidate.docid) value = **slot;
+    } else {
+      value = candidate.document.get_value(schema::kTitleQuestionStemsSlot);
+    }
+    const TitleAndQuestion read = ReadTitleAndQuestion(value, query, types);
     candidate.titled = read.titled;
     candidate.features.title_coverage = read.title_coverage;
     candidate.features.type_match = (read.question_types & query.question_types) != 0;
@@ -186,11 +222,18 @@ std::vector<RankedCandidate> RankCandidates(const Xapian::Database& db,
                      return a.score > b.score;
                    });
   OrderTiesById(db, ranked.begin(), reranked_end);
+  const std::size_t scored = std::min(confidence_depth, ranked.size());
+  const std::vector<std::size_t> by_docid = InDocidOrder(ranked, scored);
+  std::vector<Xapian::docid> docids(scored);
+  for (std::size_t i = 0; i < scored; ++i) docids[i] = ranked[by_docid[i]].docid;
+  const std::vector<double> idf_matched = IdfMatched(db, locality, docids, query);
+  for (std::size_t i = 0; i < scored; ++i) {
+    ranked[by_docid[i]].features.idf_matched = idf_matched[i];
+  }
   const double best = ranked.empty() ? 0 : ranked.front().score;
-  for (std::size_t rank = 0; rank < std::min(confidence_depth, ranked.size()); ++rank) {
+  for (std::size_t rank = 0; rank < scored; ++rank) {
     RankedCandidate& candidate = ranked[rank];
     ConfidenceFeatures& f = candidate.features;
-    f.idf_matched = IdfMatched(db, candidate.docid, query);
     f.relative_score = best > 0 ? candidate.score / best : 0;
     f.reciprocal_rank = 1.0 / static_cast<double>(rank + 1);
     candidate.confidence = Confidence(f);

@@ -32,12 +32,17 @@ struct RankedCandidate {
 // The weighting scheme `ranking` names, with its parameters.
 std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking);
 
+// Where a database's documents are read from, which decides how ranking
+// reads what they contain: a remote shard sends a whole posting list at once.
+enum class Locality { kLocal, kRemote };
+
 // Orders `mset` (retrieved from position 0) for `query`: the best
 // `ranking.rerank_depth` re-ranked, the rest in Xapian's order after them;
 // the first `confidence_depth` get their confidence.
 std::vector<RankedCandidate> RankCandidates(
     const Xapian::Database& db, const Xapian::Stem& stemmer, const Xapian::MSet& mset,
-    const BuiltQuery& query, const RankingOptions& ranking, std::size_t confidence_depth);
+    const BuiltQuery& query, const RankingOptions& ranking, std::size_t confidence_depth,
+    Locality locality);
 
 // Whether `ranked` (all candidates, best first; may be empty, the first with
 // its confidence) answers the query, from thresholds on the first's

@@ -3,6 +3,8 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "absl/strings/str_replace.h"
 #include "core/passage.h"
@@ -41,6 +43,35 @@ absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc) {
   }
   return post;
 }
+
+// What the words of a page's answers are to one query, for their passages.
+// Every word of ten answers is asked about: those no query stem can come
+// from are turned away without stemming, and the rest are stemmed once per
+// page rather than once per answer.
+class PassageWords {
+ public:
+  PassageWords(const Xapian::Stem& stemmer, const internal::QueryTerms& terms)
+      : stemmer_(stemmer), terms_(terms) {
+    for (const internal::QueryTerm& term : terms.all()) prefixes_.Add(term.stem);
+  }
+
+  WordMatch Match(const std::string& lower_word) {
+    if (!prefixes_.MayStemToAny(lower_word)) return {};
+    auto [it, inserted] = seen_.try_emplace(lower_word);
+    if (inserted) {
+      std::string stem = internal::StemWord(stemmer_, lower_word);
+      if (const double* weight = terms_.WeightOf(stem))
+        it->second = {std::move(stem), *weight};
+    }
+    return it->second;
+  }
+
+ private:
+  const Xapian::Stem& stemmer_;
+  const internal::QueryTerms& terms_;
+  internal::StemPrefixFilter prefixes_;
+  std::unordered_map<std::string, WordMatch> seen_;
+};
 
 // Snippet length for related posts, in characters.
 constexpr std::size_t kRelatedSnippetLength = 200;
@@ -106,20 +137,15 @@ struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
   SearcherOptions options;
-  // Related posts' snippets weigh words by the background model, which looks
-  // up every word of the answer in the index: one network round trip per word
-  // over remote shards (half a second a snippet), so for a stub of remote
-  // databases they go without it (0).
-  unsigned background_model = Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
+  // Set for a stub of remote databases, where reads cost network round
+  // trips: ranking reads term lists rather than posting lists, and related
+  // posts' snippets go without the background model (which looks up every
+  // word of the answer in the index: half a second a snippet).
+  internal::Locality locality = internal::Locality::kLocal;
 
-  v1::Passage Passage(const std::string& answer, const internal::BuiltQuery& query) {
-    const BestPassage best =
-        FindBestPassage(answer, [&](const std::string& word) -> WordMatch {
-          std::string stem = internal::StemWord(stemmer, word);
-          const double* weight = query.terms.WeightOf(stem);
-          if (weight == nullptr) return {};
-          return {std::move(stem), *weight};
-        });
+  v1::Passage Passage(const std::string& answer, PassageWords& words) {
+    const BestPassage best = FindBestPassage(
+        answer, [&](const std::string& word) { return words.Match(word); });
     v1::Passage passage;
     passage.set_text(best.text);
     passage.mutable_span()->set_start(static_cast<std::int32_t>(best.span.begin));
@@ -158,8 +184,10 @@ struct Searcher::Impl {
         static_cast<Xapian::doccount>(std::max(ranking.rerank_depth, wanted + 1));
     enquire.set_query(filtered(built.query));
     Xapian::ValueCountMatchSpy categories(schema::kCategorySlot);
-    enquire.add_matchspy(&categories);
-    const Xapian::MSet mset = enquire.get_mset(0, depth, kFacetDepth);
+    if (params.facets) enquire.add_matchspy(&categories);
+    // Without facets the matcher may stop early (max-weight pruning): the
+    // estimate is then rougher, the ranking the same.
+    const Xapian::MSet mset = enquire.get_mset(0, depth, params.facets ? kFacetDepth : 0);
     response.set_total_estimate(mset.get_matches_estimated());
     for (auto it = categories.top_values_begin(kFacetDepth);
          it != categories.top_values_end(kFacetDepth); ++it) {
@@ -169,7 +197,7 @@ struct Searcher::Impl {
     }
 
     const std::vector<internal::RankedCandidate> ranked = internal::RankCandidates(
-        db, stemmer, mset, built, ranking, static_cast<std::size_t>(wanted));
+        db, stemmer, mset, built, ranking, static_cast<std::size_t>(wanted), locality);
     response.set_answer_status(internal::DecideAnswerStatus(ranked, built));
     if (response.answer_status() == v1::NO_MATCH && !keep_no_match) {
       response.clear_category_facets();
@@ -178,6 +206,7 @@ struct Searcher::Impl {
     page.has_more =
         ranked.size() > static_cast<std::size_t>(wanted) ||
         mset.get_matches_lower_bound() > static_cast<Xapian::doccount>(wanted);
+    PassageWords passage_words(stemmer, built.terms);
     for (std::size_t i = params.offset;
          i < ranked.size() && response.results_size() < params.limit; ++i) {
       // Fetched with the head, which covers every page (RankCandidates reads
@@ -188,7 +217,7 @@ struct Searcher::Impl {
       result.set_score(ranked[i].score);
       result.set_confidence(ranked[i].confidence);
       page.features.push_back(ranked[i].features);
-      *result.mutable_passage() = Passage(post->answer(), built);
+      *result.mutable_passage() = Passage(post->answer(), passage_words);
       // The snippet starts where the passage does: Xapian's own snippet
       // weighs every word of the answer against the index, which cost half
       // of a search's time.
@@ -228,9 +257,11 @@ struct Searcher::Impl {
       if (!post.ok()) continue;
       v1::SearchResult& result = *related.add_results();
       result.set_score(it.get_weight());
-      result.set_snippet(
-          PlainSnippet(mset.snippet(post->answer(), kRelatedSnippetLength, stemmer,
-                                    background_model, "", "", "...")));
+      result.set_snippet(PlainSnippet(mset.snippet(
+          post->answer(), kRelatedSnippetLength, stemmer,
+          locality == internal::Locality::kLocal ? Xapian::MSet::SNIPPET_BACKGROUND_MODEL
+                                                 : 0,
+          "", "", "...")));
       *result.mutable_post() = *std::move(post);
     }
     return related;
@@ -269,7 +300,7 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path
     impl->db = Xapian::Database(path);
     if (absl::Status s = CheckSchemaVersion(impl->db, path); !s.ok()) return s;
     impl->options = std::move(options);
-    if (ListsRemoteDatabases(path)) impl->background_model = 0;
+    if (ListsRemoteDatabases(path)) impl->locality = internal::Locality::kRemote;
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening index ", path));

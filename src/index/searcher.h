@@ -42,6 +42,9 @@ struct SearchParams {
   SearchFilterParams filter;
   // Length of each snippet, in characters.
   int snippet_length = 300;
+  // Count category facets (makes the matcher examine at least the best
+  // 1,000 matches).
+  bool facets = false;
 };
 
 struct SearchPage {

@@ -5,7 +5,9 @@
 
 #include <xapian.h>
 
+#include <bitset>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace guru::internal {
@@ -33,6 +35,46 @@ inline std::string StemPhrase(const Xapian::Stem& stemmer,
   }
   return phrase;
 }
+
+// Tells, without stemming, which lower-cased words cannot stem to any of a
+// few stems. The English (Porter2) stemmer rewrites only a word's ending:
+// a stem keeps its word's first byte and, but for "dying", "lying" and
+// "tying" (-> "die", "lie", "tie"), its second; keys fold 'y' into 'i' to
+// keep those. A passage looks up every word of ten answers, and most words
+// share no two-byte start with the query's stems, so most need no stemming.
+// Words whose first two bytes are not both ASCII are always let through, so
+// stems that start so need no key.
+class StemPrefixFilter {
+ public:
+  void Add(std::string_view stem) {
+    if (stem.empty() || !IsAscii(stem[0])) return;
+    if (stem.size() == 1) {
+      one_byte_.set(Byte(stem[0]));
+    } else if (IsAscii(stem[1])) {
+      two_bytes_.set(Key(stem[0], stem[1]));
+    }
+  }
+
+  // False only when `lower_word` stems to none of the stems added.
+  bool MayStemToAny(std::string_view lower_word) const {
+    if (lower_word.empty()) return false;
+    if (!IsAscii(lower_word[0])) return true;
+    if (one_byte_.test(Byte(lower_word[0]))) return true;
+    if (lower_word.size() == 1) return false;
+    if (!IsAscii(lower_word[1])) return true;
+    return two_bytes_.test(Key(lower_word[0], lower_word[1]));
+  }
+
+ private:
+  static bool IsAscii(char c) { return static_cast<unsigned char>(c) < 0x80; }
+  static std::size_t Byte(char c) { return static_cast<unsigned char>(c); }
+  static std::size_t Key(char first, char second) {
+    return Byte(first) << 7 | Byte(second == 'y' ? 'i' : second);
+  }
+
+  std::bitset<std::size_t{1} << 14> two_bytes_;  // Two ASCII bytes.
+  std::bitset<128> one_byte_;
+};
 
 }  // namespace guru::internal
 

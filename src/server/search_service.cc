@@ -105,6 +105,7 @@ absl::StatusOr<SearchParams> ToSearchParams(const v1::SearchRequest& request,
   params.filter.experts.assign(filter.experts().begin(), filter.experts().end());
   params.filter.date_from = filter.date_from();
   params.filter.date_to = filter.date_to();
+  params.facets = request.include_facets();
   for (const std::string& turn : request.context()) {
     if (params.context.size() == kMaxContextTurns) break;
     params.context.push_back(turn);

@@ -338,7 +338,8 @@ class PythonClientTest(unittest.TestCase):
         )
 
     def test_category_facets_count_the_matches(self):
-        response = self.search("pain", limit=100)
+        self.assertEqual(len(self.search("pain", limit=100).category_facets), 0)
+        response = self.search("pain", limit=100, include_facets=True)
         facets = [(f.value, f.count) for f in response.category_facets]
         self.assertGreater(len(facets), 1)
         counts = [c for _, c in facets]

@@ -133,7 +133,10 @@ TEST_F(SearchFeaturesTest, FiltersByDateUsingAnsweredOnWhenAskedOnIsMissing) {
 }
 
 TEST_F(SearchFeaturesTest, FacetsCountCategoriesOfMatchingPosts) {
-  const SearchPage page = Search(Query("knee shin"));
+  SearchParams params = Query("knee shin");
+  EXPECT_THAT(Search(params).response.category_facets(), IsEmpty());
+  params.facets = true;
+  const SearchPage page = Search(params);
   std::vector<std::pair<std::string, std::int64_t>> facets;
   for (const v1::FacetCount& facet : page.response.category_facets()) {
     facets.emplace_back(facet.value(), facet.count());

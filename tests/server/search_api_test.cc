@@ -102,7 +102,9 @@ TEST_F(SearchApiTest, SpellingLeavesTheDictionarysWordsAlone) {
 
 TEST_F(SearchApiTest, FacetsAndCategoryFilterAgree) {
   v1::SearchResponse all;
-  ASSERT_TRUE(Search(Query(kKneeQuestion, 50), all).ok());
+  v1::SearchRequest with_facets = Query(kKneeQuestion, 50);
+  with_facets.set_include_facets(true);
+  ASSERT_TRUE(Search(with_facets, all).ok());
   ASSERT_THAT(all.category_facets(), Not(IsEmpty()));
   const v1::FacetCount& top = all.category_facets(0);
   EXPECT_EQ(top.value(), "knees");
@@ -115,6 +117,13 @@ TEST_F(SearchApiTest, FacetsAndCategoryFilterAgree) {
   for (const v1::SearchResult& result : filtered.results()) {
     EXPECT_EQ(result.post().category(), "knees");
   }
+}
+
+TEST_F(SearchApiTest, FacetsAreCountedOnlyWhenAsked) {
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(Query(kKneeQuestion, 50), response).ok());
+  EXPECT_THAT(response.results(), Not(IsEmpty()));
+  EXPECT_THAT(response.category_facets(), IsEmpty());
 }
 
 TEST_F(SearchApiTest, PageTokensWalkThroughDisjointPages) {

@@ -43,6 +43,7 @@ grpc::Status Search(ServerProcess& server, v1::SearchResponse& response,
                     const std::vector<std::string>& categories = {}) {
   v1::SearchRequest request;
   request.set_query("zebra knee");
+  request.set_include_facets(true);
   for (const std::string& category : categories) {
     request.mutable_filter()->add_categories(category);
   }

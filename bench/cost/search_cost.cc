@@ -1,0 +1,150 @@
+// Runs questions through a Searcher in-process, as guru-server's Search does
+// but without gRPC, safety or page tokens, and reports what one search costs:
+// CPU time of the searching thread and wall time, per search. With
+// --results it writes every result (id, score, passage span) so that two
+// builds can be checked to answer alike before their costs are compared.
+// Under `valgrind --tool=callgrind` (bench/search_cost.sh --callgrind) the
+// instructions per search are exact and do not depend on what else runs.
+//   guru-search-cost --db DIR --questions TSV [--passes N] [--limit N]
+//                    [--results TSV] [--ranking SPEC] [--dictionary FILE|none]
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_format.h"
+#include "guru/v1/search.pb.h"
+#include "index/searcher.h"
+#include "io/dictionary.h"
+
+namespace {
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// qid<TAB>text lines; lines without a tab are skipped.
+std::vector<std::pair<std::string, std::string>> ReadQuestions(std::ifstream& in) {
+  std::vector<std::pair<std::string, std::string>> questions;
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t tab = line.find('\t');
+    if (tab != std::string::npos)
+      questions.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  }
+  return questions;
+}
+
+double Percentile(std::vector<double> values, double fraction) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto at =
+      static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1));
+  return values[at];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string db;
+  std::string questions_path;
+  std::string results_path;
+  std::string ranking_spec;
+  int passes = 3;
+  int limit = 10;
+  std::string dictionary_file(guru::kDefaultDictionaryFile);
+  CLI::App app("guru-search-cost: CPU and wall time per search, in-process");
+  app.add_option("--db", db, "Index directory")->required();
+  app.add_option("--questions", questions_path, "qid<TAB>text lines")->required();
+  app.add_option("--passes", passes,
+                 "Measured passes over the questions (after one unmeasured)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--limit", limit, "Results per search")->check(CLI::Range(1, 100));
+  app.add_option("--results", results_path, "Write qid, rank, id, score, passage span");
+  app.add_option("--ranking", ranking_spec, "As guru-server --ranking");
+  app.add_option("--dictionary", dictionary_file, "As guru-server --dictionary")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  absl::StatusOr<guru::RankingOptions> ranking = guru::ParseRankingOptions(ranking_spec);
+  if (!ranking.ok()) {
+    std::fprintf(stderr, "guru-search-cost: %s\n", ranking.status().ToString().c_str());
+    return 2;
+  }
+  std::string warning;
+  absl::StatusOr<std::shared_ptr<const guru::WordList>> dictionary =
+      guru::LoadDictionary(dictionary_file, warning);
+  if (!warning.empty())
+    std::fprintf(stderr, "guru-search-cost: warning: %s\n", warning.c_str());
+  if (!dictionary.ok()) {
+    std::fprintf(stderr, "guru-search-cost: %s\n",
+                 dictionary.status().ToString().c_str());
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<guru::Searcher>> searcher =
+      guru::Searcher::Open(db, {*dictionary, *ranking});
+  if (!searcher.ok()) {
+    std::fprintf(stderr, "guru-search-cost: %s\n", searcher.status().ToString().c_str());
+    return 2;
+  }
+  std::ifstream in(questions_path);
+  const auto questions = ReadQuestions(in);
+  if (questions.empty()) {
+    std::fprintf(stderr, "guru-search-cost: --questions %s: no qid<TAB>text lines\n",
+                 questions_path.c_str());
+    return 2;
+  }
+
+  std::ofstream results;
+  if (!results_path.empty()) results.open(results_path, std::ios::trunc);
+  std::vector<double> wall_ms;
+  double cpu_seconds = 0;
+  for (int pass = 0; pass <= passes; ++pass) {
+    const bool measured = pass > 0;  // The first pass warms caches.
+    for (const auto& [qid, text] : questions) {
+      guru::SearchParams params;
+      params.query = text;
+      params.limit = limit;
+      const double cpu_before = ThreadCpuSeconds();
+      const auto wall_before = std::chrono::steady_clock::now();
+      absl::StatusOr<guru::SearchPage> page = (*searcher)->Search(params);
+      const std::chrono::duration<double, std::milli> wall =
+          std::chrono::steady_clock::now() - wall_before;
+      if (measured) {
+        cpu_seconds += ThreadCpuSeconds() - cpu_before;
+        wall_ms.push_back(wall.count());
+      }
+      if (!page.ok()) {
+        std::fprintf(stderr, "guru-search-cost: %s: %s\n", qid.c_str(),
+                     page.status().ToString().c_str());
+        return 1;
+      }
+      if (pass != 0 || !results.is_open()) continue;
+      const guru::v1::SearchResponse& response = page->response;
+      for (int i = 0; i < response.results_size(); ++i) {
+        const guru::v1::SearchResult& r = response.results(i);
+        results << absl::StrFormat("%s\t%d\t%s\t%.6g\t%.4f\t%d-%d\n", qid, i + 1,
+                                   r.post().id(), r.score(), r.confidence(),
+                                   r.passage().span().start(), r.passage().span().end());
+      }
+    }
+  }
+  const double searches = static_cast<double>(wall_ms.size());
+  double wall_total = 0;
+  for (const double ms : wall_ms) wall_total += ms;
+  std::printf(
+      "searches=%zu cpu_ms_per_search=%.3f wall_ms_mean=%.3f wall_ms_p50=%.3f "
+      "wall_ms_p99=%.3f\n",
+      wall_ms.size(), cpu_seconds * 1e3 / searches, wall_total / searches,
+      Percentile(wall_ms, 0.5), Percentile(wall_ms, 0.99));
+  return results.is_open() && !results ? 1 : 0;
+}
