@@ -8,11 +8,11 @@
 # searching thread per search over PASSES passes after a warm one. Then, on
 # every 12th question, the instructions per search under valgrind's
 # callgrind, which do not depend on what else the machine runs (CPU times on
-# a shared machine move by a fifth; instruction counts do not move).
+# a shared machine move by a quarter; instruction counts do not move).
 # Appends the figures, with machine, date and commit, to
 # bench/results/search_cost.md.
 #   bench/search_cost.sh [BUILD_DIR] [PASSES]      (CALLGRIND=0 skips valgrind)
-# Installs Debian's valgrind when missing (as root).
+# Installs Debian's valgrind and bc when missing (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-rel}
@@ -20,8 +20,12 @@ passes=${2:-3}
 for bin in indexer/guru-indexer bench/cost/guru-search-cost; do
   [[ -x $build/$bin ]] || { echo "build first: scripts/build.sh $build -DCMAKE_BUILD_TYPE=Release -DGURU_BUILD_TESTS=OFF" >&2; exit 2; }
 done
-if [[ ${CALLGRIND:-1} != 0 ]] && ! command -v valgrind >/dev/null; then
-  apt-get install -y valgrind >/dev/null
+missing=()
+command -v bc >/dev/null || missing+=(bc)
+[[ ${CALLGRIND:-1} != 0 ]] && ! command -v valgrind >/dev/null && missing+=(valgrind)
+if ((${#missing[@]})); then
+  [[ $(id -u) == 0 ]] || { echo "search_cost: needs ${missing[*]} (apt-get install -y ${missing[*]}, as root)" >&2; exit 2; }
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 work=$(mktemp -d)

@@ -1,9 +1,10 @@
 // Runs questions through a Searcher in-process, as guru-server's Search does
 // but without gRPC, safety or page tokens, and reports what one search costs:
 // CPU time of the searching thread and wall time, per search. With
-// --results it writes every result (id, score, passage span) so that two
+// --results it writes every result of the first pass (status, id, score and
+// confidence to the last bit, passage span, highlights, snippet) so that two
 // builds can be checked to answer alike before their costs are compared.
-// Under `valgrind --tool=callgrind` (bench/search_cost.sh --callgrind) the
+// Under `valgrind --tool=callgrind` (as bench/search_cost.sh runs it) the
 // instructions per search are exact and do not depend on what else runs.
 //   guru-search-cost --db DIR --questions TSV [--passes N] [--limit N]
 //                    [--results TSV] [--ranking SPEC] [--dictionary FILE|none]
@@ -37,8 +38,9 @@ std::vector<std::pair<std::string, std::string>> ReadQuestions(std::ifstream& in
   std::vector<std::pair<std::string, std::string>> questions;
   for (std::string line; std::getline(in, line);) {
     const std::size_t tab = line.find('\t');
-    if (tab != std::string::npos)
+    if (tab != std::string::npos) {
       questions.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    }
   }
   return questions;
 }
@@ -69,7 +71,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   app.add_option("--limit", limit, "Results per search")->check(CLI::Range(1, 100));
-  app.add_option("--results", results_path, "Write qid, rank, id, score, passage span");
+  app.add_option("--results", results_path,
+                 "Write every result: qid, rank, id, status, score, confidence, passage "
+                 "span, highlights, snippet");
   app.add_option("--ranking", ranking_spec, "As guru-server --ranking");
   app.add_option("--dictionary", dictionary_file, "As guru-server --dictionary")
       ->capture_default_str();
@@ -130,11 +134,17 @@ int main(int argc, char** argv) {
       }
       if (pass != 0 || !results.is_open()) continue;
       const guru::v1::SearchResponse& response = page->response;
+      const std::string status = guru::v1::AnswerStatus_Name(response.answer_status());
       for (int i = 0; i < response.results_size(); ++i) {
         const guru::v1::SearchResult& r = response.results(i);
-        results << absl::StrFormat("%s\t%d\t%s\t%.6g\t%.4f\t%d-%d\n", qid, i + 1,
-                                   r.post().id(), r.score(), r.confidence(),
-                                   r.passage().span().start(), r.passage().span().end());
+        std::string highlights;
+        for (const guru::v1::TextSpan& h : r.passage().highlights()) {
+          highlights += absl::StrFormat("%d-%d,", h.start(), h.end());
+        }
+        results << absl::StrFormat("%s\t%d\t%s\t%s\t%.17g\t%.17g\t%d-%d\t%s\t%s\n", qid,
+                                   i + 1, r.post().id(), status, r.score(),
+                                   r.confidence(), r.passage().span().start(),
+                                   r.passage().span().end(), highlights, r.snippet());
       }
     }
   }

@@ -87,6 +87,8 @@ std::vector<double> IdfMatched(const Xapian::Database& db, Locality locality,
   });
   std::vector<double> matched(docids.size(), 0.0);
   if (total <= 0) return matched;
+  // Both ways sum in term order, so that sums agree to the last bit.
+  std::sort(terms.begin(), terms.end());
   if (locality == Locality::kLocal) {
     for (const auto& [term, idf] : terms) {
       Xapian::PostingIterator it = db.postlist_begin(term);
@@ -97,7 +99,6 @@ std::vector<double> IdfMatched(const Xapian::Database& db, Locality locality,
       }
     }
   } else {
-    std::sort(terms.begin(), terms.end());
     for (std::size_t i = 0; i < docids.size(); ++i) {
       Xapian::TermIterator it = db.termlist_begin(docids[i]);
       const Xapian::TermIterator end = db.termlist_end(docids[i]);

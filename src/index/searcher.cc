@@ -47,7 +47,8 @@ absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc) {
 // What the words of a page's answers are to one query, for their passages.
 // Every word of ten answers is asked about: those no query stem can come
 // from are turned away without stemming, and the rest are stemmed once per
-// page rather than once per answer.
+// page rather than once per answer. One per search, on its thread; the
+// stemmer and the terms must outlive it.
 class PassageWords {
  public:
   PassageWords(const Xapian::Stem& stemmer, const internal::QueryTerms& terms)
@@ -60,8 +61,9 @@ class PassageWords {
     auto [it, inserted] = seen_.try_emplace(lower_word);
     if (inserted) {
       std::string stem = internal::StemWord(stemmer_, lower_word);
-      if (const double* weight = terms_.WeightOf(stem))
+      if (const double* weight = terms_.WeightOf(stem)) {
         it->second = {std::move(stem), *weight};
+      }
     }
     return it->second;
   }

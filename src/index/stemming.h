@@ -43,7 +43,8 @@ inline std::string StemPhrase(const Xapian::Stem& stemmer,
 // keep those. A passage looks up every word of ten answers, and most words
 // share no two-byte start with the query's stems, so most need no stemming.
 // Words whose first two bytes are not both ASCII are always let through, so
-// stems that start so need no key.
+// stems that start so need no key. A value; Add and MayStemToAny on one
+// filter from several threads need the caller's lock.
 class StemPrefixFilter {
  public:
   void Add(std::string_view stem) {
