@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/cord.h"
@@ -56,7 +57,7 @@ struct DatabaseWriter::Impl {
   // summed here and handed to Xapian once per word at commit: a word occurs
   // in thousands of posts, and a call per post and word cost about a tenth
   // of indexing time.
-  std::unordered_map<std::string, std::int64_t> spelling_changes;
+  SpellingChanges spelling_changes;
 
   // Counts a document's plain words into the spelling data, or out again
   // when the document is replaced or deleted, so that the frequencies (which
@@ -376,6 +377,40 @@ absl::Status DatabaseWriter::Commit() {
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, "committing the index");
+  }
+}
+
+SpellingChanges DatabaseWriter::TakeSpellingChanges() {
+  return std::exchange(impl_->spelling_changes, {});
+}
+
+absl::Status DatabaseWriter::AddSpellingChanges(const SpellingChanges& changes) {
+  if (changes.empty()) return absl::OkStatus();
+  try {
+    impl_->EnsureTransaction();
+    for (const auto& [word, change] : changes) impl_->spelling_changes[word] += change;
+    impl_->dirty = true;
+    return absl::OkStatus();
+  } catch (const Xapian::Error& e) {
+    return internal::XapianErrorToStatus(e, "counting words into the spelling data");
+  }
+}
+
+absl::Status DatabaseWriter::MoveStoredSpellingTo(DatabaseWriter& to) {
+  try {
+    SpellingChanges stored;
+    for (auto it = impl_->db.spellings_begin(); it != impl_->db.spellings_end(); ++it) {
+      stored[*it] = it.get_termfreq();
+    }
+    if (stored.empty()) return absl::OkStatus();
+    impl_->EnsureTransaction();
+    for (const auto& [word, frequency] : stored) {
+      impl_->db.remove_spelling(word, static_cast<Xapian::termcount>(frequency));
+    }
+    impl_->dirty = true;
+    return to.AddSpellingChanges(stored);
+  } catch (const Xapian::Error& e) {
+    return internal::XapianErrorToStatus(e, "moving the spelling data");
   }
 }
 

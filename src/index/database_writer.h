@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -18,6 +19,10 @@
 #include "index/index_writer.h"
 
 namespace guru::internal {
+
+// Changes to the spelling data's word frequencies (word -> change), summed
+// until a commit hands them to Xapian.
+using SpellingChanges = std::unordered_map<std::string, std::int64_t>;
 
 // IndexWriter's contract (locking, transactions, atomic commits), for one
 // database. Not thread-safe: use from one thread.
@@ -42,6 +47,18 @@ class DatabaseWriter {
   absl::StatusOr<bool> Delete(std::string_view id);
   absl::Status Commit();
   absl::StatusOr<std::uint64_t> PostCount() const;
+
+  // The spelling data of a sharded index lives in its side database, so
+  // that one table serves every reader, remote shards included (shards.h).
+  // A shard's writer counts its posts' words as any writer does; the index
+  // writer takes the changes here and adds them to the side database's
+  // writer before either commits.
+  SpellingChanges TakeSpellingChanges();
+  absl::Status AddSpellingChanges(const SpellingChanges& changes);
+  // Moves the spelling data stored in this database into `to`'s uncommitted
+  // changes: a shard of an index written before the spelling data moved to
+  // the side database hands it over on the next run.
+  absl::Status MoveStoredSpellingTo(DatabaseWriter& to);
 
  private:
   struct Impl;

@@ -19,13 +19,13 @@ namespace fs = std::filesystem;
 using internal::DatabaseWriter;
 using internal::HoldsDatabase;
 
-// The stub's text: comments, then one line per shard and the synonyms line.
+// The stub's text: comments, then one line per shard and the side database's.
 std::string StubText(int shards) {
   std::string text =
       StrCat("# Written by guru-indexer: ", shards,
              " shards of posts (a post's shard is FNV-1a 64 of its id modulo the shard\n"
-             "# count) and the synonym table. Open this directory as one Xapian "
-             "database.\n");
+             "# count) and the side database of the synonym table and spelling data.\n"
+             "# Open this directory as one Xapian database.\n");
   for (int i = 0; i < shards; ++i) text += StrCat("auto ", ShardDirName(i), "\n");
   text += StrCat("auto ", kSynonymsDirName, "\n");
   return text;
@@ -165,8 +165,8 @@ absl::StatusOr<Writers> OpenDatabases(const std::string& path, int count, int sh
 }  // namespace
 
 IndexWriter::IndexWriter(std::vector<std::unique_ptr<DatabaseWriter>> shards,
-                         std::unique_ptr<DatabaseWriter> synonyms)
-    : shards_(std::move(shards)), synonyms_(std::move(synonyms)) {}
+                         std::unique_ptr<DatabaseWriter> side)
+    : shards_(std::move(shards)), side_(std::move(side)) {}
 
 IndexWriter::~IndexWriter() = default;
 
@@ -188,17 +188,26 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
   }
   absl::StatusOr<Writers> writers = OpenDatabases(path, count, shards);
   if (!writers.ok()) return writers.status();
-  std::unique_ptr<DatabaseWriter> synonyms;
+  std::unique_ptr<DatabaseWriter> side;
   if (count > 0 || shards > 0) {
-    synonyms = std::move(writers->back());
+    side = std::move(writers->back());
     writers->pop_back();
   }
+  // Shards written before the spelling data moved to the side database
+  // still hold theirs; this run's first commit moves it.
+  if (side) {
+    for (const auto& shard : *writers) {
+      if (absl::Status moved = shard->MoveStoredSpellingTo(*side); !moved.ok()) {
+        return moved;
+      }
+    }
+  }
   return std::unique_ptr<IndexWriter>(
-      new IndexWriter(*std::move(writers), std::move(synonyms)));
+      new IndexWriter(*std::move(writers), std::move(side)));
 }
 
 int IndexWriter::shard_count() const {
-  return synonyms_ ? static_cast<int>(shards_.size()) : 0;
+  return side_ ? static_cast<int>(shards_.size()) : 0;
 }
 
 DatabaseWriter& IndexWriter::ShardFor(std::string_view id) {
@@ -224,11 +233,11 @@ absl::StatusOr<std::uint64_t> IndexWriter::Prune(
 
 absl::StatusOr<bool> IndexWriter::SetSynonyms(const SynonymFile& file,
                                               const IndexVocabulary& vocabulary) {
-  return (synonyms_ ? *synonyms_ : *shards_.front()).SetSynonyms(file, vocabulary);
+  return (side_ ? *side_ : *shards_.front()).SetSynonyms(file, vocabulary);
 }
 
 absl::StatusOr<IndexVocabulary> IndexWriter::Vocabulary() const {
-  return (synonyms_ ? *synonyms_ : *shards_.front()).Vocabulary();
+  return (side_ ? *side_ : *shards_.front()).Vocabulary();
 }
 
 absl::StatusOr<bool> IndexWriter::Delete(std::string_view id) {
@@ -236,10 +245,23 @@ absl::StatusOr<bool> IndexWriter::Delete(std::string_view id) {
 }
 
 absl::Status IndexWriter::Commit() {
+  if (side_) {
+    // The side database commits first: a crash before the shards' commits
+    // leaves their batch's words counted, and the run that indexes the batch
+    // again counts them twice. The other order would lose them for good, as
+    // that run finds the committed posts unchanged.
+    for (const auto& shard : shards_) {
+      if (absl::Status s = side_->AddSpellingChanges(shard->TakeSpellingChanges());
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (absl::Status s = side_->Commit(); !s.ok()) return s;
+  }
   for (const auto& shard : shards_) {
     if (absl::Status s = shard->Commit(); !s.ok()) return s;
   }
-  return synonyms_ ? synonyms_->Commit() : absl::OkStatus();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::uint64_t> IndexWriter::PostCount() const {

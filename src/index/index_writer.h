@@ -103,7 +103,8 @@ class IndexWriter {
   absl::StatusOr<bool> Delete(std::string_view id);
 
   // Makes all changes since the last commit durable and visible to readers:
-  // every database that has changes, shard by shard.
+  // every database that has changes, the side database of a sharded index
+  // first (its spelling data counts the shards' words), then shard by shard.
   absl::Status Commit();
 
   // Posts in all shards, including uncommitted changes.
@@ -111,13 +112,14 @@ class IndexWriter {
 
  private:
   IndexWriter(std::vector<std::unique_ptr<internal::DatabaseWriter>> shards,
-              std::unique_ptr<internal::DatabaseWriter> synonyms);
+              std::unique_ptr<internal::DatabaseWriter> side);
   internal::DatabaseWriter& ShardFor(std::string_view id);
 
   // One writer for a plain index, else one per shard.
   std::vector<std::unique_ptr<internal::DatabaseWriter>> shards_;
-  // The synonyms database of a sharded index; null for a plain one.
-  std::unique_ptr<internal::DatabaseWriter> synonyms_;
+  // The side database of a sharded index (its synonym table and spelling
+  // data, shards.h); null for a plain one.
+  std::unique_ptr<internal::DatabaseWriter> side_;
 };
 
 // Whether `status`, from IndexWriter::Open, says that another writer holds

@@ -49,7 +49,8 @@
 //   `guru-indexer stats` and the server's log (index/index_stats.h).
 //   spelling table: every plain word (unprefixed term without digits) of
 //   every post with its count, kept in step on replace and delete; the
-//   source of query spelling correction.
+//   source of query spelling correction. A sharded index keeps it in its
+//   side database, not in the shards (shards.h).
 //   synonym table: stem phrase ("runner knee") -> stem phrases of the same
 //   thing ("patellofemor pain"), from guru-indexer --synonyms.
 //   metadata "guru.schema_version": kSchemaVersion; a writer and a searcher

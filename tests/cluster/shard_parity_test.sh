@@ -2,11 +2,12 @@
 # Shard parity: the medquad-liveqa corpus indexed once into one index and once
 # into three shards (guru-indexer --shards 3); the three shards served by
 # three xapian-tcpsrv processes on loopback and reached through a stub of
-# `remote` lines (plus the local synonyms database, which the remote backend
-# cannot serve); guru-server over each. The relevance benchmark's 70
-# development questions must return the same post ids in the same order, 10
-# per question, from the single index, from the local shards and from the
-# remote shards.
+# `remote` lines (plus the local side database of synonyms and spelling data,
+# which the remote backend cannot serve); guru-server over each, spelling
+# correction on. The relevance benchmark's 70 development questions must be
+# corrected alike and return the same post ids in the same order, 10 per
+# question, from the single index, from the local shards and from the remote
+# shards; and so must the conversation benchmark's development conversations.
 #   tests/cluster/shard_parity_test.sh BUILD_DIR
 set -euo pipefail
 BUILD=$(cd "$1" && pwd)
@@ -37,16 +38,32 @@ done
   echo "auto $WORK/three/synonyms"
 } >"$WORK/remote.stub"
 
-# Spelling correction is off here: Xapian 1.4 takes spelling suggestions from
-# one sub-database of a stub (and none over remote), so a sharded index may
-# correct a misspelt word differently (docs/SCALING.md). Everything else of
-# the ranking must agree.
+# The conversation benchmark's development conversations: the last turn, then
+# the earlier turns newest first, as guru-query --batch takes them.
+/usr/bin/python3 - "$SOURCE_DIR/bench/conversation/dev.jsonl" >"$WORK/conversations.tsv" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    conversation = json.loads(line)
+    turns = conversation["turns"]
+    print("\t".join([conversation["id"], turns[-1], *reversed(turns[:-1])]))
+PY
+
+# Spelling correction is on, as deployed: the shards' spelling data lives in
+# the side database, which the remote stub lists locally like the synonyms.
 declare -A runs=([one]="$WORK/one" [local]="$WORK/three" [remote]="$WORK/remote.stub")
 for name in one local remote; do
   SECONDS=0
-  start_server "server-$name" --db "${runs[$name]}" --ranking spelling=0
+  start_server "server-$name" --db "${runs[$name]}"
   run_questions "$SERVER_PORT" "$WORK/$name.trec"
-  echo "$name: questions answered in ${SECONDS}s"
+  "$BUILD/tools/guru-query" --server "127.0.0.1:$SERVER_PORT" --limit 10 \
+    --batch "$WORK/conversations.tsv" --trec "$WORK/$name.conversations.trec" 2>/dev/null
+  # What each question was corrected to ("did you mean"), one line each.
+  cut -f2 "$SOURCE_DIR/data/medquad-liveqa/test-questions-dev.tsv" | while IFS= read -r text; do
+    "$BUILD/tools/guru-query" --server "127.0.0.1:$SERVER_PORT" --json --limit 1 -- "$text" |
+      /usr/bin/python3 -c 'import json, sys
+print(json.loads(sys.stdin.readline()).get("interpretation", {}).get("didYouMean", ""))'
+  done >"$WORK/$name.corrected"
+  echo "$name: questions and conversations answered in ${SECONDS}s"
 done
 
 # qid, post id, rank: what must agree. Scores are compared too, to 4 places.
@@ -58,15 +75,35 @@ if ((lines < questions * 5)); then
   echo "FAIL: the single index answered only $lines results for $questions questions" >&2
   exit 1
 fi
+# The comparison below proves spelling parity only if words were corrected.
+corrected=$(grep -c . "$WORK/one.corrected" || true)
+if ((corrected < 5)); then
+  echo "FAIL: the single index corrected the spelling of only $corrected questions" >&2
+  exit 1
+fi
+conversations=$(wc -l <"$WORK/conversations.tsv")
 status=0
-for name in local remote; do
-  if diff <(awk '{printf "%s %s %s %.4f\n", $1, $3, $4, $5}' "$WORK/one.trec") \
-    <(awk '{printf "%s %s %s %.4f\n", $1, $3, $4, $5}' "$WORK/$name.trec") >"$WORK/$name.diff"; then
-    echo "ok: $name shards: $lines results for $questions questions, same ids, order and scores"
+# same_results NAME RUN WHAT: whether shards NAME's RUN file lists the same
+# qid, post id and rank as the single index's, and scores to 4 places.
+same_results() {
+  if diff <(awk '{printf "%s %s %s %.4f\n", $1, $3, $4, $5}' "$WORK/one.$2") \
+    <(awk '{printf "%s %s %s %.4f\n", $1, $3, $4, $5}' "$WORK/$1.$2") >"$WORK/$1.$2.diff"; then
+    echo "ok: $1 shards: $(wc -l <"$WORK/one.$2") results for $3, same ids, order and scores"
   else
-    echo "FAIL: $name shards differ from the single index (< single, > shards):" >&2
-    head -40 "$WORK/$name.diff" >&2
+    echo "FAIL: $1 shards differ from the single index on $3 (< single, > shards):" >&2
+    head -40 "$WORK/$1.$2.diff" >&2
     status=1
   fi
+}
+for name in local remote; do
+  if diff "$WORK/one.corrected" "$WORK/$name.corrected" >"$WORK/$name.spelling.diff"; then
+    echo "ok: $name shards: the same spelling corrections in the $corrected corrected questions"
+  else
+    echo "FAIL: $name shards correct spelling differently (< single, > shards):" >&2
+    cat "$WORK/$name.spelling.diff" >&2
+    status=1
+  fi
+  same_results "$name" trec "$questions questions"
+  same_results "$name" conversations.trec "$conversations conversations"
 done
 exit "$status"

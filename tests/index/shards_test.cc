@@ -1,12 +1,15 @@
 // Sharded indexes: routing by id, the stub, refusals of a mismatching shard
-// count, and that upserts and deletions reach the shard holding the post,
-// observed through each shard and through the stub with real databases.
+// count, that upserts and deletions reach the shard holding the post, and
+// that the spelling data lives in the side database, observed through each
+// shard and through the stub with real databases.
 #include "index/shards.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -171,6 +174,85 @@ TEST(ShardedIndexWriterTest, ACreationCutShortIsCompletedByTheNextRunWithShards)
   sharded->reset();
   EXPECT_EQ(*ShardCount(db), 2);
   EXPECT_EQ(Posts(db), 0u);
+}
+
+// Word -> frequency of the spelling data stored in the database at `path`.
+std::map<std::string, Xapian::doccount> StoredSpelling(const std::string& path) {
+  std::map<std::string, Xapian::doccount> words;
+  Xapian::Database db(path);
+  for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) {
+    words[*it] = it.get_termfreq();
+  }
+  return words;
+}
+
+// Writes 12 posts, then replaces one and deletes another, into the index at
+// `path` (`shards` 0: a plain one).
+void WriteSpellingCorpus(const std::string& path, int shards) {
+  auto writer = IndexWriter::Open(path, shards);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(
+        (*writer)
+            ->Upsert(MakePost("post-" + std::to_string(i),
+                              i % 2 ? "olecranon bursitis" : "patellar tendinopathy"))
+            .ok());
+  }
+  ASSERT_TRUE((*writer)->Commit().ok());
+  ASSERT_TRUE((*writer)->Upsert(MakePost("post-3", "sciatica")).ok());
+  ASSERT_TRUE((*writer)->Delete("post-4").ok());
+  ASSERT_TRUE((*writer)->Commit().ok());
+}
+
+// One spelling table for all shards, in the side database, which a stub of
+// remote shards lists locally: it holds what one index of the same posts
+// holds, and the shards hold none.
+TEST(ShardedIndexWriterTest, TheSpellingDataIsTheSideDatabasesAndAsOneIndexHasIt) {
+  TempDir dir;
+  WriteSpellingCorpus(dir.Sub("one"), 0);
+  WriteSpellingCorpus(dir.Sub("three"), 3);
+  const auto one = StoredSpelling(dir.Sub("one"));
+  EXPECT_EQ(one.at("knee"), 11u);
+  EXPECT_EQ(one.at("bursitis"), 5u);
+  EXPECT_EQ(one.at("sciatica"), 1u);
+  EXPECT_EQ(StoredSpelling(dir.Sub("three/synonyms")), one);
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_THAT(StoredSpelling(dir.Sub("three/" + ShardDirName(s))), ::testing::IsEmpty())
+        << "shard " << s;
+  }
+  EXPECT_EQ(Xapian::Database(dir.Sub("three")).get_spelling_suggestion("olecranom", 1),
+            "olecranon");
+}
+
+// An index sharded before the spelling data moved keeps it in its shards;
+// the next writer moves it to the side database.
+TEST(ShardedIndexWriterTest, SpellingDataInTheShardsMovesToTheSideDatabase) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  WriteSpellingCorpus(db, 3);
+  const auto expected = StoredSpelling(db + "/synonyms");
+  {  // As the writer of the earlier layout left it.
+    Xapian::WritableDatabase side(db + "/synonyms");
+    Xapian::WritableDatabase shard(db + "/" + ShardDirName(1));
+    for (const auto& [word, frequency] : expected) {
+      side.remove_spelling(word, frequency);
+      shard.add_spelling(word, frequency);
+    }
+    side.commit();
+    shard.commit();
+  }
+  ASSERT_THAT(StoredSpelling(db + "/synonyms"), ::testing::IsEmpty());
+  {
+    auto writer = IndexWriter::Open(db);
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    ASSERT_TRUE((*writer)->Upsert(MakePost("post-20", "knee")).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  auto moved = expected;  // And post-20's words: "Knee pain", "knee".
+  moved["knee"] += 2;
+  moved["pain"] += 1;
+  EXPECT_EQ(StoredSpelling(db + "/synonyms"), moved);
+  EXPECT_THAT(StoredSpelling(db + "/" + ShardDirName(1)), ::testing::IsEmpty());
 }
 
 TEST(ShardedIndexWriterTest, AFailedCreationLeavesNoDirectoryBehind) {
