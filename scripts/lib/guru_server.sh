@@ -3,8 +3,8 @@
 # reports SERVING; stop it again.
 
 # guru_server_start BUILD_DIR LOG_FILE SERVER_ARGS...
-# Sets GURU_SERVER_PID and GURU_SERVER_PORT; exits 1 with the server's log if
-# it is not SERVING within 20 seconds.
+# Sets GURU_SERVER_PID and GURU_SERVER_PORT; stops the server and exits 1 with
+# its log if it is not SERVING within 20 seconds.
 guru_server_start() {
   local build=$1 log=$2
   shift 2
@@ -21,6 +21,7 @@ guru_server_start() {
   done
   cat "$log" >&2
   echo "guru-server did not reach SERVING" >&2
+  guru_server_stop  # Not left behind: a caller's cleanup may not know it.
   exit 1
 }
 

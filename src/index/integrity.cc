@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <system_error>
 #include <vector>
 
 #include "core/status_detail.h"
 #include "core/str_cat.h"
+#include "index/database_writer.h"
 #include "index/shards.h"
 #include "index/xapian_status.h"
 
@@ -64,6 +66,41 @@ absl::StatusOr<std::string> SignatureOf(const std::string& dir) {
   return signature;
 }
 
+// Most stubs followed one inside another: a sharded index's, then a
+// replica's in each of its databases.
+constexpr int kMaxStubDepth = 4;
+
+// Adds the databases that directory `dir` stands for to `paths`: itself when
+// it holds a database or no stub; else the local databases its stub lists,
+// each resolved the same way. A sharded index's stub lists its shards and
+// side database (shards.h); a copy that xapian-replicate keeps lists the one
+// of its replica_0 and replica_1 in use. `remote` lines are for the servers
+// that hold those databases to check.
+absl::Status AddStubbedDatabases(const fs::path& dir, int depth,
+                                 std::vector<std::string>* paths) {
+  std::error_code error;
+  const fs::path stub = dir / kStubFileName;
+  if (depth == kMaxStubDepth || internal::HoldsDatabase(dir.string()) ||
+      !fs::is_regular_file(stub, error)) {
+    paths->push_back(dir.string());
+    return absl::OkStatus();
+  }
+  std::ifstream in(stub, std::ios::binary);
+  if (!in) return absl::UnavailableError(StrCat("cannot read ", stub.string()));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string type, listed;
+    if (!(words >> type >> listed) || (type != "auto" && type != "glass")) continue;
+    fs::path database(listed);
+    if (database.is_relative()) database = dir / database;
+    if (absl::Status s = AddStubbedDatabases(database, depth + 1, paths); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<DatabaseFiles>> ListDatabaseFiles(const std::string& path) {
@@ -73,10 +110,10 @@ absl::StatusOr<std::vector<DatabaseFiles>> ListDatabaseFiles(const std::string& 
     if (fs::exists(path, error)) return std::vector<DatabaseFiles>{};
     return absl::UnavailableError(StrCat("no index at ", path));
   }
-  absl::StatusOr<std::vector<std::string>> shards = ShardedDatabasePaths(path);
-  if (!shards.ok()) return shards.status();
-  std::vector<std::string> paths = *std::move(shards);
-  if (paths.empty()) paths.push_back(path);
+  std::vector<std::string> paths;
+  if (absl::Status listed = AddStubbedDatabases(path, 0, &paths); !listed.ok()) {
+    return listed;
+  }
   std::vector<DatabaseFiles> databases;
   for (std::string& database : paths) {
     absl::StatusOr<std::string> signature = SignatureOf(database);

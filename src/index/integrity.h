@@ -16,7 +16,7 @@
 
 namespace guru {
 
-// One database of an index (the index itself, or one shard, or the synonyms
+// One database of an index (the index itself, or one shard, or the side
 // database of a sharded index), and what its files looked like: any write,
 // truncation or replacement of a file changes `signature`.
 struct DatabaseFiles {
@@ -24,8 +24,10 @@ struct DatabaseFiles {
   std::string signature;  // Names, sizes and modification times.
 };
 
-// The local databases the index at `path` reads (remote shards are checked
-// by the servers that hold them). UNAVAILABLE when there is no index there.
+// The local databases the index at `path` reads, following stubs: the shards
+// and side database of a sharded index, and the copy in use of a replica kept
+// by xapian-replicate (remote shards are checked by the servers that hold
+// them). UNAVAILABLE when there is no index there.
 absl::StatusOr<std::vector<DatabaseFiles>> ListDatabaseFiles(const std::string& path);
 
 // Runs Xapian's consistency check of every table of the database at `path`

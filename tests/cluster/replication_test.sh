@@ -4,7 +4,9 @@
 # are fed by xapian-replicate, each served by its own guru-server. Both answer
 # from the first replication on; a new batch indexed into the master is not
 # visible on a replica until its next replication, the replica keeps answering
-# every query while it catches up, and shows the new posts afterwards.
+# every query while it catches up, and shows the new posts afterwards. Then a
+# sharded master, replicated database by database, whose replica corrects
+# spelling and answers as the master does.
 #   tests/cluster/replication_test.sh BUILD_DIR
 set -euo pipefail
 BUILD=$(cd "$1" && pwd)
@@ -92,3 +94,30 @@ done
 shows "${port[b]}" "zyxomma bite" replication-probe ||
   fail "replica b does not show the new post after replicating"
 echo "ok: each replica shows the new batch after its next replication, not before"
+
+# A sharded master: each database of its directory (the shards and the side
+# database, which holds the synonyms and the spelling data) replicated on its
+# own, the stub copied once. The replica answers as the master does, spelling
+# correction included.
+"$BUILD/indexer/guru-indexer" --db "$WORK/master/sharded" --shards 2 "$SOURCE_DIR/data/sample" >/dev/null
+echo "$probe" | "$BUILD/indexer/guru-indexer" --db "$WORK/master/sharded" - >/dev/null
+mkdir -p "$WORK/c/sharded"
+for database in shard-000 shard-001 synonyms; do
+  xapian-replicate --host 127.0.0.1 --port "$REPLICATE_PORT" --master "sharded/$database" \
+    --one-shot --reader-time 0 --quiet "$WORK/c/sharded/$database"
+done
+cp "$WORK/master/sharded/XAPIANDB" "$WORK/c/sharded/"
+declare -A answer
+for side in master c; do
+  start_server "server-sharded-$side" --db "$WORK/$side/sharded"
+  answer[$side]=$("$BUILD/tools/guru-query" --server "127.0.0.1:$SERVER_PORT" --json --limit 10 \
+    "zyxoma bite" | /usr/bin/python3 -c 'import json, sys
+response = json.loads(sys.stdin.readline())
+print(response.get("interpretation", {}).get("didYouMean", ""),
+      *(result["post"]["id"] for result in response.get("results", [])))')
+done
+[[ ${answer[master]} == "zyxomma bite replication-probe"* ]] ||
+  fail "the sharded master does not correct \"zyxoma\" and find the probe: ${answer[master]}"
+[[ ${answer[c]} == "${answer[master]}" ]] ||
+  fail "the sharded replica answers \"${answer[c]}\", the master \"${answer[master]}\""
+echo "ok: a sharded replica (2 shards and the side database) corrects and answers as its master"
