@@ -28,7 +28,7 @@ guru_server_start() {
 # guru_server_stop: stops the server started last, if any.
 guru_server_stop() {
   if [[ -n ${GURU_SERVER_PID:-} ]]; then
-    kill "$GURU_SERVER_PID" 2>/dev/null && wait "$GURU_SERVER_PID" 2>/dev/null
+    kill "$GURU_SERVER_PID" 2>/dev/null && { wait "$GURU_SERVER_PID" 2>/dev/null || true; }
     GURU_SERVER_PID=
   fi
   return 0

@@ -385,18 +385,23 @@ SpellingChanges DatabaseWriter::TakeSpellingChanges() {
 }
 
 absl::Status DatabaseWriter::AddSpellingChanges(const SpellingChanges& changes) {
-  if (changes.empty()) return absl::OkStatus();
   try {
-    impl_->EnsureTransaction();
-    for (const auto& [word, change] : changes) impl_->spelling_changes[word] += change;
-    impl_->dirty = true;
+    for (const auto& [word, change] : changes) {
+      // A post replaced by one with the same words changes nothing: no
+      // commit, no new revision for replicas and remote stubs to copy.
+      if (change == 0) continue;
+      impl_->EnsureTransaction();
+      impl_->spelling_changes[word] += change;
+      impl_->dirty = true;
+    }
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, "counting words into the spelling data");
   }
 }
 
-absl::Status DatabaseWriter::MoveStoredSpellingTo(DatabaseWriter& to) {
+absl::Status DatabaseWriter::MoveStoredSpellingTo(DatabaseWriter& to,
+                                                  const std::string& name) {
   try {
     SpellingChanges stored;
     for (auto it = impl_->db.spellings_begin(); it != impl_->db.spellings_end(); ++it) {
@@ -408,6 +413,13 @@ absl::Status DatabaseWriter::MoveStoredSpellingTo(DatabaseWriter& to) {
       impl_->db.remove_spelling(word, static_cast<Xapian::termcount>(frequency));
     }
     impl_->dirty = true;
+    // `to` commits first (IndexWriter::Commit): if this database's commit
+    // does not follow, the next run finds the data here again, and the mark
+    // says it was counted already.
+    const std::string mark = StrCat(schema::kSpellingMovedKeyPrefix, name);
+    if (!to.impl_->db.get_metadata(mark).empty()) return absl::OkStatus();
+    to.impl_->EnsureTransaction();
+    to.impl_->db.set_metadata(mark, UtcNow());
     return to.AddSpellingChanges(stored);
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, "moving the spelling data");

@@ -55,10 +55,12 @@ class DatabaseWriter {
   // writer before either commits.
   SpellingChanges TakeSpellingChanges();
   absl::Status AddSpellingChanges(const SpellingChanges& changes);
-  // Moves the spelling data stored in this database into `to`'s uncommitted
-  // changes: a shard of an index written before the spelling data moved to
-  // the side database hands it over on the next run.
-  absl::Status MoveStoredSpellingTo(DatabaseWriter& to);
+  // Moves the spelling data stored in this database, `name` of its index,
+  // into `to`'s uncommitted changes: a shard of an index written before the
+  // spelling data moved to the side database hands it over on the next run.
+  // `to` records the move, so data a crash left behind here is removed, not
+  // counted again.
+  absl::Status MoveStoredSpellingTo(DatabaseWriter& to, const std::string& name);
 
  private:
   struct Impl;

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/string_view.h"
 #include "core/str_cat.h"
 #include "index/database_writer.h"
 #include "index/shards.h"
@@ -77,6 +79,15 @@ bool IsUnfinishedSharding(const fs::path& dir) {
 }
 
 using Writers = std::vector<std::unique_ptr<DatabaseWriter>>;
+
+// `status`, its message saying which database of a sharded index it is about.
+absl::Status InDatabase(const absl::Status& status, std::string_view database) {
+  absl::Status named(status.code(), StrCat(database, ": ", status.message()));
+  status.ForEachPayload([&named](absl::string_view url, const absl::Cord& payload) {
+    named.SetPayload(url, payload);
+  });
+  return named;
+}
 
 // Opens (or creates) each of `paths`, in order.
 absl::StatusOr<Writers> OpenAll(const std::vector<std::string>& paths) {
@@ -196,9 +207,10 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
   // Shards written before the spelling data moved to the side database
   // still hold theirs; this run's first commit moves it.
   if (side) {
-    for (const auto& shard : *writers) {
-      if (absl::Status moved = shard->MoveStoredSpellingTo(*side); !moved.ok()) {
-        return moved;
+    for (std::size_t i = 0; i < writers->size(); ++i) {
+      const std::string name = ShardDirName(static_cast<int>(i));
+      if (absl::Status s = (*writers)[i]->MoveStoredSpellingTo(*side, name); !s.ok()) {
+        return InDatabase(s, StrCat(path, "/", name));
       }
     }
   }
@@ -246,20 +258,24 @@ absl::StatusOr<bool> IndexWriter::Delete(std::string_view id) {
 
 absl::Status IndexWriter::Commit() {
   if (side_) {
-    // The side database commits first: a crash before the shards' commits
-    // leaves their batch's words counted, and the run that indexes the batch
-    // again counts them twice. The other order would lose them for good, as
-    // that run finds the committed posts unchanged.
+    // The side database commits first. When a shard's commit then fails (a
+    // crash, a full disk), the run that indexes the batch again counts its
+    // words again: added posts' twice, and deleted or replaced posts' old
+    // words out twice. The other order would instead lose the batch's words
+    // for good, as that run finds the committed posts unchanged. Either way
+    // only suggestions' ranking by frequency is off; reindexing recounts.
     for (const auto& shard : shards_) {
       if (absl::Status s = side_->AddSpellingChanges(shard->TakeSpellingChanges());
           !s.ok()) {
         return s;
       }
     }
-    if (absl::Status s = side_->Commit(); !s.ok()) return s;
+    if (absl::Status s = side_->Commit(); !s.ok()) return InDatabase(s, kSynonymsDirName);
   }
-  for (const auto& shard : shards_) {
-    if (absl::Status s = shard->Commit(); !s.ok()) return s;
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    if (absl::Status s = shards_[i]->Commit(); !s.ok()) {
+      return side_ ? InDatabase(s, ShardDirName(static_cast<int>(i))) : s;
+    }
   }
   return absl::OkStatus();
 }

@@ -80,18 +80,25 @@ absl::Status AddStubbedDatabases(const fs::path& dir, int depth,
                                  std::vector<std::string>* paths) {
   std::error_code error;
   const fs::path stub = dir / kStubFileName;
-  if (depth == kMaxStubDepth || internal::HoldsDatabase(dir.string()) ||
-      !fs::is_regular_file(stub, error)) {
+  if (internal::HoldsDatabase(dir.string()) || !fs::is_regular_file(stub, error)) {
     paths->push_back(dir.string());
     return absl::OkStatus();
+  }
+  if (depth == kMaxStubDepth) {
+    return absl::InvalidArgumentError(
+        StrCat(stub.string(), ": stubs nested more than ", kMaxStubDepth, " deep"));
   }
   std::ifstream in(stub, std::ios::binary);
   if (!in) return absl::UnavailableError(StrCat("cannot read ", stub.string()));
   std::string line;
   while (std::getline(in, line)) {
+    // As Xapian reads a stub: the type, one space, the rest is the path.
     std::istringstream words(line);
-    std::string type, listed;
-    if (!(words >> type >> listed) || (type != "auto" && type != "glass")) continue;
+    std::string type;
+    if (!(words >> type) || (type != "auto" && type != "glass")) continue;
+    std::string listed;
+    std::getline(words >> std::ws, listed);
+    if (listed.empty()) continue;
     fs::path database(listed);
     if (database.is_relative()) database = dir / database;
     if (absl::Status s = AddStubbedDatabases(database, depth + 1, paths); !s.ok()) {

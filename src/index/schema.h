@@ -50,7 +50,9 @@
 //   spelling table: every plain word (unprefixed term without digits) of
 //   every post with its count, kept in step on replace and delete; the
 //   source of query spelling correction. A sharded index keeps it in its
-//   side database, not in the shards (shards.h).
+//   side database, not in the shards (shards.h); there metadata
+//   "guru.spelling_moved.shard-NNN" records when a shard written before
+//   handed its own over.
 //   synonym table: stem phrase ("runner knee") -> stem phrases of the same
 //   thing ("patellofemor pain"), from guru-indexer --synonyms.
 //   metadata "guru.schema_version": kSchemaVersion; a writer and a searcher
@@ -83,6 +85,7 @@ inline constexpr std::string_view kSynonymsKey = "guru.synonyms";
 inline constexpr std::string_view kVocabularyKey = "guru.vocabulary";
 inline constexpr std::string_view kVocabularyVersionKey = "guru.vocabulary_version";
 inline constexpr std::string_view kVocabularySourceKey = "guru.vocabulary_source";
+inline constexpr std::string_view kSpellingMovedKeyPrefix = "guru.spelling_moved.";
 
 inline constexpr unsigned kAskedOnSlot = 0;
 inline constexpr unsigned kAnsweredOnSlot = 1;

@@ -98,26 +98,53 @@ echo "ok: each replica shows the new batch after its next replication, not befor
 # A sharded master: each database of its directory (the shards and the side
 # database, which holds the synonyms and the spelling data) replicated on its
 # own, the stub copied once. The replica answers as the master does, spelling
-# correction included.
+# correction included, and shows the master's next batch after replicating it
+# (as a changeset, or as a full copy into the replica's other directory,
+# replica_0 or replica_1, which the server's integrity checks follow).
 "$BUILD/indexer/guru-indexer" --db "$WORK/master/sharded" --shards 2 "$SOURCE_DIR/data/sample" >/dev/null
 echo "$probe" | "$BUILD/indexer/guru-indexer" --db "$WORK/master/sharded" - >/dev/null
-mkdir -p "$WORK/c/sharded"
-for database in shard-000 shard-001 synonyms; do
-  xapian-replicate --host 127.0.0.1 --port "$REPLICATE_PORT" --master "sharded/$database" \
-    --one-shot --reader-time 0 --quiet "$WORK/c/sharded/$database"
-done
-cp "$WORK/master/sharded/XAPIANDB" "$WORK/c/sharded/"
-declare -A answer
-for side in master c; do
-  start_server "server-sharded-$side" --db "$WORK/$side/sharded"
-  answer[$side]=$("$BUILD/tools/guru-query" --server "127.0.0.1:$SERVER_PORT" --json --limit 10 \
-    "zyxoma bite" | /usr/bin/python3 -c 'import json, sys
-response = json.loads(sys.stdin.readline())
+replicate_sharded() {
+  mkdir -p "$WORK/c/sharded"
+  local database
+  for database in shard-000 shard-001 synonyms; do
+    xapian-replicate --host 127.0.0.1 --port "$REPLICATE_PORT" --master "sharded/$database" \
+      --one-shot --reader-time 0 --quiet "$WORK/c/sharded/$database"
+  done
+  cp "$WORK/master/sharded/XAPIANDB" "$WORK/c/sharded/"
+}
+# answer PORT TEXT: "did you mean" and the ids of the results, on one line.
+answer() {
+  "$BUILD/tools/guru-query" --server "127.0.0.1:$1" --json --limit 10 "$2" >"$WORK/answer.json" ||
+    fail "guru-query failed on port $1"
+  /usr/bin/python3 -c 'import json, sys
+response = json.load(open(sys.argv[1]))
 print(response.get("interpretation", {}).get("didYouMean", ""),
-      *(result["post"]["id"] for result in response.get("results", [])))')
+      *(result["post"]["id"] for result in response.get("results", [])))' "$WORK/answer.json"
+}
+replicate_sharded
+declare -A sharded_port
+for copy in master c; do
+  start_server "server-sharded-$copy" --db "$WORK/$copy/sharded" --refresh-ms 100
+  sharded_port[$copy]=$SERVER_PORT
 done
-[[ ${answer[master]} == "zyxomma bite replication-probe"* ]] ||
-  fail "the sharded master does not correct \"zyxoma\" and find the probe: ${answer[master]}"
-[[ ${answer[c]} == "${answer[master]}" ]] ||
-  fail "the sharded replica answers \"${answer[c]}\", the master \"${answer[master]}\""
+master_answer=$(answer "${sharded_port[master]}" "zyxoma bite")
+[[ $master_answer == "zyxomma bite replication-probe"* ]] ||
+  fail "the sharded master does not correct \"zyxoma\" and find the probe: $master_answer"
+replica_answer=$(answer "${sharded_port[c]}" "zyxoma bite")
+[[ $replica_answer == "$master_answer" ]] ||
+  fail "the sharded replica answers \"$replica_answer\", the master \"$master_answer\""
 echo "ok: a sharded replica (2 shards and the side database) corrects and answers as its master"
+
+echo '{"id":"replication-probe-2","title":"Quolloid moth sting","answer":"A quolloid sting needs no treatment."}' |
+  "$BUILD/indexer/guru-indexer" --db "$WORK/master/sharded" - >/dev/null
+replicate_sharded
+shown=
+for _ in $(seq 1 100); do
+  if [[ $(answer "${sharded_port[c]}" "quolloid moth") == *replication-probe-2* ]]; then
+    shown=yes
+    break
+  fi
+  sleep 0.1
+done
+[[ -n $shown ]] || fail "the sharded replica does not show the next batch after replicating it"
+echo "ok: the sharded replica shows the master's next batch after replicating it"

@@ -54,8 +54,10 @@ TEST(ListDatabaseFilesTest, AShardedIndexListsItsShardsAndSideDatabase) {
                           dir.Sub("db/synonyms")));
 }
 
-// A replica's own directory holds no database, only the stub: checking the
-// directory itself failed, and a sharded replica was refused as damaged.
+// A replica's own directory holds no database, only the stub. A plain
+// replica's stub lists no shards, so its listing failed and it went
+// unchecked; a sharded replica's shards were checked as databases, failed,
+// and the server refused it as damaged.
 TEST(ListDatabaseFilesTest, AReplicaIsTheCopyItsStubNames) {
   TempDir dir;
   MakeReplica(dir, "plain");
@@ -70,6 +72,15 @@ TEST(ListDatabaseFilesTest, AReplicaIsTheCopyItsStubNames) {
   for (const std::string& database : Listed(dir.Sub("sharded"))) {
     EXPECT_TRUE(CheckDatabase(database).ok()) << database;
   }
+}
+
+TEST(ListDatabaseFilesTest, StubsNestedTooDeepAreAnError) {
+  TempDir dir;
+  dir.WriteFile("loop/XAPIANDB", "auto .\n");
+  absl::StatusOr<std::vector<DatabaseFiles>> databases =
+      ListDatabaseFiles(dir.Sub("loop"));
+  ASSERT_FALSE(databases.ok());
+  EXPECT_THAT(databases.status().message(), ::testing::HasSubstr("nested more than"));
 }
 
 TEST(ListDatabaseFilesTest, RemoteLinesAreTheRemoteServersToCheck) {
