@@ -358,13 +358,20 @@ TEST(MetricsTest, PrometheusTextHasRequestsLatencyAndIndex) {
                        "\n")
                 .exit_code,
             0);
+  // A scrape reads one metric after another while the server updates them
+  // (counters before gauges), so it may show the new posts before the
+  // reload: wait for both.
   double posts = 0;
+  double reloads = 0;
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   std::string after;
-  while (posts != 34 && Clock::now() < deadline) {
+  while ((posts != 34 || reloads != reloads_before + 1) && Clock::now() < deadline) {
     after = ScrapeMetrics(metrics_port);
     posts = MetricValue(after, "guru_index_posts");
-    if (posts != 34) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    reloads = MetricValue(after, "guru_index_reloads_total");
+    if (posts != 34 || reloads != reloads_before + 1) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   }
   EXPECT_EQ(posts, 34);
   EXPECT_GT(MetricValue(after, "guru_index_revision"), revision_before);
