@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 using internal::DatabaseWriter;
 using internal::HoldsDatabase;
 
-// The stub's text: comments, then one line per shard and the side database's.
+// The stub's text: comments, then one line per shard and one for the side database.
 std::string StubText(int shards) {
   std::string text =
       StrCat("# Written by guru-indexer: ", shards,
