@@ -4,19 +4,24 @@
 
 # guru_server_start BUILD_DIR LOG_FILE SERVER_ARGS...
 # Sets GURU_SERVER_PID and GURU_SERVER_PORT; stops the server and exits 1 with
-# its log if it is not SERVING within 20 seconds.
+# its log if it is not SERVING within 60 seconds (a sanitizer build on a busy
+# machine starts slowly; a hung server must not hold a test up longer).
 guru_server_start() {
   local build=$1 log=$2
   shift 2
   "$build/src/server/guru-server" --listen 127.0.0.1:0 "$@" 2>"$log" &
   GURU_SERVER_PID=$!
   GURU_SERVER_PORT=
-  for _ in $(seq 1 200); do
-    GURU_SERVER_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
+  local deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    # The log appears when the child has opened it, which may be later.
+    GURU_SERVER_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" 2>/dev/null)
     if [[ -n $GURU_SERVER_PORT ]] &&
-      "$build/tools/guru-query" --server "127.0.0.1:$GURU_SERVER_PORT" --health >/dev/null 2>&1; then
+      "$build/tools/guru-query" --server "127.0.0.1:$GURU_SERVER_PORT" --timeout-ms 2000 \
+        --health >/dev/null 2>&1; then
       return 0
     fi
+    kill -0 "$GURU_SERVER_PID" 2>/dev/null || break
     sleep 0.1
   done
   cat "$log" >&2

@@ -53,9 +53,28 @@ start_tcpsrv() {
   return 1
 }
 
+# listens PID PORT: whether process PID has a TCP socket listening on PORT.
+listens() {
+  /usr/bin/python3 -c 'import os, sys
+pid, port = sys.argv[1], int(sys.argv[2])
+sockets = set()
+for fd in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        target = os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:
+        continue
+    if target.startswith("socket:["):
+        sockets.add(target[8:-1])
+for line in list(open("/proc/net/tcp"))[1:]:
+    fields = line.split()
+    if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port and fields[9] in sockets:
+        sys.exit(0)
+sys.exit(1)' "$1" "$2" 2>/dev/null
+}
+
 # start_replicate_server NAME PARENT_DIR: publishes the databases under
 # PARENT_DIR with xapian-replicate-server on a free loopback port; sets
-# REPLICATE_PORT.
+# REPLICATE_PORT and REPLICATE_LOG.
 start_replicate_server() {
   local name=$1 parent=$2 attempt pid
   for attempt in 1 2 3; do
@@ -64,15 +83,39 @@ start_replicate_server() {
       >"$WORK/$name.log" 2>&1 &
     pid=$!
     CLUSTER_PIDS+=("$pid")
-    # It prints nothing when ready: a connection that succeeds says so.
+    # It prints nothing when ready. A connection that succeeds does not prove
+    # it is the one listening (another test may hold the port it failed to
+    # bind): its own listening socket does.
     local _
     for _ in $(seq 1 100); do
       kill -0 "$pid" 2>/dev/null || break
-      if (exec 3<>"/dev/tcp/127.0.0.1/$REPLICATE_PORT") 2>/dev/null; then return 0; fi
+      if listens "$pid" "$REPLICATE_PORT"; then
+        REPLICATE_LOG=$WORK/$name.log
+        return 0
+      fi
       sleep 0.1
     done
     echo "xapian-replicate-server $name: attempt $attempt failed: $(cat "$WORK/$name.log")" >&2
   done
+  return 1
+}
+
+# replicate_database MASTER_NAME REPLICA_PATH: one replication of the
+# master's database MASTER_NAME (relative to start_replicate_server's
+# PARENT_DIR) into REPLICA_PATH. xapian-replicate waits for the master without
+# a timeout; a replication that stalls is given up after 60 s and tried again,
+# as a replica's own loop would, and a third failure ends the test with the
+# master's log rather than letting it hang until ctest's timeout.
+replicate_database() {
+  local attempt status
+  for attempt in 1 2 3; do
+    status=0
+    timeout 60 xapian-replicate --host 127.0.0.1 --port "$REPLICATE_PORT" --master "$1" \
+      --one-shot --reader-time 0 --quiet "$2" || status=$?
+    ((status == 0)) && return 0
+    echo "xapian-replicate $1 -> $2: attempt $attempt failed (exit $status)" >&2
+  done
+  echo "xapian-replicate-server's log: $(cat "$REPLICATE_LOG")" >&2
   return 1
 }
 

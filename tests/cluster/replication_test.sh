@@ -30,8 +30,7 @@ shows() {
 }
 replicate() {  # REPLICA
   mkdir -p "$WORK/$1"
-  xapian-replicate --host 127.0.0.1 --port "$REPLICATE_PORT" --master db --one-shot \
-    --reader-time 0 --quiet "$WORK/$1/db"
+  replicate_database db "$WORK/$1/db" || fail "replica $1 could not replicate the master"
 }
 
 mkdir -p "$WORK/master"
@@ -107,8 +106,8 @@ replicate_sharded() {
   mkdir -p "$WORK/c/sharded"
   local database
   for database in shard-000 shard-001 synonyms; do
-    xapian-replicate --host 127.0.0.1 --port "$REPLICATE_PORT" --master "sharded/$database" \
-      --one-shot --reader-time 0 --quiet "$WORK/c/sharded/$database"
+    replicate_database "sharded/$database" "$WORK/c/sharded/$database" ||
+      fail "the sharded replica could not replicate $database"
   done
   cp "$WORK/master/sharded/XAPIANDB" "$WORK/c/sharded/"
 }
