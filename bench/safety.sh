@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The safety classifier's measurement, one command: runs guru-safety-eval on
 # the labelled development set (bench/safety/dev.tsv), the held-out set
-# (bench/safety/holdout.tsv, when present), the third set
-# (bench/safety/blind3.tsv, when present) and every ordinary question we
+# (bench/safety/holdout.tsv), the third and fourth sets
+# (bench/safety/blind3.tsv, blind4.tsv) and every ordinary question we
 # have (LiveQA dev, K-QA, MedQuAD; all expected NONE or SEE_DOCTOR), then
 # writes docs/SAFETY.md (bench/safety/report.py).
 #   bench/safety.sh [BUILD_DIR]     (default build-rel, a Release build)
@@ -50,11 +50,13 @@ measure() {
 measure "development set" bench/safety/dev.tsv dev 20
 measure "ordinary questions" "$work/ordinary.tsv" ordinary 3
 # The held-out set was written blind to the rules (bench/safety/README.md);
-# the third set blind to rules version 2026-12-01.3, measured once after
-# those were frozen; neither is tuned on. The training set of the learned
+# the third set blind to rules version 2026-12-01.3 and the fourth to
+# version 2026-12-02.1, each measured once after those were frozen; none is
+# tuned on. The training set of the learned
 # signal (bench/safety/train_crisis.py) is measured for the record.
 measure "held-out set" bench/safety/holdout.tsv holdout 20
 measure "third set" bench/safety/blind3.tsv blind3 20
+measure "fourth set" bench/safety/blind4.tsv blind4 20
 measure "training set" bench/safety/train.tsv train 3
 
 /usr/bin/python3 bench/safety/report.py --dev bench/safety/dev.tsv --dev-out "$work/dev.out" \
@@ -63,6 +65,8 @@ measure "training set" bench/safety/train.tsv train 3
   --ordinary "$work/ordinary.tsv" --ordinary-out "$work/ordinary.out" \
   --ordinary-timing "$work/ordinary.timing" --blind3 bench/safety/blind3.tsv \
   --blind3-out "$work/blind3.out" --blind3-timing "$work/blind3.timing" \
+  --blind4 bench/safety/blind4.tsv --blind4-out "$work/blind4.out" \
+  --blind4-timing "$work/blind4.timing" \
   --train bench/safety/train.tsv --train-out "$work/train.out" \
   --rules data/safety/rules.txt --readings bench/safety/readings.tsv --out docs/SAFETY.md
 echo "safety: wrote docs/SAFETY.md"

@@ -11,6 +11,34 @@ LEVELS = ["NONE", "SEE_DOCTOR", "EMERGENCY", "CRISIS"]
 RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
+# The sets written blind to the rules, measured as they were frozen: option
+# name (also the file's), name in the text, and what happened to the set.
+BLIND_SETS = [
+    ("blind3", "third set",
+     "A third set in the same format, written blind to the rules by someone else while "
+     "version 2026-12-01.3 was being written. Its rows were not read before the rules "
+     "were frozen; the figures are from one run after freezing, and the rules were not "
+     "changed after it. The learned signal (below) was added later, trained without "
+     "this set, and measured on it once with its threshold fixed beforehand. Its "
+     "one blind run with the learned signal: CRISIS recall 0.743 (52/70), hard-negative "
+     "false alarms 0.157 (11/70). Version 2026-12-02.1 then added "
+     "`crisis.self_harm_act` (an act on one's own body with one of the reasons the NHS "
+     "lists: to cope, as punishment, to feel something, relief), written from NICE "
+     "NG225 and the NHS page while this set's misses were visible in this file; it "
+     "catches three of them, so from that version on this set overstates too. Nothing "
+     "else was changed for it."),
+    ("blind4", "fourth set",
+     "A fourth set, written on 2026-12-03 by a helper who read only "
+     "`bench/safety/README.md` (not the rules, the code, this report or the other sets): "
+     "300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 40 indirect), 30 "
+     "SEE_DOCTOR, 90 hard negatives, 20 ordinary questions, 27 multi-turn. Measured on "
+     "rules version 2026-12-02.1 as they stood; no rule was changed because of it, so "
+     "these are blind figures. They agree with the third set's: EMERGENCY recall near "
+     "0.95, CRISIS recall 0.70 (rules 40/70, the learned signal 9 more), hard-negative "
+     "false alarms 0.13, against targets of 0.95, 0.98 and 0.03."),
+]
+
+
 def read_tsv(path):
     with open(path, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
@@ -155,7 +183,7 @@ def model_section(w, args, dev, dev_out, ordinary_out):
       "hidden. Training data: `dev.tsv`, `holdout.tsv` and `train.tsv` (CRISIS and overdoses "
       "taken on purpose as positives, everything else, hard negatives counted 3 times, as "
       "negatives) and every 20th ordinary question (LiveQA, K-QA, MedQuAD); never "
-      "`blind3.tsv`. L2 1e-3, 120 full-batch gradient-descent steps (Adagrad step sizes), "
+      "`blind3.tsv` or `blind4.tsv`. L2 1e-3, 120 full-batch gradient-descent steps (Adagrad step sizes), "
       "features seen in at least 2 messages, the 2,500 largest |weights| kept. The threshold "
       "is the lowest at which 5-fold cross-validated false alarms of the signal alone stay "
       "within 2.5% of hard negatives and 0.4% of ordinary questions (limits 3% and 0.5%, "
@@ -173,9 +201,11 @@ def model_section(w, args, dev, dev_out, ordinary_out):
     if args.train:
         sets.append(("training set `train.tsv` (trained on)",
                      {r["id"]: r for r in read_tsv(args.train)}, read_tsv(args.train_out)))
-    if args.blind3:
-        sets.append(("third set (never trained on; one run)",
-                     {r["id"]: r for r in read_tsv(args.blind3)}, read_tsv(args.blind3_out)))
+    for key, name, _ in BLIND_SETS:
+        if getattr(args, key):
+            sets.append((f"{name} (never trained on)",
+                         {r["id"]: r for r in read_tsv(getattr(args, key))},
+                         read_tsv(getattr(args, key + "_out"))))
     w("What the signal adds, per set. `rules only` counts a CRISIS message caught by a "
       "`crisis.*` rule; `with learned` by either. False alarms: hard negatives (gold not "
       "CRISIS) on which the learned sign fires, and all hard-negative EMERGENCY/CRISIS "
@@ -201,11 +231,25 @@ def model_section(w, args, dev, dev_out, ordinary_out):
     w(f"| ordinary questions (1 in 20 trained on) | - | - | - | learned sign on "
       f"{pct(fired, len(ordinary_out))} |")
     w("\nWeaknesses: the training rows were written by few people in the same style as "
-      "the sets it is measured on, so the third set's figure is the only fair one (70 CRISIS "
-      "messages: wide error bars); bag-of-words features miss negation and who a sentence "
+      "the sets it is measured on, so the third and fourth sets' figures are the only fair "
+      "ones (70 CRISIS messages each: wide error bars); bag-of-words features miss negation and who a sentence "
       "is about beyond the first-person marker; the threshold was set out of fold without "
       "the cues, so the shipped signal is slightly more cautious than cross-validation "
       "says.\n")
+    w("Tried and not kept: more training data. `bench/safety/train2.tsv`, 449 messages "
+      "written blind to everything here (200 CRISIS, 138 of them indirect; 249 crisis "
+      "look-alikes), added to the training sets (`train_crisis.py --extra-set`): the "
+      "threshold stays 0.95 and out-of-fold crisis recall 0.365 (239/655), the third set's "
+      "CRISIS recall rises from 0.786 to 0.814 and the fourth's from 0.700 to 0.729 (2 "
+      "messages each), hard-negative false alarms do not move (11/70, 12/90), but K-QA "
+      "questions flagged CRISIS go from 2 to 8 of 1,212, all of them wrong (\"You don't "
+      "think I need antibiotics?\", \"So I can get GERD even though I don't get "
+      "heartburn?\"): the model reads a negated first-person question as despair. Adding "
+      "every turn of the conversation benchmark's dev and held-out conversations as "
+      "negatives took the gains away (0.786, 0.700) and left 6 such K-QA flags. A crisis "
+      "line offered to someone asking about antibiotics costs more than two more blind "
+      "catches in 70 are worth, so the shipped signal is the one above. What would do "
+      "better is a model that sees negation and who a clause is about, not more rows.\n")
 
 
 def main():
@@ -213,8 +257,8 @@ def main():
     for name in ["dev", "dev-out", "dev-timing", "ordinary", "ordinary-out", "ordinary-timing",
                  "rules", "readings", "out"]:
         ap.add_argument("--" + name, required=True)
-    for name in ["holdout", "holdout-out", "holdout-timing", "blind3", "blind3-out",
-                 "blind3-timing", "train", "train-out"]:
+    for name in ["holdout", "holdout-out", "holdout-timing", "train", "train-out"] + [
+            key + suffix for key, _, _ in BLIND_SETS for suffix in ["", "-out", "-timing"]]:
         ap.add_argument("--" + name)
     args = ap.parse_args()
     dev = {r["id"]: r for r in read_tsv(args.dev)}
@@ -239,14 +283,16 @@ def main():
     w(f"- Machine: {machine()}.")
     dt, ot = timing(args.dev_timing), timing(args.ordinary_timing)
     ht = timing(args.holdout_timing) if args.holdout_timing else None
-    bt = timing(args.blind3_timing) if args.blind3_timing else None
     w(f"- Cost per message: development set mean {dt['mean_us']} µs, p99 {dt['p99_us']} µs "
       f"({dt['messages']} messages x {dt['passes']} passes); ordinary questions mean "
       f"{ot['mean_us']} µs, p99 {ot['p99_us']} µs ({ot['messages']} x {ot['passes']})"
       + (f"; held-out set mean {ht['mean_us']} µs, p99 {ht['p99_us']} µs ({ht['messages']} x "
          f"{ht['passes']})" if ht else "")
-      + (f"; third set mean {bt['mean_us']} µs, p99 {bt['p99_us']} µs ({bt['messages']} x "
-         f"{bt['passes']})" if bt else "")
+      + "".join(
+          f"; {name} mean {t['mean_us']} µs, p99 {t['p99_us']} µs ({t['messages']} x "
+          f"{t['passes']})"
+          for key, name, _ in BLIND_SETS if getattr(args, key + "_timing")
+          for t in [timing(getattr(args, key + "_timing"))])
       + ". Target: under 100 µs. Wall-clock times on a 2-core machine shared with other builds: "
       "under load they run about three times the idle figures (idle, the development set "
       "measured about 17 µs mean and 55 µs p99), and the rules of version 2026-12-01.1 timed "
@@ -331,22 +377,12 @@ def main():
           "figure. The third set below is the blind measure.\n")
         labelled_section(w, "held-out set", {r["id"]: r for r in read_tsv(args.holdout)},
                          read_tsv(args.holdout_out))
-    if args.blind3:
-        w("## Third set (`bench/safety/blind3.tsv`)\n")
-        w("A third set in the same format, written blind to the rules by someone else while "
-          "version 2026-12-01.3 was being written. Its rows were not read before the rules "
-          "were frozen; the figures are from one run after freezing, and the rules were not "
-          "changed after it. The learned signal (below) was added later, trained without "
-          "this set, and measured on it once with its threshold fixed beforehand. Its "
-          "one blind run with the learned signal: CRISIS recall 0.743 (52/70), hard-negative "
-          "false alarms 0.157 (11/70). Version 2026-12-02.1 then added "
-          "`crisis.self_harm_act` (an act on one's own body with one of the reasons the NHS "
-          "lists: to cope, as punishment, to feel something, relief), written from NICE "
-          "NG225 and the NHS page while this set's misses were visible in this file; it "
-          "catches three of them, so from that version on this set overstates too. Nothing "
-          "else was changed for it.\n")
-        labelled_section(w, "third set", {r["id"]: r for r in read_tsv(args.blind3)},
-                         read_tsv(args.blind3_out))
+    for key, name, history in BLIND_SETS:
+        if getattr(args, key):
+            w(f"## {name[0].upper() + name[1:]} (`bench/safety/{key}.tsv`)\n")
+            w(history + "\n")
+            labelled_section(w, name, {r["id"]: r for r in read_tsv(getattr(args, key))},
+                             read_tsv(getattr(args, key + "_out")))
     model_section(w, args, dev, dev_out, ordinary_out)
     w("## Ordinary questions\n")
     w("Every question we have: LiveQA development questions, K-QA questions and the "

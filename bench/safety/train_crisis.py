@@ -2,6 +2,11 @@
 """Trains the learned CRISIS signal and writes it into the rules file.
 
     bench/safety/train_crisis.py [--rules data/safety/rules.txt] [--dry-run]
+                                 [--extra-set TSV]...
+
+--extra-set adds a labelled set to the training data, for experiments: the
+shipped signal is trained on SETS alone (bench/safety/train2.tsv was tried
+this way and not kept: docs/SAFETY.md).
 
 An L2-regularised logistic regression (full-batch gradient descent with
 per-feature (Adagrad) step sizes; deterministic) over the words of one
@@ -355,6 +360,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rules", default="data/safety/rules.txt")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--extra-set", action="append", default=[],
+                    help="another labelled TSV to train on (experiments)")
     ap.add_argument("--reach", type=int, default=0)
     ap.add_argument("--threshold", type=float, help="write this threshold (1: off)")
     args = ap.parse_args()
@@ -364,7 +371,7 @@ def main():
 
     messages = []
     used = []
-    for path in SETS:
+    for path in SETS + args.extra_set:
         if not os.path.exists(os.path.join(ROOT, path)):
             print(f"train_crisis: {path} missing, skipped", file=sys.stderr)
             continue
