@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <system_error>
 #include <vector>
@@ -88,18 +87,11 @@ absl::Status AddStubbedDatabases(const fs::path& dir, int depth,
     return absl::InvalidArgumentError(
         StrCat(stub.string(), ": stubs nested more than ", kMaxStubDepth, " deep"));
   }
-  std::ifstream in(stub, std::ios::binary);
-  if (!in) return absl::UnavailableError(StrCat("cannot read ", stub.string()));
-  std::string line;
-  while (std::getline(in, line)) {
-    // As Xapian reads a stub: the type, one space, the rest is the path.
-    std::istringstream words(line);
-    std::string type;
-    if (!(words >> type) || (type != "auto" && type != "glass")) continue;
-    std::string listed;
-    std::getline(words >> std::ws, listed);
-    if (listed.empty()) continue;
-    fs::path database(listed);
+  absl::StatusOr<std::vector<StubLine>> lines = ReadStub(stub.string());
+  if (!lines.ok()) return lines.status();
+  for (const StubLine& line : *lines) {
+    if ((line.type != "auto" && line.type != "glass") || line.argument.empty()) continue;
+    fs::path database(line.argument);
     if (database.is_relative()) database = dir / database;
     if (absl::Status s = AddStubbedDatabases(database, depth + 1, paths); !s.ok()) {
       return s;

@@ -1,5 +1,6 @@
 #include "index/shards.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kShardLinePrefix = "auto shard-";
+constexpr std::string_view kShardDirPrefix = "shard-";
 
 }  // namespace
 
@@ -27,22 +28,36 @@ std::string ShardDirName(int index) {
   return name;
 }
 
+absl::StatusOr<std::vector<StubLine>> ReadStub(const std::string& stub) {
+  std::ifstream in(stub, std::ios::binary);
+  if (!in) return absl::UnavailableError(StrCat("cannot read ", stub));
+  std::vector<StubLine> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.front() == '#') continue;
+    const std::size_t space = std::min(line.find(' '), line.size());
+    lines.push_back({line.substr(0, space),
+                     space < line.size() ? line.substr(space + 1) : std::string()});
+  }
+  if (in.bad()) return absl::UnavailableError(StrCat("cannot read ", stub));
+  return lines;
+}
+
 absl::StatusOr<int> ShardCount(const std::string& path) {
   const fs::path stub = fs::path(path) / kStubFileName;
   std::error_code ec;
   if (!fs::is_regular_file(stub, ec)) return 0;
-  std::ifstream in(stub, std::ios::binary);
-  if (!in) return absl::UnavailableError(StrCat("cannot read ", stub.string()));
-  int shards = 0;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(kShardLinePrefix)) ++shards;
-  }
+  absl::StatusOr<std::vector<StubLine>> lines = ReadStub(stub.string());
+  if (!lines.ok()) return lines.status();
+  const auto shards =
+      std::count_if(lines->begin(), lines->end(), [](const StubLine& line) {
+        return line.type == "auto" && line.argument.starts_with(kShardDirPrefix);
+      });
   if (shards == 0) {
     return absl::InvalidArgumentError(StrCat(
         stub.string(), " lists no guru-indexer shards (\"auto shard-NNN\" lines)"));
   }
-  return shards;
+  return static_cast<int>(shards);
 }
 
 std::vector<std::string> ShardedDatabasePaths(const std::string& path, int shards) {
@@ -67,13 +82,10 @@ bool ListsRemoteDatabases(const std::string& path) {
   fs::path stub(path);
   if (fs::is_directory(stub, ec)) stub /= kStubFileName;
   if (!fs::is_regular_file(stub, ec)) return false;
-  std::ifstream in(stub, std::ios::binary);
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::size_t start = line.find_first_not_of(" \t");
-    if (start != std::string::npos && line.compare(start, 7, "remote ") == 0) return true;
-  }
-  return false;
+  absl::StatusOr<std::vector<StubLine>> lines = ReadStub(stub.string());
+  return lines.ok() &&
+         std::any_of(lines->begin(), lines->end(),
+                     [](const StubLine& line) { return line.type == "remote"; });
 }
 
 }  // namespace guru

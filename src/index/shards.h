@@ -62,6 +62,20 @@ absl::StatusOr<std::vector<std::string>> ShardedDatabasePaths(const std::string&
 // lists them: the shards in order, then the side database.
 std::vector<std::string> ShardedDatabasePaths(const std::string& path, int shards);
 
+// One database line of a Xapian stub file, split as Xapian 1.4 splits it:
+// the type ("auto", "glass", "remote", ...) up to the first space, the rest
+// of the line after that space as its argument (a path, relative to the
+// stub's directory, or a remote's address).
+struct StubLine {
+  std::string type;
+  std::string argument;
+};
+
+// The database lines of the stub file `stub`, in order; blank lines and
+// '#' comments are skipped, as Xapian skips them. UNAVAILABLE when it cannot
+// be read.
+absl::StatusOr<std::vector<StubLine>> ReadStub(const std::string& stub);
+
 // Whether `path` is a Xapian stub database (a stub file, or a directory
 // holding one) that lists a `remote` database, i.e. one reached over
 // xapian-tcpsrv, where every lookup the engine makes is a network round

@@ -46,6 +46,32 @@ TEST(ShardOfTest, IsFnv1aOfTheIdModuloTheCount) {
   EXPECT_EQ(ShardDirName(7), "shard-007");
 }
 
+// Stub lines are split as Xapian 1.4 splits them, and every reader of a stub
+// (shard count, remote detection, integrity checks) reads them this one way.
+TEST(StubTest, LinesSplitAsXapianSplitsThem) {
+  TempDir dir;
+  const std::string stub = dir.WriteFile("XAPIANDB",
+                                         "# written by hand\n"
+                                         "\n"
+                                         "auto shard-000\n"
+                                         "auto a dir/with spaces\n"
+                                         "remote :xapian-progsrv shard-001\n"
+                                         "glass\n");
+  absl::StatusOr<std::vector<StubLine>> lines = ReadStub(stub);
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  ASSERT_EQ(lines->size(), 4u);
+  EXPECT_EQ((*lines)[0].type, "auto");
+  EXPECT_EQ((*lines)[0].argument, "shard-000");
+  EXPECT_EQ((*lines)[1].argument, "a dir/with spaces");
+  EXPECT_EQ((*lines)[2].type, "remote");
+  EXPECT_EQ((*lines)[2].argument, ":xapian-progsrv shard-001");
+  EXPECT_EQ((*lines)[3].type, "glass");
+  EXPECT_EQ((*lines)[3].argument, "");
+  EXPECT_EQ(*ShardCount(dir.path().string()), 1);
+  EXPECT_TRUE(ListsRemoteDatabases(dir.path().string()));
+  EXPECT_FALSE(ReadStub((dir.path() / "missing").string()).ok());
+}
+
 TEST(ShardedIndexWriterTest, RoutesUpsertsAndDeletesToTheIdsShard) {
   TempDir dir;
   const std::string db = dir.Sub("db");
