@@ -9,13 +9,18 @@
 guru_server_start() {
   local build=$1 log=$2
   shift 2
-  "$build/src/server/guru-server" --listen 127.0.0.1:0 "$@" 2>"$log" &
+  # The log exists before the server starts: reading it must not race the
+  # child's redirection (sed failing on a missing file ends a `set -e`
+  # caller without a word). The server's output goes to the log, never to the
+  # caller's stdout: a server left behind would hold a pipe there open, and
+  # ctest waits for its test's output to end.
+  : >"$log"
+  "$build/src/server/guru-server" --listen 127.0.0.1:0 "$@" >>"$log" 2>&1 &
   GURU_SERVER_PID=$!
   GURU_SERVER_PORT=
   local deadline=$((SECONDS + 60))
   while ((SECONDS < deadline)); do
-    # The log appears when the child has opened it, which may be later.
-    GURU_SERVER_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" 2>/dev/null)
+    GURU_SERVER_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
     if [[ -n $GURU_SERVER_PORT ]] &&
       "$build/tools/guru-query" --server "127.0.0.1:$GURU_SERVER_PORT" --timeout-ms 2000 \
         --health >/dev/null 2>&1; then

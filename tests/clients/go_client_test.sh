@@ -118,6 +118,9 @@ echo "go_client_test: generated and compiled in $((SECONDS - started)) s"
 "$indexer" --db "$WORK/db" --synonyms "$ROOT/data/synonyms/lay-clinical.txt" \
   "$ROOT/data/sample" >"$WORK/indexer.log" 2>&1 ||
   fail "guru-indexer: $(cat "$WORK/indexer.log")"
+# The log exists before the server does: sed must not race the redirection
+# (a missing file would end this set -e script without a word).
+: >"$WORK/server.log"
 timeout -k 5 "$SERVER_SECONDS" "$server" --db "$WORK/db" --listen 127.0.0.1:0 \
   --shutdown-grace-ms 0 </dev/null >/dev/null 2>"$WORK/server.log" &
 SERVER_PID=$!

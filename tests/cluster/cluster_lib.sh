@@ -9,6 +9,7 @@ CLUSTER_PIDS=()
 # Stops every process this test started and removes WORK.
 cluster_cleanup() {
   local pid
+  guru_server_stop  # One still starting: not yet in CLUSTER_PIDS.
   for pid in "${CLUSTER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${CLUSTER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
