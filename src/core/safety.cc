@@ -294,7 +294,9 @@ void JoinNegations(std::vector<Token>& tokens) {
       if (joined) {
         tokens[i].text = std::string(*joined);
         tokens[i].char_end = tokens[i + 1].char_end;
-        tokens[out++] = std::move(tokens[i]);
+        // Never a self-move: it would leave the joined word empty.
+        if (out != i) tokens[out] = std::move(tokens[i]);
+        ++out;
         ++i;
         continue;
       }

@@ -536,7 +536,10 @@ TEST_F(SafetyShippedRulesTest, NegationHistoryQuestionsHypotheticalsFigures) {
         "I could kill for a coffee", "my boss will kill me",
         "I'm dying to know the results",
         "what are the warning signs of suicide in teens?",
-        "where can I find suicide prevention information for my school?"}) {
+        "where can I find suicide prevention information for my school?",
+        // "is not" read as "isn't" (the first such pair of a message once
+        // lost its word).
+        "the chest pain is not spreading to my arm"}) {
     EXPECT_LE(Level(message), SafetyLevel::kSeeDoctor) << message;
   }
   EXPECT_LE(Level("can anxiety cause chest pain?"), SafetyLevel::kSeeDoctor);
