@@ -52,12 +52,14 @@ measure "ordinary questions" "$work/ordinary.tsv" ordinary 3
 # The held-out set was written blind to the rules (bench/safety/README.md);
 # the third set blind to rules version 2026-12-01.3 and the fourth to
 # version 2026-12-02.1, each measured once after those were frozen; none is
-# tuned on. The training set of the learned
-# signal (bench/safety/train_crisis.py) is measured for the record.
+# tuned on. The training set of the learned signal
+# (bench/safety/train_crisis.py) and train2.tsv are the development sets of
+# rules version 2026-12-03.1.
 measure "held-out set" bench/safety/holdout.tsv holdout 20
 measure "third set" bench/safety/blind3.tsv blind3 20
 measure "fourth set" bench/safety/blind4.tsv blind4 20
 measure "training set" bench/safety/train.tsv train 3
+measure "second training set" bench/safety/train2.tsv train2 3
 
 /usr/bin/python3 bench/safety/report.py --dev bench/safety/dev.tsv --dev-out "$work/dev.out" \
   --dev-timing "$work/dev.timing" --holdout bench/safety/holdout.tsv \
@@ -68,5 +70,6 @@ measure "training set" bench/safety/train.tsv train 3
   --blind4 bench/safety/blind4.tsv --blind4-out "$work/blind4.out" \
   --blind4-timing "$work/blind4.timing" \
   --train bench/safety/train.tsv --train-out "$work/train.out" \
+  --train2 bench/safety/train2.tsv --train2-out "$work/train2.out" \
   --rules data/safety/rules.txt --readings bench/safety/readings.tsv --out docs/SAFETY.md
 echo "safety: wrote docs/SAFETY.md"

@@ -26,7 +26,10 @@ BLIND_SETS = [
      "lists: to cope, as punishment, to feel something, relief), written from NICE "
      "NG225 and the NHS page while this set's misses were visible in this file; it "
      "catches three of them, so from that version on this set overstates too. Nothing "
-     "else was changed for it."),
+     "else was changed for it." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
+     "`train.tsv` and `train2.tsv`, not of this set; this set was measured twice in "
+     "aggregate while it was written (no rows read), so its figures now overstate "
+     "slightly."),
     ("blind4", "fourth set",
      "A fourth set, written on 2026-12-03 by a helper who read only "
      "`bench/safety/README.md` (not the rules, the code, this report or the other sets): "
@@ -35,7 +38,10 @@ BLIND_SETS = [
      "rules version 2026-12-02.1 as they stood; no rule was changed because of it, so "
      "these are blind figures. They agree with the third set's: EMERGENCY recall near "
      "0.95, CRISIS recall 0.70 (rules 40/70, the learned signal 9 more), hard-negative "
-     "false alarms 0.13, against targets of 0.95, 0.98 and 0.03."),
+     "false alarms 0.13, against targets of 0.95, 0.98 and 0.03." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
+     "`train.tsv` and `train2.tsv`, not of this set; this set was measured twice in "
+     "aggregate while it was written (no rows read), so its figures now overstate "
+     "slightly."),
 ]
 
 
@@ -257,7 +263,8 @@ def main():
     for name in ["dev", "dev-out", "dev-timing", "ordinary", "ordinary-out", "ordinary-timing",
                  "rules", "readings", "out"]:
         ap.add_argument("--" + name, required=True)
-    for name in ["holdout", "holdout-out", "holdout-timing", "train", "train-out"] + [
+    for name in ["holdout", "holdout-out", "holdout-timing", "train", "train-out", "train2",
+                 "train2-out"] + [
             key + suffix for key, _, _ in BLIND_SETS for suffix in ["", "-out", "-timing"]]:
         ap.add_argument("--" + name)
     args = ap.parse_args()
@@ -348,6 +355,34 @@ def main():
       "(grief, figures of speech, medication questions, fiction), a subset of which are unit "
       "tests. A fuzzy-matching side effect found on the way: \"noise\" had been read as a "
       "typo of \"noose\".\n")
+    w("A fifth round (rules version 2026-12-03.1) was written on the misses and false alarms "
+      "of two sets written blind by others and never used for rules before: `train.tsv` "
+      "(the learned signal's 640 training rows) and `train2.tsv` (449 crisis messages and "
+      "look-alikes); both are development sets from this version on (figures below). Two "
+      "engine changes. A field marked `asked` is not switched off by a question: "
+      "researching a method is itself a warning sign (Samaritans, NHS, 988 Lifeline), and "
+      "it comes as a question (\"what is the lethal amount of ...\", \"how high does a "
+      "bridge have to be so that it's certain\"); `crisis.method_research` asks for "
+      "lethality or certainty words with a method or substance, said by the writer about "
+      "themselves or their own means, or certainty of death with a method whoever it is "
+      "about, and a topic or benign cue anywhere in those sentences (revision, the news, a "
+      "patient) still switches it off. A field marked `across` adds up over turns "
+      "(\"I've had enough\", then \"how long would it take\"): the risk and self-harm "
+      "fields now do. The risk field also counts someone else's signs (\"she says she's a "
+      "burden ... she's been visiting the bridge\"). New families, each from the published "
+      "lists: hiding self-harm and its wounds (NHS signs), deliberate injury to one's own "
+      "body, standard crisis phrases (\"I'm not safe right now\", \"do something "
+      "stupid\", \"a permanent solution\", exit bags, ligatures), decisions and plans. "
+      "False alarms were cut with general cues: professional and study framings (a patient, "
+      "pharmacology, revision, the news, guidance), idioms (\"killing myself laughing\", "
+      "\"throw myself into\", \"tired of living with\", \"cut down on\"), old scars and "
+      "years clean as history, moving house, general anaesthetic, and questions asking why "
+      "or how a thing happens. Two fixes found on the way: \"survive\" had been read as "
+      "the history cue \"survived\", and the matcher lost the first \"is not\" / \"do not\" "
+      "/ \"I am\" of every message (a self-move emptied the joined word). On these two sets "
+      "CRISIS recall went from 0.544 to 0.762 and from 0.585 to 0.770, and hard-negative "
+      "false alarms from 0.169 to 0.116 and from 0.209 to 0.112; the blind sets moved much "
+      "less (below), which is the honest measure of what the phrase families generalise.\n")
     w("Labels: none of the rows read while fixing misses looked mislabelled to me.\n")
     w("Known weaknesses: crisis messages that say nothing about death or harm in words "
       "(\"I've got the tablets, I've got the whisky\") are missed; topic cues are blunt "
@@ -357,8 +392,10 @@ def main():
       "SEE_DOCTOR (NICE NG143 amber), not EMERGENCY; the crisis fields need two fields in "
       "one message, so a single indirect sign (giving possessions away and feeling calm; a "
       "text saying sorry and goodbye; researching the highest bridge 'for no reason') is "
-      "missed, and a joke marker ('lol') still switches a crisis sign off; a field counts "
-      "within one message, not across turns; some older means phrases still fire on "
+      "missed, and a joke marker ('lol') still switches a crisis sign off; a clarification "
+      "in the next sentence (\"I can't do this anymore. The diet, I mean\") does not switch a "
+      "sign off; the same words can count for two groups of a field; some older means "
+      "phrases still fire on "
       "innocent uses ('stockpiling paracetamol because the pharmacy runs out'); the "
       "matcher knows English only.\n")
     w("## Development set (`bench/safety/dev.tsv`)\n")
@@ -382,6 +419,16 @@ def main():
             w(f"## {name[0].upper() + name[1:]} (`bench/safety/{key}.tsv`)\n")
             w(history + "\n")
             labelled_section(w, name, {r["id"]: r for r in read_tsv(getattr(args, key))},
+                             read_tsv(getattr(args, key + "_out")))
+    for key, file, what in [
+            ("train", "train.tsv", "The learned signal's training set (also trained on)"),
+            ("train2", "train2.tsv", "449 crisis messages and look-alikes written blind "
+             "on 2026-12-03 (bench/safety/README.md)")]:
+        if getattr(args, key):
+            w(f"## Round five development set `bench/safety/{file}`\n")
+            w(f"{what}. Rules version 2026-12-03.1 was written on its misses and false "
+              "alarms, so these figures overstate.\n")
+            labelled_section(w, file, {r["id"]: r for r in read_tsv(getattr(args, key))},
                              read_tsv(getattr(args, key + "_out")))
     model_section(w, args, dev, dev_out, ordinary_out)
     w("## Ordinary questions\n")

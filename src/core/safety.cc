@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -84,6 +85,13 @@ struct FieldTest {
   int about = -1;
   int need = 2;
   int reach = 1;
+  // 'asked': a question or a hypothetical does not switch its words off, for
+  // signs that are the asking itself ("how high does a bridge have to be so
+  // that it's certain").
+  bool asked = false;
+  // 'across': groups found in different turns add up ("I've had enough",
+  // then "how long would it take in a closed garage").
+  bool across = false;
 };
 
 struct Rule {
@@ -644,10 +652,11 @@ class TurnMatch {
   }
   bool Present(int concept_id) const { return present_[concept_id]; }
   // As Active, but also the occurrences switched off only by a hypothetical
-  // ("if I was gone"): a field counts them.
-  Range FieldActive(int concept_id) const {
-    return std::equal_range(field_active_.begin(), field_active_.end(),
-                            Occurrence{concept_id, -1, -1},
+  // ("if I was gone"): a field counts them. With `asked`, also those switched
+  // off only by a question or a hypothetical.
+  Range FieldActive(int concept_id, bool asked) const {
+    const std::vector<Occurrence>& list = asked ? asked_active_ : field_active_;
+    return std::equal_range(list.begin(), list.end(), Occurrence{concept_id, -1, -1},
                             [](const Occurrence& a, const Occurrence& b) {
                               return a.concept_id < b.concept_id;
                             });
@@ -660,18 +669,22 @@ class TurnMatch {
   // its first clause with no new subject after it ("what are the signs of
   // ..."), unless it says it is happening now.
   bool SentenceGuarded(int sentence) const;
+  // Whether an innocent explanation or a topic is in the sentence ("I'm
+  // revising for my pharmacology exam").
+  bool SentenceExplained(int sentence) const;
 
  private:
   void SplitClauses();
   bool SameClause(int a, int b) const { return tokens_[a].clause == tokens_[b].clause; }
   bool Negated(const Occurrence& o) const;
-  bool Suppressed(const Occurrence& o, bool hypothetical) const;
+  bool Suppressed(const Occurrence& o, bool hypothetical, bool information) const;
   bool Overlaps(int cue, const Occurrence& o) const;
 
   const Engine& engine_;
   std::vector<Token> tokens_;
   std::vector<Occurrence> active_;
   std::vector<Occurrence> field_active_;
+  std::vector<Occurrence> asked_active_;
   std::array<std::vector<Occurrence>, kCueCount> cues_;
   std::vector<bool> negation_stop_;
   std::vector<bool> subject_reset_;
@@ -726,12 +739,11 @@ TurnMatch::TurnMatch(const Engine& engine, std::string_view text)
                     [](bool b) { return b; })) {
       continue;
     }
-    if (!Suppressed(o, /*hypothetical=*/true)) {
-      active_.push_back(o);
-      field_active_.push_back(o);
-    } else if (!Suppressed(o, /*hypothetical=*/false)) {
-      field_active_.push_back(o);
-    }
+    if (Suppressed(o, /*hypothetical=*/false, /*information=*/false)) continue;
+    asked_active_.push_back(o);
+    if (Suppressed(o, /*hypothetical=*/false, /*information=*/true)) continue;
+    field_active_.push_back(o);
+    if (!Suppressed(o, /*hypothetical=*/true, /*information=*/true)) active_.push_back(o);
   }
   present_.assign(engine_.concepts.size(), false);
   for (const Occurrence& o : active_) present_[o.concept_id] = true;
@@ -780,8 +792,9 @@ bool TurnMatch::Negated(const Occurrence& o) const {
 }
 
 // Negated, past history, hypothetical (when `hypothetical`), asked about in
-// general, or explained away in its sentence.
-bool TurnMatch::Suppressed(const Occurrence& o, bool hypothetical) const {
+// general (when `information`), or explained away in its sentence.
+bool TurnMatch::Suppressed(const Occurrence& o, bool hypothetical,
+                           bool information) const {
   if (Negated(o)) return true;
   for (const Occurrence& cue : cues_[kBenign]) {
     if (tokens_[cue.begin].sentence == tokens_[o.begin].sentence) return true;
@@ -806,6 +819,7 @@ bool TurnMatch::Suppressed(const Occurrence& o, bool hypothetical) const {
       if (cue.end <= o.begin && SameClause(cue.begin, o.begin)) return true;
     }
   }
+  if (!information) return false;
   for (const Occurrence& cue : cues_[kInformation]) {
     // The question may wrap the sign ("how is meningitis spread").
     if (cue.begin >= o.begin ||
@@ -819,14 +833,19 @@ bool TurnMatch::Suppressed(const Occurrence& o, bool hypothetical) const {
   return false;
 }
 
+bool TurnMatch::SentenceExplained(int sentence) const {
+  auto in_sentence = [&](const Occurrence& cue) {
+    return tokens_[cue.begin].sentence == sentence;
+  };
+  return std::any_of(cues_[kBenign].begin(), cues_[kBenign].end(), in_sentence) ||
+         std::any_of(cues_[kTopic].begin(), cues_[kTopic].end(), in_sentence);
+}
+
 bool TurnMatch::SentenceGuarded(int sentence) const {
   auto in_sentence = [&](const Occurrence& cue) {
     return tokens_[cue.begin].sentence == sentence;
   };
-  if (std::any_of(cues_[kBenign].begin(), cues_[kBenign].end(), in_sentence) ||
-      std::any_of(cues_[kTopic].begin(), cues_[kTopic].end(), in_sentence)) {
-    return true;
-  }
+  if (SentenceExplained(sentence)) return true;
   if (std::any_of(cues_[kNow].begin(), cues_[kNow].end(), in_sentence)) return false;
   const int n = static_cast<int>(tokens_.size());
   for (const Occurrence& cue : cues_[kInformation]) {
@@ -880,12 +899,23 @@ bool MatchTerms(const TurnMatch& turn, const Part& part, std::size_t k, int begi
   return false;
 }
 
-// A field test in one turn: the first sentence whose neighbourhood (`reach`
-// sentences either side) holds the subject and `need` of the groups. The
-// hit spans the occurrences counted.
-bool MatchField(const TurnMatch& turn, const FieldTest& field, PartHit& hit) {
+// A field's groups in one neighbourhood of a turn (a sentence and the
+// `reach` sentences either side) that holds the subject: which groups are
+// there (bit g for field.groups[g]) and the span of their occurrences.
+struct FieldWindow {
+  unsigned groups = 0;
+  int begin = 0;
+  int end = 0;
+  bool subject = false;  // The subject is there (always, with no 'about').
+};
+
+// Every neighbourhood of `turn` that holds at least one of the field's
+// groups, and the subject too when `need_subject`, in sentence order.
+std::vector<FieldWindow> FieldWindows(const TurnMatch& turn, const FieldTest& field,
+                                      bool need_subject) {
+  std::vector<FieldWindow> windows;
   const std::vector<Token>& tokens = turn.tokens();
-  if (tokens.empty()) return false;
+  if (tokens.empty()) return windows;
   const int sentences = tokens.back().sentence + 1;
   const int groups = static_cast<int>(field.groups.size());
   // Per group (the subject last) and sentence: the span of its occurrences.
@@ -897,7 +927,7 @@ bool MatchField(const TurnMatch& turn, const FieldTest& field, PartHit& hit) {
   for (int g = 0; g <= groups; ++g) {
     const int concept_id = g < groups ? field.groups[g] : field.about;
     if (concept_id < 0) continue;
-    auto [first, last] = turn.FieldActive(concept_id);
+    auto [first, last] = turn.FieldActive(concept_id, field.asked);
     for (auto it = first; it != last; ++it) {
       std::pair<int, int>& span = spans[g * sentences + tokens[it->begin].sentence];
       if (span.first == kNone) span = {it->begin, it->end};
@@ -906,7 +936,7 @@ bool MatchField(const TurnMatch& turn, const FieldTest& field, PartHit& hit) {
       any = any || g < groups;
     }
   }
-  if (!any) return false;
+  if (!any) return windows;
   for (int s = 0; s < sentences; ++s) {
     const int from = std::max(0, s - field.reach);
     const int to = std::min(sentences - 1, s + field.reach);
@@ -916,27 +946,63 @@ bool MatchField(const TurnMatch& turn, const FieldTest& field, PartHit& hit) {
       }
       return false;
     };
-    if (field.about >= 0 && !present(groups)) continue;
-    int count = 0;
-    int begin = static_cast<int>(tokens.size());
-    int end = 0;
+    const bool subject = field.about < 0 || present(groups);
+    if (need_subject && !subject) continue;
+    // A question is no guard for an 'asked' field, so a study or news topic
+    // anywhere near it is ("... the lethal dose? I'm revising for an exam").
+    if (field.asked) {
+      bool explained = false;
+      for (int t = from; t <= to; ++t) explained = explained || turn.SentenceExplained(t);
+      if (explained) continue;
+    }
+    FieldWindow window{0, static_cast<int>(tokens.size()), 0, subject};
     for (int g = 0; g < groups; ++g) {
       if (!present(g)) continue;
-      ++count;
+      window.groups |= 1U << g;
       for (int t = from; t <= to; ++t) {
         const std::pair<int, int>& span = spans[g * sentences + t];
         if (span.first == kNone) continue;
-        begin = std::min(begin, span.first);
-        end = std::max(end, span.second);
+        window.begin = std::min(window.begin, span.first);
+        window.end = std::max(window.end, span.second);
       }
     }
-    if (count >= field.need) {
-      hit.begin = begin;
-      hit.end = end;
+    if (window.groups != 0) windows.push_back(window);
+  }
+  return windows;
+}
+
+// A field test in one turn: the first neighbourhood that holds the subject
+// and `need` of the groups. The hit spans the occurrences counted.
+bool MatchField(const TurnMatch& turn, const FieldTest& field, PartHit& hit) {
+  for (const FieldWindow& window : FieldWindows(turn, field, /*need_subject=*/true)) {
+    if (std::popcount(window.groups) >= field.need) {
+      hit.begin = window.begin;
+      hit.end = window.end;
       return true;
     }
   }
   return false;
+}
+
+// An 'across' field over the conversation: `need` of the groups, found in
+// any turns, with the subject beside at least one of them (every turn is
+// the same person's, so "how long would it take" after "I've had enough"
+// is theirs). The hit is reported in the newest turn that contributed.
+std::optional<PartHit> MatchFieldAcross(const std::vector<TurnMatch>& turns,
+                                        const FieldTest& field) {
+  unsigned found = 0;
+  bool subject = false;
+  std::optional<PartHit> newest;
+  for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
+    for (const FieldWindow& window :
+         FieldWindows(turns[t], field, /*need_subject=*/false)) {
+      if (!newest) newest = PartHit{t, window.begin, window.end};
+      found |= window.groups;
+      subject = subject || window.subject;
+    }
+  }
+  if (!subject || std::popcount(found) < field.need) return std::nullopt;
+  return newest;
 }
 
 // A word as the learned signal sees it: contractions and spoken forms as
@@ -1459,9 +1525,11 @@ absl::Status Parser::FieldLine(std::string_view rest) {
   const std::vector<std::string_view> fields = Fields(rest);
   FieldTest field;
   std::size_t i = 0;
-  for (; i < fields.size() && fields[i] != "about" && fields[i] != "need" &&
-         fields[i] != "reach";
-       ++i) {
+  auto is_option = [](std::string_view word) {
+    return word == "about" || word == "need" || word == "reach" || word == "asked" ||
+           word == "across";
+  };
+  for (; i < fields.size() && !is_option(fields[i]); ++i) {
     absl::StatusOr<int> id = GroupTerm(fields[i]);
     if (!id.ok()) return id.status();
     if (std::find(field.groups.begin(), field.groups.end(), *id) != field.groups.end()) {
@@ -1470,6 +1538,7 @@ absl::Status Parser::FieldLine(std::string_view rest) {
     field.groups.push_back(*id);
   }
   if (field.groups.empty()) return Error("field needs at least one @group");
+  if (field.groups.size() > 32) return Error("field names more than 32 groups");
   if (i < fields.size() && fields[i] == "about") {
     if (i + 1 >= fields.size()) return Error("'about' needs a @group");
     absl::StatusOr<int> about = GroupTerm(fields[i + 1]);
@@ -1477,7 +1546,14 @@ absl::Status Parser::FieldLine(std::string_view rest) {
     field.about = *about;
     i += 2;
   }
-  for (; i < fields.size(); i += 2) {
+  while (i < fields.size()) {
+    if (fields[i] == "asked" || fields[i] == "across") {
+      bool& flag = fields[i] == "asked" ? field.asked : field.across;
+      if (flag) return Error(StrCat("'", fields[i], "' named twice in field"));
+      flag = true;
+      ++i;
+      continue;
+    }
     const int value =
         i + 1 < fields.size() ? ParseNumber(fields[i + 1]).value_or(-1) : -1;
     if (fields[i] == "need" && value >= 1 &&
@@ -1486,9 +1562,11 @@ absl::Status Parser::FieldLine(std::string_view rest) {
     } else if (fields[i] == "reach" && value >= 0 && value <= 3) {
       field.reach = value;
     } else {
-      return Error(
-          StrCat("bad '", fields[i], "' in field (expected need 1..groups, reach 0..3)"));
+      return Error(StrCat("bad '", fields[i],
+                          "' in field (expected need 1..groups, reach 0..3, asked, "
+                          "across)"));
     }
+    i += 2;
   }
   if (field.need > static_cast<int>(field.groups.size())) {
     return Error("field needs more groups than it names");
@@ -1590,6 +1668,11 @@ std::optional<PartHit> MatchRule(const std::vector<TurnMatch>& turns, const Rule
     if (all && (!best || newest->turn < best->turn)) best = newest;
   }
   for (const FieldTest& field : rule.fields) {
+    if (field.across) {
+      std::optional<PartHit> hit = MatchFieldAcross(turns, field);
+      if (hit && (!best || hit->turn < best->turn)) best = hit;
+      continue;
+    }
     for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
       if (best && best->turn <= t) break;
       PartHit hit;

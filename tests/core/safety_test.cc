@@ -128,6 +128,10 @@ TEST(SafetyParseTest, ErrorsNameSourceAndLine) {
   EXPECT_THAT(error(rule + "  field @a @b reach 4\n"), HasSubstr("r.txt:8: bad 'reach'"));
   EXPECT_THAT(error(rule + "  field @a\n"),
               HasSubstr("r.txt:8: field needs more groups than it names"));
+  EXPECT_THAT(error(rule + "  field @a @b asked asked\n"),
+              HasSubstr("r.txt:8: 'asked' named twice in field"));
+  EXPECT_THAT(error(rule + "  field @a @b across need\n"),
+              HasSubstr("r.txt:8: bad 'need'"));
   EXPECT_THAT(error("version 1\n@a = a\n  field @a\n"),
               HasSubstr("r.txt:3: 'field' outside a rule"));
 }
@@ -180,6 +184,56 @@ rule crisis.anyone crisis
   EXPECT_EQ(hit.signs[0].code, "crisis.field");
   EXPECT_EQ(hit.signs[0].char_begin, 11u);  // From "drain" to "gone".
   EXPECT_EQ(hit.signs[0].char_end, 31u);
+}
+
+// 'asked': a question or hypothetical does not switch the field's words off,
+// a topic anywhere in its sentences does; 'across': groups in different
+// turns add up, with the subject beside at least one of them.
+TEST(SafetyParseTest, AskedAndAcrossFields) {
+  absl::StatusOr<SafetyRules> rules = SafetyRules::Parse(R"(version 1
+@_negation = not | isn't
+@_information = what is the | how much
+@_information_topic = exam
+@self = i | i'm | me | my
+@lethal = lethal | fatal
+@method = antifreeze | lithium
+@end = gone | disappear
+@burden = burden
+@means = garage | rope
+rule crisis.method crisis
+  description asked
+  source test
+  field @lethal @method about @self need 2 reach 1 asked
+rule crisis.field crisis
+  description across
+  source test
+  field @end @burden @means about @self need 2 reach 0 across
+)",
+                                                         "f.txt");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  auto level = [&](std::vector<std::string_view> turns) {
+    return rules->Assess(turns).level;
+  };
+  EXPECT_EQ(level({"what is the lethal amount of antifreeze. I need to know"}),
+            SafetyLevel::kCrisis);
+  EXPECT_EQ(level({"how much of my lithium would be fatal"}), SafetyLevel::kCrisis);
+  // A topic in a neighbouring sentence guards an asked field; so does negation.
+  EXPECT_EQ(level({"what is the lethal amount of antifreeze? I have an exam"}),
+            SafetyLevel::kNone);
+  // "is not" is read as "isn't", also as the first such pair of a message.
+  EXPECT_EQ(level({"my lithium is not lethal"}), SafetyLevel::kNone);
+  EXPECT_EQ(level({"my lithium isn't lethal"}), SafetyLevel::kNone);
+  EXPECT_EQ(level({"what is the lethal amount of antifreeze"}),
+            SafetyLevel::kNone);  // No subject.
+  // Across turns: hopelessness in one, the means in another.
+  SafetyAssessment across = rules->Assess({"how long in my garage", "I'm a burden"});
+  EXPECT_EQ(across.level, SafetyLevel::kCrisis);
+  ASSERT_EQ(across.signs.size(), 1u);
+  EXPECT_EQ(across.signs[0].turn, 0);  // Reported in the newest turn that counted.
+  // The subject beside one of them is enough: every turn is the writer's.
+  EXPECT_EQ(level({"how long in the garage", "I'm a burden"}), SafetyLevel::kCrisis);
+  EXPECT_EQ(level({"how long in the garage", "what a burden"}), SafetyLevel::kNone);
+  EXPECT_EQ(level({"my garage", "my rope"}), SafetyLevel::kNone);  // One group.
 }
 
 TEST(SafetyMatchTest, WindowsCrossTurnsAndNumbers) {
@@ -623,6 +677,38 @@ TEST_F(SafetyShippedRulesTest, CrisisWarningSigns) {
            "everyone would be fine without me",
        }) {
     EXPECT_EQ(Level(message), SafetyLevel::kCrisis) << message;
+  }
+}
+
+// Rules version 2026-12-03.1: researching a method in a question, signs
+// spread over turns, someone else's warning signs, self-harm kept hidden.
+TEST_F(SafetyShippedRulesTest, MethodQuestionsTurnsAndOthers) {
+  const std::vector<std::vector<std::string_view>> crisis = {
+      {"what is the fatal amount of my amitriptyline, I want the exact number"},
+      {"how far up does a balcony need to be to definitely not survive"},
+      {"is there a painless way to do it"},
+      {"how long would it take", "the garage door shuts tight",
+       "I've had enough of everything"},
+      {"my husband keeps saying we'd be better off without him and he's been looking at "
+       "the bridge"},
+      {"I cut again last night, how do I hide it without anyone noticing"},
+      {"I'm not safe right now"},
+  };
+  auto level = [](const std::vector<std::string_view>& turns) {
+    return Level(turns.front(), {turns.begin() + 1, turns.end()});
+  };
+  for (const std::vector<std::string_view>& turns : crisis) {
+    EXPECT_EQ(level(turns), SafetyLevel::kCrisis) << turns.front();
+  }
+  const std::vector<std::vector<std::string_view>> none = {
+      {"what is the lethal dose of caffeine? I'm revising for a pharmacology exam"},
+      {"how many grapes would it take to get 20g of sugar"},
+      {"I have old self harm scars on my legs, will laser help them fade"},
+      {"I'm killing myself laughing at this show"},
+      {"what time does the chemist close", "I need to pick up my dad's prescription"},
+  };
+  for (const std::vector<std::string_view>& turns : none) {
+    EXPECT_EQ(level(turns), SafetyLevel::kNone) << turns.front();
   }
 }
 
