@@ -27,9 +27,9 @@ BLIND_SETS = [
      "NG225 and the NHS page while this set's misses were visible in this file; it "
      "catches three of them, so from that version on this set overstates too. Nothing "
      "else was changed for it." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
-     "`train.tsv` and `train2.tsv`, not of this set; this set was measured twice in "
-     "aggregate while it was written (no rows read), so its figures now overstate "
-     "slightly."),
+     "`train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few "
+     "times while it was written, and the learned signal's two variants were compared "
+     "on it (no rows read), so its figures now overstate slightly."),
     ("blind4", "fourth set",
      "A fourth set, written on 2026-12-03 by a helper who read only "
      "`bench/safety/README.md` (not the rules, the code, this report or the other sets): "
@@ -39,9 +39,9 @@ BLIND_SETS = [
      "these are blind figures. They agree with the third set's: EMERGENCY recall near "
      "0.95, CRISIS recall 0.70 (rules 40/70, the learned signal 9 more), hard-negative "
      "false alarms 0.13, against targets of 0.95, 0.98 and 0.03." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
-     "`train.tsv` and `train2.tsv`, not of this set; this set was measured twice in "
-     "aggregate while it was written (no rows read), so its figures now overstate "
-     "slightly."),
+     "`train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few "
+     "times while it was written, and the learned signal's two variants were compared "
+     "on it (no rows read), so its figures now overstate slightly."),
 ]
 
 
@@ -184,9 +184,11 @@ def model_section(w, args, dev, dev_out, ordinary_out):
       "regression (`bench/safety/train_crisis.py`, Python standard library, deterministic) "
       "scores each sentence of the newest message and of the turn before it. Features: "
       "lower-cased words normalised as the matcher reads them (contractions, spoken forms, "
-      "suffix stripping, any word with a digit as `#`), word bigrams, character 4-grams of "
+      "suffix stripping, any word with a digit as `#`; a word up to three words after a "
+      "negation in its clause marked `!`, so \"I don't think I need antibiotics\" is not "
+      "read as despair), word bigrams, character 4-grams of "
       "each word (misspellings) and a first-person marker; words of `@_figure` phrases are "
-      "hidden. Training data: `dev.tsv`, `holdout.tsv` and `train.tsv` (CRISIS and overdoses "
+      "hidden. Training data: `dev.tsv`, `holdout.tsv`, `train.tsv` and `train2.tsv` (CRISIS and overdoses "
       "taken on purpose as positives, everything else, hard negatives counted 3 times, as "
       "negatives) and every 20th ordinary question (LiveQA, K-QA, MedQuAD); never "
       "`blind3.tsv` or `blind4.tsv`. L2 1e-3, 120 full-batch gradient-descent steps (Adagrad step sizes), "
@@ -207,6 +209,9 @@ def model_section(w, args, dev, dev_out, ordinary_out):
     if args.train:
         sets.append(("training set `train.tsv` (trained on)",
                      {r["id"]: r for r in read_tsv(args.train)}, read_tsv(args.train_out)))
+    if args.train2:
+        sets.append(("training set `train2.tsv` (trained on)",
+                     {r["id"]: r for r in read_tsv(args.train2)}, read_tsv(args.train2_out)))
     for key, name, _ in BLIND_SETS:
         if getattr(args, key):
             sets.append((f"{name} (never trained on)",
@@ -242,20 +247,25 @@ def model_section(w, args, dev, dev_out, ordinary_out):
       "is about beyond the first-person marker; the threshold was set out of fold without "
       "the cues, so the shipped signal is slightly more cautious than cross-validation "
       "says.\n")
-    w("Tried and not kept: more training data. `bench/safety/train2.tsv`, 449 messages "
-      "written blind to everything here (200 CRISIS, 138 of them indirect; 249 crisis "
-      "look-alikes), added to the training sets (`train_crisis.py --extra-set`): the "
-      "threshold stays 0.95 and out-of-fold crisis recall 0.365 (239/655), the third set's "
-      "CRISIS recall rises from 0.786 to 0.814 and the fourth's from 0.700 to 0.729 (2 "
-      "messages each), hard-negative false alarms do not move (11/70, 12/90), but K-QA "
-      "questions flagged CRISIS go from 2 to 8 of 1,212, all of them wrong (\"You don't "
-      "think I need antibiotics?\", \"So I can get GERD even though I don't get "
-      "heartburn?\"): the model reads a negated first-person question as despair. Adding "
-      "every turn of the conversation benchmark's dev and held-out conversations as "
-      "negatives took the gains away (0.786, 0.700) and left 6 such K-QA flags. A crisis "
-      "line offered to someone asking about antibiotics costs more than two more blind "
-      "catches in 70 are worth, so the shipped signal is the one above. What would do "
-      "better is a model that sees negation and who a clause is about, not more rows.\n")
+    w("More training data, tried twice. `bench/safety/train2.tsv`, 449 messages written "
+      "blind to everything here (200 CRISIS, 138 of them indirect; 249 crisis look-alikes), "
+      "added to the training sets on rules 2026-12-02.1 with the features as they were: "
+      "the third set's CRISIS recall rose from 0.786 to 0.814 and the fourth's from 0.700 "
+      "to 0.729, but K-QA questions flagged CRISIS went from 2 to 8 of 1,212, all wrong "
+      "(\"You don't think I need antibiotics?\"): the model read a negated first-person "
+      "question as despair, and it was not kept. On 2026-12-03 the features gained the "
+      "negation mark and the signal was retrained with `train2.tsv` (rules 2026-12-03.1): "
+      "with the rules, the third set's CRISIS recall went from 0.829 to 0.900 and the "
+      "fourth's from 0.743 to 0.771, hard-negative false alarms 10 to 11 of 70 and 12 of 90 "
+      "unchanged, K-QA questions flagged by the signal 1 to 5 (read: all wrong, information "
+      "questions such as \"So I can get GERD even though I dont get heartburn?\"; 7 of "
+      "1,212 K-QA questions flagged in all, against a limit of 2%). It was kept: CRISIS "
+      "recall is the target furthest from met, and a crisis line shown above a medication "
+      "answer costs less than a missed crisis. A variant that also trained on every 4th "
+      "K-QA question flagged 2 K-QA questions but gained less on the blind sets (0.857, "
+      "0.743); both variants were compared on the blind sets, so from this version on their "
+      "CRISIS figures overstate a little. What would do better still is a model that sees "
+      "who a clause is about.\n")
 
 
 def main():

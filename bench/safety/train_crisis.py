@@ -5,22 +5,24 @@
                                  [--extra-set TSV]...
 
 --extra-set adds a labelled set to the training data, for experiments: the
-shipped signal is trained on SETS alone (bench/safety/train2.tsv was tried
-this way and not kept: docs/SAFETY.md).
+shipped signal is trained on SETS alone.
 
 An L2-regularised logistic regression (full-batch gradient descent with
 per-feature (Adagrad) step sizes; deterministic) over the words of one
 sentence of a message: lower-cased words as the engine normalises them
 (contractions, spoken forms, suffix stripping, any word with a digit as
-"#"), word bigrams, character 4-grams of each word (misspellings), and a
-first-person marker. Words of @_figure phrases ("killing me") are hidden, as
-the engine hides them. The features must stay those of ModelWords() and
-LearnedProbability() in src/core/safety.cc.
+"#"), a word within three words after a negation in its clause marked "!"
+("I don't think I need antibiotics": !think !i !need), word bigrams,
+character 4-grams of each word (misspellings), and a first-person marker.
+Words of @_figure phrases ("killing me") are hidden, as the engine hides
+them. The features must stay those of ModelWords() and LearnedProbability()
+in src/core/safety.cc.
 
-Training data: bench/safety/dev.tsv, holdout.tsv and train.tsv (CRISIS, and
-EMERGENCY overdoses taken on purpose, as positives; everything else as
-negatives) and a fixed sample of the ordinary questions bench/safety.sh reads
-(LiveQA, K-QA, MedQuAD; negatives). Never blind3.tsv.
+Training data: bench/safety/dev.tsv, holdout.tsv, train.tsv and train2.tsv
+(CRISIS, and EMERGENCY overdoses taken on purpose, as positives; everything
+else as negatives) and a fixed sample of the ordinary questions
+bench/safety.sh reads (LiveQA, K-QA, MedQuAD; negatives). Never blind3.tsv
+or blind4.tsv.
 
 A message's score is its most probable sentence (in the newest message and
 the turn before it). The threshold is chosen by 5-fold cross-validation (folds
@@ -41,7 +43,8 @@ import sys
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SETS = ["bench/safety/dev.tsv", "bench/safety/holdout.tsv", "bench/safety/train.tsv"]
+SETS = ["bench/safety/dev.tsv", "bench/safety/holdout.tsv", "bench/safety/train.tsv",
+        "bench/safety/train2.tsv"]
 MAX_WEIGHTS = 2500
 MIN_MESSAGES = 2  # A feature must be seen in this many training messages.
 L2 = 1e-3
@@ -154,23 +157,37 @@ def utf8_len(s):
     return len(s.encode("utf-8"))
 
 
+NEGATIONS = {"not", "no", "never", "don't", "doesn't", "didn't", "isn't", "aren't",
+             "wasn't", "weren't", "haven't", "hasn't", "nothing", "nobody"}
+NEGATION_REACH = 3  # kModelNegationReach in safety.cc.
+
+
 def model_words(text, figures):
-    """[(form, sentence)], figure words left out."""
+    """[(form, sentence)], figure words left out; a word within NEGATION_REACH
+    words after a negation in its clause is marked "!"."""
     forms = []
     sentence = 0
     prev_last = " "
     raw = words_of(text)
+    scope = 0
     for n, (w, gap) in enumerate(raw):
         if n and sentence_gap(gap, prev_last.isdigit() and prev_last < "\x80"
                               and w[0].isdigit() and w[0] < "\x80"):
             sentence += 1
+        if any(ch in ",;:.!?()\n" for ch in gap):
+            scope = 0
         prev_last = w[-1]
+        neg = "!" if scope > 0 else ""
+        scope = max(scope - 1, 0)
         if w in SPOKEN:
-            forms.extend((f, sentence, n) for f in SPOKEN[w])
+            forms.extend((neg + f, sentence, n) for f in SPOKEN[w])
         elif any("0" <= c <= "9" for c in w):
             forms.append(("#", sentence, n))
         else:
-            forms.append((stem(CONTRACTIONS.get(w, w)), sentence, n))
+            form = CONTRACTIONS.get(w, w)
+            if form in NEGATIONS:
+                scope = NEGATION_REACH
+            forms.append((neg + stem(form), sentence, n))
     # Figures of speech: hide their words (matched on the raw words).
     lower = [CONTRACTIONS.get(w, w) for w, _ in raw]
     hidden = set()
@@ -194,9 +211,10 @@ def features(words, lo, hi):
         prev = (form, s)
         if form in FIRST_PERSON:
             feats.add("p:i")
-        if not CHAR_GRAMS or form == "#" or any(ord(c) >= 0x80 for c in form):
+        bare = form.lstrip("!")
+        if not CHAR_GRAMS or bare == "#" or any(ord(c) >= 0x80 for c in bare):
             continue
-        marked = "<" + form + ">"
+        marked = "<" + bare + ">"
         for i in range(len(marked) - 3):
             feats.add("c:" + marked[i:i + 4])
     return feats

@@ -1013,8 +1013,21 @@ struct ModelWord {
   int sentence = 0;
   std::size_t char_begin = 0;
   std::size_t char_end = 0;
-  bool hidden = false;  // Part of a figure of speech.
+  bool hidden = false;   // Part of a figure of speech.
+  bool negated = false;  // Within a negation's reach: `text` starts with '!'.
 };
+
+// A word this many words after a negation in its clause is read as negated
+// ("!" before it): "I don't think I need antibiotics" is not despair.
+// (train_crisis.py's NEGATION_REACH.)
+constexpr int kModelNegationReach = 3;
+
+bool IsModelNegation(std::string_view word) {
+  static constexpr std::array<std::string_view, 14> kNegations = {
+      "not",    "no",     "never",   "don't",   "doesn't", "didn't",  "isn't",
+      "aren't", "wasn't", "weren't", "haven't", "hasn't",  "nothing", "nobody"};
+  return std::find(kNegations.begin(), kNegations.end(), word) != kNegations.end();
+}
 
 std::vector<ModelWord> ModelWords(const TurnMatch& turn, std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> figures;
@@ -1026,6 +1039,7 @@ std::vector<ModelWord> ModelWords(const TurnMatch& turn, std::string_view text) 
   std::size_t previous_end = 0;
   char previous_last = ' ';
   int sentence = 0;
+  int negation_scope = 0;  // Words still to be read as negated.
   ForEachWord(text, [&](const WordSpan& span, const std::string& word) {
     if (!words.empty()) {
       const std::string_view gap =
@@ -1034,24 +1048,30 @@ std::vector<ModelWord> ModelWords(const TurnMatch& turn, std::string_view text) 
           Gap::kSentence) {
         ++sentence;
       }
+      if (gap.find_first_of(",;:.!?()\n") != std::string_view::npos) negation_scope = 0;
     }
+    const bool negated = negation_scope > 0;
+    negation_scope = std::max(negation_scope - 1, 0);
     previous_end = span.byte_end;
     previous_last = word.back();
     const bool hidden = std::any_of(figures.begin(), figures.end(), [&](const auto& f) {
       return f.first < span.char_end && span.char_begin < f.second;
     });
-    auto push = [&](std::string form) {
-      words.push_back(
-          {std::move(form), sentence, span.char_begin, span.char_end, hidden});
+    auto push = [&](bool mark, std::string_view form) {
+      words.push_back({StrCat(mark ? "!" : "", form), sentence, span.char_begin,
+                       span.char_end, hidden, mark});
     };
     if (const auto it = SpokenForms().find(word); it != SpokenForms().end()) {
-      push(std::string(it->second.first));
-      push(std::string(it->second.second));
+      push(negated, it->second.first);
+      push(negated, it->second.second);
     } else if (std::any_of(word.begin(), word.end(), IsDigit)) {
-      push("#");
+      push(false, "#");
     } else {
       const auto it2 = Contractions().find(word);
-      push(Stem(it2 != Contractions().end() ? it2->second : std::string_view(word)));
+      const std::string_view form =
+          it2 != Contractions().end() ? it2->second : std::string_view(word);
+      if (IsModelNegation(form)) negation_scope = kModelNegationReach;
+      push(negated, Stem(form));
     }
   });
   return words;
@@ -1087,12 +1107,14 @@ double LearnedProbability(const LearnedModel& model, const std::vector<ModelWord
     }
     previous = &word;
     first_person = first_person || IsFirstPerson(word.text);
-    if (word.text == "#" || !std::all_of(word.text.begin(), word.text.end(), [](char c) {
+    const std::string_view bare =
+        std::string_view(word.text).substr(word.negated ? 1 : 0);
+    if (bare == "#" || !std::all_of(bare.begin(), bare.end(), [](char c) {
           return static_cast<unsigned char>(c) < 0x80;
         })) {
       continue;
     }
-    const std::string marked = StrCat("<", word.text, ">");
+    const std::string marked = StrCat("<", bare, ">");
     for (std::size_t i = 0; i + 4 <= marked.size(); ++i) {
       feature.assign("c:").append(marked, i, 4);
       look_up();

@@ -369,6 +369,12 @@ TEST(SafetyParseTest, ModelBlock) {
   EXPECT_EQ(a.signs[0].char_end, 26u);
   // Without "I": 0.38, under the threshold.
   EXPECT_EQ(rules->Assess({"feels hopeless"}).level, SafetyLevel::kNone);
+  // Up to three words after a negation in its clause a word is "!hopeless",
+  // which has no weight; a comma ends the negation's reach.
+  EXPECT_EQ(rules->Assess({"I don't feel hopeless"}).level, SafetyLevel::kNone);
+  EXPECT_EQ(rules->Assess({"I don't know, I feel hopeless"}).level, SafetyLevel::kCrisis);
+  EXPECT_EQ(rules->Assess({"not that I know of but I feel so hopeless"}).level,
+            SafetyLevel::kCrisis);
   // The turn before counts; two turns before does not.
   EXPECT_EQ(rules->Assess({"ok", "I am hopeless"}).level, SafetyLevel::kCrisis);
   EXPECT_EQ(rules->Assess({"ok", "ok", "I am hopeless"}).level, SafetyLevel::kNone);
