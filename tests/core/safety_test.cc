@@ -737,6 +737,7 @@ TEST_F(SafetyShippedRulesTest, CrisisWordsUsedOtherwise) {
            "I miss my late husband, how do I cope at Christmas",
            "where can I find suicide prevention training for teachers",
            "is it an overdose if I take 3 ibuprofen",
+           "we have a gas boiler, should we get a carbon monoxide alarm?",
        }) {
     EXPECT_EQ(Level(message), SafetyLevel::kNone) << message;
   }
@@ -744,6 +745,16 @@ TEST_F(SafetyShippedRulesTest, CrisisWordsUsedOtherwise) {
 
 TEST_F(SafetyShippedRulesTest, EmergencyLayWordings) {
   for (std::string_view message : {
+           // "gone hoarse" became hoarse, not "has gone" (resolved).
+           "my lips are tingling after the prawns and my voice has gone hoarse, throat "
+           "is "
+           "closing up",
+           "grandad has a bad headache since lunch and his left eyelid is drooping",
+           "we've all got headaches and feel sick, even the dog is dopey, the gas fire "
+           "has "
+           "been on all day",
+           "fell off my bike and hit my head, now clear watery stuff is running from my "
+           "nose",
            "my baby is 6 weeks old and her temperature is thirty-eight point two",
            "my 7 week old has a temperature of a hundred and one",
            "my newborn feels hot, 100.6F",
