@@ -141,13 +141,26 @@ enum Cue {
   kBenign,
   kState,
   kBecame,
+  kJoke,
   kCueCount
 };
-constexpr std::array<std::string_view, kCueCount> kCueNames = {
-    "_negation",          "_negation_after", "_negation_stop", "_not_cue",
-    "_history",           "_hypothetical",   "_information",   "_new_subject",
-    "_clause_break",      "_figure",         "_not_typo",      "_now",
-    "_information_topic", "_benign",         "_state",         "_became"};
+constexpr std::array<std::string_view, kCueCount> kCueNames = {"_negation",
+                                                               "_negation_after",
+                                                               "_negation_stop",
+                                                               "_not_cue",
+                                                               "_history",
+                                                               "_hypothetical",
+                                                               "_information",
+                                                               "_new_subject",
+                                                               "_clause_break",
+                                                               "_figure",
+                                                               "_not_typo",
+                                                               "_now",
+                                                               "_information_topic",
+                                                               "_benign",
+                                                               "_state",
+                                                               "_became",
+                                                               "_joke"};
 
 // People often leave out apostrophes; rules are written with them.
 const StringMap<std::string_view>& Contractions() {
@@ -672,6 +685,8 @@ class TurnMatch {
   // Whether an innocent explanation or a topic is in the sentence ("I'm
   // revising for my pharmacology exam").
   bool SentenceExplained(int sentence) const;
+  // Whether a joke marker ("lol") is in a sentence of tokens [begin, end).
+  bool Joking(int begin, int end) const;
 
  private:
   void SplitClauses();
@@ -839,6 +854,16 @@ bool TurnMatch::SentenceExplained(int sentence) const {
   };
   return std::any_of(cues_[kBenign].begin(), cues_[kBenign].end(), in_sentence) ||
          std::any_of(cues_[kTopic].begin(), cues_[kTopic].end(), in_sentence);
+}
+
+bool TurnMatch::Joking(int begin, int end) const {
+  const int first = tokens_[begin].sentence;
+  const int last = tokens_[end - 1].sentence;
+  return std::any_of(cues_[kJoke].begin(), cues_[kJoke].end(),
+                     [&](const Occurrence& cue) {
+                       const int sentence = tokens_[cue.begin].sentence;
+                       return sentence >= first && sentence <= last;
+                     });
 }
 
 bool TurnMatch::SentenceGuarded(int sentence) const {
@@ -1749,6 +1774,12 @@ SafetyAssessment SafetyRules::Assess(const std::vector<std::string_view>& turns)
   for (const Rule& rule : data_->rules) {
     const std::optional<PartHit> hit = MatchRule(matches, rule);
     if (!hit) continue;
+    // A joke marker takes back an emergency ("having a heart attack at this
+    // bill lol"), never a crisis: talk of suicide made light of is still a
+    // warning sign (Samaritans).
+    if (rule.level != SafetyLevel::kCrisis &&
+        matches[hit->turn].Joking(hit->begin, hit->end))
+      continue;
     const std::vector<Token>& tokens = matches[hit->turn].tokens();
     assessment.signs.push_back({rule.code, rule.description, rule.level, hit->turn,
                                 tokens[hit->begin].char_begin,

@@ -699,6 +699,8 @@ TEST_F(SafetyShippedRulesTest, MethodQuestionsTurnsAndOthers) {
        "the bridge"},
       {"I cut again last night, how do I hide it without anyone noticing"},
       {"I'm not safe right now"},
+      // A joke marker does not take back a crisis sign.
+      {"honestly everyone would be better off if I was dead lol"},
   };
   auto level = [](const std::vector<std::string_view>& turns) {
     return Level(turns.front(), {turns.begin() + 1, turns.end()});
@@ -711,6 +713,8 @@ TEST_F(SafetyShippedRulesTest, MethodQuestionsTurnsAndOthers) {
       {"how many grapes would it take to get 20g of sugar"},
       {"I have old self harm scars on my legs, will laser help them fade"},
       {"I'm killing myself laughing at this show"},
+      // It does take back an emergency.
+      {"my heart stopped when I saw the price of the tickets lol"},
       {"what time does the chemist close", "I need to pick up my dad's prescription"},
   };
   for (const std::vector<std::string_view>& turns : none) {
