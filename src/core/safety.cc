@@ -925,8 +925,9 @@ bool MatchTerms(const TurnMatch& turn, const Part& part, std::size_t k, int begi
 }
 
 // A field's groups in one neighbourhood of a turn (a sentence and the
-// `reach` sentences either side) that holds the subject: which groups are
-// there (bit g for field.groups[g]) and the span of their occurrences.
+// `reach` sentences either side): which groups are there (bit g for
+// field.groups[g]), the span of their occurrences and whether the subject
+// is there.
 struct FieldWindow {
   unsigned groups = 0;
   int begin = 0;
