@@ -584,14 +584,14 @@ struct ContextTopic {
 };
 
 // Whether posts discuss each word of `topic`, in one of its forms, with
-// some word of `other`: "kidney failure" with "IgA nephropathy" (posts on
+// one of `other`'s stems: "kidney failure" with "IgA nephropathy" (posts on
 // nephropathy mention both), not "down syndrome" with "fragile x" although
 // posts on it mention syndromes.
 bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
-                   const TurnTopic& other) {
+                   const std::vector<std::string>& other) {
   const auto discussed = [&](const std::vector<std::string>& forms) {
     for (const std::string& a : forms) {
-      for (const std::string& b : other.stems) {
+      for (const std::string& b : other) {
         if (SharedPosts(db, a, b) >= kDrillDownShare) return true;
       }
     }
@@ -605,7 +605,7 @@ bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
 bool Narrows(const Xapian::Database& db, const TurnTopic& weaker,
              const TurnTopic& stronger) {
   if (weaker.strength >= kOwnTopicFraction * stronger.strength) return false;
-  return DiscussedWith(db, weaker, stronger);
+  return DiscussedWith(db, weaker, stronger.stems);
 }
 
 // Adds `said`'s words to `current`, each stem once.
@@ -666,20 +666,20 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
       current = std::move(said);
       continue;
     }
+    if (said.strength >= kNewSubjectFraction * current.strength) {
+      current = std::move(said);
+      continue;
+    }
     // A later turn that names a kind of the subject ("it's the frontotemporal
     // kind" after "my gran has dementia", "non small cell" after "lung
     // cancer") names it about as strongly (at least kOwnTopicFraction as
     // strongly) in words that posts discuss with it: the subject becomes
     // both, as the kind's title names both.
     if (said.strength >= kOwnTopicFraction * current.strength &&
-        DiscussedWith(db, said, current)) {
+        DiscussedWith(db, said, current.stems)) {
       const double strength = std::max(current.strength, said.strength);
       Extend(current, std::move(said));
       current.strength = strength;
-      continue;
-    }
-    if (said.strength >= kNewSubjectFraction * current.strength) {
-      current = std::move(said);
       continue;
     }
     // A weaker topic in a later turn says more about the subject ("he
