@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <unordered_set>
 
 #include "core/query_text.h"
@@ -217,6 +218,32 @@ void MarkQuestionPhrases(const TypePhrases& phrases, std::vector<TurnWord>& word
     for (std::size_t n = 0; n < length; ++n) words[i + n].question_type = type;
     if (length > 0) i += length - 1;
   }
+}
+
+// The question types of `phrases` that `words` says with one word inside
+// the phrase ("sets it off", "what actually works", "who normally gets"):
+// English puts a pronoun inside a phrasal verb and an adverb before a verb,
+// so a phrase of two or more words is also matched around one other word.
+std::uint32_t GappedPhraseTypes(const TypePhrases& phrases,
+                                const std::vector<TurnWord>& words) {
+  std::uint32_t types = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    // Windows of n + 1 words from i, without the word at i + gap.
+    for (std::size_t n = 2; n <= phrases.max_words && i + n < words.size(); ++n) {
+      for (std::size_t gap = 1; gap < n; ++gap) {
+        std::string key;
+        for (std::size_t w = i; w <= i + n; ++w) {
+          if (w == i + gap) continue;
+          if (!key.empty()) key += ' ';
+          key += words[w].stem;
+        }
+        if (auto found = phrases.types.find(key); found != phrases.types.end()) {
+          types |= 1U << static_cast<unsigned>(found->second);
+        }
+      }
+    }
+  }
+  return types;
 }
 
 // The words of `turn`, corrected from the index's spelling data when
@@ -556,25 +583,54 @@ struct ContextTopic {
   std::uint32_t question_types = 0;
 };
 
-// Whether `weaker` narrows `stronger` (it is much less specific, and posts
-// discuss them together) rather than changes the subject.
-bool Narrows(const Xapian::Database& db, const TurnTopic& weaker,
-             const TurnTopic& stronger) {
-  if (weaker.strength >= kOwnTopicFraction * stronger.strength) return false;
-  // Each word of the weaker topic, in one of its forms, is discussed with
-  // some word of the stronger: "kidney failure" narrows "IgA nephropathy"
-  // (posts on nephropathy mention both), "down syndrome" does not narrow
-  // "fragile x" although posts on it mention syndromes.
-  const auto discussed_with_stronger = [&](const std::vector<std::string>& forms) {
+// Whether posts discuss each word of `topic`, in one of its forms, with
+// one of `other`'s stems: "kidney failure" with "IgA nephropathy" (posts on
+// nephropathy mention both), not "down syndrome" with "fragile x" although
+// posts on it mention syndromes.
+bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
+                   const std::vector<std::string>& other) {
+  const auto discussed = [&](const std::vector<std::string>& forms) {
     for (const std::string& a : forms) {
-      for (const std::string& b : stronger.stems) {
+      for (const std::string& b : other) {
         if (SharedPosts(db, a, b) >= kDrillDownShare) return true;
       }
     }
     return false;
   };
-  return std::all_of(weaker.word_stems.begin(), weaker.word_stems.end(),
-                     discussed_with_stronger);
+  return std::all_of(topic.word_stems.begin(), topic.word_stems.end(), discussed);
+}
+
+// Whether `weaker` narrows `stronger` (it is much less specific, and posts
+// discuss them together) rather than changes the subject.
+bool Narrows(const Xapian::Database& db, const TurnTopic& weaker,
+             const TurnTopic& stronger) {
+  if (weaker.strength >= kOwnTopicFraction * stronger.strength) return false;
+  return DiscussedWith(db, weaker, stronger.stems);
+}
+
+// Adds `said`'s words to `current`, each stem once.
+void Extend(TurnTopic& current, TurnTopic said) {
+  current.written.insert(current.written.end(), said.written.begin(), said.written.end());
+  for (std::string& stem : said.stems) {
+    if (std::find(current.stems.begin(), current.stems.end(), stem) ==
+        current.stems.end()) {
+      current.stems.push_back(std::move(stem));
+    }
+  }
+  current.word_stems.insert(current.word_stems.end(), said.word_stems.begin(),
+                            said.word_stems.end());
+}
+
+// Whether `turn` is a question: it has a question mark, or opens with a
+// word that opens one ("what tests should she have", "does it run in
+// families").
+bool Asks(const Message& turn) {
+  static const std::unordered_set<std::string_view> kOpeners = {
+      "what", "how", "why",  "when",  "where",  "who",    "which", "is",    "are",
+      "does", "do",  "did",  "can",   "could",  "should", "will",  "would", "was",
+      "were", "has", "have", "whats", "what's", "hows",   "how's", "any",   "anything"};
+  if (turn.text().find('?') != std::string::npos) return true;
+  return !turn.words().empty() && kOpeners.contains(turn.words().front().lower);
 }
 
 // Where the conversation stands before the message: its topic, and the
@@ -595,30 +651,41 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
   Conversation conversation;
   TurnTopic& current = conversation.topic;
   for (std::size_t turn = std::min(context.size(), kMaxContextTurns); turn-- > 0;) {
-    const std::vector<TurnWord> words = ReadTurn(
-        db, stemmer, dictionary, Message(context[turn]), ranking.spelling, nullptr);
-    if (const std::uint32_t types = QuestionTypesOf(words); types != 0) {
+    const Message message(context[turn]);
+    const std::vector<TurnWord> words =
+        ReadTurn(db, stemmer, dictionary, message, ranking.spelling, nullptr);
+    // Only a turn that asks asks for a type: one that tells ("my son was
+    // diagnosed with asthma", "she passed a stone") uses the same words for
+    // the story.
+    if (const std::uint32_t types = QuestionTypesOf(words); types != 0 && Asks(message)) {
       conversation.question_types = types;
     }
     TurnTopic said = FindTopic(db, stemmer, words, static_cast<int>(turn) + 1);
     if (said.stems.empty()) continue;
-    if (current.stems.empty() ||
-        said.strength >= kNewSubjectFraction * current.strength) {
+    if (current.stems.empty()) {
       current = std::move(said);
+      continue;
+    }
+    if (said.strength >= kNewSubjectFraction * current.strength) {
+      current = std::move(said);
+      continue;
+    }
+    // A later turn that names a kind of the subject ("it's the frontotemporal
+    // kind" after "my gran has dementia", "non small cell" after "lung
+    // cancer") names it about as strongly (at least kOwnTopicFraction as
+    // strongly) in words that posts discuss with it: the subject becomes
+    // both, as the kind's title names both.
+    if (said.strength >= kOwnTopicFraction * current.strength &&
+        DiscussedWith(db, said, current.stems)) {
+      const double strength = std::max(current.strength, said.strength);
+      Extend(current, std::move(said));
+      current.strength = strength;
       continue;
     }
     // A weaker topic in a later turn says more about the subject ("he
     // wanders at night now" after "my grandad has alzheimer's") or is
     // incidental ("he's up four times a night"); it does not replace it.
-    if (!Narrows(db, said, current)) continue;
-    current.written.insert(current.written.end(), said.written.begin(),
-                           said.written.end());
-    for (std::string& stem : said.stems) {
-      if (std::find(current.stems.begin(), current.stems.end(), stem) ==
-          current.stems.end()) {
-        current.stems.push_back(std::move(stem));
-      }
-    }
+    if (Narrows(db, said, current)) Extend(current, std::move(said));
   }
   return conversation;
 }
@@ -640,9 +707,13 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const TurnTopic own = FindTopic(db, stemmer, message, 0);
   // A name of several words ("down syndrome") is a subject however common
   // its words are; a single weak word ("fine") is not.
+  // Nor is one less than kOwnTopicFraction as strong as the conversation's
+  // subject: a word that some title uses, in a question about the subject,
+  // is part of the question (it is still searched for as the person's word).
   const bool own_subject =
-      own.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
-      own.word_stems.size() > 1;
+      (own.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
+       own.word_stems.size() > 1) &&
+      own.strength >= kOwnTopicFraction * conversation.topic.strength;
   if (own_subject && !Narrows(db, own, conversation.topic)) {
     result.kind = v1::ContextUse::OWN_TOPIC;
     return result;
@@ -687,6 +758,9 @@ Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer
     std::vector<TurnWord> lay = understood.message;
     MarkQuestionPhrases(FollowUpPhrases(stemmer), lay);
     understood.question_types |= QuestionTypesOf(lay);
+    understood.question_types |=
+        GappedPhraseTypes(QuestionTypePhrases(stemmer), understood.message) |
+        GappedPhraseTypes(FollowUpPhrases(stemmer), understood.message);
     if (understood.question_types == 0) {
       understood.question_types = understood.context.question_types;
     }

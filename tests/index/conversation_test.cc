@@ -106,6 +106,22 @@ TEST_F(ConversationTest, AFollowUpThatAsksAnotherAspectAsksThatOne) {
   EXPECT_THAT(First(page), ::testing::EndsWith("treat"));
 }
 
+TEST_F(ConversationTest, AnEarlierTurnThatTellsAsksForNoAspect) {
+  // "diagnosed" tells the story here; the drill-down asks nothing again.
+  const SearchPage page =
+      Search("and in children?", {"my son was diagnosed with asthma"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().aspects(), IsEmpty());
+}
+
+TEST_F(ConversationTest, AFollowUpsPhraseIsReadAroundAPronoun) {
+  const SearchPage page = Search("what sets it off at night", {"my son has asthma"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().aspects(), ElementsAre("causes"));
+}
+
 TEST_F(ConversationTest, AWordForAPersonWithAConditionNamesTheCondition) {
   const SearchPage page =
       Search("what kind of therapy helps", {"my 3 year old was diagnosed autistic"});
