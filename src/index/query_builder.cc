@@ -542,20 +542,35 @@ TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
   return topic;
 }
 
-// Share of the posts containing the rarer of two stems that contain both.
-double SharedPosts(const Xapian::Database& db, const std::string& a,
-                   const std::string& b) {
-  const Xapian::doccount rarer = std::min(db.get_termfreq(schema::StemTerm(a)),
-                                          db.get_termfreq(schema::StemTerm(b)));
-  if (rarer == 0) return 0;
-  Xapian::Enquire enquire(db);
-  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND,
-                                  Xapian::Query(schema::StemTerm(a)),
-                                  Xapian::Query(schema::StemTerm(b))));
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  // Checking `rarer` documents makes the count exact.
-  return enquire.get_mset(0, 0, rarer).get_matches_estimated() /
-         static_cast<double>(rarer);
+// Whether at least `share` of the posts containing the rarer of two stems
+// contain both. Walks the rarer stem's posts and skips through the other's,
+// stopping as soon as the answer is known either way: this runs for pairs
+// of words of every earlier turn, and a full count (or an Enquire per pair)
+// costs more than the answer needs.
+bool SharePosts(const Xapian::Database& db, const std::string& a, const std::string& b,
+                double share) {
+  std::string rare = schema::StemTerm(a);
+  std::string other = schema::StemTerm(b);
+  Xapian::doccount rare_count = db.get_termfreq(rare);
+  const Xapian::doccount other_count = db.get_termfreq(other);
+  if (other_count < rare_count) {
+    std::swap(rare, other);
+    rare_count = other_count;
+  }
+  if (rare_count == 0) return false;
+  const auto needed = static_cast<Xapian::doccount>(std::ceil(share * rare_count));
+  Xapian::doccount found = 0;
+  Xapian::doccount left = rare_count;
+  Xapian::PostingIterator with = db.postlist_begin(other);
+  const Xapian::PostingIterator with_end = db.postlist_end(other);
+  for (Xapian::PostingIterator it = db.postlist_begin(rare); it != db.postlist_end(rare);
+       ++it, --left) {
+    if (found + left < needed) return false;
+    with.skip_to(*it);
+    if (with == with_end) return false;
+    if (*with == *it && ++found >= needed) return true;
+  }
+  return found >= needed;
 }
 
 // True when the message has words to search for, other than question cues,
@@ -592,7 +607,7 @@ bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
   const auto discussed = [&](const std::vector<std::string>& forms) {
     for (const std::string& a : forms) {
       for (const std::string& b : other) {
-        if (SharedPosts(db, a, b) >= kDrillDownShare) return true;
+        if (SharePosts(db, a, b, kDrillDownShare)) return true;
       }
     }
     return false;
