@@ -22,6 +22,26 @@ namespace guru {
 namespace {
 // Health is reported for the whole server ("") and for the service by name.
 constexpr const char* kServiceName = "guru.v1.GuruSearch";
+// The health probe retries a failed open with pauses of 5, 10, 20 and 40 ms
+// (WatchHealth).
+constexpr std::chrono::milliseconds kMaxHealthRetryPause{40};
+
+// A searcher, as the health check's test. A commit landing while the index
+// is reopened is not an outage (requests retry it too, SearcherPool::Run),
+// so a failure that may be one is asked again a few times, briefly, before
+// the server says NOT_SERVING.
+absl::StatusOr<SearcherPool::Lease> ProbeIndex(SearcherPool& pool) {
+  for (std::chrono::milliseconds pause{5};; pause *= 2) {
+    absl::StatusOr<SearcherPool::Lease> probe = pool.Acquire();
+    const absl::Status& status = probe.status();
+    if (probe.ok() || pause > kMaxHealthRetryPause ||
+        !(absl::IsAborted(status) || absl::IsDataLoss(status) ||
+          absl::IsUnavailable(status))) {
+      return probe;
+    }
+    std::this_thread::sleep_for(pause);
+  }
+}
 
 int WorkerCount(int requested) {
   if (requested > 0) return requested;
@@ -257,7 +277,7 @@ void GuruServer::WatchHealth() {
     std::string why_not;
     pool_.SetDamage(integrity_.Update(pool_.TakeSuspicion()));
     {
-      absl::StatusOr<SearcherPool::Lease> probe = pool_.Acquire();
+      absl::StatusOr<SearcherPool::Lease> probe = ProbeIndex(pool_);
       serving = probe.ok();
       if (serving) {
         posts = (*probe)->PostCount();

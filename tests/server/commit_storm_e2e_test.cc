@@ -135,8 +135,8 @@ TEST(CommitStormTest, NoCallFailsWhileTheIndexerCommitsEveryTenPosts) {
   EXPECT_GE(rounds, 1);
   EXPECT_TRUE(failures.empty()) << failures.size() << " of " << calls.load()
                                 << " calls failed, first: " << failures.front();
-  EXPECT_EQ(health_flaps.load(), 0);
   server.process().WaitForLine("\x01", std::chrono::milliseconds(200));
+  EXPECT_EQ(health_flaps.load(), 0) << server.process().err();
   EXPECT_TRUE(failures.empty()) << server.process().err();
   EXPECT_EQ(server.process().Stop(SIGTERM, std::chrono::seconds(20)), 0)
       << server.process().err();
