@@ -206,32 +206,38 @@ absl::StatusOr<std::unique_ptr<DatabaseWriter>> DatabaseWriter::OpenDatabase(
   }
 }
 
-absl::StatusOr<UpsertResult> DatabaseWriter::Upsert(const v1::Post& post,
-                                                    std::string_view source) {
+PreparedPostData DescribePost(v1::Post post, std::string source) {
+  PreparedPostData prepared{std::move(post), std::move(source), {}, {}, std::nullopt};
+  prepared.data = SerializePost(prepared.post);
+  prepared.fingerprint =
+      HexFingerprint(StrCat(prepared.data, std::string_view("\0", 1), prepared.source));
+  return prepared;
+}
+
+absl::StatusOr<UpsertResult> DatabaseWriter::Upsert(PreparedPostData& prepared) {
+  const v1::Post& post = prepared.post;
   try {
     impl_->EnsureTransaction();
     const std::string id_term = schema::IdTerm(post.id());
-    const std::string data = internal::SerializePost(post);
-    const std::string fingerprint =
-        HexFingerprint(StrCat(data, std::string_view("\0", 1), source));
     UpsertResult result;
-    result.fingerprint = fingerprint;
+    result.fingerprint = prepared.fingerprint;
     Xapian::PostingIterator it = impl_->db.postlist_begin(id_term);
     const bool exists = it != impl_->db.postlist_end(id_term);
     if (exists) {
       result.previous_fingerprint =
           impl_->db.get_document(*it).get_value(schema::kFingerprintSlot);
-      if (*result.previous_fingerprint == fingerprint) {
+      if (*result.previous_fingerprint == result.fingerprint) {
         result.outcome = UpsertOutcome::kUnchanged;
         return result;
       }
       result.outcome = UpsertOutcome::kReplaced;
     }
-    Xapian::Document doc = impl_->builder.Build(post, data);
-    doc.add_value(schema::kFingerprintSlot, fingerprint);
-    if (!source.empty()) {
-      doc.add_value(schema::kSourceSlot, std::string(source));
-      doc.add_boolean_term(schema::SourceTerm(source));
+    Xapian::Document doc = prepared.document ? *std::move(prepared.document)
+                                             : impl_->builder.Build(post, prepared.data);
+    doc.add_value(schema::kFingerprintSlot, result.fingerprint);
+    if (!prepared.source.empty()) {
+      doc.add_value(schema::kSourceSlot, prepared.source);
+      doc.add_boolean_term(schema::SourceTerm(prepared.source));
     }
     // Counted out only once the new version is built: a post that fails to
     // build leaves its old version, and its words, in place.

@@ -4,9 +4,12 @@
 #ifndef GURU_INDEX_DATABASE_WRITER_H_
 #define GURU_INDEX_DATABASE_WRITER_H_
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +27,21 @@ namespace guru::internal {
 // until a commit hands them to Xapian.
 using SpellingChanges = std::unordered_map<std::string, std::int64_t>;
 
+// A post as PostPreparer leaves it for the writer (index_writer.h).
+struct PreparedPostData {
+  v1::Post post;
+  std::string source;
+  std::string data;         // SerializePost(post)
+  std::string fingerprint;  // of data and source
+  // Built by the preparer unless the committed index already held the same
+  // post; the writer builds what is missing.
+  std::optional<Xapian::Document> document;
+};
+
+// The stored form and fingerprint of `post` from `source`, without a
+// document.
+PreparedPostData DescribePost(v1::Post post, std::string source);
+
 // IndexWriter's contract (locking, transactions, atomic commits), for one
 // database. Not thread-safe: use from one thread.
 class DatabaseWriter {
@@ -38,7 +56,7 @@ class DatabaseWriter {
   DatabaseWriter& operator=(const DatabaseWriter&) = delete;
 
   // Each as IndexWriter's method of the same name, in this database.
-  absl::StatusOr<UpsertResult> Upsert(const v1::Post& post, std::string_view source);
+  absl::StatusOr<UpsertResult> Upsert(PreparedPostData& prepared);
   absl::StatusOr<std::uint64_t> Prune(
       std::string_view directory, const std::function<bool(std::string_view)>& present);
   absl::StatusOr<bool> SetSynonyms(const SynonymFile& file,

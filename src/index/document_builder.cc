@@ -99,6 +99,9 @@ Xapian::Document DocumentBuilder::Build(const v1::Post& post, const std::string&
     doc.add_boolean_term(key);
   }
   doc.set_data(data);
+  // The generator keeps a handle on its document, whose reference count is
+  // not atomic: let go of it, as the document may go to another thread.
+  generator_.set_document(Xapian::Document());
   return doc;
 }
 

@@ -1,7 +1,11 @@
 #include "index/index_writer.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -11,6 +15,8 @@
 #include "absl/strings/string_view.h"
 #include "core/str_cat.h"
 #include "index/database_writer.h"
+#include "index/document_builder.h"
+#include "index/schema.h"
 #include "index/shards.h"
 
 namespace guru {
@@ -19,7 +25,10 @@ namespace {
 namespace fs = std::filesystem;
 
 using internal::DatabaseWriter;
+using internal::DescribePost;
+using internal::DocumentBuilder;
 using internal::HoldsDatabase;
+using internal::PreparedPostData;
 
 // The stub's text: comments, then one line per shard and one for the side database.
 std::string StubText(int shards) {
@@ -175,9 +184,10 @@ absl::StatusOr<Writers> OpenDatabases(const std::string& path, int count, int sh
 
 }  // namespace
 
-IndexWriter::IndexWriter(std::vector<std::unique_ptr<DatabaseWriter>> shards,
+IndexWriter::IndexWriter(std::string path,
+                         std::vector<std::unique_ptr<DatabaseWriter>> shards,
                          std::unique_ptr<DatabaseWriter> side)
-    : shards_(std::move(shards)), side_(std::move(side)) {}
+    : path_(std::move(path)), shards_(std::move(shards)), side_(std::move(side)) {}
 
 IndexWriter::~IndexWriter() = default;
 
@@ -215,7 +225,7 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
     }
   }
   return std::unique_ptr<IndexWriter>(
-      new IndexWriter(*std::move(writers), std::move(side)));
+      new IndexWriter(path, *std::move(writers), std::move(side)));
 }
 
 int IndexWriter::shard_count() const {
@@ -229,7 +239,82 @@ DatabaseWriter& IndexWriter::ShardFor(std::string_view id) {
 
 absl::StatusOr<UpsertResult> IndexWriter::Upsert(const v1::Post& post,
                                                  std::string_view source) {
-  return ShardFor(post.id()).Upsert(post, source);
+  PreparedPostData prepared = DescribePost(post, std::string(source));
+  return ShardFor(post.id()).Upsert(prepared);
+}
+
+absl::StatusOr<UpsertResult> IndexWriter::Upsert(PreparedPost prepared) {
+  return ShardFor(prepared.post().id()).Upsert(*prepared.data_);
+}
+
+PreparedPost::PreparedPost(std::unique_ptr<PreparedPostData> data)
+    : data_(std::move(data)) {}
+PreparedPost::~PreparedPost() = default;
+PreparedPost::PreparedPost(PreparedPost&&) noexcept = default;
+PreparedPost& PreparedPost::operator=(PreparedPost&&) noexcept = default;
+const v1::Post& PreparedPost::post() const { return data_->post; }
+
+struct PostPreparer::Impl {
+  explicit Impl(std::string index_path) : path(std::move(index_path)) {}
+
+  // Whether the index as committed when first asked holds a post with this
+  // fingerprint (of its id, content and source). Read once, as a sorted
+  // list, so that asking costs no B-tree lookup: that would make the
+  // preparer as slow as the writer on a re-run. When the index cannot be
+  // read the answer is no: the writer decides.
+  bool StoredUnchanged(std::string_view fingerprint) {
+    if (!stored) stored = ReadStoredFingerprints(path);
+    const std::optional<std::uint64_t> key = FingerprintKey(fingerprint);
+    return key && std::binary_search(stored->begin(), stored->end(), *key);
+  }
+
+  static std::optional<std::uint64_t> FingerprintKey(std::string_view hex) {
+    std::uint64_t key = 0;
+    const auto [end, error] =
+        std::from_chars(hex.data(), hex.data() + hex.size(), key, 16);
+    if (error != std::errc() || end != hex.data() + hex.size()) return std::nullopt;
+    return key;
+  }
+
+  static std::vector<std::uint64_t> ReadStoredFingerprints(const std::string& path) {
+    std::vector<std::uint64_t> keys;
+    try {
+      Xapian::Database db(path);
+      for (auto it = db.valuestream_begin(schema::kFingerprintSlot);
+           it != db.valuestream_end(schema::kFingerprintSlot); ++it) {
+        if (std::optional<std::uint64_t> key = FingerprintKey(*it)) keys.push_back(*key);
+      }
+    } catch (const Xapian::Error&) {
+      keys.clear();  // E.g. modified while read: every post is built.
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }
+
+  const std::string path;
+  DocumentBuilder builder;
+  std::optional<std::vector<std::uint64_t>> stored;
+};
+
+PostPreparer::PostPreparer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PostPreparer::~PostPreparer() = default;
+
+PreparedPost PostPreparer::Prepare(v1::Post post, std::string source) {
+  auto data = std::make_unique<PreparedPostData>(
+      DescribePost(std::move(post), std::move(source)));
+  if (!impl_->StoredUnchanged(data->fingerprint)) {
+    try {
+      data->document = impl_->builder.Build(data->post, data->data);
+    } catch (const Xapian::Error&) {
+      // Left to the writer, which builds it again and reports the error.
+    }
+  }
+  return PreparedPost(std::move(data));
+}
+
+std::unique_ptr<PostPreparer> IndexWriter::NewPreparer() const {
+  return std::unique_ptr<PostPreparer>(
+      new PostPreparer(std::make_unique<PostPreparer::Impl>(path_)));
 }
 
 absl::StatusOr<std::uint64_t> IndexWriter::Prune(

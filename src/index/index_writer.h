@@ -20,6 +20,7 @@
 namespace guru {
 namespace internal {
 class DatabaseWriter;
+struct PreparedPostData;
 }  // namespace internal
 
 enum class UpsertOutcome { kAdded, kReplaced, kUnchanged };
@@ -32,6 +33,47 @@ struct UpsertResult {
   // account for the same id seen twice in one run.
   std::string fingerprint;
   std::optional<std::string> previous_fingerprint;
+};
+
+// A post made ready for IndexWriter::Upsert: its stored form, fingerprint
+// and, unless the index already held it unchanged, its document. Making it
+// is much of a post's indexing work and needs no writer, so another thread
+// can do it (PostPreparer). Move-only; owns its copy of the post.
+class PreparedPost {
+ public:
+  explicit PreparedPost(std::unique_ptr<internal::PreparedPostData> data);
+  ~PreparedPost();
+  PreparedPost(PreparedPost&&) noexcept;
+  PreparedPost& operator=(PreparedPost&&) noexcept;
+
+  const v1::Post& post() const;
+
+ private:
+  friend class IndexWriter;
+  std::unique_ptr<internal::PreparedPostData> data_;
+};
+
+// Prepares posts for one IndexWriter on another thread than the writer's.
+// Reads the fingerprints of the index as committed when it first prepares
+// a post (its own reader; 8 bytes a post) to leave out the document of a
+// post stored there unchanged, so that re-running over the same posts
+// builds nothing; the writer checks again against its own view and builds
+// whatever is missing, so a stale view costs time, never correctness. Not
+// thread-safe: one per thread.
+class PostPreparer {
+ public:
+  ~PostPreparer();
+  PostPreparer(const PostPreparer&) = delete;
+  PostPreparer& operator=(const PostPreparer&) = delete;
+
+  // `post` must have passed ValidatePost; `source` as for Upsert.
+  PreparedPost Prepare(v1::Post post, std::string source);
+
+ private:
+  friend class IndexWriter;
+  struct Impl;
+  explicit PostPreparer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 // Writes posts into an index on disk, a plain one or one split into shards
@@ -77,6 +119,11 @@ class IndexWriter {
   // came from (empty for standard input), recorded for Prune(). The post
   // must have passed ValidatePost.
   absl::StatusOr<UpsertResult> Upsert(const v1::Post& post, std::string_view source = {});
+  // The same for a post a PostPreparer of this writer made ready.
+  absl::StatusOr<UpsertResult> Upsert(PreparedPost prepared);
+
+  // A preparer for this writer's index, to use on another thread.
+  std::unique_ptr<PostPreparer> NewPreparer() const;
 
   // Deletes the posts whose recorded source file lies under `directory` and
   // is not in `present` (absolute paths), in every shard. Returns how many
@@ -111,10 +158,12 @@ class IndexWriter {
   absl::StatusOr<std::uint64_t> PostCount() const;
 
  private:
-  IndexWriter(std::vector<std::unique_ptr<internal::DatabaseWriter>> shards,
+  IndexWriter(std::string path,
+              std::vector<std::unique_ptr<internal::DatabaseWriter>> shards,
               std::unique_ptr<internal::DatabaseWriter> side);
   internal::DatabaseWriter& ShardFor(std::string_view id);
 
+  std::string path_;
   // One writer for a plain index, else one per shard.
   std::vector<std::unique_ptr<internal::DatabaseWriter>> shards_;
   // The side database of a sharded index (its synonym table and spelling

@@ -1,17 +1,24 @@
 #include "ingest/ingest.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "core/page_html.h"
 #include "core/page_text_parser.h"
@@ -73,6 +80,111 @@ std::string AbsoluteSource(const fs::path& path) {
   return (ec ? path : absolute).lexically_normal().string();
 }
 
+// Whether reading `fd` may wait: nothing is there to read yet. Data
+// already buffered by the stream is not seen, which only hands records over
+// sooner.
+bool MayWait(int fd) {
+  pollfd ready{fd, POLLIN, 0};
+  return ::poll(&ready, 1, 0) <= 0;
+}
+
+// One line of a JSONL input as the reading thread leaves it for the writing
+// one (IngestRun::IngestJsonl).
+struct JsonlRecord {
+  enum class Kind {
+    kBlank,      // Nothing to index.
+    kTooLong,    // Longer than the limit; `why`.
+    kRejected,   // Not a valid post; `why`, and the line in `raw`.
+    kPost,       // A valid post, `prepared` unless it is a dry run.
+    kReadError,  // The input failed; `why`. The last record.
+    kFailed,     // Reading stopped on an exception; `why`. The last record.
+  };
+  // The record that ends the input, as `kind`.
+  static JsonlRecord Last(Kind kind, std::string why) {
+    JsonlRecord record;
+    record.kind = kind;
+    record.why = std::move(why);
+    return record;
+  }
+
+  std::uint64_t number = 0;  // Line number; 0 after the last line.
+  std::uint64_t length = 0;  // Bytes of the whole line, without its '\n'.
+  Kind kind = Kind::kBlank;
+  std::string why;
+  std::string raw;
+  std::vector<std::string> warnings;
+  std::optional<PreparedPost> prepared;
+};
+
+// Records, in order, as the reading thread hands them to the writing one.
+using RecordBatch = std::vector<JsonlRecord>;
+
+// Hands batches of records from the reading thread to the writing one in
+// order: a hand-over per record cost more than the records themselves when
+// the writer has little to do (a re-run). At most kMaxBatches batches, or
+// kMaxBytes of lines (but always one batch), wait at a time, so that a fast
+// reader never fills memory. Thread-safe.
+class RecordChannel {
+ public:
+  static constexpr std::size_t kMaxBatches = 8;
+  static constexpr std::uint64_t kMaxBytes = 64u << 20;
+
+  // Waits for room; false, with `batch` dropped, once Cancel() was called.
+  bool Push(RecordBatch batch) {
+    const std::uint64_t bytes = BytesOf(batch);
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] {
+      return cancelled_ || queue_.empty() ||
+             (queue_.size() < kMaxBatches && bytes_ + bytes <= kMaxBytes);
+    });
+    if (cancelled_) return false;
+    bytes_ += bytes;
+    queue_.push_back(std::move(batch));
+    changed_.notify_all();
+    return true;
+  }
+
+  // No more batches will come.
+  void Close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+
+  // The writer stops taking batches: Push() drops them from now on.
+  void Cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+
+  // The next batch; none once the channel is closed and empty.
+  std::optional<RecordBatch> Pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+    if (queue_.empty()) return std::nullopt;
+    RecordBatch batch = std::move(queue_.front());
+    queue_.pop_front();
+    bytes_ -= BytesOf(batch);
+    changed_.notify_all();
+    return batch;
+  }
+
+  static std::uint64_t BytesOf(const RecordBatch& batch) {
+    std::uint64_t bytes = 0;
+    for (const JsonlRecord& record : batch) bytes += record.length;
+    return bytes;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<RecordBatch> queue_;
+  std::uint64_t bytes_ = 0;
+  bool closed_ = false;
+  bool cancelled_ = false;
+};
+
 // The state of one run: the writer (none in a dry run), the counts, and what
 // each id looked like before the run, so that an id seen twice is counted
 // once, by its final effect.
@@ -88,45 +200,31 @@ class IngestRun {
         counts_(std::move(counts)),
         bytes_total_(bytes_total) {}
 
+  // Parsing, validating and preparing a post (its document above all) is
+  // about 40% of its cost and needs no writer, so a second thread does it, a
+  // bounded number of records ahead; this thread writes them in order and
+  // reports, so diagnostics, counts and commits are exactly as if one
+  // thread did both.
+  // `pipe_fd` is the descriptor `in` reads when reading may wait for a
+  // writer (standard input), else -1.
   absl::Status IngestJsonl(std::istream& in, const std::string& name,
-                           const std::string& source) {
-    std::string line;
-    std::uint64_t length = 0;
-    for (std::uint64_t number = 1;
-         ReadLine(in, options_.max_record_bytes + 2, line, length); ++number) {
-      bytes_done_ += length + 1;
-      const std::string where = StrCat(name, ":", number);
-      if (length > line.size()) {
-        // Never held whole: neither parsed nor copied to --rejects.
-        Reject(where,
-               StrCat("record is ", length, " bytes; at most ", options_.max_record_bytes,
-                      " allowed (not copied to --rejects)"));
-        continue;
+                           const std::string& source, int pipe_fd = -1) {
+    if (writer_ != nullptr && preparer_ == nullptr) preparer_ = writer_->NewPreparer();
+    RecordChannel channel;
+    std::thread reader([&] { ReadJsonl(in, name, source, pipe_fd, channel); });
+    absl::Status status;
+    while (std::optional<RecordBatch> batch = channel.Pop()) {
+      for (JsonlRecord& record : *batch) {
+        status = WriteRecord(record, name);
+        if (!status.ok()) break;
       }
-      if (number == 1 && line.starts_with(kByteOrderMark)) {
-        line.erase(0, kByteOrderMark.size());
+      if (!status.ok()) {
+        channel.Cancel();
+        break;
       }
-      std::string_view record = line;
-      if (record.ends_with('\r')) record.remove_suffix(1);
-      if (Trim(record).empty()) continue;
-      auto reject = [&](std::string_view why) { RejectRecord(where, line, why); };
-      if (record.size() > options_.max_record_bytes) {
-        reject(StrCat("record is ", record.size(), " bytes; at most ",
-                      options_.max_record_bytes, " allowed"));
-        continue;
-      }
-      absl::StatusOr<JsonPost> parsed = ParsePostJson(record);
-      if (!parsed.ok()) {
-        reject(ToStd(parsed.status().message()));
-        continue;
-      }
-      for (const std::string& w : parsed->warnings) Warn(where, w);
-      if (absl::Status s = Index(parsed->post, where, source, reject); !s.ok()) return s;
     }
-    if (in.bad()) {
-      Reject(name, "read error; the records after this point were not read");
-    }
-    return absl::OkStatus();
+    reader.join();
+    return status;
   }
 
   absl::Status IngestFile(const InputFile& file) {
@@ -215,14 +313,20 @@ class IngestRun {
     ++counts_.valid;
     Report();
     if (writer_ == nullptr) return absl::OkStatus();
-    absl::StatusOr<UpsertResult> result = writer_->Upsert(post, source);
+    return Account(post.id(), writer_->Upsert(post, source), where);
+  }
+
+  // Counts what an upsert of the post with `id`, read at `where`, did, and
+  // commits every IngestOptions::commit_every posts.
+  absl::Status Account(const std::string& id, const absl::StatusOr<UpsertResult>& result,
+                       const std::string& where) {
     if (!result.ok()) return result.status();
-    auto [it, first_time] = history_.try_emplace(post.id());
+    auto [it, first_time] = history_.try_emplace(id);
     IdHistory& seen = it->second;
     if (first_time) {
       seen = {result->previous_fingerprint, result->outcome, where};
     } else {
-      Warn(where, StrCat("id '", post.id(), "' also appears at ", seen.first_seen_at,
+      Warn(where, StrCat("id '", id, "' also appears at ", seen.first_seen_at,
                          "; the last record wins"));
       --Count(seen.counted_as);
       seen.counted_as = !seen.before                          ? UpsertOutcome::kAdded
@@ -235,6 +339,113 @@ class IngestRun {
       return Commit();
     }
     return absl::OkStatus();
+  }
+
+  // The reading thread's half of IngestJsonl: every line of `in`, read,
+  // parsed, validated and prepared, into `out`. Touches nothing of the run
+  // but the preparer, which only this thread uses while it runs.
+  void ReadJsonl(std::istream& in, const std::string& name, const std::string& source,
+                 int pipe_fd, RecordChannel& out) {
+    constexpr std::size_t kBatchRecords = 64;
+    constexpr std::uint64_t kBatchBytes = 1u << 20;
+    RecordBatch batch;
+    try {
+      std::string line;
+      std::uint64_t length = 0;
+      for (std::uint64_t number = 1;
+           ReadLine(in, options_.max_record_bytes + 2, line, length); ++number) {
+        JsonlRecord record;
+        record.number = number;
+        record.length = length;
+        PrepareRecord(line, source, record);
+        batch.push_back(std::move(record));
+        // Handed over when full, and before a read that may wait (a pipe
+        // whose writer is slow), so that no record waits for later ones.
+        if (batch.size() >= kBatchRecords ||
+            RecordChannel::BytesOf(batch) >= kBatchBytes ||
+            (pipe_fd >= 0 && MayWait(pipe_fd))) {
+          if (!out.Push(std::exchange(batch, {}))) break;  // The writer stopped.
+        }
+      }
+      if (in.bad()) {
+        batch.push_back(
+            JsonlRecord::Last(JsonlRecord::Kind::kReadError,
+                              "read error; the records after this point were not read"));
+      }
+    } catch (const std::exception& e) {
+      batch.push_back(JsonlRecord::Last(JsonlRecord::Kind::kFailed,
+                                        StrCat(name, ": reading stopped: ", e.what())));
+    }
+    if (!batch.empty()) out.Push(std::move(batch));
+    out.Close();
+  }
+
+  // Fills `record` from its `line`.
+  void PrepareRecord(std::string& line, const std::string& source, JsonlRecord& record) {
+    using Kind = JsonlRecord::Kind;
+    if (record.length > line.size()) {
+      // Never held whole: neither parsed nor copied to --rejects.
+      record.kind = Kind::kTooLong;
+      record.why =
+          StrCat("record is ", record.length, " bytes; at most ",
+                 options_.max_record_bytes, " allowed (not copied to --rejects)");
+      return;
+    }
+    if (record.number == 1 && line.starts_with(kByteOrderMark)) {
+      line.erase(0, kByteOrderMark.size());
+    }
+    std::string_view text = line;
+    if (text.ends_with('\r')) text.remove_suffix(1);
+    if (Trim(text).empty()) return;  // kBlank
+    auto reject = [&](std::string_view why) {
+      record.kind = Kind::kRejected;
+      record.why = std::string(why);
+      record.raw = std::move(line);
+    };
+    if (text.size() > options_.max_record_bytes) {
+      return reject(StrCat("record is ", text.size(), " bytes; at most ",
+                           options_.max_record_bytes, " allowed"));
+    }
+    absl::StatusOr<JsonPost> parsed = ParsePostJson(text);
+    if (!parsed.ok()) return reject(ToStd(parsed.status().message()));
+    record.warnings = std::move(parsed->warnings);
+    if (absl::Status valid = ValidatePost(parsed->post); !valid.ok()) {
+      return reject(ToStd(valid.message()));
+    }
+    record.kind = Kind::kPost;
+    if (preparer_ != nullptr) {
+      record.prepared = preparer_->Prepare(std::move(parsed->post), source);
+    }
+  }
+
+  // The writing thread's half of IngestJsonl, for one record of `name`.
+  absl::Status WriteRecord(JsonlRecord& record, const std::string& name) {
+    using Kind = JsonlRecord::Kind;
+    bytes_done_ += record.length + 1;
+    const std::string where = StrCat(name, ":", record.number);
+    for (const std::string& w : record.warnings) Warn(where, w);
+    switch (record.kind) {
+      case Kind::kBlank:
+        return absl::OkStatus();
+      case Kind::kTooLong:
+        Reject(where, record.why);
+        return absl::OkStatus();
+      case Kind::kRejected:
+        RejectRecord(where, record.raw, record.why);
+        return absl::OkStatus();
+      case Kind::kReadError:
+        Reject(name, record.why);
+        return absl::OkStatus();
+      case Kind::kFailed:
+        return absl::InternalError(record.why);
+      case Kind::kPost:
+        break;
+    }
+    ++counts_.valid;
+    Report();
+    if (!record.prepared) return absl::OkStatus();  // A dry run.
+    const std::string id = record.prepared->post().id();
+    return Account(id, writer_->Upsert(*std::move(record.prepared)), where);
   }
 
   absl::Status Commit() {
@@ -300,6 +511,8 @@ class IngestRun {
   }
 
   IndexWriter* writer_;
+  // Used by the thread that reads JSONL records (IngestJsonl), made once.
+  std::unique_ptr<PostPreparer> preparer_;
   const IngestOptions& options_;
   const DiagnosticSink& sink_;
   const ProgressSink& progress_;
@@ -625,7 +838,9 @@ absl::Status IngestAll(IngestRun& run, const std::vector<ResolvedInput>& resolve
                        const IngestOptions& options) {
   for (const ResolvedInput& input : resolved) {
     if (input.is_stdin) {
-      if (absl::Status s = run.IngestJsonl(std::cin, "-", ""); !s.ok()) return s;
+      if (absl::Status s = run.IngestJsonl(std::cin, "-", "", STDIN_FILENO); !s.ok()) {
+        return s;
+      }
       continue;
     }
     for (const InputFile& file : input.files) {

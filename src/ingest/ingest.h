@@ -137,6 +137,9 @@ using DiagnosticSink = std::function<void(const Diagnostic&)>;
 // (IngestOptions::vocabulary) before the first post, in the same commit. An index error
 // after a commit (a full disk) returns the counts of what was committed, with the error
 // in IngestCounts::stopped.
+//
+// JSONL records are read and prepared on a second thread, ahead of the
+// writer; `sink` and `progress` are only ever called from the calling thread.
 absl::StatusOr<IngestCounts> IngestInputs(const std::vector<std::string>& inputs,
                                           const IngestOptions& options,
                                           const DiagnosticSink& sink,

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "index/schema.h"
 #include "index/searcher.h"
@@ -193,6 +195,66 @@ TEST(IndexWriterTest, SearcherSeesNewCommitsAfterRefresh) {
   absl::StatusOr<v1::Post> post = searcher->GetPost("p1");
   ASSERT_TRUE(post.ok()) << post.status();
   EXPECT_EQ(post->answer(), "Rest.");
+}
+
+// The ids of the posts a search for `query` finds.
+std::vector<std::string> Found(Searcher& searcher, const std::string& query) {
+  SearchParams params;
+  params.query = query;
+  absl::StatusOr<SearchPage> page = searcher.Search(params);
+  EXPECT_TRUE(page.ok()) << page.status();
+  std::vector<std::string> ids;
+  if (page.ok()) {
+    for (const auto& result : page->response.results()) ids.push_back(result.post().id());
+  }
+  return ids;
+}
+
+TEST(IndexWriterTest, PostsPreparedOnAnotherThreadAreWrittenAsUpsertWritesThem) {
+  TempDir dir;
+  auto writer = OpenWriter(dir.Sub("db"));
+  ASSERT_NE(writer, nullptr);
+  const std::string source = "/in/posts.jsonl";
+  const v1::Post rest = MakePost("p1", "Rest it for a week.");
+  ASSERT_EQ(UpsertOk(*writer, rest, source).outcome, UpsertOutcome::kAdded);
+  ASSERT_TRUE(writer->Commit().ok());
+  // Changed since the commit the preparer reads, so the preparer, finding
+  // p1 unchanged there, leaves out the document the writer now needs.
+  ASSERT_EQ(UpsertOk(*writer, MakePost("p1", "Ice it, then rest."), source).outcome,
+            UpsertOutcome::kReplaced);
+
+  std::unique_ptr<PostPreparer> preparer = writer->NewPreparer();
+  std::vector<PreparedPost> prepared;
+  std::thread([&] {
+    prepared.push_back(preparer->Prepare(rest, source));
+    prepared.push_back(
+        preparer->Prepare(MakePost("p2", "Stretch the hamstrings."), source));
+    prepared.push_back(
+        preparer->Prepare(MakePost("p2", "Stretch the hamstrings."), source));
+  }).join();
+  ASSERT_EQ(prepared.size(), 3u);
+  EXPECT_EQ(prepared[1].post().id(), "p2");
+
+  absl::StatusOr<UpsertResult> back = writer->Upsert(std::move(prepared[0]));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->outcome, UpsertOutcome::kReplaced);
+  absl::StatusOr<UpsertResult> added = writer->Upsert(std::move(prepared[1]));
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(added->outcome, UpsertOutcome::kAdded);
+  absl::StatusOr<UpsertResult> again = writer->Upsert(std::move(prepared[2]));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->outcome, UpsertOutcome::kUnchanged);
+  ASSERT_TRUE(writer->Commit().ok());
+
+  auto searcher = OpenSearcher(dir.Sub("db"));
+  ASSERT_NE(searcher, nullptr);
+  EXPECT_EQ(searcher->PostCount(), 2u);
+  absl::StatusOr<v1::Post> p1 = searcher->GetPost("p1");
+  ASSERT_TRUE(p1.ok()) << p1.status();
+  EXPECT_EQ(p1->answer(), "Rest it for a week.");
+  EXPECT_THAT(Found(*searcher, "week"), ::testing::ElementsAre("p1"));
+  EXPECT_THAT(Found(*searcher, "ice"), ::testing::IsEmpty());
+  EXPECT_THAT(Found(*searcher, "hamstrings"), ::testing::ElementsAre("p2"));
 }
 
 TEST(IndexWriterTest, LongIdsRoundTripAndStayDistinct) {
