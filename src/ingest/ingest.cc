@@ -4,10 +4,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -80,13 +84,48 @@ std::string AbsoluteSource(const fs::path& path) {
   return (ec ? path : absolute).lexically_normal().string();
 }
 
-// Whether reading `fd` may wait: nothing is there to read yet. Data
-// already buffered by the stream is not seen, which only hands records over
-// sooner.
-bool MayWait(int fd) {
-  pollfd ready{fd, POLLIN, 0};
-  return ::poll(&ready, 1, 0) <= 0;
-}
+// Standard input read straight from its descriptor, so that the reading
+// thread knows when the next read would wait (a pipe whose writer is slow
+// or idle): it then calls `before_wait`, which hands over the records read
+// so far, so none is held back, and asks it again every 100 ms while it
+// waits, so that it stops (as at the end of the input) once the writer
+// has: the hook answers false.
+class WaitAwareInput : public std::streambuf {
+ public:
+  explicit WaitAwareInput(int fd) : fd_(fd) {}
+
+  void set_before_wait(std::function<bool()> hook) { before_wait_ = std::move(hook); }
+  // Whether reading failed (not the end of the input).
+  bool failed() const { return failed_; }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    for (int timeout_ms = 0;;) {
+      pollfd ready{fd_, POLLIN, 0};
+      const int polled = ::poll(&ready, 1, timeout_ms);
+      if (polled == 0 || (polled < 0 && errno == EINTR)) {
+        if (before_wait_ && !before_wait_()) return traits_type::eof();
+        timeout_ms = 100;
+        continue;
+      }
+      const ssize_t got = ::read(fd_, buffer_.data(), buffer_.size());
+      if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (got <= 0) {
+        failed_ = got < 0;
+        return traits_type::eof();
+      }
+      setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
+      return traits_type::to_int_type(*gptr());
+    }
+  }
+
+ private:
+  const int fd_;
+  std::array<char, 1 << 16> buffer_{};
+  std::function<bool()> before_wait_;
+  bool failed_ = false;
+};
 
 // One line of a JSONL input as the reading thread leaves it for the writing
 // one (IngestRun::IngestJsonl).
@@ -128,6 +167,9 @@ class RecordChannel {
  public:
   static constexpr std::size_t kMaxBatches = 8;
   static constexpr std::uint64_t kMaxBytes = 64u << 20;
+
+  // Whether Cancel() was called; the reader stops reading.
+  bool cancelled() const { return cancelled_; }
 
   // Waits for room; false, with `batch` dropped, once Cancel() was called.
   bool Push(RecordBatch batch) {
@@ -182,7 +224,7 @@ class RecordChannel {
   std::deque<RecordBatch> queue_;
   std::uint64_t bytes_ = 0;
   bool closed_ = false;
-  bool cancelled_ = false;
+  std::atomic<bool> cancelled_ = false;
 };
 
 // The state of one run: the writer (none in a dry run), the counts, and what
@@ -205,24 +247,29 @@ class IngestRun {
   // bounded number of records ahead; this thread writes them in order and
   // reports, so diagnostics, counts and commits are exactly as if one
   // thread did both.
-  // `pipe_fd` is the descriptor `in` reads when reading may wait for a
-  // writer (standard input), else -1.
+  // `waitable` is `in`'s buffer when reading may wait for a writer
+  // (standard input), else null.
   absl::Status IngestJsonl(std::istream& in, const std::string& name,
-                           const std::string& source, int pipe_fd = -1) {
+                           const std::string& source,
+                           WaitAwareInput* waitable = nullptr) {
     if (writer_ != nullptr && preparer_ == nullptr) preparer_ = writer_->NewPreparer();
     RecordChannel channel;
-    std::thread reader([&] { ReadJsonl(in, name, source, pipe_fd, channel); });
+    std::thread reader([&] { ReadJsonl(in, name, source, waitable, channel); });
     absl::Status status;
-    while (std::optional<RecordBatch> batch = channel.Pop()) {
-      for (JsonlRecord& record : *batch) {
-        status = WriteRecord(record, name);
+    try {
+      while (std::optional<RecordBatch> batch = channel.Pop()) {
+        for (JsonlRecord& record : *batch) {
+          status = WriteRecord(record, name);
+          if (!status.ok()) break;
+        }
         if (!status.ok()) break;
       }
-      if (!status.ok()) {
-        channel.Cancel();
-        break;
-      }
+    } catch (...) {
+      channel.Cancel();
+      reader.join();
+      throw;
     }
+    channel.Cancel();  // Stops the reader when the writer stopped early.
     reader.join();
     return status;
   }
@@ -345,29 +392,35 @@ class IngestRun {
   // parsed, validated and prepared, into `out`. Touches nothing of the run
   // but the preparer, which only this thread uses while it runs.
   void ReadJsonl(std::istream& in, const std::string& name, const std::string& source,
-                 int pipe_fd, RecordChannel& out) {
+                 WaitAwareInput* waitable, RecordChannel& out) {
     constexpr std::size_t kBatchRecords = 64;
     constexpr std::uint64_t kBatchBytes = 1u << 20;
     RecordBatch batch;
+    if (waitable != nullptr) {
+      waitable->set_before_wait([&] {
+        if (!batch.empty() && !out.Push(std::exchange(batch, {}))) return false;
+        return !out.cancelled();
+      });
+    }
     try {
       std::string line;
       std::uint64_t length = 0;
       for (std::uint64_t number = 1;
-           ReadLine(in, options_.max_record_bytes + 2, line, length); ++number) {
+           !out.cancelled() && ReadLine(in, options_.max_record_bytes + 2, line, length);
+           ++number) {
         JsonlRecord record;
         record.number = number;
         record.length = length;
         PrepareRecord(line, source, record);
         batch.push_back(std::move(record));
-        // Handed over when full, and before a read that may wait (a pipe
-        // whose writer is slow), so that no record waits for later ones.
+        // Handed over when full (and by `waitable` before a read that may
+        // wait, so that no record waits for later ones).
         if (batch.size() >= kBatchRecords ||
-            RecordChannel::BytesOf(batch) >= kBatchBytes ||
-            (pipe_fd >= 0 && MayWait(pipe_fd))) {
+            RecordChannel::BytesOf(batch) >= kBatchBytes) {
           if (!out.Push(std::exchange(batch, {}))) break;  // The writer stopped.
         }
       }
-      if (in.bad()) {
+      if (in.bad() || (waitable != nullptr && waitable->failed())) {
         batch.push_back(
             JsonlRecord::Last(JsonlRecord::Kind::kReadError,
                               "read error; the records after this point were not read"));
@@ -377,6 +430,7 @@ class IngestRun {
                                         StrCat(name, ": reading stopped: ", e.what())));
     }
     if (!batch.empty()) out.Push(std::move(batch));
+    if (waitable != nullptr) waitable->set_before_wait(nullptr);
     out.Close();
   }
 
@@ -421,7 +475,7 @@ class IngestRun {
   // The writing thread's half of IngestJsonl, for one record of `name`.
   absl::Status WriteRecord(JsonlRecord& record, const std::string& name) {
     using Kind = JsonlRecord::Kind;
-    bytes_done_ += record.length + 1;
+    if (record.number > 0) bytes_done_ += record.length + 1;
     const std::string where = StrCat(name, ":", record.number);
     for (const std::string& w : record.warnings) Warn(where, w);
     switch (record.kind) {
@@ -838,9 +892,9 @@ absl::Status IngestAll(IngestRun& run, const std::vector<ResolvedInput>& resolve
                        const IngestOptions& options) {
   for (const ResolvedInput& input : resolved) {
     if (input.is_stdin) {
-      if (absl::Status s = run.IngestJsonl(std::cin, "-", "", STDIN_FILENO); !s.ok()) {
-        return s;
-      }
+      WaitAwareInput buffer(STDIN_FILENO);
+      std::istream in(&buffer);
+      if (absl::Status s = run.IngestJsonl(in, "-", "", &buffer); !s.ok()) return s;
       continue;
     }
     for (const InputFile& file : input.files) {

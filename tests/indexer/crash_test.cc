@@ -122,5 +122,31 @@ TEST(IndexerDiskFullTest, AFailedWriteSaysWhyReportsWhatWasCommittedAndExitsThre
   EXPECT_EQ(RunIndexer({"--db", db, input}).exit_code, 0);
 }
 
+// A feed on standard input that stays open but idle must not keep a run
+// whose write failed waiting for its next line: the thread that reads
+// records ahead stops with the writer. (The shell holds the FIFO open for
+// writing, so the indexer never sees its end; `timeout` turns a hang into
+// exit 124.)
+TEST(IndexerDiskFullTest, AFailedWriteEndsTheRunWhileStandardInputStaysOpen) {
+  TempDir dir;
+  std::string posts;
+  std::mt19937 words(7);
+  for (int i = 0; i < 400; ++i) {
+    std::string answer;
+    for (int w = 0; w < 300; ++w) answer += "word" + std::to_string(words() % 5000) + " ";
+    posts += "{\"id\":\"feed-" + std::to_string(i) + "\",\"title\":\"Question " +
+             std::to_string(i) + "\",\"answer\":\"" + answer + "\"}\n";
+  }
+  const std::string input = dir.WriteFile("posts.jsonl", posts);
+  const auto run = ::guru::testing::Run(
+      {"/bin/bash", "-c",
+       "trap '' XFSZ; ulimit -f 400; mkfifo \"$2\"; exec 3<>\"$2\"; cat \"$3\" >&3 & "
+       "timeout 60 \"$0\" --db \"$1\" --commit-every 390 - <\"$2\"; rc=$?; "
+       "kill $! 2>/dev/null; exit $rc",
+       GURU_INDEXER_BIN, dir.Sub("db"), dir.Sub("feed"), input});
+  EXPECT_THAT(run.exit_code, ::testing::AnyOf(2, 3)) << run.err;
+  EXPECT_THAT(run.err, ::testing::HasSubstr("File too large"));
+}
+
 }  // namespace
 }  // namespace guru
