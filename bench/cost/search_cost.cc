@@ -6,6 +6,8 @@
 // builds can be checked to answer alike before their costs are compared.
 // Under `valgrind --tool=callgrind` (as bench/search_cost.sh runs it) the
 // instructions per search are exact and do not depend on what else runs.
+// Questions may carry their conversation's earlier turns, as in
+// `guru-query --batch`.
 //   guru-search-cost --db DIR --questions TSV [--passes N] [--limit N]
 //                    [--results TSV] [--ranking SPEC] [--dictionary FILE|none]
 #include <time.h>
@@ -33,14 +35,30 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-// qid<TAB>text lines; lines without a tab are skipped.
-std::vector<std::pair<std::string, std::string>> ReadQuestions(std::ifstream& in) {
-  std::vector<std::pair<std::string, std::string>> questions;
+struct Question {
+  std::string qid;
+  std::string text;
+  std::vector<std::string> context;  // Earlier turns, newest first.
+};
+
+// qid<TAB>text[<TAB>context...] lines, as `guru-query --batch` reads them;
+// lines without a tab are skipped.
+std::vector<Question> ReadQuestions(std::ifstream& in) {
+  std::vector<Question> questions;
   for (std::string line; std::getline(in, line);) {
-    const std::size_t tab = line.find('\t');
-    if (tab != std::string::npos) {
-      questions.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    std::vector<std::string> fields;
+    for (std::size_t start = 0;;) {
+      const std::size_t tab = line.find('\t', start);
+      fields.push_back(line.substr(start, tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
     }
+    if (fields.size() < 2) continue;
+    Question& question = questions.emplace_back();
+    question.qid = std::move(fields[0]);
+    question.text = std::move(fields[1]);
+    question.context.assign(std::make_move_iterator(fields.begin() + 2),
+                            std::make_move_iterator(fields.end()));
   }
   return questions;
 }
@@ -65,7 +83,9 @@ int main(int argc, char** argv) {
   std::string dictionary_file(guru::kDefaultDictionaryFile);
   CLI::App app("guru-search-cost: CPU and wall time per search, in-process");
   app.add_option("--db", db, "Index directory")->required();
-  app.add_option("--questions", questions_path, "qid<TAB>text lines")->required();
+  app.add_option("--questions", questions_path,
+                 "qid<TAB>text[<TAB>earlier turn...] lines (turns newest first)")
+      ->required();
   app.add_option("--passes", passes,
                  "Measured passes over the questions (after one unmeasured)")
       ->check(CLI::Range(1, 1000))
@@ -114,9 +134,10 @@ int main(int argc, char** argv) {
   double cpu_seconds = 0;
   for (int pass = 0; pass <= passes; ++pass) {
     const bool measured = pass > 0;  // The first pass warms caches.
-    for (const auto& [qid, text] : questions) {
+    for (const auto& [qid, text, context] : questions) {
       guru::SearchParams params;
       params.query = text;
+      params.context = context;
       params.limit = limit;
       const double cpu_before = ThreadCpuSeconds();
       const auto wall_before = std::chrono::steady_clock::now();

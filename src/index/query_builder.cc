@@ -705,6 +705,36 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
   return conversation;
 }
 
+// Whether `message` points back at something said before ("how do they
+// pick it up", "does that put me at risk", "what can that do to his liver")
+// before it names anything of its own: its own topic words are then about
+// the conversation's subject. A pronoun that a form of "be" joins to a name
+// identifies rather than refers ("could it be lupus", "it's bell's palsy"),
+// and a "that" or "this" right before the name introduces it ("I read that
+// shingles ..."), so neither counts.
+bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
+  static const std::unordered_set<std::string_view> kPointers = {
+      "it", "its", "itself", "this", "that", "these", "those", "them"};
+  static const std::unordered_set<std::string_view> kBe = {
+      "is", "was", "be", "are", "were", "it's", "its", "being", "been", "'s"};
+  const auto names = [&](const TurnWord& word) {
+    return !word.stem.empty() &&
+           std::find(own.stems.begin(), own.stems.end(), word.stem) != own.stems.end();
+  };
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const TurnWord& word = message[i];
+    if (names(word)) return false;
+    if (word.text == "it's") continue;
+    if (!kPointers.contains(word.text)) continue;
+    const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
+    const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
+    if (be_before || be_after) continue;
+    if (i + 1 < message.size() && names(message[i + 1])) return false;
+    return true;
+  }
+  return false;
+}
+
 // What the message takes from the conversation: its topic, for a message
 // that names none of its own (a follow-up) or one that narrows it (a
 // drill-down: "and for children?"). A message that names another topic
@@ -725,16 +755,30 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // Nor is one less than kOwnTopicFraction as strong as the conversation's
   // subject: a word that some title uses, in a question about the subject,
   // is part of the question (it is still searched for as the person's word).
-  const bool own_subject =
+  // A message that refers back names a new subject only as strongly as an
+  // earlier turn must to change it.
+  const bool refers_back = RefersBack(message, own);
+  const bool names_subject =
       (own.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
        own.word_stems.size() > 1) &&
       own.strength >= kOwnTopicFraction * conversation.topic.strength;
+  const bool own_subject =
+      names_subject &&
+      (!refers_back || own.strength >= kNewSubjectFraction * conversation.topic.strength);
   if (own_subject && !Narrows(db, own, conversation.topic)) {
     result.kind = v1::ContextUse::OWN_TOPIC;
     return result;
   }
   result.kind = v1::ContextUse::FOLLOW_UP;
   result.topic = std::move(conversation.topic);
+  // "how do they test for it during pregnancy?": a subject as strong as the
+  // conversation's, in a message about it, is a kind of it, as in
+  // ReadConversation.
+  if (names_subject && refers_back && DiscussedWith(db, own, result.topic.stems)) {
+    const double strength = std::max(result.topic.strength, own.strength);
+    Extend(result.topic, own);
+    result.topic.strength = strength;
+  }
   // Only a message that narrows the subject asks the same again ("and in
   // children?"); one that names no subject asks something else, even when
   // its words for it are not known cues ("how fast does it progress?").

@@ -166,5 +166,19 @@ TEST_F(ConversationTest, ASubjectThatATitleIsIsNotADetailOfTheEarlierOne) {
   EXPECT_EQ(First(page), "pneumonia-prevent");
 }
 
+TEST_F(ConversationTest, AMessageThatRefersBackBeforeNamingAnythingStaysOnTheSubject) {
+  // "it" points at COPD before "pneumonia" is said: the message asks about
+  // COPD, and pneumonia (which posts on COPD discuss) narrows it.
+  const SearchPage page = Search("can it lead to pneumonia?", {"my dad has COPD"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().context_use().topic(), Contains("copd"));
+  EXPECT_THAT(First(page), ::testing::StartsWith("copd"));
+  // A pronoun that "be" joins to a name identifies the name instead.
+  const SearchPage named = Search("could it be pneumonia?", {"my dad has COPD"});
+  EXPECT_EQ(named.response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
+}
+
 }  // namespace
 }  // namespace guru
