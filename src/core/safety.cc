@@ -901,15 +901,17 @@ struct PartHit {
 };
 
 // Picks one switched-on occurrence per concept so that together they span
-// at most `window` words.
-bool MatchTerms(const TurnMatch& turn, const Part& part, std::size_t k, int begin,
-                int end, PartHit& hit) {
+// at most `window` words, in no sentence with a joke marker when
+// `skip_jokes`.
+bool MatchTerms(const TurnMatch& turn, const Part& part, bool skip_jokes, std::size_t k,
+                int begin, int end, PartHit& hit) {
   if (k == 0) {
     for (int concept_id : part.concepts) {
       if (!turn.Present(concept_id)) return false;
     }
   }
   if (k == part.concepts.size()) {
+    if (skip_jokes && turn.Joking(begin, end)) return false;
     hit.begin = begin;
     hit.end = end;
     return true;
@@ -919,7 +921,7 @@ bool MatchTerms(const TurnMatch& turn, const Part& part, std::size_t k, int begi
     const int b = k == 0 ? it->begin : std::min(begin, it->begin);
     const int e = k == 0 ? it->end : std::max(end, it->end);
     if (part.concepts.size() > 1 && e - b > part.window) continue;
-    if (MatchTerms(turn, part, k + 1, b, e, hit)) return true;
+    if (MatchTerms(turn, part, skip_jokes, k + 1, b, e, hit)) return true;
   }
   return false;
 }
@@ -936,9 +938,10 @@ struct FieldWindow {
 };
 
 // Every neighbourhood of `turn` that holds at least one of the field's
-// groups, and the subject too when `need_subject`, in sentence order.
+// groups, and the subject too when `need_subject`, in sentence order;
+// without those with a joke marker when `skip_jokes`.
 std::vector<FieldWindow> FieldWindows(const TurnMatch& turn, const FieldTest& field,
-                                      bool need_subject) {
+                                      bool need_subject, bool skip_jokes) {
   std::vector<FieldWindow> windows;
   const std::vector<Token>& tokens = turn.tokens();
   if (tokens.empty()) return windows;
@@ -992,15 +995,19 @@ std::vector<FieldWindow> FieldWindows(const TurnMatch& turn, const FieldTest& fi
         window.end = std::max(window.end, span.second);
       }
     }
-    if (window.groups != 0) windows.push_back(window);
+    if (window.groups == 0) continue;
+    if (skip_jokes && turn.Joking(window.begin, window.end)) continue;
+    windows.push_back(window);
   }
   return windows;
 }
 
 // A field test in one turn: the first neighbourhood that holds the subject
 // and `need` of the groups. The hit spans the occurrences counted.
-bool MatchField(const TurnMatch& turn, const FieldTest& field, PartHit& hit) {
-  for (const FieldWindow& window : FieldWindows(turn, field, /*need_subject=*/true)) {
+bool MatchField(const TurnMatch& turn, const FieldTest& field, bool skip_jokes,
+                PartHit& hit) {
+  for (const FieldWindow& window :
+       FieldWindows(turn, field, /*need_subject=*/true, skip_jokes)) {
     if (std::popcount(window.groups) >= field.need) {
       hit.begin = window.begin;
       hit.end = window.end;
@@ -1015,13 +1022,13 @@ bool MatchField(const TurnMatch& turn, const FieldTest& field, PartHit& hit) {
 // the same person's, so "how long would it take" after "I've had enough"
 // is theirs). The hit is reported in the newest turn that contributed.
 std::optional<PartHit> MatchFieldAcross(const std::vector<TurnMatch>& turns,
-                                        const FieldTest& field) {
+                                        const FieldTest& field, bool skip_jokes) {
   unsigned found = 0;
   bool subject = false;
   std::optional<PartHit> newest;
   for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
     for (const FieldWindow& window :
-         FieldWindows(turns[t], field, /*need_subject=*/false)) {
+         FieldWindows(turns[t], field, /*need_subject=*/false, skip_jokes)) {
       if (!newest) newest = PartHit{t, window.begin, window.end};
       found |= window.groups;
       subject = subject || window.subject;
@@ -1687,10 +1694,11 @@ absl::StatusOr<int> Parser::LiteralConcept(std::string_view text) {
 }
 
 // The newest turn where `part` matches.
-std::optional<PartHit> FindPart(const std::vector<TurnMatch>& turns, const Part& part) {
+std::optional<PartHit> FindPart(const std::vector<TurnMatch>& turns, const Part& part,
+                                bool skip_jokes) {
   for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
     PartHit hit;
-    if (MatchTerms(turns[t], part, 0, 0, 0, hit)) {
+    if (MatchTerms(turns[t], part, skip_jokes, 0, 0, 0, hit)) {
       hit.turn = t;
       return hit;
     }
@@ -1699,14 +1707,18 @@ std::optional<PartHit> FindPart(const std::vector<TurnMatch>& turns, const Part&
 }
 
 // A rule's newest match: the pattern whose newest part is newest; the sign
-// is reported where that part was said.
+// is reported where that part was said. A joke marker takes back an
+// emergency ("having a heart attack at this bill lol") in its sentence
+// only, and never a crisis: talk of suicide made light of is still a warning
+// sign (Samaritans).
 std::optional<PartHit> MatchRule(const std::vector<TurnMatch>& turns, const Rule& rule) {
+  const bool skip_jokes = rule.level != SafetyLevel::kCrisis;
   std::optional<PartHit> best;
   for (const std::vector<Part>& pattern : rule.patterns) {
     std::optional<PartHit> newest;
     bool all = true;
     for (const Part& part : pattern) {
-      std::optional<PartHit> hit = FindPart(turns, part);
+      std::optional<PartHit> hit = FindPart(turns, part, skip_jokes);
       if (!hit) {
         all = false;
         break;
@@ -1717,14 +1729,14 @@ std::optional<PartHit> MatchRule(const std::vector<TurnMatch>& turns, const Rule
   }
   for (const FieldTest& field : rule.fields) {
     if (field.across) {
-      std::optional<PartHit> hit = MatchFieldAcross(turns, field);
+      std::optional<PartHit> hit = MatchFieldAcross(turns, field, skip_jokes);
       if (hit && (!best || hit->turn < best->turn)) best = hit;
       continue;
     }
     for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
       if (best && best->turn <= t) break;
       PartHit hit;
-      if (MatchField(turns[t], field, hit)) {
+      if (MatchField(turns[t], field, skip_jokes, hit)) {
         hit.turn = t;
         best = hit;
         break;
@@ -1775,12 +1787,6 @@ SafetyAssessment SafetyRules::Assess(const std::vector<std::string_view>& turns)
   for (const Rule& rule : data_->rules) {
     const std::optional<PartHit> hit = MatchRule(matches, rule);
     if (!hit) continue;
-    // A joke marker takes back an emergency ("having a heart attack at this
-    // bill lol"), never a crisis: talk of suicide made light of is still a
-    // warning sign (Samaritans).
-    if (rule.level != SafetyLevel::kCrisis &&
-        matches[hit->turn].Joking(hit->begin, hit->end))
-      continue;
     const std::vector<Token>& tokens = matches[hit->turn].tokens();
     assessment.signs.push_back({rule.code, rule.description, rule.level, hit->turn,
                                 tokens[hit->begin].char_begin,

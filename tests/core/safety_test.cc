@@ -722,6 +722,22 @@ TEST_F(SafetyShippedRulesTest, MethodQuestionsTurnsAndOthers) {
   }
 }
 
+TEST_F(SafetyShippedRulesTest, AJokeTakesBackOnlyTheSignItIsIn) {
+  // The same sign said in earnest in an earlier turn, or earlier in the
+  // message, still counts.
+  const std::vector<std::vector<std::string_view>> emergency = {
+      {"worst headache of my life lol, this exam",
+       "he has had a sudden severe headache, the worst ever, like being hit on the head"},
+      {"lol my heart stopped when I saw the bill. my dad's heart stopped, he's having a "
+       "heart attack"},
+  };
+  for (const std::vector<std::string_view>& turns : emergency) {
+    EXPECT_GE(Level(turns.front(), {turns.begin() + 1, turns.end()}),
+              SafetyLevel::kEmergency)
+        << turns.front();
+  }
+}
+
 TEST_F(SafetyShippedRulesTest, CrisisWordsUsedOtherwise) {
   for (std::string_view message : {
            "what are the warning signs that someone may be suicidal?",
