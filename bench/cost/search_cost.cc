@@ -42,10 +42,11 @@ struct Question {
 };
 
 // qid<TAB>text[<TAB>context...] lines, as `guru-query --batch` reads them;
-// lines without a tab are skipped.
+// lines without a qid and a text are skipped.
 std::vector<Question> ReadQuestions(std::ifstream& in) {
   std::vector<Question> questions;
   for (std::string line; std::getline(in, line);) {
+    if (line.ends_with('\r')) line.pop_back();
     std::vector<std::string> fields;
     for (std::size_t start = 0;;) {
       const std::size_t tab = line.find('\t', start);
@@ -53,7 +54,7 @@ std::vector<Question> ReadQuestions(std::ifstream& in) {
       if (tab == std::string::npos) break;
       start = tab + 1;
     }
-    if (fields.size() < 2) continue;
+    if (fields.size() < 2 || fields[0].empty() || fields[1].empty()) continue;
     Question& question = questions.emplace_back();
     question.qid = std::move(fields[0]);
     question.text = std::move(fields[1]);

@@ -625,7 +625,12 @@ bool Narrows(const Xapian::Database& db, const TurnTopic& weaker,
 
 // Adds `said`'s words to `current`, each stem once.
 void Extend(TurnTopic& current, TurnTopic said) {
-  current.written.insert(current.written.end(), said.written.begin(), said.written.end());
+  for (std::string& written : said.written) {
+    if (std::find(current.written.begin(), current.written.end(), written) ==
+        current.written.end()) {
+      current.written.push_back(std::move(written));
+    }
+  }
   for (std::string& stem : said.stems) {
     if (std::find(current.stems.begin(), current.stems.end(), stem) ==
         current.stems.end()) {
@@ -710,13 +715,13 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
 // before it names anything of its own: its own topic words are then about
 // the conversation's subject. A pronoun that a form of "be" joins to a name
 // identifies rather than refers ("could it be lupus", "it's bell's palsy"),
-// and a "that" or "this" right before the name introduces it ("I read that
-// shingles ..."), so neither counts.
+// and one right before the name introduces it ("I read that shingles ...",
+// "this asthma"), so neither counts.
 bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
   static const std::unordered_set<std::string_view> kPointers = {
       "it", "its", "itself", "this", "that", "these", "those", "them"};
   static const std::unordered_set<std::string_view> kBe = {
-      "is", "was", "be", "are", "were", "it's", "its", "being", "been", "'s"};
+      "is", "was", "be", "are", "were", "it's", "its", "being", "been"};
   const auto names = [&](const TurnWord& word) {
     return !word.stem.empty() &&
            std::find(own.stems.begin(), own.stems.end(), word.stem) != own.stems.end();
@@ -724,7 +729,6 @@ bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
   for (std::size_t i = 0; i < message.size(); ++i) {
     const TurnWord& word = message[i];
     if (names(word)) return false;
-    if (word.text == "it's") continue;
     if (!kPointers.contains(word.text)) continue;
     const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
     const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
@@ -774,7 +778,13 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // "how do they test for it during pregnancy?": a subject as strong as the
   // conversation's, in a message about it, is a kind of it, as in
   // ReadConversation.
-  if (names_subject && refers_back && DiscussedWith(db, own, result.topic.stems)) {
+  const auto is_new = [&](const std::string& stem) {
+    return std::find(result.topic.stems.begin(), result.topic.stems.end(), stem) ==
+           result.topic.stems.end();
+  };
+  if (names_subject && refers_back &&
+      std::any_of(own.stems.begin(), own.stems.end(), is_new) &&
+      DiscussedWith(db, own, result.topic.stems)) {
     const double strength = std::max(result.topic.strength, own.strength);
     Extend(result.topic, own);
     result.topic.strength = strength;
