@@ -23,14 +23,15 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "client_connection.h"
+#include "core/batch_line.h"
 #include "core/version.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "guru/v1/search.grpc.pb.h"
@@ -188,24 +189,20 @@ int RunBatch(const Client& client, const std::string& batch_path,
   std::vector<double> latencies_ms;  // Per search, as the client sees it.
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    const std::size_t tab = line.find('\t');
-    if (tab == std::string::npos || tab == 0) {
+    if (line.find_first_not_of('\r') == std::string::npos) continue;
+    std::optional<guru::BatchQuestion> question = guru::ParseBatchLine(line);
+    if (!question) {
       std::fprintf(stderr,
                    "guru-query: %s:%d: expected qid<TAB>text[<TAB>context...]; skipped\n",
                    batch_path.c_str(), number);
       ++failures;
       continue;
     }
-    const std::string qid = line.substr(0, tab);
-    // The text, then the earlier turns, newest first.
-    std::vector<std::string> fields = absl::StrSplit(line.substr(tab + 1), '\t');
-    const std::string text = std::move(fields.front());
-    fields.erase(fields.begin());
+    const std::string& qid = question->qid;
     guru::v1::SearchResponse response;
     const auto start = std::chrono::steady_clock::now();
-    const grpc::Status status = Search(client, text, fields, options, response);
+    const grpc::Status status =
+        Search(client, question->text, question->context, options, response);
     latencies_ms.push_back(std::chrono::duration<double, std::milli>(
                                std::chrono::steady_clock::now() - start)
                                .count());

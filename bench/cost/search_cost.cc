@@ -23,6 +23,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
+#include "core/batch_line.h"
 #include "guru/v1/search.pb.h"
 #include "index/searcher.h"
 #include "io/dictionary.h"
@@ -35,31 +36,12 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-struct Question {
-  std::string qid;
-  std::string text;
-  std::vector<std::string> context;  // Earlier turns, newest first.
-};
-
-// qid<TAB>text[<TAB>context...] lines, as `guru-query --batch` reads them;
-// lines without a qid and a text are skipped.
-std::vector<Question> ReadQuestions(std::ifstream& in) {
-  std::vector<Question> questions;
+// The questions of a batch file; lines without a qid and a text are skipped.
+std::vector<guru::BatchQuestion> ReadQuestions(std::ifstream& in) {
+  std::vector<guru::BatchQuestion> questions;
   for (std::string line; std::getline(in, line);) {
-    if (line.ends_with('\r')) line.pop_back();
-    std::vector<std::string> fields;
-    for (std::size_t start = 0;;) {
-      const std::size_t tab = line.find('\t', start);
-      fields.push_back(line.substr(start, tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
-    if (fields.size() < 2 || fields[0].empty() || fields[1].empty()) continue;
-    Question& question = questions.emplace_back();
-    question.qid = std::move(fields[0]);
-    question.text = std::move(fields[1]);
-    question.context.assign(std::make_move_iterator(fields.begin() + 2),
-                            std::make_move_iterator(fields.end()));
+    if (auto question = guru::ParseBatchLine(line))
+      questions.push_back(std::move(*question));
   }
   return questions;
 }

@@ -78,7 +78,7 @@ bool IsUnfinishedSharding(const fs::path& dir) {
   bool any = false;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!name.starts_with("shard-") && name != kSynonymsDirName &&
+    if (!name.starts_with(kShardDirPrefix) && name != kSynonymsDirName &&
         name != StrCat(kStubFileName, ".tmp")) {
       return false;
     }

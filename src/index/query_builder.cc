@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <string_view>
 #include <unordered_set>
 
@@ -220,16 +221,20 @@ void MarkQuestionPhrases(const TypePhrases& phrases, std::vector<TurnWord>& word
   }
 }
 
-// The question types of `phrases` that `words` says with one word inside
-// the phrase ("sets it off", "what actually works", "who normally gets"):
-// English puts a pronoun inside a phrasal verb and an adverb before a verb,
-// so a phrase of two or more words is also matched around one other word.
-std::uint32_t GappedPhraseTypes(const TypePhrases& phrases,
+// The question types of any of `tables` that `words` says with one word
+// inside the phrase ("sets it off", "what actually works", "who normally
+// gets"): English puts a pronoun inside a phrasal verb and an adverb before a
+// verb, so a phrase of two or more words is also matched around one other
+// word.
+std::uint32_t GappedPhraseTypes(std::initializer_list<const TypePhrases*> tables,
                                 const std::vector<TurnWord>& words) {
+  std::size_t max_words = 0;
+  for (const TypePhrases* table : tables)
+    max_words = std::max(max_words, table->max_words);
   std::uint32_t types = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
     // Windows of n + 1 words from i, without the word at i + gap.
-    for (std::size_t n = 2; n <= phrases.max_words && i + n < words.size(); ++n) {
+    for (std::size_t n = 2; n <= max_words && i + n < words.size(); ++n) {
       for (std::size_t gap = 1; gap < n; ++gap) {
         std::string key;
         for (std::size_t w = i; w <= i + n; ++w) {
@@ -237,8 +242,11 @@ std::uint32_t GappedPhraseTypes(const TypePhrases& phrases,
           if (!key.empty()) key += ' ';
           key += words[w].stem;
         }
-        if (auto found = phrases.types.find(key); found != phrases.types.end()) {
-          types |= 1U << static_cast<unsigned>(found->second);
+        for (const TypePhrases* table : tables) {
+          if (n > table->max_words) continue;
+          if (auto found = table->types.find(key); found != table->types.end()) {
+            types |= 1U << static_cast<unsigned>(found->second);
+          }
         }
       }
     }
@@ -641,6 +649,15 @@ void Extend(TurnTopic& current, TurnTopic said) {
                             said.word_stems.end());
 }
 
+// Makes `subject` both itself and `kind`, a kind of it named about as
+// strongly ("it's the frontotemporal kind" after "my gran has dementia"): the
+// kind's title names both, so the stronger of the two is the strength.
+void AddKind(TurnTopic& subject, TurnTopic kind) {
+  const double strength = std::max(subject.strength, kind.strength);
+  Extend(subject, std::move(kind));
+  subject.strength = strength;
+}
+
 // Whether `turn` is a question: it has a question mark, or opens with a
 // word that opens one ("what tests should she have", "does it run in
 // families").
@@ -697,9 +714,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // both, as the kind's title names both.
     if (said.strength >= kOwnTopicFraction * current.strength &&
         DiscussedWith(db, said, current.stems)) {
-      const double strength = std::max(current.strength, said.strength);
-      Extend(current, std::move(said));
-      current.strength = strength;
+      AddKind(current, std::move(said));
       continue;
     }
     // A weaker topic in a later turn says more about the subject ("he
@@ -785,9 +800,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   if (names_subject && refers_back &&
       std::any_of(own.stems.begin(), own.stems.end(), is_new) &&
       DiscussedWith(db, own, result.topic.stems)) {
-    const double strength = std::max(result.topic.strength, own.strength);
-    Extend(result.topic, own);
-    result.topic.strength = strength;
+    AddKind(result.topic, own);
   }
   // Only a message that narrows the subject asks the same again ("and in
   // children?"); one that names no subject asks something else, even when
@@ -827,9 +840,8 @@ Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer
     std::vector<TurnWord> lay = understood.message;
     MarkQuestionPhrases(FollowUpPhrases(stemmer), lay);
     understood.question_types |= QuestionTypesOf(lay);
-    understood.question_types |=
-        GappedPhraseTypes(QuestionTypePhrases(stemmer), understood.message) |
-        GappedPhraseTypes(FollowUpPhrases(stemmer), understood.message);
+    understood.question_types |= GappedPhraseTypes(
+        {&QuestionTypePhrases(stemmer), &FollowUpPhrases(stemmer)}, understood.message);
     if (understood.question_types == 0) {
       understood.question_types = understood.context.question_types;
     }

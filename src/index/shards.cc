@@ -14,8 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kShardDirPrefix = "shard-";
-
 }  // namespace
 
 int ShardOf(std::string_view id, int shards) {
@@ -23,9 +21,9 @@ int ShardOf(std::string_view id, int shards) {
 }
 
 std::string ShardDirName(int index) {
-  char name[32];
-  std::snprintf(name, sizeof name, "shard-%03d", index);
-  return name;
+  char number[16];
+  std::snprintf(number, sizeof number, "%03d", index);
+  return StrCat(kShardDirPrefix, number);
 }
 
 absl::StatusOr<std::vector<StubLine>> ReadStub(const std::string& stub) {

@@ -46,6 +46,9 @@ inline constexpr std::string_view kSynonymsDirName = "synonyms";
 // id's bytes modulo `shards`. Stable across runs, machines and releases.
 int ShardOf(std::string_view id, int shards);
 
+// What the directory of every shard inside a sharded directory starts with.
+inline constexpr std::string_view kShardDirPrefix = "shard-";
+
 // "shard-007": the directory of shard `index` inside a sharded directory.
 std::string ShardDirName(int index);
 

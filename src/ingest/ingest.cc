@@ -155,8 +155,17 @@ struct JsonlRecord {
   std::optional<PreparedPost> prepared;
 };
 
-// Records, in order, as the reading thread hands them to the writing one.
-using RecordBatch = std::vector<JsonlRecord>;
+// Records, in order, as the reading thread hands them to the writing one,
+// and the bytes of their lines.
+struct RecordBatch {
+  std::vector<JsonlRecord> records;
+  std::uint64_t bytes = 0;
+
+  void Add(JsonlRecord record) {
+    bytes += record.length;
+    records.push_back(std::move(record));
+  }
+};
 
 // Hands batches of records from the reading thread to the writing one in
 // order: a hand-over per record cost more than the records themselves when
@@ -173,7 +182,7 @@ class RecordChannel {
 
   // Waits for room; false, with `batch` dropped, once Cancel() was called.
   bool Push(RecordBatch batch) {
-    const std::uint64_t bytes = BytesOf(batch);
+    const std::uint64_t bytes = batch.bytes;
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] {
       return cancelled_ || queue_.empty() ||
@@ -207,15 +216,9 @@ class RecordChannel {
     if (queue_.empty()) return std::nullopt;
     RecordBatch batch = std::move(queue_.front());
     queue_.pop_front();
-    bytes_ -= BytesOf(batch);
+    bytes_ -= batch.bytes;
     changed_.notify_all();
     return batch;
-  }
-
-  static std::uint64_t BytesOf(const RecordBatch& batch) {
-    std::uint64_t bytes = 0;
-    for (const JsonlRecord& record : batch) bytes += record.length;
-    return bytes;
   }
 
  private:
@@ -258,7 +261,7 @@ class IngestRun {
     absl::Status status;
     try {
       while (std::optional<RecordBatch> batch = channel.Pop()) {
-        for (JsonlRecord& record : *batch) {
+        for (JsonlRecord& record : batch->records) {
           status = WriteRecord(record, name);
           if (!status.ok()) break;
         }
@@ -398,7 +401,7 @@ class IngestRun {
     RecordBatch batch;
     if (waitable != nullptr) {
       waitable->set_before_wait([&] {
-        if (!batch.empty() && !out.Push(std::exchange(batch, {}))) return false;
+        if (!batch.records.empty() && !out.Push(std::exchange(batch, {}))) return false;
         return !out.cancelled();
       });
     }
@@ -412,24 +415,23 @@ class IngestRun {
         record.number = number;
         record.length = length;
         PrepareRecord(line, source, record);
-        batch.push_back(std::move(record));
+        batch.Add(std::move(record));
         // Handed over when full (and by `waitable` before a read that may
         // wait, so that no record waits for later ones).
-        if (batch.size() >= kBatchRecords ||
-            RecordChannel::BytesOf(batch) >= kBatchBytes) {
+        if (batch.records.size() >= kBatchRecords || batch.bytes >= kBatchBytes) {
           if (!out.Push(std::exchange(batch, {}))) break;  // The writer stopped.
         }
       }
       if (in.bad() || (waitable != nullptr && waitable->failed())) {
-        batch.push_back(
+        batch.Add(
             JsonlRecord::Last(JsonlRecord::Kind::kReadError,
                               "read error; the records after this point were not read"));
       }
     } catch (const std::exception& e) {
-      batch.push_back(JsonlRecord::Last(JsonlRecord::Kind::kFailed,
-                                        StrCat(name, ": reading stopped: ", e.what())));
+      batch.Add(JsonlRecord::Last(JsonlRecord::Kind::kFailed,
+                                  StrCat(name, ": reading stopped: ", e.what())));
     }
-    if (!batch.empty()) out.Push(std::move(batch));
+    if (!batch.records.empty()) out.Push(std::move(batch));
     if (waitable != nullptr) waitable->set_before_wait(nullptr);
     out.Close();
   }
