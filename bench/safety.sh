@@ -2,7 +2,7 @@
 # The safety classifier's measurement, one command: runs guru-safety-eval on
 # the labelled development set (bench/safety/dev.tsv), the held-out set
 # (bench/safety/holdout.tsv), the third and fourth sets
-# (bench/safety/blind3.tsv, blind4.tsv) and every ordinary question we
+# (bench/safety/blind3.tsv, blind4.tsv, blind5.tsv) and every ordinary question we
 # have (LiveQA dev, K-QA, MedQuAD; all expected NONE or SEE_DOCTOR), then
 # writes docs/SAFETY.md (bench/safety/report.py).
 #   bench/safety.sh [BUILD_DIR]     (default build-rel, a Release build)
@@ -50,14 +50,15 @@ measure() {
 measure "development set" bench/safety/dev.tsv dev 20
 measure "ordinary questions" "$work/ordinary.tsv" ordinary 3
 # The held-out set was written blind to the rules (bench/safety/README.md);
-# the third set blind to rules version 2026-12-01.3 and the fourth to
-# version 2026-12-02.1, each measured once after those were frozen; none is
-# tuned on. The training set of the learned signal
+# the third set blind to rules version 2026-12-01.3, the fourth to
+# version 2026-12-02.1 and the fifth to 2026-12-03.1, each measured once
+# after those were frozen; none is tuned on. The training set of the learned signal
 # (bench/safety/train_crisis.py) and train2.tsv are the development sets of
 # rules version 2026-12-03.1.
 measure "held-out set" bench/safety/holdout.tsv holdout 20
 measure "third set" bench/safety/blind3.tsv blind3 20
 measure "fourth set" bench/safety/blind4.tsv blind4 20
+measure "fifth set" bench/safety/blind5.tsv blind5 20
 measure "training set" bench/safety/train.tsv train 3
 measure "second training set" bench/safety/train2.tsv train2 3
 
@@ -69,6 +70,8 @@ measure "second training set" bench/safety/train2.tsv train2 3
   --blind3-out "$work/blind3.out" --blind3-timing "$work/blind3.timing" \
   --blind4 bench/safety/blind4.tsv --blind4-out "$work/blind4.out" \
   --blind4-timing "$work/blind4.timing" \
+  --blind5 bench/safety/blind5.tsv --blind5-out "$work/blind5.out" \
+  --blind5-timing "$work/blind5.timing" \
   --train bench/safety/train.tsv --train-out "$work/train.out" \
   --train2 bench/safety/train2.tsv --train2-out "$work/train2.out" \
   --rules data/safety/rules.txt --readings bench/safety/readings.tsv --out docs/SAFETY.md

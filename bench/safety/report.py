@@ -12,7 +12,9 @@ RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
 # The sets written blind to the rules, measured as they were frozen: option
-# name (also the file's), name in the text, and what happened to the set.
+# name (also the file's), name in the text, what happened to the set, and
+# whether its missed and falsely alarmed rows are listed (not for a set that
+# is still blind).
 BLIND_SETS = [
     ("blind3", "third set",
      "A third set in the same format, written blind to the rules by someone else while "
@@ -29,7 +31,7 @@ BLIND_SETS = [
      "else was changed for it." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
      "`train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few "
      "times while it was written, and the learned signal's two variants were compared "
-     "on it (no rows read), so its figures now overstate slightly."),
+     "on it (no rows read), so its figures now overstate slightly.", True),
     ("blind4", "fourth set",
      "A fourth set, written on 2026-12-03 by a helper who read only "
      "`bench/safety/README.md` (not the rules, the code, this report or the other sets): "
@@ -41,7 +43,16 @@ BLIND_SETS = [
      "false alarms 0.13, against targets of 0.95, 0.98 and 0.03." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
      "`train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few "
      "times while it was written, and the learned signal's two variants were compared "
-     "on it (no rows read), so its figures now overstate slightly."),
+     "on it (no rows read), so its figures now overstate slightly.", True),
+    ("blind5", "fifth set",
+     "A fifth set, written on 2026-12-03 by a helper who read only the part of "
+     "`bench/safety/README.md` before its held-out section (not the rules, the code, this "
+     "report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS "
+     "(47 indirect, 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives "
+     "(40 of them crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. "
+     "Measured on rules version 2026-12-03.1 as they stood, after that version was frozen; "
+     "its rows have not been read and no rule was changed because of it, so these are "
+     "blind figures for the current rules.", False),
 ]
 
 
@@ -100,8 +111,10 @@ def cell(text):
     return text.replace("|", "\\|")
 
 
-def labelled_section(w, name, rows, out_rows):
-    """Recall per level and category, false alarms, confusion, misses."""
+def labelled_section(w, name, rows, out_rows, list_rows=True):
+    """Recall per level and category, false alarms, confusion, and (unless
+    `list_rows` is false: a set kept blind) the missed and falsely alarmed
+    messages."""
     by_level = collections.defaultdict(lambda: [0, 0])
     by_cat = collections.defaultdict(lambda: [0, 0])
     confusion = collections.Counter()
@@ -147,6 +160,10 @@ def labelled_section(w, name, rows, out_rows):
     for (level, cat), (n, d) in sorted(by_cat.items(), key=lambda kv: (-RANK[kv[0][0]], kv[0][1])):
         w(f"| {level} | {cat} | {pct(n, d)} |")
     w("")
+    if not list_rows:
+        w(f"The {len(misses)} misses and {len(alarms)} false alarms of this set are not "
+          "listed, so that it stays blind: nobody writing rules reads them.\n")
+        return
     w(f"### Missed ({name})\n")
     w("| id | gold | predicted | message (context) |\n|---|---|---|---|")
     for r in misses:
@@ -212,7 +229,7 @@ def model_section(w, args, dev, dev_out, ordinary_out):
     if args.train2:
         sets.append(("training set `train2.tsv` (trained on)",
                      {r["id"]: r for r in read_tsv(args.train2)}, read_tsv(args.train2_out)))
-    for key, name, _ in BLIND_SETS:
+    for key, name, *_ in BLIND_SETS:
         if getattr(args, key):
             sets.append((f"{name} (never trained on)",
                          {r["id"]: r for r in read_tsv(getattr(args, key))},
@@ -275,7 +292,7 @@ def main():
         ap.add_argument("--" + name, required=True)
     for name in ["holdout", "holdout-out", "holdout-timing", "train", "train-out", "train2",
                  "train2-out"] + [
-            key + suffix for key, _, _ in BLIND_SETS for suffix in ["", "-out", "-timing"]]:
+            key + suffix for key, *_ in BLIND_SETS for suffix in ["", "-out", "-timing"]]:
         ap.add_argument("--" + name)
     args = ap.parse_args()
     dev = {r["id"]: r for r in read_tsv(args.dev)}
@@ -308,7 +325,7 @@ def main():
       + "".join(
           f"; {name} mean {t['mean_us']} µs, p99 {t['p99_us']} µs ({t['messages']} x "
           f"{t['passes']})"
-          for key, name, _ in BLIND_SETS if getattr(args, key + "_timing")
+          for key, name, *_ in BLIND_SETS if getattr(args, key + "_timing")
           for t in [timing(getattr(args, key + "_timing"))])
       + ". Target: under 100 µs. Wall-clock times on a 2-core machine shared with other builds: "
       "under load they run about three times the idle figures (idle, the development set "
@@ -399,7 +416,11 @@ def main():
       "injury. A joke marker (`@_joke`: lol, haha) now takes back only signs below "
       "crisis level: talk of suicide made light of is still a warning sign (Samaritans), "
       "so \"I'd be doing them a favour if I was dead lol\" is a crisis and \"having a heart "
-      "attack at this bill lol\" is not an emergency. On these two sets "
+      "attack at this bill lol\" is not an emergency. (Later the same day: the marker "
+      "takes back a sign in its own sentence only. It had dropped the whole rule when the "
+      "rule's newest match joked, so \"worst headache of my life lol\" after an earnest "
+      "thunderclap headache in an earlier turn lost that turn's sign; now the earnest one "
+      "counts. No prediction of any labelled set changed.) On these two sets "
       "CRISIS recall went from 0.544 to 0.762 and from 0.585 to 0.770, and hard-negative "
       "false alarms from 0.169 to 0.116 and from 0.209 to 0.112; the blind sets moved much "
       "less (below), which is the honest measure of what the phrase families generalise.\n")
@@ -436,12 +457,12 @@ def main():
           "figure. The third set below is the blind measure.\n")
         labelled_section(w, "held-out set", {r["id"]: r for r in read_tsv(args.holdout)},
                          read_tsv(args.holdout_out))
-    for key, name, history in BLIND_SETS:
+    for key, name, history, list_rows in BLIND_SETS:
         if getattr(args, key):
             w(f"## {name[0].upper() + name[1:]} (`bench/safety/{key}.tsv`)\n")
             w(history + "\n")
             labelled_section(w, name, {r["id"]: r for r in read_tsv(getattr(args, key))},
-                             read_tsv(getattr(args, key + "_out")))
+                             read_tsv(getattr(args, key + "_out")), list_rows)
     for key, file, what in [
             ("train", "train.tsv", "The learned signal's training set (also trained on)"),
             ("train2", "train2.tsv", "449 crisis messages and look-alikes written blind "
