@@ -52,9 +52,10 @@ measure "ordinary questions" "$work/ordinary.tsv" ordinary 3
 # The held-out set was written blind to the rules (bench/safety/README.md);
 # the third set blind to rules version 2026-12-01.3, the fourth to
 # version 2026-12-02.1 and the fifth to 2026-12-03.1, each measured once
-# after those were frozen; none is tuned on. The training set of the learned signal
+# after those were frozen. The training set of the learned signal
 # (bench/safety/train_crisis.py) and train2.tsv are the development sets of
-# rules version 2026-12-03.1.
+# rules version 2026-12-03.1, the third and fourth sets those of
+# 2026-12-03.2; only the fifth is still blind.
 measure "held-out set" bench/safety/holdout.tsv holdout 20
 measure "third set" bench/safety/blind3.tsv blind3 20
 measure "fourth set" bench/safety/blind4.tsv blind4 20

@@ -31,7 +31,8 @@ BLIND_SETS = [
      "else was changed for it." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
      "`train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few "
      "times while it was written, and the learned signal's two variants were compared "
-     "on it (no rows read), so its figures now overstate slightly.", True),
+     "on it (no rows read), so its figures now overstate slightly. Version 2026-12-03.2 "
+     "(round six) was written on its misses: a development set from then on.", True),
     ("blind4", "fourth set",
      "A fourth set, written on 2026-12-03 by a helper who read only "
      "`bench/safety/README.md` (not the rules, the code, this report or the other sets): "
@@ -43,16 +44,20 @@ BLIND_SETS = [
      "false alarms 0.13, against targets of 0.95, 0.98 and 0.03." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
      "`train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few "
      "times while it was written, and the learned signal's two variants were compared "
-     "on it (no rows read), so its figures now overstate slightly.", True),
+     "on it (no rows read), so its figures now overstate slightly. Version 2026-12-03.2 "
+     "(round six) was written on its misses: a development set from then on.", True),
     ("blind5", "fifth set",
      "A fifth set, written on 2026-12-03 by a helper who read only the part of "
      "`bench/safety/README.md` before its held-out section (not the rules, the code, this "
      "report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS "
      "(47 indirect, 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives "
      "(40 of them crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. "
-     "Measured on rules version 2026-12-03.1 as they stood, after that version was frozen; "
-     "its rows have not been read and no rule was changed because of it, so these are "
-     "blind figures for the current rules.", False),
+     "Measured once on rules version 2026-12-03.1 as they stood, after that version was "
+     "frozen: EMERGENCY 0.889 (80/90), CRISIS 0.757 (53/70), SEE_DOCTOR 0.667 (20/30), "
+     "hard-negative false alarms 0.100 (9/90). Its rows have not been read and no rule was "
+     "changed because of it; version 2026-12-03.2 (round six) gives the same figures, "
+     "measured once more in aggregate. These are the blind figures for the current rules.",
+     False),
 ]
 
 
@@ -424,6 +429,29 @@ def main():
       "CRISIS recall went from 0.544 to 0.762 and from 0.585 to 0.770, and hard-negative "
       "false alarms from 0.169 to 0.116 and from 0.209 to 0.112; the blind sets moved much "
       "less (below), which is the honest measure of what the phrase families generalise.\n")
+    w("A sixth round (rules version 2026-12-03.2) was written after the fifth set "
+      "(`blind5.tsv`) had been measured once on version 2026-12-03.1; it read the misses of "
+      "the third and fourth sets, which are development sets from this version on, and "
+      "never the fifth set's rows. Lay wordings from the NHS and BHF pages: a smile gone "
+      "'wonky', 'can't hold' a cup in one hand, a chest that feels like someone is sitting "
+      "on it, an indigestion-like chest feeling that then spreads to the arm or jaw, 'too "
+      "puffed out to talk' and lips grey round the edges, a baby 'is 10 weeks' (not only "
+      "'10 weeks old'); crisis: 'before I jump', wanting the noise or the thoughts in one's "
+      "head to stop for good, sitting in a garage with the engine running, a self-harm "
+      "relapse after time clean, and a new `crisis.asking_for_self`: a question about "
+      "suicide or a method that the person says is for themselves ('asking for me, not a "
+      "story', 'asking because I'm thinking about it'; medicines and illnesses are not "
+      "among its words, so 'how much paracetamol can I take, asking for me' is not a sign). "
+      "On the development sets it caught 13 more messages and lost none, and the 19,178 "
+      "ordinary questions and every hard negative were unchanged; on the fifth set it "
+      "changed nothing (the same 53/70 CRISIS, 80/90 EMERGENCY, 9/90 false alarms). That is "
+      "the clearest measure yet that adding wordings seen in one set does not reach another "
+      "set's: what would is a model of who a clause is about and whether it is happening "
+      "now, not more phrases. Tried and not kept: the learned signal retrained with the "
+      "third and fourth sets (cross-validated CRISIS recall at its threshold 0.48, up from "
+      "0.39) caught one more fifth-set message (54/70) but flagged two more ordinary "
+      "questions, both absurd ('So you would recommend me taking Benadryl everyday ...'), a "
+      "sign that it learns the sets' phrasing habits.\n")
     w("Labels: none of the rows read while fixing misses looked mislabelled to me.\n")
     w("Known weaknesses: crisis messages that say nothing about death or harm in words "
       "(\"I've got the tablets, I've got the whisky\") are missed; topic cues are blunt "

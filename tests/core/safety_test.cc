@@ -701,6 +701,13 @@ TEST_F(SafetyShippedRulesTest, MethodQuestionsTurnsAndOthers) {
       {"I'm not safe right now"},
       // A joke marker does not take back a crisis sign.
       {"honestly everyone would be better off if I was dead lol"},
+      // Research said to be for oneself.
+      {"would a hose on the exhaust be quick? asking for myself, not for a friend"},
+      {"do people who kill themselves feel anything at the end? asking because I'm "
+       "thinking about it"},
+      {"I'm up on the roof of the car park, texting my brother before I jump"},
+      {"I want the thoughts in my head to stop for good"},
+      {"relapsed after three months clean from sh last night"},
   };
   auto level = [](const std::vector<std::string_view>& turns) {
     return Level(turns.front(), {turns.begin() + 1, turns.end()});
@@ -716,6 +723,10 @@ TEST_F(SafetyShippedRulesTest, MethodQuestionsTurnsAndOthers) {
       // It does take back an emergency.
       {"my heart stopped when I saw the price of the tickets lol"},
       {"what time does the chemist close", "I need to pick up my dad's prescription"},
+      // "Asking for me" with a dose or an illness is not research of a method.
+      {"how much paracetamol can I take in a day, asking for me"},
+      {"can you die from a kidney infection? asking for me"},
+      {"is it dangerous to leave the car running in the garage to warm it up in winter"},
   };
   for (const std::vector<std::string_view>& turns : none) {
     EXPECT_EQ(level(turns), SafetyLevel::kNone) << turns.front();
@@ -785,6 +796,12 @@ TEST_F(SafetyShippedRulesTest, EmergencyLayWordings) {
            "he is diabetic and has passed out",
            "my wife's lips have gone blue and she can't breathe properly",
            "my legs have gone weak and numb and I can't pee, bad back pain",
+           "mum's smile has gone wonky and she can't hold her cup in her right hand",
+           "my husband's chest feels like someone is sitting on it and he's grey",
+           "an indigestion feeling in my chest all evening and now it's going down my "
+           "left arm",
+           "he's wheezy and too puffed out to talk",
+           "our baby girl is 9 weeks and has a temperature of 38.3",
        }) {
     EXPECT_GE(Level(message), SafetyLevel::kEmergency) << message;
   }
