@@ -78,9 +78,11 @@ absl::Status SearcherPool::Run(std::chrono::system_clock::time_point deadline,
     const bool damaged = absl::IsDataLoss(status);
     const bool not_found = absl::IsNotFound(status) && !retried_not_found;
     if (!aborted && !damaged && !not_found) return status;
-    if (aborted && !pin) {
-      // Commits keep overtaking this request: hold them off while it runs
-      // again (index/commit_lock.h).
+    const bool first_pinned_run = (aborted || damaged) && !pin;
+    if (first_pinned_run) {
+      // Commits keep overtaking this request, or overtook a read that then
+      // looked like damage: hold them off while it runs again
+      // (index/commit_lock.h).
       pin.emplace(ReadPin::Hold(db_path_, kMaxPinWait));
     } else if (aborted || damaged) {
       if (std::chrono::system_clock::now() + pause >= give_up) return Suspect(status);
@@ -88,8 +90,11 @@ absl::Status SearcherPool::Run(std::chrono::system_clock::time_point deadline,
     }
     retried_not_found = retried_not_found || not_found;
     // Without a newer revision the post is not there and the damage is real.
+    // The first run under the pin goes ahead regardless: the searcher's own
+    // retries have already moved it to the newest revision, so "no newer
+    // one" says nothing about the revision the failed read was on.
     const absl::StatusOr<bool> moved = (*searcher)->Refresh();
-    if (!moved.ok() || (!*moved && !aborted)) return Suspect(status);
+    if (!moved.ok() || (!*moved && !aborted && !first_pinned_run)) return Suspect(status);
   }
 }
 
