@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The safety classifier's measurement, one command: runs guru-safety-eval on
 # the labelled development set (bench/safety/dev.tsv), the held-out set
-# (bench/safety/holdout.tsv), the third and fourth sets
-# (bench/safety/blind3.tsv, blind4.tsv, blind5.tsv) and every ordinary question we
-# have (LiveQA dev, K-QA, MedQuAD; all expected NONE or SEE_DOCTOR), then
-# writes docs/SAFETY.md (bench/safety/report.py).
+# (bench/safety/holdout.tsv), the third, fourth and fifth sets
+# (bench/safety/blind3.tsv, blind4.tsv, blind5.tsv) and every ordinary
+# question we have (LiveQA dev, K-QA, MedQuAD; all expected NONE or
+# SEE_DOCTOR), then writes docs/SAFETY.md (bench/safety/report.py).
 #   bench/safety.sh [BUILD_DIR]     (default build-rel, a Release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -189,7 +189,7 @@ int RunBatch(const Client& client, const std::string& batch_path,
   std::vector<double> latencies_ms;  // Per search, as the client sees it.
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of('\r') == std::string::npos) continue;
+    if (line.empty() || line == "\r") continue;
     std::optional<guru::BatchQuestion> question = guru::ParseBatchLine(line);
     if (!question) {
       std::fprintf(stderr,

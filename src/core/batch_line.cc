@@ -1,20 +1,17 @@
 #include "core/batch_line.h"
 
-#include <cstddef>
 #include <iterator>
 #include <utility>
+
+#include "absl/strings/str_split.h"
 
 namespace guru {
 
 std::optional<BatchQuestion> ParseBatchLine(std::string_view line) {
   if (line.ends_with('\r')) line.remove_suffix(1);
-  std::vector<std::string> fields;
-  for (std::size_t start = 0;;) {
-    const std::size_t tab = line.find('\t', start);
-    fields.emplace_back(line.substr(start, tab - start));
-    if (tab == std::string_view::npos) break;
-    start = tab + 1;
-  }
+  // Debian's Abseil has its own string_view type.
+  std::vector<std::string> fields =
+      absl::StrSplit(absl::string_view(line.data(), line.size()), '\t');
   if (fields.size() < 2 || fields[0].empty() || fields[1].empty()) return std::nullopt;
   BatchQuestion question;
   question.qid = std::move(fields[0]);
