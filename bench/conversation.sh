@@ -3,13 +3,14 @@
 # (bench/conversation/dev.jsonl) and derives its judgments from the corpus
 # (bench/conversation/prepare.py), indexes the medquad-liveqa corpus with the
 # lay <-> clinical vocabulary, serves it with guru-server and searches each
-# conversation's last turn three ways with `guru-query --batch`: (a) with its
+# conversation's last turn four ways with `guru-query --batch`: (a) with its
 # context (the earlier turns, newest first), (b) alone, (c) as the standalone
-# rewrite; then the latency of the same messages with five context turns and
+# rewrite, (d) in a longer chat (five context turns: its own, then those of
+# the conversations before it); then the latency of the same messages with five context turns and
 # alone. With BASELINE_BUILD_DIR (binaries of the code before the change) it
 # indexes with that build's indexer, serves with its server and runs the same
-# three batches through this build's guru-query (the wire protocol is the
-# same). The same three ways for the sets written blind to the code and to
+# four batches through this build's guru-query (the wire protocol is the
+# same). The same four ways for the sets written blind to the code and to
 # the development set (bench/conversation/holdout.jsonl, blind2.jsonl, blind3.jsonl), which
 # are the fair measure. Scores per kind (bench/conversation/report.py, on
 # bench/relevance/score.py) and writes docs/CONVERSATION.md.
@@ -45,7 +46,7 @@ echo "conversation: the set and its judgments"
 /usr/bin/python3 bench/conversation/prepare.py --corpus "$data/corpus.jsonl.gz" \
   --dev bench/conversation/dev.jsonl --out "$work"
 # Sets written later by people who saw neither the code nor the development
-# set (HOLDOUT.md, BLIND2.md, BLIND3.md): the same three runs, reported beside it.
+# set (HOLDOUT.md, BLIND2.md, BLIND3.md): the same four runs, reported beside it.
 others=(holdout blind2 blind3)
 for set in "${others[@]}"; do
   mkdir -p "$work/$set"
@@ -59,10 +60,11 @@ index() {  # BUILD DB
     --synonyms data/synonyms/lay-clinical.txt - >/dev/null 2>&1
 }
 
-three_ways() {  # PORT DIR PREFIX: (a), (b) and (c) of one set
+three_ways() {  # PORT DIR PREFIX: (a), (b), (c) and (d) of one set
   batch "$1" "$2/with-context.tsv" "$2/${3}context"
   batch "$1" "$2/alone.tsv" "$2/${3}alone"
   batch "$1" "$2/standalone.tsv" "$2/${3}standalone"
+  batch "$1" "$2/context5.tsv" "$2/${3}context5"
 }
 
 batch() {  # PORT FILE TAG  -> $work/TAG.trec, $work/TAG.log
@@ -94,7 +96,7 @@ done
 guru_server_stop
 
 runs=(--run "context=$work/context.trec" --run "alone=$work/alone.trec"
-  --run "standalone=$work/standalone.trec")
+  --run "standalone=$work/standalone.trec" --run "context5=$work/context5.trec")
 if [[ -n $base ]]; then
   echo "conversation: indexing the corpus ($base)"
   index "$base" "$work/db-base"
@@ -106,7 +108,8 @@ if [[ -n $base ]]; then
   for set in "${others[@]}"; do three_ways "$port" "$set" base_; done
   guru_server_stop
   runs+=(--run "base_context=$work/base_context.trec" --run "base_alone=$work/base_alone.trec"
-    --run "base_standalone=$work/base_standalone.trec")
+    --run "base_standalone=$work/base_standalone.trec"
+    --run "base_context5=$work/base_context5.trec")
 fi
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -121,7 +124,8 @@ machine="$machine; load average when the run ended: $(cut -d' ' -f1-3 /proc/load
   --machine "$machine" >"$work/CONVERSATION.md"
 for set in "${others[@]}"; do
   set_runs=()
-  for run in context alone standalone ${base:+base_context base_alone base_standalone}; do
+  for run in context alone standalone context5 \
+    ${base:+base_context base_alone base_standalone base_context5}; do
     set_runs+=(--run "$run=$work/$set/$run.trec")
   done
   echo >>"$work/CONVERSATION.md"

@@ -327,8 +327,13 @@ constexpr double kMinSubjectFraction = 0.2;
 // test", "I have a toddler") is often a word some title uses.
 constexpr double kNewSubjectFraction = 1.5;
 // Posts "discuss two words together" when at least this share of the posts
-// with the rarer of them also have the other.
-constexpr double kDrillDownShare = 0.1;
+// with the rarer of them also have the other ("fatigue" is in 9% of the
+// posts on arthritis), and at least kMinLift times the share of all posts
+// that have it: "syndrome" is in 29% of the posts on Parkinson's, but in 26%
+// of all posts, so "parkinsons" after "fragile x syndrome" is another
+// subject, not a kind of it.
+constexpr double kDrillDownShare = 0.05;
+constexpr double kMinLift = 1.5;
 // A follow-up's words are all about the aspect it asks for (the topic comes
 // from the conversation), so a post answering that aspect is re-ranked up
 // this many times more than for a message that tells its own story.
@@ -550,23 +555,26 @@ TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
   return topic;
 }
 
-// Whether at least `share` of the posts containing the rarer of two stems
-// contain both. Walks the rarer stem's posts and skips through the other's,
-// stopping as soon as the answer is known either way: this runs for pairs
-// of words of every earlier turn, and a full count (or an Enquire per pair)
-// costs more than the answer needs.
-bool SharePosts(const Xapian::Database& db, const std::string& a, const std::string& b,
-                double share) {
+// Whether posts discuss two stems together: at least kDrillDownShare of the
+// posts containing the rarer contain both, and kMinLift times as many as
+// chance would put there. Walks the rarer stem's posts and skips through the
+// other's, stopping as soon as the answer is known either way: this runs for
+// pairs of words of every earlier turn, and a full count (or an Enquire per
+// pair) costs more than the answer needs.
+bool SharePosts(const Xapian::Database& db, const std::string& a, const std::string& b) {
   std::string rare = schema::StemTerm(a);
   std::string other = schema::StemTerm(b);
   Xapian::doccount rare_count = db.get_termfreq(rare);
-  const Xapian::doccount other_count = db.get_termfreq(other);
+  Xapian::doccount other_count = db.get_termfreq(other);
   if (other_count < rare_count) {
     std::swap(rare, other);
-    rare_count = other_count;
+    std::swap(rare_count, other_count);
   }
   if (rare_count == 0) return false;
-  const auto needed = static_cast<Xapian::doccount>(std::ceil(share * rare_count));
+  const double chance = static_cast<double>(other_count) / db.get_doccount();
+  const auto needed = static_cast<Xapian::doccount>(
+      std::ceil(std::max(kDrillDownShare, kMinLift * chance) * rare_count));
+  if (needed > rare_count) return false;
   Xapian::doccount found = 0;
   Xapian::doccount left = rare_count;
   Xapian::PostingIterator with = db.postlist_begin(other);
@@ -615,7 +623,7 @@ bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
   const auto discussed = [&](const std::vector<std::string>& forms) {
     for (const std::string& a : forms) {
       for (const std::string& b : other) {
-        if (SharePosts(db, a, b, kDrillDownShare)) return true;
+        if (SharePosts(db, a, b)) return true;
       }
     }
     return false;
@@ -670,6 +678,60 @@ bool Asks(const Message& turn) {
   return !turn.words().empty() && kOpeners.contains(turn.words().front().lower);
 }
 
+// Whether `message` points back at something said before ("how do they
+// pick it up", "does that put me at risk", "what can that do to his liver")
+// before it names anything of its own: its own topic words are then about
+// the conversation's subject. A pronoun that a form of "be" joins to a name
+// identifies rather than refers ("could it be lupus", "it's bell's palsy"),
+// and one right before the name introduces it ("I read that shingles ...",
+// "this asthma"), so neither counts.
+bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
+  static const std::unordered_set<std::string_view> kPointers = {
+      "it", "its", "itself", "this", "that", "these", "those", "them"};
+  static const std::unordered_set<std::string_view> kBe = {
+      "is", "was", "be", "are", "were", "it's", "its", "being", "been"};
+  const auto names = [&](const TurnWord& word) {
+    return !word.stem.empty() &&
+           std::find(own.stems.begin(), own.stems.end(), word.stem) != own.stems.end();
+  };
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const TurnWord& word = message[i];
+    if (names(word)) return false;
+    if (!kPointers.contains(word.text)) continue;
+    const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
+    const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
+    if (be_before || be_after) continue;
+    if (i + 1 < message.size() && names(message[i + 1])) return false;
+    return true;
+  }
+  return false;
+}
+
+// Whether `said` is a subject of its own beside the conversation's
+// `current` one: a name of several words ("down syndrome"), however common
+// its words, or a word not too weak to name one ("fine" is), and at least
+// kOwnTopicFraction as strong as `current` (a word some title uses, in a
+// question about the subject, is part of the question).
+bool NamesSubject(const Xapian::Database& db, const TurnTopic& said,
+                  const TurnTopic& current) {
+  return (said.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
+          said.word_stems.size() > 1) &&
+         said.strength >= kOwnTopicFraction * current.strength;
+}
+
+// Whether a turn opens on someone or something already in the
+// conversation ("he's 5 and falls a lot", "it's always worse on school
+// mornings", "his belly has started swelling"): it goes on with the story
+// rather than starting another.
+bool OpensWithPronoun(const std::vector<TurnWord>& words) {
+  static const std::unordered_set<std::string_view> kPronouns = {
+      "i",    "i'm",    "i've",  "i'd",    "i'll",    "he",      "she",
+      "it",   "they",   "his",   "her",    "its",     "their",   "him",
+      "them", "he's",   "she's", "it's",   "they're", "he'd",    "she'd",
+      "it'd", "they'd", "he'll", "she'll", "it'll",   "they'll", "they've"};
+  return !words.empty() && kPronouns.contains(words.front().text);
+}
+
 // Where the conversation stands before the message: its topic, and the
 // question types the newest turn that asked any asked.
 struct Conversation {
@@ -717,41 +779,21 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
       AddKind(current, std::move(said));
       continue;
     }
+    // A subject of its own that posts do not discuss with the current one,
+    // said without pointing back at it, is a new subject, as it would be in
+    // the message ("my son was just diagnosed with fragile x" after "what
+    // are the early signs of alzheimer's"): a conversation moves on.
+    if (NamesSubject(db, said, current) && !RefersBack(words, said) &&
+        !OpensWithPronoun(words)) {
+      current = std::move(said);
+      continue;
+    }
     // A weaker topic in a later turn says more about the subject ("he
     // wanders at night now" after "my grandad has alzheimer's") or is
     // incidental ("he's up four times a night"); it does not replace it.
     if (Narrows(db, said, current)) Extend(current, std::move(said));
   }
   return conversation;
-}
-
-// Whether `message` points back at something said before ("how do they
-// pick it up", "does that put me at risk", "what can that do to his liver")
-// before it names anything of its own: its own topic words are then about
-// the conversation's subject. A pronoun that a form of "be" joins to a name
-// identifies rather than refers ("could it be lupus", "it's bell's palsy"),
-// and one right before the name introduces it ("I read that shingles ...",
-// "this asthma"), so neither counts.
-bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
-  static const std::unordered_set<std::string_view> kPointers = {
-      "it", "its", "itself", "this", "that", "these", "those", "them"};
-  static const std::unordered_set<std::string_view> kBe = {
-      "is", "was", "be", "are", "were", "it's", "its", "being", "been"};
-  const auto names = [&](const TurnWord& word) {
-    return !word.stem.empty() &&
-           std::find(own.stems.begin(), own.stems.end(), word.stem) != own.stems.end();
-  };
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    const TurnWord& word = message[i];
-    if (names(word)) return false;
-    if (!kPointers.contains(word.text)) continue;
-    const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
-    const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
-    if (be_before || be_after) continue;
-    if (i + 1 < message.size() && names(message[i + 1])) return false;
-    return true;
-  }
-  return false;
 }
 
 // What the message takes from the conversation: its topic, for a message
@@ -777,10 +819,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // A message that refers back names a new subject only as strongly as an
   // earlier turn must to change it.
   const bool refers_back = RefersBack(message, own);
-  const bool names_subject =
-      (own.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
-       own.word_stems.size() > 1) &&
-      own.strength >= kOwnTopicFraction * conversation.topic.strength;
+  const bool names_subject = NamesSubject(db, own, conversation.topic);
   const bool own_subject =
       names_subject &&
       (!refers_back || own.strength >= kNewSubjectFraction * conversation.topic.strength);
@@ -1044,19 +1083,33 @@ Xapian::Query AssembleQuery(const QueryTerms& terms, const RankingOptions& ranki
       max_idf = std::max(max_idf, term.idf);
     }
   }
-  std::unordered_map<std::string, int> said;  // Stem, occurrences so far.
-  std::vector<Xapian::Query> free_text, title;
+  // Each stem is one leaf, weighing what all its occurrences do together:
+  // the same score as a leaf per occurrence, but the matcher walks each
+  // posting list once ("treated" and the aspect's "treat").
+  struct Leaf {
+    int occurrences = 0;
+    double weight = 0;
+  };
+  std::unordered_map<std::string_view, Leaf> leaves;
+  std::vector<std::string_view> stems;  // In the order first said.
   for (const QueryTerm& term : terms.all()) {
     if (term.role == TermRole::kExpansion) continue;
+    Leaf& leaf = leaves[term.stem];
+    if (leaf.occurrences == 0) stems.push_back(term.stem);
     double weight =
-        term.weight * RepeatWeight(++said[term.stem], ranking.repeat_saturation);
+        term.weight * RepeatWeight(++leaf.occurrences, ranking.repeat_saturation);
     if (ranking.focus_exponent > 0 && max_idf > 0 && !subject.contains(term.stem)) {
       weight *= std::pow(term.idf / max_idf, ranking.focus_exponent);
     }
-    free_text.push_back(Scaled(Xapian::Query(schema::StemTerm(term.stem)), weight));
-    title.push_back(Scaled(Xapian::Query(schema::TitleStemTerm(term.stem)), weight));
+    leaf.weight += weight;
   }
-  if (free_text.empty()) return {};
+  if (stems.empty()) return {};
+  std::vector<Xapian::Query> free_text, title;
+  for (std::string_view stem : stems) {
+    const double weight = leaves[stem].weight;
+    free_text.push_back(Scaled(Xapian::Query(schema::StemTerm(stem)), weight));
+    title.push_back(Scaled(Xapian::Query(schema::TitleStemTerm(stem)), weight));
+  }
   Xapian::Query query(Xapian::Query::OP_OR, free_text.begin(), free_text.end());
   if (ranking.title_weight > 0) {
     query = Xapian::Query(

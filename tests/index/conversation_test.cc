@@ -180,5 +180,29 @@ TEST_F(ConversationTest, AMessageThatRefersBackBeforeNamingAnythingStaysOnTheSub
             v1::ContextUse::OWN_TOPIC);
 }
 
+TEST_F(ConversationTest, AnEarlierTurnOnAnotherSubjectMovesTheConversationOn) {
+  // Newest first: the conversation was about autism, then hemophilia, a
+  // subject no less its own for being named by fewer posts' words.
+  const SearchPage page =
+      Search("how is it treated?", {"my son was just diagnosed with hemophilia",
+                                    "what are the first signs of autism?"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("hemophilia"));
+  EXPECT_EQ(First(page), "hemophilia-treat");
+}
+
+TEST_F(ConversationTest, AnEarlierTurnThatGoesOnWithTheStoryKeepsTheSubject) {
+  // "pneumonia" names a subject as strongly as "hemophilia" does, but the
+  // turn is about the brother already spoken of.
+  const SearchPage page =
+      Search("how is it treated?",
+             {"he's in hospital with pneumonia again", "my brother has haemophilia"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("hemophilia"));
+  EXPECT_EQ(First(page), "hemophilia-treat");
+}
+
 }  // namespace
 }  // namespace guru
