@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <unordered_set>
 #include <utility>
 
 #include "core/text.h"
@@ -366,6 +367,26 @@ const std::vector<QuestionType>& QuestionTypes() {
       {"stages", {"stage", "stages", "staging"}, {}, {"stages"}, {}},
   };
   return kTypes;
+}
+
+bool IsQuestionTypeWord(std::string_view lower_word) {
+  static const std::unordered_set<std::string_view> kWords = [] {
+    std::unordered_set<std::string_view> words;
+    for (const QuestionType& type : QuestionTypes()) {
+      for (const auto* list :
+           {&type.cues, &type.phrases, &type.words, &type.follow_up_phrases}) {
+        for (std::string_view phrase : *list) {
+          for (std::size_t begin = 0; begin <= phrase.size();) {
+            const std::size_t end = std::min(phrase.find(' ', begin), phrase.size());
+            words.insert(phrase.substr(begin, end - begin));
+            begin = end + 1;
+          }
+        }
+      }
+    }
+    return words;
+  }();
+  return kWords.contains(lower_word);
 }
 
 }  // namespace guru

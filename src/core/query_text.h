@@ -111,6 +111,11 @@ struct QuestionType {
 // The question types, in a fixed order (their index identifies them).
 const std::vector<QuestionType>& QuestionTypes();
 
+// Whether `lower_word` is a word of any question type's cues or phrases
+// ("meds", "physio", "chemo"): English however rare in an index, so
+// spelling correction leaves it alone ("meds" is not "mds").
+bool IsQuestionTypeWord(std::string_view lower_word);
+
 }  // namespace guru
 
 #endif  // GURU_CORE_QUERY_TEXT_H_

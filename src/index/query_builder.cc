@@ -268,7 +268,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
   for (const auto& [span, lower_word] : turn.words()) {
     TurnWord& word = words.emplace_back();
     word.text = lower_word;
-    if (spelling && !IsStopword(lower_word)) {
+    if (spelling && !IsStopword(lower_word) && !IsQuestionTypeWord(lower_word)) {
       std::string corrected = AmericanSpelling(db, stemmer, lower_word);
       if (corrected.empty()) {
         corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));

@@ -85,5 +85,15 @@ TEST(ConditionNounsTest, WordsForPeopleLeadToTheirCondition) {
   EXPECT_THAT(ConditionNouns("ic"), IsEmpty());  // no stem left
 }
 
+TEST(QuestionTypeWordTest, WordsOfCuesAndPhrasesAreKnownOthersAreNot) {
+  for (const char* word :
+       {"meds", "chemo", "physio", "pills", "treated", "rid", "look"}) {
+    EXPECT_TRUE(IsQuestionTypeWord(word)) << word;
+  }
+  for (const char* word : {"mds", "tendonitis", "", "get rid"}) {
+    EXPECT_FALSE(IsQuestionTypeWord(word)) << word;
+  }
+}
+
 }  // namespace
 }  // namespace guru
