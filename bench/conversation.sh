@@ -6,8 +6,8 @@
 # conversation's last turn four ways with `guru-query --batch`: (a) with its
 # context (the earlier turns, newest first), (b) alone, (c) as the standalone
 # rewrite, (d) in a longer chat (five context turns: its own, then those of
-# the conversations before it); then the latency of the same messages with five context turns and
-# alone. With BASELINE_BUILD_DIR (binaries of the code before the change) it
+# the conversations before it); then the latency of the (d) requests and of
+# the last turns alone. With BASELINE_BUILD_DIR (binaries of the code before the change) it
 # indexes with that build's indexer, serves with its server and runs the same
 # four batches through this build's guru-query (the wire protocol is the
 # same). The same four ways for the sets written blind to the code and to
@@ -60,7 +60,7 @@ index() {  # BUILD DB
     --synonyms data/synonyms/lay-clinical.txt - >/dev/null 2>&1
 }
 
-three_ways() {  # PORT DIR PREFIX: (a), (b), (c) and (d) of one set
+four_ways() {  # PORT DIR PREFIX: (a), (b), (c) and (d) of one set
   batch "$1" "$2/with-context.tsv" "$2/${3}context"
   batch "$1" "$2/alone.tsv" "$2/${3}alone"
   batch "$1" "$2/standalone.tsv" "$2/${3}standalone"
@@ -82,8 +82,8 @@ guru_server_start "$build" "$work/server.log" --db "$work/db"
 port=$GURU_SERVER_PORT
 echo "conversation: searching ($build)"
 batch "$port" with-context.tsv warm  # warms the caches; not scored
-three_ways "$port" . ""
-for set in "${others[@]}"; do three_ways "$port" "$set" ""; done
+four_ways "$port" . ""
+for set in "${others[@]}"; do four_ways "$port" "$set" ""; done
 echo "conversation: latency, five context turns vs alone ($build)"
 # Alternating passes, so that both see the same load on a shared machine.
 context5_logs=() alone_logs=()
@@ -104,8 +104,8 @@ if [[ -n $base ]]; then
   port=$GURU_SERVER_PORT
   echo "conversation: searching ($base)"
   batch "$port" with-context.tsv warm-base
-  three_ways "$port" . base_
-  for set in "${others[@]}"; do three_ways "$port" "$set" base_; done
+  four_ways "$port" . base_
+  for set in "${others[@]}"; do four_ways "$port" "$set" base_; done
   guru_server_stop
   runs+=(--run "base_context=$work/base_context.trec" --run "base_alone=$work/base_alone.trec"
     --run "base_standalone=$work/base_standalone.trec"

@@ -370,23 +370,23 @@ const std::vector<QuestionType>& QuestionTypes() {
 }
 
 bool IsQuestionTypeWord(std::string_view lower_word) {
-  static const std::unordered_set<std::string_view> kWords = [] {
-    std::unordered_set<std::string_view> words;
+  // Split as a message is (ForEachWord), so "x-ray" or "what's" is the
+  // word a turn holds.
+  static const std::unordered_set<std::string> kWords = [] {
+    std::unordered_set<std::string> words;
     for (const QuestionType& type : QuestionTypes()) {
       for (const auto* list :
            {&type.cues, &type.phrases, &type.words, &type.follow_up_phrases}) {
         for (std::string_view phrase : *list) {
-          for (std::size_t begin = 0; begin <= phrase.size();) {
-            const std::size_t end = std::min(phrase.find(' ', begin), phrase.size());
-            words.insert(phrase.substr(begin, end - begin));
-            begin = end + 1;
-          }
+          ForEachWord(phrase, [&words](const WordSpan&, const std::string& word) {
+            words.insert(word);
+          });
         }
       }
     }
     return words;
   }();
-  return kWords.contains(lower_word);
+  return kWords.contains(std::string(lower_word));
 }
 
 }  // namespace guru
