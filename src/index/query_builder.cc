@@ -350,8 +350,9 @@ struct TurnTopic {
   double strength = 0;
   std::string strongest;  // The stem of the strongest word.
   int turn = 0;           // Where it was said (0 = the message).
-  // Per word of the topic, in order: its stem and what the vocabulary or a
-  // derived noun gives for it ("kids": kid, child, children).
+  // Per word of the topic, in order: its stem and the strongest stem of
+  // each name the vocabulary or a derived noun gives for it ("kids": kid,
+  // child; "copd": copd, pulmonari, not the "disease" of its long name).
   std::vector<std::vector<std::string>> word_stems;
 };
 
@@ -522,8 +523,7 @@ void NameTopic(const std::vector<TurnWord>& words, const TopicEvidence& evidence
     for (std::size_t p = 0; p < phrases.size(); ++p) {
       if (phrases[p].strength >= floor && phrase_spans[p].first <= i &&
           i <= phrase_spans[p].second) {
-        alternatives.insert(alternatives.end(), phrases[p].stems.begin(),
-                            phrases[p].stems.end());
+        alternatives.push_back(phrases[p].strongest);
       }
     }
   }
@@ -614,15 +614,31 @@ struct ContextTopic {
   std::uint32_t question_types = 0;
 };
 
+// The stems that name `topic`'s subject: its strongest, and any other at
+// least kTopicFraction as strong. The words a name takes along ("disease",
+// "syndrome") and the vocabulary's phrases bring ("chronic obstructive
+// pulmonary disease" for "copd") are in posts on almost any subject.
+std::vector<std::string> NamingStems(const Xapian::Database& db, const TurnTopic& topic) {
+  std::vector<std::string> naming;
+  for (const std::string& stem : topic.stems) {
+    if (stem == topic.strongest ||
+        TitleUseOf(db, stem).strength >= kTopicFraction * topic.strength) {
+      naming.push_back(stem);
+    }
+  }
+  return naming;
+}
+
 // Whether posts discuss each word of `topic`, in one of its forms, with
-// one of `other`'s stems: "kidney failure" with "IgA nephropathy" (posts on
-// nephropathy mention both), not "down syndrome" with "fragile x" although
-// posts on it mention syndromes.
+// one of `stems`: "kidney failure" with "IgA nephropathy" (posts on
+// nephropathy mention both). Against NamingStems: not "down syndrome" with
+// "fragile x syndrome", nor "copd" with "alzheimer's disease", although
+// posts on each mention the other's generic word.
 bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
-                   const std::vector<std::string>& other) {
+                   const std::vector<std::string>& stems) {
   const auto discussed = [&](const std::vector<std::string>& forms) {
     for (const std::string& a : forms) {
-      for (const std::string& b : other) {
+      for (const std::string& b : stems) {
         if (SharePosts(db, a, b)) return true;
       }
     }
@@ -732,6 +748,18 @@ bool OpensWithPronoun(const std::vector<TurnWord>& words) {
   return !words.empty() && kPronouns.contains(words.front().text);
 }
 
+// The bit of QuestionTypes()' "diagnosis" in a set of question types.
+std::uint32_t DiagnosisBit() {
+  static const std::uint32_t kBit = [] {
+    const std::vector<QuestionType>& types = QuestionTypes();
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      if (types[i].name == "diagnosis") return 1U << i;
+    }
+    return 0U;
+  }();
+  return kBit;
+}
+
 // Where the conversation stands before the message: its topic, and the
 // question types the newest turn that asked any asked.
 struct Conversation {
@@ -756,9 +784,9 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // Only a turn that asks asks for a type: one that tells ("my son was
     // diagnosed with asthma", "she passed a stone") uses the same words for
     // the story.
-    if (const std::uint32_t types = QuestionTypesOf(words); types != 0 && Asks(message)) {
-      conversation.question_types = types;
-    }
+    const std::uint32_t types = QuestionTypesOf(words);
+    const bool asks = Asks(message);
+    if (types != 0 && asks) conversation.question_types = types;
     TurnTopic said = FindTopic(db, stemmer, words, static_cast<int>(turn) + 1);
     if (said.stems.empty()) continue;
     if (current.stems.empty()) {
@@ -775,7 +803,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // strongly) in words that posts discuss with it: the subject becomes
     // both, as the kind's title names both.
     if (said.strength >= kOwnTopicFraction * current.strength &&
-        DiscussedWith(db, said, current.stems)) {
+        DiscussedWith(db, said, NamingStems(db, current))) {
       AddKind(current, std::move(said));
       continue;
     }
@@ -783,8 +811,11 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // said without pointing back at it, is a new subject, as it would be in
     // the message ("my son was just diagnosed with fragile x" after "what
     // are the early signs of alzheimer's"): a conversation moves on.
+    // A turn that tells of a diagnosis ("she's been diagnosed with rett")
+    // names what the story turned out to be about, however it opens.
+    const bool tells_diagnosis = !asks && (types & DiagnosisBit()) != 0;
     if (NamesSubject(db, said, current) && !RefersBack(words, said) &&
-        !OpensWithPronoun(words)) {
+        (tells_diagnosis || !OpensWithPronoun(words))) {
       current = std::move(said);
       continue;
     }
@@ -838,7 +869,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   };
   if (names_subject && refers_back &&
       std::any_of(own.stems.begin(), own.stems.end(), is_new) &&
-      DiscussedWith(db, own, result.topic.stems)) {
+      DiscussedWith(db, own, NamingStems(db, result.topic))) {
     AddKind(result.topic, own);
   }
   // Only a message that narrows the subject asks the same again ("and in

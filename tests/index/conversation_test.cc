@@ -54,6 +54,10 @@ constexpr PostText kPosts[] = {
      "Inhalers, lung rehabilitation, and vaccines against flu and pneumonia."},
     {"pneumonia-prevent", "Pneumonia", "How to prevent Pneumonia ?",
      "Vaccines prevent some kinds of pneumonia; so does not smoking."},
+    {"celiac-what", "Celiac disease", "What is (are) Celiac disease ?",
+     "Celiac disease is an immune disease in which gluten damages the gut."},
+    {"celiac-treat", "Celiac disease", "What are the treatments for Celiac disease ?",
+     "A lifelong gluten-free diet lets the gut heal."},
 };
 
 class ConversationTest : public ::testing::Test {
@@ -199,6 +203,25 @@ TEST_F(ConversationTest, AnEarlierTurnThatGoesOnWithTheStoryKeepsTheSubject) {
   const SearchPage page =
       Search("how is it treated?",
              {"he's in hospital with pneumonia again", "my brother has haemophilia"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("hemophilia"));
+  EXPECT_EQ(First(page), "hemophilia-treat");
+}
+
+TEST_F(ConversationTest, ASubjectThatSharesOnlyAGenericWordIsAnotherSubject) {
+  // Posts on COPD say "disease", as "celiac disease" does: that does not
+  // make COPD a kind of celiac disease.
+  const SearchPage page =
+      Search("how is it treated?", {"my dad has COPD", "my mum has celiac disease"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(), ElementsAre("copd"));
+  EXPECT_EQ(First(page), "copd-treat");
+}
+
+TEST_F(ConversationTest, ATurnThatTellsOfADiagnosisNamesTheSubject) {
+  // The turn goes on with the story of the son, and tells what he has.
+  const SearchPage page =
+      Search("how is it treated?",
+             {"he's just been diagnosed with hemophilia", "my son has autism"});
   EXPECT_THAT(page.response.interpretation().context_use().topic(),
               ElementsAre("hemophilia"));
   EXPECT_EQ(First(page), "hemophilia-treat");
