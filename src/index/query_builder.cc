@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "core/query_text.h"
 #include "core/str_cat.h"
@@ -359,6 +360,61 @@ struct TurnTopic {
 // A word next to a topic word belongs to the topic's name when titles use it
 // at least this share of the time ("down" in "down syndrome", 1.9%).
 constexpr double kMinNameShare = 0.01;
+
+// What an earlier turn says, as ReadConversation reads it.
+struct TurnReading {
+  std::vector<TurnWord> words;
+  std::uint32_t question_types = 0;  // Of its words, whether or not it asks.
+  bool asks = false;
+  TurnTopic topic;  // Its turn number is the caller's to set.
+};
+
+}  // namespace
+
+// Two generations of readings: one found in the older moves to the newer,
+// and when the newer is full the older is dropped. A bounded cache with no
+// bookkeeping per entry, which keeps the turns of conversations still going.
+struct TurnMemo::Impl {
+  std::unordered_map<std::string, TurnReading> newer;
+  std::unordered_map<std::string, TurnReading> older;
+
+  // The reading of `text`, made by `read` unless held. Valid until the next
+  // call.
+  template <typename Read>
+  const TurnReading& Recall(const std::string& text, Read read) {
+    if (const auto found = newer.find(text); found != newer.end()) return found->second;
+    auto node = older.extract(text);
+    MakeRoom();
+    if (!node.empty()) return newer.insert(std::move(node)).position->second;
+    return newer.emplace(text, read()).first->second;
+  }
+
+  // Keeps `reading` of `text` (a message, read as such), which the next
+  // message of its conversation will send as an earlier turn.
+  void Remember(const std::string& text, TurnReading reading) {
+    if (text.size() > kMaxTurnBytes || newer.contains(text)) return;
+    older.erase(text);
+    MakeRoom();
+    newer.emplace(text, std::move(reading));
+  }
+
+ private:
+  void MakeRoom() {
+    if (newer.size() >= kTurnsPerGeneration) older = std::exchange(newer, {});
+  }
+};
+
+TurnMemo::TurnMemo() : impl_(std::make_unique<Impl>()) {}
+TurnMemo::~TurnMemo() = default;
+
+void TurnMemo::Clear() {
+  impl_->newer.clear();
+  impl_->older.clear();
+}
+
+std::size_t TurnMemo::size() const { return impl_->newer.size() + impl_->older.size(); }
+
+namespace {
 
 // How titles use a stem: the share of the posts containing it that have it
 // in their title, and so how strongly it names a subject (0: not at all).
@@ -767,6 +823,28 @@ struct Conversation {
   std::uint32_t question_types = 0;
 };
 
+// How `text` reads as an earlier turn, from `memo` when it holds it;
+// `scratch` holds a reading `memo` does not keep.
+const TurnReading& ReadEarlierTurn(const Xapian::Database& db,
+                                   const Xapian::Stem& stemmer,
+                                   const WordList* dictionary, const std::string& text,
+                                   bool spelling, TurnMemo* memo, TurnReading& scratch) {
+  const auto read = [&] {
+    const Message message(text);
+    TurnReading reading;
+    reading.words = ReadTurn(db, stemmer, dictionary, message, spelling, nullptr);
+    reading.question_types = QuestionTypesOf(reading.words);
+    reading.asks = Asks(message);
+    reading.topic = FindTopic(db, stemmer, reading.words, 0);
+    return reading;
+  };
+  if (memo == nullptr || text.size() > TurnMemo::kMaxTurnBytes) {
+    scratch = read();
+    return scratch;
+  }
+  return memo->impl().Recall(text, read);
+}
+
 // The conversation's topic after each earlier turn, oldest first: a turn
 // that names none keeps it, one that names a much stronger one changes it,
 // a weaker one that narrows it adds its words ("the fatigue is the worst
@@ -774,20 +852,22 @@ struct Conversation {
 Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& stemmer,
                               const WordList* dictionary,
                               const std::vector<std::string>& context,
-                              const RankingOptions& ranking) {
+                              const RankingOptions& ranking, TurnMemo* memo) {
   Conversation conversation;
   TurnTopic& current = conversation.topic;
+  TurnReading scratch;
   for (std::size_t turn = std::min(context.size(), kMaxContextTurns); turn-- > 0;) {
-    const Message message(context[turn]);
-    const std::vector<TurnWord> words =
-        ReadTurn(db, stemmer, dictionary, message, ranking.spelling, nullptr);
+    const TurnReading& reading = ReadEarlierTurn(db, stemmer, dictionary, context[turn],
+                                                 ranking.spelling, memo, scratch);
+    const std::vector<TurnWord>& words = reading.words;
+    const std::uint32_t types = reading.question_types;
+    const bool asks = reading.asks;
     // Only a turn that asks asks for a type: one that tells ("my son was
     // diagnosed with asthma", "she passed a stone") uses the same words for
     // the story.
-    const std::uint32_t types = QuestionTypesOf(words);
-    const bool asks = Asks(message);
     if (types != 0 && asks) conversation.question_types = types;
-    TurnTopic said = FindTopic(db, stemmer, words, static_cast<int>(turn) + 1);
+    TurnTopic said = reading.topic;
+    said.turn = static_cast<int>(turn) + 1;
     if (said.stems.empty()) continue;
     if (current.stems.empty()) {
       current = std::move(said);
@@ -833,15 +913,20 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
 // takes nothing: earlier turns must not pull a new question back to an old
 // subject.
 ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                           const WordList* dictionary,
+                           const WordList* dictionary, const Message& text,
                            const std::vector<TurnWord>& message,
                            const std::vector<std::string>& context,
-                           const RankingOptions& ranking) {
+                           const RankingOptions& ranking, TurnMemo* memo) {
   ContextTopic result;
   if (context.empty() || IsGibberish(db, message)) return result;
-  Conversation conversation = ReadConversation(db, stemmer, dictionary, context, ranking);
-  if (conversation.topic.stems.empty()) return result;
   const TurnTopic own = FindTopic(db, stemmer, message, 0);
+  if (memo != nullptr) {
+    memo->impl().Remember(text.text(),
+                          {message, QuestionTypesOf(message), Asks(text), own});
+  }
+  Conversation conversation =
+      ReadConversation(db, stemmer, dictionary, context, ranking, memo);
+  if (conversation.topic.stems.empty()) return result;
   // A name of several words ("down syndrome") is a subject however common
   // its words are; a single weak word ("fine") is not.
   // Nor is one less than kOwnTopicFraction as strong as the conversation's
@@ -895,15 +980,15 @@ struct Understanding {
 Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer,
                          const WordList* dictionary, const Message& text,
                          const std::vector<std::string>& context,
-                         const RankingOptions& ranking,
+                         const RankingOptions& ranking, TurnMemo* memo,
                          v1::QueryInterpretation& interpretation) {
   Understanding understood;
   understood.message =
       ReadTurn(db, stemmer, dictionary, text, ranking.spelling, &interpretation);
   understood.question_types = QuestionTypesOf(understood.message);
   if (ranking.context_weight > 0) {
-    understood.context =
-        FollowUpTopic(db, stemmer, dictionary, understood.message, context, ranking);
+    understood.context = FollowUpTopic(db, stemmer, dictionary, text, understood.message,
+                                       context, ranking, memo);
   }
   if (understood.follow_up()) {
     // The message is all aspect: its lay phrasings count too.
@@ -1212,14 +1297,14 @@ QueryTerms::QueryTerms(std::vector<QueryTerm> terms) : terms_(std::move(terms)) 
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const WordList* dictionary, const Message& text,
                       const std::vector<std::string>& context,
-                      const RankingOptions& ranking) {
+                      const RankingOptions& ranking, TurnMemo* memo) {
   BuiltQuery built;
   built.post_count = db.get_doccount();
   v1::QueryInterpretation& interpretation = built.interpretation;
 
   // 1. Understand the words.
   const Understanding understood =
-      Understand(db, stemmer, dictionary, text, context, ranking, interpretation);
+      Understand(db, stemmer, dictionary, text, context, ranking, memo, interpretation);
   built.question_types = understood.question_types;
   built.question_type_boost = ranking.question_type_boost;
   if (understood.follow_up()) built.question_type_boost *= kFollowUpTypeEmphasis;

@@ -1,7 +1,7 @@
 // Internal to src/index: a person's message (and earlier turns) -> the table
 // of terms searched for, the Xapian query assembled from it, and how the
-// message was understood. Stateless; thread-safe as long as each thread uses
-// its own database handle.
+// message was understood. Thread-safe as long as each thread uses its own
+// database handle and TurnMemo.
 #ifndef GURU_INDEX_QUERY_BUILDER_H_
 #define GURU_INDEX_QUERY_BUILDER_H_
 
@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -120,6 +121,36 @@ Xapian::ESet CharacteristicStems(const Xapian::Database& db,
 const std::unordered_map<std::string, int>& QuestionTypeStems(
     const Xapian::Stem& stemmer);
 
+// How earlier turns were read (their words as corrected, their topic, the
+// question types they ask), kept for the next messages of their
+// conversations: a chatbot sends every earlier turn again with each new
+// message, and reading one takes a dozen lookups in the index. Valid for one
+// revision of one index, one dictionary and one RankingOptions: whoever
+// moves the database handle to another revision calls Clear(). Bounded:
+// holds the turns of at most 2 * kTurnsPerGeneration turns, of up to
+// kMaxTurnBytes each (longer ones are read every time). Not thread-safe; one
+// per Searcher, like its database handle.
+class TurnMemo {
+ public:
+  static constexpr std::size_t kTurnsPerGeneration = 256;
+  static constexpr std::size_t kMaxTurnBytes = 1024;
+
+  TurnMemo();
+  ~TurnMemo();
+  TurnMemo(const TurnMemo&) = delete;
+  TurnMemo& operator=(const TurnMemo&) = delete;
+
+  void Clear();
+  // Turns held, for tests.
+  std::size_t size() const;
+
+  struct Impl;  // Defined where the readings are (query_builder.cc).
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 // Builds the query for `text` in its conversation, in three stages: read
 // the message and the conversation (corrections, a follow-up's topic,
 // aspects), expand (an aspect's words, the vocabulary's synonyms) into the
@@ -133,11 +164,12 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
 // index does not know are corrected from its spelling data when
 // `ranking.spelling` is on and the database has any (a remote database has
 // none: no correction, no error). `dictionary` (may be null) lists correctly
-// spelled words, which are never corrected.
+// spelled words, which are never corrected. `memo` (may be null) recalls
+// earlier turns read before and keeps the ones read now.
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const WordList* dictionary, const Message& text,
                       const std::vector<std::string>& context,
-                      const RankingOptions& ranking);
+                      const RankingOptions& ranking, TurnMemo* memo = nullptr);
 
 }  // namespace guru::internal
 

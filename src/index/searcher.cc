@@ -144,6 +144,15 @@ struct Searcher::Impl {
   // posts' snippets go without the background model (which looks up every
   // word of the answer in the index: half a second a snippet).
   internal::Locality locality = internal::Locality::kLocal;
+  // Earlier turns read at the revision `db` is at (cleared by Reopen).
+  internal::TurnMemo turns;
+
+  // Moves `db` to the latest revision: true when it may have moved.
+  bool Reopen() {
+    const bool moved = db.reopen();
+    if (moved) turns.Clear();
+    return moved;
+  }
 
   v1::Passage Passage(const std::string& answer, PassageWords& words) {
     const BestPassage best = FindBestPassage(
@@ -166,8 +175,9 @@ struct Searcher::Impl {
     SearchPage page;
     v1::SearchResponse& response = page.response;
     const RankingOptions& ranking = options.ranking;
-    internal::BuiltQuery built = internal::BuildQuery(
-        db, stemmer, options.dictionary.get(), params.query, params.context, ranking);
+    internal::BuiltQuery built =
+        internal::BuildQuery(db, stemmer, options.dictionary.get(), params.query,
+                             params.context, ranking, &turns);
     *response.mutable_interpretation() = std::move(built.interpretation);
     response.set_answer_status(v1::NO_MATCH);
     if (built.query.empty()) return page;
@@ -283,7 +293,7 @@ struct Searcher::Impl {
         if (!curable || attempt == kMaxAttempts) return status;
         try {
           // Damage in a revision no commit replaced is real.
-          if (!db.reopen() && absl::IsDataLoss(status)) return status;
+          if (!Reopen() && absl::IsDataLoss(status)) return status;
         } catch (const Xapian::Error& reopen_error) {
           return internal::XapianErrorToStatus(reopen_error, context);
         }
@@ -354,7 +364,8 @@ std::string Searcher::IndexId() const {
 
 absl::StatusOr<bool> Searcher::Refresh() {
   try {
-    return impl_->db.reopen();
+    return impl_->Reopen();
+
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, "reopening the index");
   }
