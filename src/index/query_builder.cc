@@ -668,6 +668,9 @@ struct ContextTopic {
   // message that asks none of its own is taken to ask again, as a drill-down
   // does ("what are the symptoms of asthma?" - "and in children?").
   std::uint32_t question_types = 0;
+  // FOLLOW_UP: the message names nothing of its own ("how is it treated?")
+  // and the topic names a subject: only posts on the topic answer it.
+  bool all_aspect = false;
 };
 
 // The stems that name `topic`'s subject: its strongest, and any other at
@@ -779,16 +782,21 @@ bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
   return false;
 }
 
+// Whether `topic` names a subject: a name of several words ("down
+// syndrome"), however common its words, or a word not too weak to name one
+// ("fine" is, "needed" is).
+bool IsSubject(const Xapian::Database& db, const TurnTopic& topic) {
+  return topic.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
+         topic.word_stems.size() > 1;
+}
+
 // Whether `said` is a subject of its own beside the conversation's
-// `current` one: a name of several words ("down syndrome"), however common
-// its words, or a word not too weak to name one ("fine" is), and at least
-// kOwnTopicFraction as strong as `current` (a word some title uses, in a
-// question about the subject, is part of the question).
+// `current` one: it names one, at least kOwnTopicFraction as strongly as
+// `current` (a word some title uses, in a question about the subject, is
+// part of the question).
 bool NamesSubject(const Xapian::Database& db, const TurnTopic& said,
                   const TurnTopic& current) {
-  return (said.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
-          said.word_stems.size() > 1) &&
-         said.strength >= kOwnTopicFraction * current.strength;
+  return IsSubject(db, said) && said.strength >= kOwnTopicFraction * current.strength;
 }
 
 // Whether a turn opens on someone or something already in the
@@ -961,6 +969,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // children?"); one that names no subject asks something else, even when
   // its words for it are not known cues ("how fast does it progress?").
   if (!own.stems.empty()) result.question_types = conversation.question_types;
+  result.all_aspect = own.stems.empty() && IsSubject(db, result.topic);
   return result;
 }
 
@@ -1243,7 +1252,20 @@ Xapian::Query AssembleQuery(const QueryTerms& terms, const RankingOptions& ranki
   return query;
 }
 
+// `query`, matching only posts with a stem of `topic`. A follow-up that
+// names nothing of its own ("how is it treated?") is all aspect: a post that
+// says nothing of the topic answers someone else's question. The matcher
+// then walks the topic's posting lists and skips through the aspect words'
+// long ones ("treatment" is in 29% of all posts).
+Xapian::Query OnTopic(const Xapian::Query& query, const TurnTopic& topic) {
+  std::vector<Xapian::Query> stems;
+  for (const std::string& stem : topic.stems) stems.emplace_back(schema::StemTerm(stem));
+  return Xapian::Query(Xapian::Query::OP_FILTER, query,
+                       Xapian::Query(Xapian::Query::OP_OR, stems.begin(), stems.end()));
+}
+
 // Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
+
 // boolean terms.
 class FreeTextStems : public Xapian::ExpandDecider {
  public:
@@ -1319,6 +1341,9 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
 
   // 3. Assemble the Xapian query from the table.
   built.query = AssembleQuery(built.terms, ranking);
+  if (understood.context.all_aspect && !built.query.empty()) {
+    built.query = OnTopic(built.query, understood.context.topic);
+  }
   return built;
 }
 

@@ -78,6 +78,14 @@ class ConversationTest : public ::testing::Test {
     return page.ok() ? *std::move(page) : SearchPage();
   }
 
+  static std::vector<std::string> Ids(const SearchPage& page) {
+    std::vector<std::string> ids;
+    for (const v1::SearchResult& result : page.response.results()) {
+      ids.push_back(result.post().id());
+    }
+    return ids;
+  }
+
   static std::string First(const SearchPage& page) {
     return page.response.results().empty() ? std::string()
                                            : page.response.results(0).post().id();
@@ -225,6 +233,18 @@ TEST_F(ConversationTest, ATurnThatTellsOfADiagnosisNamesTheSubject) {
   EXPECT_THAT(page.response.interpretation().context_use().topic(),
               ElementsAre("hemophilia"));
   EXPECT_EQ(First(page), "hemophilia-treat");
+}
+
+TEST_F(ConversationTest, AFollowUpThatNamesNothingFindsOnlyPostsOnTheTopic) {
+  // Other posts on treatments answer someone else's question.
+  const SearchPage page = Search("how is it treated?", {"my son has asthma"});
+  ASSERT_FALSE(page.response.results().empty());
+  for (const v1::SearchResult& result : page.response.results()) {
+    EXPECT_THAT(result.post().id(), ::testing::StartsWith("asthma"));
+  }
+  // A drill-down names something of its own, which may lead elsewhere.
+  const SearchPage narrower = Search("and in children?", {"how is asthma treated?"});
+  EXPECT_THAT(Ids(narrower), Contains("autism-treat"));
 }
 
 }  // namespace
