@@ -1265,7 +1265,6 @@ Xapian::Query OnTopic(const Xapian::Query& query, const TurnTopic& topic) {
 }
 
 // Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
-
 // boolean terms.
 class FreeTextStems : public Xapian::ExpandDecider {
  public:
