@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <initializer_list>
 #include <string_view>
 #include <unordered_set>
@@ -377,11 +378,28 @@ struct TurnReading {
 struct TurnMemo::Impl {
   std::unordered_map<std::string, TurnReading> newer;
   std::unordered_map<std::string, TurnReading> older;
+  // What the readings were made with.
+  const WordList* dictionary = nullptr;
+  bool spelling = false;
 
-  // The reading of `text`, made by `read` unless held. Valid until the next
-  // call.
+  // Forgets every turn unless they were read with `dictionary` and
+  // `spelling`.
+  void ReadWith(const WordList* with_dictionary, bool with_spelling) {
+    if (with_dictionary == dictionary && with_spelling == spelling) return;
+    newer.clear();
+    older.clear();
+    dictionary = with_dictionary;
+    spelling = with_spelling;
+  }
+
+  // The reading of `text`, made by `read` unless held; in `scratch` when
+  // `text` is too long to keep. Valid until the next call.
   template <typename Read>
-  const TurnReading& Recall(const std::string& text, Read read) {
+  const TurnReading& Recall(const std::string& text, Read read, TurnReading& scratch) {
+    if (text.size() > kMaxTurnBytes) {
+      scratch = read();
+      return scratch;
+    }
     if (const auto found = newer.find(text); found != newer.end()) return found->second;
     auto node = older.extract(text);
     MakeRoom();
@@ -668,8 +686,9 @@ struct ContextTopic {
   // message that asks none of its own is taken to ask again, as a drill-down
   // does ("what are the symptoms of asthma?" - "and in children?").
   std::uint32_t question_types = 0;
-  // FOLLOW_UP: the message names nothing of its own ("how is it treated?")
-  // and the topic names a subject: only posts on the topic answer it.
+  // FOLLOW_UP: no word of the message names a topic ("how is it treated?",
+  // "can she still go swimming?") and the conversation's topic is a strong
+  // subject: only posts on the topic answer it.
   bool all_aspect = false;
 };
 
@@ -707,7 +726,9 @@ bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
 }
 
 // Whether `weaker` narrows `stronger` (it is much less specific, and posts
-// discuss them together) rather than changes the subject.
+// discuss them together) rather than changes the subject. Against all of
+// the subject's stems, not only those that name it: a detail ("the fatigue",
+// "in pregnancy") is about the condition's generic side as much as its name.
 bool Narrows(const Xapian::Database& db, const TurnTopic& weaker,
              const TurnTopic& stronger) {
   if (weaker.strength >= kOwnTopicFraction * stronger.strength) return false;
@@ -734,7 +755,10 @@ void Extend(TurnTopic& current, TurnTopic said) {
 
 // Makes `subject` both itself and `kind`, a kind of it named about as
 // strongly ("it's the frontotemporal kind" after "my gran has dementia"): the
-// kind's title names both, so the stronger of the two is the strength.
+// kind's title names both, so the stronger of the two is the strength. The
+// subject's strongest stem stays its strongest, so that NamingStems keeps
+// the name of the subject the kind is a kind of (taking the kind's instead
+// lost blind3's "doctor says it's gout" in a longer chat).
 void AddKind(TurnTopic& subject, TurnTopic kind) {
   const double strength = std::max(subject.strength, kind.strength);
   Extend(subject, std::move(kind));
@@ -782,21 +806,22 @@ bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
   return false;
 }
 
-// Whether `topic` names a subject: a name of several words ("down
-// syndrome"), however common its words, or a word not too weak to name one
-// ("fine" is, "needed" is).
-bool IsSubject(const Xapian::Database& db, const TurnTopic& topic) {
-  return topic.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1) ||
-         topic.word_stems.size() > 1;
+// Whether `topic` is strong enough to name a subject by its strength alone:
+// not a word that only a rare title uses ("fine", from "Fine-Lubinsky
+// syndrome") or that titles use in passing ("needed").
+bool StrongSubject(const Xapian::Database& db, const TurnTopic& topic) {
+  return topic.strength >= kMinSubjectFraction * Idf(db.get_doccount(), 1);
 }
 
 // Whether `said` is a subject of its own beside the conversation's
-// `current` one: it names one, at least kOwnTopicFraction as strongly as
-// `current` (a word some title uses, in a question about the subject, is
-// part of the question).
+// `current` one: a name of several words ("down syndrome"), however common
+// its words, or a word strong enough to name one (StrongSubject), and at
+// least kOwnTopicFraction as strong as `current` (a word some title uses, in
+// a question about the subject, is part of the question).
 bool NamesSubject(const Xapian::Database& db, const TurnTopic& said,
                   const TurnTopic& current) {
-  return IsSubject(db, said) && said.strength >= kOwnTopicFraction * current.strength;
+  return (StrongSubject(db, said) || said.word_stems.size() > 1) &&
+         said.strength >= kOwnTopicFraction * current.strength;
 }
 
 // Whether a turn opens on someone or something already in the
@@ -812,16 +837,33 @@ bool OpensWithPronoun(const std::vector<TurnWord>& words) {
   return !words.empty() && kPronouns.contains(words.front().text);
 }
 
-// The bit of QuestionTypes()' "diagnosis" in a set of question types.
-std::uint32_t DiagnosisBit() {
-  static const std::uint32_t kBit = [] {
-    const std::vector<QuestionType>& types = QuestionTypes();
-    for (std::size_t i = 0; i < types.size(); ++i) {
-      if (types[i].name == "diagnosis") return 1U << i;
+// Whether `words` tell of a finding ("she's been diagnosed with rett", "I
+// tested positive for factor V Leiden", "it was confirmed"): not the
+// diagnosis type's other cues ("checked", "tests", "screening"), which also
+// tell of what is only being looked at ("he got his ears checked").
+bool SaysDiagnosed(const Xapian::Stem& stemmer, const std::vector<TurnWord>& words) {
+  // Every caller stems English (schema::kLanguage), so one set serves all.
+  static const std::unordered_set<std::string> kStems = [&stemmer] {
+    std::unordered_set<std::string> stems;
+    for (const char* word :
+         {"diagnose", "diagnosed", "diagnosis", "confirmed", "detected", "positive"}) {
+      stems.insert(StemWord(stemmer, word));
     }
-    return 0U;
+    return stems;
   }();
-  return kBit;
+  return std::any_of(words.begin(), words.end(),
+                     [](const TurnWord& word) { return kStems.contains(word.stem); });
+}
+
+// What reading `words`, the words of `message`, finds, for TurnMemo.
+TurnReading ReadingOf(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                      const Message& message, std::vector<TurnWord> words) {
+  TurnReading reading;
+  reading.question_types = QuestionTypesOf(words);
+  reading.asks = Asks(message);
+  reading.topic = FindTopic(db, stemmer, words, 0);
+  reading.words = std::move(words);
+  return reading;
 }
 
 // Where the conversation stands before the message: its topic, and the
@@ -839,18 +881,14 @@ const TurnReading& ReadEarlierTurn(const Xapian::Database& db,
                                    bool spelling, TurnMemo* memo, TurnReading& scratch) {
   const auto read = [&] {
     const Message message(text);
-    TurnReading reading;
-    reading.words = ReadTurn(db, stemmer, dictionary, message, spelling, nullptr);
-    reading.question_types = QuestionTypesOf(reading.words);
-    reading.asks = Asks(message);
-    reading.topic = FindTopic(db, stemmer, reading.words, 0);
-    return reading;
+    return ReadingOf(db, stemmer, message,
+                     ReadTurn(db, stemmer, dictionary, message, spelling, nullptr));
   };
-  if (memo == nullptr || text.size() > TurnMemo::kMaxTurnBytes) {
+  if (memo == nullptr) {
     scratch = read();
     return scratch;
   }
-  return memo->impl().Recall(text, read);
+  return memo->impl().Recall(text, read, scratch);
 }
 
 // The conversation's topic after each earlier turn, oldest first: a turn
@@ -901,7 +939,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // are the early signs of alzheimer's"): a conversation moves on.
     // A turn that tells of a diagnosis ("she's been diagnosed with rett")
     // names what the story turned out to be about, however it opens.
-    const bool tells_diagnosis = !asks && (types & DiagnosisBit()) != 0;
+    const bool tells_diagnosis = !asks && SaysDiagnosed(stemmer, words);
     if (NamesSubject(db, said, current) && !RefersBack(words, said) &&
         (tells_diagnosis || !OpensWithPronoun(words))) {
       current = std::move(said);
@@ -921,17 +959,15 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
 // takes nothing: earlier turns must not pull a new question back to an old
 // subject.
 ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                           const WordList* dictionary, const Message& text,
-                           const std::vector<TurnWord>& message,
+                           const WordList* dictionary, const Message& message,
+                           const std::vector<TurnWord>& words,
                            const std::vector<std::string>& context,
                            const RankingOptions& ranking, TurnMemo* memo) {
   ContextTopic result;
-  if (context.empty() || IsGibberish(db, message)) return result;
-  const TurnTopic own = FindTopic(db, stemmer, message, 0);
-  if (memo != nullptr) {
-    memo->impl().Remember(text.text(),
-                          {message, QuestionTypesOf(message), Asks(text), own});
-  }
+  if (context.empty() || IsGibberish(db, words)) return result;
+  TurnReading reading = ReadingOf(db, stemmer, message, words);
+  const TurnTopic own = reading.topic;
+  if (memo != nullptr) memo->impl().Remember(message.text(), std::move(reading));
   Conversation conversation =
       ReadConversation(db, stemmer, dictionary, context, ranking, memo);
   if (conversation.topic.stems.empty()) return result;
@@ -942,7 +978,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // is part of the question (it is still searched for as the person's word).
   // A message that refers back names a new subject only as strongly as an
   // earlier turn must to change it.
-  const bool refers_back = RefersBack(message, own);
+  const bool refers_back = RefersBack(words, own);
   const bool names_subject = NamesSubject(db, own, conversation.topic);
   const bool own_subject =
       names_subject &&
@@ -969,7 +1005,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // children?"); one that names no subject asks something else, even when
   // its words for it are not known cues ("how fast does it progress?").
   if (!own.stems.empty()) result.question_types = conversation.question_types;
-  result.all_aspect = own.stems.empty() && IsSubject(db, result.topic);
+  result.all_aspect = own.stems.empty() && StrongSubject(db, result.topic);
   return result;
 }
 
@@ -1174,13 +1210,18 @@ void Interpret(const QueryTerms& terms, const ContextTopic& context,
   }
 }
 
-// The vocabulary's phrases of `terms`, in order, each matching all its stems.
-std::vector<Xapian::Query> ExpansionQueries(const QueryTerms& terms) {
+// The vocabulary's phrases of `terms`, in order, each matching all its
+// stems; only those expanding a run of stems that `expanded` accepts (the
+// term's origin), when given.
+std::vector<Xapian::Query> ExpansionQueries(
+    const QueryTerms& terms,
+    const std::function<bool(const std::string& origin)>& expanded = {}) {
   const std::vector<QueryTerm>& all = terms.all();
   std::vector<Xapian::Query> expansions;
   std::vector<Xapian::Query> phrase;
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (all[i].role != TermRole::kExpansion) continue;
+    if (expanded && !expanded(all[i].origin)) continue;
     phrase.emplace_back(schema::StemTerm(all[i].stem));
     if (i + 1 == all.size() || all[i + 1].phrase != all[i].phrase) {
       expansions.emplace_back(Xapian::Query::OP_AND, phrase.begin(), phrase.end());
@@ -1252,16 +1293,31 @@ Xapian::Query AssembleQuery(const QueryTerms& terms, const RankingOptions& ranki
   return query;
 }
 
-// `query`, matching only posts with a stem of `topic`. A follow-up that
-// names nothing of its own ("how is it treated?") is all aspect: a post that
-// says nothing of the topic answers someone else's question. The matcher
-// then walks the topic's posting lists and skips through the aspect words'
-// long ones ("treatment" is in 29% of all posts).
-Xapian::Query OnTopic(const Xapian::Query& query, const TurnTopic& topic) {
-  std::vector<Xapian::Query> stems;
-  for (const std::string& stem : topic.stems) stems.emplace_back(schema::StemTerm(stem));
-  return Xapian::Query(Xapian::Query::OP_FILTER, query,
-                       Xapian::Query(Xapian::Query::OP_OR, stems.begin(), stems.end()));
+// `query`, matching only posts with a stem of `topic` or one of the
+// vocabulary's phrases for it (`terms`' expansions of runs of its stems). A
+// follow-up that names nothing of its own ("how is it treated?") is all
+// aspect: a post that says nothing of the topic answers someone else's
+// question. The matcher then walks the topic's posting lists and skips
+// through the aspect words' long ones ("treatment" is in 29% of all posts).
+Xapian::Query OnTopic(const Xapian::Query& query, const TurnTopic& topic,
+                      const QueryTerms& terms) {
+  const std::unordered_set<std::string_view> stems(topic.stems.begin(),
+                                                   topic.stems.end());
+  const auto of_topic = [&stems](const std::string& origin) {
+    for (std::string_view rest = origin;;) {
+      const std::size_t space = rest.find(' ');
+      if (!stems.contains(rest.substr(0, space))) return false;
+      if (space == std::string_view::npos) return true;
+      rest.remove_prefix(space + 1);
+    }
+  };
+  std::vector<Xapian::Query> on_topic = ExpansionQueries(terms, of_topic);
+  for (const std::string& stem : topic.stems) {
+    on_topic.emplace_back(schema::StemTerm(stem));
+  }
+  return Xapian::Query(
+      Xapian::Query::OP_FILTER, query,
+      Xapian::Query(Xapian::Query::OP_OR, on_topic.begin(), on_topic.end()));
 }
 
 // Accepts free-text stems only ("Zknee"), not field stems ("ZSknee") nor
@@ -1324,6 +1380,7 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   v1::QueryInterpretation& interpretation = built.interpretation;
 
   // 1. Understand the words.
+  if (memo != nullptr) memo->impl().ReadWith(dictionary, ranking.spelling);
   const Understanding understood =
       Understand(db, stemmer, dictionary, text, context, ranking, memo, interpretation);
   built.question_types = understood.question_types;
@@ -1341,7 +1398,7 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   // 3. Assemble the Xapian query from the table.
   built.query = AssembleQuery(built.terms, ranking);
   if (understood.context.all_aspect && !built.query.empty()) {
-    built.query = OnTopic(built.query, understood.context.topic);
+    built.query = OnTopic(built.query, understood.context.topic, built.terms);
   }
   return built;
 }

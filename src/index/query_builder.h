@@ -125,9 +125,10 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
 // question types they ask), kept for the next messages of their
 // conversations: a chatbot sends every earlier turn again with each new
 // message, and reading one takes a dozen lookups in the index. Valid for one
-// revision of one index, one dictionary and one RankingOptions: whoever
-// moves the database handle to another revision calls Clear(). Bounded:
-// holds the turns of at most 2 * kTurnsPerGeneration turns, of up to
+// revision of one index: whoever moves the database handle to another
+// revision calls Clear(). (A reading also depends on the dictionary and on
+// whether spelling is corrected: BuildQuery forgets every turn when those
+// change.) Bounded: at most 2 * kTurnsPerGeneration turns, of up to
 // kMaxTurnBytes each (longer ones are read every time). Not thread-safe; one
 // per Searcher, like its database handle.
 class TurnMemo {
@@ -144,7 +145,9 @@ class TurnMemo {
   // Turns held, for tests.
   std::size_t size() const;
 
-  struct Impl;  // Defined where the readings are (query_builder.cc).
+  // Defined where the readings are (query_builder.cc), whose functions
+  // alone use it.
+  struct Impl;
   Impl& impl() { return *impl_; }
 
  private:

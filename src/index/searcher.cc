@@ -147,9 +147,16 @@ struct Searcher::Impl {
   // Earlier turns read at the revision `db` is at (cleared by Reopen).
   internal::TurnMemo turns;
 
-  // Moves `db` to the latest revision: true when it may have moved.
+  // Moves `db` to the latest revision: true when it may have moved. A
+  // reopen that fails may have moved some shards: the turns go too.
   bool Reopen() {
-    const bool moved = db.reopen();
+    bool moved = true;
+    try {
+      moved = db.reopen();
+    } catch (...) {
+      turns.Clear();
+      throw;
+    }
     if (moved) turns.Clear();
     return moved;
   }
@@ -365,7 +372,6 @@ std::string Searcher::IndexId() const {
 absl::StatusOr<bool> Searcher::Refresh() {
   try {
     return impl_->Reopen();
-
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, "reopening the index");
   }

@@ -247,5 +247,56 @@ TEST_F(ConversationTest, AFollowUpThatNamesNothingFindsOnlyPostsOnTheTopic) {
   EXPECT_THAT(Ids(narrower), Contains("autism-treat"));
 }
 
+TEST_F(ConversationTest, ATurnThatTellsOfATestIsNoDiagnosis) {
+  // Being checked for something is not having it: the story stays on autism.
+  const SearchPage page = Search(
+      "how is it treated?", {"he was checked for hemophilia too", "my son has autism"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("autism"));
+  EXPECT_EQ(First(page), "autism-treat");
+}
+
+TEST(ConversationVocabularyTest, AFollowUpKeepsPostsNamingTheTopicInTheVocabularysWords) {
+  // "patella" is the vocabulary's word for "kneecap"; posts on knees use it
+  // in passing, so it names no topic of its own, yet a post that only says
+  // "patella" is on the person's subject.
+  constexpr PostText kKneePosts[] = {
+      {"patella-treat", "Patella pain", "What are the treatments for patella pain ?",
+       "Physiotherapy strengthens the muscles that steady the patella."},
+      {"kneecap-what", "Kneecap", "What is the kneecap ?",
+       "The kneecap is a small bone at the front of the knee."},
+      {"knee-replacement", "Knee replacement", "What is a knee replacement ?",
+       "The surgeon may resurface the patella as well."},
+      {"knee-scope", "Knee arthroscopy", "What is a knee arthroscopy ?",
+       "A camera looks at the cartilage behind the patella."},
+      {"runners-knee", "Runner's knee", "What is runner's knee ?",
+       "Pain around the patella after running."},
+      {"wrist-treat", "Wrist pain", "What are the treatments for wrist pain ?",
+       "Rest and a splint treat most wrist pain."},
+  };
+  guru::testing::TempDir dir;
+  std::vector<v1::Post> posts;
+  for (const PostText& text : kKneePosts) posts.push_back(guru::testing::MakePost(text));
+  const absl::StatusOr<SynonymFile> vocabulary =
+      ParseSynonymFile("version 1\nkneecap | patella\n");
+  ASSERT_TRUE(vocabulary.ok()) << vocabulary.status();
+  const std::unique_ptr<Searcher> searcher =
+      guru::testing::IndexAndOpen(dir.Sub("db"), posts, &*vocabulary);
+  ASSERT_NE(searcher, nullptr);
+  SearchParams params;
+  params.query = "how is it treated?";
+  params.context = {"my kneecap hurts"};
+  const absl::StatusOr<SearchPage> page = searcher->Search(params);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(),
+              ElementsAre("kneecap"));
+  std::vector<std::string> ids;
+  for (const v1::SearchResult& result : page->response.results()) {
+    ids.push_back(result.post().id());
+  }
+  EXPECT_THAT(ids, Contains("patella-treat"));
+  EXPECT_THAT(ids, Not(Contains("wrist-treat")));
+}
+
 }  // namespace
 }  // namespace guru

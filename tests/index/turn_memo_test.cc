@@ -22,13 +22,24 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
+// Titled by the condition and asked by the aspect, as MedQuAD's posts are.
 constexpr guru::testing::PostText kPosts[] = {
     {"autism-what", "Autism", "What is (are) Autism ?",
-     "Autism is a developmental condition that shows in young children."},
+     "A difference in how the brain develops, seen in young children."},
     {"autism-treat", "Autism", "What are the treatments for Autism ?",
-     "Speech therapy and behavioural therapy help children with autism."},
-    {"asthma-treat", "Asthma", "What are the treatments for Asthma ?",
-     "Inhalers open the airways; a spacer helps children use them."},
+     "Therapies for speech and behaviour help children most when begun early."},
+    {"asthma-what", "Asthma", "What is (are) Asthma ?",
+     "Long-lasting inflammation narrows the airways of adults and children."},
+    {"asthma-symptoms", "Asthma", "What are the symptoms of Asthma ?",
+     "A whistling breath, a cough and a tight chest are its signs."},
+    {"asthma-children-symptoms", "Asthma in children",
+     "What are the symptoms of Asthma in children ?",
+     "Children cough at night and wheeze with every cold."},
+    {"asthma-children-treat", "Asthma in children",
+     "What are the treatments for Asthma in children ?",
+     "Small children breathe their inhaler through a spacer."},
+    {"eczema-treat", "Eczema", "What are the treatments for Eczema ?",
+     "Emollients and steroid creams for adults and children."},
 };
 
 constexpr guru::testing::PostText kHemophilia = {
@@ -74,14 +85,17 @@ TEST_F(TurnMemoTest, RecalledTurnsMakeTheSameQuery) {
 }
 
 TEST_F(TurnMemoTest, AMessageIsRecalledAsTheNextMessagesEarlierTurn) {
+  // A message with a misspelt topic and an aspect: what is kept of it must be
+  // what reading it as an earlier turn finds.
   TurnMemo memo;
-  const std::vector<std::string> first = {"my son was just diagnosed with autism"};
-  Build("how is it treated?", first, &memo);
-  const std::vector<std::string> next = {"how is it treated?",
-                                         "my son was just diagnosed with autism"};
-  EXPECT_EQ(Describe(Build("does it run in families?", next, &memo)),
-            Describe(Build("does it run in families?", next, nullptr)));
-  EXPECT_EQ(memo.size(), 3U);
+  const std::string message = "what are the symptoms of asthmma?";
+  Build(message, {"my son is 7"}, &memo);
+  const std::vector<std::string> next = {message, "my son is 7"};
+  const BuiltQuery recalled = Build("and in children?", next, &memo);
+  EXPECT_EQ(Describe(recalled), Describe(Build("and in children?", next, nullptr)));
+  EXPECT_THAT(recalled.interpretation.context_use().topic(), ElementsAre("asthma"));
+  EXPECT_THAT(recalled.interpretation.aspects(), ElementsAre("symptoms"));
+  EXPECT_EQ(memo.size(), 3U);  // Both messages and the first turn.
 }
 
 TEST_F(TurnMemoTest, HoldsABoundedNumberOfShortTurns) {
