@@ -72,7 +72,15 @@ absl::Status SearcherPool::Run(std::chrono::system_clock::time_point deadline,
   std::optional<ReadPin> pin;
   for (std::chrono::milliseconds pause{5};; pause = std::min(pause * 2, kMaxPause)) {
     absl::StatusOr<Lease> searcher = Acquire();
-    if (!searcher.ok()) return searcher.status();
+    if (!searcher.ok()) {
+      // A refresh that a commit overtook looks like damage too ("Expected
+      // block 35 to be level 1"): Acquire dropped that searcher, so try once
+      // more under the pin, where no commit can overtake the next one.
+      const absl::Status& failed = searcher.status();
+      if (pin || (!absl::IsAborted(failed) && !absl::IsDataLoss(failed))) return failed;
+      pin.emplace(ReadPin::Hold(db_path_, kMaxPinWait));
+      continue;
+    }
     absl::Status status = work(**searcher);
     const bool aborted = absl::IsAborted(status);
     const bool damaged = absl::IsDataLoss(status);
