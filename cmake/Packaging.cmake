@@ -73,7 +73,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # adduser: the maintainer scripts create the `guru` user. wamerican: the
-# server's default --dictionary. xapian-tools: xapian-tcpsrv for remote shards.
+# server's default --dictionary. xapian-tools: xapian-tcpsrv for remote shards,
+# xapian-progsrv for --shard-processes.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "wamerican")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "xapian-tools")

@@ -26,6 +26,7 @@
 #include "core/batch_line.h"
 #include "guru/v1/search.pb.h"
 #include "index/searcher.h"
+#include "index/shards.h"
 #include "io/dictionary.h"
 
 namespace {
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
   std::string ranking_spec;
   int passes = 3;
   int limit = 10;
+  int shard_processes = 0;
   std::string dictionary_file(guru::kDefaultDictionaryFile);
   CLI::App app("guru-search-cost: CPU and wall time per search, in-process");
   app.add_option("--db", db, "Index directory")->required();
@@ -78,6 +80,8 @@ int main(int argc, char** argv) {
                  "Write every result: qid, rank, id, status, score, confidence, passage "
                  "span, highlights, snippet");
   app.add_option("--ranking", ranking_spec, "As guru-server --ranking");
+  app.add_option("--shard-processes", shard_processes, "As guru-server --shard-processes")
+      ->check(CLI::Range(0, guru::kMaxShards));
   app.add_option("--dictionary", dictionary_file, "As guru-server --dictionary")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -98,7 +102,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   absl::StatusOr<std::unique_ptr<guru::Searcher>> searcher =
-      guru::Searcher::Open(db, {*dictionary, *ranking});
+      guru::Searcher::Open(db, {*dictionary, *ranking, shard_processes});
   if (!searcher.ok()) {
     std::fprintf(stderr, "guru-search-cost: %s\n", searcher.status().ToString().c_str());
     return 2;

@@ -8,9 +8,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/str_cat.h"
 #include "core/text.h"
 #include "index/confidence_model.h"
 #include "index/schema.h"
@@ -71,13 +73,41 @@ TitleAndQuestion ReadTitleAndQuestion(std::string_view slot, const BuiltQuery& q
   return result;
 }
 
-// For each of `docids` (ascending), the share of the query's IDF mass (its
-// terms other than expansions, each stem once) that the document contains.
-// Locally from the terms' posting lists, one forward walk each: reading a
-// document's term list inflates it whole. Over remote shards from the term
-// lists, since a remote posting list is sent whole.
+// The candidate's unique-id term, which does not depend on where the post is
+// stored (docids differ between one index and shards of it). Over remote
+// shards from its fetched document's post, since a term list comes with
+// every term's frequency; locally, or when the post does not decode, from
+// its term list.
+std::string IdTermOf(const Xapian::Database& db, const RankedCandidate& candidate,
+                     Locality locality) {
+  if (locality == Locality::kRemote && candidate.document.get_docid() != 0) {
+    if (absl::StatusOr<v1::Post> post = DecodePost(candidate.document); post.ok()) {
+      return schema::IdTerm(post->id());
+    }
+  }
+  Xapian::TermIterator it = db.termlist_begin(candidate.docid);
+  it.skip_to(std::string(schema::kIdPrefix));
+  const bool found =
+      it != db.termlist_end(candidate.docid) && (*it).starts_with(schema::kIdPrefix);
+  return found ? *it : std::string();
+}
+
+// The most terms one match can tell apart per document: each weighs a power
+// of two, and a double holds 53 bits exactly.
+constexpr std::size_t kTermsPerMatch = 52;
+
+// For each of `candidates` (ascending docids; documents fetched over remote
+// shards), the share of the query's IDF mass (its terms other than
+// expansions, each stem once) that the document contains. Locally from the
+// terms' posting lists, one forward walk each: reading a document's term
+// list inflates it whole. Over remote shards, where a posting list is sent
+// whole and a term list with every term's frequency, from one match per 52
+// terms restricted to the candidates' id terms, in which term i weighs 2^i
+// (CoordWeight gives a matching term its factor): a document's weight is
+// the set of the terms it holds. A post without an id term reads its term
+// list.
 std::vector<double> IdfMatched(const Xapian::Database& db, Locality locality,
-                               const std::vector<Xapian::docid>& docids,
+                               const std::vector<const RankedCandidate*>& candidates,
                                const BuiltQuery& query) {
   std::vector<std::pair<std::string, double>> terms;  // Term, weighted IDF.
   double total = 0;
@@ -85,23 +115,64 @@ std::vector<double> IdfMatched(const Xapian::Database& db, Locality locality,
     terms.emplace_back(schema::StemTerm(term.stem), term.weight * term.idf);
     total += terms.back().second;
   });
-  std::vector<double> matched(docids.size(), 0.0);
-  if (total <= 0) return matched;
+  std::vector<double> matched(candidates.size(), 0.0);
+  if (total <= 0 || candidates.empty()) return matched;
   // Both ways sum in term order, so that sums agree to the last bit.
   std::sort(terms.begin(), terms.end());
   if (locality == Locality::kLocal) {
     for (const auto& [term, idf] : terms) {
       Xapian::PostingIterator it = db.postlist_begin(term);
       const Xapian::PostingIterator end = db.postlist_end(term);
-      for (std::size_t i = 0; i < docids.size() && it != end; ++i) {
-        it.skip_to(docids[i]);
-        if (it != end && *it == docids[i]) matched[i] += idf;
+      for (std::size_t i = 0; i < candidates.size() && it != end; ++i) {
+        it.skip_to(candidates[i]->docid);
+        if (it != end && *it == candidates[i]->docid) matched[i] += idf;
       }
     }
   } else {
-    for (std::size_t i = 0; i < docids.size(); ++i) {
-      Xapian::TermIterator it = db.termlist_begin(docids[i]);
-      const Xapian::TermIterator end = db.termlist_end(docids[i]);
+    std::vector<std::string> ids;
+    std::vector<std::size_t> unnamed;  // Posts without an id term (damaged).
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      std::string id = IdTermOf(db, *candidates[i], locality);
+      if (id.empty()) {
+        unnamed.push_back(i);
+      } else {
+        ids.push_back(std::move(id));
+      }
+    }
+    const Xapian::Query among(Xapian::Query::OP_OR, ids.begin(), ids.end());
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::CoordWeight());
+    for (std::size_t first = 0; !ids.empty() && first < terms.size();
+         first += kTermsPerMatch) {
+      const std::size_t count = std::min(kTermsPerMatch, terms.size() - first);
+      std::vector<Xapian::Query> weighed;
+      weighed.reserve(count);
+      for (std::size_t bit = 0; bit < count; ++bit) {
+        weighed.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                             Xapian::Query(terms[first + bit].first),
+                             std::ldexp(1.0, static_cast<int>(bit)));
+      }
+      enquire.set_query(Xapian::Query(
+          Xapian::Query::OP_FILTER,
+          Xapian::Query(Xapian::Query::OP_OR, weighed.begin(), weighed.end()), among));
+      // Twice as many: two long ids may share an id term.
+      const Xapian::MSet held =
+          enquire.get_mset(0, static_cast<Xapian::doccount>(2 * ids.size()));
+      std::unordered_map<Xapian::docid, std::uint64_t> bits_of;
+      for (auto it = held.begin(); it != held.end(); ++it) {
+        bits_of[*it] = static_cast<std::uint64_t>(it.get_weight());
+      }
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const auto found = bits_of.find(candidates[i]->docid);
+        if (found == bits_of.end()) continue;
+        for (std::size_t bit = 0; bit < count; ++bit) {
+          if ((found->second >> bit) & 1U) matched[i] += terms[first + bit].second;
+        }
+      }
+    }
+    for (const std::size_t i : unnamed) {
+      Xapian::TermIterator it = db.termlist_begin(candidates[i]->docid);
+      const Xapian::TermIterator end = db.termlist_end(candidates[i]->docid);
       for (const auto& [term, idf] : terms) {
         it.skip_to(term);
         if (it == end) break;
@@ -126,36 +197,57 @@ std::vector<std::size_t> InDocidOrder(const std::vector<RankedCandidate>& ranked
   return positions;
 }
 
-// The post's unique-id term, which does not depend on where the post is
-// stored (docids differ between one index and shards of it).
-std::string IdTermOf(const Xapian::Database& db, Xapian::docid docid) {
-  Xapian::TermIterator it = db.termlist_begin(docid);
-  it.skip_to(std::string(schema::kIdPrefix));
-  return it != db.termlist_end(docid) ? *it : std::string();
+// The ends of the runs of equal scores in [begin, end), which is sorted by
+// score: sums of the same weights in another order (one index vs its
+// shards) differ in the last bits, so those are ties too.
+template <typename Iterator>
+Iterator TieRunEnd(Iterator run, Iterator end) {
+  return std::find_if(run, end, [&](const RankedCandidate& c) {
+    return std::abs(c.score - run->score) > 1e-9 * std::abs(run->score);
+  });
 }
 
 // Puts candidates of equal score in the order of their ids, so that one index
 // and any sharding of it (local or remote) rank alike; Xapian breaks ties by
-// docid. [begin, end) is sorted by score; ids are read only for ties.
-void OrderTiesById(const Xapian::Database& db,
+// docid. [begin, end) is sorted by score; ids are read only for ties (over
+// remote shards from their documents, fetched before).
+void OrderTiesById(const Xapian::Database& db, Locality locality,
                    std::vector<RankedCandidate>::iterator begin,
                    std::vector<RankedCandidate>::iterator end) {
   for (auto run = begin; run != end;) {
-    // Sums of the same weights in another order (one index vs its shards)
-    // differ in the last bits: those are ties too.
-    const auto run_end = std::find_if(run, end, [&](const RankedCandidate& c) {
-      return std::abs(c.score - run->score) > 1e-9 * std::abs(run->score);
-    });
+    const auto run_end = TieRunEnd(run, end);
     if (run_end - run > 1) {
       std::vector<std::pair<std::string, RankedCandidate>> keyed;
       for (auto it = run; it != run_end; ++it) {
-        keyed.emplace_back(IdTermOf(db, it->docid), std::move(*it));
+        keyed.emplace_back(IdTermOf(db, *it, locality), std::move(*it));
       }
       std::sort(keyed.begin(), keyed.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto& entry : keyed) *run++ = std::move(entry.second);
     }
     run = run_end;
+  }
+}
+
+// Over remote shards, fetches the documents that ranking and the page read,
+// a message each: the first `count` of `ranked` and every candidate tied
+// with another in the re-ranked [0, depth), whose ids order them. (Xapian
+// 1.4's MSet::fetch sends no batch: each document is a round trip.)
+void FetchDocuments(const Xapian::MSet& mset, std::vector<RankedCandidate>& ranked,
+                    std::size_t count, std::size_t depth) {
+  std::vector<std::size_t> wanted(std::min(count, ranked.size()));
+  std::iota(wanted.begin(), wanted.end(), std::size_t{0});
+  const auto reranked_end = ranked.begin() + static_cast<std::ptrdiff_t>(depth);
+  for (auto run = ranked.begin(); run != reranked_end;) {
+    const auto run_end = TieRunEnd(run, reranked_end);
+    for (auto it = run; run_end - run > 1 && it != run_end; ++it) {
+      const auto position = static_cast<std::size_t>(it - ranked.begin());
+      if (position >= wanted.size()) wanted.push_back(position);
+    }
+    run = run_end;
+  }
+  for (const std::size_t position : wanted) {
+    ranked[position].document = mset[ranked[position].matched_rank].get_document();
   }
 }
 
@@ -166,6 +258,21 @@ std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking) {
     return std::make_unique<Xapian::DPHWeight>();
   }
   return std::make_unique<Xapian::BM25Weight>(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5);
+}
+
+void PrepareEnquire(Xapian::Enquire& enquire, Locality locality) {
+  if (locality == Locality::kRemote) {
+    enquire.set_sort_by_relevance_then_value(schema::kTitleQuestionStemsSlot, false);
+  }
+}
+
+absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc) {
+  v1::Post post;
+  if (!post.ParseFromString(doc.get_data())) {
+    return absl::DataLossError(
+        StrCat("document ", doc.get_docid(), " holds no valid post"));
+  }
+  return post;
 }
 
 std::vector<RankedCandidate> RankCandidates(
@@ -181,23 +288,21 @@ std::vector<RankedCandidate> RankCandidates(
   const auto depth = static_cast<std::size_t>(std::max(ranking.rerank_depth, 0));
   const std::size_t head_size =
       std::min<std::size_t>(std::max(depth, confidence_depth), mset.size());
-  // One batch for the head's documents, not a read each (remote shards);
-  // locally documents are read lazily, so this costs nothing.
-  mset.fetch(mset.begin(), mset[static_cast<Xapian::doccount>(head_size)]);
+  const bool local = locality == Locality::kLocal;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     RankedCandidate& candidate = ranked.emplace_back();
     candidate.docid = *it;
+    candidate.matched_rank = it.get_rank();
     candidate.score = it.get_weight();
-    if (ranked.size() <= head_size) candidate.document = it.get_document();
+    // Locally documents are read lazily: this costs nothing until read.
+    if (local && ranked.size() <= head_size) candidate.document = it.get_document();
   }
   // Locally one walk along the slot's values; a remote shard has no value
-  // streams, and its documents came in the batch fetched above.
+  // streams, and sent each match's value as its sort key.
   std::optional<Xapian::ValueIterator> slot;
   const Xapian::ValueIterator slot_end =
       db.valuestream_end(schema::kTitleQuestionStemsSlot);
-  if (locality == Locality::kLocal) {
-    slot = db.valuestream_begin(schema::kTitleQuestionStemsSlot);
-  }
+  if (local) slot = db.valuestream_begin(schema::kTitleQuestionStemsSlot);
   for (const std::size_t rank : InDocidOrder(ranked, head_size)) {
     RankedCandidate& candidate = ranked[rank];
     std::string value;
@@ -205,7 +310,7 @@ std::vector<RankedCandidate> RankCandidates(
       if (*slot != slot_end) slot->skip_to(candidate.docid);
       if (*slot != slot_end && slot->get_docid() == candidate.docid) value = **slot;
     } else {
-      value = candidate.document.get_value(schema::kTitleQuestionStemsSlot);
+      value = mset[candidate.matched_rank].get_sort_key();
     }
     const TitleAndQuestion read = ReadTitleAndQuestion(value, query, types);
     candidate.titled = read.titled;
@@ -216,18 +321,20 @@ std::vector<RankedCandidate> RankCandidates(
                          (1 + query.question_type_boost * candidate.features.type_match);
     }
   }
-  const auto reranked_end =
-      ranked.begin() + static_cast<std::ptrdiff_t>(std::min(depth, ranked.size()));
+  const std::size_t reranked = std::min(depth, ranked.size());
+  const auto reranked_end = ranked.begin() + static_cast<std::ptrdiff_t>(reranked);
   std::stable_sort(ranked.begin(), reranked_end,
                    [](const RankedCandidate& a, const RankedCandidate& b) {
                      return a.score > b.score;
                    });
-  OrderTiesById(db, ranked.begin(), reranked_end);
+  if (!local) FetchDocuments(mset, ranked, confidence_depth, reranked);
+  OrderTiesById(db, locality, ranked.begin(), reranked_end);
   const std::size_t scored = std::min(confidence_depth, ranked.size());
   const std::vector<std::size_t> by_docid = InDocidOrder(ranked, scored);
-  std::vector<Xapian::docid> docids(scored);
-  for (std::size_t i = 0; i < scored; ++i) docids[i] = ranked[by_docid[i]].docid;
-  const std::vector<double> idf_matched = IdfMatched(db, locality, docids, query);
+  std::vector<const RankedCandidate*> in_docid_order;
+  in_docid_order.reserve(scored);
+  for (const std::size_t position : by_docid) in_docid_order.push_back(&ranked[position]);
+  const std::vector<double> idf_matched = IdfMatched(db, locality, in_docid_order, query);
   for (std::size_t i = 0; i < scored; ++i) {
     ranked[by_docid[i]].features.idf_matched = idf_matched[i];
   }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "guru/v1/search.pb.h"
 #include "index/confidence_features.h"
 #include "index/query_builder.h"
@@ -17,9 +18,13 @@ namespace guru::internal {
 
 struct RankedCandidate {
   Xapian::docid docid = 0;
+  // Its position in the MSet ranked.
+  Xapian::doccount matched_rank = 0;
   double score = 0;
-  // The post, fetched in one batch for the re-ranked head and the first
-  // `confidence_depth` (every page asked for); past them an empty document.
+  // The post, for the first `confidence_depth` (every page asked for) and,
+  // from a local index, the re-ranked head (read lazily); over remote shards
+  // also for candidates tied in the re-ranked head; otherwise an empty
+  // document.
   Xapian::Document document;
   // Whether the post has a title (read for the re-ranked head only).
   bool titled = false;
@@ -36,7 +41,20 @@ std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking);
 // reads what they contain: a remote shard sends a whole posting list at once.
 enum class Locality { kLocal, kRemote };
 
-// Orders `mset` (retrieved from position 0) for `query`: the best
+// The post stored in `doc`; DATA_LOSS when it holds none.
+absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc);
+
+// Sets what `enquire`'s matches must carry for RankCandidates: over remote
+// shards, each match's title and question stems (slot 6) as its sort key,
+// which the remote protocol sends with the match, where reading them from
+// the re-ranked head's documents would cost a message each. Sorting by
+// relevance, then by that value, changes only the order of equal weights,
+// which re-ranking orders by id in the head; unlike a collapse key, it
+// leaves Xapian's match counts as they are.
+void PrepareEnquire(Xapian::Enquire& enquire, Locality locality);
+
+// Orders `mset` (retrieved from position 0, by an Enquire that
+// PrepareEnquire prepared) for `query`: the best
 // `ranking.rerank_depth` re-ranked, the rest in Xapian's order after them;
 // the first `confidence_depth` get their confidence.
 std::vector<RankedCandidate> RankCandidates(

@@ -3,6 +3,8 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -33,15 +35,6 @@ constexpr int kMaxAttempts = 3;
 std::string PlainSnippet(const std::string& html) {
   return CollapseWhitespace(
       absl::StrReplaceAll(html, {{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}));
-}
-
-absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc) {
-  v1::Post post;
-  if (!post.ParseFromString(doc.get_data())) {
-    return absl::DataLossError(
-        StrCat("document ", doc.get_docid(), " holds no valid post"));
-  }
-  return post;
 }
 
 // What the words of a page's answers are to one query, for their passages.
@@ -133,16 +126,49 @@ absl::Status CheckSchemaVersion(const Xapian::Database& db, const std::string& p
              schema::kSchemaVersion, "; reindex into a new directory")));
 }
 
+// The sharded index at `path` with its shards served by `processes`
+// xapian-progsrv children (process k holds shards k, k + processes, ...) and
+// its side database read here; nullopt when `path` is no sharded directory
+// that guru-indexer wrote, which then opens as its stub says.
+absl::StatusOr<std::optional<Xapian::Database>> OpenThroughShardProcesses(
+    const std::string& path, int processes) {
+  absl::StatusOr<std::vector<std::string>> paths = ShardedDatabasePaths(path);
+  if (!paths.ok() || paths->empty()) return std::nullopt;
+  absl::StatusOr<std::string> program = LocateShardServer();
+  if (!program.ok()) return program.status();
+  const std::size_t shards = paths->size() - 1;  // The side database comes last.
+  const std::size_t children = std::min(static_cast<std::size_t>(processes), shards);
+  std::vector<std::string> args(children);
+  for (std::size_t shard = 0; shard < shards; ++shard) {
+    std::error_code ec;
+    const std::string dir = std::filesystem::absolute((*paths)[shard], ec).string();
+    // Xapian splits a remote program's arguments at spaces.
+    if (dir.find_first_of(" \t") != std::string::npos) {
+      return ForOperators(absl::FailedPreconditionError(
+          StrCat("shard processes cannot serve ", dir,
+                 ": xapian-progsrv's arguments may not contain spaces")));
+    }
+    std::string& served = args[shard % children];
+    served += served.empty() ? dir : StrCat(" ", dir);
+  }
+  Xapian::Database db;
+  for (const std::string& served : args)
+    db.add_database(Xapian::Remote::open(*program, served));
+  db.add_database(Xapian::Database(paths->back()));
+  return db;
+}
+
 }  // namespace
 
 struct Searcher::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(schema::kLanguage)};
   SearcherOptions options;
-  // Set for a stub of remote databases, where reads cost network round
-  // trips: ranking reads term lists rather than posting lists, and related
-  // posts' snippets go without the background model (which looks up every
-  // word of the answer in the index: half a second a snippet).
+  // Set for remote databases (a stub's `remote` lines, shard processes),
+  // where every read is a round trip: ranking reads neither posting lists
+  // nor term lists nor the head's documents (ranking.h), and related posts'
+  // snippets go without the background model (which looks up every word of
+  // the answer in the index: half a second a snippet).
   internal::Locality locality = internal::Locality::kLocal;
   // Earlier turns read at the revision `db` is at (cleared by Reopen).
   internal::TurnMemo turns;
@@ -202,6 +228,7 @@ struct Searcher::Impl {
     const Xapian::doccount depth =
         static_cast<Xapian::doccount>(std::max(ranking.rerank_depth, wanted + 1));
     enquire.set_query(filtered(built.query));
+    internal::PrepareEnquire(enquire, locality);
     Xapian::ValueCountMatchSpy categories(schema::kCategorySlot);
     if (params.facets) enquire.add_matchspy(&categories);
     // Without facets the matcher may stop early (max-weight pruning): the
@@ -230,7 +257,7 @@ struct Searcher::Impl {
          i < ranked.size() && response.results_size() < params.limit; ++i) {
       // Fetched with the head, which covers every page (RankCandidates reads
       // offset + limit documents at least).
-      absl::StatusOr<v1::Post> post = DecodePost(ranked[i].document);
+      absl::StatusOr<v1::Post> post = internal::DecodePost(ranked[i].document);
       if (!post.ok()) continue;  // Skipped, not fatal: the rest still answer.
       v1::SearchResult& result = *response.add_results();
       result.set_score(ranked[i].score);
@@ -272,7 +299,7 @@ struct Searcher::Impl {
     for (auto it = mset.begin(); it != mset.end() && related.results_size() < limit;
          ++it) {
       if (*it == *docid) continue;
-      absl::StatusOr<v1::Post> post = DecodePost(it.get_document());
+      absl::StatusOr<v1::Post> post = internal::DecodePost(it.get_document());
       if (!post.ok()) continue;
       v1::SearchResult& result = *related.add_results();
       result.set_score(it.get_weight());
@@ -316,10 +343,20 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path
                                                          SearcherOptions options) {
   try {
     auto impl = std::make_unique<Impl>();
-    impl->db = Xapian::Database(path);
+    std::optional<Xapian::Database> through_children;
+    if (options.shard_processes > 0) {
+      absl::StatusOr<std::optional<Xapian::Database>> opened =
+          OpenThroughShardProcesses(path, options.shard_processes);
+      if (!opened.ok()) return opened.status();
+      through_children = *std::move(opened);
+    }
+    const bool remote = through_children.has_value() || ListsRemoteDatabases(path);
+    impl->db = through_children ? *std::move(through_children) : Xapian::Database(path);
     if (absl::Status s = CheckSchemaVersion(impl->db, path); !s.ok()) return s;
     impl->options = std::move(options);
-    if (ListsRemoteDatabases(path)) impl->locality = internal::Locality::kRemote;
+    if (remote) {
+      impl->locality = internal::Locality::kRemote;
+    }
     return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
   } catch (const Xapian::Error& e) {
     return internal::XapianErrorToStatus(e, StrCat("opening index ", path));
@@ -340,7 +377,7 @@ absl::StatusOr<v1::Post> Searcher::GetPost(std::string_view id) {
   auto lookup = [&]() -> absl::StatusOr<v1::Post> {
     absl::StatusOr<Xapian::docid> docid = impl_->FindDocument(id);
     if (!docid.ok()) return docid.status();
-    absl::StatusOr<v1::Post> post = DecodePost(impl_->db.get_document(*docid));
+    absl::StatusOr<v1::Post> post = internal::DecodePost(impl_->db.get_document(*docid));
     if (post.ok() && post->id() != id) {
       // Two long ids that share their first bytes and hash; vanishingly rare.
       return absl::NotFoundError(StrCat("no post with id ", QuotedPrefix(id)));

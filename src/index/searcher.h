@@ -65,6 +65,17 @@ struct SearcherOptions {
   // null. Shared by every searcher of a server (see io/dictionary.h).
   std::shared_ptr<const WordList> dictionary;
   RankingOptions ranking;
+  // When above 0 and the index is a sharded directory (shards.h), its shards
+  // are served by this many xapian-progsrv child processes of the searcher
+  // (process k holds shards k, k + n, ...), so that one search is matched on
+  // several cores: Xapian sends the query to every child at once and gathers
+  // exact global statistics, so the answers are those of the shards read
+  // here. The children exit when the searcher is destroyed. Each search then
+  // exchanges a few dozen messages with each (term frequencies, the page's
+  // documents), which pays only for indexes of about a million posts
+  // (docs/SCALING.md). 0: every shard is read in the searching thread, one
+  // after another.
+  int shard_processes = 0;
 };
 
 // A read-only view of the index. Sees the database as of Open() or the last

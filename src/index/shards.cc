@@ -1,7 +1,10 @@
 #include "index/shards.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -84,6 +87,28 @@ bool ListsRemoteDatabases(const std::string& path) {
   return lines.ok() &&
          std::any_of(lines->begin(), lines->end(),
                      [](const StubLine& line) { return line.type == "remote"; });
+}
+
+absl::StatusOr<std::string> LocateShardServer() {
+  const char* search_path = std::getenv("PATH");
+  std::string_view dirs = search_path != nullptr ? search_path : "/usr/bin:/bin";
+  while (true) {
+    const std::size_t colon = std::min(dirs.find(':'), dirs.size());
+    // An empty entry is the working directory, as for execvp.
+    const fs::path dir = colon == 0 ? fs::path(".") : fs::path(dirs.substr(0, colon));
+    const fs::path program = dir / kShardServerProgram;
+    if (::access(program.c_str(), X_OK) == 0) {
+      std::error_code ec;
+      const fs::path absolute = fs::absolute(program, ec);
+      return ec ? program.string() : absolute.string();
+    }
+    if (colon == dirs.size()) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return absl::FailedPreconditionError(
+      StrCat(kShardServerProgram,
+             " is not on PATH; install Debian's xapian-tools to match "
+             "shards in child processes"));
 }
 
 }  // namespace guru

@@ -85,6 +85,15 @@ absl::StatusOr<std::vector<StubLine>> ReadStub(const std::string& stub);
 // trip. False when it cannot be read: opening it will report that.
 bool ListsRemoteDatabases(const std::string& path);
 
+// The program that serves shards to a searcher in child processes (see
+// SearcherOptions::shard_processes): Xapian's own remote server, which
+// speaks its remote protocol over a pipe.
+inline constexpr std::string_view kShardServerProgram = "xapian-progsrv";
+
+// The absolute path of kShardServerProgram, found on PATH as a shell finds
+// it; FAILED_PRECONDITION naming the Debian package when it is not there.
+absl::StatusOr<std::string> LocateShardServer();
+
 }  // namespace guru
 
 #endif  // GURU_INDEX_SHARDS_H_

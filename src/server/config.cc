@@ -8,6 +8,7 @@
 
 #include "core/str_cat.h"
 #include "core/text.h"
+#include "index/shards.h"
 
 namespace guru {
 namespace {
@@ -154,6 +155,14 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
       ->envname("GURU_MAX_IN_FLIGHT")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--shard-processes", s.shard_processes,
+                 "Match a sharded index's shards in parallel: N xapian-progsrv "
+                 "child processes per searching thread serve them (Debian: "
+                 "xapian-tools); pays for indexes of hundreds of thousands of posts "
+                 "(docs/SCALING.md); 0 = in the searching thread")
+      ->envname("GURU_SHARD_PROCESSES")
+      ->capture_default_str()
+      ->check(CLI::Range(0, kMaxShards));
   app.add_option("--metrics-listen", s.metrics_listen,
                  "HOST:PORT for Prometheus metrics at /metrics (default: none)")
       ->envname("GURU_METRICS_LISTEN");
@@ -234,6 +243,12 @@ absl::StatusOr<ServerOptions> ResolveServerOptions(const ServerConfig& config) {
   }
   if (!options.http_cors_origins.empty() && options.http_listen.empty()) {
     return absl::InvalidArgumentError("--http-cors-origin needs --http-listen");
+  }
+  if (options.shard_processes > 0) {
+    if (absl::StatusOr<std::string> program = LocateShardServer(); !program.ok()) {
+      return absl::FailedPreconditionError(
+          StrCat("--shard-processes: ", program.status().message()));
+    }
   }
   options.refresh_interval = std::chrono::milliseconds(config.refresh_ms);
   absl::StatusOr<RankingOptions> ranking = ParseRankingOptions(config.ranking);

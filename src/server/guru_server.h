@@ -59,6 +59,10 @@ struct ServerOptions {
   // time are refused with RESOURCE_EXHAUSTED.
   int workers = 0;
   int max_in_flight = 256;
+  // Child processes that serve a sharded index's shards to each searcher,
+  // so that one search uses several cores (SearcherOptions::shard_processes);
+  // 0: none, shards are matched in the searching thread.
+  int shard_processes = 0;
 
   // HOST:PORT for Prometheus metrics over HTTP (/metrics); empty: none.
   std::string metrics_listen;

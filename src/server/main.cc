@@ -1,6 +1,7 @@
 // guru-server: configuration (flags, GURU_* variables, --config file) ->
 // ServerOptions -> GuruServer; waits for SIGINT, SIGTERM or SIGHUP, then shuts
 // down gracefully and exits 0.
+#include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,16 @@
 namespace {
 constexpr int kExitUsage = 2;
 constexpr int kExitCannotStart = 1;
+
+// The signals that stop the server, taken by sigwait in main.
+sigset_t TerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  return signals;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,12 +54,14 @@ int main(int argc, char** argv) {
   // after this inherits the mask. SIGHUP (a closed terminal or ssh session, a
   // supervisor's "reload", which the server has nothing to reload for) would
   // otherwise kill the server with calls in flight: it stops as SIGTERM does.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
+  const sigset_t signals = TerminationSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Child processes (xapian-progsrv, --shard-processes) would inherit the
+  // mask through exec and ignore an operator's SIGTERM.
+  pthread_atfork(nullptr, nullptr, [] {
+    const sigset_t blocked = TerminationSignals();
+    pthread_sigmask(SIG_UNBLOCK, &blocked, nullptr);
+  });
 
   spdlog::info("{} starting", guru::VersionLine("guru-server"));
   absl::StatusOr<std::unique_ptr<guru::GuruServer>> server =

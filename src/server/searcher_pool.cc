@@ -36,31 +36,40 @@ SearcherPool::Lease::~Lease() {
   if (entry_.searcher) pool_->Release(std::move(entry_));
 }
 
-absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() {
+absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() { return Take(true); }
+
+absl::StatusOr<SearcherPool::Lease> SearcherPool::Take(bool reuse) {
   Entry entry;
   std::uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!damage_.ok()) return damage_;
     generation = generation_;
-    if (!idle_.empty()) {
+    if (reuse && !idle_.empty()) {
       entry = std::move(idle_.back());
       idle_.pop_back();
     }
   }
   const Clock::time_point now = Clock::now();
+  if (entry.searcher && now - entry.refreshed_at >= refresh_interval_) {
+    // A failed refresh drops this searcher. One that lost its shard
+    // processes or remote shards (UNAVAILABLE) is replaced at once; other
+    // failures are the caller's to retry.
+    absl::StatusOr<bool> moved = entry.searcher->Refresh();
+    if (!moved.ok() && !absl::IsUnavailable(moved.status())) return moved.status();
+    if (!moved.ok()) {
+      entry.searcher.reset();
+    } else {
+      entry.refreshed_at = now;
+      if (*moved) NoteMoved(*entry.searcher, Clock::now() - now);
+    }
+  }
   if (!entry.searcher) {
     // Opening happens outside the lock: it reads from disk.
     absl::StatusOr<std::unique_ptr<Searcher>> opened = Searcher::Open(db_path_, options_);
     if (!opened.ok()) return opened.status();
     entry = Entry{*std::move(opened), now, generation};
     NoteMoved(*entry.searcher, Clock::now() - now);
-  } else if (now - entry.refreshed_at >= refresh_interval_) {
-    // A failed refresh drops this searcher; the next request opens a new one.
-    absl::StatusOr<bool> moved = entry.searcher->Refresh();
-    if (!moved.ok()) return moved.status();
-    entry.refreshed_at = now;
-    if (*moved) NoteMoved(*entry.searcher, Clock::now() - now);
   }
   return Lease(this, std::move(entry));
 }
@@ -69,9 +78,12 @@ absl::Status SearcherPool::Run(std::chrono::system_clock::time_point deadline,
                                const std::function<absl::Status(Searcher&)>& work) {
   const auto give_up = std::min(deadline, std::chrono::system_clock::now() + kRetryFor);
   bool retried_not_found = false;
+  bool reopened_unavailable = false;
   std::optional<ReadPin> pin;
   for (std::chrono::milliseconds pause{5};; pause = std::min(pause * 2, kMaxPause)) {
-    absl::StatusOr<Lease> searcher = Acquire();
+    // After UNAVAILABLE, a searcher of its own: the idle ones may have lost
+    // their shard processes too.
+    absl::StatusOr<Lease> searcher = Take(!reopened_unavailable);
     if (!searcher.ok()) {
       // A refresh that a commit overtook looks like damage too ("Expected
       // block 35 to be level 1"): Acquire dropped that searcher, so try once
@@ -82,6 +94,13 @@ absl::Status SearcherPool::Run(std::chrono::system_clock::time_point deadline,
       continue;
     }
     absl::Status status = work(**searcher);
+    if (absl::IsUnavailable(status)) {
+      searcher->Discard();
+      if (reopened_unavailable || std::chrono::system_clock::now() >= give_up)
+        return status;
+      reopened_unavailable = true;
+      continue;
+    }
     const bool aborted = absl::IsAborted(status);
     const bool damaged = absl::IsDataLoss(status);
     const bool not_found = absl::IsNotFound(status) && !retried_not_found;

@@ -21,7 +21,9 @@ namespace guru {
 // searchers are kept for reuse. A searcher is moved to the latest committed
 // revision when it is handed out if it has not been refreshed for
 // `refresh_interval`, so new posts are visible within that time without a
-// restart. When no index exists yet, Acquire() fails with UNAVAILABLE and
+// restart; one whose refresh fails with UNAVAILABLE (its shard processes or
+// remote shards are gone) is replaced by a new one. When no index exists
+// yet, Acquire() fails with UNAVAILABLE and
 // tries again on the next call; while the index is known to be damaged
 // (SetDamage) it fails with DATA_LOSS and nothing reads the index.
 // Each revision a searcher first moves to is logged once (info): when the
@@ -45,6 +47,8 @@ class SearcherPool {
     ~Lease();
     Searcher* operator->() const { return entry_.searcher.get(); }
     Searcher& operator*() const { return *entry_.searcher; }
+    // Closes the searcher rather than returning it to the pool.
+    void Discard() { entry_.searcher.reset(); }
 
    private:
     friend class SearcherPool;
@@ -67,7 +71,10 @@ class SearcherPool {
   // commit looks like damage; when it persists, the index is reported
   // suspect), and NOT_FOUND once (the post may be newer than this
   // searcher's revision: a GetPost sees at least what the Search before it
-  // saw, whichever searcher served that).
+  // saw, whichever searcher served that). A searcher whose work failed with
+  // UNAVAILABLE is closed, and the work run once more on a new one: a shard
+  // process that died (SearcherOptions::shard_processes) or a remote shard
+  // that dropped its connection leaves the searcher unable to read again.
   absl::Status Run(std::chrono::system_clock::time_point deadline,
                    const std::function<absl::Status(Searcher&)>& work);
 
@@ -78,6 +85,8 @@ class SearcherPool {
 
  private:
   using Entry = Lease::Entry;
+  // Acquire, from the idle searchers when `reuse`, else a newly opened one.
+  absl::StatusOr<Lease> Take(bool reuse);
   void Release(Entry entry);
   // Called after a searcher was opened or moved to a newer revision, which
   // took `took`: logs the revision the index is now at, unless an earlier

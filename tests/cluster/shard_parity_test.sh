@@ -4,7 +4,8 @@
 # three xapian-tcpsrv processes on loopback and reached through a stub of
 # `remote` lines (plus the local side database of synonyms and spelling data,
 # which the remote backend cannot serve); guru-server over each, spelling
-# correction on. The relevance benchmark's 70 development questions must be
+# correction on, and over the local shards once more with `--shard-processes
+# 2` (two xapian-progsrv children per searcher serve the three shards). The relevance benchmark's 70 development questions must be
 # corrected alike and return the same post ids in the same order, 10 per
 # question, from the single index, from the local shards and from the remote
 # shards; and so must the conversation benchmark's development conversations.
@@ -50,10 +51,12 @@ PY
 
 # Spelling correction is on, as deployed: the shards' spelling data lives in
 # the side database, which the remote stub lists locally like the synonyms.
-declare -A runs=([one]="$WORK/one" [local]="$WORK/three" [remote]="$WORK/remote.stub")
-for name in one local remote; do
+declare -A runs=([one]="$WORK/one" [local]="$WORK/three" [remote]="$WORK/remote.stub"
+  [processes]="$WORK/three --shard-processes 2")
+for name in one local remote processes; do
   SECONDS=0
-  start_server "server-$name" --db "${runs[$name]}"
+  # shellcheck disable=SC2086  # the run's flags are split on purpose
+  start_server "server-$name" --db ${runs[$name]}
   run_questions "$SERVER_PORT" "$WORK/$name.trec"
   "$BUILD/tools/guru-query" --server "127.0.0.1:$SERVER_PORT" --limit 10 \
     --batch "$WORK/conversations.tsv" --trec "$WORK/$name.conversations.trec" 2>/dev/null
@@ -64,6 +67,21 @@ for name in one local remote; do
 print(json.loads(sys.stdin.readline()).get("interpretation", {}).get("didYouMean", ""))'
   done >"$WORK/$name.corrected"
   echo "$name: questions and conversations answered in ${SECONDS}s"
+  if [[ $name == processes ]]; then
+    # The children serve, and take SIGTERM (the server blocks it for sigwait).
+    children=$(awk -v parent="${CLUSTER_PIDS[-1]}" \
+      '$2 == "(xapian-progsrv)" && $4 == parent {print $1}' /proc/[0-9]*/stat 2>/dev/null || true)
+    if [[ -z $children ]]; then
+      echo "FAIL: guru-server --shard-processes started no xapian-progsrv" >&2
+      exit 1
+    fi
+    for child in $children; do
+      if [[ $(awk '/^SigBlk/{print $2}' "/proc/$child/status") != 0000000000000000 ]]; then
+        echo "FAIL: xapian-progsrv $child inherited blocked signals" >&2
+        exit 1
+      fi
+    done
+  fi
 done
 
 # qid, post id, rank: what must agree. Scores are compared too, to 4 places.
@@ -95,7 +113,7 @@ same_results() {
     status=1
   fi
 }
-for name in local remote; do
+for name in local remote processes; do
   if diff "$WORK/one.corrected" "$WORK/$name.corrected" >"$WORK/$name.spelling.diff"; then
     echo "ok: $name shards: the same spelling corrections in the $corrected corrected questions"
   else

@@ -8,10 +8,13 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "index/index_stats.h"
 #include "index/index_writer.h"
@@ -293,6 +296,99 @@ TEST(ShardedIndexWriterTest, SpellingDataInTheShardsMovesToTheSideDatabase) {
   // The side database's mark says it was counted: removed, not counted again.
   EXPECT_EQ(StoredSpelling(db + "/synonyms"), moved);
   EXPECT_THAT(StoredSpelling(db + "/" + ShardDirName(1)), ::testing::IsEmpty());
+}
+
+// The ids, in order, of the page `searcher` returns for `query`; with
+// `scored`, each followed by its score and confidence to the last bit, and
+// the page's match estimate last.
+std::vector<std::string> PageIds(Searcher& searcher, const std::string& query,
+                                 bool scored = false) {
+  SearchParams params;
+  params.query = query;
+  absl::StatusOr<SearchPage> page = searcher.Search(params);
+  EXPECT_TRUE(page.ok()) << page.status();
+  std::vector<std::string> ids;
+  if (!page.ok()) return ids;
+  for (const v1::SearchResult& result : page->response.results()) {
+    char figures[64];
+    std::snprintf(figures, sizeof figures, " %.17g %.17g", result.score(),
+                  result.confidence());
+    ids.push_back(scored ? result.post().id() + figures : result.post().id());
+  }
+  if (scored) ids.push_back(std::to_string(page->response.total_estimate()));
+  return ids;
+}
+
+// Shards served by xapian-progsrv children rank as the shards read in the
+// searching thread (the same scores and confidences; posts of equal text tie
+// and are ordered by id), and see a later commit once refreshed.
+TEST(ShardProcessesTest, RankAsTheShardsReadHereAndSeeLaterCommits) {
+  if (!LocateShardServer().ok()) GTEST_SKIP() << "no xapian-progsrv (xapian-tools)";
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  WriteSpellingCorpus(db, 3);
+  absl::StatusOr<std::unique_ptr<Searcher>> here = Searcher::Open(db);
+  ASSERT_TRUE(here.ok()) << here.status();
+  for (const int processes : {1, 2, 3, 8}) {
+    SearcherOptions options;
+    options.shard_processes = processes;
+    absl::StatusOr<std::unique_ptr<Searcher>> children = Searcher::Open(db, options);
+    ASSERT_TRUE(children.ok()) << children.status();
+    EXPECT_EQ((*children)->PostCount(), 11u);
+    for (const std::string query :
+         {"olecranon bursitis", "knee tendinopathy", "sciatica", "olecranom"}) {
+      const std::vector<std::string> expected = PageIds(**here, query, true);
+      EXPECT_GT(expected.size(), 1u) << query;  // Results, then the estimate.
+      EXPECT_EQ(PageIds(**children, query, true), expected) << query << ", " << processes;
+    }
+  }
+  SearcherOptions options;
+  options.shard_processes = 2;
+  absl::StatusOr<std::unique_ptr<Searcher>> children = Searcher::Open(db, options);
+  ASSERT_TRUE(children.ok()) << children.status();
+  {
+    auto writer = IndexWriter::Open(db);
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    ASSERT_TRUE((*writer)->Upsert(MakePost("post-30", "a baker's cyst")).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  EXPECT_THAT(PageIds(**children, "baker's cyst"), ::testing::IsEmpty());
+  absl::StatusOr<bool> moved = (*children)->Refresh();
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_TRUE(*moved);
+  EXPECT_THAT(PageIds(**children, "baker's cyst"), ::testing::ElementsAre("post-30"));
+}
+
+// A plain index has no shards to serve: it opens as it always does.
+TEST(ShardProcessesTest, APlainIndexIsReadHere) {
+  if (!LocateShardServer().ok()) GTEST_SKIP() << "no xapian-progsrv (xapian-tools)";
+  TempDir dir;
+  WriteSpellingCorpus(dir.Sub("one"), 0);
+  SearcherOptions options;
+  options.shard_processes = 2;
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher =
+      Searcher::Open(dir.Sub("one"), options);
+  ASSERT_TRUE(searcher.ok()) << searcher.status();
+  EXPECT_THAT(PageIds(**searcher, "sciatica"), ::testing::ElementsAre("post-3"));
+}
+
+// Without the program, opening says what to install rather than failing in
+// a child that cannot start.
+TEST(ShardProcessesTest, WithoutXapianProgsrvOpeningNamesThePackage) {
+  TempDir dir;
+  const std::string db = dir.Sub("db");
+  WriteSpellingCorpus(db, 2);
+  const char* saved = std::getenv("PATH");
+  const std::string path = saved != nullptr ? saved : "";
+  ASSERT_EQ(::setenv("PATH", dir.Sub("nowhere").c_str(), 1), 0);
+  SearcherOptions options;
+  options.shard_processes = 2;
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(db, options);
+  const absl::StatusOr<std::string> program = LocateShardServer();
+  ::setenv("PATH", path.c_str(), 1);
+  EXPECT_EQ(program.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(searcher.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(searcher.status().message(), HasSubstr("xapian-tools"));
 }
 
 TEST(ShardedIndexWriterTest, AFailedCreationLeavesNoDirectoryBehind) {

@@ -164,5 +164,22 @@ TEST(ConfigTest, MissingConfigFileIsAnError) {
               HasSubstr("/nonexistent/guru.toml"));
 }
 
+TEST(ConfigTest, ShardProcessesNeedXapianProgsrv) {
+  EXPECT_EQ(Parse({"--db", "/x"}).server.shard_processes, 0);
+  EXPECT_THAT(ParseFailure({"--db", "/x", "--shard-processes", "-1"}),
+              HasSubstr("--shard-processes"));
+  TempDir dir;
+  const ServerConfig config = Parse({"--db", "/x", "--shard-processes", "2"});
+  EXPECT_EQ(config.server.shard_processes, 2);
+  const std::string saved_path =
+      std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
+  setenv("PATH", dir.Sub("nowhere").c_str(), 1);
+  absl::StatusOr<ServerOptions> options = ResolveServerOptions(config);
+  setenv("PATH", saved_path.c_str(), 1);
+  EXPECT_EQ(options.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(options.status().message(),
+              HasSubstr("--shard-processes: xapian-progsrv is not on PATH"));
+}
+
 }  // namespace
 }  // namespace guru
