@@ -631,11 +631,12 @@ TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
 
 // Whether posts discuss two stems together: at least kDrillDownShare of the
 // posts containing the rarer contain both, and kMinLift times as many as
-// chance would put there. Walks the rarer stem's posts and skips through the
-// other's, stopping as soon as the answer is known either way: this runs for
-// pairs of words of every earlier turn, and a full count (or an Enquire per
-// pair) costs more than the answer needs.
-bool SharePosts(const Xapian::Database& db, const std::string& a, const std::string& b) {
+// chance would put there. Locally walks the rarer stem's posts and skips
+// through the other's, stopping as soon as the answer is known either way:
+// this runs for pairs of words of every earlier turn, and a full count (or
+// an Enquire per pair) costs more than the answer needs.
+bool SharePosts(const Xapian::Database& db, Locality locality, const std::string& a,
+                const std::string& b) {
   std::string rare = schema::StemTerm(a);
   std::string other = schema::StemTerm(b);
   Xapian::doccount rare_count = db.get_termfreq(rare);
@@ -649,6 +650,16 @@ bool SharePosts(const Xapian::Database& db, const std::string& a, const std::str
   const auto needed = static_cast<Xapian::doccount>(
       std::ceil(std::max(kDrillDownShare, kMinLift * chance) * rare_count));
   if (needed > rare_count) return false;
+  if (locality == Locality::kRemote) {
+    // A remote posting list is sent whole (a common stem's, megabytes at a
+    // million posts): one match of no results, which counts its first
+    // `needed` posts in every shard at once, answers the same.
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(rare), Xapian::Query(other)));
+    return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
+  }
   Xapian::doccount found = 0;
   Xapian::doccount left = rare_count;
   Xapian::PostingIterator with = db.postlist_begin(other);
@@ -712,12 +723,12 @@ std::vector<std::string> NamingStems(const Xapian::Database& db, const TurnTopic
 // nephropathy mention both). Against NamingStems: not "down syndrome" with
 // "fragile x syndrome", nor "copd" with "alzheimer's disease", although
 // posts on each mention the other's generic word.
-bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
+bool DiscussedWith(const Xapian::Database& db, Locality locality, const TurnTopic& topic,
                    const std::vector<std::string>& stems) {
   const auto discussed = [&](const std::vector<std::string>& forms) {
     for (const std::string& a : forms) {
       for (const std::string& b : stems) {
-        if (SharePosts(db, a, b)) return true;
+        if (SharePosts(db, locality, a, b)) return true;
       }
     }
     return false;
@@ -729,10 +740,10 @@ bool DiscussedWith(const Xapian::Database& db, const TurnTopic& topic,
 // discuss them together) rather than changes the subject. Against all of
 // the subject's stems, not only those that name it: a detail ("the fatigue",
 // "in pregnancy") is about the condition's generic side as much as its name.
-bool Narrows(const Xapian::Database& db, const TurnTopic& weaker,
+bool Narrows(const Xapian::Database& db, Locality locality, const TurnTopic& weaker,
              const TurnTopic& stronger) {
   if (weaker.strength >= kOwnTopicFraction * stronger.strength) return false;
-  return DiscussedWith(db, weaker, stronger.stems);
+  return DiscussedWith(db, locality, weaker, stronger.stems);
 }
 
 // Adds `said`'s words to `current`, each stem once.
@@ -898,7 +909,8 @@ const TurnReading& ReadEarlierTurn(const Xapian::Database& db,
 Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& stemmer,
                               const WordList* dictionary,
                               const std::vector<std::string>& context,
-                              const RankingOptions& ranking, TurnMemo* memo) {
+                              const RankingOptions& ranking, TurnMemo* memo,
+                              Locality locality) {
   Conversation conversation;
   TurnTopic& current = conversation.topic;
   TurnReading scratch;
@@ -929,7 +941,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // strongly) in words that posts discuss with it: the subject becomes
     // both, as the kind's title names both.
     if (said.strength >= kOwnTopicFraction * current.strength &&
-        DiscussedWith(db, said, NamingStems(db, current))) {
+        DiscussedWith(db, locality, said, NamingStems(db, current))) {
       AddKind(current, std::move(said));
       continue;
     }
@@ -948,7 +960,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // A weaker topic in a later turn says more about the subject ("he
     // wanders at night now" after "my grandad has alzheimer's") or is
     // incidental ("he's up four times a night"); it does not replace it.
-    if (Narrows(db, said, current)) Extend(current, std::move(said));
+    if (Narrows(db, locality, said, current)) Extend(current, std::move(said));
   }
   return conversation;
 }
@@ -962,14 +974,15 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
                            const WordList* dictionary, const Message& message,
                            const std::vector<TurnWord>& words,
                            const std::vector<std::string>& context,
-                           const RankingOptions& ranking, TurnMemo* memo) {
+                           const RankingOptions& ranking, TurnMemo* memo,
+                           Locality locality) {
   ContextTopic result;
   if (context.empty() || IsGibberish(db, words)) return result;
   TurnReading reading = ReadingOf(db, stemmer, message, words);
   const TurnTopic own = reading.topic;
   if (memo != nullptr) memo->impl().Remember(message.text(), std::move(reading));
   Conversation conversation =
-      ReadConversation(db, stemmer, dictionary, context, ranking, memo);
+      ReadConversation(db, stemmer, dictionary, context, ranking, memo, locality);
   if (conversation.topic.stems.empty()) return result;
   // A name of several words ("down syndrome") is a subject however common
   // its words are; a single weak word ("fine") is not.
@@ -983,7 +996,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const bool own_subject =
       names_subject &&
       (!refers_back || own.strength >= kNewSubjectFraction * conversation.topic.strength);
-  if (own_subject && !Narrows(db, own, conversation.topic)) {
+  if (own_subject && !Narrows(db, locality, own, conversation.topic)) {
     result.kind = v1::ContextUse::OWN_TOPIC;
     return result;
   }
@@ -998,7 +1011,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   };
   if (names_subject && refers_back &&
       std::any_of(own.stems.begin(), own.stems.end(), is_new) &&
-      DiscussedWith(db, own, NamingStems(db, result.topic))) {
+      DiscussedWith(db, locality, own, NamingStems(db, result.topic))) {
     AddKind(result.topic, own);
   }
   // Only a message that narrows the subject asks the same again ("and in
@@ -1025,7 +1038,7 @@ struct Understanding {
 Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer,
                          const WordList* dictionary, const Message& text,
                          const std::vector<std::string>& context,
-                         const RankingOptions& ranking, TurnMemo* memo,
+                         const RankingOptions& ranking, TurnMemo* memo, Locality locality,
                          v1::QueryInterpretation& interpretation) {
   Understanding understood;
   understood.message =
@@ -1033,7 +1046,7 @@ Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer
   understood.question_types = QuestionTypesOf(understood.message);
   if (ranking.context_weight > 0) {
     understood.context = FollowUpTopic(db, stemmer, dictionary, text, understood.message,
-                                       context, ranking, memo);
+                                       context, ranking, memo, locality);
   }
   if (understood.follow_up()) {
     // The message is all aspect: its lay phrasings count too.
@@ -1374,15 +1387,15 @@ QueryTerms::QueryTerms(std::vector<QueryTerm> terms) : terms_(std::move(terms)) 
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const WordList* dictionary, const Message& text,
                       const std::vector<std::string>& context,
-                      const RankingOptions& ranking, TurnMemo* memo) {
+                      const RankingOptions& ranking, TurnMemo* memo, Locality locality) {
   BuiltQuery built;
   built.post_count = db.get_doccount();
   v1::QueryInterpretation& interpretation = built.interpretation;
 
   // 1. Understand the words.
   if (memo != nullptr) memo->impl().ReadWith(dictionary, ranking.spelling);
-  const Understanding understood =
-      Understand(db, stemmer, dictionary, text, context, ranking, memo, interpretation);
+  const Understanding understood = Understand(db, stemmer, dictionary, text, context,
+                                              ranking, memo, locality, interpretation);
   built.question_types = understood.question_types;
   built.question_type_boost = ranking.question_type_boost;
   if (understood.follow_up()) built.question_type_boost *= kFollowUpTypeEmphasis;

@@ -154,6 +154,12 @@ class TurnMemo {
   std::unique_ptr<Impl> impl_;
 };
 
+// Where a database's posts are read: locally, or over Xapian's remote
+// protocol (xapian-tcpsrv shards, shard processes), where every read is a
+// round trip and a posting or term list is sent whole. It decides how
+// query building and ranking read what they need.
+enum class Locality { kLocal, kRemote };
+
 // Builds the query for `text` in its conversation, in three stages: read
 // the message and the conversation (corrections, a follow-up's topic,
 // aspects), expand (an aspect's words, the vocabulary's synonyms) into the
@@ -172,7 +178,8 @@ class TurnMemo {
 BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
                       const WordList* dictionary, const Message& text,
                       const std::vector<std::string>& context,
-                      const RankingOptions& ranking, TurnMemo* memo = nullptr);
+                      const RankingOptions& ranking, TurnMemo* memo = nullptr,
+                      Locality locality = Locality::kLocal);
 
 }  // namespace guru::internal
 

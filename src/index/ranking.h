@@ -37,10 +37,6 @@ struct RankedCandidate {
 // The weighting scheme `ranking` names, with its parameters.
 std::unique_ptr<Xapian::Weight> MakeWeight(const RankingOptions& ranking);
 
-// Where a database's documents are read from, which decides how ranking
-// reads what they contain: a remote shard sends a whole posting list at once.
-enum class Locality { kLocal, kRemote };
-
 // The post stored in `doc`; DATA_LOSS when it holds none.
 absl::StatusOr<v1::Post> DecodePost(const Xapian::Document& doc);
 

@@ -210,7 +210,7 @@ struct Searcher::Impl {
     const RankingOptions& ranking = options.ranking;
     internal::BuiltQuery built =
         internal::BuildQuery(db, stemmer, options.dictionary.get(), params.query,
-                             params.context, ranking, &turns);
+                             params.context, ranking, &turns, locality);
     *response.mutable_interpretation() = std::move(built.interpretation);
     response.set_answer_status(v1::NO_MATCH);
     if (built.query.empty()) return page;
