@@ -677,11 +677,16 @@ bool SharePosts(const Xapian::Database& db, Locality locality, const std::string
 // True when the message has words to search for, other than question cues,
 // and the index knows none of them ("asdkjh qwe"): it asks nothing, so it must
 // not become a search for an earlier subject. A message with no such words
-// ("how is it treated?", "and then?") may still follow up.
+// ("how is it treated?", "and then?") may still follow up, and so may one
+// whose only unknown words are numbers ("why me, I'm only 38?"): an age or a
+// reading is no word to know.
 bool IsGibberish(const Xapian::Database& db, const std::vector<TurnWord>& message) {
   bool has_words = false;
   for (const TurnWord& word : message) {
-    if (!IsContent(word)) continue;
+    if (!IsContent(word) || std::any_of(word.text.begin(), word.text.end(),
+                                        [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
     if (db.get_termfreq(schema::StemTerm(word.stem)) > 0) return false;
     has_words = true;
   }
@@ -744,6 +749,40 @@ bool Narrows(const Xapian::Database& db, Locality locality, const TurnTopic& wea
              const TurnTopic& stronger) {
   if (weaker.strength >= kOwnTopicFraction * stronger.strength) return false;
   return DiscussedWith(db, locality, weaker, stronger.stems);
+}
+
+// Whether some post's whole title is `said`'s words, or one of them, as
+// said ("shingles", "ovarian cancer"), not as the vocabulary names them.
+bool IsTitle(const Xapian::Database& db, const TurnTopic& said) {
+  std::vector<std::string> as_said;
+  for (const std::vector<std::string>& forms : said.word_stems) {
+    if (TitledStrength(db, {forms.front()}) > 0) return true;
+    as_said.push_back(forms.front());
+  }
+  return TitledStrength(db, as_said) > 0;
+}
+
+// Whether some title names a word of `said` (in one of its forms) together
+// with one of `stems`: "juvenile amyotrophic lateral sclerosis" for "what
+// about the juvenile form?" after "what is ALS". The subject then narrows to
+// a kind of it that posts are about, however strongly the words name
+// subjects of their own ("juvenile" begins many titles).
+bool TitledTogether(const Xapian::Database& db, const TurnTopic& said,
+                    const std::vector<std::string>& stems) {
+  for (const std::vector<std::string>& forms : said.word_stems) {
+    for (const std::string& a : forms) {
+      for (const std::string& b : stems) {
+        if (a == b) continue;
+        Xapian::Enquire enquire(db);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_AND,
+                                        Xapian::Query(schema::TitleStemTerm(a)),
+                                        Xapian::Query(schema::TitleStemTerm(b))));
+        if (enquire.get_mset(0, 0, 1).get_matches_lower_bound() > 0) return true;
+      }
+    }
+  }
+  return false;
 }
 
 // Adds `said`'s words to `current`, each stem once.
@@ -882,7 +921,80 @@ TurnReading ReadingOf(const Xapian::Database& db, const Xapian::Stem& stemmer,
 struct Conversation {
   TurnTopic topic;
   std::uint32_t question_types = 0;
+  // The turns' rare words (AddRareWords), newest first, for when no turn
+  // names a topic.
+  TurnTopic rare;
 };
+
+// A word that no title uses names no topic, but one that few posts use
+// ("nits", "xxy", "cmt") is about what those posts are about. At most this
+// share of the posts use a rare word.
+constexpr double kMaxRareShare = 0.005;
+// Rare words kept from the turns, newest first.
+constexpr std::size_t kMaxRareWords = 4;
+// A rare word in at most kRarePostsRead posts names the subject of the
+// titles that at least kRareTitleShare of them have: "nits" is in 8 posts,
+// all titled "lice"; "xxy" in 6, five titled "klinefelter". All its posts are
+// read (a sample would depend on how the index is laid out in shards).
+constexpr double kRareTitleShare = 0.6;
+constexpr Xapian::doccount kRarePostsRead = 20;
+
+// Adds to `rare` the content words of `words` that the index knows and that
+// at most kMaxRareShare of the posts use, up to kMaxRareWords in all: what a
+// turn says of its subject when it names none the way titles do.
+void AddRareWords(const Xapian::Database& db, const std::vector<TurnWord>& words,
+                  int turn, TurnTopic& rare) {
+  const double most = kMaxRareShare * db.get_doccount();
+  for (const TurnWord& word : words) {
+    if (rare.stems.size() >= kMaxRareWords) return;
+    if (!IsContent(word)) continue;
+    const Xapian::doccount posts = db.get_termfreq(schema::StemTerm(word.stem));
+    if (posts == 0 || posts > most ||
+        std::find(rare.stems.begin(), rare.stems.end(), word.stem) != rare.stems.end()) {
+      continue;
+    }
+    if (rare.stems.empty()) rare.turn = turn;
+    rare.written.push_back(word.text);
+    rare.stems.push_back(word.stem);
+    rare.word_stems.push_back({word.stem});
+  }
+}
+
+// The subject `rare`'s words name through their posts: the title stems that
+// at least kRareTitleShare of the posts of one of the words have, as strong
+// as titles make them (TitleUseOf), beside the words themselves. With none,
+// the words alone, of strength 0: a stand-in, never a subject.
+TurnTopic NamedByPosts(const Xapian::Database& db, TurnTopic rare) {
+  const std::string title_prefix = schema::TitleStemTerm("");
+  for (const std::string& stem : std::vector<std::string>(rare.stems)) {
+    const std::string term = schema::StemTerm(stem);
+    const Xapian::doccount read = db.get_termfreq(term);
+    if (read > kRarePostsRead) continue;
+    std::unordered_map<std::string, Xapian::doccount> titled;
+    for (Xapian::PostingIterator post = db.postlist_begin(term);
+         post != db.postlist_end(term); ++post) {
+      Xapian::TermIterator it = db.termlist_begin(*post);
+      for (it.skip_to(title_prefix);
+           it != db.termlist_end(*post) && (*it).starts_with(title_prefix); ++it) {
+        ++titled[(*it).substr(title_prefix.size())];
+      }
+    }
+    for (const auto& [title_stem, posts] : titled) {
+      if (posts < kRareTitleShare * read) continue;
+      const double strength = TitleUseOf(db, title_stem).strength;
+      if (strength <= 0) continue;
+      if (std::find(rare.stems.begin(), rare.stems.end(), title_stem) ==
+          rare.stems.end()) {
+        rare.stems.push_back(title_stem);
+      }
+      if (strength > rare.strength) {
+        rare.strength = strength;
+        rare.strongest = title_stem;
+      }
+    }
+  }
+  return rare;
+}
 
 // How `text` reads as an earlier turn, from `memo` when it holds it;
 // `scratch` holds a reading `memo` does not keep.
@@ -962,6 +1074,14 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // incidental ("he's up four times a night"); it does not replace it.
     if (Narrows(db, locality, said, current)) Extend(current, std::move(said));
   }
+  if (current.stems.empty()) {
+    for (std::size_t turn = 0; turn < std::min(context.size(), kMaxContextTurns);
+         ++turn) {
+      const TurnReading& reading = ReadEarlierTurn(db, stemmer, dictionary, context[turn],
+                                                   ranking.spelling, memo, scratch);
+      AddRareWords(db, reading.words, static_cast<int>(turn) + 1, conversation.rare);
+    }
+  }
   return conversation;
 }
 
@@ -983,6 +1103,11 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   if (memo != nullptr) memo->impl().Remember(message.text(), std::move(reading));
   Conversation conversation =
       ReadConversation(db, stemmer, dictionary, context, ranking, memo, locality);
+  // No turn names a subject the way titles do ("nits again from school"):
+  // the turns' rare words name it through their posts.
+  if (conversation.topic.stems.empty()) {
+    conversation.topic = NamedByPosts(db, std::move(conversation.rare));
+  }
   if (conversation.topic.stems.empty()) return result;
   // A name of several words ("down syndrome") is a subject however common
   // its words are; a single weak word ("fine") is not.
@@ -996,7 +1121,14 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const bool own_subject =
       names_subject &&
       (!refers_back || own.strength >= kNewSubjectFraction * conversation.topic.strength);
-  if (own_subject && !Narrows(db, locality, own, conversation.topic)) {
+  // A message's subject that no title is by itself ("toddlers", "the
+  // juvenile form"; not "ovarian cancer") and some title names with the
+  // conversation's is that kind of it.
+  const bool kind_of_subject =
+      own_subject && !IsTitle(db, own) &&
+      TitledTogether(db, own, NamingStems(db, conversation.topic));
+  if (own_subject && !kind_of_subject &&
+      !Narrows(db, locality, own, conversation.topic)) {
     result.kind = v1::ContextUse::OWN_TOPIC;
     return result;
   }
@@ -1009,9 +1141,10 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
     return std::find(result.topic.stems.begin(), result.topic.stems.end(), stem) ==
            result.topic.stems.end();
   };
-  if (names_subject && refers_back &&
-      std::any_of(own.stems.begin(), own.stems.end(), is_new) &&
-      DiscussedWith(db, locality, own, NamingStems(db, result.topic))) {
+  if (kind_of_subject ||
+      (names_subject && refers_back &&
+       std::any_of(own.stems.begin(), own.stems.end(), is_new) &&
+       DiscussedWith(db, locality, own, NamingStems(db, result.topic)))) {
     AddKind(result.topic, own);
   }
   // Only a message that narrows the subject asks the same again ("and in

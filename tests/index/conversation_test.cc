@@ -256,6 +256,93 @@ TEST_F(ConversationTest, ATurnThatTellsOfATestIsNoDiagnosis) {
   EXPECT_EQ(First(page), "autism-treat");
 }
 
+TEST_F(ConversationTest, ANumberTheIndexDoesNotKnowIsNoGibberish) {
+  // An age is no word to know: the message still follows up.
+  const SearchPage page =
+      Search("why would she have it, she's only 38?", {"my mum has hemophilia"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("hemophilia"));
+}
+
+// `query` with `context` over `texts`, titled posts on a few conditions,
+// among many posts on other subjects, so that a word a handful of posts use
+// is rare in the index.
+absl::StatusOr<SearchPage> SearchAmongMany(std::initializer_list<PostText> texts,
+                                           std::string query,
+                                           std::vector<std::string> context) {
+  std::vector<v1::Post> posts;
+  for (const PostText& text : texts) posts.push_back(guru::testing::MakePost(text));
+  for (int i = 0; i < 1000; ++i) {
+    const std::string n = std::to_string(i);
+    posts.push_back(guru::testing::MakePost(
+        {("other-" + n).c_str(), ("Condition number " + n).c_str(),
+         ("What is condition number " + n + " ?").c_str(),
+         "A condition that doctors treat with rest, fluids and time."}));
+  }
+  guru::testing::TempDir dir;
+  const std::unique_ptr<Searcher> searcher =
+      guru::testing::IndexAndOpen(dir.Sub("db"), posts);
+  if (searcher == nullptr) return absl::InternalError("no index");
+  SearchParams params;
+  params.query = std::move(query);
+  params.context = std::move(context);
+  return searcher->Search(params);
+}
+
+TEST(ConversationRareWordsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
+  // No title says "nits", but every post that does is titled "head lice".
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      {
+          {"lice-what", "Head lice", "What is (are) Head lice ?",
+           "Head lice are tiny insects; their eggs, nits, stick to the hair."},
+          {"lice-prevent", "Head lice", "How to prevent Head lice ?",
+           "Avoid sharing combs and hats to stop catching them; check for nits every "
+           "week."},
+          {"lice-treat", "Head lice", "What are the treatments for Head lice ?",
+           "Comb out the nits with a fine comb and use a lotion."},
+          {"scabies-prevent", "Scabies", "How to prevent Scabies ?",
+           "Wash bedding and avoid close contact with someone who has scabies."},
+      },
+      "how do I stop her catching them again?", {"nits again from school"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), ElementsAre("nits"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "lice-prevent");
+}
+
+TEST(ConversationRareWordsTest, ASubjectThatATitleNamesWithTheConversationsIsAKindOfIt) {
+  // "juvenile" names subjects of its own in titles, but no title is just
+  // "juvenile", and one names it with arthritis: the juvenile kind.
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      {
+          {"arthritis-what", "Arthritis", "What is (are) Arthritis ?",
+           "Arthritis is pain and swelling of the joints."},
+          {"arthritis-causes", "Arthritis", "What causes Arthritis ?",
+           "Wear and tear of the joints, injuries and age."},
+          {"jia-causes", "Juvenile arthritis", "What causes Juvenile arthritis ?",
+           "The immune system attacks the joints of a child."},
+          {"jia-treat", "Juvenile arthritis",
+           "What are the treatments for Juvenile arthritis ?",
+           "Medicines and physiotherapy keep the joints moving."},
+          {"jme-causes", "Juvenile myoclonic epilepsy",
+           "What causes Juvenile myoclonic epilepsy ?",
+           "Changes in several genes make the brain prone to seizures."},
+          {"jr-causes", "Juvenile retinoschisis", "What causes Juvenile retinoschisis ?",
+           "A change in one gene splits the layers of the retina."},
+      },
+      "what about the juvenile form, what causes that?", {"what is arthritis"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), Contains("arthritis"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "jia-causes");
+}
+
 TEST(ConversationVocabularyTest, AFollowUpKeepsPostsNamingTheTopicInTheVocabularysWords) {
   // "patella" is the vocabulary's word for "kneecap"; posts on knees use it
   // in passing, so it names no topic of its own, yet a post that only says
