@@ -91,7 +91,9 @@ std::vector<std::string> ConditionNouns(std::string_view lower_word);
 // no cue word asks for an overview.
 struct QuestionType {
   std::string_view name;
-  // Lower-case words, inflections included, any of which marks the type.
+  // Lower-case words, inflections included, any of which marks the type;
+  // a cue of two words ("side effects") marks it where they are adjacent
+  // in a post's question (a message's words are matched by `phrases`).
   std::vector<std::string_view> cues;
   // How people ask it in several words, matched in their messages only
   // ("find out", "pass it on"): lower-case words separated by one space.

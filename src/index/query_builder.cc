@@ -1494,7 +1494,12 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
     const std::vector<QuestionType>& types = QuestionTypes();
     for (std::size_t i = 0; i < types.size(); ++i) {
       for (std::string_view cue : types[i].cues) {
-        stems.emplace(StemWord(stemmer, std::string(cue)), static_cast<int>(i));
+        std::string key;  // Two-word cues as their stems joined by a space.
+        ForEachWord(cue, [&](const WordSpan&, const std::string& word) {
+          if (!key.empty()) key += ' ';
+          key += StemWord(stemmer, word);
+        });
+        stems.emplace(std::move(key), static_cast<int>(i));
       }
     }
     return stems;

@@ -65,8 +65,16 @@ TitleAndQuestion ReadTitleAndQuestion(std::string_view slot, const BuiltQuery& q
   }
   result.title_coverage =
       stems.title.empty() ? 0.0 : matched / static_cast<double>(stems.title.size());
-  for (const std::string& stem : stems.question) {
+  // Each stem, and each pair of adjacent stems (two-word cues: "side effect").
+  std::string pair;
+  for (std::size_t i = 0; i < stems.question.size(); ++i) {
+    const std::string& stem = stems.question[i];
     if (auto type = types.find(stem); type != types.end()) {
+      result.question_types |= 1U << static_cast<unsigned>(type->second);
+    }
+    if (i == 0) continue;
+    pair.assign(stems.question[i - 1]).append(" ").append(stem);
+    if (auto type = types.find(pair); type != types.end()) {
       result.question_types |= 1U << static_cast<unsigned>(type->second);
     }
   }

@@ -343,6 +343,50 @@ TEST(ConversationRareWordsTest, ASubjectThatATitleNamesWithTheConversationsIsAKi
   EXPECT_EQ(page->response.results(0).post().id(), "jia-causes");
 }
 
+TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
+  // MedlinePlus' drug pages ask their questions in these words.
+  constexpr PostText kDrugPosts[] = {
+      {"usage", "Metformin", "How should Metformin be used and what is the dosage ?",
+       "Take metformin with meals, once or twice a day."},
+      {"missed", "Metformin", "What should I do if I forget a dose of Metformin ?",
+       "Use it as soon as you remember, unless the next one is nearly due."},
+      {"side-effects", "Metformin", "What are the side effects or risks of Metformin ?",
+       "Metformin may make you feel sick or dizzy, or leave a metallic taste."},
+      {"overdose", "Metformin",
+       "What to do in case of emergency or overdose of Metformin ?",
+       "If someone swallowed too many by mistake, call the poison control helpline."},
+      {"brands", "Metformin", "What are the brand names of Metformin ?",
+       "Fortamet, Glucophage, Glumetza, Riomet."},
+      {"warfarin-usage", "Warfarin",
+       "How should Warfarin be used and what is the dosage ?",
+       "Take warfarin once a day at the same time."},
+  };
+  guru::testing::TempDir dir;
+  std::vector<v1::Post> posts;
+  for (const PostText& text : kDrugPosts) posts.push_back(guru::testing::MakePost(text));
+  const std::unique_ptr<Searcher> searcher =
+      guru::testing::IndexAndOpen(dir.Sub("db"), posts);
+  ASSERT_NE(searcher, nullptr);
+  const std::vector<std::string> context = {
+      "I've been started on metformin for my diabetes"};
+  const std::pair<const char*, const char*> kAsked[] = {
+      {"what if I miss one?", "missed"},
+      {"I feel sick and dizzy, is that from the tablets?", "side-effects"},
+      {"my toddler swallowed two by mistake, what do we do?", "overdose"},
+      {"what other names is it sold under?", "brands"},
+      {"how do I take it, with food or not?", "usage"},
+  };
+  for (const auto& [message, expected] : kAsked) {
+    SearchParams params;
+    params.query = message;
+    params.context = context;
+    const absl::StatusOr<SearchPage> page = searcher->Search(params);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_FALSE(page->response.results().empty()) << message;
+    EXPECT_EQ(page->response.results(0).post().id(), expected) << message;
+  }
+}
+
 TEST(ConversationVocabularyTest, AFollowUpKeepsPostsNamingTheTopicInTheVocabularysWords) {
   // "patella" is the vocabulary's word for "kneecap"; posts on knees use it
   // in passing, so it names no topic of its own, yet a post that only says
