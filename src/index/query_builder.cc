@@ -827,6 +827,13 @@ bool Asks(const Message& turn) {
   return !turn.words().empty() && kOpeners.contains(turn.words().front().lower);
 }
 
+// Whether `word` may point at something said before.
+bool IsPointer(const TurnWord& word) {
+  static const std::unordered_set<std::string_view> kPointers = {
+      "it", "its", "itself", "this", "that", "these", "those", "them"};
+  return kPointers.contains(word.text);
+}
+
 // Whether `message` points back at something said before ("how do they
 // pick it up", "does that put me at risk", "what can that do to his liver")
 // before it names anything of its own: its own topic words are then about
@@ -835,8 +842,6 @@ bool Asks(const Message& turn) {
 // and one right before the name introduces it ("I read that shingles ...",
 // "this asthma"), so neither counts.
 bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
-  static const std::unordered_set<std::string_view> kPointers = {
-      "it", "its", "itself", "this", "that", "these", "those", "them"};
   static const std::unordered_set<std::string_view> kBe = {
       "is", "was", "be", "are", "were", "it's", "its", "being", "been"};
   const auto names = [&](const TurnWord& word) {
@@ -846,7 +851,7 @@ bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
   for (std::size_t i = 0; i < message.size(); ++i) {
     const TurnWord& word = message[i];
     if (names(word)) return false;
-    if (!kPointers.contains(word.text)) continue;
+    if (!IsPointer(word)) continue;
     const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
     const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
     if (be_before || be_after) continue;
@@ -854,6 +859,12 @@ bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
     return true;
   }
   return false;
+}
+
+// Whether any word of `message` points at something said before ("why do
+// some kids keep getting them", "what signs does it give men?").
+bool PointsAnywhere(const std::vector<TurnWord>& message) {
+  return std::any_of(message.begin(), message.end(), IsPointer);
 }
 
 // Whether `topic` is strong enough to name a subject by its strength alone:
@@ -1121,12 +1132,14 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const bool own_subject =
       names_subject &&
       (!refers_back || own.strength >= kNewSubjectFraction * conversation.topic.strength);
-  // A message's subject that no title is by itself ("toddlers", "the
-  // juvenile form"; not "ovarian cancer") and some title names with the
-  // conversation's is that kind of it.
+  // A message's subject that no title is by itself ("the juvenile form",
+  // "kids"; not "ovarian cancer") is a kind of the conversation's when some
+  // title names the two together, or when the message points back at the
+  // subject anywhere ("why do some kids keep getting them?").
   const bool kind_of_subject =
       own_subject && !IsTitle(db, own) &&
-      TitledTogether(db, own, NamingStems(db, conversation.topic));
+      (TitledTogether(db, own, NamingStems(db, conversation.topic)) ||
+       PointsAnywhere(words));
   if (own_subject && !kind_of_subject &&
       !Narrows(db, locality, own, conversation.topic)) {
     result.kind = v1::ContextUse::OWN_TOPIC;

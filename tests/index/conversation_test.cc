@@ -291,7 +291,7 @@ absl::StatusOr<SearchPage> SearchAmongMany(std::initializer_list<PostText> texts
   return searcher->Search(params);
 }
 
-TEST(ConversationRareWordsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
+TEST(ConversationAmongManyPostsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
   // No title says "nits", but every post that does is titled "head lice".
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
       {
@@ -314,7 +314,8 @@ TEST(ConversationRareWordsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
   EXPECT_EQ(page->response.results(0).post().id(), "lice-prevent");
 }
 
-TEST(ConversationRareWordsTest, ASubjectThatATitleNamesWithTheConversationsIsAKindOfIt) {
+TEST(ConversationAmongManyPostsTest,
+     ASubjectThatATitleNamesWithTheConversationsIsAKindOfIt) {
   // "juvenile" names subjects of its own in titles, but no title is just
   // "juvenile", and one names it with arthritis: the juvenile kind.
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
@@ -385,6 +386,30 @@ TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
     ASSERT_FALSE(page->response.results().empty()) << message;
     EXPECT_EQ(page->response.results(0).post().id(), expected) << message;
   }
+}
+
+TEST(ConversationRareWordsTest,
+     WordsNoTitleIsAloneInAMessageThatPointsBackNarrowTheSubject) {
+  // Titles use "kids" strongly, but none is "kids" alone, and "them" points
+  // at the conversation's subject: a question about lice in kids.
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      {
+          {"lice-what", "Head lice", "What is (are) Head lice ?",
+           "Head lice are tiny insects that live in the hair."},
+          {"lice-who", "Head lice", "Who is at risk for Head lice ?",
+           "Kids at school who share hats get them most."},
+          {"kids-sport", "Kids and sport", "How much sport do kids need ?",
+           "Kids need an hour of play a day."},
+          {"kids-teeth", "Kids' teeth", "When do kids lose their teeth ?",
+           "Kids lose their first teeth at about six."},
+      },
+      "why do some kids keep getting them?", {"my daughter has head lice again"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), Contains("head lice"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "lice-who");
 }
 
 TEST(ConversationVocabularyTest, AFollowUpKeepsPostsNamingTheTopicInTheVocabularysWords) {
