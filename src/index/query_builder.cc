@@ -272,7 +272,10 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
     word.text = lower_word;
     if (spelling && !IsStopword(lower_word) && !IsQuestionTypeWord(lower_word)) {
       std::string corrected = AmericanSpelling(db, stemmer, lower_word);
-      if (corrected.empty()) {
+      // A word the vocabulary names ("afib") is spelled as the index's
+      // readers spell it, however few posts use it ("afib" is not "fib").
+      const std::string stem = StemWord(stemmer, lower_word);
+      if (corrected.empty() && db.synonyms_begin(stem) == db.synonyms_end(stem)) {
         corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
       }
       if (!corrected.empty()) {

@@ -185,6 +185,33 @@ TEST_F(QueryUnderstandingTest, WordsOfTheDictionaryAreNotCorrected) {
   EXPECT_EQ(page->response.interpretation().did_you_mean(), "peel pain tendonitis");
 }
 
+TEST(QueryUnderstandingVocabularyTest, AWordTheVocabularyNamesIsNotCorrected) {
+  // No post says "afib", and "fib" is one edit away in the spelling data;
+  // the vocabulary knows "afib" as atrial fibrillation.
+  constexpr PostText kPosts[] = {
+      {"af-what", "Atrial fibrillation", "What is (are) Atrial fibrillation ?",
+       "Atrial fibrillation is an irregular, often fast heartbeat."},
+      {"lies", "Lying", "Why do children lie ?",
+       "A small fib is a normal part of growing up."},
+  };
+  guru::testing::TempDir dir;
+  std::vector<v1::Post> posts;
+  for (const PostText& text : kPosts) posts.push_back(guru::testing::MakePost(text));
+  absl::StatusOr<SynonymFile> file =
+      ParseSynonymFile("version 1\nafib | atrial fibrillation\n");
+  ASSERT_TRUE(file.ok()) << file.status();
+  const std::unique_ptr<Searcher> searcher =
+      guru::testing::IndexAndOpen(dir.Sub("db"), posts, &*file);
+  ASSERT_NE(searcher, nullptr);
+  SearchParams params;
+  params.query = "what is afib";
+  const absl::StatusOr<SearchPage> page = searcher->Search(params);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().corrections(), IsEmpty());
+  ASSERT_THAT(page->response.results(), Not(IsEmpty()));
+  EXPECT_EQ(page->response.results(0).post().id(), "af-what");
+}
+
 TEST_F(QueryUnderstandingTest, SpellingCanBeTurnedOff) {
   RankingOptions ranking;
   ranking.spelling = false;
