@@ -92,8 +92,9 @@ std::vector<std::string> ConditionNouns(std::string_view lower_word);
 struct QuestionType {
   std::string_view name;
   // Lower-case words, inflections included, any of which marks the type;
-  // a cue of two words ("side effects") marks it where they are adjacent
-  // in a post's question (a message's words are matched by `phrases`).
+  // a cue of two words ("side effects", "forget dose") marks a post whose
+  // question has both, wherever (a message's words are matched by
+  // `phrases`).
   std::vector<std::string_view> cues;
   // How people ask it in several words, matched in their messages only
   // ("find out", "pass it on"): lower-case words separated by one space.

@@ -26,6 +26,12 @@ constexpr std::size_t kMaxOneEditBytes = 6;
 // At most this many earlier turns are used.
 constexpr std::size_t kMaxContextTurns = 10;
 
+// Whether `word` has a digit: a number, an age, a reading, a code ("b12").
+bool HasDigit(std::string_view word) {
+  return std::any_of(word.begin(), word.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // The word the index knows that `lower_word` most likely misspells; empty
 // when the index or the dictionary knows the word, there is no suggestion, or
 // the index has no spelling data (an old index, a remote database).
@@ -39,8 +45,7 @@ std::string Correction(const Xapian::Database& db, const WordList* dictionary,
   if (lower_word.size() < kMinCorrectedBytes ||
       (dictionary != nullptr &&
        (dictionary->Contains(lower_word) || dictionary->Contains(base))) ||
-      std::any_of(lower_word.begin(), lower_word.end(),
-                  [](char c) { return c >= '0' && c <= '9'; })) {
+      HasDigit(lower_word)) {
     return {};
   }
   try {
@@ -686,10 +691,7 @@ bool SharePosts(const Xapian::Database& db, Locality locality, const std::string
 bool IsGibberish(const Xapian::Database& db, const std::vector<TurnWord>& message) {
   bool has_words = false;
   for (const TurnWord& word : message) {
-    if (!IsContent(word) || std::any_of(word.text.begin(), word.text.end(),
-                                        [](char c) { return c >= '0' && c <= '9'; })) {
-      continue;
-    }
+    if (!IsContent(word) || HasDigit(word.text)) continue;
     if (db.get_termfreq(schema::StemTerm(word.stem)) > 0) return false;
     has_words = true;
   }
@@ -952,6 +954,8 @@ constexpr std::size_t kMaxRareWords = 4;
 // read (a sample would depend on how the index is laid out in shards).
 constexpr double kRareTitleShare = 0.6;
 constexpr Xapian::doccount kRarePostsRead = 20;
+// A word in fewer posts says what one post is about, not a subject.
+constexpr Xapian::doccount kMinRarePosts = 2;
 
 // Adds to `rare` the content words of `words` that the index knows and that
 // at most kMaxRareShare of the posts use, up to kMaxRareWords in all: what a
@@ -961,7 +965,7 @@ void AddRareWords(const Xapian::Database& db, const std::vector<TurnWord>& words
   const double most = kMaxRareShare * db.get_doccount();
   for (const TurnWord& word : words) {
     if (rare.stems.size() >= kMaxRareWords) return;
-    if (!IsContent(word)) continue;
+    if (!IsContent(word) || HasDigit(word.text)) continue;  // "38" is about no subject.
     const Xapian::doccount posts = db.get_termfreq(schema::StemTerm(word.stem));
     if (posts == 0 || posts > most ||
         std::find(rare.stems.begin(), rare.stems.end(), word.stem) != rare.stems.end()) {
@@ -983,7 +987,7 @@ TurnTopic NamedByPosts(const Xapian::Database& db, TurnTopic rare) {
   for (const std::string& stem : std::vector<std::string>(rare.stems)) {
     const std::string term = schema::StemTerm(stem);
     const Xapian::doccount read = db.get_termfreq(term);
-    if (read > kRarePostsRead) continue;
+    if (read < kMinRarePosts || read > kRarePostsRead) continue;
     std::unordered_map<std::string, Xapian::doccount> titled;
     for (Xapian::PostingIterator post = db.postlist_begin(term);
          post != db.postlist_end(term); ++post) {
@@ -1136,13 +1140,16 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
       names_subject &&
       (!refers_back || own.strength >= kNewSubjectFraction * conversation.topic.strength);
   // A message's subject that no title is by itself ("the juvenile form",
-  // "kids"; not "ovarian cancer") is a kind of the conversation's when some
-  // title names the two together, or when the message points back at the
-  // subject anywhere ("why do some kids keep getting them?").
+  // "kids"; not "ovarian cancer") is a kind of the conversation's when the
+  // message points back at the subject anywhere ("why do some kids keep
+  // getting them?") and names nothing much stronger, or when some title
+  // names the two together.
+  const bool points_back =
+      PointsAnywhere(words) &&
+      own.strength < kNewSubjectFraction * conversation.topic.strength;
   const bool kind_of_subject =
       own_subject && !IsTitle(db, own) &&
-      (TitledTogether(db, own, NamingStems(db, conversation.topic)) ||
-       PointsAnywhere(words));
+      (points_back || TitledTogether(db, own, NamingStems(db, conversation.topic)));
   if (own_subject && !kind_of_subject &&
       !Narrows(db, locality, own, conversation.topic)) {
     result.kind = v1::ContextUse::OWN_TOPIC;
@@ -1510,17 +1517,35 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
     const std::vector<QuestionType>& types = QuestionTypes();
     for (std::size_t i = 0; i < types.size(); ++i) {
       for (std::string_view cue : types[i].cues) {
-        std::string key;  // Two-word cues as their stems joined by a space.
-        ForEachWord(cue, [&](const WordSpan&, const std::string& word) {
-          if (!key.empty()) key += ' ';
-          key += StemWord(stemmer, word);
-        });
-        stems.emplace(std::move(key), static_cast<int>(i));
+        if (cue.find(' ') != std::string_view::npos) continue;  // QuestionTypePairs.
+        stems.emplace(StemWord(stemmer, std::string(cue)), static_cast<int>(i));
       }
     }
     return stems;
   }();
   return kStems;
+}
+
+const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemmer) {
+  // Every caller stems English (schema::kLanguage), so one table serves all.
+  static const std::vector<QuestionTypePair> kPairs = [&stemmer] {
+    std::vector<QuestionTypePair> pairs;
+    const std::vector<QuestionType>& types = QuestionTypes();
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      for (std::string_view cue : types[i].cues) {
+        std::vector<std::string> stems;
+        ForEachWord(cue, [&](const WordSpan&, const std::string& word) {
+          stems.push_back(StemWord(stemmer, word));
+        });
+        if (stems.size() == 2) {
+          pairs.push_back(
+              {std::move(stems[0]), std::move(stems[1]), static_cast<int>(i)});
+        }
+      }
+    }
+    return pairs;
+  }();
+  return kPairs;
 }
 
 QueryTerms::QueryTerms(std::vector<QueryTerm> terms) : terms_(std::move(terms)) {

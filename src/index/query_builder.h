@@ -121,6 +121,16 @@ Xapian::ESet CharacteristicStems(const Xapian::Database& db,
 const std::unordered_map<std::string, int>& QuestionTypeStems(
     const Xapian::Stem& stemmer);
 
+// A cue of two words, as stems: it marks its type where both are said.
+struct QuestionTypePair {
+  std::string first;
+  std::string second;
+  int type = 0;
+};
+
+// The two-word cues ("side effects", "forget dose"), QuestionTypes() order.
+const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemmer);
+
 // How earlier turns were read (their words as corrected, their topic, the
 // question types they ask), kept for the next messages of their
 // conversations: a chatbot sends every earlier turn again with each new

@@ -55,7 +55,8 @@ FieldStems ReadFieldStems(std::string_view value, bool want_question) {
 // Share of the document's title stems that the query searches for, and the
 // types of the document's own question.
 TitleAndQuestion ReadTitleAndQuestion(std::string_view slot, const BuiltQuery& query,
-                                      const std::unordered_map<std::string, int>& types) {
+                                      const std::unordered_map<std::string, int>& types,
+                                      const std::vector<QuestionTypePair>& pairs) {
   TitleAndQuestion result;
   const FieldStems stems = ReadFieldStems(slot, !types.empty());
   result.titled = !stems.title.empty();
@@ -65,17 +66,16 @@ TitleAndQuestion ReadTitleAndQuestion(std::string_view slot, const BuiltQuery& q
   }
   result.title_coverage =
       stems.title.empty() ? 0.0 : matched / static_cast<double>(stems.title.size());
-  // Each stem, and each pair of adjacent stems (two-word cues: "side effect").
-  std::string pair;
-  for (std::size_t i = 0; i < stems.question.size(); ++i) {
-    const std::string& stem = stems.question[i];
+  for (const std::string& stem : stems.question) {
     if (auto type = types.find(stem); type != types.end()) {
       result.question_types |= 1U << static_cast<unsigned>(type->second);
     }
-    if (i == 0) continue;
-    pair.assign(stems.question[i - 1]).append(" ").append(stem);
-    if (auto type = types.find(pair); type != types.end()) {
-      result.question_types |= 1U << static_cast<unsigned>(type->second);
+  }
+  // The slot holds a question's stems sorted, so a pair is two lookups.
+  for (const QuestionTypePair& pair : pairs) {
+    if (std::binary_search(stems.question.begin(), stems.question.end(), pair.first) &&
+        std::binary_search(stems.question.begin(), stems.question.end(), pair.second)) {
+      result.question_types |= 1U << static_cast<unsigned>(pair.type);
     }
   }
   return result;
@@ -291,8 +291,11 @@ std::vector<RankedCandidate> RankCandidates(
   ranked.reserve(mset.size());
   const bool rerank = ranking.title_coverage_boost > 0 || ranking.question_type_boost > 0;
   static const std::unordered_map<std::string, int> kNoTypes;
+  static const std::vector<QuestionTypePair> kNoPairs;
   const std::unordered_map<std::string, int>& types =
       query.question_types != 0 ? QuestionTypeStems(stemmer) : kNoTypes;
+  const std::vector<QuestionTypePair>& pairs =
+      query.question_types != 0 ? QuestionTypePairs(stemmer) : kNoPairs;
   const auto depth = static_cast<std::size_t>(std::max(ranking.rerank_depth, 0));
   const std::size_t head_size =
       std::min<std::size_t>(std::max(depth, confidence_depth), mset.size());
@@ -320,7 +323,7 @@ std::vector<RankedCandidate> RankCandidates(
     } else {
       value = mset[candidate.matched_rank].get_sort_key();
     }
-    const TitleAndQuestion read = ReadTitleAndQuestion(value, query, types);
+    const TitleAndQuestion read = ReadTitleAndQuestion(value, query, types, pairs);
     candidate.titled = read.titled;
     candidate.features.title_coverage = read.title_coverage;
     candidate.features.type_match = (read.question_types & query.question_types) != 0;

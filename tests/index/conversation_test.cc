@@ -335,7 +335,7 @@ TEST(ConversationAmongManyPostsTest,
           {"jr-causes", "Juvenile retinoschisis", "What causes Juvenile retinoschisis ?",
            "A change in one gene splits the layers of the retina."},
       },
-      "what about the juvenile form, what causes that?", {"what is arthritis"});
+      "and the juvenile form, what causes the juvenile form?", {"what is arthritis"});
   ASSERT_TRUE(page.ok()) << page.status();
   const v1::ContextUse& use = page->response.interpretation().context_use();
   EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
@@ -352,7 +352,7 @@ TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
       {"missed", "Metformin", "What should I do if I forget a dose of Metformin ?",
        "Use it as soon as you remember, unless the next one is nearly due."},
       {"side-effects", "Metformin", "What are the side effects or risks of Metformin ?",
-       "Metformin may make you feel sick or dizzy, or leave a metallic taste."},
+       "Metformin may upset the stomach or leave a metallic taste."},
       {"overdose", "Metformin",
        "What to do in case of emergency or overdose of Metformin ?",
        "If someone swallowed too many by mistake, call the poison control helpline."},
@@ -360,7 +360,7 @@ TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
        "Fortamet, Glucophage, Glumetza, Riomet."},
       {"warfarin-usage", "Warfarin",
        "How should Warfarin be used and what is the dosage ?",
-       "Take warfarin once a day at the same time."},
+       "Take warfarin once a day; call a doctor if you feel sick or dizzy."},
   };
   guru::testing::TempDir dir;
   std::vector<v1::Post> posts;
@@ -370,19 +370,26 @@ TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
   ASSERT_NE(searcher, nullptr);
   const std::vector<std::string> context = {
       "I've been started on metformin for my diabetes"};
-  const std::pair<const char*, const char*> kAsked[] = {
-      {"what if I miss one?", "missed"},
-      {"I feel sick and dizzy, is that from the tablets?", "side-effects"},
-      {"my toddler swallowed two by mistake, what do we do?", "overdose"},
-      {"what other names is it sold under?", "brands"},
-      {"how do I take it, with food or not?", "usage"},
+  struct Asked {
+    const char* message;
+    const char* aspect;
+    const char* post;
   };
-  for (const auto& [message, expected] : kAsked) {
+  constexpr Asked kAsked[] = {
+      {"what if I miss one?", "missed dose", "missed"},
+      {"I feel sick and dizzy, is that from the tablets?", "side effects",
+       "side-effects"},
+      {"my toddler swallowed two by mistake, what do we do?", "overdose", "overdose"},
+      {"what other names is it sold under?", "brand names", "brands"},
+      {"how do I take it, with food or not?", "dosage", "usage"},
+  };
+  for (const auto& [message, aspect, expected] : kAsked) {
     SearchParams params;
     params.query = message;
     params.context = context;
     const absl::StatusOr<SearchPage> page = searcher->Search(params);
     ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_THAT(page->response.interpretation().aspects(), Contains(aspect)) << message;
     ASSERT_FALSE(page->response.results().empty()) << message;
     EXPECT_EQ(page->response.results(0).post().id(), expected) << message;
   }
