@@ -279,9 +279,11 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
       std::string corrected = AmericanSpelling(db, stemmer, lower_word);
       // A word the vocabulary names ("afib") is spelled as the index's
       // readers spell it, however few posts use it ("afib" is not "fib").
-      const std::string stem = StemWord(stemmer, lower_word);
-      if (corrected.empty() && db.synonyms_begin(stem) == db.synonyms_end(stem)) {
-        corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
+      if (corrected.empty()) {
+        word.stem = StemWord(stemmer, lower_word);
+        if (db.synonyms_begin(word.stem) == db.synonyms_end(word.stem)) {
+          corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
+        }
       }
       if (!corrected.empty()) {
         if (interpretation != nullptr) {
@@ -293,9 +295,10 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
           copied = span.byte_end;
         }
         word.text = std::move(corrected);
+        word.stem.clear();  // Of the word as written.
       }
     }
-    word.stem = StemWord(stemmer, word.text);
+    if (word.stem.empty()) word.stem = StemWord(stemmer, word.text);
     if (auto type = type_stems.find(word.stem); type != type_stems.end()) {
       word.question_type = type->second;
     }
@@ -637,6 +640,18 @@ TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
   return topic;
 }
 
+// Whether at least `needed` posts have both `term_a` and `term_b`: one match
+// of no results that stops counting once it has enough, in every shard at
+// once (a remote posting list would be sent whole to be walked).
+bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
+                   const std::string& term_b, Xapian::doccount needed) {
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(term_a), Xapian::Query(term_b)));
+  return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
+}
+
 // Whether posts discuss two stems together: at least kDrillDownShare of the
 // posts containing the rarer contain both, and kMinLift times as many as
 // chance would put there. Locally walks the rarer stem's posts and skips
@@ -660,13 +675,8 @@ bool SharePosts(const Xapian::Database& db, Locality locality, const std::string
   if (needed > rare_count) return false;
   if (locality == Locality::kRemote) {
     // A remote posting list is sent whole (a common stem's, megabytes at a
-    // million posts): one match of no results, which counts its first
-    // `needed` posts in every shard at once, answers the same.
-    Xapian::Enquire enquire(db);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_query(
-        Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(rare), Xapian::Query(other)));
-    return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
+    // million posts).
+    return BothInAtLeast(db, rare, other, needed);
   }
   Xapian::doccount found = 0;
   Xapian::doccount left = rare_count;
@@ -777,13 +787,10 @@ bool TitledTogether(const Xapian::Database& db, const TurnTopic& said,
   for (const std::vector<std::string>& forms : said.word_stems) {
     for (const std::string& a : forms) {
       for (const std::string& b : stems) {
-        if (a == b) continue;
-        Xapian::Enquire enquire(db);
-        enquire.set_weighting_scheme(Xapian::BoolWeight());
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_AND,
-                                        Xapian::Query(schema::TitleStemTerm(a)),
-                                        Xapian::Query(schema::TitleStemTerm(b))));
-        if (enquire.get_mset(0, 0, 1).get_matches_lower_bound() > 0) return true;
+        if (a != b &&
+            BothInAtLeast(db, schema::TitleStemTerm(a), schema::TitleStemTerm(b), 1)) {
+          return true;
+        }
       }
     }
   }
@@ -1509,27 +1516,18 @@ Xapian::ESet CharacteristicStems(const Xapian::Database& db,
   return Xapian::Enquire(db).get_eset(count, rset, &decider);
 }
 
-const std::unordered_map<std::string, int>& QuestionTypeStems(
-    const Xapian::Stem& stemmer) {
-  // Every caller stems English (schema::kLanguage), so one table serves all.
-  static const std::unordered_map<std::string, int> kStems = [&stemmer] {
-    std::unordered_map<std::string, int> stems;
-    const std::vector<QuestionType>& types = QuestionTypes();
-    for (std::size_t i = 0; i < types.size(); ++i) {
-      for (std::string_view cue : types[i].cues) {
-        if (cue.find(' ') != std::string_view::npos) continue;  // QuestionTypePairs.
-        stems.emplace(StemWord(stemmer, std::string(cue)), static_cast<int>(i));
-      }
-    }
-    return stems;
-  }();
-  return kStems;
-}
+namespace {
 
-const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemmer) {
+// The question types' cues as stems: single words, and pairs of two.
+struct CueStems {
+  std::unordered_map<std::string, int> single;
+  std::vector<QuestionTypePair> pairs;
+};
+
+const CueStems& QuestionTypeCueStems(const Xapian::Stem& stemmer) {
   // Every caller stems English (schema::kLanguage), so one table serves all.
-  static const std::vector<QuestionTypePair> kPairs = [&stemmer] {
-    std::vector<QuestionTypePair> pairs;
+  static const CueStems kCues = [&stemmer] {
+    CueStems cues;
     const std::vector<QuestionType>& types = QuestionTypes();
     for (std::size_t i = 0; i < types.size(); ++i) {
       for (std::string_view cue : types[i].cues) {
@@ -1537,15 +1535,27 @@ const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemm
         ForEachWord(cue, [&](const WordSpan&, const std::string& word) {
           stems.push_back(StemWord(stemmer, word));
         });
+        const int type = static_cast<int>(i);
+        if (stems.size() == 1) cues.single.emplace(std::move(stems[0]), type);
         if (stems.size() == 2) {
-          pairs.push_back(
-              {std::move(stems[0]), std::move(stems[1]), static_cast<int>(i)});
+          cues.pairs.push_back({std::move(stems[0]), std::move(stems[1]), type});
         }
       }
     }
-    return pairs;
+    return cues;
   }();
-  return kPairs;
+  return kCues;
+}
+
+}  // namespace
+
+const std::unordered_map<std::string, int>& QuestionTypeStems(
+    const Xapian::Stem& stemmer) {
+  return QuestionTypeCueStems(stemmer).single;
+}
+
+const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemmer) {
+  return QuestionTypeCueStems(stemmer).pairs;
 }
 
 QueryTerms::QueryTerms(std::vector<QueryTerm> terms) : terms_(std::move(terms)) {

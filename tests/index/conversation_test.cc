@@ -272,8 +272,7 @@ TEST_F(ConversationTest, ANumberTheIndexDoesNotKnowIsNoGibberish) {
 absl::StatusOr<SearchPage> SearchAmongMany(std::initializer_list<PostText> texts,
                                            std::string query,
                                            std::vector<std::string> context) {
-  std::vector<v1::Post> posts;
-  for (const PostText& text : texts) posts.push_back(guru::testing::MakePost(text));
+  std::vector<v1::Post> posts = guru::testing::MakePosts(texts);
   for (int i = 0; i < 1000; ++i) {
     const std::string n = std::to_string(i);
     posts.push_back(guru::testing::MakePost(
@@ -285,10 +284,7 @@ absl::StatusOr<SearchPage> SearchAmongMany(std::initializer_list<PostText> texts
   const std::unique_ptr<Searcher> searcher =
       guru::testing::IndexAndOpen(dir.Sub("db"), posts);
   if (searcher == nullptr) return absl::InternalError("no index");
-  SearchParams params;
-  params.query = std::move(query);
-  params.context = std::move(context);
-  return searcher->Search(params);
+  return guru::testing::SearchWith(*searcher, std::move(query), std::move(context));
 }
 
 TEST(ConversationAmongManyPostsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
@@ -363,10 +359,8 @@ TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
        "Take warfarin once a day; call a doctor if you feel sick or dizzy."},
   };
   guru::testing::TempDir dir;
-  std::vector<v1::Post> posts;
-  for (const PostText& text : kDrugPosts) posts.push_back(guru::testing::MakePost(text));
   const std::unique_ptr<Searcher> searcher =
-      guru::testing::IndexAndOpen(dir.Sub("db"), posts);
+      guru::testing::IndexAndOpen(dir.Sub("db"), guru::testing::MakePosts(kDrugPosts));
   ASSERT_NE(searcher, nullptr);
   const std::vector<std::string> context = {
       "I've been started on metformin for my diabetes"};
@@ -384,10 +378,8 @@ TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
       {"how do I take it, with food or not?", "dosage", "usage"},
   };
   for (const auto& [message, aspect, expected] : kAsked) {
-    SearchParams params;
-    params.query = message;
-    params.context = context;
-    const absl::StatusOr<SearchPage> page = searcher->Search(params);
+    const absl::StatusOr<SearchPage> page =
+        guru::testing::SearchWith(*searcher, message, context);
     ASSERT_TRUE(page.ok()) << page.status();
     EXPECT_THAT(page->response.interpretation().aspects(), Contains(aspect)) << message;
     ASSERT_FALSE(page->response.results().empty()) << message;

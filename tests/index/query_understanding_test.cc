@@ -195,17 +195,14 @@ TEST(QueryUnderstandingVocabularyTest, AWordTheVocabularyNamesIsNotCorrected) {
        "A small fib is a normal part of growing up."},
   };
   guru::testing::TempDir dir;
-  std::vector<v1::Post> posts;
-  for (const PostText& text : kPosts) posts.push_back(guru::testing::MakePost(text));
   absl::StatusOr<SynonymFile> file =
       ParseSynonymFile("version 1\nafib | atrial fibrillation\n");
   ASSERT_TRUE(file.ok()) << file.status();
-  const std::unique_ptr<Searcher> searcher =
-      guru::testing::IndexAndOpen(dir.Sub("db"), posts, &*file);
+  const std::unique_ptr<Searcher> searcher = guru::testing::IndexAndOpen(
+      dir.Sub("db"), guru::testing::MakePosts(kPosts), &*file);
   ASSERT_NE(searcher, nullptr);
-  SearchParams params;
-  params.query = "what is afib";
-  const absl::StatusOr<SearchPage> page = searcher->Search(params);
+  const absl::StatusOr<SearchPage> page =
+      guru::testing::SearchWith(*searcher, "what is afib");
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_THAT(page->response.interpretation().corrections(), IsEmpty());
   ASSERT_THAT(page->response.results(), Not(IsEmpty()));

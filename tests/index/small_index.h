@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/synonyms.h"
 #include "index/index_writer.h"
@@ -30,6 +31,21 @@ inline v1::Post MakePost(const PostText& text) {
   post.set_question(text.question);
   post.set_answer(text.answer);
   return post;
+}
+
+inline std::vector<v1::Post> MakePosts(std::span<const PostText> texts) {
+  std::vector<v1::Post> posts;
+  for (const PostText& text : texts) posts.push_back(MakePost(text));
+  return posts;
+}
+
+// `query`, with the earlier turns `context` (newest first), through `searcher`.
+inline absl::StatusOr<SearchPage> SearchWith(Searcher& searcher, std::string query,
+                                             std::vector<std::string> context = {}) {
+  SearchParams params;
+  params.query = std::move(query);
+  params.context = std::move(context);
+  return searcher.Search(params);
 }
 
 // Writes `posts` (and the vocabulary `synonyms`, unless null) into a new
