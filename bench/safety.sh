@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The safety classifier's measurement, one command: runs guru-safety-eval on
-# the labelled development set (bench/safety/dev.tsv), the held-out set
-# (bench/safety/holdout.tsv), the third, fourth and fifth sets
-# (bench/safety/blind3.tsv, blind4.tsv, blind5.tsv) and every ordinary
-# question we have (LiveQA dev, K-QA, MedQuAD; all expected NONE or
-# SEE_DOCTOR), then writes docs/SAFETY.md (bench/safety/report.py).
+# every labelled set in bench/safety/ (bench/safety/README.md says what each
+# is) and every ordinary question we have (LiveQA dev, K-QA, MedQuAD; all
+# expected NONE or SEE_DOCTOR), each with the whole rules file and with the
+# rules alone (no learned blocks), then writes docs/SAFETY.md
+# (bench/safety/report.py).
 #   bench/safety.sh [BUILD_DIR]     (default build-rel, a Release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,41 +39,36 @@ with open(sys.argv[1], "w", encoding="utf-8") as out:
         out.write(f"{qid}\tNONE\tordinary\t{kind}\t{clean(text)}\t\n")
 PY
 
-# One set through guru-safety-eval: LABEL TSV NAME PASSES; predictions in
-# $work/NAME.out, timing in $work/NAME.timing.
+# The rules without the learned blocks, to show what the blocks add.
+sed '/^# -* learned$/q' data/safety/rules.txt >"$work/rules-only.txt"
+
+# One set through guru-safety-eval: KEY TSV PASSES; predictions in
+# $work/KEY.out (and $work/KEY.rules.out from the rules alone), timing in
+# $work/KEY.timing when PASSES > 0.
+sets=()
 measure() {
   echo "safety: $1"
-  "$eval_bin" --rules data/safety/rules.txt --tsv "$2" --out "$work/$3.out" \
-    --passes "$4" >"$work/$3.timing"
-  cat "$work/$3.timing"
+  "$eval_bin" --rules data/safety/rules.txt --tsv "$2" --out "$work/$1.out" \
+    --passes "$3" >"$work/$1.timing"
+  "$eval_bin" --rules "$work/rules-only.txt" --tsv "$2" --out "$work/$1.rules.out" \
+    --passes 0 >/dev/null
+  if [[ $3 -gt 0 ]]; then cat "$work/$1.timing"; else rm "$work/$1.timing"; fi
+  sets+=(--set "$1=$2")
 }
-measure "development set" bench/safety/dev.tsv dev 20
-measure "ordinary questions" "$work/ordinary.tsv" ordinary 3
-# The held-out set was written blind to the rules (bench/safety/README.md);
-# the third set blind to rules version 2026-12-01.3, the fourth to
-# version 2026-12-02.1 and the fifth to 2026-12-03.1, each measured once
-# after those were frozen. The training set of the learned signal
-# (bench/safety/train_crisis.py) and train2.tsv are the development sets of
-# rules version 2026-12-03.1, the third and fourth sets those of
-# 2026-12-03.2; only the fifth is still blind.
-measure "held-out set" bench/safety/holdout.tsv holdout 20
-measure "third set" bench/safety/blind3.tsv blind3 20
-measure "fourth set" bench/safety/blind4.tsv blind4 20
-measure "fifth set" bench/safety/blind5.tsv blind5 20
-measure "training set" bench/safety/train.tsv train 3
-measure "second training set" bench/safety/train2.tsv train2 3
+measure ordinary "$work/ordinary.tsv" 3
+# Sets read while writing rules, or trained on by the learned signals
+# (bench/safety/train_learned.py).
+for key in dev holdout blind3 blind4; do measure $key bench/safety/$key.tsv 20; done
+for key in train train2 train3 train4 train5 train6 train7 train8 train9 train10; do
+  [[ -f bench/safety/$key.tsv ]] && measure $key bench/safety/$key.tsv 0
+done
+# Sets never trained on whose rows nobody writing rules reads: the fifth and
+# sixth were measured in aggregate while round seven was chosen, the
+# seventh only once it was frozen (docs/SAFETY.md says how often each).
+for key in blind5 blind6 blind7; do
+  [[ -f bench/safety/$key.tsv ]] && measure $key bench/safety/$key.tsv 20
+done
 
-/usr/bin/python3 bench/safety/report.py --dev bench/safety/dev.tsv --dev-out "$work/dev.out" \
-  --dev-timing "$work/dev.timing" --holdout bench/safety/holdout.tsv \
-  --holdout-out "$work/holdout.out" --holdout-timing "$work/holdout.timing" \
-  --ordinary "$work/ordinary.tsv" --ordinary-out "$work/ordinary.out" \
-  --ordinary-timing "$work/ordinary.timing" --blind3 bench/safety/blind3.tsv \
-  --blind3-out "$work/blind3.out" --blind3-timing "$work/blind3.timing" \
-  --blind4 bench/safety/blind4.tsv --blind4-out "$work/blind4.out" \
-  --blind4-timing "$work/blind4.timing" \
-  --blind5 bench/safety/blind5.tsv --blind5-out "$work/blind5.out" \
-  --blind5-timing "$work/blind5.timing" \
-  --train bench/safety/train.tsv --train-out "$work/train.out" \
-  --train2 bench/safety/train2.tsv --train2-out "$work/train2.out" \
+/usr/bin/python3 bench/safety/report.py --work "$work" "${sets[@]}" \
   --rules data/safety/rules.txt --readings bench/safety/readings.tsv --out docs/SAFETY.md
 echo "safety: wrote docs/SAFETY.md"

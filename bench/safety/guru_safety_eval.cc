@@ -2,11 +2,15 @@
 // per message, then times repeated passes over all of them.
 //   guru-safety-eval --rules FILE --tsv FILE --out FILE [--passes N]
 //   guru-safety-eval --rules FILE --message TEXT [--context TEXT]...
+//   guru-safety-eval --rules FILE --tsv FILE --features FILE
 // The TSV has a header, then `id level category kind query context`, the
 // context being the earlier turns, newest first, joined by " ||| ". The
 // output TSV is `id gold predicted category kind signs`, signs as
 // code@turn:begin-end joined by ','. Timing goes to standard output:
-// `messages N passes P mean_us X p99_us Y`.
+// `messages N passes P mean_us X p99_us Y`. --features writes what the
+// learned signals read instead (for bench/safety/train_learned.py): one line
+// per sentence of the turns they look at, `id turn sentence features`, the
+// features joined by spaces.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -109,13 +113,14 @@ void Time(const guru::SafetyRules& rules, const std::vector<Message>& messages,
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string rules_path, tsv, out_path, message_text;
+  std::string rules_path, tsv, out_path, features_path, message_text;
   std::vector<std::string> context;
   int passes = 5;
   CLI::App app("guru-safety-eval: the safety classifier over a labelled set");
   app.add_option("--rules", rules_path, "Rules file (data/safety/rules.txt)")->required();
   app.add_option("--tsv", tsv, "Labelled messages: id level category kind query context");
   app.add_option("--out", out_path, "Predictions TSV");
+  app.add_option("--features", features_path, "Write the learned signals' features here");
   app.add_option("--passes", passes, "Timed passes")->check(CLI::Range(0, 1000));
   app.add_option("--message", message_text, "Assess one message and print its signs");
   app.add_option("--context", context, "Earlier turns of --message, newest first");
@@ -136,8 +141,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!app.count("--message")) {
-    if (tsv.empty() || out_path.empty()) {
-      std::fprintf(stderr, "guru-safety-eval: --tsv and --out, or --message\n");
+    if (tsv.empty() || (out_path.empty() == features_path.empty())) {
+      std::fprintf(stderr,
+                   "guru-safety-eval: --tsv with --out or --features, or --message\n");
       return 2;
     }
   } else {
@@ -152,14 +158,31 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  const bool features = !features_path.empty();
   std::ifstream in(tsv);
-  std::ofstream out(out_path, std::ios::trunc);
+  std::ofstream out(features ? features_path : out_path, std::ios::trunc);
   if (!in || !out) {
     std::fprintf(stderr, "guru-safety-eval: cannot open %s or %s\n", tsv.c_str(),
-                 out_path.c_str());
+                 (features ? features_path : out_path).c_str());
     return 2;
   }
   const std::vector<Message> messages = ReadMessages(in);
+  if (features) {
+    for (const Message& message : messages) {
+      const auto turns = rules->LearnedFeatures(Turns(message));
+      for (std::size_t t = 0; t < turns.size(); ++t) {
+        for (std::size_t s = 0; s < turns[t].size(); ++s) {
+          if (turns[t][s].empty()) continue;
+          out << message.id << '\t' << t << '\t' << s << '\t';
+          for (std::size_t f = 0; f < turns[t][s].size(); ++f) {
+            out << (f ? " " : "") << turns[t][s][f];
+          }
+          out << '\n';
+        }
+      }
+    }
+    return out ? 0 : 2;
+  }
   out << "id\tgold\tpredicted\tcategory\tkind\tsigns\n";
   for (const Message& message : messages) {
     const guru::SafetyAssessment assessment = rules->Assess(Turns(message));

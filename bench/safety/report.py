@@ -15,49 +15,30 @@ RANK = {level: i for i, level in enumerate(LEVELS)}
 # name (also the file's), name in the text, what happened to the set, and
 # whether its missed and falsely alarmed rows are listed (not for a set that
 # is still blind).
-BLIND_SETS = [
-    ("blind3", "third set",
-     "A third set in the same format, written blind to the rules by someone else while "
-     "version 2026-12-01.3 was being written. Its rows were not read before the rules "
-     "were frozen; the figures are from one run after freezing, and the rules were not "
-     "changed after it. The learned signal (below) was added later, trained without "
-     "this set, and measured on it once with its threshold fixed beforehand. Its "
-     "one blind run with the learned signal: CRISIS recall 0.743 (52/70), hard-negative "
-     "false alarms 0.157 (11/70). Version 2026-12-02.1 then added "
-     "`crisis.self_harm_act` (an act on one's own body with one of the reasons the NHS "
-     "lists: to cope, as punishment, to feel something, relief), written from NICE "
-     "NG225 and the NHS page while this set's misses were visible in this file; it "
-     "catches three of them, so from that version on this set overstates too. Nothing "
-     "else was changed for it." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
-     "`train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few "
-     "times while it was written, and the learned signal's two variants were compared "
-     "on it (no rows read), so its figures now overstate slightly. Version 2026-12-03.2 "
-     "(round six) was written on its misses: a development set from then on.", True),
-    ("blind4", "fourth set",
-     "A fourth set, written on 2026-12-03 by a helper who read only "
-     "`bench/safety/README.md` (not the rules, the code, this report or the other sets): "
-     "300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 40 indirect), 30 "
-     "SEE_DOCTOR, 90 hard negatives, 20 ordinary questions, 27 multi-turn. Measured on "
-     "rules version 2026-12-02.1 as they stood; no rule was changed because of it, so "
-     "these are blind figures. They agree with the third set's: EMERGENCY recall near "
-     "0.95, CRISIS recall 0.70 (rules 40/70, the learned signal 9 more), hard-negative "
-     "false alarms 0.13, against targets of 0.95, 0.98 and 0.03." "Rules version 2026-12-03.1 (round five, below) was written on the misses of "
-     "`train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few "
-     "times while it was written, and the learned signal's two variants were compared "
-     "on it (no rows read), so its figures now overstate slightly. Version 2026-12-03.2 "
-     "(round six) was written on its misses: a development set from then on.", True),
-    ("blind5", "fifth set",
-     "A fifth set, written on 2026-12-03 by a helper who read only the part of "
-     "`bench/safety/README.md` before its held-out section (not the rules, the code, this "
-     "report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS "
-     "(47 indirect, 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives "
-     "(40 of them crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. "
-     "Measured once on rules version 2026-12-03.1 as they stood, after that version was "
-     "frozen: EMERGENCY 0.889 (80/90), CRISIS 0.757 (53/70), SEE_DOCTOR 0.667 (20/30), "
-     "hard-negative false alarms 0.100 (9/90). Its rows have not been read and no rule was "
-     "changed because of it; version 2026-12-03.2 (round six) gives the same figures, "
-     "measured once more in aggregate. These are the blind figures for the current rules.",
-     False),
+# The labelled sets with a section of their own: option key (also the
+# file's name), name in the text, what happened to the set, and whether its
+# missed and falsely alarmed rows are listed (not for a set kept blind).
+ALL_SETS = [
+    ("dev", "development set", 'Written blind to the rules by someone else (see `bench/safety/README.md`). A message counts as caught when the predicted level is at least its level (EMERGENCY is caught by EMERGENCY or CRISIS; CRISIS only by CRISIS). Trained on by the learned signals (round seven).', True),
+    ("holdout", "held-out set", 'A second set in the same format, written blind to the rules by someone else while the rules were being changed, from the same published guidance. Its first run (rules 2026-12-01.2, frozen) gave EMERGENCY 0.893 (100/112), CRISIS 0.589 (33/56), SEE_DOCTOR 0.732 (30/41), false alarms 0.027 (3/110) on hard negatives. Its misses were then seen in aggregate and version 2026-12-01.3 was written after that, so the figures below are no longer blind: read them as a development figure. Trained on by the learned signals (round seven).', True),
+    ("blind3", "third set", "A third set in the same format, written blind to the rules by someone else while version 2026-12-01.3 was being written. Its rows were not read before the rules were frozen; the figures are from one run after freezing, and the rules were not changed after it. The learned signal (below) was added later, trained without this set, and measured on it once with its threshold fixed beforehand. Its one blind run with the learned signal: CRISIS recall 0.743 (52/70), hard-negative false alarms 0.157 (11/70). Version 2026-12-02.1 then added `crisis.self_harm_act` (an act on one's own body with one of the reasons the NHS lists: to cope, as punishment, to feel something, relief), written from NICE NG225 and the NHS page while this set's misses were visible in this file; it catches three of them, so from that version on this set overstates too. Nothing else was changed for it.Rules version 2026-12-03.1 (round five, below) was written on the misses of `train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few times while it was written, and the learned signal's two variants were compared on it (no rows read), so its figures now overstate slightly. Version 2026-12-03.2 (round six) was written on its misses: a development set from then on. Round seven (version 2026-12-04.1, below) trained the learned signals on this set; its figures are in-sample from then on.", True),
+    ("blind4", "fourth set", "A fourth set, written on 2026-12-03 by a helper who read only `bench/safety/README.md` (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 40 indirect), 30 SEE_DOCTOR, 90 hard negatives, 20 ordinary questions, 27 multi-turn. Measured on rules version 2026-12-02.1 as they stood; no rule was changed because of it, so these are blind figures. They agree with the third set's: EMERGENCY recall near 0.95, CRISIS recall 0.70 (rules 40/70, the learned signal 9 more), hard-negative false alarms 0.13, against targets of 0.95, 0.98 and 0.03.Rules version 2026-12-03.1 (round five, below) was written on the misses of `train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few times while it was written, and the learned signal's two variants were compared on it (no rows read), so its figures now overstate slightly. Version 2026-12-03.2 (round six) was written on its misses: a development set from then on. Round seven (version 2026-12-04.1, below) trained the learned signals on this set; its figures are in-sample from then on.", True),
+    ("blind5", "fifth set", 'A fifth set, written on 2026-12-03 by a helper who read only the part of `bench/safety/README.md` before its held-out section (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (47 indirect, 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (40 of them crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. Measured once on rules version 2026-12-03.1 as they stood, after that version was frozen: EMERGENCY 0.889 (80/90), CRISIS 0.757 (53/70), SEE_DOCTOR 0.667 (20/30), hard-negative false alarms 0.100 (9/90). Its rows have not been read and no rule was changed because of it; version 2026-12-03.2 (round six) gives the same figures, measured once more in aggregate. These are the blind figures for the current rules. Round seven (version 2026-12-04.1) was measured on it in aggregate four times while its design was chosen (never its rows): rules 2026-12-03.2 gave EMERGENCY 80/90, CRISIS 53/70, false alarms 9/90; the final version gives the figures below.', False),
+    ("blind6", "sixth set", "A sixth set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (48 indirect, 16 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (40 crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. Its first run, on rules 2026-12-03.2 as they stood: EMERGENCY 0.856 (77/90), CRISIS 0.843 (59/70), SEE_DOCTOR 0.700 (21/30), hard-negative false alarms 0.022 (2/90). Round seven was then measured on it in aggregate three times (never its rows): a first design whose veto was a second threshold of the signal (EMERGENCY 87/90, CRISIS 63/70, false alarms 3/90; dropped because it vetoed plain red flags such as 'i want 2 die'), the final design (87/90, 63/70, 3/90) and the same with more K-QA questions in training (below). It was not trained on.", False),
+    ("blind7", "seventh set", 'A seventh set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, while round seven was being written: 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 45 indirect, about 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (about 40 crisis or self-harm look-alikes), 20 ordinary questions, about 25 multi-turn. Measured once, after version 2026-12-04.1 was frozen: these are the blind figures of the current version. Its rows have not been read.', False),
+]
+# The training sets of the learned signals: key and what it is.
+TRAINING_SETS = [
+    ("train", "640 rows, the first learned signal's training set"),
+    ("train2", "449 crisis messages and look-alikes"),
+    ("train3", "450: crisis about oneself (mostly indirect) and look-alikes"),
+    ("train4", "420: crisis about someone else, self-harm, look-alikes"),
+    ("train5", "360 conversations: crisis, emergencies and look-alikes across turns"),
+    ("train6", "460: emergencies in British, older, rambling wording, and look-alikes"),
+    ("train7", "460: emergencies in American texting and non-native English, look-alikes"),
+    ("train8", "440: see-a-doctor flags, ordinary questions, look-alikes of every kind"),
+    ("train9", "400: short chat-box crisis messages and look-alikes"),
+    ("train10", "400: crisis about others and across turns, look-alikes"),
 ]
 
 
@@ -184,126 +165,120 @@ def labelled_section(w, name, rows, out_rows, list_rows=True):
     w("")
 
 
-def model_section(w, args, dev, dev_out, ordinary_out):
-    """The learned CRISIS signal: its block in the rules file, and what it adds."""
-    block = {}
-    weights = 0
-    in_model = False
-    for line in open(args.rules, encoding="utf-8"):
-        line = line.strip()
-        if line.startswith("model "):
-            in_model = True
-            block["model"] = line.split(None, 1)[1]
-        elif in_model and line.startswith("weight "):
-            weights += 1
-        elif in_model and line and not line.startswith("#"):
-            key, _, value = line.partition(" ")
-            block[key] = value
-    if not block:
-        return
-    w("## Learned CRISIS signal (`crisis.learned`)\n")
-    w("Phrase rules do not generalise to indirect suicidal messages, so a logistic "
-      "regression (`bench/safety/train_crisis.py`, Python standard library, deterministic) "
-      "scores each sentence of the newest message and of the turn before it. Features: "
-      "lower-cased words normalised as the matcher reads them (contractions, spoken forms, "
-      "suffix stripping, any word with a digit as `#`; a word up to three words after a "
-      "negation in its clause marked `!`, so \"I don't think I need antibiotics\" is not "
-      "read as despair), word bigrams, character 4-grams of "
-      "each word (misspellings) and a first-person marker; words of `@_figure` phrases are "
-      "hidden. Training data: `dev.tsv`, `holdout.tsv`, `train.tsv` and `train2.tsv` (CRISIS and overdoses "
-      "taken on purpose as positives, everything else, hard negatives counted 3 times, as "
-      "negatives) and every 20th ordinary question (LiveQA, K-QA, MedQuAD); never "
-      "`blind3.tsv` or `blind4.tsv`. L2 1e-3, 120 full-batch gradient-descent steps (Adagrad step sizes), "
-      "features seen in at least 2 messages, the 2,500 largest |weights| kept. The threshold "
-      "is the lowest at which 5-fold cross-validated false alarms of the signal alone stay "
-      "within 2.5% of hard negatives and 0.4% of ordinary questions (limits 3% and 0.5%, "
-      "with a margin). The sign is not raised for a sentence the cues switch off as a "
-      "whole (`@_benign`, `@_information_topic`, `@_information` framing its first "
-      "clause).\n")
-    w(f"- Block: `model {block['model']}`, bias {block.get('bias')}, threshold "
-      f"{block.get('threshold')} (1 would be off), reach {block.get('reach', '0')}, "
-      f"{weights} weights.")
-    w(f"- Source line: {block.get('source', '-')}.\n")
-    sets = [("development set (trained on)", dev, dev_out)]
-    if args.holdout:
-        sets.append(("held-out set (trained on)", {r["id"]: r for r in read_tsv(args.holdout)},
-                     read_tsv(args.holdout_out)))
-    if args.train:
-        sets.append(("training set `train.tsv` (trained on)",
-                     {r["id"]: r for r in read_tsv(args.train)}, read_tsv(args.train_out)))
-    if args.train2:
-        sets.append(("training set `train2.tsv` (trained on)",
-                     {r["id"]: r for r in read_tsv(args.train2)}, read_tsv(args.train2_out)))
-    for key, name, *_ in BLIND_SETS:
-        if getattr(args, key):
-            sets.append((f"{name} (never trained on)",
-                         {r["id"]: r for r in read_tsv(getattr(args, key))},
-                         read_tsv(getattr(args, key + "_out"))))
-    w("What the signal adds, per set. `rules only` counts a CRISIS message caught by a "
-      "`crisis.*` rule; `with learned` by either. False alarms: hard negatives (gold not "
-      "CRISIS) on which the learned sign fires, and all hard-negative EMERGENCY/CRISIS "
-      "predictions with it.\n")
-    w("| set | CRISIS recall, rules only | with learned | learned sign on hard negatives "
-      "| hard-negative false alarms, all |\n|---|---|---|---|---|")
+def figures(rows):
+    """Recall per level and hard-negative false alarms of a set's predictions."""
+    out = {}
+    for level in ["EMERGENCY", "CRISIS", "SEE_DOCTOR"]:
+        d = [r for r in rows if r["gold"] == level]
+        out[level] = pct(sum(1 for r in d if hit(level, r["predicted"])), len(d)) if d else "-"
+    hard = [r for r in rows if r["kind"] == "hard_negative"]
+    out["hard"] = pct(sum(1 for r in hard if alarm(r["predicted"])), len(hard)) if hard else "-"
+    return out
 
-    def codes(r):
-        return [sign.split("@")[0] for sign in r["signs"].split(",") if sign]
-    for name, gold, out in sets:
-        crisis = [r for r in out if r["gold"] == "CRISIS"]
-        rules_only = sum(1 for r in crisis
-                         if any(c.startswith("crisis.") and c != "crisis.learned"
-                                for c in codes(r)))
-        with_learned = sum(1 for r in crisis if r["predicted"] == "CRISIS")
-        hard = [r for r in out if r["kind"] == "hard_negative"]
-        learned_hard = sum(1 for r in hard
-                           if r["gold"] != "CRISIS" and "crisis.learned" in codes(r))
-        all_hard = sum(1 for r in hard if alarm(r["predicted"]))
-        w(f"| {name} | {pct(rules_only, len(crisis))} | {pct(with_learned, len(crisis))} "
-          f"| {pct(learned_hard, len(hard))} | {pct(all_hard, len(hard))} |")
-    fired = sum(1 for r in ordinary_out if "crisis.learned" in codes(r))
-    w(f"| ordinary questions (1 in 20 trained on) | - | - | - | learned sign on "
-      f"{pct(fired, len(ordinary_out))} |")
-    w("\nWeaknesses: the training rows were written by few people in the same style as "
-      "the sets it is measured on, so the third and fourth sets' figures are the only fair "
-      "ones (70 CRISIS messages each: wide error bars); bag-of-words features miss negation and who a sentence "
-      "is about beyond the first-person marker; the threshold was set out of fold without "
-      "the cues, so the shipped signal is slightly more cautious than cross-validation "
-      "says.\n")
-    w("More training data, tried twice. `bench/safety/train2.tsv`, 449 messages written "
-      "blind to everything here (200 CRISIS, 138 of them indirect; 249 crisis look-alikes), "
-      "added to the training sets on rules 2026-12-02.1 with the features as they were: "
-      "the third set's CRISIS recall rose from 0.786 to 0.814 and the fourth's from 0.700 "
-      "to 0.729, but K-QA questions flagged CRISIS went from 2 to 8 of 1,212, all wrong "
-      "(\"You don't think I need antibiotics?\"): the model read a negated first-person "
-      "question as despair, and it was not kept. On 2026-12-03 the features gained the "
-      "negation mark and the signal was retrained with `train2.tsv` (rules 2026-12-03.1): "
-      "with the rules, the third set's CRISIS recall went from 0.829 to 0.900 and the "
-      "fourth's from 0.743 to 0.771, hard-negative false alarms 10 to 11 of 70 and 12 of 90 "
-      "unchanged, K-QA questions flagged by the signal 1 to 5 (read: all wrong, information "
-      "questions such as \"So I can get GERD even though I dont get heartburn?\"; 7 of "
-      "1,212 K-QA questions flagged in all, against a limit of 2%). It was kept: CRISIS "
-      "recall is the target furthest from met, and a crisis line shown above a medication "
-      "answer costs less than a missed crisis. A variant that also trained on every 4th "
-      "K-QA question flagged 2 K-QA questions but gained less on the blind sets (0.857, "
-      "0.743); both variants were compared on the blind sets, so from this version on their "
-      "CRISIS figures overstate a little. What would do better still is a model that sees "
-      "who a clause is about.\n")
+
+def summary(w, paths, out_rows):
+    """Where the classifier stands: every labelled set in one table."""
+    w("## Where it stands\n")
+    w("Recall per level (EMERGENCY is caught by EMERGENCY or CRISIS) and EMERGENCY/CRISIS "
+      "given to hard negatives. Targets: EMERGENCY >= 0.95, CRISIS >= 0.98, false alarms <= "
+      "0.03. The blind sets are the honest measure; the others were read while writing "
+      "rules or trained on.\n")
+    w("| set | status | EMERGENCY | CRISIS | SEE_DOCTOR | hard-negative false alarms |")
+    w("|---|---|---|---|---|---|")
+    status = {"blind7": "blind, measured once", "blind6": "blind rows, seen in aggregate",
+              "blind5": "blind rows, seen in aggregate"}
+    for key, name, *_ in ALL_SETS:
+        if key in paths:
+            r = figures(out_rows[key])
+            w(f"| {name} | {status.get(key, 'development, trained on')} | {r['EMERGENCY']} | "
+              f"{r['CRISIS']} | {r['SEE_DOCTOR']} | {r['hard']} |")
+    w("")
+
+
+def model_section(w, args, paths, out_rows, rules_rows):
+    """The learned blocks of the rules file, and what they add to the rules."""
+    blocks = []
+    for line in open(args.rules, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line.startswith("model "):
+            blocks.append({"model": line.split(None, 1)[1], "weights": 0})
+        elif blocks and line.startswith("  weight "):
+            blocks[-1]["weights"] += 1
+        elif blocks and line.startswith("  "):
+            key, _, value = line.strip().partition(" ")
+            blocks[-1][key] = value
+    if not blocks:
+        return
+    w("## Learned signals\n")
+    w("Phrase rules do not generalise to indirect crisis talk, and they raise false alarms on "
+      "messages that use a red flag's words without the red flag. So four logistic "
+      "regressions (`bench/safety/train_learned.py`, Python standard library, deterministic) "
+      "sit beside the rules, in the same file. Their features are computed by the engine "
+      "itself (`guru-safety-eval --features`): words as the matcher normalises them (a word "
+      "just after a negation marked `!`), word pairs, character 4-grams, a first-person "
+      "marker, the rules' groups switched on in the sentence (after negation, history, "
+      "someone else and the other cues), the cues found there, and the rules that matched "
+      "there. Every turn is read.\n")
+    w("- A signal (`crisis.learned`, `emergency.learned`) raises its level when a sentence "
+      "(with `reach` sentences either side) reaches its threshold: the lowest at which its "
+      "own cross-validated false alarms stay within 3% of all hard negatives and of its own "
+      "look-alikes, and 0.4% of ordinary questions. Trained with both classes weighed the "
+      "same, hard negatives three times.")
+    w("- A veto (`crisis.false_alarm`, `emergency.false_alarm`) reads only the sentences where "
+      "its level's rules matched, and drops those rules' signs when it gives a false alarm "
+      "a probability of 0.8 or more. It is trained on the messages those rules flag, at their "
+      "base rate, so that a plain red flag with nothing around it ('i want 2 die', 'my dad is "
+      "having a stroke') keeps its sign. Cross-validation would choose a far lower threshold "
+      "(it catches more of these sets by trusting the signal over the rules), but at 0.5 it "
+      "vetoed plain red flags of the unit tests: a bag of words learns that hard negatives "
+      "name the condition ('what are the signs of a stroke') while real emergencies "
+      "describe it, and a person who names it is vetoed.\n")
+    w("Training data: every labelled set but the fifth, sixth and seventh (below), and "
+      "every 20th ordinary question plus every 4th K-QA question (follow-up questions to a "
+      "doctor, the closest to a chatbot's). L2 1e-3, 120 full-batch steps, features seen in "
+      "two messages or more, the 6,000 largest weights kept per block.\n")
+    w("| block | level | kind | reach | threshold | weights |\n|---|---|---|---|---|---|")
+    for b in blocks:
+        code, level, *veto = b["model"].split()
+        w(f"| `{code}` | {level} | {'veto' if veto else 'signal'} | {b.get('reach', '0')} | "
+          f"{b.get('threshold')} | {b['weights']} |")
+    w("")
+    w(f"Source line of the first block: {blocks[0].get('source', '-')}.\n")
+    w("What the learned blocks change, per set: the rules alone (the file without its "
+      "learned blocks) against the whole file.\n")
+    w("| set | EMERGENCY, rules alone | with learned | CRISIS, rules alone | with learned | "
+      "false alarms, rules alone | with learned |")
+    w("|---|---|---|---|---|---|---|")
+    names = dict((key, name) for key, name, *_ in ALL_SETS)
+    names.update((key, f"`{key}.tsv`") for key, _ in TRAINING_SETS)
+    for key in [k for k in names if k in paths]:
+        a, b = figures(rules_rows[key]), figures(out_rows[key])
+        w(f"| {names[key]} | {a['EMERGENCY']} | {b['EMERGENCY']} | {a['CRISIS']} | "
+          f"{b['CRISIS']} | {a['hard']} | {b['hard']} |")
+    if "ordinary" in paths:
+        def flagged(rows):
+            return sum(1 for r in rows if alarm(r["predicted"]))
+        w(f"| ordinary questions | - | - | - | - | {flagged(rules_rows['ordinary'])} of "
+          f"{len(rules_rows['ordinary'])} | {flagged(out_rows['ordinary'])} |")
+    w("")
 
 
 def main():
     ap = argparse.ArgumentParser()
-    for name in ["dev", "dev-out", "dev-timing", "ordinary", "ordinary-out", "ordinary-timing",
-                 "rules", "readings", "out"]:
+    for name in ["work", "rules", "readings", "out"]:
         ap.add_argument("--" + name, required=True)
-    for name in ["holdout", "holdout-out", "holdout-timing", "train", "train-out", "train2",
-                 "train2-out"] + [
-            key + suffix for key, *_ in BLIND_SETS for suffix in ["", "-out", "-timing"]]:
-        ap.add_argument("--" + name)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=TSV",
+                    help="a labelled set measured into WORK/KEY.out, WORK/KEY.timing and "
+                         "WORK/KEY.rules.out (the rules without the learned signals)")
     args = ap.parse_args()
-    dev = {r["id"]: r for r in read_tsv(args.dev)}
-    dev_out = read_tsv(args.dev_out)
-    ordinary = {r["id"]: r for r in read_tsv(args.ordinary)}
-    ordinary_out = read_tsv(args.ordinary_out)
+    paths = dict(item.split("=", 1) for item in args.set)
+    gold = {key: {r["id"]: r for r in read_tsv(path)} for key, path in paths.items()}
+    out_rows = {key: read_tsv(os.path.join(args.work, key + ".out")) for key in paths}
+    rules_rows = {key: read_tsv(os.path.join(args.work, key + ".rules.out")) for key in paths}
+
+    def timing_of(key):
+        path = os.path.join(args.work, key + ".timing")
+        return timing(path) if os.path.exists(path) else None
     readings = {}
     if os.path.exists(args.readings):
         for r in read_tsv(args.readings):
@@ -314,29 +289,21 @@ def main():
     out = []
     w = out.append
     w("# Safety classifier: measured\n")
-    w("How well the safety signal (`src/core/safety.h`, rules in `data/safety/rules.txt`) "
-      "recognises messages that need a doctor soon, emergency services now or a crisis "
-      "line, and how often it raises a false alarm. Written by `bench/safety.sh` "
-      "(`bench/safety/report.py`); do not edit by hand.\n")
-    w(f"- Rules: `data/safety/rules.txt` version {version}, {rules} rules.")
+    w("How well the safety signal (`src/core/safety.h`, rules and learned signals in "
+      "`data/safety/rules.txt`) recognises messages that need a doctor soon, emergency "
+      "services now or a crisis line, and how often it raises a false alarm. Written by "
+      "`bench/safety.sh` (`bench/safety/report.py`); do not edit by hand.\n")
+    w(f"- Rules: `data/safety/rules.txt` version {version}, {rules} rules and "
+      f"{sum(1 for line in open(args.rules) if line.startswith('model '))} learned blocks.")
     w(f"- Machine: {machine()}.")
-    dt, ot = timing(args.dev_timing), timing(args.ordinary_timing)
-    ht = timing(args.holdout_timing) if args.holdout_timing else None
-    w(f"- Cost per message: development set mean {dt['mean_us']} µs, p99 {dt['p99_us']} µs "
-      f"({dt['messages']} messages x {dt['passes']} passes); ordinary questions mean "
-      f"{ot['mean_us']} µs, p99 {ot['p99_us']} µs ({ot['messages']} x {ot['passes']})"
-      + (f"; held-out set mean {ht['mean_us']} µs, p99 {ht['p99_us']} µs ({ht['messages']} x "
-         f"{ht['passes']})" if ht else "")
-      + "".join(
-          f"; {name} mean {t['mean_us']} µs, p99 {t['p99_us']} µs ({t['messages']} x "
-          f"{t['passes']})"
-          for key, name, *_ in BLIND_SETS if getattr(args, key + "_timing")
-          for t in [timing(getattr(args, key + "_timing"))])
-      + ". Target: under 100 µs. Wall-clock times on a 2-core machine shared with other builds: "
-      "under load they run about three times the idle figures (idle, the development set "
-      "measured about 17 µs mean and 55 µs p99), and the rules of version 2026-12-01.1 timed "
-      "under the same load cost the same as these.\n")
-
+    costs = [(name, t) for key, name, *_ in ALL_SETS + [("ordinary", "ordinary questions")]
+             if key in paths for t in [timing_of(key)] if t]
+    w("- Cost per message: " + "; ".join(
+        f"{name} mean {t['mean_us']} µs, p99 {t['p99_us']} µs ({t['messages']} x "
+        f"{t['passes']})" for name, t in costs)
+      + ". Target: under 100 µs. Wall-clock times on a 2-core machine shared with other "
+      "builds.\n")
+    summary(w, paths, out_rows)
     w("## How the rules were developed, and what the figures mean\n")
     w("The engine and a first rules file were written from the published guidance alone "
       "(NHS 999/A&E/111 lists, NICE NG12, NG51, NG143, NG232, NG225, FAST, the UK Sepsis "
@@ -452,8 +419,60 @@ def main():
       "0.39) caught one more fifth-set message (54/70) but flagged two more ordinary "
       "questions, both absurd ('So you would recommend me taking Benadryl everyday ...'), a "
       "sign that it learns the sets' phrasing habits.\n")
+    w("A seventh round (version 2026-12-04.1) changed how the level is decided, not the "
+      "phrases: no rule was added or edited. Ten helpers each wrote a set blind to "
+      "everything here, in different voices: eight training sets (`train3.tsv` to "
+      "`train10.tsv`, 3,390 messages) and two test sets (`blind6.tsv`, `blind7.tsv`; "
+      "`bench/safety/README.md`). Measured on rules 2026-12-03.2 before anything was "
+      "trained on them, the training sets showed what the blind sets had: CRISIS recall "
+      "0.71, 0.62, 0.65 and 0.72 on the four crisis sets, EMERGENCY 0.82 on the texting set, "
+      "false alarms on 12% to 31% of their look-alikes. The learned blocks were rebuilt on "
+      "every labelled set but the fifth, sixth and seventh. Their features now come from the "
+      "engine itself (`guru-safety-eval --features`; the trainer's Python copy of the "
+      "tokeniser is gone) and include the rules' groups switched on in a sentence, the cues "
+      "found there and the rules that matched there: cross-validated, the groups alone "
+      "raised the crisis signal's recall at the same false-alarm rate from 0.57 to 0.68. "
+      "There are four blocks: a signal per level (crisis, and a new one for emergencies) "
+      "that raises the level, and a veto per level that drops the signs of that level's "
+      "rules when the words around them say false alarm. The blocks read every turn, as "
+      "the rules do (they read two before; a rule in an older turn could not be vetoed). "
+      "Every 4th K-QA question joined the training data, because the crisis signal had "
+      "flagged short questions to a doctor ('Do you think its contagious?'): K-QA questions "
+      "flagged fell from 14 to 4 at no cost in cross-validated recall. Training runs 300 "
+      "steps, not 120: at 120, the model fitted on all the data (not the folds) had not "
+      "settled and flagged 51 K-QA questions where every fold's model flagged 2 to 4. "
+      "Cross-validated on the training data, the rules alone against the whole file: CRISIS "
+      "recall 0.574 and 0.800, EMERGENCY 0.893 and 0.980; hard negatives flagged CRISIS 8.5% "
+      "and 5.9%, flagged EMERGENCY 4.7% and 3.5%.\n")
+    w("On the sets never trained on, rules 2026-12-03.2 (the version before) against "
+      "2026-12-04.1: the fifth set EMERGENCY 0.889 and 0.978, CRISIS 0.757 and 0.829, false "
+      "alarms 0.100 and 0.044; the sixth 0.856 and 0.978, 0.843 and 0.914, 0.022 and 0.044; "
+      "the seventh, measured once on the frozen version, 0.889 and 1.000, 0.814 and 0.929, "
+      "0.067 and 0.056. Over the three, 270 emergencies, 210 crises and 270 look-alikes: "
+      "EMERGENCY 0.878 and 0.985, CRISIS 0.805 and 0.890, false alarms 0.063 and 0.048. The "
+      "EMERGENCY target is met on each; CRISIS (0.98) and false alarms (0.03) are not.\n")
+    w("How the design was chosen. A first design, whose veto was a second, lower threshold "
+      "of the signal itself, did as well on the sets but vetoed plain red flags of the unit "
+      "tests ('i want 2 die', 'my throat is closing up after eating prawns', 'my dad is "
+      "having a stroke'): a short sentence scores low for want of evidence, and the sets "
+      "teach that look-alikes name the condition ('what are the signs of a stroke') while "
+      "real emergencies describe it. The veto is now a model of its own, trained only on "
+      "the messages the rules flag, at their base rate, and its threshold (0.8) is set by "
+      "that rule and not by cross-validation, which would veto far more (it would trade "
+      "plain red flags for false alarms on these sets). The fifth and sixth sets were "
+      "measured in aggregate while this was chosen (never their rows); the seventh once, at "
+      "the end. One look-alike of the unit tests is now flagged by the crisis signal ('I "
+      "wrote a letter to my GP about my pills but heard nothing back'); the tests check "
+      "that no rule flags it, and this report measures the signals.\n")
     w("Labels: none of the rows read while fixing misses looked mislabelled to me.\n")
-    w("Known weaknesses: crisis messages that say nothing about death or harm in words "
+    w("Known weaknesses of the learned blocks: they are bags of words and pairs, so they "
+      "learn the sets' habits as well as the signs (a look-alike that names the condition, "
+      "a short question to a doctor); an explanation in a later turn ('lol it's the "
+      "dentist's anaesthetic') does not reach a sign in an earlier one; every training set "
+      "was written by a language model asked for close calls, so the false-alarm rate on an "
+      "everyday stream of messages is not measured here beyond the ordinary questions; and "
+      "the cost per message rose (p99 over 100 µs on some sets, mean 13 to 52 µs).\n")
+    w("Known weaknesses of the rules: crisis messages that say nothing about death or harm in words "
       "(\"I've got the tablets, I've got the whisky\") are missed; topic cues are blunt "
       "(\"songs at my funeral\" is read as talk about a song); a sign and a question in "
       "one clause with no punctuation can be switched off together; a history cue in the "
@@ -469,39 +488,30 @@ def main():
       "phrases still fire on "
       "innocent uses ('stockpiling paracetamol because the pharmacy runs out'); the "
       "matcher knows English only.\n")
-    w("## Development set (`bench/safety/dev.tsv`)\n")
-    w("Written blind to the rules by someone else (see `bench/safety/README.md`). A message "
-      "counts as caught when the predicted level is at least its level (EMERGENCY is caught "
-      "by EMERGENCY or CRISIS; CRISIS only by CRISIS).\n")
-    labelled_section(w, "development set", dev, dev_out)
-    if args.holdout:
-        w("## Held-out set (`bench/safety/holdout.tsv`)\n")
-        w("A second set in the same format, written blind to the rules by someone else while "
-          "the rules were being changed, from the same published guidance. Its first run "
-          "(rules 2026-12-01.2, frozen) gave EMERGENCY 0.893 (100/112), CRISIS 0.589 (33/56), "
-          "SEE_DOCTOR 0.732 (30/41), false alarms 0.027 (3/110) on hard negatives. Its misses "
-          "were then seen in aggregate and version 2026-12-01.3 was written after that (see "
-          "above), so the figures below are no longer blind: read them as a development "
-          "figure. The third set below is the blind measure.\n")
-        labelled_section(w, "held-out set", {r["id"]: r for r in read_tsv(args.holdout)},
-                         read_tsv(args.holdout_out))
-    for key, name, history, list_rows in BLIND_SETS:
-        if getattr(args, key):
-            w(f"## {name[0].upper() + name[1:]} (`bench/safety/{key}.tsv`)\n")
-            w(history + "\n")
-            labelled_section(w, name, {r["id"]: r for r in read_tsv(getattr(args, key))},
-                             read_tsv(getattr(args, key + "_out")), list_rows)
-    for key, file, what in [
-            ("train", "train.tsv", "The learned signal's training set (also trained on)"),
-            ("train2", "train2.tsv", "449 crisis messages and look-alikes written blind "
-             "on 2026-12-03 (bench/safety/README.md)")]:
-        if getattr(args, key):
-            w(f"## Round five development set `bench/safety/{file}`\n")
-            w(f"{what}. Rules version 2026-12-03.1 was written on its misses and false "
-              "alarms, so these figures overstate.\n")
-            labelled_section(w, file, {r["id"]: r for r in read_tsv(getattr(args, key))},
-                             read_tsv(getattr(args, key + "_out")))
-    model_section(w, args, dev, dev_out, ordinary_out)
+    for key, name, history, list_rows in ALL_SETS:
+        if key not in paths or key == "ordinary":
+            continue
+        w(f"## {name[0].upper() + name[1:]} (`bench/safety/{key}.tsv`)\n")
+        w(history + "\n")
+        labelled_section(w, name, gold[key], out_rows[key], list_rows)
+    training = [key for key, _ in TRAINING_SETS if key in paths]
+    if training:
+        w("## Training sets\n")
+        w("Written blind to the rules and the learned signals by helpers, and trained on "
+          "(`bench/safety/train_learned.py`); the rules of round five were written on the "
+          "misses of the first two. These figures are in-sample: they say what the signals "
+          "learned, not how they generalise.\n")
+        w("| set | what | EMERGENCY | CRISIS | SEE_DOCTOR | hard-negative false alarms |")
+        w("|---|---|---|---|---|---|")
+        for key, what in TRAINING_SETS:
+            if key in paths:
+                r = figures(out_rows[key])
+                w(f"| `{key}.tsv` | {what} | {r['EMERGENCY']} | {r['CRISIS']} | "
+                  f"{r['SEE_DOCTOR']} | {r['hard']} |")
+        w("")
+    model_section(w, args, paths, out_rows, rules_rows)
+    ordinary = gold.get("ordinary", {})
+    ordinary_out = out_rows.get("ordinary", [])
     w("## Ordinary questions\n")
     w("Every question we have: LiveQA development questions, K-QA questions and the "
       "`question` field of every MedQuAD post; all expected NONE or SEE_DOCTOR.\n")

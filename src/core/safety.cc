@@ -105,9 +105,13 @@ struct Rule {
   int line = 0;
 };
 
-// A learned signal ('model' block): logistic regression over the words of
-// a sentence (with `reach` sentences either side), fired when the
-// probability reaches `threshold` (1 or more: switched off).
+// A learned signal ('model' block): logistic regression over the features
+// of a sentence (with `reach` sentences either side), fired when the
+// probability reaches `threshold` (1 or more: switched off). A veto
+// ('model CODE LEVEL veto') instead reads the sentences where the rules of
+// its level matched, and the probability is that they are a false alarm (a
+// joke, the past, someone else, a story): at `threshold` or more, those
+// rules' signs are dropped.
 struct LearnedModel {
   std::string code;
   std::string description;
@@ -115,13 +119,14 @@ struct LearnedModel {
   SafetyLevel level = SafetyLevel::kNone;
   std::optional<double> bias;
   std::optional<double> threshold;
+  bool veto = false;
   int reach = 0;
-  StringMap<double> weights;
+  StringMap<double> weights;  // As parsed; emptied by Engine::Index().
+  // The weights by feature id (Engine::learned_features), 0 where none:
+  // one lookup of a feature serves every signal.
+  std::vector<double> weights_by_id;
   int line = 0;
 };
-
-// The learned signal looks at the newest message and this many earlier turns.
-constexpr int kLearnedTurns = 2;
 
 // Reserved concept names: the cues the matcher itself uses.
 enum Cue {
@@ -516,7 +521,10 @@ struct Engine {
   // For each concept, the cue it is, or kCueCount.
   std::vector<int> cue_of;
   std::vector<Rule> rules;
-  std::optional<LearnedModel> model;
+  // Learned signals, one per 'model' block, each with its own code.
+  std::vector<LearnedModel> models;
+  // Every feature some learned signal weighs, and its id.
+  StringMap<int> learned_features;
   // Phrases by their first element: (concept, member).
   std::vector<std::vector<std::pair<int, int>>> starts_by_word;
   std::vector<std::pair<int, int>> starts_by_number;
@@ -537,6 +545,18 @@ int Engine::AddWord(const std::string& word) {
 
 // Builds the lookup structures once all concepts are known.
 void Engine::Index() {
+  for (const LearnedModel& model : models) {
+    for (const auto& [feature, weight] : model.weights) {
+      learned_features.try_emplace(feature, static_cast<int>(learned_features.size()));
+    }
+  }
+  for (LearnedModel& model : models) {
+    model.weights_by_id.assign(learned_features.size(), 0.0);
+    for (const auto& [feature, weight] : model.weights) {
+      model.weights_by_id[learned_features.at(feature)] = weight;
+    }
+    model.weights.clear();  // Read while parsing only.
+  }
   for (int id = 0; id < static_cast<int>(words.size()); ++id) {
     const std::string& word = words[id];
     stem_ids[Stem(word)].push_back(id);
@@ -664,6 +684,10 @@ class TurnMatch {
                             });
   }
   bool Present(int concept_id) const { return present_[concept_id]; }
+  // Every switched-on occurrence, by concept.
+  const std::vector<Occurrence>& active() const { return active_; }
+  // Where a cue was found ("ten years ago", "what are the signs of").
+  const std::vector<Occurrence>& cue(int cue) const { return cues_[cue]; }
   // As Active, but also the occurrences switched off only by a hypothetical
   // ("if I was gone"): a field counts them. With `asked`, also those switched
   // off only by a question or a hypothetical.
@@ -1040,7 +1064,7 @@ std::optional<PartHit> MatchFieldAcross(const std::vector<TurnMatch>& turns,
 
 // A word as the learned signal sees it: contractions and spoken forms as
 // the matcher reads them, suffixes stripped, any word with a digit as "#".
-// (bench/safety/train_crisis.py computes the same features.)
+// (bench/safety/train_learned.py computes the same features.)
 struct ModelWord {
   std::string text;
   int sentence = 0;
@@ -1052,7 +1076,7 @@ struct ModelWord {
 
 // A word this many words after a negation in its clause is read as negated
 // ("!" before it): "I don't think I need antibiotics" is not despair.
-// (train_crisis.py's NEGATION_REACH.)
+// (train_learned.py's NEGATION_REACH.)
 constexpr int kModelNegationReach = 3;
 
 bool IsModelNegation(std::string_view word) {
@@ -1116,30 +1140,41 @@ bool IsFirstPerson(std::string_view word) {
          word == "i'll";
 }
 
-// The probability for the sentences [from, to] of a turn's words. Each
-// feature counts once; only those with a weight are kept, so most are never
-// copied.
-double LearnedProbability(const LearnedModel& model, const std::vector<ModelWord>& words,
-                          int from, int to) {
-  std::vector<const double*> found;
-  std::string feature;
-  auto look_up = [&] {
-    if (auto it = model.weights.find(feature); it != model.weights.end()) {
-      found.push_back(&it->second);
-    }
-  };
+// A rule's newest match (token indexes).
+struct RuleHit {
+  const Rule* rule = nullptr;
+  PartHit hit;
+};
+
+// Calls emit(sentence, feature) for each of the learned signals' features
+// of one turn: each word ("w:"), each pair of words in a sentence ("b:"),
+// the character 4-grams of each plain word ("c:", for misspellings), a
+// first-person marker ("p:i"), each concept of the rules switched on there
+// ("k:", after negation, history, someone else, figures of speech and the
+// other cues), each cue found there ("q:", e.g. "q:_history") and each rule
+// whose newest match starts there ("r:"). Words of
+// figures of speech are left out. A feature may come more than once.
+// Returns the number of sentences. bench/safety/train_learned.py trains on
+// exactly these (guru-safety-eval --features).
+// `hit_sentences`, if given, gets the sentence each of this turn's rule
+// hits starts in (-1 for the others).
+template <typename Emit>
+int ForEachFeature(const Engine& engine, const TurnMatch& turn, std::string_view text,
+                   int turn_index, const std::vector<RuleHit>& hits, Emit&& emit,
+                   std::vector<int>* hit_sentences = nullptr) {
+  const std::vector<ModelWord> words = ModelWords(turn, text);
+  if (words.empty()) return 0;
+  std::string feature;  // Reused: most features are looked up, never kept.
   const ModelWord* previous = nullptr;
-  bool first_person = false;
   for (const ModelWord& word : words) {
-    if (word.sentence < from || word.sentence > to || word.hidden) continue;
-    feature.assign("w:").append(word.text);
-    look_up();
+    if (word.hidden) continue;
+    emit(word.sentence, feature.assign("w:").append(word.text));
     if (previous != nullptr && previous->sentence == word.sentence) {
-      feature.assign("b:").append(previous->text).append("_").append(word.text);
-      look_up();
+      emit(word.sentence,
+           feature.assign("b:").append(previous->text).append("_").append(word.text));
     }
     previous = &word;
-    first_person = first_person || IsFirstPerson(word.text);
+    if (IsFirstPerson(word.text)) emit(word.sentence, std::string_view("p:i"));
     const std::string_view bare =
         std::string_view(word.text).substr(word.negated ? 1 : 0);
     if (bare == "#" || !std::all_of(bare.begin(), bare.end(), [](char c) {
@@ -1149,14 +1184,92 @@ double LearnedProbability(const LearnedModel& model, const std::vector<ModelWord
     }
     const std::string marked = StrCat("<", bare, ">");
     for (std::size_t i = 0; i + 4 <= marked.size(); ++i) {
-      feature.assign("c:").append(marked, i, 4);
-      look_up();
+      emit(word.sentence, feature.assign("c:").append(marked, i, 4));
     }
   }
-  if (first_person) {
-    feature = "p:i";
-    look_up();
+  const std::vector<Token>& tokens = turn.tokens();
+  // A feature in the sentence of a token, as the learned signal splits
+  // sentences.
+  auto emit_at = [&](int token, std::string_view prefix, std::string_view name) {
+    const auto at = std::lower_bound(
+        words.begin(), words.end(), tokens[token].char_begin,
+        [](const ModelWord& w, std::size_t c) { return w.char_end <= c; });
+    if (at == words.end() || at->hidden) return -1;
+    feature.assign(prefix).append(name);
+    std::replace(feature.begin(), feature.end(), ' ', '_');  // A phrase's words.
+    emit(at->sentence, feature);
+    return at->sentence;
+  };
+  for (const Occurrence& o : turn.active()) {
+    emit_at(o.begin, "k:", engine.concepts[o.concept_id].name);
   }
+  for (int cue = 0; cue < kCueCount; ++cue) {
+    for (const Occurrence& o : turn.cue(cue)) emit_at(o.begin, "q:", kCueNames[cue]);
+  }
+  for (std::size_t h = 0; h < hits.size(); ++h) {
+    if (hits[h].hit.turn != turn_index) continue;
+    const int sentence = emit_at(hits[h].hit.begin, "r:", hits[h].rule->code);
+    if (hit_sentences != nullptr) (*hit_sentences)[h] = sentence;
+  }
+  return words.back().sentence + 1;
+}
+
+// The weights a learned signal finds in one sentence.
+struct SentenceWeights {
+  bool read = false;  // Whether the sentence has any feature.
+  std::vector<const double*> found;
+};
+
+// What the learned signals find in a conversation.
+struct LearnedReading {
+  // For each signal, turn and sentence, the weights the signal finds there.
+  // The signals read every turn, as the rules do.
+  std::vector<std::vector<std::vector<SentenceWeights>>> weights;
+  // For each rule hit, the sentence of its turn it starts in (-1: in words
+  // the signals do not read).
+  std::vector<int> hit_sentences;
+};
+
+LearnedReading ReadLearned(const Engine& engine, const std::vector<TurnMatch>& matches,
+                           const std::vector<std::string_view>& turns,
+                           const std::vector<RuleHit>& hits) {
+  const std::size_t models = engine.models.size();
+  LearnedReading reading;
+  reading.weights.assign(models,
+                         std::vector<std::vector<SentenceWeights>>(matches.size()));
+  reading.hit_sentences.assign(hits.size(), -1);
+  if (models == 0) return reading;
+  for (std::size_t t = 0; t < matches.size(); ++t) {
+    const int n = ForEachFeature(
+        engine, matches[t], turns[t], static_cast<int>(t), hits,
+        [&](int s, std::string_view feature) {
+          const auto it = engine.learned_features.find(feature);
+          for (std::size_t m = 0; m < models; ++m) {
+            std::vector<SentenceWeights>& sentences = reading.weights[m][t];
+            if (s >= static_cast<int>(sentences.size())) sentences.resize(s + 1);
+            sentences[s].read = true;
+            if (it == engine.learned_features.end()) continue;
+            const double& weight = engine.models[m].weights_by_id[it->second];
+            if (weight != 0) sentences[s].found.push_back(&weight);
+          }
+        },
+        &reading.hit_sentences);
+    for (std::size_t m = 0; m < models; ++m) reading.weights[m][t].resize(n);
+  }
+  return reading;
+}
+
+// Adds the weights found in the sentences [from, to] of a turn.
+void AddWeights(const std::vector<SentenceWeights>& sentences, int from, int to,
+                std::vector<const double*>& found) {
+  for (int s = std::max(from, 0);
+       s <= std::min(to, static_cast<int>(sentences.size()) - 1); ++s) {
+    found.insert(found.end(), sentences[s].found.begin(), sentences[s].found.end());
+  }
+}
+
+// The probability from the weights found. Each feature counts once.
+double LearnedProbability(const LearnedModel& model, std::vector<const double*> found) {
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
   double logit = *model.bias;
@@ -1164,39 +1277,59 @@ double LearnedProbability(const LearnedModel& model, const std::vector<ModelWord
   return 1.0 / (1.0 + std::exp(-logit));
 }
 
-// The learned signal in the newest turns: the most probable sentence of the
-// newest turn that has one at or above the threshold, unless the cues
-// switch that whole sentence off.
-std::optional<PartHit> MatchModel(const std::vector<TurnMatch>& turns,
-                                  const std::vector<std::string_view>& texts,
-                                  const LearnedModel& model) {
+// A learned signal over a conversation (`weights`: its part of
+// ReadLearned()): the most probable sentence of the newest turn that has one
+// at or above the threshold, in code points. A sentence the cues switch off
+// as a whole is not read.
+std::optional<PartHit> MatchModel(
+    const std::vector<TurnMatch>& turns,
+    const std::vector<std::vector<SentenceWeights>>& weights, const LearnedModel& model) {
   if (*model.threshold >= 1.0) return std::nullopt;
-  const int n = std::min(static_cast<int>(turns.size()), kLearnedTurns);
-  for (int t = 0; t < n; ++t) {
-    const std::vector<ModelWord> words = ModelWords(turns[t], texts[t]);
-    if (words.empty()) continue;
-    const int sentences = words.back().sentence + 1;
+  for (int t = 0; t < static_cast<int>(weights.size()); ++t) {
     double best = -1;
-    std::optional<PartHit> hit;
-    for (int s = 0; s < sentences; ++s) {
-      if (turns[t].SentenceGuarded(s)) continue;
-      const double p = LearnedProbability(model, words, s - model.reach, s + model.reach);
-      if (p < *model.threshold || p <= best) continue;
+    int best_sentence = -1;
+    for (int s = 0; s < static_cast<int>(weights[t].size()); ++s) {
+      if (!weights[t][s].read || turns[t].SentenceGuarded(s)) continue;
+      std::vector<const double*> found;
+      AddWeights(weights[t], s - model.reach, s + model.reach, found);
+      const double p = LearnedProbability(model, std::move(found));
+      if (p <= best) continue;
       best = p;
-      int begin = -1;
-      int end = -1;
-      for (int i = 0; i < static_cast<int>(words.size()); ++i) {
-        if (words[i].sentence != s) continue;
-        if (begin < 0) begin = i;
-        end = i;
-      }
-      if (begin < 0) continue;
-      hit = PartHit{t, static_cast<int>(words[begin].char_begin),
-                    static_cast<int>(words[end].char_end)};
+      best_sentence = s;
     }
-    if (hit) return hit;
+    if (best < *model.threshold) continue;
+    // The sentence's span: its first and last token.
+    int begin = -1;
+    int end = -1;
+    const std::vector<Token>& tokens = turns[t].tokens();
+    for (int i = 0; i < static_cast<int>(tokens.size()); ++i) {
+      if (tokens[i].sentence != best_sentence) continue;
+      if (begin < 0) begin = i;
+      end = i;
+    }
+    if (begin < 0) continue;
+    return PartHit{t, static_cast<int>(tokens[begin].char_begin),
+                   static_cast<int>(tokens[end].char_end)};
   }
   return std::nullopt;
+}
+
+// Whether a veto drops the signs of its level's rules: the probability over
+// the sentences where they matched (with `reach` either side, every turn
+// together) reaches its threshold.
+bool Vetoes(const LearnedModel& veto,
+            const std::vector<std::vector<SentenceWeights>>& weights,
+            const std::vector<RuleHit>& hits, const std::vector<int>& hit_sentences) {
+  if (*veto.threshold >= 1.0) return false;
+  std::vector<const double*> found;
+  bool any = false;
+  for (std::size_t h = 0; h < hits.size(); ++h) {
+    if (hits[h].rule->level != veto.level || hit_sentences[h] < 0) continue;
+    any = true;
+    AddWeights(weights[hits[h].hit.turn], hit_sentences[h] - veto.reach,
+               hit_sentences[h] + veto.reach, found);
+  }
+  return any && LearnedProbability(veto, std::move(found)) >= *veto.threshold;
 }
 
 }  // namespace
@@ -1449,7 +1582,7 @@ absl::Status Parser::RuleLine(std::string_view rest) {
 absl::Status Parser::FinishRule() {
   if (in_model_) {
     in_model_ = false;
-    const LearnedModel& model = *engine_.model;
+    const LearnedModel& model = engine_.models.back();
     const char* missing = model.description.empty() ? "description"
                           : model.source.empty()    ? "source"
                           : !model.bias             ? "bias"
@@ -1476,7 +1609,9 @@ absl::Status Parser::FinishRule() {
 absl::Status Parser::ModelLine(std::string_view rest) {
   if (absl::Status status = FinishRule(); !status.ok()) return status;
   const std::vector<std::string_view> fields = Fields(rest);
-  if (fields.size() != 2) return Error("expected 'model CODE LEVEL'");
+  if (fields.size() != 2 && !(fields.size() == 3 && fields[2] == "veto")) {
+    return Error("expected 'model CODE LEVEL' or 'model CODE LEVEL veto'");
+  }
   if (!IsRuleCode(fields[0])) {
     return Error(
         StrCat("bad model code '", fields[0], "' (expected e.g. crisis.learned)"));
@@ -1486,13 +1621,17 @@ absl::Status Parser::ModelLine(std::string_view rest) {
     return Error(
         StrCat("bad level '", fields[1], "' (expected see_doctor, emergency or crisis)"));
   }
-  if (engine_.model) {
-    return Error(StrCat("a second model (the first at line ", engine_.model->line, ")"));
+  for (const LearnedModel& model : engine_.models) {
+    if (model.code == fields[0]) {
+      return Error(StrCat("a second model '", fields[0], "' (the first at line ",
+                          model.line, ")"));
+    }
   }
-  engine_.model.emplace();
-  engine_.model->code = std::string(fields[0]);
-  engine_.model->level = *level;
-  engine_.model->line = line_;
+  LearnedModel& model = engine_.models.emplace_back();
+  model.code = std::string(fields[0]);
+  model.level = *level;
+  model.veto = fields.size() == 3;
+  model.line = line_;
   in_model_ = true;
   return absl::OkStatus();
 }
@@ -1508,7 +1647,7 @@ std::optional<double> ParseReal(std::string_view text) {
 }
 
 absl::Status Parser::ModelFieldLine(std::string_view keyword, std::string_view rest) {
-  LearnedModel& model = *engine_.model;
+  LearnedModel& model = engine_.models.back();
   if (rest.empty()) return Error(StrCat("'", keyword, "' needs a value"));
   if (keyword == "description" || keyword == "source") {
     std::string& field = keyword == "source" ? model.source : model.description;
@@ -1746,6 +1885,18 @@ std::optional<PartHit> MatchRule(const std::vector<TurnMatch>& turns, const Rule
   return best;
 }
 
+// Every rule's newest match, in the rules' order.
+std::vector<RuleHit> RuleHits(const Engine& engine,
+                              const std::vector<TurnMatch>& matches) {
+  std::vector<RuleHit> hits;
+  for (const Rule& rule : engine.rules) {
+    if (const std::optional<PartHit> hit = MatchRule(matches, rule)) {
+      hits.push_back({&rule, *hit});
+    }
+  }
+  return hits;
+}
+
 }  // namespace
 
 std::string_view SafetyLevelName(SafetyLevel level) {
@@ -1779,27 +1930,64 @@ const std::string& SafetyRules::version() const { return data_->version; }
 
 std::size_t SafetyRules::size() const { return data_->rules.size(); }
 
+std::vector<std::vector<std::vector<std::string>>> SafetyRules::LearnedFeatures(
+    const std::vector<std::string_view>& turns) const {
+  std::vector<TurnMatch> matches;
+  matches.reserve(turns.size());
+  for (std::string_view turn : turns) matches.emplace_back(*data_, turn);
+  const std::vector<RuleHit> hits = RuleHits(*data_, matches);
+  std::vector<std::vector<std::vector<std::string>>> features(turns.size());
+  for (std::size_t t = 0; t < turns.size(); ++t) {
+    std::vector<std::vector<std::string>>& sentences = features[t];
+    const int n = ForEachFeature(*data_, matches[t], turns[t], static_cast<int>(t), hits,
+                                 [&](int s, std::string_view feature) {
+                                   if (s >= static_cast<int>(sentences.size())) {
+                                     sentences.resize(s + 1);
+                                   }
+                                   sentences[s].emplace_back(feature);
+                                 });
+    sentences.resize(n);
+    for (std::vector<std::string>& sentence : sentences) {
+      std::sort(sentence.begin(), sentence.end());
+      sentence.erase(std::unique(sentence.begin(), sentence.end()), sentence.end());
+    }
+  }
+  return features;
+}
+
 SafetyAssessment SafetyRules::Assess(const std::vector<std::string_view>& turns) const {
   std::vector<TurnMatch> matches;
   matches.reserve(turns.size());
   for (std::string_view turn : turns) matches.emplace_back(*data_, turn);
-  SafetyAssessment assessment;
-  for (const Rule& rule : data_->rules) {
-    const std::optional<PartHit> hit = MatchRule(matches, rule);
-    if (!hit) continue;
-    const std::vector<Token>& tokens = matches[hit->turn].tokens();
-    assessment.signs.push_back({rule.code, rule.description, rule.level, hit->turn,
-                                tokens[hit->begin].char_begin,
-                                tokens[hit->end - 1].char_end});
-    assessment.level = std::max(assessment.level, rule.level);
+  const std::vector<RuleHit> hits = RuleHits(*data_, matches);
+  const LearnedReading learned = ReadLearned(*data_, matches, turns, hits);
+  std::vector<SafetyLevel> vetoed;
+  for (std::size_t m = 0; m < data_->models.size(); ++m) {
+    const LearnedModel& model = data_->models[m];
+    if (model.veto && Vetoes(model, learned.weights[m], hits, learned.hit_sentences)) {
+      vetoed.push_back(model.level);
+    }
   }
-  if (const std::optional<LearnedModel>& model = data_->model) {
-    if (const std::optional<PartHit> hit = MatchModel(matches, turns, *model)) {
+  SafetyAssessment assessment;
+  for (const RuleHit& hit : hits) {
+    if (std::find(vetoed.begin(), vetoed.end(), hit.rule->level) != vetoed.end())
+      continue;
+    const std::vector<Token>& tokens = matches[hit.hit.turn].tokens();
+    assessment.signs.push_back({hit.rule->code, hit.rule->description, hit.rule->level,
+                                hit.hit.turn, tokens[hit.hit.begin].char_begin,
+                                tokens[hit.hit.end - 1].char_end});
+    assessment.level = std::max(assessment.level, hit.rule->level);
+  }
+  for (std::size_t m = 0; m < data_->models.size(); ++m) {
+    const LearnedModel& model = data_->models[m];
+    if (model.veto) continue;
+    if (const std::optional<PartHit> hit =
+            MatchModel(matches, learned.weights[m], model)) {
       // The hit's span is in code points already.
-      assessment.signs.push_back({model->code, model->description, model->level,
-                                  hit->turn, static_cast<std::size_t>(hit->begin),
+      assessment.signs.push_back({model.code, model.description, model.level, hit->turn,
+                                  static_cast<std::size_t>(hit->begin),
                                   static_cast<std::size_t>(hit->end)});
-      assessment.level = std::max(assessment.level, model->level);
+      assessment.level = std::max(assessment.level, model.level);
     }
   }
   std::stable_sort(assessment.signs.begin(), assessment.signs.end(),

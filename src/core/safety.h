@@ -58,6 +58,14 @@ class SafetyRules {
   // feels tight" then "now my left arm is numb").
   SafetyAssessment Assess(const std::vector<std::string_view>& turns) const;
 
+  // What the learned signals ('model' blocks) read of a conversation: for
+  // each turn, for each sentence, its features.
+  // For training them (bench/safety/train_learned.py reads these through
+  // guru-safety-eval --features), so that training and serving share one
+  // definition.
+  std::vector<std::vector<std::vector<std::string>>> LearnedFeatures(
+      const std::vector<std::string_view>& turns) const;
+
   // The file's declared version, e.g. "2026-12-01.1".
   const std::string& version() const;
   // Number of rules.

@@ -3,9 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "core/str_cat.h"
 #include "support/temp_dir.h"
 
 namespace guru {
@@ -375,9 +377,9 @@ TEST(SafetyParseTest, ModelBlock) {
   EXPECT_EQ(rules->Assess({"I don't know, I feel hopeless"}).level, SafetyLevel::kCrisis);
   EXPECT_EQ(rules->Assess({"not that I know of but I feel so hopeless"}).level,
             SafetyLevel::kCrisis);
-  // The turn before counts; two turns before does not.
+  // Every turn is read, as the rules read them.
   EXPECT_EQ(rules->Assess({"ok", "I am hopeless"}).level, SafetyLevel::kCrisis);
-  EXPECT_EQ(rules->Assess({"ok", "ok", "I am hopeless"}).level, SafetyLevel::kNone);
+  EXPECT_EQ(rules->Assess({"ok", "ok", "I am hopeless"}).level, SafetyLevel::kCrisis);
   // Threshold 1: off.
   std::string off(kModelRules);
   off.replace(off.find("threshold 0.5"), 13, "threshold 1");
@@ -405,6 +407,76 @@ TEST(SafetyParseTest, ModelBlock) {
   EXPECT_THAT(error(head + "model crisis.learned urgent\n"),
               HasSubstr("m.txt:6: bad level 'urgent'"));
   EXPECT_THAT(error(head + "  bias 0\n"), HasSubstr("m.txt:6: 'bias' outside a model"));
+  const std::string model =
+      "model crisis.learned crisis\n  description d\n  source s\n"
+      "  bias 0\n  threshold 0.5\n";
+  EXPECT_THAT(
+      error(head + model + model),
+      HasSubstr("m.txt:11: a second model 'crisis.learned' (the first at line 6)"));
+}
+
+// What the learned signals read: by turn and sentence, words, word pairs,
+// character 4-grams, a first-person marker and the switched-on concepts.
+TEST(SafetyParseTest, LearnedFeatures) {
+  std::string text(kModelRules);
+  text.insert(text.find("@pain"), "@_negation = no\n");
+  absl::StatusOr<SafetyRules> rules = SafetyRules::Parse(text, "m.txt");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  const auto features =
+      rules->LearnedFeatures({"some pain. I feel hopeless", "no pain", "x"});
+  ASSERT_EQ(features.size(), 3u);  // Every turn.
+  ASSERT_EQ(features[0].size(), 2u);
+  EXPECT_THAT(features[0][0],
+              ::testing::IsSupersetOf({"w:some", "w:pain", "b:some_pain", "c:<pai",
+                                       "c:ain>", "k:pain", "r:a.pain"}));
+  EXPECT_THAT(features[0][0], ::testing::Not(::testing::Contains("p:i")));
+  EXPECT_THAT(features[0][1], ::testing::IsSupersetOf({"w:i", "w:hopeless", "p:i"}));
+  // Negated: the word is marked, the concept switched off, the cue seen.
+  EXPECT_THAT(features[1][0], ::testing::IsSupersetOf({"w:!pain", "q:_negation"}));
+  EXPECT_THAT(features[1][0], ::testing::Not(::testing::Contains("k:pain")));
+}
+
+// kModelRules and a second block: its 'model' line's fields and one weight.
+std::string WithSecondBlock(std::string_view model, std::string_view weight) {
+  return StrCat(kModelRules, "model ", model,
+                "\n  description d\n  source trained by hand\n  bias -2\n"
+                "  threshold 0.5\n  weight ",
+                weight, "\n");
+}
+
+// A veto reads the sentences where its level's rules matched and drops their
+// signs when a false alarm is likely enough; it never adds a sign.
+TEST(SafetyParseTest, VetoBlock) {
+  absl::StatusOr<SafetyRules> rules = SafetyRules::Parse(
+      WithSecondBlock("see_doctor.false_alarm see_doctor veto", "w:novel 3"), "m.txt");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  EXPECT_EQ(rules->Assess({"some pain"}).level, SafetyLevel::kSeeDoctor);
+  // -2 + 3 (novel): p 0.73, a false alarm.
+  EXPECT_EQ(rules->Assess({"the pain in my novel"}).level, SafetyLevel::kNone);
+  // Only the sentences where the rule matched are read.
+  EXPECT_EQ(rules->Assess({"some pain. a novel"}).level, SafetyLevel::kSeeDoctor);
+  // A veto does not switch the other signals off.
+  SafetyAssessment both = rules->Assess({"I feel hopeless in my novel pain"});
+  EXPECT_EQ(both.level, SafetyLevel::kCrisis);
+  ASSERT_EQ(both.signs.size(), 1u);
+  EXPECT_EQ(both.signs[0].code, "crisis.learned");
+}
+
+// Each model block is its own signal, at its own level.
+TEST(SafetyParseTest, TwoModelBlocks) {
+  absl::StatusOr<SafetyRules> rules = SafetyRules::Parse(
+      WithSecondBlock("emergency.learned emergency", "w:blue 2.5"), "m.txt");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  SafetyAssessment blue = rules->Assess({"his lips are blue"});
+  EXPECT_EQ(blue.level, SafetyLevel::kEmergency);
+  ASSERT_EQ(blue.signs.size(), 1u);
+  EXPECT_EQ(blue.signs[0].code, "emergency.learned");
+  // Both fire: the crisis sign first (signs are sorted by level).
+  SafetyAssessment both = rules->Assess({"I feel hopeless. his lips are blue"});
+  EXPECT_EQ(both.level, SafetyLevel::kCrisis);
+  ASSERT_EQ(both.signs.size(), 2u);
+  EXPECT_EQ(both.signs[0].code, "crisis.learned");
+  EXPECT_EQ(both.signs[1].code, "emergency.learned");
 }
 
 // The shipped rules file.
@@ -427,6 +499,18 @@ class SafetyShippedRulesTest : public ::testing::Test {
     std::vector<std::string_view> turns = {message};
     turns.insert(turns.end(), context.begin(), context.end());
     return rules_->Assess(turns).level;
+  }
+  // The level the phrase rules and fields give, without the learned
+  // signals (which bench/safety.sh measures, not these tests).
+  static SafetyLevel RulesLevel(std::string_view message,
+                                std::vector<std::string_view> context = {}) {
+    std::vector<std::string_view> turns = {message};
+    turns.insert(turns.end(), context.begin(), context.end());
+    SafetyLevel level = SafetyLevel::kNone;
+    for (const SafetySignMatch& sign : rules_->Assess(turns).signs) {
+      if (!sign.code.ends_with(".learned")) level = std::max(level, sign.level);
+    }
+    return level;
   }
   static SafetyRules* rules_;
 };
@@ -526,7 +610,7 @@ TEST_F(SafetyShippedRulesTest, CrisisSemanticField) {
            "I jumped off a wall and hurt my ankle, it's swollen",
            "I've given up smoking and I've had enough of the cravings",
        }) {
-    EXPECT_LT(Level(message), SafetyLevel::kCrisis) << message;
+    EXPECT_LT(RulesLevel(message), SafetyLevel::kCrisis) << message;
   }
 }
 
@@ -615,7 +699,8 @@ TEST_F(SafetyShippedRulesTest, NegationHistoryQuestionsHypotheticalsFigures) {
 }
 
 TEST_F(SafetyShippedRulesTest, SignsAddUpAcrossTurns) {
-  EXPECT_LT(Level("now my left arm is numb"), SafetyLevel::kEmergency);
+  // (The learned emergency signal may read a numb arm alone as a stroke.)
+  EXPECT_LT(RulesLevel("now my left arm is numb"), SafetyLevel::kEmergency);
   EXPECT_GE(Level("now my left arm is numb", {"my chest feels tight"}),
             SafetyLevel::kEmergency);
   SafetyAssessment assessment =
@@ -837,10 +922,14 @@ TEST_F(SafetyShippedRulesTest, LearnedSignal) {
 TEST_F(SafetyShippedRulesTest, SpansAreCodePointsOfTheirTurn) {
   const std::string_view message = "Ça va mal… I can’t breathe";
   SafetyAssessment assessment = rules_->Assess({message});
-  ASSERT_FALSE(assessment.signs.empty());
-  EXPECT_EQ(assessment.signs[0].turn, 0);
-  EXPECT_EQ(assessment.signs[0].char_begin, 13u);  // "can’t breathe"
-  EXPECT_EQ(assessment.signs[0].char_end, 26u);
+  // A rule's sign (the learned signals' span a whole sentence).
+  const auto rule = std::find_if(
+      assessment.signs.begin(), assessment.signs.end(),
+      [](const SafetySignMatch& sign) { return !sign.code.ends_with(".learned"); });
+  ASSERT_NE(rule, assessment.signs.end());
+  EXPECT_EQ(rule->turn, 0);
+  EXPECT_EQ(rule->char_begin, 13u);  // "can’t breathe"
+  EXPECT_EQ(rule->char_end, 26u);
 }
 
 }  // namespace
