@@ -60,13 +60,13 @@ measure ordinary "$work/ordinary.tsv" 3
 # (bench/safety/train_learned.py).
 for key in dev holdout blind3 blind4; do measure $key bench/safety/$key.tsv 20; done
 for key in train train2 train3 train4 train5 train6 train7 train8 train9 train10; do
-  [[ -f bench/safety/$key.tsv ]] && measure $key bench/safety/$key.tsv 0
+  if [[ -f bench/safety/$key.tsv ]]; then measure $key bench/safety/$key.tsv 0; fi
 done
 # Sets never trained on whose rows nobody writing rules reads: the fifth and
 # sixth were measured in aggregate while round seven was chosen, the
 # seventh only once it was frozen (docs/SAFETY.md says how often each).
 for key in blind5 blind6 blind7; do
-  [[ -f bench/safety/$key.tsv ]] && measure $key bench/safety/$key.tsv 20
+  if [[ -f bench/safety/$key.tsv ]]; then measure $key bench/safety/$key.tsv 20; fi
 done
 
 /usr/bin/python3 bench/safety/report.py --work "$work" "${sets[@]}" \

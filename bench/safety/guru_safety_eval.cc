@@ -9,8 +9,8 @@
 // code@turn:begin-end joined by ','. Timing goes to standard output:
 // `messages N passes P mean_us X p99_us Y`. --features writes what the
 // learned signals read instead (for bench/safety/train_learned.py): one line
-// per sentence of the turns they look at, `id turn sentence features`, the
-// features joined by spaces.
+// per sentence with features, `id turn sentence guarded features`, guarded
+// 1 when the cues switch the sentence off, the features joined by spaces.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -172,10 +172,12 @@ int main(int argc, char** argv) {
       const auto turns = rules->LearnedFeatures(Turns(message));
       for (std::size_t t = 0; t < turns.size(); ++t) {
         for (std::size_t s = 0; s < turns[t].size(); ++s) {
-          if (turns[t][s].empty()) continue;
-          out << message.id << '\t' << t << '\t' << s << '\t';
-          for (std::size_t f = 0; f < turns[t][s].size(); ++f) {
-            out << (f ? " " : "") << turns[t][s][f];
+          const guru::SafetyRules::LearnedSentence& sentence = turns[t][s];
+          if (sentence.features.empty()) continue;
+          out << message.id << '\t' << t << '\t' << s << '\t'
+              << (sentence.guarded ? 1 : 0) << '\t';
+          for (std::size_t f = 0; f < sentence.features.size(); ++f) {
+            out << (f ? " " : "") << sentence.features[f];
           }
           out << '\n';
         }

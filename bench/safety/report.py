@@ -11,10 +11,6 @@ LEVELS = ["NONE", "SEE_DOCTOR", "EMERGENCY", "CRISIS"]
 RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
-# The sets written blind to the rules, measured as they were frozen: option
-# name (also the file's), name in the text, what happened to the set, and
-# whether its missed and falsely alarmed rows are listed (not for a set that
-# is still blind).
 # The labelled sets with a section of their own: option key (also the
 # file's name), name in the text, what happened to the set, and whether its
 # missed and falsely alarmed rows are listed (not for a set kept blind).
@@ -25,7 +21,7 @@ ALL_SETS = [
     ("blind4", "fourth set", "A fourth set, written on 2026-12-03 by a helper who read only `bench/safety/README.md` (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 40 indirect), 30 SEE_DOCTOR, 90 hard negatives, 20 ordinary questions, 27 multi-turn. Measured on rules version 2026-12-02.1 as they stood; no rule was changed because of it, so these are blind figures. They agree with the third set's: EMERGENCY recall near 0.95, CRISIS recall 0.70 (rules 40/70, the learned signal 9 more), hard-negative false alarms 0.13, against targets of 0.95, 0.98 and 0.03.Rules version 2026-12-03.1 (round five, below) was written on the misses of `train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few times while it was written, and the learned signal's two variants were compared on it (no rows read), so its figures now overstate slightly. Version 2026-12-03.2 (round six) was written on its misses: a development set from then on. Round seven (version 2026-12-04.1, below) trained the learned signals on this set; its figures are in-sample from then on.", True),
     ("blind5", "fifth set", 'A fifth set, written on 2026-12-03 by a helper who read only the part of `bench/safety/README.md` before its held-out section (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (47 indirect, 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (40 of them crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. Measured once on rules version 2026-12-03.1 as they stood, after that version was frozen: EMERGENCY 0.889 (80/90), CRISIS 0.757 (53/70), SEE_DOCTOR 0.667 (20/30), hard-negative false alarms 0.100 (9/90). Its rows have not been read and no rule was changed because of it; version 2026-12-03.2 (round six) gives the same figures, measured once more in aggregate. These are the blind figures for the current rules. Round seven (version 2026-12-04.1) was measured on it in aggregate four times while its design was chosen (never its rows): rules 2026-12-03.2 gave EMERGENCY 80/90, CRISIS 53/70, false alarms 9/90; the final version gives the figures below.', False),
     ("blind6", "sixth set", "A sixth set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (48 indirect, 16 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (40 crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. Its first run, on rules 2026-12-03.2 as they stood: EMERGENCY 0.856 (77/90), CRISIS 0.843 (59/70), SEE_DOCTOR 0.700 (21/30), hard-negative false alarms 0.022 (2/90). Round seven was then measured on it in aggregate three times (never its rows): a first design whose veto was a second threshold of the signal (EMERGENCY 87/90, CRISIS 63/70, false alarms 3/90; dropped because it vetoed plain red flags such as 'i want 2 die'), the final design (87/90, 63/70, 3/90) and the same with more K-QA questions in training (below). It was not trained on.", False),
-    ("blind7", "seventh set", 'A seventh set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, while round seven was being written: 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 45 indirect, about 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (about 40 crisis or self-harm look-alikes), 20 ordinary questions, about 25 multi-turn. Measured once, after version 2026-12-04.1 was frozen: these are the blind figures of the current version. Its rows have not been read.', False),
+    ("blind7", "seventh set", "A seventh set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, while round seven was being written: 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 45 indirect, about 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (about 40 crisis or self-harm look-alikes), 20 ordinary questions, about 25 multi-turn. Measured twice, never its rows: once when version 2026-12-04.1 was first frozen (EMERGENCY 1.000, CRISIS 0.929, false alarms 0.056), and once more after a reviewer's fix to the trainer (below), made for the reviewer's reason. These are the blind figures of the current version.", False),
 ]
 # The training sets of the learned signals: key and what it is.
 TRAINING_SETS = [
@@ -185,7 +181,7 @@ def summary(w, paths, out_rows):
       "rules or trained on.\n")
     w("| set | status | EMERGENCY | CRISIS | SEE_DOCTOR | hard-negative false alarms |")
     w("|---|---|---|---|---|---|")
-    status = {"blind7": "blind, measured once", "blind6": "blind rows, seen in aggregate",
+    status = {"blind7": "blind rows, measured twice", "blind6": "blind rows, seen in aggregate",
               "blind5": "blind rows, seen in aggregate"}
     for key, name, *_ in ALL_SETS:
         if key in paths:
@@ -235,7 +231,7 @@ def model_section(w, args, paths, out_rows, rules_rows):
       "describe it, and a person who names it is vetoed.\n")
     w("Training data: every labelled set but the fifth, sixth and seventh (below), and "
       "every 20th ordinary question plus every 4th K-QA question (follow-up questions to a "
-      "doctor, the closest to a chatbot's). L2 1e-3, 120 full-batch steps, features seen in "
+      "doctor, the closest to a chatbot's). L2 1e-3, 300 full-batch steps, features seen in "
       "two messages or more, the 6,000 largest weights kept per block.\n")
     w("| block | level | kind | reach | threshold | weights |\n|---|---|---|---|---|---|")
     for b in blocks:
@@ -441,16 +437,21 @@ def main():
       "flagged fell from 14 to 4 at no cost in cross-validated recall. Training runs 300 "
       "steps, not 120: at 120, the model fitted on all the data (not the folds) had not "
       "settled and flagged 51 K-QA questions where every fold's model flagged 2 to 4. "
-      "Cross-validated on the training data, the rules alone against the whole file: CRISIS "
-      "recall 0.574 and 0.800, EMERGENCY 0.893 and 0.980; hard negatives flagged CRISIS 8.5% "
-      "and 5.9%, flagged EMERGENCY 4.7% and 3.5%.\n")
+      "A reviewer (a helper reading the diff) found that the trainer still scored sentences "
+      "the engine never lets a signal fire on (those the cues switch off as a whole); the "
+      "features now say which those are and the blocks were retrained. Cross-validated on "
+      "the training data, the rules alone against the whole file: CRISIS recall 0.574 and "
+      "0.786, EMERGENCY 0.893 and 0.980; hard negatives flagged CRISIS 8.5% and 5.9%, flagged "
+      "EMERGENCY 4.7% and 3.4%.\n")
     w("On the sets never trained on, rules 2026-12-03.2 (the version before) against "
-      "2026-12-04.1: the fifth set EMERGENCY 0.889 and 0.978, CRISIS 0.757 and 0.829, false "
-      "alarms 0.100 and 0.044; the sixth 0.856 and 0.978, 0.843 and 0.914, 0.022 and 0.044; "
-      "the seventh, measured once on the frozen version, 0.889 and 1.000, 0.814 and 0.929, "
-      "0.067 and 0.056. Over the three, 270 emergencies, 210 crises and 270 look-alikes: "
-      "EMERGENCY 0.878 and 0.985, CRISIS 0.805 and 0.890, false alarms 0.063 and 0.048. The "
-      "EMERGENCY target is met on each; CRISIS (0.98) and false alarms (0.03) are not.\n")
+      "2026-12-04.1: the fifth set EMERGENCY 0.889 and 0.978, CRISIS 0.757 and 0.843, false "
+      "alarms 0.100 and 0.044; the sixth 0.856 and 0.978, 0.843 and 0.957, 0.022 and 0.033; "
+      "the seventh 0.889 and 1.000, 0.814 and 0.957, 0.067 and 0.056. Over the three, 270 "
+      "emergencies, 210 crises and 270 look-alikes: EMERGENCY 0.878 and 0.985, CRISIS 0.805 "
+      "and 0.919, false alarms 0.063 and 0.044. The seventh set was measured twice: on the "
+      "version frozen before the review (1.000, 0.929, 0.056) and on this one, after the "
+      "reviewer's fix, which was made for the reviewer's reason. The EMERGENCY target "
+      "(0.95) is met on each set; CRISIS (0.98) and false alarms (0.03) are not.\n")
     w("How the design was chosen. A first design, whose veto was a second, lower threshold "
       "of the signal itself, did as well on the sets but vetoed plain red flags of the unit "
       "tests ('i want 2 die', 'my throat is closing up after eating prawns', 'my dad is "
@@ -471,7 +472,7 @@ def main():
       "dentist's anaesthetic') does not reach a sign in an earlier one; every training set "
       "was written by a language model asked for close calls, so the false-alarm rate on an "
       "everyday stream of messages is not measured here beyond the ordinary questions; and "
-      "the cost per message rose (p99 over 100 µs on some sets, mean 13 to 52 µs).\n")
+      "the cost per message rose (mean 14 to 48 µs, p99 over 100 µs on most sets; a conversation of six alarming messages costs about 0.35 ms, p99 over 4 ms, most of it the rules' cross-turn matching, which was so before).\n")
     w("Known weaknesses of the rules: crisis messages that say nothing about death or harm in words "
       "(\"I've got the tablets, I've got the whisky\") are missed; topic cues are blunt "
       "(\"songs at my funeral\" is read as talk about a song); a sign and a question in "

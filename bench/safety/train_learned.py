@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
-"""Trains a learned safety signal and writes it into the rules file.
+"""Trains a level's learned signal and veto and writes them into the rules file.
 
     bench/safety/train_learned.py [--signal crisis|emergency]
                                   [--rules data/safety/rules.txt] [--dry-run]
                                   [--extra-set TSV]... [--reach N] [--eval BIN]
 
-Two signals, each a 'model' block of its own: crisis.learned (CRISIS; the
-default) and emergency.learned (EMERGENCY). --extra-set adds a labelled set
+For a level (crisis, the default, or emergency) two 'model' blocks: the
+signal (crisis.learned, emergency.learned), which raises the level, and the
+veto (crisis.false_alarm, emergency.false_alarm), which reads the sentences
+where that level's rules matched and drops their signs when a false alarm is
+likely enough. --extra-set adds a labelled set
 to the training data, for experiments: the shipped signals are trained on
 SETS alone.
 
 An L2-regularised logistic regression (full-batch gradient descent with
 per-feature (Adagrad) step sizes; deterministic) over the features of one
 sentence of a message (with --reach sentences either side). The features are
-computed by the engine itself (guru-safety-eval --features, SentenceFeatures
+computed by the engine itself (guru-safety-eval --features, ForEachFeature
 in src/core/safety.cc), so training and serving cannot drift apart: words as
 the matcher normalises them (a word just after a negation marked "!"), word
 pairs, character 4-grams (misspellings), a first-person marker, and the
@@ -27,17 +30,20 @@ EMERGENCY overdoses taken on purpose are positives and everything else is a
 negative; for emergency.learned, EMERGENCY rows are positives, CRISIS rows
 are left out (a crisis is the other signal's) and everything else is a
 negative. Plus a fixed sample of the ordinary questions bench/safety.sh
-reads (LiveQA, K-QA, MedQuAD; negatives). Never blind5.tsv or blind6.tsv,
-the sets kept for blind measurement.
+reads (LiveQA, K-QA, MedQuAD; negatives). Never blind5.tsv, blind6.tsv or
+blind7.tsv, the sets kept for blind measurement.
 
-A message's score is its most probable sentence (in any turn). The threshold is chosen by 5-fold cross-validation (folds
-by message id) as the lowest at which the out-of-fold false alarms stay within
-the limits: hard negatives <= 3%, both all of them and the signal's own
-look-alikes (crisis and self-harm look-alikes for crisis.learned, the others
-for emergency.learned), and ordinary questions <= 0.5% (with a margin). The model is then trained on everything and written into the rules
-file as a 'model CODE LEVEL' block after the learned-signals line (replacing
-the block of the same code, keeping the other), with the features whose
-|weight| is largest (at most MAX_WEIGHTS lines).
+A message's signal score is its most probable sentence (in any turn, not
+one the cues switch off); its veto score reads the sentences where the
+level's rules matched, all together. By 5-fold cross-validation (folds by
+message id) the signal's threshold is the lowest at which its out-of-fold
+false alarms stay within the limits: 3% of hard negatives, both all of them
+and its own look-alikes (crisis and self-harm look-alikes for crisis, the
+others for emergency), and 0.4% of ordinary questions. The veto's is
+MIN_VETO (see there). The blocks are then trained on everything and written
+into the rules file after the learned-blocks line, replacing the blocks of
+the same codes, with the features whose |weight| is largest (at most
+MAX_WEIGHTS lines each).
 """
 
 import argparse
@@ -56,7 +62,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SETS = ["bench/safety/dev.tsv", "bench/safety/holdout.tsv", "bench/safety/train.tsv",
         "bench/safety/train2.tsv", "bench/safety/blind3.tsv", "bench/safety/blind4.tsv"] + \
     [f"bench/safety/train{n}.tsv" for n in range(3, 11)]
-# What each signal is: its code, level, description, and who is positive.
 # What each signal is: its code, level, description and reach (chosen by
 # cross-validation: crisis talk spreads over sentences, an emergency's signs
 # sit close together).
@@ -96,12 +101,14 @@ INTENT = re.compile(r"on purpose|deliberate|to die|kill (my|him|her)self|end (it
 
 
 def read_features(path):
-    """{id: {turn: {sentence: set(features)}}} from guru-safety-eval --features."""
+    """{id: {turn: {sentence: (guarded, set(features))}}} from guru-safety-eval
+    --features."""
     out = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            mid, turn, sentence, feats = line.rstrip("\n").split("\t")
-            out.setdefault(mid, {}).setdefault(int(turn), {})[int(sentence)] = set(feats.split())
+            mid, turn, sentence, guarded, feats = line.rstrip("\n").split("\t")
+            out.setdefault(mid, {}).setdefault(int(turn), {})[int(sentence)] = (
+                guarded == "1", set(feats.split()))
     return out
 
 
@@ -129,15 +136,16 @@ def rule_outcome(row, level):
 
 
 def units(sentences, reach):
-    """Feature sets of a turn, one per sentence, with `reach` sentences either
-    side (as LearnedProbability reads them)."""
-    if not sentences:
-        return []
+    """Feature sets of a turn, one per sentence a signal may fire on (not one
+    the cues switch off), with `reach` sentences either side, guarded or not
+    (as MatchModel reads them)."""
     out = []
     for s in sorted(sentences):
+        if sentences[s][0]:
+            continue
         feats = set()
         for k in range(s - reach, s + reach + 1):
-            feats |= sentences.get(k, set())
+            feats |= sentences.get(k, (False, set()))[1]
         out.append(feats)
     return out
 
@@ -285,10 +293,10 @@ def veto_unit(turns, level, reach):
     every turn together (as Vetoes() in safety.cc reads them)."""
     feats = set()
     for sentences in turns.values():
-        for s, fs in sentences.items():
+        for s, (_, fs) in sentences.items():
             if any(f.startswith("r:") and RULE_LEVELS.get(f[2:]) == level for f in fs):
                 for k in range(s - reach, s + reach + 1):
-                    feats |= sentences.get(k, set())
+                    feats |= sentences.get(k, (False, set()))[1]
     return feats
 
 
@@ -343,7 +351,10 @@ def main():
         outcome = rule_outcome(rules_row, level)
         messages.append(dict(
             id=mid, units=[u for t in sorted(turns) for u in units(turns[t], reach)],
-            veto_units=[veto_unit(turns, level, reach)] if outcome["rules_at"] else [],
+            # Empty when no sign of the level is in a word the signals read:
+            # no veto then (Vetoes() in safety.cc).
+            veto_units=[u for u in [veto_unit(turns, level, reach)] if u]
+            if outcome["rules_at"] else [],
             **outcome, **fields))
 
     messages = []
@@ -382,7 +393,7 @@ def main():
     # The signal learns who is at `level`; the veto, among the messages the
     # rules of `level` flag, which are false alarms.
     vetoable = [dict(m, units=m["veto_units"], y=1 - m["y"], weight=1.0)
-                for m in messages if m["rules_at"]]
+                for m in messages if m["veto_units"]]
     folds = [zlib.crc32(m["id"].encode()) % FOLDS for m in messages]
     oof = cross_validate(messages, folds, lambda model, m: score(model, m["units"]))
     veto_oof = dict(zip(
@@ -397,7 +408,7 @@ def main():
     # context), and no plain red flag may be lost that way. Ordinary
     # questions not in the sample are measured by bench/safety.sh instead.
     def outcome(t, v):
-        flags = [1.0 if s >= t or (m["rules_at"] and veto_oof[m["id"]] < v) else 0.0
+        flags = [1.0 if s >= t or (m["rules_at"] and veto_oof.get(m["id"], 0.0) < v) else 0.0
                  for m, s in zip(messages, oof)]
         r = rates(messages, flags, 0.5, args.signal)
         # A positive is also caught by a higher level from the rules.

@@ -1062,13 +1062,11 @@ std::optional<PartHit> MatchFieldAcross(const std::vector<TurnMatch>& turns,
   return newest;
 }
 
-// A word as the learned signal sees it: contractions and spoken forms as
+// A word as the learned signals see it: contractions and spoken forms as
 // the matcher reads them, suffixes stripped, any word with a digit as "#".
-// (bench/safety/train_learned.py computes the same features.)
 struct ModelWord {
   std::string text;
   int sentence = 0;
-  std::size_t char_begin = 0;
   std::size_t char_end = 0;
   bool hidden = false;   // Part of a figure of speech.
   bool negated = false;  // Within a negation's reach: `text` starts with '!'.
@@ -1076,7 +1074,6 @@ struct ModelWord {
 
 // A word this many words after a negation in its clause is read as negated
 // ("!" before it): "I don't think I need antibiotics" is not despair.
-// (train_learned.py's NEGATION_REACH.)
 constexpr int kModelNegationReach = 3;
 
 bool IsModelNegation(std::string_view word) {
@@ -1115,8 +1112,8 @@ std::vector<ModelWord> ModelWords(const TurnMatch& turn, std::string_view text) 
       return f.first < span.char_end && span.char_begin < f.second;
     });
     auto push = [&](bool mark, std::string_view form) {
-      words.push_back({StrCat(mark ? "!" : "", form), sentence, span.char_begin,
-                       span.char_end, hidden, mark});
+      words.push_back(
+          {StrCat(mark ? "!" : "", form), sentence, span.char_end, hidden, mark});
     };
     if (const auto it = SpokenForms().find(word); it != SpokenForms().end()) {
       push(negated, it->second.first);
@@ -1157,7 +1154,7 @@ struct RuleHit {
 // Returns the number of sentences. bench/safety/train_learned.py trains on
 // exactly these (guru-safety-eval --features).
 // `hit_sentences`, if given, gets the sentence each of this turn's rule
-// hits starts in (-1 for the others).
+// hits starts in (the others' entries are left as they are).
 template <typename Emit>
 int ForEachFeature(const Engine& engine, const TurnMatch& turn, std::string_view text,
                    int turn_index, const std::vector<RuleHit>& hits, Emit&& emit,
@@ -1240,21 +1237,40 @@ LearnedReading ReadLearned(const Engine& engine, const std::vector<TurnMatch>& m
   reading.hit_sentences.assign(hits.size(), -1);
   if (models == 0) return reading;
   for (std::size_t t = 0; t < matches.size(); ++t) {
+    // Each sentence's weighed features, found once for every signal.
+    std::vector<std::vector<int>> ids;
+    std::vector<bool> read;
     const int n = ForEachFeature(
         engine, matches[t], turns[t], static_cast<int>(t), hits,
         [&](int s, std::string_view feature) {
-          const auto it = engine.learned_features.find(feature);
-          for (std::size_t m = 0; m < models; ++m) {
-            std::vector<SentenceWeights>& sentences = reading.weights[m][t];
-            if (s >= static_cast<int>(sentences.size())) sentences.resize(s + 1);
-            sentences[s].read = true;
-            if (it == engine.learned_features.end()) continue;
-            const double& weight = engine.models[m].weights_by_id[it->second];
-            if (weight != 0) sentences[s].found.push_back(&weight);
+          if (s >= static_cast<int>(ids.size())) {
+            ids.resize(s + 1);
+            read.resize(s + 1);
+          }
+          read[s] = true;
+          if (auto it = engine.learned_features.find(feature);
+              it != engine.learned_features.end()) {
+            ids[s].push_back(it->second);
           }
         },
         &reading.hit_sentences);
-    for (std::size_t m = 0; m < models; ++m) reading.weights[m][t].resize(n);
+    ids.resize(n);
+    read.resize(n);
+    for (std::vector<int>& sentence : ids) {
+      std::sort(sentence.begin(), sentence.end());
+      sentence.erase(std::unique(sentence.begin(), sentence.end()), sentence.end());
+    }
+    for (std::size_t m = 0; m < models; ++m) {
+      const std::vector<double>& weights = engine.models[m].weights_by_id;
+      std::vector<SentenceWeights>& sentences = reading.weights[m][t];
+      sentences.resize(n);
+      for (int s = 0; s < n; ++s) {
+        sentences[s].read = read[s];
+        for (int id : ids[s]) {
+          if (weights[id] != 0) sentences[s].found.push_back(&weights[id]);
+        }
+      }
+    }
   }
   return reading;
 }
@@ -1930,26 +1946,28 @@ const std::string& SafetyRules::version() const { return data_->version; }
 
 std::size_t SafetyRules::size() const { return data_->rules.size(); }
 
-std::vector<std::vector<std::vector<std::string>>> SafetyRules::LearnedFeatures(
+std::vector<std::vector<SafetyRules::LearnedSentence>> SafetyRules::LearnedFeatures(
     const std::vector<std::string_view>& turns) const {
   std::vector<TurnMatch> matches;
   matches.reserve(turns.size());
   for (std::string_view turn : turns) matches.emplace_back(*data_, turn);
   const std::vector<RuleHit> hits = RuleHits(*data_, matches);
-  std::vector<std::vector<std::vector<std::string>>> features(turns.size());
+  std::vector<std::vector<LearnedSentence>> features(turns.size());
   for (std::size_t t = 0; t < turns.size(); ++t) {
-    std::vector<std::vector<std::string>>& sentences = features[t];
+    std::vector<LearnedSentence>& sentences = features[t];
     const int n = ForEachFeature(*data_, matches[t], turns[t], static_cast<int>(t), hits,
                                  [&](int s, std::string_view feature) {
                                    if (s >= static_cast<int>(sentences.size())) {
                                      sentences.resize(s + 1);
                                    }
-                                   sentences[s].emplace_back(feature);
+                                   sentences[s].features.emplace_back(feature);
                                  });
     sentences.resize(n);
-    for (std::vector<std::string>& sentence : sentences) {
-      std::sort(sentence.begin(), sentence.end());
-      sentence.erase(std::unique(sentence.begin(), sentence.end()), sentence.end());
+    for (int s = 0; s < n; ++s) {
+      std::vector<std::string>& list = sentences[s].features;
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+      sentences[s].guarded = matches[t].SentenceGuarded(s);
     }
   }
   return features;

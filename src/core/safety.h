@@ -58,12 +58,18 @@ class SafetyRules {
   // feels tight" then "now my left arm is numb").
   SafetyAssessment Assess(const std::vector<std::string_view>& turns) const;
 
-  // What the learned signals ('model' blocks) read of a conversation: for
-  // each turn, for each sentence, its features.
+  // What the learned signals ('model' blocks) read of one sentence: its
+  // features, sorted, and whether the cues switch the whole sentence off (a
+  // signal does not fire there, though its neighbours read it).
+  struct LearnedSentence {
+    bool guarded = false;
+    std::vector<std::string> features;
+  };
+  // What the learned signals read of a conversation, by turn and sentence.
   // For training them (bench/safety/train_learned.py reads these through
   // guru-safety-eval --features), so that training and serving share one
   // definition.
-  std::vector<std::vector<std::vector<std::string>>> LearnedFeatures(
+  std::vector<std::vector<LearnedSentence>> LearnedFeatures(
       const std::vector<std::string_view>& turns) const;
 
   // The file's declared version, e.g. "2026-12-01.1".

@@ -426,14 +426,17 @@ TEST(SafetyParseTest, LearnedFeatures) {
       rules->LearnedFeatures({"some pain. I feel hopeless", "no pain", "x"});
   ASSERT_EQ(features.size(), 3u);  // Every turn.
   ASSERT_EQ(features[0].size(), 2u);
-  EXPECT_THAT(features[0][0],
+  EXPECT_FALSE(features[0][0].guarded);
+  EXPECT_THAT(features[0][0].features,
               ::testing::IsSupersetOf({"w:some", "w:pain", "b:some_pain", "c:<pai",
                                        "c:ain>", "k:pain", "r:a.pain"}));
-  EXPECT_THAT(features[0][0], ::testing::Not(::testing::Contains("p:i")));
-  EXPECT_THAT(features[0][1], ::testing::IsSupersetOf({"w:i", "w:hopeless", "p:i"}));
+  EXPECT_THAT(features[0][0].features, ::testing::Not(::testing::Contains("p:i")));
+  EXPECT_THAT(features[0][1].features,
+              ::testing::IsSupersetOf({"w:i", "w:hopeless", "p:i"}));
   // Negated: the word is marked, the concept switched off, the cue seen.
-  EXPECT_THAT(features[1][0], ::testing::IsSupersetOf({"w:!pain", "q:_negation"}));
-  EXPECT_THAT(features[1][0], ::testing::Not(::testing::Contains("k:pain")));
+  EXPECT_THAT(features[1][0].features,
+              ::testing::IsSupersetOf({"w:!pain", "q:_negation"}));
+  EXPECT_THAT(features[1][0].features, ::testing::Not(::testing::Contains("k:pain")));
 }
 
 // kModelRules and a second block: its 'model' line's fields and one weight.
@@ -453,8 +456,9 @@ TEST(SafetyParseTest, VetoBlock) {
   EXPECT_EQ(rules->Assess({"some pain"}).level, SafetyLevel::kSeeDoctor);
   // -2 + 3 (novel): p 0.73, a false alarm.
   EXPECT_EQ(rules->Assess({"the pain in my novel"}).level, SafetyLevel::kNone);
-  // Only the sentences where the rule matched are read.
+  // Only the sentences where the rule matched are read, in any turn.
   EXPECT_EQ(rules->Assess({"some pain. a novel"}).level, SafetyLevel::kSeeDoctor);
+  EXPECT_EQ(rules->Assess({"ok", "the pain in my novel"}).level, SafetyLevel::kNone);
   // A veto does not switch the other signals off.
   SafetyAssessment both = rules->Assess({"I feel hopeless in my novel pain"});
   EXPECT_EQ(both.level, SafetyLevel::kCrisis);
@@ -489,10 +493,21 @@ class SafetyShippedRulesTest : public ::testing::Test {
     absl::StatusOr<SafetyRules> parsed = SafetyRules::Parse(text, "rules.txt");
     ASSERT_TRUE(parsed.ok()) << parsed.status();
     rules_ = new SafetyRules(*std::move(parsed));
+    // The learned blocks follow this line.
+    const std::size_t learned = text.find(
+        "\n# ------------------------------------------------"
+        "---------------- learned");
+    ASSERT_NE(learned, std::string::npos);
+    absl::StatusOr<SafetyRules> alone =
+        SafetyRules::Parse(text.substr(0, learned), "rules.txt");
+    ASSERT_TRUE(alone.ok()) << alone.status();
+    rules_alone_ = new SafetyRules(*std::move(alone));
   }
   static void TearDownTestSuite() {
     delete rules_;
     rules_ = nullptr;
+    delete rules_alone_;
+    rules_alone_ = nullptr;
   }
   static SafetyLevel Level(std::string_view message,
                            std::vector<std::string_view> context = {}) {
@@ -500,21 +515,19 @@ class SafetyShippedRulesTest : public ::testing::Test {
     turns.insert(turns.end(), context.begin(), context.end());
     return rules_->Assess(turns).level;
   }
-  // The level the phrase rules and fields give, without the learned
-  // signals (which bench/safety.sh measures, not these tests).
+  // The level the phrase rules and fields give without the learned blocks
+  // (which bench/safety.sh measures, not these tests).
   static SafetyLevel RulesLevel(std::string_view message,
                                 std::vector<std::string_view> context = {}) {
     std::vector<std::string_view> turns = {message};
     turns.insert(turns.end(), context.begin(), context.end());
-    SafetyLevel level = SafetyLevel::kNone;
-    for (const SafetySignMatch& sign : rules_->Assess(turns).signs) {
-      if (!sign.code.ends_with(".learned")) level = std::max(level, sign.level);
-    }
-    return level;
+    return rules_alone_->Assess(turns).level;
   }
   static SafetyRules* rules_;
+  static SafetyRules* rules_alone_;
 };
 SafetyRules* SafetyShippedRulesTest::rules_ = nullptr;
+SafetyRules* SafetyShippedRulesTest::rules_alone_ = nullptr;
 
 TEST_F(SafetyShippedRulesTest, Parses) {
   EXPECT_FALSE(rules_->version().empty());
