@@ -1,13 +1,16 @@
 // Runs the safety classifier over a labelled TSV and writes one prediction
 // per message, then times repeated passes over all of them.
-//   guru-safety-eval --rules FILE --tsv FILE --out FILE [--passes N]
+//   guru-safety-eval --rules FILE --tsv FILE --out FILE [--passes N] [--cache]
 //   guru-safety-eval --rules FILE --message TEXT [--context TEXT]...
 //   guru-safety-eval --rules FILE --tsv FILE --features FILE
 // The TSV has a header, then `id level category kind query context`, the
 // context being the earlier turns, newest first, joined by " ||| ". The
 // output TSV is `id gold predicted category kind signs`, signs as
 // code@turn:begin-end joined by ','. Timing goes to standard output:
-// `messages N passes P mean_us X p99_us Y`. --features writes what the
+// `messages N passes P mean_us X p99_us Y`. With --cache the passes share a
+// SafetyRules::TurnCache, as guru-server's requests do (so every timed pass
+// recalls every turn), and each assessment is checked against the one
+// written without it: `cache_mismatches N`, exit 1 if N > 0. --features writes what the
 // learned signals read instead (for bench/safety/train_learned.py): one line
 // per sentence with features, `id turn sentence guarded features`, guarded
 // 1 when the cues switch the sentence off, the features joined by spaces.
@@ -84,30 +87,44 @@ std::string Upper(std::string_view name) {
 }
 
 // Times `passes` passes over all messages after one warm-up pass; prints
-// the mean and the 99th percentile of the time per message.
-void Time(const guru::SafetyRules& rules, const std::vector<Message>& messages,
-          int passes) {
+// the mean and the 99th percentile of the time per message, then the ids of
+// the `slowest` messages with their mean time. With `cache`, assessments
+// that differ from `expected` (each message's Signs() as written) are
+// counted; returns their number.
+int Time(const guru::SafetyRules& rules, const std::vector<Message>& messages, int passes,
+         int slowest, guru::SafetyRules::TurnCache* cache,
+         const std::vector<std::string>& expected) {
+  int mismatches = 0;
   std::vector<double> micros;
   micros.reserve(messages.size() * passes);
+  std::vector<std::pair<double, std::size_t>> per_message(messages.size());
   for (int pass = 0; pass <= passes; ++pass) {
-    for (const Message& message : messages) {
-      const std::vector<std::string_view> turns = Turns(message);
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      const std::vector<std::string_view> turns = Turns(messages[i]);
       const auto start = std::chrono::steady_clock::now();
-      const guru::SafetyAssessment assessment = rules.Assess(turns);
+      const guru::SafetyAssessment assessment = rules.Assess(turns, cache);
       const auto stop = std::chrono::steady_clock::now();
+      if (cache != nullptr && Signs(assessment) != expected[i]) ++mismatches;
       if (pass > 0) {
         micros.push_back(std::chrono::duration<double, std::micro>(stop - start).count());
+        per_message[i] = {per_message[i].first + micros.back() / passes, i};
       }
-      if (assessment.signs.size() > 1000) std::puts("");  // Keeps the call.
     }
   }
-  if (micros.empty()) return;
+  if (cache != nullptr) std::printf("cache_mismatches %d\n", mismatches);
+  if (micros.empty()) return mismatches;
   double sum = 0;
   for (double m : micros) sum += m;
   std::sort(micros.begin(), micros.end());
   const double p99 = micros[std::min(micros.size() - 1, micros.size() * 99 / 100)];
   std::printf("messages %zu passes %d mean_us %.2f p99_us %.2f\n", messages.size(),
               passes, sum / static_cast<double>(micros.size()), p99);
+  std::sort(per_message.rbegin(), per_message.rend());
+  for (int k = 0; k < std::min<int>(slowest, static_cast<int>(per_message.size())); ++k) {
+    std::printf("slow %s mean_us %.2f\n", messages[per_message[k].second].id.c_str(),
+                per_message[k].first);
+  }
+  return mismatches;
 }
 
 }  // namespace
@@ -116,12 +133,18 @@ int main(int argc, char** argv) {
   std::string rules_path, tsv, out_path, features_path, message_text;
   std::vector<std::string> context;
   int passes = 5;
+  int slowest = 0;
+  bool cache = false;
   CLI::App app("guru-safety-eval: the safety classifier over a labelled set");
   app.add_option("--rules", rules_path, "Rules file (data/safety/rules.txt)")->required();
   app.add_option("--tsv", tsv, "Labelled messages: id level category kind query context");
   app.add_option("--out", out_path, "Predictions TSV");
   app.add_option("--features", features_path, "Write the learned signals' features here");
   app.add_option("--passes", passes, "Timed passes")->check(CLI::Range(0, 1000));
+  app.add_option("--slowest", slowest, "List the ids of the N slowest messages")
+      ->check(CLI::Range(0, 100000));
+  app.add_flag("--cache", cache,
+               "Time with remembered turns and check they change no assessment");
   app.add_option("--message", message_text, "Assess one message and print its signs");
   app.add_option("--context", context, "Earlier turns of --message, newest first");
   CLI11_PARSE(app, argc, argv);
@@ -186,12 +209,15 @@ int main(int argc, char** argv) {
     return out ? 0 : 2;
   }
   out << "id\tgold\tpredicted\tcategory\tkind\tsigns\n";
+  std::vector<std::string> signs;
   for (const Message& message : messages) {
     const guru::SafetyAssessment assessment = rules->Assess(Turns(message));
+    signs.push_back(Signs(assessment));
     out << message.id << '\t' << message.gold << '\t'
         << Upper(guru::SafetyLevelName(assessment.level)) << '\t' << message.category
-        << '\t' << message.kind << '\t' << Signs(assessment) << '\n';
+        << '\t' << message.kind << '\t' << signs.back() << '\n';
   }
-  Time(*rules, messages, passes);
-  return 0;
+  guru::SafetyRules::TurnCache turns;
+  return Time(*rules, messages, passes, slowest, cache ? &turns : nullptr, signs) > 0 ? 1
+                                                                                      : 0;
 }

@@ -6,6 +6,10 @@ import datetime
 import os
 import platform
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ordinary import CONVERSATION_TRAINING_SETS, read_tsv  # noqa: E402
 
 LEVELS = ["NONE", "SEE_DOCTOR", "EMERGENCY", "CRISIS"]
 RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -21,7 +25,8 @@ ALL_SETS = [
     ("blind4", "fourth set", "A fourth set, written on 2026-12-03 by a helper who read only `bench/safety/README.md` (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 40 indirect), 30 SEE_DOCTOR, 90 hard negatives, 20 ordinary questions, 27 multi-turn. Measured on rules version 2026-12-02.1 as they stood; no rule was changed because of it, so these are blind figures. They agree with the third set's: EMERGENCY recall near 0.95, CRISIS recall 0.70 (rules 40/70, the learned signal 9 more), hard-negative false alarms 0.13, against targets of 0.95, 0.98 and 0.03.Rules version 2026-12-03.1 (round five, below) was written on the misses of `train.tsv` and `train2.tsv`, not of this set; this set was measured in aggregate a few times while it was written, and the learned signal's two variants were compared on it (no rows read), so its figures now overstate slightly. Version 2026-12-03.2 (round six) was written on its misses: a development set from then on. Round seven (version 2026-12-04.1, below) trained the learned signals on this set; its figures are in-sample from then on.", True),
     ("blind5", "fifth set", 'A fifth set, written on 2026-12-03 by a helper who read only the part of `bench/safety/README.md` before its held-out section (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (47 indirect, 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (40 of them crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. Measured once on rules version 2026-12-03.1 as they stood, after that version was frozen: EMERGENCY 0.889 (80/90), CRISIS 0.757 (53/70), SEE_DOCTOR 0.667 (20/30), hard-negative false alarms 0.100 (9/90). Its rows have not been read and no rule was changed because of it; version 2026-12-03.2 (round six) gives the same figures, measured once more in aggregate. These are the blind figures for the current rules. Round seven (version 2026-12-04.1) was measured on it in aggregate four times while its design was chosen (never its rows): rules 2026-12-03.2 gave EMERGENCY 80/90, CRISIS 53/70, false alarms 9/90; the final version gives the figures below.', False),
     ("blind6", "sixth set", "A sixth set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (48 indirect, 16 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (40 crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. Its first run, on rules 2026-12-03.2 as they stood: EMERGENCY 0.856 (77/90), CRISIS 0.843 (59/70), SEE_DOCTOR 0.700 (21/30), hard-negative false alarms 0.022 (2/90). Round seven was then measured on it in aggregate three times (never its rows): a first design whose veto was a second threshold of the signal (EMERGENCY 87/90, CRISIS 63/70, false alarms 3/90; dropped because it vetoed plain red flags such as 'i want 2 die'), the final design (87/90, 63/70, 3/90) and the same with more K-QA questions in training (below). It was not trained on.", False),
-    ("blind7", "seventh set", "A seventh set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, while round seven was being written: 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 45 indirect, about 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (about 40 crisis or self-harm look-alikes), 20 ordinary questions, about 25 multi-turn. Measured twice, never its rows: once when version 2026-12-04.1 was first frozen (EMERGENCY 1.000, CRISIS 0.929, false alarms 0.056), and once more after a reviewer's fix to the trainer (below), made for the reviewer's reason. These are the blind figures of the current version.", False),
+    ("blind7", "seventh set", "A seventh set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, while round seven was being written: 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 45 indirect, about 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (about 40 crisis or self-harm look-alikes), 20 ordinary questions, about 25 multi-turn. Measured twice, never its rows: once when version 2026-12-04.1 was first frozen (EMERGENCY 1.000, CRISIS 0.929, false alarms 0.056), and once more after a reviewer's fix to the trainer (below), made for the reviewer's reason. Round eight (version 2026-12-05.1) measured it once more in aggregate.", False),
+    ("blind8", "eighth set", "An eighth set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, asked for what a chatbot hears in conversation: 340 messages, 90 EMERGENCY over 23 categories (34 with earlier turns), 40 CRISIS, 40 SEE_DOCTOR, 100 ordinary chat messages that name a condition the person or a relative has while asking about it, 70 conversational hard negatives. Its first run, on rules 2026-12-04.1 as they stood (before round eight): EMERGENCY 90/90, CRISIS 39/40, SEE_DOCTOR 32/40, false alarms on hard negatives 4/70 and on the ordinary chat messages 3/100. Measured in aggregate only, never its rows, and not trained on.", False),
 ]
 # The training sets of the learned signals: key and what it is.
 TRAINING_SETS = [
@@ -35,21 +40,9 @@ TRAINING_SETS = [
     ("train8", "440: see-a-doctor flags, ordinary questions, look-alikes of every kind"),
     ("train9", "400: short chat-box crisis messages and look-alikes"),
     ("train10", "400: crisis about others and across turns, look-alikes"),
+    ("train11", "450: a chatbot's conversations: conditions named while asking about them, "
+                "look-alikes, emergencies and crises in chat"),
 ]
-
-
-def read_tsv(path):
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        rows = []
-        for line in f:
-            line = line.rstrip("\n").rstrip("\r")
-            if not line:
-                continue
-            fields = line.split("\t")
-            fields += [""] * (len(header) - len(fields))
-            rows.append(dict(zip(header, fields)))
-        return rows
 
 
 def timing(path):
@@ -181,7 +174,8 @@ def summary(w, paths, out_rows):
       "rules or trained on.\n")
     w("| set | status | EMERGENCY | CRISIS | SEE_DOCTOR | hard-negative false alarms |")
     w("|---|---|---|---|---|---|")
-    status = {"blind7": "blind rows, measured twice", "blind6": "blind rows, seen in aggregate",
+    status = {"blind8": "blind rows, measured twice", "blind7": "blind rows, seen in aggregate",
+              "blind6": "blind rows, seen in aggregate",
               "blind5": "blind rows, seen in aggregate"}
     for key, name, *_ in ALL_SETS:
         if key in paths:
@@ -218,7 +212,8 @@ def model_section(w, args, paths, out_rows, rules_rows):
     w("- A signal (`crisis.learned`, `emergency.learned`) raises its level when a sentence "
       "(with `reach` sentences either side) reaches its threshold: the lowest at which its "
       "own cross-validated false alarms stay within 3% of all hard negatives and of its own "
-      "look-alikes, and 0.4% of ordinary questions. Trained with both classes weighed the "
+      "look-alikes, 0.4% of ordinary questions and 1% of chat turns. Trained with both "
+      "classes weighed the "
       "same, hard negatives three times.")
     w("- A veto (`crisis.false_alarm`, `emergency.false_alarm`) reads only the sentences where "
       "its level's rules matched, and drops those rules' signs when it gives a false alarm "
@@ -229,9 +224,10 @@ def model_section(w, args, paths, out_rows, rules_rows):
       "vetoed plain red flags of the unit tests: a bag of words learns that hard negatives "
       "name the condition ('what are the signs of a stroke') while real emergencies "
       "describe it, and a person who names it is vetoed.\n")
-    w("Training data: every labelled set but the fifth, sixth and seventh (below), and "
+    w("Training data: every labelled set but the fifth to eighth (below), "
       "every 20th ordinary question plus every 4th K-QA question (follow-up questions to a "
-      "doctor, the closest to a chatbot's). L2 1e-3, 300 full-batch steps, features seen in "
+      "doctor, the closest to a chatbot's), and every turn of the conversation sets "
+      f"{', '.join(CONVERSATION_TRAINING_SETS)}. L2 1e-3, 300 full-batch steps, features seen in "
       "two messages or more, the 6,000 largest weights kept per block.\n")
     w("| block | level | kind | reach | threshold | weights |\n|---|---|---|---|---|---|")
     for b in blocks:
@@ -298,7 +294,17 @@ def main():
         f"{name} mean {t['mean_us']} µs, p99 {t['p99_us']} µs ({t['messages']} x "
         f"{t['passes']})" for name, t in costs)
       + ". Target: under 100 µs. Wall-clock times on a 2-core machine shared with other "
-      "builds.\n")
+      "builds.")
+    afresh, remembered = timing_of("chat-afresh"), timing_of("chat-remembered")
+    if afresh and remembered:
+        w(f"- A chat as guru-server assesses it (the 360 conversations of `train5.tsv`, each "
+          f"with its earlier turns): every turn read afresh, mean {afresh['mean_us']} µs, p99 "
+          f"{afresh['p99_us']} µs; with the turns remembered from earlier messages "
+          f"(`SafetyRules::TurnCache`, as the server keeps them: a chat sends every earlier "
+          f"turn again with each message), mean {remembered['mean_us']} µs, p99 "
+          f"{remembered['p99_us']} µs, and {remembered['cache_mismatches']} assessments "
+          f"changed by remembering.")
+    w("")
     summary(w, paths, out_rows)
     w("## How the rules were developed, and what the figures mean\n")
     w("The engine and a first rules file were written from the published guidance alone "
@@ -465,14 +471,52 @@ def main():
       "the end. One look-alike of the unit tests is now flagged by the crisis signal ('I "
       "wrote a letter to my GP about my pills but heard nothing back'); the tests check "
       "that no rule flags it, and this report measures the signals.\n")
+    w("An eighth round (version 2026-12-05.1) was about what a chatbot hears most: people "
+      "naming a condition they or a relative have while asking about it. Every turn of the "
+      "conversation benchmark's sets, read alone, showed that version 2026-12-04.1 raised an "
+      "alarm on 143 of 3,069 such turns, 10 of them right (an emergency now, read alone): "
+      "'I think I have piles' and 'I think my teenage son might be depressed' were CRISIS, "
+      "'she's 84 and diabetic' and 'he starts chemo on Monday' EMERGENCY; the labelled sets "
+      "had hardly any such messages, so the learned signals had learned that any medical "
+      "statement about a person is alarming. Three kinds of change. (1) Rules, written from "
+      "the guidance and not from rows of a blind set: pauses in breathing while snoring "
+      "asleep are sleep apnoea (NHS: see a GP), not 'not breathing'; 'electric shock' pains "
+      "of neuralgia, a big toe 'on fire' (gout) and school 'PE' are figures of speech; a "
+      "facial droop already diagnosed as Bell's palsy or with a stroke ruled out is "
+      "explained; a drooping eyelid is not FAST's face (a headache rule reads it); and "
+      "'a stroke', 'mini stroke' or 'TIA' alone no longer say a stroke is happening now "
+      "('my mum had a stroke' is the past), only wordings of now or of suspicion ('is having "
+      "a TIA', 'think it's a mini stroke'): on the labelled sets this took 11 false alarms "
+      "away and lost one emergency to the rules alone (a TIA's signs coming back). (2) The "
+      "signals train on every turn of five of the seven conversation sets (2,286 turns, "
+      "those read as right left out) and a helper-written set of chat messages "
+      "(`train11.tsv`, 450), with a limit of 1% of chat turns flagged out of fold beside the "
+      "others. The vetoes do not: trained on chat turns, the emergency veto learned that "
+      "'my dad ... stroke' is a false alarm and vetoed 'my dad is having a stroke' and 'my "
+      "throat is closing up after eating prawns' (unit tests). (3) A new blind set in that "
+      "voice (`blind8.tsv`), measured once before the round and once after. Cross-validated "
+      "on the training data: CRISIS recall 0.802 (0.786 before, on less data), EMERGENCY "
+      "0.970, hard negatives flagged CRISIS 5.8% and EMERGENCY 3.3%, chat turns 0.1% and "
+      "1.2%. Turns of the two conversation sets not trained on: 54 false alarms of 778 "
+      "before, 18 after; of the 2,291 trained on, 16. The eighth set (blind): EMERGENCY 90/90 "
+      "and 89/90, CRISIS 39/40 and 40/40, hard-negative false alarms 4/70 and 3/70, its 100 "
+      "ordinary chat messages 3 and 0. The fifth, sixth and seventh sets were measured once "
+      "more in aggregate (no longer blind): EMERGENCY 87/90, 88/90, 89/90 (was 88, 88, 90), "
+      "CRISIS 59/70, 66/70, 67/70 (was 59, 67, 67), false alarms 5/90, 3/90, 6/90 (was 4, "
+      "3, 5): a message or two lost on each for a threefold cut in false alarms on chat "
+      "turns. The false alarms left on chat turns are mostly the past told in the present "
+      "('had crushing chest pain at the gym and the paramedics said possible MI'): a sign "
+      "already seen by a clinician, which the cues do not read.\n")
     w("Labels: none of the rows read while fixing misses looked mislabelled to me.\n")
     w("Known weaknesses of the learned blocks: they are bags of words and pairs, so they "
       "learn the sets' habits as well as the signs (a look-alike that names the condition, "
       "a short question to a doctor); an explanation in a later turn ('lol it's the "
       "dentist's anaesthetic') does not reach a sign in an earlier one; every training set "
       "was written by a language model asked for close calls, so the false-alarm rate on an "
-      "everyday stream of messages is not measured here beyond the ordinary questions; and "
-      "the cost per message rose (mean 14 to 48 µs, p99 over 100 µs on most sets; a conversation of six alarming messages costs about 0.35 ms, p99 over 4 ms, most of it the rules' cross-turn matching, which was so before).\n")
+      "everyday stream of messages is measured only by the ordinary questions and the "
+      "conversation turns; and reading a turn costs tens of microseconds (p99 over 100 µs "
+      "on most sets), which the server pays once per turn of a chat: it remembers each "
+      "turn's reading for the messages that send it again (`SafetyRules::TurnCache`).\n")
     w("Known weaknesses of the rules: crisis messages that say nothing about death or harm in words "
       "(\"I've got the tablets, I've got the whisky\") are missed; topic cues are blunt "
       "(\"songs at my funeral\" is read as talk about a song); a sign and a question in "
@@ -515,23 +559,37 @@ def main():
     ordinary_out = out_rows.get("ordinary", [])
     w("## Ordinary questions\n")
     w("Every question we have: LiveQA development questions, K-QA questions and the "
-      "`question` field of every MedQuAD post; all expected NONE or SEE_DOCTOR.\n")
-    w("| source | questions | EMERGENCY/CRISIS | SEE_DOCTOR |\n|---|---|---|---|")
-    per = collections.defaultdict(lambda: [0, 0, 0])
+      "`question` field of every MedQuAD post; and every turn of the conversation "
+      "benchmark's sets (`bench/conversation/*.jsonl`), each alone: what a chatbot hears "
+      "most, people naming a condition they or a relative have while asking about it. All "
+      "expected NONE or SEE_DOCTOR, but a turn read alone can describe an emergency its "
+      "conversation shows was in the past (\"she can't move her left arm\" after \"mum had a "
+      "stroke on Tuesday\"): such flags are read as right. The learned signals train on the "
+      f"turns of {', '.join(CONVERSATION_TRAINING_SETS)} (not those read as right).\n")
+    w("| source | messages | EMERGENCY/CRISIS | of which false alarms (read below) | SEE_DOCTOR |"
+      "\n|---|---|---|---|---|")
+    per = collections.defaultdict(lambda: [0, 0, 0, 0])
     flagged = []
+    def source(r):
+        if r["kind"] != "chat":
+            return r["kind"]
+        trained = r["id"].split("-")[1] in CONVERSATION_TRAINING_SETS
+        return "chat (trained on)" if trained else "chat (not trained on)"
     for r in ordinary_out:
-        p = per[r["kind"]]
+        p = per[source(r)]
         p[0] += 1
         p[1] += alarm(r["predicted"])
         p[2] += r["predicted"] == "SEE_DOCTOR"
         if alarm(r["predicted"]):
             flagged.append(r)
-    total = [0, 0, 0]
-    for kind in ["liveqa", "kqa", "medquad"]:
+            p[3] += readings.get(r["id"], {}).get("verdict") != "right"
+    total = [0, 0, 0, 0]
+    for kind in ["liveqa", "kqa", "medquad", "chat (trained on)", "chat (not trained on)"]:
         p = per[kind]
         total = [a + b for a, b in zip(total, p)]
-        w(f"| {kind} | {p[0]} | {pct(p[1], p[0])} | {pct(p[2], p[0])} |")
-    w(f"| all | {total[0]} | {pct(total[1], total[0])} | {pct(total[2], total[0])} |")
+        w(f"| {kind} | {p[0]} | {pct(p[1], p[0])} | {pct(p[3], p[0])} | {pct(p[2], p[0])} |")
+    w(f"| all | {total[0]} | {pct(total[1], total[0])} | {pct(total[3], total[0])} | "
+      f"{pct(total[2], total[0])} |")
     w("\nTarget: EMERGENCY/CRISIS on at most 2% of ordinary questions.\n")
     w("### Every ordinary question flagged EMERGENCY or CRISIS, read by hand\n")
     w("`right` means a person writing this should be told to get urgent help (the flag is "

@@ -30,8 +30,11 @@ EMERGENCY overdoses taken on purpose are positives and everything else is a
 negative; for emergency.learned, EMERGENCY rows are positives, CRISIS rows
 are left out (a crisis is the other signal's) and everything else is a
 negative. Plus a fixed sample of the ordinary questions bench/safety.sh
-reads (LiveQA, K-QA, MedQuAD; negatives). Never blind5.tsv, blind6.tsv or
-blind7.tsv, the sets kept for blind measurement.
+reads (LiveQA, K-QA, MedQuAD; negatives) and every turn of the conversation
+sets in ordinary.CONVERSATION_TRAINING_SETS (negatives, except those read
+as an emergency happening now). Never blind5.tsv to blind8.tsv, the sets kept
+for blind measurement, nor the turns of the conversation sets blind5 and
+blind6.
 
 A message's signal score is its most probable sentence (in any turn, not
 one the cues switch off); its veto score reads the sentences where the
@@ -39,16 +42,14 @@ level's rules matched, all together. By 5-fold cross-validation (folds by
 message id) the signal's threshold is the lowest at which its out-of-fold
 false alarms stay within the limits: 3% of hard negatives, both all of them
 and its own look-alikes (crisis and self-harm look-alikes for crisis, the
-others for emergency), and 0.4% of ordinary questions. The veto's is
-MIN_VETO (see there). The blocks are then trained on everything and written
+others for emergency), 0.4% of ordinary questions and 1% of chat turns.
+The veto's is MIN_VETO (see there); vetoes are not trained on chat turns. The blocks are then trained on everything and written
 into the rules file after the learned-blocks line, replacing the blocks of
 the same codes, with the features whose |weight| is largest (at most
 MAX_WEIGHTS lines each).
 """
 
 import argparse
-import gzip
-import json
 import math
 import os
 import re
@@ -58,10 +59,14 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ordinary as ordinary_messages  # noqa: E402  (bench/safety/ordinary.py)
+from ordinary import read_tsv  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SETS = ["bench/safety/dev.tsv", "bench/safety/holdout.tsv", "bench/safety/train.tsv",
         "bench/safety/train2.tsv", "bench/safety/blind3.tsv", "bench/safety/blind4.tsv"] + \
-    [f"bench/safety/train{n}.tsv" for n in range(3, 11)]
+    [f"bench/safety/train{n}.tsv" for n in range(3, 12)]
 # What each signal is: its code, level, description and reach (chosen by
 # cross-validation: crisis talk spreads over sentences, an emergency's signs
 # sit close together).
@@ -93,6 +98,9 @@ MIN_VETO = float(os.environ.get("MIN_VETO", "0.8"))
 # margin.
 HARD_LIMIT = 0.03
 ORDINARY_LIMIT = 0.004
+# Chat turns (a condition named while asking about it) are the commonest
+# thing a chatbot hears: at most 1% out of fold, half the 2% target.
+CHAT_LIMIT = 0.01
 
 # Overdoses taken on purpose (EMERGENCY rows that are crisis-like).
 INTENT = re.compile(r"on purpose|deliberate|to die|kill (my|him|her)self|end (it|my life)|"
@@ -148,37 +156,6 @@ def units(sentences, reach):
             feats |= sentences.get(k, (False, set()))[1]
         out.append(feats)
     return out
-
-
-def read_tsv(path):
-    rows = []
-    with open(os.path.join(ROOT, path), encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        for line in f:
-            line = line.rstrip("\r\n")
-            if not line:
-                continue
-            fields = (line.split("\t") + [""] * 6)[:6]
-            rows.append(dict(zip(header, fields)))
-    return rows
-
-
-def ordinary_questions():
-    def clean(text):
-        return " ".join(text.replace("\t", " ").split())
-    rows = []
-    with open(os.path.join(ROOT, "data/medquad-liveqa/test-questions-dev.tsv"), encoding="utf-8") as f:
-        for line in f:
-            qid, _, text = line.rstrip("\n").partition("\t")
-            rows.append(("liveqa-" + qid, clean(text)))
-    with gzip.open(os.path.join(ROOT, "data/k-qa/questions.jsonl.gz"), "rt", encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            rows.append((f"kqa-{n}", clean(json.loads(line)["Question"])))
-    with gzip.open(os.path.join(ROOT, "data/medquad-liveqa/corpus.jsonl.gz"), "rt", encoding="utf-8") as f:
-        for line in f:
-            post = json.loads(line)
-            rows.append((f"medquad-{post['id']}", clean(post["question"])))
-    return rows
 
 
 def label(row, signal):
@@ -283,6 +260,7 @@ def rates(messages, scores, t, signal):
         "hard": frac(lambda m: m["kind"] == "hard_negative"),
         "own_hard": frac(lambda m: m["kind"] == "hard_negative" and own(m)),
         "ordinary": frac(lambda m: m["kind"] == "ordinary"),
+        "chat": frac(lambda m: m["kind"] == "chat"),
         "other_neg": frac(lambda m: m["y"] == 0 and m["kind"] == "positive"),
     }
 
@@ -372,28 +350,35 @@ def main():
             add(path + ":" + r["id"], feats.get(r["id"]), rows[r["id"]], y=y, kind=r["kind"],
                 category=r["category"],
                 weight=HARD_WEIGHT if r["kind"] == "hard_negative" else 1.0)
-    ordinary = ordinary_questions()
+    ordinary = ordinary_messages.questions()
     # A fixed sample: every 20th question (by position) is trained on, and
     # every 4th K-QA question (follow-up questions to a doctor, the closest
     # to what a chatbot hears).
     sample = [q for n, q in enumerate(ordinary)
               if n % 20 == 0 or (q[0].startswith("kqa-") and n % 4 == 0)]
+    # And every turn of the conversation sets kept for training, except
+    # those read as an emergency happening now (readings.tsv).
+    right = {r["id"] for r in read_tsv("bench/safety/readings.tsv") if r["verdict"] == "right"}
+    chat = [t for t in ordinary_messages.chat_turns(ordinary_messages.CONVERSATION_TRAINING_SETS)
+            if t[0] not in right]
     sample_path = os.path.join(work, "ordinary.tsv")
-    with open(sample_path, "w", encoding="utf-8") as f:
-        f.write("id\tlevel\tcategory\tkind\tquery\tcontext\n")
-        for qid, text in sample:
-            f.write(f"{qid}\tNONE\tordinary\tordinary\t{text}\t\n")
+    ordinary_messages.write_tsv(sample_path, sample + chat)
     feats, rows = featurise(eval_bin, rules_path, rules_only, sample_path, work)
     shutil.rmtree(work)
-    for qid, _ in sample:
-        add(qid, feats.get(qid), rows[qid], y=0, kind="ordinary", category="ordinary")
+    for qid, source, _ in sample + chat:
+        kind = "chat" if source == "chat" else "ordinary"
+        add(qid, feats.get(qid), rows[qid], y=0, kind=kind, category=kind)
     print(f"train_learned: {len(messages)} messages ({sum(m['y'] for m in messages)} "
-          f"{args.signal}), {len(sample)} ordinary of {len(ordinary)}", file=sys.stderr)
+          f"{args.signal}), {len(sample)} ordinary of {len(ordinary)}, {len(chat)} chat turns",
+          file=sys.stderr)
 
     # The signal learns who is at `level`; the veto, among the messages the
     # rules of `level` flag, which are false alarms.
+    # Not on chat turns: most of those the rules flag tell of a relative's
+    # past or treated emergency ("my dad had a stroke on Tuesday"), and a veto
+    # that learned them vetoed plain red flags ("my dad is having a stroke").
     vetoable = [dict(m, units=m["veto_units"], y=1 - m["y"], weight=1.0)
-                for m in messages if m["veto_units"]]
+                for m in messages if m["veto_units"] and m["kind"] != "chat"]
     folds = [zlib.crc32(m["id"].encode()) % FOLDS for m in messages]
     oof = cross_validate(messages, folds, lambda model, m: score(model, m["units"]))
     veto_oof = dict(zip(
@@ -419,7 +404,7 @@ def main():
     def within(r):
         return all(v[0] <= limit * v[1] for v, limit in
                    [(r["hard"], HARD_LIMIT), (r["own_hard"], HARD_LIMIT),
-                    (r["ordinary"], ORDINARY_LIMIT)])
+                    (r["ordinary"], ORDINARY_LIMIT), (r["chat"], CHAT_LIMIT)])
 
     threshold = next((t / 100 for t in range(5, 100)
                       if within(rates(messages, oof, t / 100, args.signal))), 1.0)
@@ -442,10 +427,13 @@ def main():
 
     def fmt(v):
         return f"{v[0]}/{v[1]}"
-    source = ("learned from " + ", ".join(used) + " and a sample of ordinary questions (LiveQA,"
-              " K-QA, MedQuAD) by bench/safety/train_learned.py: logistic regression; with the"
+    source = ("learned from " + ", ".join(used) + ", a sample of ordinary questions (LiveQA,"
+              " K-QA, MedQuAD) and the turns of the conversation sets "
+              + ", ".join(ordinary_messages.CONVERSATION_TRAINING_SETS)
+              + " by bench/safety/train_learned.py: logistic regression; with the"
               f" other block, cross-validated: {args.signal} recall {fmt(cv['positive'])},"
-              f" hard-negative false alarms {fmt(cv['hard'])}, ordinary {fmt(cv['ordinary'])}")
+              f" hard-negative false alarms {fmt(cv['hard'])}, ordinary {fmt(cv['ordinary'])},"
+              f" chat turns {fmt(cv['chat'])}")
     veto_code = code.replace(".learned", ".false_alarm")
     new_blocks = {
         code: block(code, level, False, description, source, reach, signal[0], threshold,

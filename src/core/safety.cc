@@ -17,6 +17,8 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -525,6 +527,8 @@ struct Engine {
   std::vector<LearnedModel> models;
   // Every feature some learned signal weighs, and its id.
   StringMap<int> learned_features;
+  // For each rule, the id of its "r:CODE" feature, or -1.
+  std::vector<int> rule_feature_ids;
   // Phrases by their first element: (concept, member).
   std::vector<std::vector<std::pair<int, int>>> starts_by_word;
   std::vector<std::pair<int, int>> starts_by_number;
@@ -556,6 +560,10 @@ void Engine::Index() {
       model.weights_by_id[learned_features.at(feature)] = weight;
     }
     model.weights.clear();  // Read while parsing only.
+  }
+  for (const Rule& rule : rules) {
+    const auto it = learned_features.find(StrCat("r:", rule.code));
+    rule_feature_ids.push_back(it == learned_features.end() ? -1 : it->second);
   }
   for (int id = 0; id < static_cast<int>(words.size()); ++id) {
     const std::string& word = words[id];
@@ -730,6 +738,10 @@ class TurnMatch {
   std::vector<bool> present_;  // By concept: has a switched-on occurrence.
   std::vector<bool> figure_;   // By token.
 };
+
+// A conversation as the matcher reads it: each turn's match, newest first
+// (owned by the caller, who may keep them for the next messages).
+using Turns = std::vector<const TurnMatch*>;
 
 TurnMatch::TurnMatch(const Engine& engine, std::string_view text)
     : engine_(engine), tokens_(Tokenise(text)) {
@@ -1045,14 +1057,14 @@ bool MatchField(const TurnMatch& turn, const FieldTest& field, bool skip_jokes,
 // any turns, with the subject beside at least one of them (every turn is
 // the same person's, so "how long would it take" after "I've had enough"
 // is theirs). The hit is reported in the newest turn that contributed.
-std::optional<PartHit> MatchFieldAcross(const std::vector<TurnMatch>& turns,
-                                        const FieldTest& field, bool skip_jokes) {
+std::optional<PartHit> MatchFieldAcross(const Turns& turns, const FieldTest& field,
+                                        bool skip_jokes) {
   unsigned found = 0;
   bool subject = false;
   std::optional<PartHit> newest;
   for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
     for (const FieldWindow& window :
-         FieldWindows(turns[t], field, /*need_subject=*/false, skip_jokes)) {
+         FieldWindows(*turns[t], field, /*need_subject=*/false, skip_jokes)) {
       if (!newest) newest = PartHit{t, window.begin, window.end};
       found |= window.groups;
       subject = subject || window.subject;
@@ -1144,23 +1156,30 @@ struct RuleHit {
 };
 
 // Calls emit(sentence, feature) for each of the learned signals' features
-// of one turn: each word ("w:"), each pair of words in a sentence ("b:"),
-// the character 4-grams of each plain word ("c:", for misspellings), a
-// first-person marker ("p:i"), each concept of the rules switched on there
-// ("k:", after negation, history, someone else, figures of speech and the
-// other cues), each cue found there ("q:", e.g. "q:_history") and each rule
-// whose newest match starts there ("r:"). Words of
-// figures of speech are left out. A feature may come more than once.
-// Returns the number of sentences. bench/safety/train_learned.py trains on
-// exactly these (guru-safety-eval --features).
-// `hit_sentences`, if given, gets the sentence each of this turn's rule
-// hits starts in (the others' entries are left as they are).
+// of one turn read on its own: each word ("w:"), each pair of words in a
+// sentence ("b:"), the character 4-grams of each plain word ("c:", for
+// misspellings), a first-person marker ("p:i"), each concept of the rules
+// switched on there ("k:", after negation, history, someone else, figures
+// of speech and the other cues) and each cue found there ("q:", e.g.
+// "q:_history"). Words of figures of speech are left out. A feature may come
+// more than once. The conversation adds one more kind, each rule whose
+// newest match starts in a sentence ("r:CODE", at the sentence
+// TurnSentences gives its first token). bench/safety/train_learned.py
+// trains on exactly these (guru-safety-eval --features).
+struct TurnSentences {
+  int count = 0;  // Sentences, as the signals split them.
+  // For each token, its sentence; -1 for a word the signals do not read.
+  std::vector<int> of_token;
+};
+
 template <typename Emit>
-int ForEachFeature(const Engine& engine, const TurnMatch& turn, std::string_view text,
-                   int turn_index, const std::vector<RuleHit>& hits, Emit&& emit,
-                   std::vector<int>* hit_sentences = nullptr) {
+TurnSentences ForEachFeature(const Engine& engine, const TurnMatch& turn,
+                             std::string_view text, Emit&& emit) {
   const std::vector<ModelWord> words = ModelWords(turn, text);
-  if (words.empty()) return 0;
+  TurnSentences sentences;
+  const std::vector<Token>& tokens = turn.tokens();
+  sentences.of_token.assign(tokens.size(), -1);
+  if (words.empty()) return sentences;
   std::string feature;  // Reused: most features are looked up, never kept.
   const ModelWord* previous = nullptr;
   for (const ModelWord& word : words) {
@@ -1184,18 +1203,19 @@ int ForEachFeature(const Engine& engine, const TurnMatch& turn, std::string_view
       emit(word.sentence, feature.assign("c:").append(marked, i, 4));
     }
   }
-  const std::vector<Token>& tokens = turn.tokens();
-  // A feature in the sentence of a token, as the learned signal splits
-  // sentences.
-  auto emit_at = [&](int token, std::string_view prefix, std::string_view name) {
+  // A token's sentence: that of the word it starts in, as the learned
+  // signal splits sentences.
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
     const auto at = std::lower_bound(
-        words.begin(), words.end(), tokens[token].char_begin,
+        words.begin(), words.end(), tokens[t].char_begin,
         [](const ModelWord& w, std::size_t c) { return w.char_end <= c; });
-    if (at == words.end() || at->hidden) return -1;
+    if (at != words.end() && !at->hidden) sentences.of_token[t] = at->sentence;
+  }
+  auto emit_at = [&](int token, std::string_view prefix, std::string_view name) {
+    if (sentences.of_token[token] < 0) return;
     feature.assign(prefix).append(name);
     std::replace(feature.begin(), feature.end(), ' ', '_');  // A phrase's words.
-    emit(at->sentence, feature);
-    return at->sentence;
+    emit(sentences.of_token[token], feature);
   };
   for (const Occurrence& o : turn.active()) {
     emit_at(o.begin, "k:", engine.concepts[o.concept_id].name);
@@ -1203,12 +1223,8 @@ int ForEachFeature(const Engine& engine, const TurnMatch& turn, std::string_view
   for (int cue = 0; cue < kCueCount; ++cue) {
     for (const Occurrence& o : turn.cue(cue)) emit_at(o.begin, "q:", kCueNames[cue]);
   }
-  for (std::size_t h = 0; h < hits.size(); ++h) {
-    if (hits[h].hit.turn != turn_index) continue;
-    const int sentence = emit_at(hits[h].hit.begin, "r:", hits[h].rule->code);
-    if (hit_sentences != nullptr) (*hit_sentences)[h] = sentence;
-  }
-  return words.back().sentence + 1;
+  sentences.count = words.back().sentence + 1;
+  return sentences;
 }
 
 // The weights a learned signal finds in one sentence.
@@ -1217,72 +1233,128 @@ struct SentenceWeights {
   std::vector<const double*> found;
 };
 
-// What the learned signals find in a conversation.
-struct LearnedReading {
-  // For each signal, turn and sentence, the weights the signal finds there.
-  // The signals read every turn, as the rules do.
-  std::vector<std::vector<std::vector<SentenceWeights>>> weights;
-  // For each rule hit, the sentence of its turn it starts in (-1: in words
-  // the signals do not read).
-  std::vector<int> hit_sentences;
+}  // namespace
+
+// What the matcher and the learned signals read of one turn on its own:
+// everything but what depends on the other turns (the rules' hits). Kept by
+// a TurnCache for the next messages of a conversation. Immutable.
+struct SafetyRules::TurnReading {
+  TurnReading(const Engine& engine, std::string_view text);
+
+  TurnMatch match;
+  TurnSentences sentences;
+  // For each learned block (Engine::models) and sentence, the weights the
+  // block finds there.
+  std::vector<std::vector<SentenceWeights>> weights;
+  // About how much memory the reading holds, for TurnCache's bound.
+  std::size_t bytes = 0;
 };
 
-LearnedReading ReadLearned(const Engine& engine, const std::vector<TurnMatch>& matches,
-                           const std::vector<std::string_view>& turns,
-                           const std::vector<RuleHit>& hits) {
-  const std::size_t models = engine.models.size();
-  LearnedReading reading;
-  reading.weights.assign(models,
-                         std::vector<std::vector<SentenceWeights>>(matches.size()));
-  reading.hit_sentences.assign(hits.size(), -1);
-  if (models == 0) return reading;
-  for (std::size_t t = 0; t < matches.size(); ++t) {
-    // Each sentence's weighed features, found once for every signal.
-    std::vector<std::vector<int>> ids;
-    std::vector<bool> read;
-    const int n = ForEachFeature(
-        engine, matches[t], turns[t], static_cast<int>(t), hits,
-        [&](int s, std::string_view feature) {
-          if (s >= static_cast<int>(ids.size())) {
-            ids.resize(s + 1);
-            read.resize(s + 1);
-          }
-          read[s] = true;
-          if (auto it = engine.learned_features.find(feature);
-              it != engine.learned_features.end()) {
-            ids[s].push_back(it->second);
-          }
-        },
-        &reading.hit_sentences);
-    ids.resize(n);
-    read.resize(n);
-    for (std::vector<int>& sentence : ids) {
-      std::sort(sentence.begin(), sentence.end());
-      sentence.erase(std::unique(sentence.begin(), sentence.end()), sentence.end());
+SafetyRules::TurnReading::TurnReading(const Engine& engine, std::string_view text)
+    : match(engine, text) {
+  // Tokens with their text and candidate words, the concepts and cues found
+  // (about as many as the tokens), and the map from tokens to sentences.
+  bytes =
+      sizeof(TurnReading) + text.size() +
+      match.tokens().size() * (sizeof(Token) + 4 * sizeof(Occurrence) + 2 * sizeof(int));
+  if (engine.models.empty()) return;
+  // Each sentence's weighed features, found once for every signal.
+  std::vector<std::vector<int>> ids;
+  std::vector<bool> read;
+  sentences = ForEachFeature(engine, match, text, [&](int s, std::string_view feature) {
+    if (s >= static_cast<int>(ids.size())) {
+      ids.resize(s + 1);
+      read.resize(s + 1);
     }
-    for (std::size_t m = 0; m < models; ++m) {
-      const std::vector<double>& weights = engine.models[m].weights_by_id;
-      std::vector<SentenceWeights>& sentences = reading.weights[m][t];
-      sentences.resize(n);
-      for (int s = 0; s < n; ++s) {
-        sentences[s].read = read[s];
-        for (int id : ids[s]) {
-          if (weights[id] != 0) sentences[s].found.push_back(&weights[id]);
-        }
+    read[s] = true;
+    if (auto it = engine.learned_features.find(feature);
+        it != engine.learned_features.end()) {
+      ids[s].push_back(it->second);
+    }
+  });
+  const int n = sentences.count;
+  ids.resize(n);
+  read.resize(n);
+  for (std::vector<int>& sentence : ids) {
+    std::sort(sentence.begin(), sentence.end());
+    sentence.erase(std::unique(sentence.begin(), sentence.end()), sentence.end());
+  }
+  weights.resize(engine.models.size());
+  for (std::size_t m = 0; m < engine.models.size(); ++m) {
+    const std::vector<double>& by_id = engine.models[m].weights_by_id;
+    weights[m].resize(n);
+    for (int s = 0; s < n; ++s) {
+      weights[m][s].read = read[s];
+      for (int id : ids[s]) {
+        if (by_id[id] != 0) weights[m][s].found.push_back(&by_id[id]);
+      }
+      bytes +=
+          sizeof(SentenceWeights) + weights[m][s].found.size() * sizeof(const double*);
+    }
+  }
+}
+
+namespace {
+
+using TurnReading = SafetyRules::TurnReading;
+using Readings = std::vector<std::shared_ptr<const TurnReading>>;
+
+// What the learned signals read of a conversation: each turn's own reading
+// and the rules' hits (the "r:" features).
+class LearnedReading {
+ public:
+  LearnedReading(const Engine& engine, const Readings& turns,
+                 const std::vector<RuleHit>& hits)
+      : turns_(turns), hit_sentences_(hits.size(), -1) {
+    for (std::size_t h = 0; h < hits.size(); ++h) {
+      const TurnSentences& sentences = turns[hits[h].hit.turn]->sentences;
+      if (sentences.of_token.empty()) continue;  // No learned block.
+      const int s = sentences.of_token[hits[h].hit.begin];
+      hit_sentences_[h] = s;
+      const int id = engine.rule_feature_ids[hits[h].rule - engine.rules.data()];
+      if (s < 0 || id < 0) continue;
+      for (std::size_t m = 0; m < engine.models.size(); ++m) {
+        const double& weight = engine.models[m].weights_by_id[id];
+        if (weight != 0) rule_weights_.push_back({m, hits[h].hit.turn, s, &weight});
       }
     }
   }
-  return reading;
-}
 
-// Adds the weights found in the sentences [from, to] of a turn.
-void AddWeights(const std::vector<SentenceWeights>& sentences, int from, int to,
-                std::vector<const double*>& found) {
-  for (int s = std::max(from, 0);
-       s <= std::min(to, static_cast<int>(sentences.size()) - 1); ++s) {
-    found.insert(found.end(), sentences[s].found.begin(), sentences[s].found.end());
+  // The sentences of turn `t` as block `m` reads them.
+  const std::vector<SentenceWeights>& Sentences(std::size_t m, int t) const {
+    return turns_[t]->weights[m];
   }
-}
+  // For each rule hit, the sentence of its turn it starts in (-1: in words
+  // the signals do not read).
+  const std::vector<int>& hit_sentences() const { return hit_sentences_; }
+
+  // Adds the weights block `m` finds in the sentences [from, to] of turn `t`.
+  void AddWeights(std::size_t m, int t, int from, int to,
+                  std::vector<const double*>& found) const {
+    const std::vector<SentenceWeights>& sentences = Sentences(m, t);
+    for (int s = std::max(from, 0);
+         s <= std::min(to, static_cast<int>(sentences.size()) - 1); ++s) {
+      found.insert(found.end(), sentences[s].found.begin(), sentences[s].found.end());
+    }
+    for (const RuleWeight& rule : rule_weights_) {
+      if (rule.model == m && rule.turn == t && rule.sentence >= from &&
+          rule.sentence <= to) {
+        found.push_back(rule.weight);
+      }
+    }
+  }
+
+ private:
+  struct RuleWeight {
+    std::size_t model;
+    int turn;
+    int sentence;
+    const double* weight;
+  };
+  const Readings& turns_;
+  std::vector<int> hit_sentences_;
+  std::vector<RuleWeight> rule_weights_;
+};
 
 // The probability from the weights found. Each feature counts once.
 double LearnedProbability(const LearnedModel& model, std::vector<const double*> found) {
@@ -1293,21 +1365,20 @@ double LearnedProbability(const LearnedModel& model, std::vector<const double*> 
   return 1.0 / (1.0 + std::exp(-logit));
 }
 
-// A learned signal over a conversation (`weights`: its part of
-// ReadLearned()): the most probable sentence of the newest turn that has one
-// at or above the threshold, in code points. A sentence the cues switch off
-// as a whole is not read.
-std::optional<PartHit> MatchModel(
-    const std::vector<TurnMatch>& turns,
-    const std::vector<std::vector<SentenceWeights>>& weights, const LearnedModel& model) {
+// Learned signal `m` over a conversation: the most probable sentence of the
+// newest turn that has one at or above the threshold, in code points. A
+// sentence the cues switch off as a whole is not read.
+std::optional<PartHit> MatchModel(const Turns& turns, const LearnedReading& learned,
+                                  std::size_t m, const LearnedModel& model) {
   if (*model.threshold >= 1.0) return std::nullopt;
-  for (int t = 0; t < static_cast<int>(weights.size()); ++t) {
+  for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
+    const std::vector<SentenceWeights>& sentences = learned.Sentences(m, t);
     double best = -1;
     int best_sentence = -1;
-    for (int s = 0; s < static_cast<int>(weights[t].size()); ++s) {
-      if (!weights[t][s].read || turns[t].SentenceGuarded(s)) continue;
+    for (int s = 0; s < static_cast<int>(sentences.size()); ++s) {
+      if (!sentences[s].read || turns[t]->SentenceGuarded(s)) continue;
       std::vector<const double*> found;
-      AddWeights(weights[t], s - model.reach, s + model.reach, found);
+      learned.AddWeights(m, t, s - model.reach, s + model.reach, found);
       const double p = LearnedProbability(model, std::move(found));
       if (p <= best) continue;
       best = p;
@@ -1317,7 +1388,7 @@ std::optional<PartHit> MatchModel(
     // The sentence's span: its first and last token.
     int begin = -1;
     int end = -1;
-    const std::vector<Token>& tokens = turns[t].tokens();
+    const std::vector<Token>& tokens = turns[t]->tokens();
     for (int i = 0; i < static_cast<int>(tokens.size()); ++i) {
       if (tokens[i].sentence != best_sentence) continue;
       if (begin < 0) begin = i;
@@ -1330,20 +1401,19 @@ std::optional<PartHit> MatchModel(
   return std::nullopt;
 }
 
-// Whether a veto drops the signs of its level's rules: the probability over
-// the sentences where they matched (with `reach` either side, every turn
-// together) reaches its threshold.
-bool Vetoes(const LearnedModel& veto,
-            const std::vector<std::vector<SentenceWeights>>& weights,
-            const std::vector<RuleHit>& hits, const std::vector<int>& hit_sentences) {
+// Whether veto `m` drops the signs of its level's rules: the probability
+// over the sentences where they matched (with `reach` either side, every
+// turn together) reaches its threshold.
+bool Vetoes(const LearnedReading& learned, std::size_t m, const LearnedModel& veto,
+            const std::vector<RuleHit>& hits) {
   if (*veto.threshold >= 1.0) return false;
   std::vector<const double*> found;
   bool any = false;
   for (std::size_t h = 0; h < hits.size(); ++h) {
-    if (hits[h].rule->level != veto.level || hit_sentences[h] < 0) continue;
+    const int s = learned.hit_sentences()[h];
+    if (hits[h].rule->level != veto.level || s < 0) continue;
     any = true;
-    AddWeights(weights[hits[h].hit.turn], hit_sentences[h] - veto.reach,
-               hit_sentences[h] + veto.reach, found);
+    learned.AddWeights(m, hits[h].hit.turn, s - veto.reach, s + veto.reach, found);
   }
   return any && LearnedProbability(veto, std::move(found)) >= *veto.threshold;
 }
@@ -1849,11 +1919,10 @@ absl::StatusOr<int> Parser::LiteralConcept(std::string_view text) {
 }
 
 // The newest turn where `part` matches.
-std::optional<PartHit> FindPart(const std::vector<TurnMatch>& turns, const Part& part,
-                                bool skip_jokes) {
+std::optional<PartHit> FindPart(const Turns& turns, const Part& part, bool skip_jokes) {
   for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
     PartHit hit;
-    if (MatchTerms(turns[t], part, skip_jokes, 0, 0, 0, hit)) {
+    if (MatchTerms(*turns[t], part, skip_jokes, 0, 0, 0, hit)) {
       hit.turn = t;
       return hit;
     }
@@ -1866,7 +1935,7 @@ std::optional<PartHit> FindPart(const std::vector<TurnMatch>& turns, const Part&
 // emergency ("having a heart attack at this bill lol") in its sentence
 // only, and never a crisis: talk of suicide made light of is still a warning
 // sign (Samaritans).
-std::optional<PartHit> MatchRule(const std::vector<TurnMatch>& turns, const Rule& rule) {
+std::optional<PartHit> MatchRule(const Turns& turns, const Rule& rule) {
   const bool skip_jokes = rule.level != SafetyLevel::kCrisis;
   std::optional<PartHit> best;
   for (const std::vector<Part>& pattern : rule.patterns) {
@@ -1891,7 +1960,7 @@ std::optional<PartHit> MatchRule(const std::vector<TurnMatch>& turns, const Rule
     for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
       if (best && best->turn <= t) break;
       PartHit hit;
-      if (MatchField(turns[t], field, skip_jokes, hit)) {
+      if (MatchField(*turns[t], field, skip_jokes, hit)) {
         hit.turn = t;
         best = hit;
         break;
@@ -1902,8 +1971,7 @@ std::optional<PartHit> MatchRule(const std::vector<TurnMatch>& turns, const Rule
 }
 
 // Every rule's newest match, in the rules' order.
-std::vector<RuleHit> RuleHits(const Engine& engine,
-                              const std::vector<TurnMatch>& matches) {
+std::vector<RuleHit> RuleHits(const Engine& engine, const Turns& matches) {
   std::vector<RuleHit> hits;
   for (const Rule& rule : engine.rules) {
     if (const std::optional<PartHit> hit = MatchRule(matches, rule)) {
@@ -1946,51 +2014,120 @@ const std::string& SafetyRules::version() const { return data_->version; }
 
 std::size_t SafetyRules::size() const { return data_->rules.size(); }
 
+// Two generations of readings: one found in the older moves to the newer,
+// and when the newer is full the older is dropped. A bounded cache with no
+// bookkeeping per entry, which keeps the turns of conversations still going
+// (as the query builder's TurnMemo).
+struct SafetyRules::TurnCache::Impl {
+  std::mutex mutex;
+  // The rules the readings were made with, kept alive while they are held.
+  std::shared_ptr<const void> rules;
+  StringMap<std::shared_ptr<const TurnReading>> newer;
+  StringMap<std::shared_ptr<const TurnReading>> older;
+  std::size_t newer_bytes = 0;  // TurnReading::bytes of those in `newer`.
+};
+
+SafetyRules::TurnCache::TurnCache() : impl_(std::make_unique<Impl>()) {}
+SafetyRules::TurnCache::~TurnCache() = default;
+
+std::size_t SafetyRules::TurnCache::size() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->newer.size() + impl_->older.size();
+}
+
+std::shared_ptr<const SafetyRules::TurnReading> SafetyRules::Read(
+    std::string_view text, TurnCache* cache) const {
+  if (cache == nullptr || text.size() > TurnCache::kMaxTurnBytes) {
+    return std::make_shared<const TurnReading>(*data_, text);
+  }
+  TurnCache::Impl& held = *cache->impl_;
+  // Made room for in the newer generation, under the lock.
+  auto keep = [&](std::string_view key, std::shared_ptr<const TurnReading> reading) {
+    if (held.newer_bytes + reading->bytes > TurnCache::kBytesPerGeneration) {
+      held.older = std::exchange(held.newer, {});
+      held.newer_bytes = 0;
+    }
+    held.newer_bytes += reading->bytes;
+    held.newer.emplace(std::string(key), std::move(reading));
+  };
+  {
+    std::lock_guard lock(held.mutex);
+    if (held.rules.get() != data_.get()) {
+      held.newer.clear();
+      held.older.clear();
+      held.newer_bytes = 0;
+      held.rules = data_;
+    }
+    if (const auto it = held.newer.find(text); it != held.newer.end()) return it->second;
+    if (const auto it = held.older.find(text); it != held.older.end()) {
+      std::shared_ptr<const TurnReading> reading = std::move(it->second);
+      held.older.erase(it);
+      keep(text, reading);
+      return reading;
+    }
+  }
+  // Read outside the lock; two threads reading the same new turn at once
+  // both read it, and the first kept serves from then on.
+  auto reading = std::make_shared<const TurnReading>(*data_, text);
+  std::lock_guard lock(held.mutex);
+  if (held.rules.get() == data_.get() && !held.newer.contains(text)) keep(text, reading);
+  return reading;
+}
+
 std::vector<std::vector<SafetyRules::LearnedSentence>> SafetyRules::LearnedFeatures(
     const std::vector<std::string_view>& turns) const {
-  std::vector<TurnMatch> matches;
-  matches.reserve(turns.size());
-  for (std::string_view turn : turns) matches.emplace_back(*data_, turn);
+  Readings readings;
+  Turns matches;
+  for (std::string_view turn : turns) {
+    readings.push_back(Read(turn, nullptr));
+    matches.push_back(&readings.back()->match);
+  }
   const std::vector<RuleHit> hits = RuleHits(*data_, matches);
   std::vector<std::vector<LearnedSentence>> features(turns.size());
   for (std::size_t t = 0; t < turns.size(); ++t) {
     std::vector<LearnedSentence>& sentences = features[t];
-    const int n = ForEachFeature(*data_, matches[t], turns[t], static_cast<int>(t), hits,
-                                 [&](int s, std::string_view feature) {
-                                   if (s >= static_cast<int>(sentences.size())) {
-                                     sentences.resize(s + 1);
-                                   }
-                                   sentences[s].features.emplace_back(feature);
-                                 });
-    sentences.resize(n);
-    for (int s = 0; s < n; ++s) {
+    const TurnSentences split = ForEachFeature(
+        *data_, *matches[t], turns[t], [&](int s, std::string_view feature) {
+          if (s >= static_cast<int>(sentences.size())) sentences.resize(s + 1);
+          sentences[s].features.emplace_back(feature);
+        });
+    sentences.resize(split.count);
+    for (const RuleHit& hit : hits) {
+      if (hit.hit.turn != static_cast<int>(t)) continue;
+      const int s = split.of_token[hit.hit.begin];
+      if (s >= 0) sentences[s].features.push_back(StrCat("r:", hit.rule->code));
+    }
+    for (int s = 0; s < split.count; ++s) {
       std::vector<std::string>& list = sentences[s].features;
       std::sort(list.begin(), list.end());
       list.erase(std::unique(list.begin(), list.end()), list.end());
-      sentences[s].guarded = matches[t].SentenceGuarded(s);
+      sentences[s].guarded = matches[t]->SentenceGuarded(s);
     }
   }
   return features;
 }
 
-SafetyAssessment SafetyRules::Assess(const std::vector<std::string_view>& turns) const {
-  std::vector<TurnMatch> matches;
-  matches.reserve(turns.size());
-  for (std::string_view turn : turns) matches.emplace_back(*data_, turn);
+SafetyAssessment SafetyRules::Assess(const std::vector<std::string_view>& turns,
+                                     TurnCache* cache) const {
+  Readings readings;
+  Turns matches;
+  readings.reserve(turns.size());
+  for (std::string_view turn : turns) {
+    readings.push_back(Read(turn, cache));
+    matches.push_back(&readings.back()->match);
+  }
   const std::vector<RuleHit> hits = RuleHits(*data_, matches);
-  const LearnedReading learned = ReadLearned(*data_, matches, turns, hits);
+  const LearnedReading learned(*data_, readings, hits);
   std::vector<SafetyLevel> vetoed;
   for (std::size_t m = 0; m < data_->models.size(); ++m) {
     const LearnedModel& model = data_->models[m];
-    if (model.veto && Vetoes(model, learned.weights[m], hits, learned.hit_sentences)) {
-      vetoed.push_back(model.level);
-    }
+    if (model.veto && Vetoes(learned, m, model, hits)) vetoed.push_back(model.level);
   }
   SafetyAssessment assessment;
   for (const RuleHit& hit : hits) {
     if (std::find(vetoed.begin(), vetoed.end(), hit.rule->level) != vetoed.end())
       continue;
-    const std::vector<Token>& tokens = matches[hit.hit.turn].tokens();
+    const std::vector<Token>& tokens = matches[hit.hit.turn]->tokens();
     assessment.signs.push_back({hit.rule->code, hit.rule->description, hit.rule->level,
                                 hit.hit.turn, tokens[hit.hit.begin].char_begin,
                                 tokens[hit.hit.end - 1].char_end});
@@ -1999,8 +2136,7 @@ SafetyAssessment SafetyRules::Assess(const std::vector<std::string_view>& turns)
   for (std::size_t m = 0; m < data_->models.size(); ++m) {
     const LearnedModel& model = data_->models[m];
     if (model.veto) continue;
-    if (const std::optional<PartHit> hit =
-            MatchModel(matches, learned.weights[m], model)) {
+    if (const std::optional<PartHit> hit = MatchModel(matches, learned, m, model)) {
       // The hit's span is in code points already.
       assessment.signs.push_back({model.code, model.description, model.level, hit->turn,
                                   static_cast<std::size_t>(hit->begin),

@@ -53,10 +53,45 @@ class SafetyRules {
   static absl::StatusOr<SafetyRules> Parse(std::string_view text,
                                            std::string_view source);
 
+  // What the matcher and the learned signals read of one turn on its own
+  // (defined in safety.cc).
+  struct TurnReading;
+
+  // Remembers how turns were read, for the next messages of their
+  // conversations: a chatbot sends every earlier turn again with each new
+  // message, and reading a turn is most of an assessment's cost. Holds
+  // readings of the SafetyRules it was last used with (using it with others
+  // forgets them), and keeps those rules alive while it holds them. Bounded:
+  // two generations of readings of about kBytesPerGeneration each (a
+  // question's reading takes about 4 KB, so some 2,000 turns a generation),
+  // of turns of up to kMaxTurnBytes (longer ones are read every time).
+  // Thread-safe.
+  class TurnCache {
+   public:
+    static constexpr std::size_t kBytesPerGeneration = std::size_t{8} << 20;
+    static constexpr std::size_t kMaxTurnBytes = 1024;
+
+    TurnCache();
+    ~TurnCache();
+    TurnCache(const TurnCache&) = delete;
+    TurnCache& operator=(const TurnCache&) = delete;
+
+    // Turns held, for tests.
+    std::size_t size() const;
+
+   private:
+    friend class SafetyRules;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+  };
+
   // Assesses a conversation: `turns[0]` is the newest message, `turns[n]`
   // the n-th earlier one. Signs in different turns can add up ("my chest
-  // feels tight" then "now my left arm is numb").
-  SafetyAssessment Assess(const std::vector<std::string_view>& turns) const;
+  // feels tight" then "now my left arm is numb"). `cache` (may be null)
+  // recalls turns read before and keeps those read now; the assessment is
+  // the same with or without it.
+  SafetyAssessment Assess(const std::vector<std::string_view>& turns,
+                          TurnCache* cache = nullptr) const;
 
   // What the learned signals ('model' blocks) read of one sentence: its
   // features, sorted, and whether the cues switch the whole sentence off (a
@@ -84,6 +119,8 @@ class SafetyRules {
  private:
   struct Data;
   explicit SafetyRules(std::shared_ptr<const Data> data);
+  // The reading of one turn, from `cache` when it holds it.
+  std::shared_ptr<const TurnReading> Read(std::string_view text, TurnCache* cache) const;
   std::shared_ptr<const Data> data_;
 };
 

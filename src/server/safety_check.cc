@@ -37,7 +37,7 @@ v1::Safety SafetyCheck::Check(
     if (static_cast<int>(turns.size()) > max_turns) break;
     turns.emplace_back(turn);
   }
-  const SafetyAssessment assessment = rules_.Assess(turns);
+  const SafetyAssessment assessment = rules_.Assess(turns, turns_.get());
   v1::Safety safety;
   safety.set_level(static_cast<v1::SafetyLevel>(assessment.level));
   for (const SafetySignMatch& match : assessment.signs) {

@@ -1,9 +1,12 @@
 // The safety signal as the API returns it: the deployment's rules and advice
 // (loaded once at start), applied to a request's message and context.
-// Immutable after Load(); Check() is thread-safe.
+// Immutable after Load() but for the turns it remembers (a
+// SafetyRules::TurnCache: a chat sends its earlier turns again with every
+// message); Check() is thread-safe.
 #ifndef GURU_SERVER_SAFETY_CHECK_H_
 #define GURU_SERVER_SAFETY_CHECK_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,10 +38,14 @@ class SafetyCheck {
 
  private:
   SafetyCheck(SafetyRules rules, SafetyAdvice advice)
-      : rules_(std::move(rules)), advice_(std::move(advice)) {}
+      : rules_(std::move(rules)),
+        advice_(std::move(advice)),
+        turns_(std::make_unique<SafetyRules::TurnCache>()) {}
 
   SafetyRules rules_;
   SafetyAdvice advice_;
+  // Owned here so that a SafetyCheck stays movable.
+  std::unique_ptr<SafetyRules::TurnCache> turns_;
 };
 
 }  // namespace guru

@@ -932,6 +932,48 @@ TEST_F(SafetyShippedRulesTest, LearnedSignal) {
   EXPECT_EQ(Level("my feet are killing me after the marathon"), SafetyLevel::kNone);
 }
 
+// A chat sends its earlier turns again with every message; the server
+// recalls their readings. The assessment must not change: a turn read alone
+// holds nothing that depends on the others (the rules' hits across turns,
+// the learned signals' "r:" features and the vetoes are the conversation's).
+TEST_F(SafetyShippedRulesTest, RememberedTurnsGiveTheSameAssessment) {
+  const std::vector<std::vector<std::string_view>> conversations = {
+      {"my chest feels tight"},
+      {"now my left arm is numb and I'm sweating", "my chest feels tight"},
+      {"how is it treated?", "now my left arm is numb and I'm sweating",
+       "my chest feels tight"},
+      {"my chest feels tight", "I had a heart attack ten years ago"},
+      {"what's the most painless way", "I've had enough of everything"},
+      {"I've had enough of everything", "what's the most painless way"},
+      {"lol jk", "having a heart attack at this bill"},
+      {"my dad had a stroke ten years ago", "what are the signs of a stroke?"},
+  };
+  SafetyRules::TurnCache cache;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::vector<std::string_view>& turns : conversations) {
+      const SafetyAssessment fresh = rules_->Assess(turns);
+      const SafetyAssessment recalled = rules_->Assess(turns, &cache);
+      EXPECT_EQ(recalled.level, fresh.level) << turns[0];
+      ASSERT_EQ(recalled.signs.size(), fresh.signs.size()) << turns[0];
+      for (std::size_t i = 0; i < fresh.signs.size(); ++i) {
+        EXPECT_EQ(recalled.signs[i].code, fresh.signs[i].code) << turns[0];
+        EXPECT_EQ(recalled.signs[i].turn, fresh.signs[i].turn) << turns[0];
+        EXPECT_EQ(recalled.signs[i].char_begin, fresh.signs[i].char_begin) << turns[0];
+        EXPECT_EQ(recalled.signs[i].char_end, fresh.signs[i].char_end) << turns[0];
+      }
+    }
+  }
+  EXPECT_EQ(cache.size(), 10u);  // Each distinct turn once.
+  // Used with other rules, the cache forgets what it read with these.
+  EXPECT_EQ(rules_alone_->Assess({"my chest feels tight"}, &cache).level,
+            RulesLevel("my chest feels tight"));
+  EXPECT_EQ(cache.size(), 1u);
+  // Long turns are read every time, never kept.
+  const std::string long_turn(SafetyRules::TurnCache::kMaxTurnBytes + 1, 'a');
+  rules_alone_->Assess({long_turn}, &cache);
+  EXPECT_EQ(cache.size(), 1u);
+}
+
 TEST_F(SafetyShippedRulesTest, SpansAreCodePointsOfTheirTurn) {
   const std::string_view message = "Ça va mal… I can’t breathe";
   SafetyAssessment assessment = rules_->Assess({message});
