@@ -43,7 +43,8 @@ message id) the signal's threshold is the lowest at which its out-of-fold
 false alarms stay within the limits: 3% of hard negatives, both all of them
 and its own look-alikes (crisis and self-harm look-alikes for crisis, the
 others for emergency), 0.4% of ordinary questions and 1% of chat turns.
-The veto's is MIN_VETO (see there); vetoes are not trained on chat turns. The blocks are then trained on everything and written
+The veto's is MIN_VETO (see there); vetoes are not trained on chat
+turns. The blocks are then trained on everything and written
 into the rules file after the learned-blocks line, replacing the blocks of
 the same codes, with the features whose |weight| is largest (at most
 MAX_WEIGHTS lines each).

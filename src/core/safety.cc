@@ -2070,7 +2070,10 @@ std::shared_ptr<const SafetyRules::TurnReading> SafetyRules::Read(
   // both read it, and the first kept serves from then on.
   auto reading = std::make_shared<const TurnReading>(*data_, text);
   std::lock_guard lock(held.mutex);
-  if (held.rules.get() == data_.get() && !held.newer.contains(text)) keep(text, reading);
+  if (held.rules.get() == data_.get() && !held.newer.contains(text) &&
+      !held.older.contains(text)) {
+    keep(text, reading);
+  }
   return reading;
 }
 
