@@ -2079,12 +2079,13 @@ std::shared_ptr<const SafetyRules::TurnReading> SafetyRules::Read(
 
 std::vector<std::vector<SafetyRules::LearnedSentence>> SafetyRules::LearnedFeatures(
     const std::vector<std::string_view>& turns) const {
-  Readings readings;
+  // The matches alone: a TurnReading would weigh the features that this
+  // lists by name.
+  std::vector<TurnMatch> owned;
+  owned.reserve(turns.size());
   Turns matches;
-  for (std::string_view turn : turns) {
-    readings.push_back(Read(turn, nullptr));
-    matches.push_back(&readings.back()->match);
-  }
+  for (std::string_view turn : turns)
+    matches.push_back(&owned.emplace_back(*data_, turn));
   const std::vector<RuleHit> hits = RuleHits(*data_, matches);
   std::vector<std::vector<LearnedSentence>> features(turns.size());
   for (std::size_t t = 0; t < turns.size(); ++t) {
