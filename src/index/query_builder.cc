@@ -5,6 +5,7 @@
 #include <functional>
 #include <initializer_list>
 #include <string_view>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 
@@ -89,6 +90,40 @@ std::string AmericanSpelling(const Xapian::Database& db, const Xapian::Stem& ste
   return best;
 }
 
+// A word that describes someone by a condition ("autistic", "anemic",
+// "epileptic") is filed under the condition's noun when titles name the noun
+// (at least kMinNounTitles posts) and hardly the word (kSpellingRatio times
+// fewer): otherwise "my son is autistic" finds no post about autism and is
+// refused as off-topic. Returns the noun and its stem; empty when none
+// qualifies.
+constexpr Xapian::doccount kMinNounTitles = 2;
+
+std::pair<std::string, std::string> ConditionNoun(const Xapian::Database& db,
+                                                  const Xapian::Stem& stemmer,
+                                                  const std::string& lower_word,
+                                                  const std::string& stem) {
+  const Xapian::doccount as_written = db.get_termfreq(schema::TitleStemTerm(stem));
+  Xapian::doccount best_titles = std::max(kMinNounTitles, kSpellingRatio * as_written);
+  std::pair<std::string, std::string> best;
+  for (std::string& noun : ConditionNouns(lower_word)) {
+    // Dropping "-ic" or "-ous", or turning "-ic" into "-es", gives English
+    // words more often than conditions ("manic" -> "man", "nervous" ->
+    // "nerv", "malic" -> "males"); the conditions those rules are for
+    // ("alcoholic", "cancerous", "diabetic") share their noun's stem anyway.
+    if (lower_word == noun + "ic" || lower_word == noun + "ous" || noun.ends_with("es")) {
+      continue;
+    }
+    std::string noun_stem = StemWord(stemmer, noun);
+    if (noun_stem == stem) continue;
+    const Xapian::doccount titles = db.get_termfreq(schema::TitleStemTerm(noun_stem));
+    if (titles >= best_titles) {
+      best_titles = titles + 1;
+      best = {std::move(noun), std::move(noun_stem)};
+    }
+  }
+  return best;
+}
+
 double Idf(Xapian::doccount posts, Xapian::doccount term_freq) {
   const double docs = std::max<double>(posts, 1);
   const double df = std::max<double>(term_freq, 1);
@@ -137,6 +172,11 @@ Xapian::Query Scaled(const Xapian::Query& query, double weight) {
 struct TurnWord {
   std::string text;  // Lower-cased, after spelling correction.
   std::string stem;  // Empty when too long to be indexed.
+  // The condition a describing word is filed under ("autism" for
+  // "autistic"; ConditionNoun) and its stem, searched beside the word's own;
+  // or empty.
+  std::string noun;
+  std::string noun_stem;
   bool stopword = false;
   bool chatty = false;
   int question_type = -1;  // Index in QuestionTypes() of a cue word.
@@ -303,6 +343,10 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
       word.question_type = type->second;
     }
     word.stopword = IsStopword(word.text);
+    if (!word.stopword && word.question_type < 0 && !word.stem.empty()) {
+      std::tie(word.noun, word.noun_stem) =
+          ConditionNoun(db, stemmer, word.text, word.stem);
+    }
     word.chatty = IsChattyWord(word.text);
   }
   MarkQuestionPhrases(QuestionTypePhrases(stemmer), words);
@@ -1039,6 +1083,34 @@ const TurnReading& ReadEarlierTurn(const Xapian::Database& db,
   return memo->impl().Recall(text, read, scratch);
 }
 
+// Whether posts answer questions of some aspect about `topic` (its
+// treatment, its causes...) rather than only describe it: most posts titled
+// by one of its stems have a category other than "information". Pages about
+// people or times of life ("Toddler Health", "Parenting", "Time out") are
+// not what a follow-up asks about. In an index without categories every
+// subject is.
+bool Askable(const Xapian::Database& db, const TurnTopic& topic) {
+  const Xapian::Query information(
+      schema::FilterTerm(schema::kCategoryPrefix, "information"));
+  return std::any_of(
+      topic.stems.begin(), topic.stems.end(), [&](const std::string& stem) {
+        const std::string titled = schema::TitleStemTerm(stem);
+        const Xapian::doccount needed = db.get_termfreq(titled) / 2 + 1;
+        Xapian::Enquire enquire(db);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        enquire.set_query(
+            Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(titled), information));
+        return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
+      });
+}
+
+// Whether `said` may take the conversation's subject from `current`: not
+// when only the current one is a subject posts answer questions about.
+bool MayReplace(const Xapian::Database& db, const TurnTopic& said,
+                const TurnTopic& current) {
+  return Askable(db, said) || !Askable(db, current);
+}
+
 // The conversation's topic after each earlier turn, oldest first: a turn
 // that names none keeps it, one that names a much stronger one changes it,
 // a weaker one that narrows it adds its words ("the fatigue is the worst
@@ -1068,7 +1140,8 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
       current = std::move(said);
       continue;
     }
-    if (said.strength >= kNewSubjectFraction * current.strength) {
+    if (said.strength >= kNewSubjectFraction * current.strength &&
+        MayReplace(db, said, current)) {
       current = std::move(said);
       continue;
     }
@@ -1090,7 +1163,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // names what the story turned out to be about, however it opens.
     const bool tells_diagnosis = !asks && SaysDiagnosed(stemmer, words);
     if (NamesSubject(db, said, current) && !RefersBack(words, said) &&
-        (tells_diagnosis || !OpensWithPronoun(words))) {
+        (tells_diagnosis || !OpensWithPronoun(words)) && MayReplace(db, said, current)) {
       current = std::move(said);
       continue;
     }
@@ -1260,6 +1333,9 @@ std::vector<QueryTerm> SaidTerms(const Understanding& understood,
     terms.push_back(
         word.chatty ? Term(word.text, word.stem, TermRole::kChatty, ranking.chatty_weight)
                     : Term(word.text, word.stem, TermRole::kOwn, 1.0));
+    if (!word.noun_stem.empty()) {
+      terms.push_back(Term(word.noun, word.noun_stem, TermRole::kOwn, 1.0));
+    }
   }
   return terms;
 }

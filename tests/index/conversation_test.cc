@@ -58,6 +58,13 @@ constexpr PostText kPosts[] = {
      "Celiac disease is an immune disease in which gluten damages the gut."},
     {"celiac-treat", "Celiac disease", "What are the treatments for Celiac disease ?",
      "A lifelong gluten-free diet lets the gut heal."},
+    {"toddler-health", "Toddler Health", "What is (are) Toddler Health ?",
+     "Toddlers grow fast: play, sleep and good food keep a toddler healthy.",
+     "information"},
+    {"toddler-development", "Toddler Development", "What is (are) Toddler Development ?",
+     "Most toddlers walk by 15 months and say a few words by two.", "information"},
+    {"toddler-nutrition", "Toddler Nutrition", "What is (are) Toddler Nutrition ?",
+     "A toddler needs milk, fruit, vegetables and some fat each day.", "information"},
 };
 
 class ConversationTest : public ::testing::Test {
@@ -142,6 +149,28 @@ TEST_F(ConversationTest, AWordForAPersonWithAConditionNamesTheCondition) {
   EXPECT_THAT(page.response.interpretation().context_use().topic(),
               ElementsAre("autistic"));
   EXPECT_EQ(First(page), "autism-treat");
+}
+
+TEST_F(ConversationTest, AWordForAPersonWithAConditionFindsTheConditionsPosts) {
+  // No post says "autistic"; two are titled "Autism".
+  const SearchPage page = Search("my daughter is autistic");
+  EXPECT_THAT(page.response.interpretation().terms(), Contains("autism"));
+  EXPECT_THAT(First(page), ::testing::StartsWith("autism-"));
+  // A word that only looks derived is searched as written: "nervous" is not
+  // "nerve", nor "manic" "man".
+  EXPECT_THAT(Search("why am I so nervous").response.interpretation().terms(),
+              ElementsAre("nervous"));
+}
+
+TEST_F(ConversationTest, APageAboutPeopleDoesNotTakeTheSubjectFromACondition) {
+  // "toddler" is rarer than "asthma" and titles posts, but only pages of
+  // information about toddlers: they are not what "will he grow out of it?"
+  // asks about.
+  const SearchPage page =
+      Search("will he grow out of it?", {"we also have a toddler", "my son has asthma"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("asthma"));
+  EXPECT_THAT(First(page), ::testing::StartsWith("asthma"));
 }
 
 TEST_F(ConversationTest, ABritishSpellingFindsThePostsThatSpellItTheAmericanWay) {

@@ -188,7 +188,7 @@ TEST_F(QueryUnderstandingTest, WordsOfTheDictionaryAreNotCorrected) {
 TEST(QueryUnderstandingVocabularyTest, AWordTheVocabularyNamesIsNotCorrected) {
   // No post says "afib", and "fib" is one edit away in the spelling data;
   // the vocabulary knows "afib" as atrial fibrillation.
-  constexpr PostText kPosts[] = {
+  constexpr PostText kVocabularyPosts[] = {
       {"af-what", "Atrial fibrillation", "What is (are) Atrial fibrillation ?",
        "Atrial fibrillation is an irregular, often fast heartbeat."},
       {"lies", "Lying", "Why do children lie ?",
@@ -199,7 +199,7 @@ TEST(QueryUnderstandingVocabularyTest, AWordTheVocabularyNamesIsNotCorrected) {
       ParseSynonymFile("version 1\nafib | atrial fibrillation\n");
   ASSERT_TRUE(file.ok()) << file.status();
   const std::unique_ptr<Searcher> searcher = guru::testing::IndexAndOpen(
-      dir.Sub("db"), guru::testing::MakePosts(kPosts), &*file);
+      dir.Sub("db"), guru::testing::MakePosts(kVocabularyPosts), &*file);
   ASSERT_NE(searcher, nullptr);
   const absl::StatusOr<SearchPage> page =
       guru::testing::SearchWith(*searcher, "what is afib");

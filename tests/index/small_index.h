@@ -22,6 +22,7 @@ struct PostText {
   const char* title;
   const char* question;
   const char* answer;
+  const char* category = "";
 };
 
 inline v1::Post MakePost(const PostText& text) {
@@ -30,6 +31,7 @@ inline v1::Post MakePost(const PostText& text) {
   post.set_title(text.title);
   post.set_question(text.question);
   post.set_answer(text.answer);
+  post.set_category(text.category);
   return post;
 }
 
