@@ -1336,8 +1336,24 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const bool kind_of_subject =
       own_subject && !IsTitle(db, own) &&
       (points_back || TitledTogether(db, own, NamingStems(db, conversation.topic)));
-  if (own_subject && !kind_of_subject &&
-      !Narrows(db, locality, own, conversation.topic)) {
+  // The message's subject is part of the conversation's when the
+  // conversation named it already, with more ("why would my body hang on to
+  // too much iron?" after "iron overload, doc says haemochromatosis"; one
+  // that names all of it asks as well alone); a subject that posts only
+  // describe (Askable), no stronger than the conversation's and discussed
+  // with it, is a detail of it ("besides painkillers" after
+  // "osteoarthritis"), not a new question as a condition would be ("what are
+  // the symptoms of anemia?").
+  const auto named_before = [&](const std::string& stem) {
+    return std::find(conversation.topic.stems.begin(), conversation.topic.stems.end(),
+                     stem) != conversation.topic.stems.end();
+  };
+  const bool detail =
+      (!own.stems.empty() && own.stems.size() < conversation.topic.stems.size() &&
+       std::all_of(own.stems.begin(), own.stems.end(), named_before)) ||
+      (own.strength < conversation.topic.strength && !Askable(db, own) &&
+       DiscussedWith(db, locality, own, conversation.topic.stems));
+  if (own_subject && !kind_of_subject && !detail) {
     result.kind = v1::ContextUse::OWN_TOPIC;
     return result;
   }

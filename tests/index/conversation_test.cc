@@ -67,6 +67,11 @@ constexpr PostText kPosts[] = {
     {"romano-ward-genes", "Romano-Ward syndrome",
      "What are the genetic changes related to Romano-Ward syndrome ?",
      "Changes in the KCNQ1 gene cause most cases of Romano-Ward syndrome."},
+    {"gluten-free-diet", "Learn about gluten-free diets",
+     "What is (are) Learn about gluten-free diets ?",
+     "A gluten-free diet leaves out wheat, barley and rye.", "information"},
+    {"gluten-free-cooking", "Gluten-free cooking", "What is (are) Gluten-free cooking ?",
+     "Rice, potatoes and corn are naturally gluten-free.", "information"},
     {"toddler-health", "Toddler Health", "What is (are) Toddler Health ?",
      "Toddlers grow fast: play, sleep and good food keep a toddler healthy.",
      "information"},
@@ -182,6 +187,17 @@ TEST_F(ConversationTest, AWordOfAnEponymNamesNoSubjectAlone) {
   // With the rest of the name it does.
   EXPECT_THAT(First(Search("is it inherited?", {"I have romano ward syndrome"})),
               ::testing::StartsWith("romano-ward"));
+}
+
+TEST_F(ConversationTest, APageOnlyDescribingADetailOfTheSubjectAsksAboutTheSubject) {
+  // Two pages titled by "gluten" are information only; posts on celiac
+  // disease discuss gluten: the diet is a detail of the subject, and the
+  // person asks about its treatment.
+  const SearchPage page =
+      Search("is a gluten free diet the only treatment?", {"my son has celiac disease"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_EQ(First(page), "celiac-treat");
 }
 
 TEST_F(ConversationTest, APageAboutPeopleDoesNotTakeTheSubjectFromACondition) {
