@@ -102,10 +102,12 @@ std::pair<std::string, std::string> ConditionNoun(const Xapian::Database& db,
                                                   const Xapian::Stem& stemmer,
                                                   const std::string& lower_word,
                                                   const std::string& stem) {
+  std::vector<std::string> nouns = ConditionNouns(lower_word);
+  if (nouns.empty()) return {};
   const Xapian::doccount as_written = db.get_termfreq(schema::TitleStemTerm(stem));
   Xapian::doccount best_titles = std::max(kMinNounTitles, kSpellingRatio * as_written);
   std::pair<std::string, std::string> best;
-  for (std::string& noun : ConditionNouns(lower_word)) {
+  for (std::string& noun : nouns) {
     // Dropping "-ic" or "-ous", or turning "-ic" into "-es", gives English
     // words more often than conditions ("manic" -> "man", "nervous" ->
     // "nerv", "malic" -> "males"); the conditions those rules are for
@@ -514,75 +516,6 @@ TitleUse TitleUseOf(const Xapian::Database& db, const std::string& stem) {
   return use;
 }
 
-// A word that titles use only inside names of several words, beside a
-// word about as rare in titles, names a subject only beside one of those:
-// "he's on the ward now" is not about Romano-Ward syndrome, nor "he uses a
-// walker" about Dandy-Walker or Walker-Warburg syndrome. A word is such a
-// part when one other word is in the titles of at least kNamePartShare of
-// the posts it titles and titles at most kCompanionRatio times as many posts
-// ("calv" of "Legg-Calve-Perthes disease", "erb" of "Erb-Duchenne and
-// Dejerine-Klumpke palsies"), or when at least kNamesShare of them have
-// some word titling no more posts than it ("walker"). "cold" is no part:
-// "common" is in few of its titles, and "cold intolerance" has no rarer
-// word. Only words titling at most kMaxNamePartTitles posts are read.
-constexpr double kNamePartShare = 0.85;
-constexpr double kCompanionRatio = 1.5;
-constexpr double kNamesShare = 0.9;
-constexpr Xapian::doccount kMaxNamePartTitles = 64;
-
-// The title words that `stem` names a subject only beside (see above); empty
-// when it names one alone. Reads the titles' stems (slot
-// kTitleQuestionStemsSlot) as the matches' sort keys, the same way over
-// remote shards, which have no value streams.
-std::vector<std::string> NameCompanions(const Xapian::Database& db,
-                                        const std::string& stem) {
-  const std::string titled_term = schema::TitleStemTerm(stem);
-  const Xapian::doccount titled = db.get_termfreq(titled_term);
-  if (titled == 0 || titled > kMaxNamePartTitles) return {};
-  Xapian::Enquire enquire(db);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_query(Xapian::Query(titled_term));
-  enquire.set_sort_by_value(schema::kTitleQuestionStemsSlot, false);
-  const Xapian::MSet titles = enquire.get_mset(0, titled);
-  // Per other title word: the titles it is in, and how many posts it titles.
-  std::unordered_map<std::string, std::pair<Xapian::doccount, Xapian::doccount>> beside;
-  std::vector<std::vector<std::string>> others(titles.size());
-  for (auto it = titles.begin(); it != titles.end(); ++it) {
-    const std::string value = it.get_sort_key();
-    std::string_view title(value);
-    title = title.substr(0, title.find('\n'));
-    for (std::size_t end; (end = title.find(' ')) != std::string_view::npos;
-         title.remove_prefix(end + 1)) {
-      std::string other(title.substr(0, end));
-      if (other == stem) continue;
-      auto [found, inserted] = beside.try_emplace(other, 0, 0);
-      if (inserted) found->second.second = db.get_termfreq(schema::TitleStemTerm(other));
-      ++found->second.first;
-      others[it.get_rank()].push_back(std::move(other));
-    }
-  }
-  const auto share = [&](double n) { return n / static_cast<double>(titles.size()); };
-  std::vector<std::string> companions;
-  for (const auto& [other, counts] : beside) {
-    if (share(counts.first) >= kNamePartShare &&
-        counts.second <= kCompanionRatio * static_cast<double>(titled)) {
-      companions.push_back(other);
-    }
-  }
-  const auto rarer = [&](const std::string& other) {
-    return beside[other].second <= titled;
-  };
-  const auto named = std::count_if(others.begin(), others.end(), [&](const auto& words) {
-    return std::any_of(words.begin(), words.end(), rarer);
-  });
-  if (share(static_cast<double>(named)) >= kNamesShare) {
-    for (const auto& [other, counts] : beside) {
-      if (counts.second <= titled) companions.push_back(other);
-    }
-  }
-  return companions;
-}
-
 // A way a turn may name its subject: one of its words, or what the
 // vocabulary gives for a run of them ("afib" -> "atrial fibrillation").
 struct TopicCandidate {
@@ -637,42 +570,6 @@ bool IsContent(const TurnWord& word) {
   return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
 }
 
-// Takes the strength from the words of `evidence` that are part of a name
-// (NameCompanions) said without the rest of it. Reading a word's titles
-// costs a match, so only words strong enough to be in the turn's topic are
-// read, strongest first, until the strongest left is no such part.
-void DropNameParts(const Xapian::Database& db, const std::vector<TurnWord>& words,
-                   TopicEvidence& evidence) {
-  double phrases = 0;
-  for (const TopicCandidate& candidate : evidence.phrases) {
-    phrases = std::max(phrases, candidate.strength);
-  }
-  std::vector<TitleUse>& use = evidence.use;
-  std::vector<bool> read(words.size(), false);
-  for (;;) {
-    double strongest = phrases;
-    for (const TitleUse& word : use) strongest = std::max(strongest, word.strength);
-    std::size_t next = words.size();
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      if (!read[i] && use[i].strength > 0 &&
-          use[i].strength >= kTopicFraction * strongest &&
-          (next == words.size() || use[i].strength > use[next].strength)) {
-        next = i;
-      }
-    }
-    if (next == words.size()) return;
-    read[next] = true;
-    const std::vector<std::string> companions = NameCompanions(db, words[next].stem);
-    const auto said = [&](const std::string& companion) {
-      return std::any_of(words.begin(), words.end(),
-                         [&](const TurnWord& word) { return word.stem == companion; });
-    };
-    if (!companions.empty() && std::none_of(companions.begin(), companions.end(), said)) {
-      use[next] = {};
-    }
-  }
-}
-
 TopicEvidence GatherTopicEvidence(const Xapian::Database& db, const Xapian::Stem& stemmer,
                                   const std::vector<TurnWord>& words) {
   TopicEvidence evidence;
@@ -713,7 +610,6 @@ TopicEvidence GatherTopicEvidence(const Xapian::Database& db, const Xapian::Stem
       }
     }
   }
-  DropNameParts(db, words, evidence);
   return evidence;
 }
 
@@ -1195,13 +1091,20 @@ const TurnReading& ReadEarlierTurn(const Xapian::Database& db,
 // people or times of life ("Toddler Health", "Parenting", "Time out") are
 // not what a follow-up asks about. In an index without categories every
 // subject is.
+// A word titling more posts than this ("disease", "cancer", "pain") is taken
+// to name subjects that posts answer questions about, without counting
+// their categories: counting would walk half its titles on every request.
+constexpr Xapian::doccount kAskableTitles = 100;
+
 bool Askable(const Xapian::Database& db, const TurnTopic& topic) {
   const Xapian::Query information(
       schema::FilterTerm(schema::kCategoryPrefix, "information"));
   return std::any_of(
       topic.stems.begin(), topic.stems.end(), [&](const std::string& stem) {
         const std::string titled = schema::TitleStemTerm(stem);
-        const Xapian::doccount needed = db.get_termfreq(titled) / 2 + 1;
+        const Xapian::doccount titles = db.get_termfreq(titled);
+        if (titles > kAskableTitles) return true;
+        const Xapian::doccount needed = titles / 2 + 1;
         Xapian::Enquire enquire(db);
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         enquire.set_query(
@@ -1340,7 +1243,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // conversation named it already, with more ("why would my body hang on to
   // too much iron?" after "iron overload, doc says haemochromatosis"; one
   // that names all of it asks as well alone); a subject that posts only
-  // describe (Askable), no stronger than the conversation's and discussed
+  // describe (Askable), weaker than the conversation's and discussed
   // with it, is a detail of it ("besides painkillers" after
   // "osteoarthritis"), not a new question as a condition would be ("what are
   // the symptoms of anemia?").
@@ -1348,12 +1251,13 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
     return std::find(conversation.topic.stems.begin(), conversation.topic.stems.end(),
                      stem) != conversation.topic.stems.end();
   };
-  const bool detail =
-      (!own.stems.empty() && own.stems.size() < conversation.topic.stems.size() &&
-       std::all_of(own.stems.begin(), own.stems.end(), named_before)) ||
-      (own.strength < conversation.topic.strength && !Askable(db, own) &&
-       DiscussedWith(db, locality, own, conversation.topic.stems));
-  if (own_subject && !kind_of_subject && !detail) {
+  const auto detail = [&] {
+    return (!own.stems.empty() && own.stems.size() < conversation.topic.stems.size() &&
+            std::all_of(own.stems.begin(), own.stems.end(), named_before)) ||
+           (own.strength < conversation.topic.strength && !Askable(db, own) &&
+            DiscussedWith(db, locality, own, conversation.topic.stems));
+  };
+  if (own_subject && !kind_of_subject && !detail()) {
     result.kind = v1::ContextUse::OWN_TOPIC;
     return result;
   }

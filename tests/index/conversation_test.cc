@@ -58,15 +58,6 @@ constexpr PostText kPosts[] = {
      "Celiac disease is an immune disease in which gluten damages the gut."},
     {"celiac-treat", "Celiac disease", "What are the treatments for Celiac disease ?",
      "A lifelong gluten-free diet lets the gut heal."},
-    {"stroke-what", "Stroke", "What is (are) Stroke ?",
-     "A stroke happens when the blood supply to part of the brain is cut off."},
-    {"stroke-outlook", "Stroke", "What is the outlook for Stroke ?",
-     "Many people recover well after a stroke with rehabilitation."},
-    {"romano-ward-what", "Romano-Ward syndrome", "What is (are) Romano-Ward syndrome ?",
-     "Romano-Ward syndrome is an inherited heart rhythm disorder."},
-    {"romano-ward-genes", "Romano-Ward syndrome",
-     "What are the genetic changes related to Romano-Ward syndrome ?",
-     "Changes in the KCNQ1 gene cause most cases of Romano-Ward syndrome."},
     {"gluten-free-diet", "Learn about gluten-free diets",
      "What is (are) Learn about gluten-free diets ?",
      "A gluten-free diet leaves out wheat, barley and rye.", "information"},
@@ -174,19 +165,6 @@ TEST_F(ConversationTest, AWordForAPersonWithAConditionFindsTheConditionsPosts) {
   // "nerve", nor "manic" "man".
   EXPECT_THAT(Search("why am I so nervous").response.interpretation().terms(),
               ElementsAre("nervous"));
-}
-
-TEST_F(ConversationTest, AWordOfAnEponymNamesNoSubjectAlone) {
-  // "ward" titles posts only as part of "Romano-Ward syndrome", and is
-  // rarer than "stroke": without "romano" it says nothing about a subject.
-  const SearchPage page = Search("will he get better?",
-                                 {"the ward is noisy", "my dad had a stroke on sunday"});
-  EXPECT_THAT(page.response.interpretation().context_use().topic(),
-              ElementsAre("stroke"));
-  EXPECT_EQ(First(page), "stroke-outlook");
-  // With the rest of the name it does.
-  EXPECT_THAT(First(Search("is it inherited?", {"I have romano ward syndrome"})),
-              ::testing::StartsWith("romano-ward"));
 }
 
 TEST_F(ConversationTest, APageOnlyDescribingADetailOfTheSubjectAsksAboutTheSubject) {
