@@ -570,7 +570,7 @@ bool IsContent(const TurnWord& word) {
   return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
 }
 
-TopicEvidence GatherTopicEvidence(const Xapian::Database& db, const Xapian::Stem& stemmer,
+TopicEvidence GatherTopicEvidence(const Xapian::Database& db,
                                   const std::vector<TurnWord>& words) {
   TopicEvidence evidence;
   std::vector<TitleUse>& use = evidence.use;
@@ -597,12 +597,10 @@ TopicEvidence GatherTopicEvidence(const Xapian::Database& db, const Xapian::Stem
       if (TitledStrength(db, run_stems) > 0) {
         found.push_back(Candidate(db, written, std::move(run_stems)));
       }
-      if (end == i) {
-        // "autistic" names what titles call "autism".
-        for (const std::string& noun : ConditionNouns(words[i].text)) {
-          TopicCandidate candidate = Candidate(db, written, {StemWord(stemmer, noun)});
-          if (candidate.strength > use[i].strength) found.push_back(std::move(candidate));
-        }
+      if (end == i && !words[i].noun_stem.empty()) {
+        // "autistic" names what titles call "autism" (ReadTurn found it).
+        TopicCandidate candidate = Candidate(db, written, {words[i].noun_stem});
+        if (candidate.strength > use[i].strength) found.push_back(std::move(candidate));
       }
       for (TopicCandidate& candidate : found) {
         evidence.phrases.push_back(std::move(candidate));
@@ -664,9 +662,9 @@ void NameTopic(const std::vector<TurnWord>& words, const TopicEvidence& evidence
                 [&](const std::string& stem) { return !seen.insert(stem).second; });
 }
 
-TurnTopic FindTopic(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                    const std::vector<TurnWord>& words, int turn) {
-  const TopicEvidence evidence = GatherTopicEvidence(db, stemmer, words);
+TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
+                    int turn) {
+  const TopicEvidence evidence = GatherTopicEvidence(db, words);
   TurnTopic topic;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (evidence.use[i].strength > topic.strength) {
@@ -975,12 +973,12 @@ bool SaysDiagnosed(const Xapian::Stem& stemmer, const std::vector<TurnWord>& wor
 }
 
 // What reading `words`, the words of `message`, finds, for TurnMemo.
-TurnReading ReadingOf(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                      const Message& message, std::vector<TurnWord> words) {
+TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
+                      std::vector<TurnWord> words) {
   TurnReading reading;
   reading.question_types = QuestionTypesOf(words);
   reading.asks = Asks(message);
-  reading.topic = FindTopic(db, stemmer, words, 0);
+  reading.topic = FindTopic(db, words, 0);
   reading.words = std::move(words);
   return reading;
 }
@@ -1075,7 +1073,7 @@ const TurnReading& ReadEarlierTurn(const Xapian::Database& db,
                                    bool spelling, TurnMemo* memo, TurnReading& scratch) {
   const auto read = [&] {
     const Message message(text);
-    return ReadingOf(db, stemmer, message,
+    return ReadingOf(db, message,
                      ReadTurn(db, stemmer, dictionary, message, spelling, nullptr));
   };
   if (memo == nullptr) {
@@ -1090,8 +1088,7 @@ const TurnReading& ReadEarlierTurn(const Xapian::Database& db,
 // by one of its stems have a category other than "information". Pages about
 // people or times of life ("Toddler Health", "Parenting", "Time out") are
 // not what a follow-up asks about. In an index without categories every
-// subject is.
-// A word titling more posts than this ("disease", "cancer", "pain") is taken
+// subject is. A word titling more posts than this ("disease", "cancer", "pain") is taken
 // to name subjects that posts answer questions about, without counting
 // their categories: counting would walk half its titles on every request.
 constexpr Xapian::doccount kAskableTitles = 100;
@@ -1205,7 +1202,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
                            Locality locality) {
   ContextTopic result;
   if (context.empty() || IsGibberish(db, words)) return result;
-  TurnReading reading = ReadingOf(db, stemmer, message, words);
+  TurnReading reading = ReadingOf(db, message, words);
   const TurnTopic own = reading.topic;
   if (memo != nullptr) memo->impl().Remember(message.text(), std::move(reading));
   Conversation conversation =
@@ -1251,10 +1248,13 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
     return std::find(conversation.topic.stems.begin(), conversation.topic.stems.end(),
                      stem) != conversation.topic.stems.end();
   };
+  // (A much weaker subject discussed with it narrows it, Askable or not.)
   const auto detail = [&] {
     return (!own.stems.empty() && own.stems.size() < conversation.topic.stems.size() &&
             std::all_of(own.stems.begin(), own.stems.end(), named_before)) ||
-           (own.strength < conversation.topic.strength && !Askable(db, own) &&
+           Narrows(db, locality, own, conversation.topic) ||
+           (own.strength >= kOwnTopicFraction * conversation.topic.strength &&
+            own.strength < conversation.topic.strength && !Askable(db, own) &&
             DiscussedWith(db, locality, own, conversation.topic.stems));
   };
   if (own_subject && !kind_of_subject && !detail()) {
