@@ -41,7 +41,12 @@ void MakePipe(int fds[2]) {
   ::_exit(127);
 }
 
-int ExitCodeOf(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+// As a shell reports it: 128 + the signal for a child a signal killed
+// (134 for SIGABRT, which is how a sanitizer report ends).
+int ExitCodeOf(int status) {
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 }  // namespace
 

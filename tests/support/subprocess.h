@@ -12,7 +12,7 @@
 namespace guru::testing {
 
 struct RunResult {
-  int exit_code = -1;  // -1 when killed by a signal.
+  int exit_code = -1;  // 128 + the signal when a signal killed it.
   std::string out;
   std::string err;
 };
@@ -36,8 +36,9 @@ class Child {
   // returns that line; empty if the child exits or `timeout` passes first.
   std::string WaitForLine(const std::string& needle, std::chrono::milliseconds timeout);
 
-  // Sends `signal` and waits for the exit; returns the exit code (-1 if the
-  // child died by a signal or did not exit within `timeout`).
+  // Sends `signal` and waits for the exit; returns the exit code (128 + the
+  // signal if a signal killed the child; -1 if it did not exit within
+  // `timeout`, and was killed).
   int Stop(int signal, std::chrono::milliseconds timeout);
 
   // Everything read from standard error so far.
