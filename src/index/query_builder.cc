@@ -6,6 +6,8 @@
 #include <initializer_list>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -427,14 +429,119 @@ struct TurnReading {
   TurnTopic topic;  // Its turn number is the caller's to set.
 };
 
+// How titles use a stem: the share of the posts containing it that have it
+// in their title, and so how strongly it names a subject (0: not at all).
+struct TitleUse {
+  double share = 0;
+  double strength = 0;
+};
+
+// Two generations of values by key: one found in the older moves to the
+// newer, and when the newer is full the older is dropped. A bounded cache
+// with no bookkeeping per entry, which keeps what is still in use (the turns
+// of conversations still going). Not thread-safe.
+template <typename Value>
+class Generations {
+ public:
+  explicit Generations(std::size_t per_generation) : per_generation_(per_generation) {}
+
+  // The value of `key`, made by `make` unless held. Valid until the next
+  // call.
+  template <typename Make>
+  const Value& Recall(const std::string& key, Make make) {
+    if (const auto found = newer_.find(key); found != newer_.end()) return found->second;
+    auto node = older_.extract(key);
+    MakeRoom();
+    if (!node.empty()) return newer_.insert(std::move(node)).position->second;
+    return newer_.emplace(key, make()).first->second;
+  }
+
+  // Keeps `value` for `key` unless one is held in the newer generation.
+  void Keep(const std::string& key, Value value) {
+    if (newer_.contains(key)) return;
+    older_.erase(key);
+    MakeRoom();
+    newer_.emplace(key, std::move(value));
+  }
+
+  void Clear() {
+    newer_.clear();
+    older_.clear();
+  }
+  std::size_t size() const { return newer_.size() + older_.size(); }
+
+ private:
+  void MakeRoom() {
+    if (newer_.size() >= per_generation_) older_ = std::exchange(newer_, {});
+  }
+
+  std::size_t per_generation_;
+  std::unordered_map<std::string, Value> newer_;
+  std::unordered_map<std::string, Value> older_;
+};
+
+// What reading conversations asks of the index about single stems and
+// pairs of them (how titles use a stem, whether posts discuss two together,
+// whether posts answer questions about a subject), kept for the searcher's
+// next requests: every turn of a chat is read against the conversation's
+// subject again with each new message, and the same common words ("pain",
+// "child") come up in most conversations. Each answer depends only on the
+// index revision, like the turns' readings.
+class StemFacts {
+ public:
+  static constexpr std::size_t kFactsPerGeneration = 2048;
+
+  // The facts of the memo of the searcher building a query on this thread
+  // (BuildQuery makes them current for the call: the lookups are many
+  // functions down, and a searcher serves one thread at a time); null
+  // when it has no memo.
+  static StemFacts* Current() { return current_; }
+
+  // Makes `facts` (may be null) this thread's Current() until destroyed.
+  class Use {
+   public:
+    explicit Use(StemFacts* facts) : previous_(std::exchange(current_, facts)) {}
+    ~Use() { current_ = previous_; }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+
+   private:
+    StemFacts* previous_;
+  };
+
+  // The answer for `key` (which names the kind of fact and its stems),
+  // computed by `compute` unless the current facts hold it.
+  template <typename Value, typename Compute>
+  static Value Recall(const std::string& key, Compute compute) {
+    StemFacts* facts = Current();
+    if (facts == nullptr) return compute();
+    if constexpr (std::is_same_v<Value, TitleUse>) {
+      return facts->title_uses_.Recall(key, compute);
+    } else if constexpr (std::is_same_v<Value, double>) {
+      return facts->numbers_.Recall(key, compute);
+    } else {
+      return facts->answers_.Recall(key, compute);
+    }
+  }
+
+  void Clear() {
+    title_uses_.Clear();
+    numbers_.Clear();
+    answers_.Clear();
+  }
+
+ private:
+  static inline thread_local StemFacts* current_ = nullptr;
+  Generations<TitleUse> title_uses_{kFactsPerGeneration};
+  Generations<double> numbers_{kFactsPerGeneration};
+  Generations<bool> answers_{kFactsPerGeneration};
+};
+
 }  // namespace
 
-// Two generations of readings: one found in the older moves to the newer,
-// and when the newer is full the older is dropped. A bounded cache with no
-// bookkeeping per entry, which keeps the turns of conversations still going.
 struct TurnMemo::Impl {
-  std::unordered_map<std::string, TurnReading> newer;
-  std::unordered_map<std::string, TurnReading> older;
+  Generations<TurnReading> turns{kTurnsPerGeneration};
+  StemFacts facts;
   // What the readings were made with.
   const WordList* dictionary = nullptr;
   bool spelling = false;
@@ -443,8 +550,7 @@ struct TurnMemo::Impl {
   // `spelling`.
   void ReadWith(const WordList* with_dictionary, bool with_spelling) {
     if (with_dictionary == dictionary && with_spelling == spelling) return;
-    newer.clear();
-    older.clear();
+    turns.Clear();
     dictionary = with_dictionary;
     spelling = with_spelling;
   }
@@ -457,25 +563,13 @@ struct TurnMemo::Impl {
       scratch = read();
       return scratch;
     }
-    if (const auto found = newer.find(text); found != newer.end()) return found->second;
-    auto node = older.extract(text);
-    MakeRoom();
-    if (!node.empty()) return newer.insert(std::move(node)).position->second;
-    return newer.emplace(text, read()).first->second;
+    return turns.Recall(text, read);
   }
 
   // Keeps `reading` of `text` (a message, read as such), which the next
   // message of its conversation will send as an earlier turn.
   void Remember(const std::string& text, TurnReading reading) {
-    if (text.size() > kMaxTurnBytes || newer.contains(text)) return;
-    older.erase(text);
-    MakeRoom();
-    newer.emplace(text, std::move(reading));
-  }
-
- private:
-  void MakeRoom() {
-    if (newer.size() >= kTurnsPerGeneration) older = std::exchange(newer, {});
+    if (text.size() <= kMaxTurnBytes) turns.Keep(text, std::move(reading));
   }
 };
 
@@ -483,22 +577,15 @@ TurnMemo::TurnMemo() : impl_(std::make_unique<Impl>()) {}
 TurnMemo::~TurnMemo() = default;
 
 void TurnMemo::Clear() {
-  impl_->newer.clear();
-  impl_->older.clear();
+  impl_->turns.Clear();
+  impl_->facts.Clear();
 }
 
-std::size_t TurnMemo::size() const { return impl_->newer.size() + impl_->older.size(); }
+std::size_t TurnMemo::size() const { return impl_->turns.size(); }
 
 namespace {
 
-// How titles use a stem: the share of the posts containing it that have it
-// in their title, and so how strongly it names a subject (0: not at all).
-struct TitleUse {
-  double share = 0;
-  double strength = 0;
-};
-
-TitleUse TitleUseOf(const Xapian::Database& db, const std::string& stem) {
+TitleUse CountTitleUse(const Xapian::Database& db, const std::string& stem) {
   const Xapian::doccount posts_with = db.get_termfreq(schema::StemTerm(stem));
   if (posts_with == 0) return {};
   TitleUse use;
@@ -516,6 +603,10 @@ TitleUse TitleUseOf(const Xapian::Database& db, const std::string& stem) {
   return use;
 }
 
+TitleUse TitleUseOf(const Xapian::Database& db, const std::string& stem) {
+  return StemFacts::Recall<TitleUse>(stem, [&] { return CountTitleUse(db, stem); });
+}
+
 // A way a turn may name its subject: one of its words, or what the
 // vocabulary gives for a run of them ("afib" -> "atrial fibrillation").
 struct TopicCandidate {
@@ -530,13 +621,16 @@ struct TopicCandidate {
 // many posts mention them in passing; 0 when no title is just them.
 double TitledStrength(const Xapian::Database& db, const std::vector<std::string>& stems) {
   const std::string key = schema::TitleKeyTerm(stems);
-  if (key.empty() || db.get_termfreq(key) == 0) return 0;
-  double strength = 0;
-  for (const std::string& stem : stems) {
-    strength = std::max(strength,
-                        Idf(db.get_doccount(), db.get_termfreq(schema::StemTerm(stem))));
-  }
-  return strength;
+  if (key.empty()) return 0;
+  return StemFacts::Recall<double>(key, [&] {
+    if (db.get_termfreq(key) == 0) return 0.0;
+    double strength = 0;
+    for (const std::string& stem : stems) {
+      strength = std::max(
+          strength, Idf(db.get_doccount(), db.get_termfreq(schema::StemTerm(stem))));
+    }
+    return strength;
+  });
 }
 
 TopicCandidate Candidate(const Xapian::Database& db, std::string written,
@@ -702,8 +796,8 @@ bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
 // through the other's, stopping as soon as the answer is known either way:
 // this runs for pairs of words of every earlier turn, and a full count (or
 // an Enquire per pair) costs more than the answer needs.
-bool SharePosts(const Xapian::Database& db, Locality locality, const std::string& a,
-                const std::string& b) {
+bool CountSharedPosts(const Xapian::Database& db, Locality locality, const std::string& a,
+                      const std::string& b) {
   std::string rare = schema::StemTerm(a);
   std::string other = schema::StemTerm(b);
   Xapian::doccount rare_count = db.get_termfreq(rare);
@@ -734,6 +828,14 @@ bool SharePosts(const Xapian::Database& db, Locality locality, const std::string
     if (*with == *it && ++found >= needed) return true;
   }
   return found >= needed;
+}
+
+bool SharePosts(const Xapian::Database& db, Locality locality, const std::string& a,
+                const std::string& b) {
+  // Either way round: the answer does not depend on the order.
+  const auto& [first, second] = std::minmax(a, b);
+  return StemFacts::Recall<bool>(StrCat("shared ", first, " ", second),
+                                 [&] { return CountSharedPosts(db, locality, a, b); });
 }
 
 // True when the message has words to search for, other than question cues,
@@ -1098,15 +1200,17 @@ bool Askable(const Xapian::Database& db, const TurnTopic& topic) {
       schema::FilterTerm(schema::kCategoryPrefix, "information"));
   return std::any_of(
       topic.stems.begin(), topic.stems.end(), [&](const std::string& stem) {
-        const std::string titled = schema::TitleStemTerm(stem);
-        const Xapian::doccount titles = db.get_termfreq(titled);
-        if (titles > kAskableTitles) return true;
-        const Xapian::doccount needed = titles / 2 + 1;
-        Xapian::Enquire enquire(db);
-        enquire.set_weighting_scheme(Xapian::BoolWeight());
-        enquire.set_query(
-            Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(titled), information));
-        return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
+        return StemFacts::Recall<bool>(StrCat("askable ", stem), [&] {
+          const std::string titled = schema::TitleStemTerm(stem);
+          const Xapian::doccount titles = db.get_termfreq(titled);
+          if (titles > kAskableTitles) return true;
+          const Xapian::doccount needed = titles / 2 + 1;
+          Xapian::Enquire enquire(db);
+          enquire.set_weighting_scheme(Xapian::BoolWeight());
+          enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                          Xapian::Query(titled), information));
+          return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
+        });
       });
 }
 
@@ -1685,6 +1789,7 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
 
   // 1. Understand the words.
   if (memo != nullptr) memo->impl().ReadWith(dictionary, ranking.spelling);
+  const StemFacts::Use facts(memo != nullptr ? &memo->impl().facts : nullptr);
   const Understanding understood = Understand(db, stemmer, dictionary, text, context,
                                               ranking, memo, locality, interpretation);
   built.question_types = understood.question_types;

@@ -134,13 +134,16 @@ const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemm
 // How earlier turns were read (their words as corrected, their topic, the
 // question types they ask), kept for the next messages of their
 // conversations: a chatbot sends every earlier turn again with each new
-// message, and reading one takes a dozen lookups in the index. Valid for one
-// revision of one index: whoever moves the database handle to another
-// revision calls Clear(). (A reading also depends on the dictionary and on
-// whether spelling is corrected: BuildQuery forgets every turn when those
-// change.) Bounded: at most 2 * kTurnsPerGeneration turns, of up to
-// kMaxTurnBytes each (longer ones are read every time). Not thread-safe; one
-// per Searcher, like its database handle.
+// message, and reading one takes a dozen lookups in the index. Also what
+// reading a conversation asked of the index about its words (how titles use
+// a stem, whether posts discuss two together), which the same common words
+// ask again in most conversations. Valid for one revision of one index:
+// whoever moves the database handle to another revision calls Clear(). (A
+// reading also depends on the dictionary and on whether spelling is
+// corrected: BuildQuery forgets every turn when those change.) Bounded: at
+// most 2 * kTurnsPerGeneration turns, of up to kMaxTurnBytes each (longer
+// ones are read every time), and a few thousand answers about words. Not
+// thread-safe; one per Searcher, like its database handle.
 class TurnMemo {
  public:
   static constexpr std::size_t kTurnsPerGeneration = 256;
