@@ -509,8 +509,9 @@ class StemFacts {
     StemFacts* previous_;
   };
 
-  // The answer for `key` (which names the kind of fact and its stems),
-  // computed by `compute` unless the current facts hold it.
+  // The answer for `key` (the kind of fact, then every input it depends
+  // on: "shared ache pain"), computed by `compute` unless the current facts
+  // hold it.
   template <typename Value, typename Compute>
   static Value Recall(const std::string& key, Compute compute) {
     StemFacts* facts = Current();
@@ -520,6 +521,7 @@ class StemFacts {
     } else if constexpr (std::is_same_v<Value, double>) {
       return facts->numbers_.Recall(key, compute);
     } else {
+      static_assert(std::is_same_v<Value, bool>, "facts are TitleUse, double or bool");
       return facts->answers_.Recall(key, compute);
     }
   }
@@ -604,7 +606,8 @@ TitleUse CountTitleUse(const Xapian::Database& db, const std::string& stem) {
 }
 
 TitleUse TitleUseOf(const Xapian::Database& db, const std::string& stem) {
-  return StemFacts::Recall<TitleUse>(stem, [&] { return CountTitleUse(db, stem); });
+  return StemFacts::Recall<TitleUse>(StrCat("title use ", stem),
+                                     [&] { return CountTitleUse(db, stem); });
 }
 
 // A way a turn may name its subject: one of its words, or what the
@@ -622,7 +625,14 @@ struct TopicCandidate {
 double TitledStrength(const Xapian::Database& db, const std::vector<std::string>& stems) {
   const std::string key = schema::TitleKeyTerm(stems);
   if (key.empty()) return 0;
-  return StemFacts::Recall<double>(key, [&] {
+  // Keyed by every stem: the title key leaves stopwords out, the strength
+  // counts them.
+  std::vector<std::string> all = stems;
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::string fact = "titled";
+  for (const std::string& stem : all) fact += " " + stem;
+  return StemFacts::Recall<double>(fact, [&] {
     if (db.get_termfreq(key) == 0) return 0.0;
     double strength = 0;
     for (const std::string& stem : stems) {

@@ -142,7 +142,7 @@ const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemm
 // reading also depends on the dictionary and on whether spelling is
 // corrected: BuildQuery forgets every turn when those change.) Bounded: at
 // most 2 * kTurnsPerGeneration turns, of up to kMaxTurnBytes each (longer
-// ones are read every time), and a few thousand answers about words. Not
+// ones are read every time), and 2 * 2,048 answers of each of three types. Not
 // thread-safe; one per Searcher, like its database handle.
 class TurnMemo {
  public:
