@@ -1269,8 +1269,13 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // kind" after "my gran has dementia", "non small cell" after "lung
     // cancer") names it about as strongly (at least kOwnTopicFraction as
     // strongly) in words that posts discuss with it: the subject becomes
-    // both, as the kind's title names both.
-    if (said.strength >= kOwnTopicFraction * current.strength &&
+    // both, as the kind's title names both. Not a turn that asks about
+    // what a title names ("my sister's now got PBC, what symptoms does it
+    // cause?" after hepatitis C): a related subject it asks about is the
+    // one the conversation goes on with, and in a longer chat every such
+    // subject would pile onto the first.
+    if (!(asks && IsTitle(db, said)) &&
+        said.strength >= kOwnTopicFraction * current.strength &&
         DiscussedWith(db, locality, said, NamingStems(db, current))) {
       AddKind(current, std::move(said));
       continue;

@@ -250,6 +250,17 @@ TEST_F(ConversationTest, AnEarlierTurnOnAnotherSubjectMovesTheConversationOn) {
   EXPECT_EQ(First(page), "hemophilia-treat");
 }
 
+TEST_F(ConversationTest, AnEarlierQuestionAboutARelatedSubjectMovesTheConversationOn) {
+  // Posts on COPD discuss pneumonia, and "pneumonia" names a subject about
+  // as strongly: said in passing it could be a kind of COPD, but a turn
+  // that asks about it by a title's name asks about pneumonia.
+  const SearchPage page =
+      Search("how is it treated?",
+             {"what is the best way to prevent pneumonia?", "my dad has COPD"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("pneumonia"));
+}
+
 TEST_F(ConversationTest, AnEarlierTurnThatGoesOnWithTheStoryKeepsTheSubject) {
   // "pneumonia" names a subject as strongly as "hemophilia" does, but the
   // turn is about the brother already spoken of.
