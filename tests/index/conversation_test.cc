@@ -139,6 +139,22 @@ TEST_F(ConversationTest, AnEarlierTurnThatTellsAsksForNoAspect) {
   EXPECT_THAT(page.response.interpretation().aspects(), IsEmpty());
 }
 
+TEST_F(ConversationTest, AFollowUpWithNoCueWordAsksWhatTheLearnedModelReads) {
+  // No word of these is a cue of their aspect; the learned aspect guess
+  // (data/aspects/model.txt) reads them. ("night" and "grows" are there
+  // because a follow-up must have a word the index knows.)
+  const SearchPage page = Search("what can he do so there isn't a second one at night",
+                                 {"my dad had pneumonia last winter"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().aspects(), ElementsAre("prevention"));
+  EXPECT_EQ(First(page), "pneumonia-prevent");
+  EXPECT_THAT(Search("how will she get on as she grows up", {"my niece has hemophilia"})
+                  .response.interpretation()
+                  .aspects(),
+              ElementsAre("outlook"));
+}
+
 TEST_F(ConversationTest, AFollowUpsPhraseIsReadAroundAPronoun) {
   const SearchPage page = Search("what sets it off at night", {"my son has asthma"});
   EXPECT_EQ(page.response.interpretation().context_use().kind(),
