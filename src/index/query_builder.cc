@@ -306,6 +306,19 @@ std::uint32_t GappedPhraseTypes(std::initializer_list<const TypePhrases*> tables
   return types;
 }
 
+// The question types a message says when it is all aspect (its subject
+// comes from the conversation): its cue words and phrases, its lay follow-up
+// phrases ("what can we do", "meds"), and either kind of phrase around one
+// word inside it.
+std::uint32_t FollowUpQuestionTypes(const Xapian::Stem& stemmer,
+                                    const std::vector<TurnWord>& words) {
+  std::vector<TurnWord> lay = words;
+  MarkQuestionPhrases(FollowUpPhrases(stemmer), lay);
+  return QuestionTypesOf(lay) |
+         GappedPhraseTypes({&QuestionTypePhrases(stemmer), &FollowUpPhrases(stemmer)},
+                           words);
+}
+
 // The words of `turn`, corrected from the index's spelling data when
 // `spelling` is on; the corrections and "did you mean" go to
 // `interpretation` unless it is null (an earlier turn).
@@ -723,11 +736,34 @@ TopicEvidence GatherTopicEvidence(const Xapian::Database& db,
   return evidence;
 }
 
+// Whether at least `needed` posts have both `term_a` and `term_b`: one match
+// of no results that stops counting once it has enough, in every shard at
+// once (a remote posting list would be sent whole to be walked).
+bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
+                   const std::string& term_b, Xapian::doccount needed) {
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(term_a), Xapian::Query(term_b)));
+  return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
+}
+
+// Whether some post's title has both stems ("down" and "syndrome").
+bool TitledWith(const Xapian::Database& db, const std::string& a, const std::string& b) {
+  // Either way round: the answer does not depend on the order.
+  const auto& [first, second] = std::minmax(a, b);
+  return StemFacts::Recall<bool>(StrCat("cotitled ", first, " ", second), [&] {
+    return BothInAtLeast(db, schema::TitleStemTerm(a), schema::TitleStemTerm(b), 1);
+  });
+}
+
 // Fills `topic`'s words from `evidence`: the strong words and phrases, then
-// their neighbours that titles use too ("fragile x syndrome", "down
-// syndrome", not "fragile" or "syndrome" alone).
-void NameTopic(const std::vector<TurnWord>& words, const TopicEvidence& evidence,
-               TurnTopic& topic) {
+// their neighbours that titles use too, and with them ("fragile x syndrome",
+// "down syndrome", not "fragile" or "syndrome" alone; not the "says" of "the
+// neurologist says essential tremor", which some titles use, but none with
+// "essential").
+void NameTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
+               const TopicEvidence& evidence, TurnTopic& topic) {
   const std::vector<TitleUse>& use = evidence.use;
   const std::vector<TopicCandidate>& phrases = evidence.phrases;
   const auto& phrase_spans = evidence.phrase_spans;
@@ -744,9 +780,11 @@ void NameTopic(const std::vector<TurnWord>& words, const TopicEvidence& evidence
   for (bool grew = true; grew;) {
     grew = false;
     for (std::size_t i = 0; i < words.size(); ++i) {
-      const bool next_to_chosen =
-          (i > 0 && chosen[i - 1]) || (i + 1 < words.size() && chosen[i + 1]);
-      if (!chosen[i] && next_to_chosen && use[i].share >= kMinNameShare) {
+      if (chosen[i] || use[i].share < kMinNameShare) continue;
+      const auto titled_with = [&](std::size_t neighbour) {
+        return chosen[neighbour] && TitledWith(db, words[i].stem, words[neighbour].stem);
+      };
+      if ((i > 0 && titled_with(i - 1)) || (i + 1 < words.size() && titled_with(i + 1))) {
         grew = chosen[i] = true;
       }
     }
@@ -792,20 +830,8 @@ TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& wor
   }
   if (topic.strength <= 0) return {};
   topic.turn = turn;
-  NameTopic(words, evidence, topic);
+  NameTopic(db, words, evidence, topic);
   return topic;
-}
-
-// Whether at least `needed` posts have both `term_a` and `term_b`: one match
-// of no results that stops counting once it has enough, in every shard at
-// once (a remote posting list would be sent whole to be walked).
-bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
-                   const std::string& term_b, Xapian::doccount needed) {
-  Xapian::Enquire enquire(db);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(term_a), Xapian::Query(term_b)));
-  return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
 }
 
 // Whether posts discuss two stems together: at least kDrillDownShare of the
@@ -951,10 +977,7 @@ bool TitledTogether(const Xapian::Database& db, const TurnTopic& said,
   for (const std::vector<std::string>& forms : said.word_stems) {
     for (const std::string& a : forms) {
       for (const std::string& b : stems) {
-        if (a != b &&
-            BothInAtLeast(db, schema::TitleStemTerm(a), schema::TitleStemTerm(b), 1)) {
-          return true;
-        }
+        if (a != b && TitledWith(db, a, b)) return true;
       }
     }
   }
@@ -1328,7 +1351,12 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
                            const RankingOptions& ranking, TurnMemo* memo,
                            Locality locality) {
   ContextTopic result;
-  if (context.empty() || IsGibberish(db, words)) return result;
+  // A message that asks something known is no gibberish for its unknown
+  // words: "what do they do about it, grommets?"
+  if (context.empty() ||
+      (IsGibberish(db, words) && FollowUpQuestionTypes(stemmer, words) == 0)) {
+    return result;
+  }
   TurnReading reading = ReadingOf(db, message, words);
   const TurnTopic own = reading.topic;
   if (memo != nullptr) memo->impl().Remember(message.text(), std::move(reading));
@@ -1455,12 +1483,7 @@ Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer
                                        context, ranking, memo, locality);
   }
   if (understood.follow_up()) {
-    // The message is all aspect: its lay phrasings count too.
-    std::vector<TurnWord> lay = understood.message;
-    MarkQuestionPhrases(FollowUpPhrases(stemmer), lay);
-    understood.question_types |= QuestionTypesOf(lay);
-    understood.question_types |= GappedPhraseTypes(
-        {&QuestionTypePhrases(stemmer), &FollowUpPhrases(stemmer)}, understood.message);
+    understood.question_types |= FollowUpQuestionTypes(stemmer, understood.message);
     if (understood.question_types == 0 && understood.context.question_types != 0) {
       // A drill-down asks the earlier question again ("and in children?").
       understood.question_types = understood.context.question_types;

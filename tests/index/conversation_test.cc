@@ -338,6 +338,22 @@ TEST_F(ConversationTest, ANumberTheIndexDoesNotKnowIsNoGibberish) {
               ElementsAre("hemophilia"));
 }
 
+TEST_F(ConversationTest, AWordTheIndexDoesNotKnowInAQuestionIsNoGibberish) {
+  // "grommets" is in no post, but "what do they do about it" asks for a
+  // treatment: the message follows up. Unknown words that ask nothing still
+  // take nothing from the conversation.
+  const SearchPage page =
+      Search("what do they do about it, grommets?", {"my son has asthma"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().aspects(), ElementsAre("treatment"));
+  EXPECT_EQ(Search("grommets zzyzx", {"my son has asthma"})
+                .response.interpretation()
+                .context_use()
+                .kind(),
+            v1::ContextUse::NO_CONTEXT);
+}
+
 // `query` with `context` over `texts`, titled posts on a few conditions,
 // among many posts on other subjects, so that a word a handful of posts use
 // is rare in the index.
@@ -380,6 +396,36 @@ TEST(ConversationAmongManyPostsTest, RareWordsNameTheSubjectTheirPostsAreTitledB
   EXPECT_THAT(use.topic(), ElementsAre("nits"));
   ASSERT_FALSE(page->response.results().empty());
   EXPECT_EQ(page->response.results(0).post().id(), "lice-prevent");
+}
+
+TEST(ConversationAmongManyPostsTest, ATopicsNameTakesNeighboursTitlesUseWithIt) {
+  // Titles use "says" and "down" alike; only "down" with "syndrome".
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      {
+          {"tremor-inherit", "Essential tremor", "Is Essential tremor inherited ?",
+           "Essential tremor often runs in families."},
+          {"down-what", "Down syndrome", "What is (are) Down syndrome ?",
+           "Down syndrome comes from an extra copy of chromosome 21."},
+          {"doctor-says", "What the doctor says", "What is (are) What the doctor says ?",
+           "Write down what the doctor says at each visit."},
+      },
+      "is there a gene for it?",
+      {"and the neurologist says essential tremor", "my son has down syndrome"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), ElementsAre("essential tremor"));
+  const absl::StatusOr<SearchPage> down =
+      SearchAmongMany({{"down-what", "Down syndrome", "What is (are) Down syndrome ?",
+                        "Down syndrome comes from an extra copy of chromosome 21."},
+                       {"down-cause", "Down syndrome", "What causes Down syndrome ?",
+                        "An extra copy of chromosome 21."},
+                       {"slow-down", "Slowing down", "What is (are) Slowing down ?",
+                        "Older people slow down; nothing to worry about."}},
+                      "what causes it?", {"my son has down syndrome"});
+  ASSERT_TRUE(down.ok()) << down.status();
+  EXPECT_THAT(down->response.interpretation().context_use().topic(),
+              ElementsAre("down syndrome"));
 }
 
 TEST(ConversationAmongManyPostsTest,
