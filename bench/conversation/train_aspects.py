@@ -47,7 +47,7 @@ QTYPE_TO_ASPECT = {
     "exams and tests": "diagnosis",
     "outlook": "outlook",
     "inheritance": "inheritance",
-    "genetic changes": "inheritance",
+    "genetic changes": "genetic changes",
     "complications": "complications",
     "susceptibility": "risk",
     "research": "research",

@@ -56,15 +56,15 @@ MAPPING = {
     "diagnosis": "diagnosis",
     "prognosis": "outlook",
     "inheritance": "inheritance",
-    "genetic changes": "inheritance",
+    "genetic changes": "genetic changes",
     "complication": "complications",
     "dosage": "dosage",
     "susceptibility": "risk",
 }
 # Guru's aspects, QuestionTypes() order; the last three have no LiveQA type.
 GURU_TYPES = ["treatment", "symptoms", "causes", "prevention", "diagnosis", "outlook",
-              "inheritance", "complications", "dosage", "risk", "research", "frequency",
-              "stages"]
+              "inheritance", "genetic changes", "complications", "dosage", "risk", "research",
+              "frequency", "stages"]
 SCORED = sorted(set(MAPPING.values()), key=GURU_TYPES.index)
 UNSCORED_GURU = [t for t in GURU_TYPES if t not in SCORED]
 

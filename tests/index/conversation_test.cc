@@ -398,6 +398,26 @@ TEST(ConversationAmongManyPostsTest, RareWordsNameTheSubjectTheirPostsAreTitledB
   EXPECT_EQ(page->response.results(0).post().id(), "lice-prevent");
 }
 
+TEST(ConversationAmongManyPostsTest, WhichGeneIsAnotherQuestionThanWhetherItIsPassedOn) {
+  const std::initializer_list<PostText> posts = {
+      {"rett-inherit", "Rett syndrome", "Is Rett syndrome inherited ?",
+       "Rett syndrome is seldom passed on; most cases are new in the family."},
+      {"rett-genes", "Rett syndrome",
+       "What are the genetic changes related to Rett syndrome ?",
+       "Mutations in the MECP2 gene cause most cases of Rett syndrome."},
+  };
+  const absl::StatusOr<SearchPage> genes =
+      SearchAmongMany(posts, "so which gene is it in?", {"my niece has rett syndrome"});
+  ASSERT_TRUE(genes.ok()) << genes.status();
+  EXPECT_THAT(genes->response.interpretation().aspects(), ElementsAre("genetic changes"));
+  ASSERT_FALSE(genes->response.results().empty());
+  EXPECT_EQ(genes->response.results(0).post().id(), "rett-genes");
+  const absl::StatusOr<SearchPage> passed_on =
+      SearchAmongMany(posts, "does it run in families?", {"my niece has rett syndrome"});
+  ASSERT_TRUE(passed_on.ok()) << passed_on.status();
+  EXPECT_THAT(passed_on->response.interpretation().aspects(), ElementsAre("inheritance"));
+}
+
 TEST(ConversationAmongManyPostsTest, ATopicsNameTakesNeighboursTitlesUseWithIt) {
   // Titles use "says" and "down" alike; only "down" with "syndrome".
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
