@@ -1,10 +1,12 @@
 #include "core/aspect_model.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
+#include <optional>
 
+#include "absl/strings/str_split.h"
 #include "core/str_cat.h"
+#include "core/text.h"
 
 namespace guru {
 
@@ -14,18 +16,16 @@ namespace {
 
 constexpr std::size_t kPrefixBytes = 5;
 
-// Splits `text` at `separator`, at most `max_fields` fields (the last takes
-// the rest).
-std::vector<std::string_view> Split(std::string_view text, char separator,
-                                    std::size_t max_fields) {
+// At most `max_fields` fields of `text` split at `separator`; the last
+// takes the rest.
+std::vector<std::string_view> Fields(std::string_view text, char separator,
+                                     int max_fields) {
   std::vector<std::string_view> fields;
-  while (fields.size() + 1 < max_fields) {
-    const std::size_t at = text.find(separator);
-    if (at == std::string_view::npos) break;
-    fields.push_back(text.substr(0, at));
-    text.remove_prefix(at + 1);
+  for (absl::string_view field :
+       absl::StrSplit(absl::string_view(text.data(), text.size()),
+                      absl::MaxSplits(separator, max_fields - 1))) {
+    fields.emplace_back(field.data(), field.size());
   }
-  fields.push_back(text);
   return fields;
 }
 
@@ -34,19 +34,13 @@ bool IsAscii(std::string_view word) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-bool ParseNumber(std::string_view text, double& value) {
-  const auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
-}
-
 // Space-separated numbers, exactly `count` of them.
 bool ParseNumbers(std::string_view text, std::size_t count, std::vector<double>& values) {
   values.clear();
-  for (std::string_view field : Split(text, ' ', count + 1)) {
-    double value = 0;
-    if (!ParseNumber(field, value)) return false;
-    values.push_back(value);
+  for (std::string_view field : Fields(text, ' ', static_cast<int>(count) + 1)) {
+    const std::optional<double> value = ParseReal(field);
+    if (!value) return false;
+    values.push_back(*value);
   }
   return values.size() == count;
 }
@@ -88,17 +82,13 @@ absl::StatusOr<AspectModel> AspectModel::Parse(std::string_view text,
   AspectModel model;
   int number = 0;
   std::vector<double> numbers;
-  for (std::string_view rest = text; !rest.empty();) {
-    const std::size_t end = std::min(rest.find('\n'), rest.size());
-    std::string_view line = rest.substr(0, end);
-    rest.remove_prefix(std::min(end + 1, rest.size()));
+  for (const std::string_view line : SplitLines(text)) {
     ++number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
     const auto error = [&](std::string_view what) {
       return absl::InvalidArgumentError(StrCat(source, ":", number, ": ", what));
     };
-    const std::vector<std::string_view> head = Split(line, ' ', 2);
+    const std::vector<std::string_view> head = Fields(line, ' ', 2);
     if (head.size() < 2) return error("expected a keyword and its value");
     const std::string_view keyword = head[0];
     const std::string_view value = head[1];
@@ -114,7 +104,7 @@ absl::StatusOr<AspectModel> AspectModel::Parse(std::string_view text,
       }
       model.bias_ = numbers;
     } else if (keyword == "feature") {
-      const std::vector<std::string_view> fields = Split(value, '\t', 2);
+      const std::vector<std::string_view> fields = Fields(value, '\t', 2);
       if (fields.size() != 2 || fields[0].empty())
         return error("expected NAME<tab>weights");
       if (model.bias_.empty()) return error("a feature before the bias");
@@ -126,11 +116,12 @@ absl::StatusOr<AspectModel> AspectModel::Parse(std::string_view text,
         return error(StrCat("feature '", fields[0], "' given twice"));
       }
     } else if (keyword == "check") {
-      const std::vector<std::string_view> fields = Split(value, '\t', 3);
+      const std::vector<std::string_view> fields = Fields(value, '\t', 3);
       Check check;
-      if (fields.size() != 3 || !ParseNumber(fields[0], check.probability)) {
-        return error("expected PROBABILITY<tab>CLASS<tab>MESSAGE");
-      }
+      const std::optional<double> probability =
+          fields.size() == 3 ? ParseReal(fields[0]) : std::nullopt;
+      if (!probability) return error("expected PROBABILITY<tab>CLASS<tab>MESSAGE");
+      check.probability = *probability;
       if (std::find(model.classes_.begin(), model.classes_.end(), fields[1]) ==
           model.classes_.end()) {
         return error(StrCat("unknown class '", fields[1], "'"));

@@ -1722,16 +1722,6 @@ absl::Status Parser::ModelLine(std::string_view rest) {
   return absl::OkStatus();
 }
 
-// A number as the trainer writes it ("-1.25", "0.5"; from_chars reads no
-// locale).
-std::optional<double> ParseReal(std::string_view text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
 absl::Status Parser::ModelFieldLine(std::string_view keyword, std::string_view rest) {
   LearnedModel& model = engine_.models.back();
   if (rest.empty()) return Error(StrCat("'", keyword, "' needs a value"));

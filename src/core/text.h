@@ -58,6 +58,10 @@ std::string CollapseWhitespace(std::string_view text);
 // ASCII lower-casing; other bytes are kept as they are.
 std::string AsciiLower(std::string_view text);
 
+// The whole of `text` as a finite number, as a trainer writes it ("-1.25",
+// "0.5"; from_chars reads no locale); nullopt otherwise.
+std::optional<double> ParseReal(std::string_view text);
+
 // Splits on '\n' after turning "\r\n" and lone '\r' into '\n'.
 std::vector<std::string_view> SplitLines(std::string_view text);
 
