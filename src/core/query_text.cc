@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 
@@ -632,6 +634,71 @@ bool IsQuestionTypeWord(std::string_view lower_word) {
     return words;
   }();
   return kWords.contains(std::string(lower_word));
+}
+
+const std::vector<Population>& Populations() {
+  // Children first (kChildrenPopulation). Not "young", which titles use as
+  // a name ("Young syndrome"), nor "early-onset", which is also an adult's
+  // age ("early-onset Alzheimer disease" begins before 65); not a relative
+  // ("son", "daughter"), who may be of any age; not "aging", whose stem is
+  // "age" ("my father, age 65").
+  static const std::vector<Population> kPopulations = {
+      {"children",
+       {"child",       "children",    "childhood", "kid",      "kids",      "pediatric",
+        "paediatric",  "juvenile",    "infant",    "infants",  "infancy",   "infantile",
+        "newborn",     "newborns",    "neonatal",  "baby",     "babies",    "toddler",
+        "toddlers",    "teen",        "teens",     "teenager", "teenagers", "adolescent",
+        "adolescents", "adolescence", "youth"}},
+      {"adults", {"adult", "adults", "elderly", "older", "seniors"}},
+      {"men", {"men", "man", "male", "males"}},
+      {"women", {"women", "woman", "female", "females"}},
+      {"pregnancy", {"pregnancy", "pregnant", "pregnancies", "gestational"}},
+  };
+  return kPopulations;
+}
+
+namespace {
+
+// The number `word` is when it is all digits (and not absurdly long).
+std::optional<int> SmallNumber(std::string_view word) {
+  if (word.empty() || word.size() > 3) return std::nullopt;
+  int number = 0;
+  for (const char c : word) {
+    if (c < '0' || c > '9') return std::nullopt;
+    number = number * 10 + (c - '0');
+  }
+  return number;
+}
+
+constexpr int kAdultYears = 18;
+
+}  // namespace
+
+bool SaysChildsAge(const std::vector<std::string_view>& lower_words) {
+  // An age, not a duration: "had it for 3 months" is no child.
+  const auto word_at = [&lower_words](std::size_t i) {
+    return i < lower_words.size() ? lower_words[i] : std::string_view();
+  };
+  for (std::size_t i = 0; i < lower_words.size(); ++i) {
+    std::string_view word = lower_words[i];
+    std::string_view unit = word_at(i + 1);
+    bool old = word_at(i + 2) == "old";
+    if (word.ends_with("yo")) {  // "5yo"
+      word.remove_suffix(2);
+      unit = "yo";
+    }
+    if (unit == "yo") old = true;
+    const std::optional<int> number = SmallNumber(word);
+    if (!number.has_value() || !old) continue;
+    if (unit == "year" || unit == "years" || unit == "yr" || unit == "yrs" ||
+        unit == "yo") {
+      if (*number < kAdultYears) return true;
+    } else if (unit == "month" || unit == "months" || unit == "week" || unit == "weeks" ||
+               unit == "day" || unit == "days") {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace guru

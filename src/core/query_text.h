@@ -119,6 +119,30 @@ const std::vector<QuestionType>& QuestionTypes();
 // spelling correction leaves it alone ("meds" is not "mds").
 bool IsQuestionTypeWord(std::string_view lower_word);
 
+// Whom a condition is in, as titles single them out ("Asthma - children",
+// "Juvenile osteoporosis", "Urinary Incontinence in Men") and as people
+// narrow a question to them ("and in kids?", "is it different in older
+// adults?"). A page for the people a message names answers it better than
+// the condition's general page, which covers them in passing.
+struct Population {
+  std::string_view name;
+  // Lower-case words, inflections included, that name it in a title or in
+  // a message.
+  std::vector<std::string_view> words;
+};
+
+// The populations, in a fixed order (their index identifies them).
+const std::vector<Population>& Populations();
+
+// The index in Populations() of children, whom a message also names by an
+// age ("my 3 year old", "a 14yo", "at 18 months").
+inline constexpr int kChildrenPopulation = 0;
+
+// Whether `lower_words`, a message's words in order, give someone's age as
+// a child's: "N years old" with N under 18 (or "yr(s)", "yo", "5yo"), or
+// "N months old" (weeks, days). A duration ("for 3 months") is no age.
+bool SaysChildsAge(const std::vector<std::string_view>& lower_words);
+
 }  // namespace guru
 
 #endif  // GURU_CORE_QUERY_TEXT_H_

@@ -1500,6 +1500,24 @@ Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer
   return understood;
 }
 
+// The populations (bits of Populations() indexes) `message` names, by a
+// word ("kids", "older adults") or a child's age ("my 3 year old").
+std::uint32_t PopulationsOf(const Xapian::Stem& stemmer,
+                            const std::vector<TurnWord>& message) {
+  const std::unordered_map<std::string, std::uint32_t>& stems = PopulationStems(stemmer);
+  std::uint32_t populations = 0;
+  std::vector<std::string_view> texts;
+  texts.reserve(message.size());
+  for (const TurnWord& word : message) {
+    texts.push_back(word.text);
+    if (auto found = stems.find(word.stem); found != stems.end()) {
+      populations |= found->second;
+    }
+  }
+  if (SaysChildsAge(texts)) populations |= 1U << kChildrenPopulation;
+  return populations;
+}
+
 QueryTerm Term(std::string text, std::string stem, TermRole role, double weight) {
   QueryTerm term;
   term.text = std::move(text);
@@ -1827,6 +1845,22 @@ const std::unordered_map<std::string, int>& QuestionTypeStems(
   return QuestionTypeCueStems(stemmer).single;
 }
 
+const std::unordered_map<std::string, std::uint32_t>& PopulationStems(
+    const Xapian::Stem& stemmer) {
+  // Every caller stems English (schema::kLanguage), so one table serves all.
+  static const std::unordered_map<std::string, std::uint32_t> kStems = [&stemmer] {
+    std::unordered_map<std::string, std::uint32_t> stems;
+    const std::vector<Population>& populations = Populations();
+    for (std::size_t i = 0; i < populations.size(); ++i) {
+      for (std::string_view word : populations[i].words) {
+        stems[StemWord(stemmer, std::string(word))] |= 1U << i;
+      }
+    }
+    return stems;
+  }();
+  return kStems;
+}
+
 const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemmer) {
   return QuestionTypeCueStems(stemmer).pairs;
 }
@@ -1862,6 +1896,8 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   built.question_types = understood.question_types;
   built.question_type_boost = ranking.question_type_boost;
   if (understood.follow_up()) built.question_type_boost *= kFollowUpTypeEmphasis;
+  built.populations = PopulationsOf(stemmer, understood.message);
+  built.population_boost = ranking.population_boost;
   std::vector<QueryTerm> terms = SaidTerms(understood, ranking, interpretation);
 
   // 2. Expand: a follow-up's aspect in the words posts use, and synonyms.

@@ -108,6 +108,11 @@ struct BuiltQuery {
   // its score multiplied by 1 + question_type_boost (RankingOptions'
   // setting, more for a follow-up, whose words are all about the type).
   double question_type_boost = 0;
+  // Bit i set: the message names Populations()[i] ("and in kids?"). A post
+  // whose title names one of them has its score multiplied by
+  // 1 + population_boost (RankingOptions).
+  std::uint32_t populations = 0;
+  double population_boost = 0;
   v1::QueryInterpretation interpretation;
 };
 
@@ -119,6 +124,11 @@ Xapian::ESet CharacteristicStems(const Xapian::Database& db,
 
 // Question type (QuestionTypes() index) of each cue stem, e.g. "treat" -> 0.
 const std::unordered_map<std::string, int>& QuestionTypeStems(
+    const Xapian::Stem& stemmer);
+
+// The populations (bits of Populations() indexes) each stem of their words
+// names, e.g. "kid" -> children.
+const std::unordered_map<std::string, std::uint32_t>& PopulationStems(
     const Xapian::Stem& stemmer);
 
 // A cue of two words, as stems: it marks its type where both are said.

@@ -26,6 +26,9 @@ struct TitleAndQuestion {
   bool titled = false;
   double title_coverage = 0;
   std::uint32_t question_types = 0;
+  // Bits of the Populations() the title names, when the query also searches
+  // for another of its stems.
+  std::uint32_t populations = 0;
 };
 
 // The title's and (when `want_question`) the question's stems of a
@@ -52,18 +55,32 @@ FieldStems ReadFieldStems(std::string_view value, bool want_question) {
   return stems;
 }
 
-// Share of the document's title stems that the query searches for, and the
-// types of the document's own question.
-TitleAndQuestion ReadTitleAndQuestion(std::string_view slot, const BuiltQuery& query,
-                                      const std::unordered_map<std::string, int>& types,
-                                      const std::vector<QuestionTypePair>& pairs) {
+// Share of the document's title stems that the query searches for, the
+// populations the title names (when `populations` is given), and the types
+// of the document's own question.
+TitleAndQuestion ReadTitleAndQuestion(
+    std::string_view slot, const BuiltQuery& query,
+    const std::unordered_map<std::string, int>& types,
+    const std::vector<QuestionTypePair>& pairs,
+    const std::unordered_map<std::string, std::uint32_t>& populations) {
   TitleAndQuestion result;
   const FieldStems stems = ReadFieldStems(slot, !types.empty());
   result.titled = !stems.title.empty();
   double matched = 0;
+  std::uint32_t named = 0;
+  bool about_more = false;  // Whether the query searches for another stem of it.
   for (const std::string& stem : stems.title) {
-    if (query.terms.Contains(stem)) ++matched;
+    const bool searched = query.terms.Contains(stem);
+    if (searched) ++matched;
+    if (auto found = populations.find(stem); found != populations.end()) {
+      named |= found->second;
+    } else {
+      about_more = about_more || searched;
+    }
   }
+  // A page about the people alone ("Pregnancy", "Toddler Health") is not
+  // the page of what is asked about for them.
+  if (about_more) result.populations = named;
   result.title_coverage =
       stems.title.empty() ? 0.0 : matched / static_cast<double>(stems.title.size());
   for (const std::string& stem : stems.question) {
@@ -289,9 +306,14 @@ std::vector<RankedCandidate> RankCandidates(
     Locality locality) {
   std::vector<RankedCandidate> ranked;
   ranked.reserve(mset.size());
-  const bool rerank = ranking.title_coverage_boost > 0 || ranking.question_type_boost > 0;
+  const bool rerank = ranking.title_coverage_boost > 0 ||
+                      ranking.question_type_boost > 0 || query.population_boost > 0;
   static const std::unordered_map<std::string, int> kNoTypes;
   static const std::vector<QuestionTypePair> kNoPairs;
+  static const std::unordered_map<std::string, std::uint32_t> kNoPopulations;
+  const std::unordered_map<std::string, std::uint32_t>& populations =
+      query.populations != 0 && query.population_boost > 0 ? PopulationStems(stemmer)
+                                                           : kNoPopulations;
   const std::unordered_map<std::string, int>& types =
       query.question_types != 0 ? QuestionTypeStems(stemmer) : kNoTypes;
   const std::vector<QuestionTypePair>& pairs =
@@ -323,13 +345,16 @@ std::vector<RankedCandidate> RankCandidates(
     } else {
       value = mset[candidate.matched_rank].get_sort_key();
     }
-    const TitleAndQuestion read = ReadTitleAndQuestion(value, query, types, pairs);
+    const TitleAndQuestion read =
+        ReadTitleAndQuestion(value, query, types, pairs, populations);
     candidate.titled = read.titled;
     candidate.features.title_coverage = read.title_coverage;
     candidate.features.type_match = (read.question_types & query.question_types) != 0;
     if (rerank && rank < depth) {
+      const bool for_them = (read.populations & query.populations) != 0;
       candidate.score *= (1 + ranking.title_coverage_boost * read.title_coverage) *
-                         (1 + query.question_type_boost * candidate.features.type_match);
+                         (1 + query.question_type_boost * candidate.features.type_match) *
+                         (1 + query.population_boost * for_them);
     }
   }
   const std::size_t reranked = std::min(depth, ranked.size());

@@ -40,6 +40,7 @@ const Knob kKnobs[] = {
     {"bm25_k1", &RankingOptions::bm25_k1},
     {"bm25_b", &RankingOptions::bm25_b, 1},
     {"question_type_boost", &RankingOptions::question_type_boost},
+    {"population_boost", &RankingOptions::population_boost},
     {"repeat_saturation", &RankingOptions::repeat_saturation},
     {"focus_exponent", &RankingOptions::focus_exponent},
     {"spelling", &RankingOptions::spelling},

@@ -44,6 +44,10 @@ struct RankingOptions {
   // asks about (treatment, symptoms, causes...; core QuestionTypes) has its
   // score multiplied by 1 + question_type_boost.
   double question_type_boost = 0.5;
+  // Re-ranking: a candidate whose title names a population the message
+  // names (children, adults, men, women, pregnancy; core Populations()) has
+  // its score multiplied by 1 + population_boost.
+  double population_boost = 0.5;
   // A word said n times in the message weighs (k + 1) n / (k + n) times a
   // word said once (BM25's k3 saturation, at Xapian's default k3 = 1); 0 =
   // each occurrence counts fully.

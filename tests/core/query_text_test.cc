@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string_view>
+#include <vector>
+
 namespace guru {
 namespace {
 
@@ -93,6 +96,29 @@ TEST(QuestionTypeWordTest, WordsOfCuesAndPhrasesAreKnownOthersAreNot) {
   for (const char* word : {"mds", "tendonitis", "", "get rid"}) {
     EXPECT_FALSE(IsQuestionTypeWord(word)) << word;
   }
+}
+
+TEST(PopulationsTest, ChildrenComeFirst) {
+  ASSERT_FALSE(Populations().empty());
+  EXPECT_EQ(Populations()[kChildrenPopulation].name, "children");
+}
+
+TEST(PopulationsTest, AChildsAgeIsAnAgeUnderEighteen) {
+  const auto says = [](std::vector<std::string_view> words) {
+    return SaysChildsAge(words);
+  };
+  EXPECT_TRUE(says({"my", "3", "year", "old"}));
+  EXPECT_TRUE(says({"she", "is", "14", "years", "old"}));
+  EXPECT_TRUE(says({"a", "5yo"}));
+  EXPECT_TRUE(says({"our", "7", "yo"}));
+  EXPECT_TRUE(says({"at", "18", "months", "old"}));
+  EXPECT_FALSE(says({"i", "am", "44", "years", "old"}));
+  EXPECT_FALSE(says({"18", "year", "old", "student"}));
+  // Durations, not ages.
+  EXPECT_FALSE(says({"for", "3", "months"}));
+  EXPECT_FALSE(says({"2", "years", "ago"}));
+  EXPECT_FALSE(says({"3", "weeks"}));
+  EXPECT_FALSE(says({}));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -476,6 +477,44 @@ TEST(ConversationAmongManyPostsTest,
   EXPECT_THAT(use.topic(), Contains("arthritis"));
   ASSERT_FALSE(page->response.results().empty());
   EXPECT_EQ(page->response.results(0).post().id(), "jia-causes");
+}
+
+TEST(ConversationAmongManyPostsTest, ADrillDownToSomePeopleFindsTheSubjectsPageForThem) {
+  const std::initializer_list<PostText> posts = {
+      {"hd-symptoms", "Huntington disease",
+       "What are the symptoms of Huntington disease ?",
+       "Huntington disease brings jerky movements, clumsiness and mood changes in "
+       "middle age."},
+      {"hd-causes", "Huntington disease", "What causes Huntington disease ?",
+       "A change in the HTT gene causes Huntington disease."},
+      {"jhd-symptoms", "Juvenile Huntington disease",
+       "What are the symptoms of Juvenile Huntington disease ?",
+       "Stiffness, slowness and trouble at school in a child or teenager."},
+      {"pregnancy", "Pregnancy", "What is (are) Pregnancy ?",
+       "Pregnant again? Ask your doctor what could be passed down to the baby."},
+      {"hd-inherit", "Huntington disease", "Is Huntington disease inherited ?",
+       "Each child of a parent with Huntington disease has a 1 in 2 chance of it."},
+  };
+  const absl::StatusOr<SearchPage> teens =
+      SearchAmongMany(posts, "can it start in teenagers? what does that look like?",
+                      {"my uncle has huntington disease"});
+  ASSERT_TRUE(teens.ok()) << teens.status();
+  ASSERT_FALSE(teens->response.results().empty());
+  EXPECT_EQ(teens->response.results(0).post().id(), "jhd-symptoms");
+  // A page about the people alone answers nothing about the subject.
+  const absl::StatusOr<SearchPage> pregnant = SearchAmongMany(
+      posts, "pregnant again, could huntington disease be passed down?", {});
+  ASSERT_TRUE(pregnant.ok()) << pregnant.status();
+  ASSERT_FALSE(pregnant->response.results().empty());
+  std::vector<std::string> ids;
+  for (const v1::SearchResult& result : pregnant->response.results()) {
+    ids.push_back(result.post().id());
+  }
+  const auto at = [&ids](const char* id) {
+    return std::find(ids.begin(), ids.end(), id) - ids.begin();
+  };
+  EXPECT_EQ(at("hd-inherit"), 0);
+  EXPECT_GT(at("pregnancy"), at("hd-symptoms"));
 }
 
 TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
