@@ -1897,7 +1897,6 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   built.question_type_boost = ranking.question_type_boost;
   if (understood.follow_up()) built.question_type_boost *= kFollowUpTypeEmphasis;
   built.populations = PopulationsOf(stemmer, understood.message);
-  built.population_boost = ranking.population_boost;
   std::vector<QueryTerm> terms = SaidTerms(understood, ranking, interpretation);
 
   // 2. Expand: a follow-up's aspect in the words posts use, and synonyms.

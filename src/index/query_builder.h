@@ -110,9 +110,8 @@ struct BuiltQuery {
   double question_type_boost = 0;
   // Bit i set: the message names Populations()[i] ("and in kids?"). A post
   // whose title names one of them has its score multiplied by
-  // 1 + population_boost (RankingOptions).
+  // 1 + RankingOptions::population_boost.
   std::uint32_t populations = 0;
-  double population_boost = 0;
   v1::QueryInterpretation interpretation;
 };
 

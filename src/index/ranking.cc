@@ -307,13 +307,13 @@ std::vector<RankedCandidate> RankCandidates(
   std::vector<RankedCandidate> ranked;
   ranked.reserve(mset.size());
   const bool rerank = ranking.title_coverage_boost > 0 ||
-                      ranking.question_type_boost > 0 || query.population_boost > 0;
+                      ranking.question_type_boost > 0 || ranking.population_boost > 0;
   static const std::unordered_map<std::string, int> kNoTypes;
   static const std::vector<QuestionTypePair> kNoPairs;
   static const std::unordered_map<std::string, std::uint32_t> kNoPopulations;
   const std::unordered_map<std::string, std::uint32_t>& populations =
-      query.populations != 0 && query.population_boost > 0 ? PopulationStems(stemmer)
-                                                           : kNoPopulations;
+      query.populations != 0 && ranking.population_boost > 0 ? PopulationStems(stemmer)
+                                                             : kNoPopulations;
   const std::unordered_map<std::string, int>& types =
       query.question_types != 0 ? QuestionTypeStems(stemmer) : kNoTypes;
   const std::vector<QuestionTypePair>& pairs =
@@ -354,7 +354,7 @@ std::vector<RankedCandidate> RankCandidates(
       const bool for_them = (read.populations & query.populations) != 0;
       candidate.score *= (1 + ranking.title_coverage_boost * read.title_coverage) *
                          (1 + query.question_type_boost * candidate.features.type_match) *
-                         (1 + query.population_boost * for_them);
+                         (1 + ranking.population_boost * for_them);
     }
   }
   const std::size_t reranked = std::min(depth, ranked.size());
