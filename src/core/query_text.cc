@@ -15,38 +15,47 @@ namespace {
 
 // Sorted, for binary search. English function words: articles, pronouns,
 // auxiliaries, conjunctions and prepositions that carry no topic, so long
-// chatty questions do not match on "the" and "my".
-constexpr std::array<std::string_view, 134> kStopwords = {
-    "a",       "about",     "am",      "an",      "and",      "any",    "are",
-    "aren't",  "as",        "at",      "be",      "been",     "being",  "but",
-    "by",      "can",       "can't",   "could",   "couldn't", "did",    "didn't",
-    "do",      "does",      "doesn't", "doing",   "don't",    "for",    "from",
-    "had",     "has",       "hasn't",  "have",    "haven't",  "having", "he",
-    "he's",    "her",       "here",    "hers",    "herself",  "him",    "himself",
-    "his",     "how",       "how's",   "i",       "i'd",      "i'll",   "i'm",
-    "i've",    "if",        "in",      "into",    "is",       "isn't",  "it",
-    "it'll",   "it's",      "its",     "itself",  "just",     "me",     "more",
-    "most",    "my",        "myself",  "no",      "nor",      "not",    "now",
-    "of",      "on",        "once",    "only",    "or",       "other",  "our",
-    "ours",    "out",       "over",    "own",     "same",     "she",    "she's",
-    "should",  "shouldn't", "so",      "some",    "such",     "than",   "that",
-    "that's",  "the",       "their",   "theirs",  "them",     "then",   "there",
-    "there's", "these",     "they",    "they're", "they've",  "this",   "those",
-    "through", "to",        "too",     "very",    "was",      "wasn't", "we",
-    "we're",   "we've",     "were",    "what",    "what's",   "when",   "where",
-    "where's", "which",     "while",   "who",     "who's",    "whom",   "why",
-    "will",    "with",      "won't",   "would",   "wouldn't", "you",    "you're",
-    "you've"};
+// chatty questions do not match on "the" and "my"; also as people type them
+// on a phone, without the apostrophe ("cant" would find Cant syndrome) or
+// shortened ("wat", "u", "bcoz").
+constexpr std::array<std::string_view, 178> kStopwords = {
+    "a",       "about",   "abt",       "am",       "an",      "and",     "any",
+    "are",     "aren't",  "arent",     "as",       "at",      "bcoz",    "bcz",
+    "be",      "becoz",   "been",      "being",    "but",     "by",      "can",
+    "can't",   "cant",    "could",     "couldn't", "couldnt", "coz",     "cuz",
+    "dat",     "did",     "didn't",    "didnt",    "do",      "does",    "doesn't",
+    "doesnt",  "doing",   "don't",     "dont",     "for",     "from",    "had",
+    "hadnt",   "has",     "hasn't",    "hasnt",    "have",    "haven't", "havent",
+    "having",  "he",      "he's",      "her",      "here",    "hers",    "herself",
+    "hes",     "him",     "himself",   "his",      "how",     "how's",   "hows",
+    "i",       "i'd",     "i'll",      "i'm",      "i've",    "if",      "im",
+    "in",      "into",    "is",        "isn't",    "isnt",    "it",      "it'll",
+    "it's",    "its",     "itself",    "ive",      "just",    "me",      "more",
+    "most",    "my",      "myself",    "no",       "nor",     "not",     "now",
+    "of",      "on",      "once",      "only",     "or",      "other",   "our",
+    "ours",    "out",     "over",      "own",      "same",    "she",     "she's",
+    "shes",    "should",  "shouldn't", "shouldnt", "shud",    "so",      "some",
+    "such",    "than",    "that",      "that's",   "thats",   "the",     "their",
+    "theirs",  "them",    "then",      "there",    "there's", "theres",  "these",
+    "they",    "they're", "they've",   "theyre",   "theyve",  "this",    "those",
+    "through", "tht",     "to",        "too",      "u",       "ur",      "very",
+    "was",     "wasn't",  "wasnt",     "wat",      "we",      "we're",   "we've",
+    "were",    "werent",  "weve",      "what",     "what's",  "whats",   "when",
+    "where",   "where's", "wheres",    "which",    "while",   "who",     "who's",
+    "whom",    "whos",    "wht",       "why",      "will",    "with",    "won't",
+    "wont",    "would",   "wouldn't",  "wouldnt",  "wud",     "you",     "you're",
+    "you've",  "youre",   "youve"};
 
-// Sorted. Courtesy and question framing, common in messages to an expert.
-constexpr std::array<std::string_view, 38> kChattyWords = {
-    "advice",    "advise",    "anybody", "anyone",    "appreciate",  "appreciated",
-    "dear",      "doctor",    "dr",      "greetings", "hello",       "help",
-    "helpful",   "hey",       "hi",      "info",      "information", "kind",
-    "kindly",    "know",      "let",     "like",      "need",        "please",
-    "question",  "questions", "regards", "sir",       "someone",     "tell",
-    "thank",     "thanks",    "want",    "wanted",    "wonder",      "wondered",
-    "wondering", "writing"};
+// Sorted. Courtesy and question framing, common in messages to an expert,
+// also as texted ("pls", which would find PLS, primary lateral sclerosis).
+constexpr std::array<std::string_view, 48> kChattyWords = {
+    "advice",  "advise", "anybody",     "anyone",   "appreciate", "appreciated", "dear",
+    "doctor",  "dr",     "greetings",   "hello",    "help",       "helpful",     "hey",
+    "hi",      "info",   "information", "kind",     "kindly",     "know",        "let",
+    "like",    "maam",   "madam",       "need",     "please",     "pls",         "plss",
+    "plz",     "plzz",   "po",          "question", "questions",  "regards",     "sir",
+    "someone", "tell",   "thank",       "thanks",   "thnx",       "thx",         "tnx",
+    "want",    "wanted", "wonder",      "wondered", "wondering",  "writing"};
 
 enum class CharClass { kWord, kApostrophe, kSeparator };
 

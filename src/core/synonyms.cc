@@ -5,6 +5,28 @@
 #include "core/text.h"
 
 namespace guru {
+namespace {
+
+bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+bool IsWrittenInCapitals(std::string_view word) {
+  if (word.size() < 2 || word.size() > 10 || !IsAsciiUpper(word[0])) return false;
+  for (char c : word) {
+    if (!IsAsciiUpper(c) && !IsAsciiDigit(c)) return false;
+  }
+  return true;
+}
+
+std::string InCapitals(std::string_view word) {
+  std::string upper(word);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return IsWrittenInCapitals(upper) ? upper : std::string();
+}
 
 absl::StatusOr<SynonymFile> ParseSynonymFile(std::string_view text) {
   SynonymFile file;
@@ -26,7 +48,12 @@ absl::StatusOr<SynonymFile> ParseSynonymFile(std::string_view text) {
     while (true) {
       const std::size_t bar = rest.find('|');
       const std::string_view member = Trim(rest.substr(0, bar));
-      std::vector<std::string> words = QueryWords(member);
+      std::vector<std::string> words;
+      if (IsWrittenInCapitals(member)) {
+        words.emplace_back(member);
+      } else {
+        words = QueryWords(member);
+      }
       if (words.empty()) {
         return absl::InvalidArgumentError(
             StrCat("line ", number, ": member '", member, "' has no words to match"));

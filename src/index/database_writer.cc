@@ -298,15 +298,20 @@ absl::StatusOr<bool> DatabaseWriter::SetSynonyms(const SynonymFile& file,
   record.version = file.version;
   const std::string source(VocabularySourceName(record.source));
   try {
-    std::vector<std::vector<std::string>> stemmed;
+    // Each group's members as (key, stems): a member is looked up by its key
+    // and searched for as its stems.
+    std::vector<std::vector<std::pair<std::string, std::string>>> stemmed;
     // The record is part of what is compared: the same groups loaded under
     // another name or from another source are recorded as such.
     std::string content = StrCat(source, "\n", record.name, "\n", file.version);
     for (const auto& group : file.groups) {
-      std::vector<std::string>& phrases = stemmed.emplace_back();
+      auto& phrases = stemmed.emplace_back();
       for (const auto& member : group) {
-        phrases.push_back(internal::StemPhrase(impl_->builder.stemmer(), member));
-        content += StrCat("\n", phrases.back());
+        std::string stems = internal::StemPhrase(impl_->builder.stemmer(), member);
+        std::string member_key = internal::MemberKey(member, stems);
+        content += StrCat("\n", stems);
+        if (member_key != stems) content += StrCat(" as ", member_key);
+        phrases.emplace_back(std::move(member_key), std::move(stems));
       }
       content += "\n|";
     }
@@ -321,9 +326,9 @@ absl::StatusOr<bool> DatabaseWriter::SetSynonyms(const SynonymFile& file,
     }
     for (const std::string& old_key : old_keys) impl_->db.clear_synonyms(old_key);
     for (const auto& phrases : stemmed) {
-      for (const std::string& from : phrases) {
-        for (const std::string& to : phrases) {
-          if (from != to) impl_->db.add_synonym(from, to);
+      for (const auto& from : phrases) {
+        for (const auto& to : phrases) {
+          if (from.second != to.second) impl_->db.add_synonym(from.first, to.second);
         }
       }
     }

@@ -169,6 +169,14 @@ std::vector<Synonym> Synonyms(const Xapian::Database& db, const std::string& key
   return synonyms;
 }
 
+// The vocabulary's phrases for a word it lists as an abbreviation, by its
+// letters rather than its stem ("EDS" is not ED; internal::MemberKey), and
+// that key; or none and an empty key. Defined after StemFacts.
+using AbbreviationLookup = std::pair<std::vector<Synonym>, std::string>;
+AbbreviationLookup AbbreviationSynonyms(const Xapian::Database& db,
+                                        const std::string& lower_word,
+                                        const std::string& stem);
+
 Xapian::Query Scaled(const Xapian::Query& query, double weight) {
   return {Xapian::Query::OP_SCALE_WEIGHT, query, weight};
 }
@@ -339,7 +347,8 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
       // readers spell it, however few posts use it ("afib" is not "fib").
       if (corrected.empty()) {
         word.stem = StemWord(stemmer, lower_word);
-        if (db.synonyms_begin(word.stem) == db.synonyms_end(word.stem)) {
+        if (db.synonyms_begin(word.stem) == db.synonyms_end(word.stem) &&
+            AbbreviationSynonyms(db, lower_word, word.stem).first.empty()) {
           corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
         }
       }
@@ -560,6 +569,20 @@ class StemFacts {
   Generations<bool> answers_{kFactsPerGeneration};
 };
 
+AbbreviationLookup AbbreviationSynonyms(const Xapian::Database& db,
+                                        const std::string& lower_word,
+                                        const std::string& stem) {
+  std::string key = internal::AbbreviationKey(lower_word, stem);
+  // Most words the stemmer changes are plurals and tenses, listed by no
+  // abbreviation: remembered, since each costs a lookup in the table.
+  if (key.empty() || !StemFacts::Recall<bool>(StrCat("abbreviation ", key), [&] {
+        return db.synonyms_begin(key) != db.synonyms_end(key);
+      })) {
+    return {};
+  }
+  return {Synonyms(db, key), std::move(key)};
+}
+
 }  // namespace
 
 struct TurnMemo::Impl {
@@ -713,8 +736,14 @@ TopicEvidence GatherTopicEvidence(const Xapian::Database& db,
       }
       key += words[end].stem;
       written += words[end].text;
+      std::vector<Synonym> synonyms;
+      if (end == i) {
+        synonyms = AbbreviationSynonyms(db, words[i].text, words[i].stem).first;
+      }
+      if (synonyms.empty()) synonyms = Synonyms(db, key);
       std::vector<TopicCandidate> found;
-      for (Synonym& synonym : Synonyms(db, key)) {
+      found.reserve(synonyms.size() + 2);
+      for (Synonym& synonym : synonyms) {
         found.push_back(Candidate(db, written, std::move(synonym.stems)));
       }
       std::vector<std::string> run_stems;
@@ -1577,10 +1606,14 @@ void AddAspectTerms(const Xapian::Stem& stemmer, std::uint32_t question_types,
 // them), appended as kExpansion terms at `weight`.
 void AddExpansions(const Xapian::Database& db, double weight,
                    std::vector<QueryTerm>& terms) {
-  // A copy, since the loop appends to `terms`.
-  std::vector<std::string> stems;
+  // Copies, since the loop appends to `terms`.
+  std::vector<std::string> stems, texts;
   stems.reserve(terms.size());
-  for (const QueryTerm& term : terms) stems.push_back(term.stem);
+  texts.reserve(terms.size());
+  for (const QueryTerm& term : terms) {
+    stems.push_back(term.stem);
+    texts.push_back(term.text);
+  }
   // A phrase said twice is expanded once (and listed once in the
   // interpretation); the person's own repeated words are saturated instead.
   std::unordered_set<std::string> expanded;
@@ -1590,12 +1623,17 @@ void AddExpansions(const Xapian::Database& db, double weight,
     for (std::size_t n = 0; n < kMaxPhraseWords && i + n < stems.size(); ++n) {
       if (n > 0) key.push_back(' ');
       key += stems[i + n];
-      if (!expanded.insert(key).second) continue;
-      for (Synonym& synonym : Synonyms(db, key)) {
+      // A word listed as an abbreviation ("EDS") is not looked up by its stem.
+      auto [synonyms, origin] =
+          n == 0 ? AbbreviationSynonyms(db, texts[i], stems[i]) : AbbreviationLookup();
+      if (origin.empty()) origin = key;
+      if (!expanded.insert(origin).second) continue;
+      if (synonyms.empty()) synonyms = Synonyms(db, key);
+      for (Synonym& synonym : synonyms) {
         for (std::string& stem : synonym.stems) {
           QueryTerm& term =
               terms.emplace_back(Term({}, std::move(stem), TermRole::kExpansion, weight));
-          term.origin = key;
+          term.origin = origin;
           term.phrase = phrase;
         }
         ++phrase;

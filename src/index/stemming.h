@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/synonyms.h"
+
 namespace guru::internal {
 
 // TermGenerator's default: longer words are not indexed.
@@ -34,6 +36,27 @@ inline std::string StemPhrase(const Xapian::Stem& stemmer,
     phrase += stem;
   }
   return phrase;
+}
+
+// The synonym table's key for a vocabulary member (its words, as
+// SynonymFile has them) whose stems are `stems`: the stems, but for an
+// abbreviation written in capitals that the stemmer changes ("EDS" -> "ed",
+// which is ED's key), its capitals, which no stem can be.
+inline std::string MemberKey(const std::vector<std::string>& member,
+                             const std::string& stems) {
+  if (member.size() == 1 && IsWrittenInCapitals(member[0]) &&
+      stems != Xapian::Unicode::tolower(member[0])) {
+    return member[0];
+  }
+  return stems;
+}
+
+// The key a word of a message is listed under as an abbreviation (MemberKey)
+// when the stemmer changed it ("eds", stem "ed" -> "EDS"); empty otherwise.
+// The caller looks it up before the stem.
+inline std::string AbbreviationKey(const std::string& lower_word,
+                                   const std::string& stem) {
+  return stem == lower_word ? std::string() : InCapitals(lower_word);
 }
 
 // Tells, without stemming, which lower-cased words cannot stem to any of a

@@ -55,6 +55,18 @@ TEST(IsStopwordTest, FunctionWordsOnly) {
   EXPECT_FALSE(IsStopword("pain"));
 }
 
+TEST(IsStopwordTest, FunctionWordsAsTextedAreStopwordsToo) {
+  // Without its apostrophe "cant" would search for Cant syndrome.
+  EXPECT_THAT(QueryWords("my son cant tell red from green, u know wat i mean"),
+              ElementsAre("son", "tell", "red", "green", "know", "mean"));
+  // But not the letters that name a vitamin, a hepatitis or a chromosome.
+  for (const char* letter : {"a", "b", "c", "d", "e", "k", "x", "y"}) {
+    EXPECT_EQ(IsStopword(letter), std::string_view(letter) == "a") << letter;
+  }
+  EXPECT_TRUE(IsChattyWord("pls"));  // Not PLS, primary lateral sclerosis.
+  EXPECT_FALSE(IsChattyWord("als"));
+}
+
 TEST(AmericanSpellingsTest, BritishSpellingsOfMedicalWordsHaveTheirAmericanOnes) {
   EXPECT_THAT(AmericanSpellings("haemophilia"), Contains("hemophilia"));
   EXPECT_THAT(AmericanSpellings("anaemic"), Contains("anemic"));

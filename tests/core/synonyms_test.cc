@@ -28,6 +28,30 @@ TEST(ParseSynonymFileTest, GroupsOfContentWords) {
   EXPECT_THAT(water->groups[0][0], ElementsAre("water", "knee"));
 }
 
+TEST(ParseSynonymFileTest, AMemberInCapitalsIsKeptAsWritten) {
+  absl::StatusOr<SynonymFile> file = ParseSynonymFile(
+      "version 1\nEDS | Ehlers-Danlos syndrome\nEd | erectile dysfunction\n");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_THAT(file->groups[0][0], ElementsAre("EDS"));
+  EXPECT_THAT(file->groups[0][1], ElementsAre("ehlers", "danlos", "syndrome"));
+  // Only a word wholly in capitals is an abbreviation.
+  EXPECT_THAT(file->groups[1][0], ElementsAre("ed"));
+}
+
+TEST(InCapitalsTest, AbbreviationShapedWordsOnly) {
+  EXPECT_TRUE(IsWrittenInCapitals("EDS"));
+  EXPECT_TRUE(IsWrittenInCapitals("CF1"));
+  EXPECT_FALSE(IsWrittenInCapitals("Eds"));
+  EXPECT_FALSE(IsWrittenInCapitals("E"));
+  EXPECT_FALSE(IsWrittenInCapitals("1CF"));
+  EXPECT_FALSE(IsWrittenInCapitals("AB-C"));
+  EXPECT_FALSE(IsWrittenInCapitals("ABCDEFGHIJK"));  // Too long for one.
+  EXPECT_EQ(InCapitals("eds"), "EDS");
+  EXPECT_EQ(InCapitals("pots"), "POTS");
+  EXPECT_EQ(InCapitals("café"), "");
+  EXPECT_EQ(InCapitals("tachycardias"), "");
+}
+
 TEST(ParseSynonymFileTest, ErrorsNameTheLine) {
   EXPECT_THAT(ParseSynonymFile("kneecap | patella\n").status().message(),
               HasSubstr("line 1: a 'version N' line must come before"));

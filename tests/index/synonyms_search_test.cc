@@ -79,6 +79,54 @@ TEST_F(SynonymSearchTest, MultiWordSynonymsAndAbbreviations) {
   EXPECT_THAT(Ids("my IT band"), ::testing::Contains("itb"));
 }
 
+// "EDS" stems to "ed", ED's stem: written in capitals in the vocabulary, an
+// abbreviation is looked up by its letters, so neither takes the other's
+// expansion (and "pot" no longer expands to POTS).
+TEST(AbbreviationSearchTest, AnAbbreviationInCapitalsIsNotReadAsAPlural) {
+  guru::testing::TempDir dir;
+  {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+        IndexWriter::Open(dir.Sub("db"));
+    ASSERT_TRUE(writer.ok());
+    for (const v1::Post& post :
+         {MakePost("eds", "Ehlers-Danlos syndrome",
+                   "Ehlers-Danlos syndrome is a group of disorders of the connective "
+                   "tissue: loose joints and stretchy skin."),
+          MakePost("ed", "Erectile dysfunction",
+                   "Erectile dysfunction is common in older men; ED can be treated."),
+          MakePost("pots", "Postural orthostatic tachycardia syndrome",
+                   "Postural orthostatic tachycardia syndrome makes the heart race "
+                   "on standing."),
+          MakePost("smoking", "Smoking", "Smoking harms the lungs and the heart.")}) {
+      ASSERT_TRUE((*writer)->Upsert(post).ok());
+    }
+    absl::StatusOr<SynonymFile> file = ParseSynonymFile(
+        "version 1\nEDS | ehlers-danlos syndrome\ned | erectile dysfunction\n"
+        "POTS | postural orthostatic tachycardia syndrome\n");
+    ASSERT_TRUE(file.ok());
+    ASSERT_TRUE((*writer)->SetSynonyms(*file).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir.Sub("db"), {});
+  ASSERT_TRUE(searcher.ok());
+  auto ids = [&](const std::string& query) {
+    SearchParams params;
+    params.query = query;
+    absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
+    EXPECT_TRUE(page.ok());
+    std::vector<std::string> found;
+    for (const v1::SearchResult& hit : page->response.results())
+      found.push_back(hit.post().id());
+    return found;
+  };
+  // ED's post says "ED", which the index holds as "EDS" is held: as "ed".
+  EXPECT_THAT(ids("what is EDS"), ::testing::ElementsAre("eds", "ed"));
+  EXPECT_THAT(ids("what is eds"), ::testing::ElementsAre("eds", "ed"));
+  EXPECT_THAT(ids("what is ED"), ::testing::ElementsAre("ed"));
+  EXPECT_THAT(ids("what is POTS"), ::testing::ElementsAre("pots"));
+  EXPECT_THAT(ids("does smoking pot harm the lungs"), ::testing::ElementsAre("smoking"));
+}
+
 TEST_F(SynonymSearchTest, SynonymsCanBeSwitchedOff) {
   RankingOptions off;
   off.synonym_weight = 0;
