@@ -351,6 +351,17 @@ def main():
       " those sets (0.75 and 1 gave the same there). The judgments follow MedQuAD's foci, so"
       " a page for the people asked about that is another focus (\"Depression - older"
       " adults\" for \"depression in older people\") counts as wrong.")
+    w("- Two more sets were written blind on 2026-12-05 (`BLIND7.md`, `BLIND8.md`), in voices"
+      " the others lack: `blind7` texted on a phone, often by people whose first language is"
+      " not English (\"wat medicin she shud take pls\"); `blind8` long, rambling messages of"
+      " older people and carers. Both were first run on the code of commit 2cfd420: (a)"
+      " nDCG@10 of follow-ups / drill-downs / topic switches 0.522 / 0.463 / 0.636 (`blind7`),"
+      " 0.540 / 0.552 / 0.722 (`blind8`). `blind7`'s misses were then read, so it is a"
+      " development set: texted function words (\"cant\" found Cant syndrome, \"pls\""
+      " Primary Lateral Sclerosis) are now stopwords or courtesy words, and the vocabulary"
+      " lists abbreviations the stemmer took for plurals by their letters (\"EDS\" had"
+      " found Erectile Dysfunction, as ED's plural). `blind8`'s rows were never read; it"
+      " is, with `blind5` and `blind6`, the fair measure, and it did not move.")
     w("")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
