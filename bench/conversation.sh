@@ -12,7 +12,7 @@
 # four batches through this build's guru-query (the wire protocol is the
 # same). The same four ways for the sets written blind to the code and to
 # the development set (bench/conversation/holdout.jsonl, blind2.jsonl,
-# blind3.jsonl ... blind8.jsonl), which are the fair measure. Scores per kind (bench/conversation/report.py, on
+# blind3.jsonl ... blind9.jsonl), which are the fair measure. Scores per kind (bench/conversation/report.py, on
 # bench/relevance/score.py) and writes docs/CONVERSATION.md.
 #   bench/conversation.sh [BUILD_DIR] [BASELINE_BUILD_DIR]   (default build-rel)
 # CONVERSATION_OUT=DIR keeps the run files, qrels and logs in DIR.
@@ -46,9 +46,9 @@ echo "conversation: the set and its judgments"
 /usr/bin/python3 bench/conversation/prepare.py --corpus "$data/corpus.jsonl.gz" \
   --dev bench/conversation/dev.jsonl --out "$work"
 # Sets written later by people who saw neither the code nor the development
-# set (HOLDOUT.md, BLIND2.md ... BLIND8.md): the same four runs,
+# set (HOLDOUT.md, BLIND2.md ... BLIND9.md): the same four runs,
 # reported beside it.
-others=(holdout blind2 blind3 blind4 blind5 blind6 blind7 blind8)
+others=(holdout blind2 blind3 blind4 blind5 blind6 blind7 blind8 blind9)
 for set in "${others[@]}"; do
   mkdir -p "$work/$set"
   /usr/bin/python3 bench/conversation/prepare.py --corpus "$data/corpus.jsonl.gz" \
