@@ -169,13 +169,11 @@ std::vector<Synonym> Synonyms(const Xapian::Database& db, const std::string& key
   return synonyms;
 }
 
-// The vocabulary's phrases for a word it lists as an abbreviation, by its
-// letters rather than its stem ("EDS" is not ED; internal::MemberKey), and
-// that key; or none and an empty key. Defined after StemFacts.
-using AbbreviationLookup = std::pair<std::vector<Synonym>, std::string>;
-AbbreviationLookup AbbreviationSynonyms(const Xapian::Database& db,
-                                        const std::string& lower_word,
-                                        const std::string& stem);
+// The key under which the vocabulary lists a word as an abbreviation, by
+// its letters rather than its stem ("EDS" is not ED; internal::MemberKey),
+// to look up in its place; empty when it lists none. Defined after StemFacts.
+std::string ListedAbbreviation(const Xapian::Database& db, const std::string& lower_word,
+                               const std::string& stem);
 
 Xapian::Query Scaled(const Xapian::Query& query, double weight) {
   return {Xapian::Query::OP_SCALE_WEIGHT, query, weight};
@@ -348,7 +346,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
       if (corrected.empty()) {
         word.stem = StemWord(stemmer, lower_word);
         if (db.synonyms_begin(word.stem) == db.synonyms_end(word.stem) &&
-            AbbreviationSynonyms(db, lower_word, word.stem).first.empty()) {
+            ListedAbbreviation(db, lower_word, word.stem).empty()) {
           corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
         }
       }
@@ -569,9 +567,8 @@ class StemFacts {
   Generations<bool> answers_{kFactsPerGeneration};
 };
 
-AbbreviationLookup AbbreviationSynonyms(const Xapian::Database& db,
-                                        const std::string& lower_word,
-                                        const std::string& stem) {
+std::string ListedAbbreviation(const Xapian::Database& db, const std::string& lower_word,
+                               const std::string& stem) {
   std::string key = internal::AbbreviationKey(lower_word, stem);
   // Most words the stemmer changes are plurals and tenses, listed by no
   // abbreviation: remembered, since each costs a lookup in the table.
@@ -580,7 +577,7 @@ AbbreviationLookup AbbreviationSynonyms(const Xapian::Database& db,
       })) {
     return {};
   }
-  return {Synonyms(db, key), std::move(key)};
+  return key;
 }
 
 }  // namespace
@@ -736,11 +733,10 @@ TopicEvidence GatherTopicEvidence(const Xapian::Database& db,
       }
       key += words[end].stem;
       written += words[end].text;
-      std::vector<Synonym> synonyms;
-      if (end == i) {
-        synonyms = AbbreviationSynonyms(db, words[i].text, words[i].stem).first;
-      }
-      if (synonyms.empty()) synonyms = Synonyms(db, key);
+      std::string abbreviation;
+      if (end == i) abbreviation = ListedAbbreviation(db, words[i].text, words[i].stem);
+      std::vector<Synonym> synonyms =
+          Synonyms(db, abbreviation.empty() ? key : abbreviation);
       std::vector<TopicCandidate> found;
       found.reserve(synonyms.size() + 2);
       for (Synonym& synonym : synonyms) {
@@ -1624,12 +1620,11 @@ void AddExpansions(const Xapian::Database& db, double weight,
       if (n > 0) key.push_back(' ');
       key += stems[i + n];
       // A word listed as an abbreviation ("EDS") is not looked up by its stem.
-      auto [synonyms, origin] =
-          n == 0 ? AbbreviationSynonyms(db, texts[i], stems[i]) : AbbreviationLookup();
+      std::string origin;
+      if (n == 0) origin = ListedAbbreviation(db, texts[i], stems[i]);
       if (origin.empty()) origin = key;
       if (!expanded.insert(origin).second) continue;
-      if (synonyms.empty()) synonyms = Synonyms(db, key);
-      for (Synonym& synonym : synonyms) {
+      for (Synonym& synonym : Synonyms(db, origin)) {
         for (std::string& stem : synonym.stems) {
           QueryTerm& term =
               terms.emplace_back(Term({}, std::move(stem), TermRole::kExpansion, weight));

@@ -20,6 +20,22 @@ v1::Post MakePost(const std::string& id, const std::string& title,
   return post;
 }
 
+// The ids of the posts a search of `db` finds for `query`, best first.
+std::vector<std::string> Ids(const std::string& db, const std::string& query,
+                             RankingOptions ranking = {}) {
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher =
+      Searcher::Open(db, {nullptr, ranking});
+  EXPECT_TRUE(searcher.ok());
+  SearchParams params;
+  params.query = query;
+  absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
+  EXPECT_TRUE(page.ok());
+  std::vector<std::string> ids;
+  for (const v1::SearchResult& hit : page->response.results())
+    ids.push_back(hit.post().id());
+  return ids;
+}
+
 class SynonymSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -53,17 +69,7 @@ class SynonymSearchTest : public ::testing::Test {
   }
 
   std::vector<std::string> Ids(const std::string& query, RankingOptions ranking = {}) {
-    absl::StatusOr<std::unique_ptr<Searcher>> searcher =
-        Searcher::Open(dir_.Sub("db"), {nullptr, ranking});
-    EXPECT_TRUE(searcher.ok());
-    SearchParams params;
-    params.query = query;
-    absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
-    EXPECT_TRUE(page.ok());
-    std::vector<std::string> ids;
-    for (const v1::SearchResult& hit : page->response.results())
-      ids.push_back(hit.post().id());
-    return ids;
+    return guru::Ids(dir_.Sub("db"), query, ranking);
   }
 
   guru::testing::TempDir dir_;
@@ -107,18 +113,7 @@ TEST(AbbreviationSearchTest, AnAbbreviationInCapitalsIsNotReadAsAPlural) {
     ASSERT_TRUE((*writer)->SetSynonyms(*file).ok());
     ASSERT_TRUE((*writer)->Commit().ok());
   }
-  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(dir.Sub("db"), {});
-  ASSERT_TRUE(searcher.ok());
-  auto ids = [&](const std::string& query) {
-    SearchParams params;
-    params.query = query;
-    absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
-    EXPECT_TRUE(page.ok());
-    std::vector<std::string> found;
-    for (const v1::SearchResult& hit : page->response.results())
-      found.push_back(hit.post().id());
-    return found;
-  };
+  const auto ids = [&](const std::string& query) { return Ids(dir.Sub("db"), query); };
   // ED's post says "ED", which the index holds as "EDS" is held: as "ed".
   EXPECT_THAT(ids("what is EDS"), ::testing::ElementsAre("eds", "ed"));
   EXPECT_THAT(ids("what is eds"), ::testing::ElementsAre("eds", "ed"));
