@@ -681,6 +681,33 @@ std::optional<int> SmallNumber(std::string_view word) {
 
 constexpr int kAdultYears = 18;
 
+// Whether the words before position `i` say that a number there is
+// someone's age: "he's 6", "who is 11", "she's only 9", "I'm 15", "aged 7".
+// Not "it's 5" nor "that is 3": a thing's count or size.
+bool StatesAgeBefore(const std::vector<std::string_view>& lower_words, std::size_t i) {
+  static const std::unordered_set<std::string_view> kHedges = {
+      "only", "just", "nearly", "almost", "about", "now", "barely", "already"};
+  static const std::unordered_set<std::string_view> kSays = {
+      "he's", "hes",  "she's", "shes",   "who's", "whos",   "i'm",
+      "im",   "aged", "age",   "turned", "turns", "turning"};
+  static const std::unordered_set<std::string_view> kWho = {"he", "she", "who", "i"};
+  if (i > 0 && kHedges.contains(lower_words[i - 1])) --i;
+  if (i > 0 && kSays.contains(lower_words[i - 1])) return true;
+  return i > 1 && (lower_words[i - 1] == "is" || lower_words[i - 1] == "am") &&
+         kWho.contains(lower_words[i - 2]);
+}
+
+// Whether `word`, right after a number said of someone without "old",
+// makes it a measure rather than an age in years ("she's 5 foot", "he's 9
+// stone", "I'm 12 weeks pregnant").
+bool IsMeasureUnit(std::string_view word) {
+  static const std::unordered_set<std::string_view> kUnits = {
+      "foot",    "feet",  "ft",   "inch",   "inches", "cm",      "mm",    "kg",
+      "kilos",   "lb",    "lbs",  "pounds", "stone",  "percent", "times", "hours",
+      "minutes", "weeks", "week", "months", "month",  "days",    "day"};
+  return kUnits.contains(word);
+}
+
 }  // namespace
 
 bool SaysChildsAge(const std::vector<std::string_view>& lower_words) {
@@ -698,7 +725,14 @@ bool SaysChildsAge(const std::vector<std::string_view>& lower_words) {
     }
     if (unit == "yo") old = true;
     const std::optional<int> number = SmallNumber(word);
-    if (!number.has_value() || !old) continue;
+    if (!number.has_value()) continue;
+    // "he's 6", "who is 11": an age without "old", unless a unit measures
+    // something else.
+    if (!old && *number < kAdultYears && StatesAgeBefore(lower_words, i) &&
+        !IsMeasureUnit(unit)) {
+      return true;
+    }
+    if (!old) continue;
     if (unit == "year" || unit == "years" || unit == "yr" || unit == "yrs" ||
         unit == "yo") {
       if (*number < kAdultYears) return true;

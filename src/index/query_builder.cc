@@ -443,6 +443,11 @@ struct TurnTopic {
   // each name the vocabulary or a derived noun gives for it ("kids": kid,
   // child; "copd": copd, pulmonari, not the "disease" of its long name).
   std::vector<std::vector<std::string>> word_stems;
+  // The stems that name each subject the topic joins, one entry per turn
+  // that added one (a kind of the subject, a detail of it): "high blood
+  // pressure", then "kidneys". A title that names more of them is more the
+  // page of this conversation ("High Blood Pressure and Kidney Disease").
+  std::vector<std::vector<std::string>> parts;
 };
 
 // A word next to a topic word belongs to the topic's name when titles use it
@@ -454,7 +459,8 @@ struct TurnReading {
   std::vector<TurnWord> words;
   std::uint32_t question_types = 0;  // Of its words, whether or not it asks.
   bool asks = false;
-  TurnTopic topic;  // Its turn number is the caller's to set.
+  std::uint32_t childs_age = 0;  // ChildsAgeOf its words.
+  TurnTopic topic;               // Its turn number is the caller's to set.
 };
 
 // How titles use a stem: the share of the posts containing it that have it
@@ -837,6 +843,21 @@ void NameTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
                 [&](const std::string& stem) { return !seen.insert(stem).second; });
 }
 
+// The stems that name `topic`'s subject: its strongest, and any other at
+// least kTopicFraction as strong. The words a name takes along ("disease",
+// "syndrome") and the vocabulary's phrases bring ("chronic obstructive
+// pulmonary disease" for "copd") are in posts on almost any subject.
+std::vector<std::string> NamingStems(const Xapian::Database& db, const TurnTopic& topic) {
+  std::vector<std::string> naming;
+  for (const std::string& stem : topic.stems) {
+    if (stem == topic.strongest ||
+        TitleUseOf(db, stem).strength >= kTopicFraction * topic.strength) {
+      naming.push_back(stem);
+    }
+  }
+  return naming;
+}
+
 TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
                     int turn) {
   const TopicEvidence evidence = GatherTopicEvidence(db, words);
@@ -856,6 +877,7 @@ TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& wor
   if (topic.strength <= 0) return {};
   topic.turn = turn;
   NameTopic(db, words, evidence, topic);
+  topic.parts.push_back(NamingStems(db, topic));
   return topic;
 }
 
@@ -936,22 +958,9 @@ struct ContextTopic {
   // "can she still go swimming?") and the conversation's topic is a strong
   // subject: only posts on the topic answer it.
   bool all_aspect = false;
+  // FOLLOW_UP: the populations the conversation named (Conversation).
+  std::uint32_t populations = 0;
 };
-
-// The stems that name `topic`'s subject: its strongest, and any other at
-// least kTopicFraction as strong. The words a name takes along ("disease",
-// "syndrome") and the vocabulary's phrases bring ("chronic obstructive
-// pulmonary disease" for "copd") are in posts on almost any subject.
-std::vector<std::string> NamingStems(const Xapian::Database& db, const TurnTopic& topic) {
-  std::vector<std::string> naming;
-  for (const std::string& stem : topic.stems) {
-    if (stem == topic.strongest ||
-        TitleUseOf(db, stem).strength >= kTopicFraction * topic.strength) {
-      naming.push_back(stem);
-    }
-  }
-  return naming;
-}
 
 // Whether posts discuss each word of `topic`, in one of its forms, with
 // one of `stems`: "kidney failure" with "IgA nephropathy" (posts on
@@ -1025,6 +1034,18 @@ void Extend(TurnTopic& current, TurnTopic said) {
   }
   current.word_stems.insert(current.word_stems.end(), said.word_stems.begin(),
                             said.word_stems.end());
+  // A part already named ("pressure" after "high blood pressure") is no
+  // other subject.
+  for (std::vector<std::string>& part : said.parts) {
+    const bool known = std::any_of(
+        current.parts.begin(), current.parts.end(),
+        [&](const std::vector<std::string>& had) {
+          return std::all_of(part.begin(), part.end(), [&](const std::string& stem) {
+            return std::find(had.begin(), had.end(), stem) != had.end();
+          });
+        });
+    if (!known) current.parts.push_back(std::move(part));
+  }
 }
 
 // Makes `subject` both itself and `kind`, a kind of it named about as
@@ -1140,12 +1161,22 @@ bool SaysDiagnosed(const Xapian::Stem& stemmer, const std::vector<TurnWord>& wor
                      [](const TurnWord& word) { return kStems.contains(word.stem); });
 }
 
+// The children population's bit when `words` give a child's age ("my 4
+// year old", "he's 6"); else 0.
+std::uint32_t ChildsAgeOf(const std::vector<TurnWord>& words) {
+  std::vector<std::string_view> texts;
+  texts.reserve(words.size());
+  for (const TurnWord& word : words) texts.push_back(word.text);
+  return SaysChildsAge(texts) ? 1U << kChildrenPopulation : 0;
+}
+
 // What reading `words`, the words of `message`, finds, for TurnMemo.
 TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
                       std::vector<TurnWord> words) {
   TurnReading reading;
   reading.question_types = QuestionTypesOf(words);
   reading.asks = Asks(message);
+  reading.childs_age = ChildsAgeOf(words);
   reading.topic = FindTopic(db, words, 0);
   reading.words = std::move(words);
   return reading;
@@ -1156,6 +1187,12 @@ TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
 struct Conversation {
   TurnTopic topic;
   std::uint32_t question_types = 0;
+  // Children (ChildsAgeOf), when a turn gives a child's age, unless a later
+  // turn changed the subject ("my 4 year old snores" before "what would cause
+  // it?"). Not the population words of earlier turns: there they are as
+  // often someone's offspring ("we want kids", "I never had children"),
+  // which lifted "Juvenile Huntington disease" over "Huntington disease".
+  std::uint32_t populations = 0;
   // The turns' rare words (AddRareWords), newest first, for when no turn
   // names a topic.
   TurnTopic rare;
@@ -1311,6 +1348,8 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (types != 0 && asks) conversation.question_types = types;
     TurnTopic said = reading.topic;
     said.turn = static_cast<int>(turn) + 1;
+    const std::uint32_t populations = reading.childs_age;
+    conversation.populations |= populations;
     if (said.stems.empty()) continue;
     if (current.stems.empty()) {
       current = std::move(said);
@@ -1319,6 +1358,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (said.strength >= kNewSubjectFraction * current.strength &&
         MayReplace(db, said, current)) {
       current = std::move(said);
+      conversation.populations = populations;
       continue;
     }
     // A later turn that names a kind of the subject ("it's the frontotemporal
@@ -1346,6 +1386,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (NamesSubject(db, said, current) && !RefersBack(words, said) &&
         (tells_diagnosis || !OpensWithPronoun(words)) && MayReplace(db, said, current)) {
       current = std::move(said);
+      conversation.populations = populations;
       continue;
     }
     // A weaker topic in a later turn says more about the subject ("he
@@ -1443,6 +1484,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   }
   result.kind = v1::ContextUse::FOLLOW_UP;
   result.topic = std::move(conversation.topic);
+  result.populations = conversation.populations;
   // "how do they test for it during pregnancy?": a subject as strong as the
   // conversation's, in a message about it, is a kind of it, as in
   // ReadConversation.
@@ -1530,16 +1572,12 @@ Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer
 std::uint32_t PopulationsOf(const Xapian::Stem& stemmer,
                             const std::vector<TurnWord>& message) {
   const std::unordered_map<std::string, std::uint32_t>& stems = PopulationStems(stemmer);
-  std::uint32_t populations = 0;
-  std::vector<std::string_view> texts;
-  texts.reserve(message.size());
+  std::uint32_t populations = ChildsAgeOf(message);
   for (const TurnWord& word : message) {
-    texts.push_back(word.text);
     if (auto found = stems.find(word.stem); found != stems.end()) {
       populations |= found->second;
     }
   }
-  if (SaysChildsAge(texts)) populations |= 1U << kChildrenPopulation;
   return populations;
 }
 
@@ -1930,6 +1968,11 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   built.question_type_boost = ranking.question_type_boost;
   if (understood.follow_up()) built.question_type_boost *= kFollowUpTypeEmphasis;
   built.populations = PopulationsOf(stemmer, understood.message);
+  // A follow-up is asked for the people the conversation is about.
+  if (understood.follow_up()) built.populations |= understood.context.populations;
+  if (understood.follow_up() && understood.context.topic.parts.size() > 1) {
+    built.topic_parts = understood.context.topic.parts;
+  }
   std::vector<QueryTerm> terms = SaidTerms(understood, ranking, interpretation);
 
   // 2. Expand: a follow-up's aspect in the words posts use, and synonyms.

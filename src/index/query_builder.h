@@ -112,6 +112,10 @@ struct BuiltQuery {
   // whose title names one of them has its score multiplied by
   // 1 + RankingOptions::population_boost.
   std::uint32_t populations = 0;
+  // A follow-up's topic that joins subjects from several turns: the stems
+  // naming each (at least two, or none). A post whose title names a share s
+  // of them has its score multiplied by 1 + RankingOptions::topic_parts_boost * s.
+  std::vector<std::vector<std::string>> topic_parts;
   v1::QueryInterpretation interpretation;
 };
 

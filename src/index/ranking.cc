@@ -29,6 +29,8 @@ struct TitleAndQuestion {
   // Bits of the Populations() the title names, when the query also searches
   // for another of its stems.
   std::uint32_t populations = 0;
+  // Share of the query's topic_parts the title names.
+  double topic_parts = 0;
 };
 
 // The title's and (when `want_question`) the question's stems of a
@@ -83,6 +85,18 @@ TitleAndQuestion ReadTitleAndQuestion(
   if (about_more) result.populations = named;
   result.title_coverage =
       stems.title.empty() ? 0.0 : matched / static_cast<double>(stems.title.size());
+  if (!query.topic_parts.empty()) {
+    const auto in_title = [&](const std::vector<std::string>& part) {
+      return std::any_of(part.begin(), part.end(), [&](const std::string& stem) {
+        return std::find(stems.title.begin(), stems.title.end(), stem) !=
+               stems.title.end();
+      });
+    };
+    result.topic_parts =
+        static_cast<double>(
+            std::count_if(query.topic_parts.begin(), query.topic_parts.end(), in_title)) /
+        static_cast<double>(query.topic_parts.size());
+  }
   for (const std::string& stem : stems.question) {
     if (auto type = types.find(stem); type != types.end()) {
       result.question_types |= 1U << static_cast<unsigned>(type->second);
@@ -307,7 +321,8 @@ std::vector<RankedCandidate> RankCandidates(
   std::vector<RankedCandidate> ranked;
   ranked.reserve(mset.size());
   const bool rerank = ranking.title_coverage_boost > 0 ||
-                      ranking.question_type_boost > 0 || ranking.population_boost > 0;
+                      ranking.question_type_boost > 0 || ranking.population_boost > 0 ||
+                      ranking.topic_parts_boost > 0;
   static const std::unordered_map<std::string, int> kNoTypes;
   static const std::vector<QuestionTypePair> kNoPairs;
   static const std::unordered_map<std::string, std::uint32_t> kNoPopulations;
@@ -354,7 +369,8 @@ std::vector<RankedCandidate> RankCandidates(
       const bool for_them = (read.populations & query.populations) != 0;
       candidate.score *= (1 + ranking.title_coverage_boost * read.title_coverage) *
                          (1 + query.question_type_boost * candidate.features.type_match) *
-                         (1 + ranking.population_boost * for_them);
+                         (1 + ranking.population_boost * for_them) *
+                         (1 + ranking.topic_parts_boost * read.topic_parts);
     }
   }
   const std::size_t reranked = std::min(depth, ranked.size());

@@ -41,6 +41,7 @@ const Knob kKnobs[] = {
     {"bm25_b", &RankingOptions::bm25_b, 1},
     {"question_type_boost", &RankingOptions::question_type_boost},
     {"population_boost", &RankingOptions::population_boost},
+    {"topic_parts_boost", &RankingOptions::topic_parts_boost},
     {"repeat_saturation", &RankingOptions::repeat_saturation},
     {"focus_exponent", &RankingOptions::focus_exponent},
     {"spelling", &RankingOptions::spelling},

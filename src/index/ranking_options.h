@@ -48,6 +48,10 @@ struct RankingOptions {
   // names (children, adults, men, women, pregnancy; core Populations()) has
   // its score multiplied by 1 + population_boost.
   double population_boost = 0.5;
+  // Re-ranking a follow-up whose topic joins subjects from several turns
+  // ("high blood pressure", then "kidneys"): a candidate whose title names
+  // a share s of them has its score multiplied by 1 + topic_parts_boost * s.
+  double topic_parts_boost = 0.25;
   // A word said n times in the message weighs (k + 1) n / (k + n) times a
   // word said once (BM25's k3 saturation, at Xapian's default k3 = 1); 0 =
   // each occurrence counts fully.

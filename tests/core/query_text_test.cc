@@ -133,5 +133,24 @@ TEST(PopulationsTest, AChildsAgeIsAnAgeUnderEighteen) {
   EXPECT_FALSE(says({}));
 }
 
+TEST(PopulationsTest, AnAgeSaidOfSomeoneNeedsNoYearsOld) {
+  const auto says = [](std::vector<std::string_view> words) {
+    return SaysChildsAge(words);
+  };
+  EXPECT_TRUE(says({"at", "his", "age", "he's", "6"}));
+  EXPECT_TRUE(says({"our", "son", "who", "is", "11", "has", "asthma"}));
+  EXPECT_TRUE(says({"she's", "only", "9"}));
+  EXPECT_TRUE(says({"i'm", "15", "and", "get", "headaches"}));
+  EXPECT_TRUE(says({"aged", "7"}));
+  EXPECT_FALSE(says({"he's", "58"}));
+  EXPECT_FALSE(says({"who", "is", "44"}));
+  // A measure or a count, not an age.
+  EXPECT_FALSE(says({"she's", "5", "foot", "2"}));
+  EXPECT_FALSE(says({"i'm", "12", "weeks", "pregnant"}));
+  EXPECT_FALSE(says({"it's", "3", "cm"}));
+  EXPECT_FALSE(says({"it", "is", "6"}));
+  EXPECT_FALSE(says({"there", "are", "4", "of", "us"}));
+}
+
 }  // namespace
 }  // namespace guru

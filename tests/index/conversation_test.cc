@@ -517,6 +517,54 @@ TEST(ConversationAmongManyPostsTest, ADrillDownToSomePeopleFindsTheSubjectsPageF
   EXPECT_GT(at("pregnancy"), at("hd-symptoms"));
 }
 
+TEST(ConversationAmongManyPostsTest, APageOnEverySubjectTheTurnsJoinedComesFirst) {
+  // "kidneys" narrows "high blood pressure": the page on both is the one
+  // asked about, over the exact title of the first subject.
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      {
+          {"hbp-tests", "High blood pressure", "How to diagnose High blood pressure ?",
+           "Doctors check high blood pressure with a cuff at several visits to find "
+           "damage early."},
+          {"hbp-kidney-tests", "High blood pressure and kidney disease",
+           "How to diagnose High blood pressure and kidney disease ?",
+           "A urine test for protein and a blood test show damage to the kidneys."},
+          {"kidney-tests", "Kidney disease", "How to diagnose Kidney disease ?",
+           "Blood and urine tests check how well the kidneys filter."},
+      },
+      "how do they check whether the pressure is damaging them?",
+      {"and my kidneys aren't great either", "I have high blood pressure"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), Contains("kidneys"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "hbp-kidney-tests");
+}
+
+TEST(ConversationAmongManyPostsTest, AChildsAgeInAnEarlierTurnAsksForTheChildrensPage) {
+  const std::initializer_list<PostText> posts = {
+      {"apnea-causes", "Sleep apnea", "What causes Sleep apnea ?",
+       "Extra weight and a narrow airway let the throat close during sleep apnea."},
+      {"child-apnea-causes", "Pediatric sleep apnea",
+       "What causes Pediatric sleep apnea ?",
+       "Large tonsils and adenoids can block the airway in sleep apnea."},
+  };
+  const absl::StatusOr<SearchPage> page =
+      SearchAmongMany(posts, "what would cause it?",
+                      {"my 4 year old snores and stops breathing at night",
+                       "does sleep apnea only affect overweight men?"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "child-apnea-causes");
+  // "we want kids" is about someone's offspring, not the people asked about.
+  const absl::StatusOr<SearchPage> offspring = SearchAmongMany(
+      posts, "what would cause it?",
+      {"we want kids one day", "does sleep apnea only affect overweight men?"});
+  ASSERT_TRUE(offspring.ok()) << offspring.status();
+  ASSERT_FALSE(offspring->response.results().empty());
+  EXPECT_EQ(offspring->response.results(0).post().id(), "apnea-causes");
+}
+
 TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
   // MedlinePlus' drug pages ask their questions in these words.
   constexpr PostText kDrugPosts[] = {
