@@ -82,6 +82,7 @@ rows=()
 echo "relevance: ablation"
 off="title_weight=0,chatty_weight=1,title_coverage_boost=0,synonym_weight=0,spelling=0"
 off="$off,focus_exponent=0,question_type_boost=0,repeat_saturation=0,population_boost=0"
+off="$off,topic_parts_boost=0"
 run_guru "BM25 on title + question + answer as free text" "$off,weighting=bm25"
 run_guru "DPH on title + question + answer as free text" "$off"
 run_guru "... + title field at weight 0.5" "$off,title_weight=0.5"

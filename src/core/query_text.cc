@@ -681,31 +681,65 @@ std::optional<int> SmallNumber(std::string_view word) {
 
 constexpr int kAdultYears = 18;
 
-// Whether the words before position `i` say that a number there is
-// someone's age: "he's 6", "who is 11", "she's only 9", "I'm 15", "aged 7".
-// Not "it's 5" nor "that is 3": a thing's count or size.
-bool StatesAgeBefore(const std::vector<std::string_view>& lower_words, std::size_t i) {
+// Whose age a number said without "old" would be, from the words before
+// it: someone's ("he's 6", "who is 11", "she's only 9"), the writer's ("I'm
+// 15"), or an age named as such ("aged 7", "age 12 months"); none for "it's
+// 5", "that is 3" (a thing's count or size) or "since age 5" (an age in the
+// past, which adults give too).
+enum class AgeCue { kNone, kSomeone, kWriter, kNamed };
+
+AgeCue AgeCueBefore(const std::vector<std::string_view>& lower_words, std::size_t i) {
   static const std::unordered_set<std::string_view> kHedges = {
       "only", "just", "nearly", "almost", "about", "now", "barely", "already"};
-  static const std::unordered_set<std::string_view> kSays = {
-      "he's", "hes",  "she's", "shes",   "who's", "whos",   "i'm",
-      "im",   "aged", "age",   "turned", "turns", "turning"};
-  static const std::unordered_set<std::string_view> kWho = {"he", "she", "who", "i"};
-  if (i > 0 && kHedges.contains(lower_words[i - 1])) --i;
-  if (i > 0 && kSays.contains(lower_words[i - 1])) return true;
-  return i > 1 && (lower_words[i - 1] == "is" || lower_words[i - 1] == "am") &&
-         kWho.contains(lower_words[i - 2]);
+  static const std::unordered_set<std::string_view> kSomeone = {"he's", "hes",   "she's",
+                                                                "shes", "who's", "whos"};
+  static const std::unordered_set<std::string_view> kPast = {"since", "from",   "until",
+                                                             "till",  "before", "after"};
+  const auto at = [&](std::size_t back) {
+    return i >= back ? lower_words[i - back] : std::string_view();
+  };
+  if (kHedges.contains(at(1))) --i;
+  if (at(1) == "age" || at(1) == "aged") {
+    return kPast.contains(at(2)) ? AgeCue::kNone : AgeCue::kNamed;
+  }
+  if (kSomeone.contains(at(1))) return AgeCue::kSomeone;
+  if (at(1) == "i'm" || at(1) == "im" || (at(1) == "am" && at(2) == "i")) {
+    return AgeCue::kWriter;
+  }
+  if (at(1) == "is" && (at(2) == "he" || at(2) == "she" || at(2) == "who")) {
+    return AgeCue::kSomeone;
+  }
+  return AgeCue::kNone;
 }
 
-// Whether `word`, right after a number said of someone without "old",
-// makes it a measure rather than an age in years ("she's 5 foot", "he's 9
-// stone", "I'm 12 weeks pregnant").
-bool IsMeasureUnit(std::string_view word) {
-  static const std::unordered_set<std::string_view> kUnits = {
-      "foot",    "feet",  "ft",   "inch",   "inches", "cm",      "mm",    "kg",
-      "kilos",   "lb",    "lbs",  "pounds", "stone",  "percent", "times", "hours",
-      "minutes", "weeks", "week", "months", "month",  "days",    "day"};
-  return kUnits.contains(word);
+// Whether `unit`, the word after a number that `cue` says is an age without
+// "old", keeps it one: not a measure or a count ("she's 5 foot", "I'm 1 of
+// 4", "he's 5 years clean"). Months, weeks and days are a baby's age when
+// said of someone or named as an age, a pregnancy's when the writer says
+// them ("I'm 12 weeks").
+bool KeepsAnAge(AgeCue cue, std::string_view unit) {
+  static const std::unordered_set<std::string_view> kYears = {"year", "years", "yr",
+                                                              "yrs"};
+  static const std::unordered_set<std::string_view> kShorter = {
+      "month", "months", "mo", "mos", "week", "weeks", "wk", "wks", "day", "days"};
+  static const std::unordered_set<std::string_view> kOther = {
+      "foot",   "feet",    "ft",    "inch",   "inches", "cm",      "mm",    "kg",
+      "kilos",  "lb",      "lbs",   "pounds", "stone",  "percent", "times", "hours",
+      "hrs",    "minutes", "mins",  "of",     "x",      "mg",      "ml",    "cycles",
+      "rounds", "doses",   "units", "points", "pages",  "out",     "clean", "sober"};
+  if (kYears.contains(unit)) return cue == AgeCue::kNamed;
+  if (kShorter.contains(unit)) return cue == AgeCue::kSomeone || cue == AgeCue::kNamed;
+  return !kOther.contains(unit) && !SmallNumber(unit).has_value();
+}
+
+// Whether "pregnant" comes within a few words after position `i` ("I'm 4
+// and a half months pregnant").
+bool PregnantAfter(const std::vector<std::string_view>& lower_words, std::size_t i) {
+  constexpr std::size_t kReach = 5;
+  for (std::size_t j = i + 1; j < lower_words.size() && j <= i + kReach; ++j) {
+    if (lower_words[j] == "pregnant") return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -726,13 +760,15 @@ bool SaysChildsAge(const std::vector<std::string_view>& lower_words) {
     if (unit == "yo") old = true;
     const std::optional<int> number = SmallNumber(word);
     if (!number.has_value()) continue;
-    // "he's 6", "who is 11": an age without "old", unless a unit measures
-    // something else.
-    if (!old && *number < kAdultYears && StatesAgeBefore(lower_words, i) &&
-        !IsMeasureUnit(unit)) {
-      return true;
+    if (!old) {
+      // "he's 6", "who is 11", "aged 18 months": an age said of someone.
+      const AgeCue cue = AgeCueBefore(lower_words, i);
+      if (cue != AgeCue::kNone && *number < kAdultYears && KeepsAnAge(cue, unit) &&
+          !PregnantAfter(lower_words, i)) {
+        return true;
+      }
+      continue;
     }
-    if (!old) continue;
     if (unit == "year" || unit == "years" || unit == "yr" || unit == "yrs" ||
         unit == "yo") {
       if (*number < kAdultYears) return true;

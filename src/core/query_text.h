@@ -141,7 +141,9 @@ inline constexpr int kChildrenPopulation = 0;
 // Whether `lower_words`, a message's words in order, give someone's age as
 // a child's: "N years old" with N under 18 (or "yr(s)", "yo", "5yo"), or
 // "N months old" (weeks, days), or N under 18 said of someone ("he's 6",
-// "who is 11", "aged 7"). A duration ("for 3 months") is no age.
+// "who is 11", "I'm 15", "aged 7", "she's 9 months"). A duration ("for 3
+// months", "I'm 3 years out"), a measure ("5 foot") or a pregnancy ("I'm 12
+// weeks") is no age.
 bool SaysChildsAge(const std::vector<std::string_view>& lower_words);
 
 }  // namespace guru

@@ -459,8 +459,8 @@ struct TurnReading {
   std::vector<TurnWord> words;
   std::uint32_t question_types = 0;  // Of its words, whether or not it asks.
   bool asks = false;
-  std::uint32_t childs_age = 0;  // ChildsAgeOf its words.
-  TurnTopic topic;               // Its turn number is the caller's to set.
+  std::uint32_t populations = 0;  // ChildsAgeOf its words.
+  TurnTopic topic;                // Its turn number is the caller's to set.
 };
 
 // How titles use a stem: the share of the posts containing it that have it
@@ -958,7 +958,8 @@ struct ContextTopic {
   // "can she still go swimming?") and the conversation's topic is a strong
   // subject: only posts on the topic answer it.
   bool all_aspect = false;
-  // FOLLOW_UP: the populations the conversation named (Conversation).
+  // FOLLOW_UP: children, when a turn since the last change of subject gives
+  // a child's age (Conversation::populations).
   std::uint32_t populations = 0;
 };
 
@@ -1020,6 +1021,16 @@ bool TitledTogether(const Xapian::Database& db, const TurnTopic& said,
 
 // Adds `said`'s words to `current`, each stem once.
 void Extend(TurnTopic& current, TurnTopic said) {
+  const auto had = [&current](const std::string& stem) {
+    return std::find(current.stems.begin(), current.stems.end(), stem) !=
+           current.stems.end();
+  };
+  // A part whose stems the topic had already ("pressure" after "high blood
+  // pressure") is no other subject.
+  for (std::vector<std::string>& part : said.parts) {
+    if (!std::all_of(part.begin(), part.end(), had))
+      current.parts.push_back(std::move(part));
+  }
   for (std::string& written : said.written) {
     if (std::find(current.written.begin(), current.written.end(), written) ==
         current.written.end()) {
@@ -1027,25 +1038,10 @@ void Extend(TurnTopic& current, TurnTopic said) {
     }
   }
   for (std::string& stem : said.stems) {
-    if (std::find(current.stems.begin(), current.stems.end(), stem) ==
-        current.stems.end()) {
-      current.stems.push_back(std::move(stem));
-    }
+    if (!had(stem)) current.stems.push_back(std::move(stem));
   }
   current.word_stems.insert(current.word_stems.end(), said.word_stems.begin(),
                             said.word_stems.end());
-  // A part already named ("pressure" after "high blood pressure") is no
-  // other subject.
-  for (std::vector<std::string>& part : said.parts) {
-    const bool known = std::any_of(
-        current.parts.begin(), current.parts.end(),
-        [&](const std::vector<std::string>& had) {
-          return std::all_of(part.begin(), part.end(), [&](const std::string& stem) {
-            return std::find(had.begin(), had.end(), stem) != had.end();
-          });
-        });
-    if (!known) current.parts.push_back(std::move(part));
-  }
 }
 
 // Makes `subject` both itself and `kind`, a kind of it named about as
@@ -1176,7 +1172,7 @@ TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
   TurnReading reading;
   reading.question_types = QuestionTypesOf(words);
   reading.asks = Asks(message);
-  reading.childs_age = ChildsAgeOf(words);
+  reading.populations = ChildsAgeOf(words);
   reading.topic = FindTopic(db, words, 0);
   reading.words = std::move(words);
   return reading;
@@ -1348,8 +1344,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (types != 0 && asks) conversation.question_types = types;
     TurnTopic said = reading.topic;
     said.turn = static_cast<int>(turn) + 1;
-    const std::uint32_t populations = reading.childs_age;
-    conversation.populations |= populations;
+    conversation.populations |= reading.populations;
     if (said.stems.empty()) continue;
     if (current.stems.empty()) {
       current = std::move(said);
@@ -1358,7 +1353,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (said.strength >= kNewSubjectFraction * current.strength &&
         MayReplace(db, said, current)) {
       current = std::move(said);
-      conversation.populations = populations;
+      conversation.populations = reading.populations;
       continue;
     }
     // A later turn that names a kind of the subject ("it's the frontotemporal
@@ -1386,7 +1381,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (NamesSubject(db, said, current) && !RefersBack(words, said) &&
         (tells_diagnosis || !OpensWithPronoun(words)) && MayReplace(db, said, current)) {
       current = std::move(said);
-      conversation.populations = populations;
+      conversation.populations = reading.populations;
       continue;
     }
     // A weaker topic in a later turn says more about the subject ("he
@@ -1967,9 +1962,10 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   built.question_types = understood.question_types;
   built.question_type_boost = ranking.question_type_boost;
   if (understood.follow_up()) built.question_type_boost *= kFollowUpTypeEmphasis;
-  built.populations = PopulationsOf(stemmer, understood.message);
-  // A follow-up is asked for the people the conversation is about.
-  if (understood.follow_up()) built.populations |= understood.context.populations;
+  // A follow-up is asked for the people the conversation is about, and
+  // about every subject its turns joined.
+  built.populations =
+      PopulationsOf(stemmer, understood.message) | understood.context.populations;
   if (understood.follow_up() && understood.context.topic.parts.size() > 1) {
     built.topic_parts = understood.context.topic.parts;
   }

@@ -58,8 +58,10 @@ FieldStems ReadFieldStems(std::string_view value, bool want_question) {
 }
 
 // Share of the document's title stems that the query searches for, the
-// populations the title names (when `populations` is given), and the types
-// of the document's own question.
+// populations the title names (when `populations` is given), the share of
+// the query's topic parts the title names (one of a part's stems is
+// enough: "hypertension" names the part "high blood pressure"), and the
+// types of the document's own question.
 TitleAndQuestion ReadTitleAndQuestion(
     std::string_view slot, const BuiltQuery& query,
     const std::unordered_map<std::string, int>& types,

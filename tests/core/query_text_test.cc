@@ -142,13 +142,23 @@ TEST(PopulationsTest, AnAgeSaidOfSomeoneNeedsNoYearsOld) {
   EXPECT_TRUE(says({"she's", "only", "9"}));
   EXPECT_TRUE(says({"i'm", "15", "and", "get", "headaches"}));
   EXPECT_TRUE(says({"aged", "7"}));
+  EXPECT_TRUE(says({"age", "12", "months"}));
+  EXPECT_TRUE(says({"she's", "9", "months", "and", "teething"}));
   EXPECT_FALSE(says({"he's", "58"}));
   EXPECT_FALSE(says({"who", "is", "44"}));
-  // A measure or a count, not an age.
+  // A measure, a count, a time since something or a pregnancy, not an age.
   EXPECT_FALSE(says({"she's", "5", "foot", "2"}));
+  EXPECT_FALSE(says({"i'm", "5", "10"}));
+  EXPECT_FALSE(says({"i'm", "1", "of", "4"}));
+  EXPECT_FALSE(says({"i'm", "3", "years", "out", "from", "surgery"}));
+  EXPECT_FALSE(says({"he's", "5", "yrs", "clean"}));
   EXPECT_FALSE(says({"i'm", "12", "weeks", "pregnant"}));
+  EXPECT_FALSE(says({"i'm", "6", "wks"}));
+  EXPECT_FALSE(says({"i'm", "4", "and", "a", "half", "months", "pregnant"}));
   EXPECT_FALSE(says({"it's", "3", "cm"}));
   EXPECT_FALSE(says({"it", "is", "6"}));
+  EXPECT_FALSE(says({"it", "turns", "3", "colours"}));
+  EXPECT_FALSE(says({"eczema", "since", "age", "5"}));
   EXPECT_FALSE(says({"there", "are", "4", "of", "us"}));
 }
 

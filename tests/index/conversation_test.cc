@@ -548,6 +548,8 @@ TEST(ConversationAmongManyPostsTest, AChildsAgeInAnEarlierTurnAsksForTheChildren
       {"child-apnea-causes", "Pediatric sleep apnea",
        "What causes Pediatric sleep apnea ?",
        "Large tonsils and adenoids can block the airway in sleep apnea."},
+      {"asthma-causes", "Asthma", "What causes Asthma ?",
+       "Pollen, dust and colds set off the swollen airways of asthma."},
   };
   const absl::StatusOr<SearchPage> page =
       SearchAmongMany(posts, "what would cause it?",
@@ -563,6 +565,15 @@ TEST(ConversationAmongManyPostsTest, AChildsAgeInAnEarlierTurnAsksForTheChildren
   ASSERT_TRUE(offspring.ok()) << offspring.status();
   ASSERT_FALSE(offspring->response.results().empty());
   EXPECT_EQ(offspring->response.results(0).post().id(), "apnea-causes");
+  // The child was the subject of a conversation that has moved on.
+  const absl::StatusOr<SearchPage> moved_on = SearchAmongMany(
+      posts, "what would cause it?",
+      {"my dad was just diagnosed with sleep apnea", "my 4 year old has asthma"});
+  ASSERT_TRUE(moved_on.ok()) << moved_on.status();
+  EXPECT_THAT(moved_on->response.interpretation().context_use().topic(),
+              ElementsAre("sleep apnea"));
+  ASSERT_FALSE(moved_on->response.results().empty());
+  EXPECT_EQ(moved_on->response.results(0).post().id(), "apnea-causes");
 }
 
 TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
