@@ -681,6 +681,17 @@ std::optional<int> SmallNumber(std::string_view word) {
 
 constexpr int kAdultYears = 18;
 
+// Units of an age: years, and the months, weeks and days of a baby's.
+bool IsYears(std::string_view unit) {
+  return unit == "year" || unit == "years" || unit == "yr" || unit == "yrs";
+}
+
+bool IsShorterThanYears(std::string_view unit) {
+  static const std::unordered_set<std::string_view> kUnits = {
+      "month", "months", "mo", "mos", "week", "weeks", "wk", "wks", "day", "days"};
+  return kUnits.contains(unit);
+}
+
 // Whose age a number said without "old" would be, from the words before
 // it: someone's ("he's 6", "who is 11", "she's only 9"), the writer's ("I'm
 // 15"), or an age named as such ("aged 7", "age 12 months"); none for "it's
@@ -718,17 +729,13 @@ AgeCue AgeCueBefore(const std::vector<std::string_view>& lower_words, std::size_
 // said of someone or named as an age, a pregnancy's when the writer says
 // them ("I'm 12 weeks").
 bool KeepsAnAge(AgeCue cue, std::string_view unit) {
-  static const std::unordered_set<std::string_view> kYears = {"year", "years", "yr",
-                                                              "yrs"};
-  static const std::unordered_set<std::string_view> kShorter = {
-      "month", "months", "mo", "mos", "week", "weeks", "wk", "wks", "day", "days"};
   static const std::unordered_set<std::string_view> kOther = {
       "foot",   "feet",    "ft",    "inch",   "inches", "cm",      "mm",    "kg",
       "kilos",  "lb",      "lbs",   "pounds", "stone",  "percent", "times", "hours",
       "hrs",    "minutes", "mins",  "of",     "x",      "mg",      "ml",    "cycles",
       "rounds", "doses",   "units", "points", "pages",  "out",     "clean", "sober"};
-  if (kYears.contains(unit)) return cue == AgeCue::kNamed;
-  if (kShorter.contains(unit)) return cue == AgeCue::kSomeone || cue == AgeCue::kNamed;
+  if (IsYears(unit)) return cue == AgeCue::kNamed;
+  if (IsShorterThanYears(unit)) return cue == AgeCue::kSomeone || cue == AgeCue::kNamed;
   return !kOther.contains(unit) && !SmallNumber(unit).has_value();
 }
 
@@ -769,11 +776,9 @@ bool SaysChildsAge(const std::vector<std::string_view>& lower_words) {
       }
       continue;
     }
-    if (unit == "year" || unit == "years" || unit == "yr" || unit == "yrs" ||
-        unit == "yo") {
+    if (IsYears(unit) || unit == "yo") {
       if (*number < kAdultYears) return true;
-    } else if (unit == "month" || unit == "months" || unit == "week" || unit == "weeks" ||
-               unit == "day" || unit == "days") {
+    } else if (IsShorterThanYears(unit)) {
       return true;
     }
   }
