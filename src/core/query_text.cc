@@ -666,6 +666,14 @@ const std::vector<Population>& Populations() {
   return kPopulations;
 }
 
+const std::vector<std::string_view>& KindWords() {
+  static const std::vector<std::string_view> kWords = {
+      "form",    "forms",     "kind",    "kinds",   "sort",    "sorts",
+      "subtype", "subtypes",  "type",    "types",   "variant", "variants",
+      "variety", "varieties", "version", "versions"};
+  return kWords;
+}
+
 namespace {
 
 // The number `word` is when it is all digits (and not absurdly long).

@@ -134,6 +134,10 @@ struct Population {
 // The populations, in a fixed order (their index identifies them).
 const std::vector<Population>& Populations();
 
+// Words that say a subject has kinds ("the childhood type", "the juvenile
+// form"): without a designation ("type 2") they name no subject.
+const std::vector<std::string_view>& KindWords();
+
 // The index in Populations() of children, whom a message also names by an
 // age ("my 3 year old", "a 14yo", "at 18 months").
 inline constexpr int kChildrenPopulation = 0;

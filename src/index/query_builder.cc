@@ -721,13 +721,93 @@ bool IsContent(const TurnWord& word) {
   return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
 }
 
+// Whether words[i] says only that a subject has kinds ("the childhood
+// type", "the blood vessel type"), not which ("type 2", "type II", "the B
+// type"; not "a type of"). Titles use "type" and "form" often
+// ("Ehlers-Danlos syndrome, vascular type"), so alone they would name a
+// subject of their own.
+bool IsBareKind(const std::vector<TurnWord>& words, std::size_t i) {
+  const std::vector<std::string_view>& kinds = KindWords();
+  if (std::find(kinds.begin(), kinds.end(), words[i].text) == kinds.end()) return false;
+  const auto designates = [&words](std::size_t n, bool before) {
+    static const std::unordered_set<std::string_view> kRoman = {
+        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"};
+    const std::string& text = words[n].text;
+    if (before && (text == "a" || text == "i")) return false;  // "a type of", "I type".
+    return text.size() == 1 || kRoman.contains(text) ||
+           std::all_of(text.begin(), text.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return !(i > 0 && designates(i - 1, true)) &&
+         !(i + 1 < words.size() && designates(i + 1, false));
+}
+
+// Whether at least `needed` posts have both `term_a` and `term_b`: one match
+// of no results that stops counting once it has enough, in every shard at
+// once (a remote posting list would be sent whole to be walked).
+bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
+                   const std::string& term_b, Xapian::doccount needed) {
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(term_a), Xapian::Query(term_b)));
+  return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
+}
+
+// Whether words[i] is titled only as a part of a longer name whose other
+// words `words` do not say: the "ward" of "Romano-Ward syndrome" in "he's
+// stable on the ward now". Such a word is in exactly the titles of another
+// word of the name; the words a name takes along ("disease", "syndrome")
+// title many subjects in an index of health posts, so they are no such
+// word. A word of many titles ("heart") is not looked at.
+bool IsPartOfUnsaidName(const Xapian::Database& db, const std::vector<TurnWord>& words,
+                        std::size_t i) {
+  constexpr Xapian::doccount kMaxNameTitles = 20;
+  const std::string& stem = words[i].stem;
+  const std::string title_term = schema::TitleStemTerm(stem);
+  const Xapian::doccount titles = db.get_termfreq(title_term);
+  if (titles == 0 || titles > kMaxNameTitles) return false;
+  std::string fact = StrCat("part of a name ", stem);
+  for (const TurnWord& word : words) {
+    if (word.stem != stem) fact += " " + word.stem;
+  }
+  return StemFacts::Recall<bool>(fact, [&] {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_query(Xapian::Query(title_term));
+    const Xapian::MSet first = enquire.get_mset(0, 1);
+    if (first.empty()) return false;
+    const Xapian::Document document = first.begin().get_document();
+    const std::string prefix = schema::TitleStemTerm("");
+    bool part = false;
+    auto term = document.termlist_begin();
+    for (term.skip_to(prefix);
+         term != document.termlist_end() && (*term).starts_with(prefix); ++term) {
+      const std::string other = (*term).substr(prefix.size());
+      if (other == stem || db.get_termfreq(*term) != titles ||
+          !BothInAtLeast(db, title_term, *term, titles)) {
+        continue;
+      }
+      if (std::any_of(words.begin(), words.end(),
+                      [&other](const TurnWord& word) { return word.stem == other; })) {
+        return false;
+      }
+      part = true;
+    }
+    return part;
+  });
+}
+
 TopicEvidence GatherTopicEvidence(const Xapian::Database& db,
                                   const std::vector<TurnWord>& words) {
   TopicEvidence evidence;
   std::vector<TitleUse>& use = evidence.use;
   use.resize(words.size());
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (IsContent(words[i])) use[i] = TitleUseOf(db, words[i].stem);
+    if (IsContent(words[i]) && !IsBareKind(words, i) &&
+        !IsPartOfUnsaidName(db, words, i)) {
+      use[i] = TitleUseOf(db, words[i].stem);
+    }
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
     std::string key, written;
@@ -765,18 +845,6 @@ TopicEvidence GatherTopicEvidence(const Xapian::Database& db,
     }
   }
   return evidence;
-}
-
-// Whether at least `needed` posts have both `term_a` and `term_b`: one match
-// of no results that stops counting once it has enough, in every shard at
-// once (a remote posting list would be sent whole to be walked).
-bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
-                   const std::string& term_b, Xapian::doccount needed) {
-  Xapian::Enquire enquire(db);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(term_a), Xapian::Query(term_b)));
-  return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
 }
 
 // Whether some post's title has both stems ("down" and "syndrome").
@@ -1400,6 +1468,16 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
   return conversation;
 }
 
+// Whether `said` names people, nothing else: "the childhood type", "adults",
+// not "childhood asthma" (GatherTopicEvidence leaves out the bare "type").
+bool NamesOnlyPeople(const Xapian::Stem& stemmer, const TurnTopic& said) {
+  const std::unordered_map<std::string, std::uint32_t>& people = PopulationStems(stemmer);
+  return !said.stems.empty() && std::all_of(said.stems.begin(), said.stems.end(),
+                                            [&people](const std::string& stem) {
+                                              return people.contains(stem);
+                                            });
+}
+
 // What the message takes from the conversation: its topic, for a message
 // that names none of its own (a follow-up) or one that narrows it (a
 // drill-down: "and for children?"). A message that names another topic
@@ -1449,9 +1527,15 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const bool points_back =
       PointsAnywhere(words) &&
       own.strength < kNewSubjectFraction * conversation.topic.strength;
+  // A subject that only names people ("does the childhood type run in
+  // families?", "what about in pregnancy?") is whom the conversation's
+  // subject is asked about, however strongly titles use the word.
+  const bool names_people = NamesOnlyPeople(stemmer, own);
   const bool kind_of_subject =
-      own_subject && !IsTitle(db, own) &&
-      (points_back || TitledTogether(db, own, NamingStems(db, conversation.topic)));
+      own_subject &&
+      (names_people ||
+       (!IsTitle(db, own) &&
+        (points_back || TitledTogether(db, own, NamingStems(db, conversation.topic)))));
   // The message's subject is part of the conversation's when the
   // conversation named it already, with more ("why would my body hang on to
   // too much iron?" after "iron overload, doc says haemochromatosis"; one

@@ -19,6 +19,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
@@ -358,10 +359,8 @@ TEST_F(ConversationTest, AWordTheIndexDoesNotKnowInAQuestionIsNoGibberish) {
 // `query` with `context` over `texts`, titled posts on a few conditions,
 // among many posts on other subjects, so that a word a handful of posts use
 // is rare in the index.
-absl::StatusOr<SearchPage> SearchAmongMany(std::initializer_list<PostText> texts,
-                                           std::string query,
+absl::StatusOr<SearchPage> SearchAmongMany(std::vector<v1::Post> posts, std::string query,
                                            std::vector<std::string> context) {
-  std::vector<v1::Post> posts = guru::testing::MakePosts(texts);
   for (int i = 0; i < 1000; ++i) {
     const std::string n = std::to_string(i);
     posts.push_back(guru::testing::MakePost(
@@ -374,6 +373,22 @@ absl::StatusOr<SearchPage> SearchAmongMany(std::initializer_list<PostText> texts
       guru::testing::IndexAndOpen(dir.Sub("db"), posts);
   if (searcher == nullptr) return absl::InternalError("no index");
   return guru::testing::SearchWith(*searcher, std::move(query), std::move(context));
+}
+
+absl::StatusOr<SearchPage> SearchAmongMany(std::initializer_list<PostText> texts,
+                                           std::string query,
+                                           std::vector<std::string> context) {
+  return SearchAmongMany(guru::testing::MakePosts(texts), std::move(query),
+                         std::move(context));
+}
+
+// Where `id` is among `page`'s results (their count when it is not).
+std::ptrdiff_t RankOf(const SearchPage& page, std::string_view id) {
+  const auto& results = page.response.results();
+  return std::find_if(
+             results.begin(), results.end(),
+             [id](const v1::SearchResult& result) { return result.post().id() == id; }) -
+         results.begin();
 }
 
 TEST(ConversationAmongManyPostsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
@@ -506,15 +521,123 @@ TEST(ConversationAmongManyPostsTest, ADrillDownToSomePeopleFindsTheSubjectsPageF
       posts, "pregnant again, could huntington disease be passed down?", {});
   ASSERT_TRUE(pregnant.ok()) << pregnant.status();
   ASSERT_FALSE(pregnant->response.results().empty());
-  std::vector<std::string> ids;
-  for (const v1::SearchResult& result : pregnant->response.results()) {
-    ids.push_back(result.post().id());
+  EXPECT_EQ(RankOf(*pregnant, "hd-inherit"), 0);
+  EXPECT_GT(RankOf(*pregnant, "pregnancy"), RankOf(*pregnant, "hd-symptoms"));
+}
+
+TEST(ConversationAmongManyPostsTest, AKindThatOnlyNamesPeopleNarrowsTheSubject) {
+  // Titles use "childhood" on subjects of their own, more than one title
+  // names arthritis, but "the childhood type" names no subject: it asks
+  // about arthritis in children.
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      {
+          {"arthritis-inherit", "Arthritis", "Is Arthritis inherited ?",
+           "Some kinds of arthritis run in families."},
+          {"arthritis-treat", "Arthritis", "What are the treatments for Arthritis ?",
+           "Exercise and painkillers ease the joints."},
+          {"ra-inherit", "Rheumatoid arthritis", "Is Rheumatoid arthritis inherited ?",
+           "Rheumatoid arthritis is not inherited as such, though it clusters in "
+           "families."},
+          {"jia-inherit", "Juvenile idiopathic arthritis",
+           "Is Juvenile idiopathic arthritis inherited ?",
+           "It rarely runs in families; brothers and sisters are seldom both affected."},
+          {"ahc-inherit", "Alternating hemiplegia of childhood",
+           "Is Alternating hemiplegia of childhood inherited ?",
+           "Most cases are new mutations, though it can run in families."},
+          {"cae-inherit", "Childhood absence epilepsy",
+           "Is Childhood absence epilepsy inherited ?",
+           "It tends to run in families; several genes play a part."},
+          {"cil-inherit", "Childhood interstitial lung disease",
+           "Is Childhood interstitial lung disease inherited ?",
+           "Some forms run in families."},
+      },
+      "does the childhood type run in families?", {"my daughter has arthritis"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), Contains("arthritis"));
+  const std::ptrdiff_t jia = RankOf(*page, "jia-inherit");
+  EXPECT_LT(jia, 2);
+  for (const char* childhood : {"ahc-inherit", "cae-inherit", "cil-inherit"}) {
+    EXPECT_LT(jia, RankOf(*page, childhood)) << childhood;
   }
-  const auto at = [&ids](const char* id) {
-    return std::find(ids.begin(), ids.end(), id) - ids.begin();
+}
+
+TEST(ConversationAmongManyPostsTest, TheWordTypeAloneNamesNoSubject) {
+  // Titles use "type" for kinds of many subjects; "the type babies get"
+  // says glaucoma has kinds, not which, and must not find them.
+  const std::initializer_list<PostText> posts = {
+      {"glaucoma-inherit", "Glaucoma", "Is Glaucoma inherited ?",
+       "Glaucoma that starts in later life often runs in families."},
+      {"infant-glaucoma-inherit", "Glaucoma in infants",
+       "Is Glaucoma in infants inherited ?",
+       "Glaucoma in babies is usually passed on from both parents."},
+      {"bdb-inherit", "Brachydactyly type B", "Is Brachydactyly type B inherited ?",
+       "This type is passed on by one parent."},
+      {"oi6-inherit", "Osteogenesis imperfecta type VI",
+       "Is Osteogenesis imperfecta type VI inherited ?",
+       "This type is passed on from both parents."},
+      {"hsn-inherit", "Hereditary sensory neuropathy type IE",
+       "Is Hereditary sensory neuropathy type IE inherited ?",
+       "This type is passed on by one parent."},
   };
-  EXPECT_EQ(at("hd-inherit"), 0);
-  EXPECT_GT(at("pregnancy"), at("hd-symptoms"));
+  const absl::StatusOr<SearchPage> page =
+      SearchAmongMany(posts, "what about the type babies get, is that passed on too?",
+                      {"is glaucoma hereditary?"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), Contains("glaucoma"));
+  EXPECT_THAT(use.topic(), Not(Contains(HasSubstr("type"))));
+  ASSERT_GE(page->response.results().size(), 2);
+  EXPECT_EQ(page->response.results(0).post().id(), "infant-glaucoma-inherit");
+  EXPECT_EQ(page->response.results(1).post().id(), "glaucoma-inherit");
+}
+
+TEST(ConversationAmongManyPostsTest, AWordOfALongerNameNamesNoSubjectAlone) {
+  // "ward" is titled only in "Romano-Ward syndrome", a rare word that
+  // names its pages more strongly than "stroke", which many posts mention;
+  // said alone, it is a hospital ward.
+  std::vector<v1::Post> posts = guru::testing::MakePosts(std::initializer_list<PostText>{
+      {"stroke-outlook", "Stroke", "What is the outlook for Stroke ?",
+       "Many people recover well after a stroke with rehabilitation."},
+      {"stroke-causes", "Stroke", "What causes Stroke ?",
+       "A clot or a bleed stops blood reaching part of the brain."},
+      {"rw-outlook", "Romano-Ward syndrome",
+       "What is the outlook for Romano-Ward syndrome ?",
+       "With treatment most people with Romano-Ward syndrome do well."},
+      {"rw-causes", "Romano-Ward syndrome", "What causes Romano-Ward syndrome ?",
+       "Changes in genes for the heart's ion channels."},
+      {"rw-inherit", "Romano-Ward syndrome", "Is Romano-Ward syndrome inherited ?",
+       "One changed copy of the gene is enough."},
+      {"hospital", "Hospital stays", "What is (are) Hospital stays ?",
+       "On the ward, nurses check on you through the day."},
+  });
+  for (int i = 0; i < 60; ++i) {
+    const std::string n = std::to_string(i);
+    posts.push_back(
+        guru::testing::MakePost({("risk-" + n).c_str(), ("Risk factor " + n).c_str(),
+                                 ("What is (are) Risk factor " + n + " ?").c_str(),
+                                 "It raises the risk of heart attack and stroke."}));
+  }
+  const absl::StatusOr<SearchPage> page =
+      SearchAmongMany(std::move(posts), "will he recover from it?",
+                      {"he's stable on the ward now", "grandad had a stroke on tuesday"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), ElementsAre("stroke"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "stroke-outlook");
+  // With the name's other word, it is the name.
+  const absl::StatusOr<SearchPage> named = SearchAmongMany(
+      {{"rw-outlook", "Romano-Ward syndrome",
+        "What is the outlook for Romano-Ward syndrome ?",
+        "With treatment most people with Romano-Ward syndrome do well."}},
+      "will he get better?", {"they found romano ward in his heart tracing"});
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_THAT(named->response.interpretation().context_use().topic(),
+              ElementsAre("romano ward"));
 }
 
 TEST(ConversationAmongManyPostsTest, APageOnEverySubjectTheTurnsJoinedComesFirst) {
@@ -530,6 +653,11 @@ TEST(ConversationAmongManyPostsTest, APageOnEverySubjectTheTurnsJoinedComesFirst
            "A urine test for protein and a blood test show damage to the kidneys."},
           {"kidney-tests", "Kidney disease", "How to diagnose Kidney disease ?",
            "Blood and urine tests check how well the kidneys filter."},
+          // "disease" names many subjects, as in any index of health posts.
+          {"heart", "Heart disease", "What is (are) Heart disease ?",
+           "The arteries of the heart narrow."},
+          {"liver", "Liver disease", "What is (are) Liver disease ?",
+           "The liver is scarred and works less well."},
       },
       "how do they check whether the pressure is damaging them?",
       {"and my kidneys aren't great either", "I have high blood pressure"});
