@@ -339,7 +339,8 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
   for (const auto& [span, lower_word] : turn.words()) {
     TurnWord& word = words.emplace_back();
     word.text = lower_word;
-    if (spelling && !IsStopword(lower_word) && !IsQuestionTypeWord(lower_word)) {
+    if (spelling && !IsStopword(lower_word) && !IsChattyWord(lower_word) &&
+        !IsQuestionTypeWord(lower_word)) {
       std::string corrected = AmericanSpelling(db, stemmer, lower_word);
       // A word the vocabulary names ("afib") is spelled as the index's
       // readers spell it, however few posts use it ("afib" is not "fib").
@@ -554,8 +555,11 @@ class StemFacts {
       return facts->title_uses_.Recall(key, compute);
     } else if constexpr (std::is_same_v<Value, double>) {
       return facts->numbers_.Recall(key, compute);
+    } else if constexpr (std::is_same_v<Value, std::vector<std::string>>) {
+      return facts->stem_lists_.Recall(key, compute);
     } else {
-      static_assert(std::is_same_v<Value, bool>, "facts are TitleUse, double or bool");
+      static_assert(std::is_same_v<Value, bool>,
+                    "facts are TitleUse, double, bool or a list of stems");
       return facts->answers_.Recall(key, compute);
     }
   }
@@ -564,6 +568,7 @@ class StemFacts {
     title_uses_.Clear();
     numbers_.Clear();
     answers_.Clear();
+    stem_lists_.Clear();
   }
 
  private:
@@ -571,6 +576,7 @@ class StemFacts {
   Generations<TitleUse> title_uses_{kFactsPerGeneration};
   Generations<double> numbers_{kFactsPerGeneration};
   Generations<bool> answers_{kFactsPerGeneration};
+  Generations<std::vector<std::string>> stem_lists_{kFactsPerGeneration};
 };
 
 std::string ListedAbbreviation(const Xapian::Database& db, const std::string& lower_word,
@@ -721,25 +727,44 @@ bool IsContent(const TurnWord& word) {
   return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
 }
 
+// Whether `lower_word` designates one of several kinds: "2", "1a", "ii",
+// "ie", "b" (as in "type 2", "type IE", "the B type").
+bool IsDesignation(std::string_view lower_word) {
+  if (lower_word.empty()) return false;
+  if (lower_word.size() == 1) return true;
+  const auto first_not = [&](std::string_view chars) {
+    const std::size_t end = lower_word.find_first_not_of(chars);
+    return end == std::string_view::npos ? lower_word.size() : end;
+  };
+  std::size_t end = first_not("0123456789");
+  if (end == 0) end = first_not("ivx");
+  // At most one letter after the number ("1a", "ie").
+  return end > 0 && lower_word.size() - end <= 1;
+}
+
 // Whether words[i] says only that a subject has kinds ("the childhood
 // type", "the blood vessel type"), not which ("type 2", "type II", "the B
-// type"; not "a type of"). Titles use "type" and "form" often
-// ("Ehlers-Danlos syndrome, vascular type"), so alone they would name a
-// subject of their own.
+// type"). Titles use "type" and "form" often ("Ehlers-Danlos syndrome,
+// vascular type"), so alone they would name a subject of their own. Before
+// the word, "a" and "I" are an article and a pronoun ("a type of"), as is
+// a number before a plural ("2 types"); after it, "a" is an article ("the
+// type a baby gets") and "I" a designation only before a content word
+// ("type I diabetes", not "the type I have").
 bool IsBareKind(const std::vector<TurnWord>& words, std::size_t i) {
   const std::vector<std::string_view>& kinds = KindWords();
-  if (std::find(kinds.begin(), kinds.end(), words[i].text) == kinds.end()) return false;
-  const auto designates = [&words](std::size_t n, bool before) {
-    static const std::unordered_set<std::string_view> kRoman = {
-        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"};
-    const std::string& text = words[n].text;
-    if (before && (text == "a" || text == "i")) return false;  // "a type of", "I type".
-    return text.size() == 1 || kRoman.contains(text) ||
-           std::all_of(text.begin(), text.end(),
-                       [](char c) { return c >= '0' && c <= '9'; });
-  };
-  return !(i > 0 && designates(i - 1, true)) &&
-         !(i + 1 < words.size() && designates(i + 1, false));
+  const std::string& kind = words[i].text;
+  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) return false;
+  if (i > 0 && !kind.ends_with('s')) {
+    const std::string& before = words[i - 1].text;
+    if (before != "a" && before != "i" && IsDesignation(before)) return false;
+  }
+  if (i + 1 < words.size()) {
+    const std::string& after = words[i + 1].text;
+    if (after == "a") return true;
+    if (after == "i") return i + 2 >= words.size() || words[i + 2].stopword;
+    if (IsDesignation(after)) return false;
+  }
+  return true;
 }
 
 // Whether at least `needed` posts have both `term_a` and `term_b`: one match
@@ -754,48 +779,56 @@ bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
   return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
 }
 
-// Whether words[i] is titled only as a part of a longer name whose other
-// words `words` do not say: the "ward" of "Romano-Ward syndrome" in "he's
-// stable on the ward now". Such a word is in exactly the titles of another
-// word of the name; the words a name takes along ("disease", "syndrome")
-// title many subjects in an index of health posts, so they are no such
-// word. A word of many titles ("heart") is not looked at.
-bool IsPartOfUnsaidName(const Xapian::Database& db, const std::vector<TurnWord>& words,
-                        std::size_t i) {
+// The other words of the longer names `stem` is titled only in, the
+// "romano" of the "ward" of "Romano-Ward syndrome": words in exactly the
+// titles it is in. Empty for a word with some title without such a word,
+// and for one of many titles ("heart"). The words a name takes along
+// ("disease", "syndrome") title many other subjects in an index of health
+// posts, and designations ("b" of "type B") are no words of a name.
+std::vector<std::string> NamePartners(const Xapian::Database& db,
+                                      const std::string& stem) {
   constexpr Xapian::doccount kMaxNameTitles = 20;
-  const std::string& stem = words[i].stem;
-  const std::string title_term = schema::TitleStemTerm(stem);
-  const Xapian::doccount titles = db.get_termfreq(title_term);
-  if (titles == 0 || titles > kMaxNameTitles) return false;
-  std::string fact = StrCat("part of a name ", stem);
-  for (const TurnWord& word : words) {
-    if (word.stem != stem) fact += " " + word.stem;
-  }
-  return StemFacts::Recall<bool>(fact, [&] {
+  return StemFacts::Recall<std::vector<std::string>>(StrCat("name partners ", stem), [&] {
+    std::vector<std::string> partners;
+    const std::string title_term = schema::TitleStemTerm(stem);
+    const Xapian::doccount titles = db.get_termfreq(title_term);
+    if (titles == 0 || titles > kMaxNameTitles) {
+      return partners;
+    }
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_query(Xapian::Query(title_term));
     const Xapian::MSet first = enquire.get_mset(0, 1);
-    if (first.empty()) return false;
+    if (first.empty()) return partners;
     const Xapian::Document document = first.begin().get_document();
     const std::string prefix = schema::TitleStemTerm("");
-    bool part = false;
     auto term = document.termlist_begin();
     for (term.skip_to(prefix);
          term != document.termlist_end() && (*term).starts_with(prefix); ++term) {
-      const std::string other = (*term).substr(prefix.size());
-      if (other == stem || db.get_termfreq(*term) != titles ||
-          !BothInAtLeast(db, title_term, *term, titles)) {
-        continue;
+      std::string other = (*term).substr(prefix.size());
+      if (other != stem && !IsDesignation(other) && !IsStopword(other) &&
+          db.get_termfreq(*term) == titles &&
+          BothInAtLeast(db, title_term, *term, titles)) {
+        partners.push_back(std::move(other));
       }
-      if (std::any_of(words.begin(), words.end(),
-                      [&other](const TurnWord& word) { return word.stem == other; })) {
-        return false;
-      }
-      part = true;
     }
-    return part;
+    return partners;
   });
+}
+
+// Whether words[i] is titled only inside longer names (NamePartners)
+// whose other words `words` do not say: "he's stable on the ward now". So
+// is a short name people use alone ("perthes" of Legg-Calv-Perthes disease):
+// limiting the rule to dictionary words ("ward", not "perthes") lost more
+// than it won on the conversation sets (docs/CONVERSATION.md).
+bool IsPartOfUnsaidName(const Xapian::Database& db, const std::vector<TurnWord>& words,
+                        std::size_t i) {
+  const std::vector<std::string> partners = NamePartners(db, words[i].stem);
+  return !partners.empty() &&
+         std::none_of(words.begin(), words.end(), [&partners](const TurnWord& word) {
+           return std::find(partners.begin(), partners.end(), word.stem) !=
+                  partners.end();
+         });
 }
 
 TopicEvidence GatherTopicEvidence(const Xapian::Database& db,
@@ -1468,14 +1501,28 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
   return conversation;
 }
 
-// Whether `said` names people, nothing else: "the childhood type", "adults",
-// not "childhood asthma" (GatherTopicEvidence leaves out the bare "type").
-bool NamesOnlyPeople(const Xapian::Stem& stemmer, const TurnTopic& said) {
+// Whether `said` names people, nothing else ("the childhood type",
+// "toddlers"; not "childhood asthma"), and some title names `subject` for
+// them ("Juvenile idiopathic arthritis" after "arthritis"): then `said`
+// says whom the subject is asked about, however strongly titles use its
+// words ("childhood" starts many titles).
+bool NamesOnlyPeople(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                     const TurnTopic& said, const TurnTopic& subject) {
   const std::unordered_map<std::string, std::uint32_t>& people = PopulationStems(stemmer);
-  return !said.stems.empty() && std::all_of(said.stems.begin(), said.stems.end(),
-                                            [&people](const std::string& stem) {
-                                              return people.contains(stem);
-                                            });
+  std::uint32_t named = 0;
+  for (const std::string& stem : said.stems) {
+    const auto found = people.find(stem);
+    if (found == people.end()) return false;
+    named |= found->second;
+  }
+  if (named == 0) return false;
+  const std::vector<std::string> naming = NamingStems(db, subject);
+  return std::any_of(people.begin(), people.end(), [&](const auto& person) {
+    return (person.second & named) != 0 &&
+           std::any_of(naming.begin(), naming.end(), [&](const std::string& stem) {
+             return TitledWith(db, person.first, stem);
+           });
+  });
 }
 
 // What the message takes from the conversation: its topic, for a message
@@ -1530,7 +1577,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // A subject that only names people ("does the childhood type run in
   // families?", "what about in pregnancy?") is whom the conversation's
   // subject is asked about, however strongly titles use the word.
-  const bool names_people = NamesOnlyPeople(stemmer, own);
+  const bool names_people = NamesOnlyPeople(db, stemmer, own, conversation.topic);
   const bool kind_of_subject =
       own_subject &&
       (names_people ||

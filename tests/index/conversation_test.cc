@@ -528,30 +528,30 @@ TEST(ConversationAmongManyPostsTest, ADrillDownToSomePeopleFindsTheSubjectsPageF
 TEST(ConversationAmongManyPostsTest, AKindThatOnlyNamesPeopleNarrowsTheSubject) {
   // Titles use "childhood" on subjects of their own, more than one title
   // names arthritis, but "the childhood type" names no subject: it asks
-  // about arthritis in children.
+  // about arthritis in children, which a title names.
+  const std::initializer_list<PostText> posts = {
+      {"arthritis-inherit", "Arthritis", "Is Arthritis inherited ?",
+       "Some kinds of arthritis run in families."},
+      {"arthritis-treat", "Arthritis", "What are the treatments for Arthritis ?",
+       "Exercise and painkillers ease the joints."},
+      {"ra-inherit", "Rheumatoid arthritis", "Is Rheumatoid arthritis inherited ?",
+       "Rheumatoid arthritis is not inherited as such, though it clusters in "
+       "families."},
+      {"jia-inherit", "Juvenile idiopathic arthritis",
+       "Is Juvenile idiopathic arthritis inherited ?",
+       "It rarely runs in families; brothers and sisters are seldom both affected."},
+      {"ahc-inherit", "Alternating hemiplegia of childhood",
+       "Is Alternating hemiplegia of childhood inherited ?",
+       "Most cases are new mutations, though it can run in families."},
+      {"cae-inherit", "Childhood absence epilepsy",
+       "Is Childhood absence epilepsy inherited ?",
+       "It tends to run in families; several genes play a part."},
+      {"cil-inherit", "Childhood interstitial lung disease",
+       "Is Childhood interstitial lung disease inherited ?",
+       "Some forms run in families."},
+  };
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
-      {
-          {"arthritis-inherit", "Arthritis", "Is Arthritis inherited ?",
-           "Some kinds of arthritis run in families."},
-          {"arthritis-treat", "Arthritis", "What are the treatments for Arthritis ?",
-           "Exercise and painkillers ease the joints."},
-          {"ra-inherit", "Rheumatoid arthritis", "Is Rheumatoid arthritis inherited ?",
-           "Rheumatoid arthritis is not inherited as such, though it clusters in "
-           "families."},
-          {"jia-inherit", "Juvenile idiopathic arthritis",
-           "Is Juvenile idiopathic arthritis inherited ?",
-           "It rarely runs in families; brothers and sisters are seldom both affected."},
-          {"ahc-inherit", "Alternating hemiplegia of childhood",
-           "Is Alternating hemiplegia of childhood inherited ?",
-           "Most cases are new mutations, though it can run in families."},
-          {"cae-inherit", "Childhood absence epilepsy",
-           "Is Childhood absence epilepsy inherited ?",
-           "It tends to run in families; several genes play a part."},
-          {"cil-inherit", "Childhood interstitial lung disease",
-           "Is Childhood interstitial lung disease inherited ?",
-           "Some forms run in families."},
-      },
-      "does the childhood type run in families?", {"my daughter has arthritis"});
+      posts, "does the childhood type run in families?", {"my daughter has arthritis"});
   ASSERT_TRUE(page.ok()) << page.status();
   const v1::ContextUse& use = page->response.interpretation().context_use();
   EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
@@ -561,6 +561,21 @@ TEST(ConversationAmongManyPostsTest, AKindThatOnlyNamesPeopleNarrowsTheSubject) 
   for (const char* childhood : {"ahc-inherit", "cae-inherit", "cil-inherit"}) {
     EXPECT_LT(jia, RankOf(*page, childhood)) << childhood;
   }
+  // No title names gout for children: the question is about them.
+  const absl::StatusOr<SearchPage> gout = SearchAmongMany(
+      {{"gout-inherit", "Gout", "Is Gout inherited ?", "Gout can run in families."},
+       {"gout-treat", "Gout", "What are the treatments for Gout ?",
+        "Painkillers for attacks, then tablets that lower uric acid."},
+       {"cae-inherit", "Childhood absence epilepsy",
+        "Is Childhood absence epilepsy inherited ?",
+        "It tends to run in families; several genes play a part."},
+       {"cil-inherit", "Childhood interstitial lung disease",
+        "Is Childhood interstitial lung disease inherited ?",
+        "Some forms run in families."}},
+      "what about childhood, what runs in families then?", {"my dad has gout"});
+  ASSERT_TRUE(gout.ok()) << gout.status();
+  EXPECT_EQ(gout->response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
 }
 
 TEST(ConversationAmongManyPostsTest, TheWordTypeAloneNamesNoSubject) {
@@ -592,6 +607,46 @@ TEST(ConversationAmongManyPostsTest, TheWordTypeAloneNamesNoSubject) {
   ASSERT_GE(page->response.results().size(), 2);
   EXPECT_EQ(page->response.results(0).post().id(), "infant-glaucoma-inherit");
   EXPECT_EQ(page->response.results(1).post().id(), "glaucoma-inherit");
+  // "a" after the word is an article, "I" before a verb a pronoun.
+  for (const char* message : {"and the type a baby gets, is that passed on?",
+                              "is the type I have passed on?"}) {
+    const absl::StatusOr<SearchPage> other =
+        SearchAmongMany(posts, message, {"is glaucoma hereditary?"});
+    ASSERT_TRUE(other.ok()) << other.status();
+    EXPECT_THAT(other->response.interpretation().context_use().topic(),
+                Not(Contains(HasSubstr("type"))))
+        << message;
+  }
+  // The "b" of "type B" is no word of a longer name: "brachydactyly" is a
+  // subject of its own.
+  const absl::StatusOr<SearchPage> brachydactyly =
+      SearchAmongMany(posts, "is brachydactyly inherited?", {"is glaucoma hereditary?"});
+  ASSERT_TRUE(brachydactyly.ok()) << brachydactyly.status();
+  EXPECT_EQ(brachydactyly->response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
+  ASSERT_FALSE(brachydactyly->response.results().empty());
+  EXPECT_EQ(brachydactyly->response.results(0).post().id(), "bdb-inherit");
+}
+
+TEST(ConversationAmongManyPostsTest, ANumberedTypeNamesTheSubject) {
+  // Leaving the bare "type" out must not lose "type 2 diabetes".
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      {
+          {"t1-treat", "Type 1 diabetes", "What are the treatments for Type 1 diabetes ?",
+           "Insulin every day, by injection or pump."},
+          {"t2-treat", "Type 2 diabetes", "What are the treatments for Type 2 diabetes ?",
+           "Diet, exercise and tablets such as metformin, then insulin."},
+          {"brachy", "Brachydactyly type B", "What is (are) Brachydactyly type B ?",
+           "Short fingers and toes."},
+          {"oi", "Osteogenesis imperfecta type VI",
+           "What is (are) Osteogenesis imperfecta type VI ?", "Bones that break easily."},
+      },
+      "how is it treated?", {"my mum has type 2 diabetes"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(),
+              Contains(HasSubstr("type 2")));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "t2-treat");
 }
 
 TEST(ConversationAmongManyPostsTest, AWordOfALongerNameNamesNoSubjectAlone) {
