@@ -1502,12 +1502,12 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
 }
 
 // Whether `said` names people, nothing else ("the childhood type",
-// "toddlers"; not "childhood asthma"), and some title names `subject` for
-// them ("Juvenile idiopathic arthritis" after "arthritis"): then `said`
-// says whom the subject is asked about, however strongly titles use its
-// words ("childhood" starts many titles).
+// "toddlers"; not "childhood asthma"), and some title names the subject
+// (its NamingStems, `naming`) for them ("Juvenile idiopathic arthritis"
+// after "arthritis"): then `said` says whom the subject is asked about,
+// however strongly titles use its words ("childhood" starts many titles).
 bool NamesOnlyPeople(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                     const TurnTopic& said, const TurnTopic& subject) {
+                     const TurnTopic& said, const std::vector<std::string>& naming) {
   const std::unordered_map<std::string, std::uint32_t>& people = PopulationStems(stemmer);
   std::uint32_t named = 0;
   for (const std::string& stem : said.stems) {
@@ -1516,7 +1516,6 @@ bool NamesOnlyPeople(const Xapian::Database& db, const Xapian::Stem& stemmer,
     named |= found->second;
   }
   if (named == 0) return false;
-  const std::vector<std::string> naming = NamingStems(db, subject);
   return std::any_of(people.begin(), people.end(), [&](const auto& person) {
     return (person.second & named) != 0 &&
            std::any_of(naming.begin(), naming.end(), [&](const std::string& stem) {
@@ -1574,15 +1573,11 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const bool points_back =
       PointsAnywhere(words) &&
       own.strength < kNewSubjectFraction * conversation.topic.strength;
-  // A subject that only names people ("does the childhood type run in
-  // families?", "what about in pregnancy?") is whom the conversation's
-  // subject is asked about, however strongly titles use the word.
-  const bool names_people = NamesOnlyPeople(db, stemmer, own, conversation.topic);
+  const std::vector<std::string> naming = NamingStems(db, conversation.topic);
+  const bool names_people = NamesOnlyPeople(db, stemmer, own, naming);
   const bool kind_of_subject =
-      own_subject &&
-      (names_people ||
-       (!IsTitle(db, own) &&
-        (points_back || TitledTogether(db, own, NamingStems(db, conversation.topic)))));
+      own_subject && (names_people || (!IsTitle(db, own) &&
+                                       (points_back || TitledTogether(db, own, naming))));
   // The message's subject is part of the conversation's when the
   // conversation named it already, with more ("why would my body hang on to
   // too much iron?" after "iron overload, doc says haemochromatosis"; one
