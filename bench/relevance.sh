@@ -126,8 +126,13 @@ echo "relevance: confidence calibration"
 cp bench/relevance/no_match_probes.tsv "$work/probes.tsv"
 "$build/bench/relevance/guru-features" --db "$work/db" --questions "$work/probes.tsv" \
   --out "$work/probes.features.tsv"
+/usr/bin/python3 bench/relevance/name_probes.py --corpus "$data/corpus.jsonl.gz" \
+  >"$work/names.tsv"
+"$build/bench/relevance/guru-features" --db "$work/db" --questions "$work/names.tsv" \
+  --out "$work/names.features.tsv"
 /usr/bin/python3 bench/relevance/calibrate.py --features "$work/features.tsv" \
   --qrels "$data/qrels-dev.txt" --probes "$work/probes.features.tsv" \
+  --name-probes "$work/names.features.tsv" \
   ${GURU_CALIBRATE_WRITE:+--write src/index/confidence_model.h} >"$work/calibration.md"
 
 echo "relevance: Sphinx (indexing, searchd)"

@@ -3,8 +3,9 @@
 
 Input: guru-features' TSV (every result of every development question with
 the confidence guru-server gives it and the features it is computed from),
-the qrels, and the same TSV for the no-match probes (gibberish, off-topic,
-stopwords only).
+the qrels, the same TSV for the no-match probes (gibberish, off-topic,
+stopwords only) and, optionally, for the name probes (name_probes.py: a
+subject's name asked alone, which the index has pages about).
 
 The model is a logistic regression of "relevant" (grade 3 or 4; unjudged
 counts as not relevant, as in the metrics) on the features, fitted by
@@ -14,7 +15,8 @@ reliability table and Brier score, the refitted coefficients with their
 leave-one-question-out Brier score, the answer status of the questions that
 have an Excellent answer, and the probes' status.
 
-  calibrate.py --features TSV --qrels QRELS --probes TSV [--write HEADER]
+  calibrate.py --features TSV --qrels QRELS --probes TSV [--name-probes TSV]
+               [--write HEADER]
       --write replaces the fitted block of HEADER with the refitted model.
 """
 import argparse
@@ -119,6 +121,7 @@ def main():
     parser.add_argument("--features", required=True)
     parser.add_argument("--qrels", required=True)
     parser.add_argument("--probes", required=True)
+    parser.add_argument("--name-probes")
     parser.add_argument("--write")
     args = parser.parse_args()
     qrels = read_qrels(args.qrels)
@@ -184,23 +187,37 @@ def main():
                         for s in {t['status'] for t in tops.values()}}.items())) + ".\n")
     out.append("`answer_status` (`src/index/confidence_model.h`): NO_MATCH when the first "
                "result's confidence is below 0.2, or when no post among the first 10 has "
-               "a title the query covers at least 0.3 (the index has no post about it; "
+               "a title the query covers at least 0.3 or that holds the message's naming "
+               "word (its rarest word, in at most 2% of the posts and at least half of its "
+               "IDF, as written and in no dictionary: \"trypanosomiasis\", not "
+               "\"compress\") (the index has no post about it; "
                "when the first post has no title, only if it also holds less than half "
                "of the message's IDF mass); both only in indexes of 1,000 posts or more; "
                "ANSWERED from "
-               "0.4; LOW_CONFIDENCE between. Probes that are not health questions "
-               "(`bench/relevance/no_match_probes.tsv`):\n")
-    out.append("| probe (not a health question) | first-result confidence | status |")
-    out.append("|---|---|---|")
+               "0.4; LOW_CONFIDENCE between.\n")
     probe_text = {}
     for line in open(args.probes.replace(".features.tsv", ".tsv")):
         if "\t" in line:
             qid, text = line.rstrip("\n").split("\t", 1)
             probe_text[qid] = text
-    for r in read_rows(args.probes):
-        if r["rank"] in ("0", "1"):
+    firsts = [r for r in read_rows(args.probes) if r["rank"] in ("0", "1")]
+    refused = sum(1 for r in firsts if r["status"] == "NO_MATCH")
+    out.append(f"Probes that are not health questions (`bench/relevance/no_match_probes.tsv`): "
+               f"NO_MATCH {refused} of {len(firsts)}; the others:\n")
+    out.append("| probe (not a health question) | first-result confidence | status |")
+    out.append("|---|---|---|")
+    for r in firsts:
+        if r["status"] != "NO_MATCH":
             out.append(f"| {probe_text.get(r['qid'], r['qid'])} | {float(r['confidence']):.3f} | "
                        f"{r['status']} |")
+    if args.name_probes:
+        names = [r for r in read_rows(args.name_probes) if r["rank"] in ("0", "1")]
+        out.append("")
+        out.append(f"Name probes (`bench/relevance/name_probes.py`: \"what is W\" for the rarest "
+                   "word W, not in the system word list, of every 10th title of three words or "
+                   "more): NO_MATCH "
+                   f"{sum(1 for r in names if r['status'] == 'NO_MATCH')} of {len(names)}, "
+                   f"ANSWERED {sum(1 for r in names if r['status'] == 'ANSWERED')}.")
     print("\n".join(out))
 
     if args.write:

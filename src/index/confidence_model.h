@@ -25,13 +25,24 @@ inline constexpr double kNoMatchBelow = 0.2;
 inline constexpr double kAnsweredFrom = 0.4;
 
 // A post is about what its title names. When no post among the first
-// kTopicalDepth has a title the query covers at least kMinTitleCoverage, the
-// index holds no post about the question (off-topic, gibberish): NO_MATCH.
+// kTopicalDepth has a title the query covers at least kMinTitleCoverage, or
+// one that holds the query's naming word (below), the index holds no post
+// about the question (off-topic, gibberish): NO_MATCH.
 // A first post without a title says nothing either way; then the message's
 // IDF mass decides: NO_MATCH when the first holds less than kMinIdfMatched.
 // (A word-rich match without a title match is how off-topic questions look:
 // "best recipe for chocolate cake" finds a diet post that mentions cake.)
 inline constexpr double kMinTitleCoverage = 0.3;
+// A title that holds the message's naming word (BuiltQuery::naming_stem) is
+// about it too, however long: "what is trypanosomiasis" covers an eighth of
+// "Parasites - African Trypanosomiasis (also known as Sleeping Sickness)".
+// The naming word is the message's rarest, in at most kMaxNamingShare of the
+// posts and at least kMinNamingIdfShare of the message's IDF ("the tallest
+// mountain in Africa" is not about "Rocky Mountain spotted fever"), as
+// written (a spelling correction may be the wrong word) and in no dictionary
+// ("what is a compress" is not about "Celiac artery compression syndrome").
+inline constexpr double kMaxNamingShare = 0.02;
+inline constexpr double kMinNamingIdfShare = 0.5;
 inline constexpr std::size_t kTopicalDepth = 10;
 inline constexpr double kMinIdfMatched = 0.5;
 // Titles and IDF say what an index is about only when there are enough

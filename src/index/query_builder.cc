@@ -14,6 +14,7 @@
 #include "core/aspect_model.h"
 #include "core/query_text.h"
 #include "core/str_cat.h"
+#include "index/confidence_model.h"
 #include "index/schema.h"
 #include "index/stemming.h"
 
@@ -190,6 +191,7 @@ struct TurnWord {
   std::string noun_stem;
   bool stopword = false;
   bool chatty = false;
+  bool corrected = false;  // `text` is spelling correction's, not the writer's.
   int question_type = -1;  // Index in QuestionTypes() of a cue word.
 };
 
@@ -361,6 +363,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
           copied = span.byte_end;
         }
         word.text = std::move(corrected);
+        word.corrected = true;
         word.stem.clear();  // Of the word as written.
       }
     }
@@ -1732,6 +1735,7 @@ std::vector<QueryTerm> SaidTerms(const Understanding& understood,
     terms.push_back(
         word.chatty ? Term(word.text, word.stem, TermRole::kChatty, ranking.chatty_weight)
                     : Term(word.text, word.stem, TermRole::kOwn, 1.0));
+    terms.back().corrected = word.corrected;
     if (!word.noun_stem.empty()) {
       terms.push_back(Term(word.noun, word.noun_stem, TermRole::kOwn, 1.0));
     }
@@ -1888,6 +1892,25 @@ std::vector<Xapian::Query> ExpansionQueries(
     }
   }
   return expansions;
+}
+
+// BuiltQuery::naming_stem of `terms`.
+std::string NamingStem(const QueryTerms& terms, const WordList* dictionary) {
+  if (dictionary == nullptr) return {};
+  const double min_idf = std::log(1 / confidence_model::kMaxNamingShare);
+  const QueryTerm* best = nullptr;
+  double total_idf = 0;
+  terms.ForEachDistinct([&](const QueryTerm& term) {
+    if (term.role != TermRole::kOwn) return;
+    total_idf += term.idf;
+    if (best == nullptr || term.idf > best->idf) best = &term;
+  });
+  if (best == nullptr || !best->indexed || best->corrected || best->idf < min_idf ||
+      best->idf < confidence_model::kMinNamingIdfShare * total_idf ||
+      dictionary->Contains(best->text)) {
+    return {};
+  }
+  return best->stem;
 }
 
 // Stage 3: the Xapian query for `terms`: each term in the free text and the
@@ -2102,6 +2125,7 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   if (ranking.synonym_weight > 0) AddExpansions(db, ranking.synonym_weight, terms);
   CountPosts(db, static_cast<Xapian::doccount>(built.post_count), terms);
   built.terms = QueryTerms(std::move(terms));
+  built.naming_stem = NamingStem(built.terms, dictionary);
   Interpret(built.terms, understood.context, interpretation);
 
   // 3. Assemble the Xapian query from the table.

@@ -39,6 +39,8 @@ struct QueryTerm {
   std::string text;
   std::string stem;
   TermRole role = TermRole::kOwn;
+  // kOwn and kChatty: `text` is what spelling correction made of the word.
+  bool corrected = false;
   // Relative weight of this occurrence, before repeat saturation and
   // key-concept focus: 1 for a content word, less for a chatty word, an
   // aspect's word or an expansion.
@@ -116,6 +118,14 @@ struct BuiltQuery {
   // naming each (at least two, or none). A post whose title names a share s
   // of them has its score multiplied by 1 + RankingOptions::topic_parts_boost * s.
   std::vector<std::vector<std::string>> topic_parts;
+  // The stem of the message's word that names what it asks about, when one
+  // does: its own word of highest IDF, written so (not a spelling
+  // correction), in no dictionary (a name such as "trypanosomiasis", not
+  // "compress"), in few posts and most of the message's IDF
+  // (confidence_model::kMaxNamingShare, kMinNamingIdfShare). A post whose
+  // title holds it is about the question, however long its title. Empty
+  // without a dictionary.
+  std::string naming_stem;
   v1::QueryInterpretation interpretation;
 };
 

@@ -31,6 +31,8 @@ struct TitleAndQuestion {
   std::uint32_t populations = 0;
   // Share of the query's topic_parts the title names.
   double topic_parts = 0;
+  // Whether the title holds the query's naming word (BuiltQuery::naming_stem).
+  bool names = false;
 };
 
 // The title's and (when `want_question`) the question's stems of a
@@ -76,6 +78,7 @@ TitleAndQuestion ReadTitleAndQuestion(
   for (const std::string& stem : stems.title) {
     const bool searched = query.terms.Contains(stem);
     if (searched) ++matched;
+    if (searched && stem == query.naming_stem) result.names = true;
     if (auto found = populations.find(stem); found != populations.end()) {
       named |= found->second;
     } else {
@@ -365,6 +368,7 @@ std::vector<RankedCandidate> RankCandidates(
     const TitleAndQuestion read =
         ReadTitleAndQuestion(value, query, types, pairs, populations);
     candidate.titled = read.titled;
+    candidate.titles_naming_word = read.names;
     candidate.features.title_coverage = read.title_coverage;
     candidate.features.type_match = (read.question_types & query.question_types) != 0;
     if (rerank && rank < depth) {
@@ -412,7 +416,7 @@ v1::AnswerStatus DecideAnswerStatus(const std::vector<RankedCandidate>& ranked,
       ranked.begin() +
           static_cast<std::ptrdiff_t>(std::min(m::kTopicalDepth, ranked.size())),
       [](const RankedCandidate& c) {
-        return c.features.title_coverage >= m::kMinTitleCoverage;
+        return c.features.title_coverage >= m::kMinTitleCoverage || c.titles_naming_word;
       });
   // Confidence was calibrated on a real corpus; a handful of posts says too
   // little about what the index covers to refuse an answer.

@@ -26,8 +26,10 @@ struct RankedCandidate {
   // also for candidates tied in the re-ranked head; otherwise an empty
   // document.
   Xapian::Document document;
-  // Whether the post has a title (read for the re-ranked head only).
+  // Whether the post has a title, and whether that title holds the query's
+  // naming word (BuiltQuery::naming_stem); read for the re-ranked head only.
   bool titled = false;
+  bool titles_naming_word = false;
   // Calibrated probability of relevance, [0, 1]; set for the first
   // `confidence_depth` candidates only.
   double confidence = 0;

@@ -48,6 +48,15 @@ TEST(AnswerStatusTest, NoTitleAboutTheQuestionIsNoMatchHoweverManyWordsMatch) {
   EXPECT_EQ(Status(ranked), v1::NO_MATCH);
 }
 
+TEST(AnswerStatusTest, ATitleHoldingTheNamingWordIsAboutTheQuestion) {
+  // "what is trypanosomiasis": "Parasites - African Trypanosomiasis (also
+  // known as Sleeping Sickness)" is covered an eighth.
+  std::vector<RankedCandidate> ranked = {Candidate(0.34, 0.125, 0.9)};
+  EXPECT_EQ(Status(ranked), v1::NO_MATCH);
+  ranked[0].titles_naming_word = true;
+  EXPECT_EQ(Status(ranked), v1::LOW_CONFIDENCE);
+}
+
 TEST(AnswerStatusTest, WithoutATitleTheShareOfTheMessageDecides) {
   EXPECT_EQ(Status({Candidate(0.34, 0.0, 0.87, /*titled=*/false)}), v1::LOW_CONFIDENCE);
   EXPECT_EQ(Status({Candidate(0.34, 0.0, 0.3, /*titled=*/false)}), v1::NO_MATCH);

@@ -381,6 +381,63 @@ TEST_F(QueryUnderstandingTest, EarlierTurnsWithoutATopicChangeNothing) {
             v1::ContextUse::NO_CONTEXT);
 }
 
+// A name said alone is answered by the pages whose titles hold it, however
+// long those titles are; an English word that a long title happens to hold is
+// not. Refusing answers (NO_MATCH) needs an index of 1,000 posts or more.
+TEST(AnswerStatusNamingTest, ANameIsAnsweredByLongTitlesThatHoldIt) {
+  std::vector<v1::Post> posts;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = "filler-" + std::to_string(i);
+    v1::Post& post = posts.emplace_back();
+    post.set_id(id);
+    post.set_title(i % 2 == 0 ? "Common cold" : "Sprained ankle");
+    post.set_question("How long does it last?");
+    post.set_answer("Rest, fluids and time help most people recover within a week.");
+  }
+  posts.push_back(guru::testing::MakePost(
+      {"trypanosomiasis",
+       "Parasites - African Trypanosomiasis (also known as Sleeping Sickness)",
+       "What is African trypanosomiasis?",
+       "African trypanosomiasis is spread by the bite of the tsetse fly."}));
+  posts.push_back(guru::testing::MakePost(
+      {"compression", "Celiac artery compression syndrome", "What causes it?",
+       "A band of tissue presses on the artery that feeds the stomach."}));
+  guru::testing::TempDir dir;
+  ASSERT_NE(guru::testing::IndexAndOpen(dir.Sub("db"), posts), nullptr);
+  const auto search = [&](const std::string& query,
+                          std::shared_ptr<const WordList> dictionary) {
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher =
+        Searcher::Open(dir.Sub("db"), {dictionary, {}});
+    EXPECT_TRUE(searcher.ok()) << searcher.status();
+    absl::StatusOr<SearchPage> page = guru::testing::SearchWith(**searcher, query);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? *std::move(page) : SearchPage();
+  };
+  const auto english = std::make_shared<const WordList>(
+      WordList::Parse("what\nis\na\ncompress\ntallest\n"));
+
+  // The question covers an eighth of the title, and yet the page is about it.
+  const SearchPage named = search("what is trypanosomiasis", english);
+  EXPECT_NE(named.response.answer_status(), v1::NO_MATCH);
+  ASSERT_THAT(named.response.results(), Not(IsEmpty()));
+  EXPECT_EQ(named.response.results(0).post().id(), "trypanosomiasis");
+
+  // "compress" is a word of the dictionary: "compression syndrome" is not
+  // what the person asked about.
+  EXPECT_EQ(search("what is a compress", english).response.answer_status(), v1::NO_MATCH);
+  // A misspelling corrected to the name may be the wrong name: not enough.
+  const SearchPage corrected = search("what is trypanosomiasys", english);
+  EXPECT_EQ(corrected.response.interpretation().did_you_mean(),
+            "what is trypanosomiasis");
+  EXPECT_EQ(corrected.response.answer_status(), v1::NO_MATCH);
+  // Nor when a word no post holds says more ("tallest" is in no post).
+  EXPECT_EQ(search("tallest trypanosomiasis", english).response.answer_status(),
+            v1::NO_MATCH);
+  // Without a dictionary no word is known to be a name.
+  EXPECT_EQ(search("what is trypanosomiasis", nullptr).response.answer_status(),
+            v1::NO_MATCH);
+}
+
 // Ranking reads title and question stems from slot 6, which indexes of
 // schema version 2 may lack: the searcher refuses them, as the writer does.
 TEST_F(QueryUnderstandingTest, AnIndexOfAnotherSchemaVersionIsRefused) {
