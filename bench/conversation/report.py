@@ -428,6 +428,21 @@ def main():
       " 0.013 and `blind8` drill-downs 0.013 (\"calcitonin\" then named its subject, and a"
       " message naming only \"calcitonin\" is refused: its page, \"Calcitonin Salmon Nasal"
       " Spray\", has a title the message covers a quarter of), so it was not kept.")
+    w(
+      "- Later on 2026-12-05, tried and not kept: the topic from retrieval. The first result of a"
+      " search for the earlier turns joined is on the focus about as often as the first result"
+      " with context (follow-ups: 0.786 against 0.762 on `blind5`, 0.725 / 0.675 `blind6`, 0.600"
+      " / 0.525 `blind8`, 0.851 / 0.928 the development set), and the two are right on different"
+      " conversations (one right and the other wrong, each way, on 9% to 24% of the follow-ups"
+      " of the three fair sets), so combined they could do better than either. Lifting the posts"
+      " titled as that first result (score x1.3) in the ranked 100 raised follow-ups by 0.018"
+      " (`blind5`), 0.033 (`blind6`) and 0.025 (`blind8`), and lost 0.007 on `holdout`;"
+      " drill-downs lost on every set, since the first result names the broader subject. But the"
+      " search for the joined turns is a long message and costs more than the request it would"
+      " serve (2.7 s against 2.1 s for the 455 requests of the three fair sets, one stream),"
+      " which the latency target does not leave room for, and searching only the titles found"
+      " the focus half as often. The figures are aggregate, from `guru-query` runs over the"
+      " sets' request files.")
     w("")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
