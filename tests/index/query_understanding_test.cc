@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/synonyms.h"
@@ -407,8 +408,9 @@ TEST(AnswerStatusNamingTest, ANameIsAnsweredByLongTitlesThatHoldIt) {
   const auto search = [&](const std::string& query,
                           std::shared_ptr<const WordList> dictionary) {
     absl::StatusOr<std::unique_ptr<Searcher>> searcher =
-        Searcher::Open(dir.Sub("db"), {dictionary, {}});
+        Searcher::Open(dir.Sub("db"), {std::move(dictionary), {}});
     EXPECT_TRUE(searcher.ok()) << searcher.status();
+    if (!searcher.ok()) return SearchPage();
     absl::StatusOr<SearchPage> page = guru::testing::SearchWith(**searcher, query);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? *std::move(page) : SearchPage();
