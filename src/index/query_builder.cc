@@ -37,19 +37,21 @@ bool HasDigit(std::string_view word) {
                      [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Whether `dictionary` holds `lower_word` (lower-cased as Xapian does), or
+// the word of its possessive: "mum's" is as well spelled as "mum".
+bool InDictionary(const WordList& dictionary, std::string_view lower_word) {
+  return dictionary.Contains(lower_word) ||
+         (lower_word.ends_with("'s") &&
+          dictionary.Contains(lower_word.substr(0, lower_word.size() - 2)));
+}
+
 // The word the index knows that `lower_word` most likely misspells; empty
 // when the index or the dictionary knows the word, there is no suggestion, or
 // the index has no spelling data (an old index, a remote database).
 std::string Correction(const Xapian::Database& db, const WordList* dictionary,
                        const std::string& lower_word) {
-  // A possessive is as well spelled as its word ("mum's", not "mumps").
-  const std::string_view base =
-      lower_word.ends_with("'s")
-          ? std::string_view(lower_word).substr(0, lower_word.size() - 2)
-          : std::string_view(lower_word);
   if (lower_word.size() < kMinCorrectedBytes ||
-      (dictionary != nullptr &&
-       (dictionary->Contains(lower_word) || dictionary->Contains(base))) ||
+      (dictionary != nullptr && InDictionary(*dictionary, lower_word)) ||
       HasDigit(lower_word)) {
     return {};
   }
@@ -191,7 +193,9 @@ struct TurnWord {
   std::string noun_stem;
   bool stopword = false;
   bool chatty = false;
-  bool corrected = false;  // `text` is spelling correction's, not the writer's.
+  // `text` is a spelling correction's guess, not the writer's word (an
+  // American spelling of a British one is not a guess).
+  bool corrected = false;
   int question_type = -1;  // Index in QuestionTypes() of a cue word.
 };
 
@@ -351,6 +355,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
         if (db.synonyms_begin(word.stem) == db.synonyms_end(word.stem) &&
             ListedAbbreviation(db, lower_word, word.stem).empty()) {
           corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
+          word.corrected = !corrected.empty();
         }
       }
       if (!corrected.empty()) {
@@ -363,7 +368,6 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
           copied = span.byte_end;
         }
         word.text = std::move(corrected);
-        word.corrected = true;
         word.stem.clear();  // Of the word as written.
       }
     }
@@ -1738,6 +1742,7 @@ std::vector<QueryTerm> SaidTerms(const Understanding& understood,
     terms.back().corrected = word.corrected;
     if (!word.noun_stem.empty()) {
       terms.push_back(Term(word.noun, word.noun_stem, TermRole::kOwn, 1.0));
+      terms.back().corrected = word.corrected;
     }
   }
   return terms;
@@ -1894,20 +1899,26 @@ std::vector<Xapian::Query> ExpansionQueries(
   return expansions;
 }
 
-// BuiltQuery::naming_stem of `terms`.
+// BuiltQuery::naming_stem of `terms`. A follow-up's topic words come first
+// in `terms`, so a word of the message that repeats the topic is read as the
+// topic's and is neither named nor counted: the message's own words name.
 std::string NamingStem(const QueryTerms& terms, const WordList* dictionary) {
   if (dictionary == nullptr) return {};
-  const double min_idf = std::log(1 / confidence_model::kMaxNamingShare);
   const QueryTerm* best = nullptr;
   double total_idf = 0;
+  bool all_indexed = true;
   terms.ForEachDistinct([&](const QueryTerm& term) {
     if (term.role != TermRole::kOwn) return;
     total_idf += term.idf;
+    all_indexed = all_indexed && term.indexed;
     if (best == nullptr || term.idf > best->idf) best = &term;
   });
-  if (best == nullptr || !best->indexed || best->corrected || best->idf < min_idf ||
+  // A word no post holds is as rare as a word one post holds (Idf counts
+  // it as one), so when there is one it may be the rarest: nothing names.
+  if (best == nullptr || !all_indexed || best->corrected ||
+      best->idf < std::log(1 / confidence_model::kMaxNamingShare) ||
       best->idf < confidence_model::kMinNamingIdfShare * total_idf ||
-      dictionary->Contains(best->text)) {
+      InDictionary(*dictionary, Xapian::Unicode::tolower(best->text))) {
     return {};
   }
   return best->stem;

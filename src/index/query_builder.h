@@ -119,12 +119,20 @@ struct BuiltQuery {
   // of them has its score multiplied by 1 + RankingOptions::topic_parts_boost * s.
   std::vector<std::vector<std::string>> topic_parts;
   // The stem of the message's word that names what it asks about, when one
-  // does: its own word of highest IDF, written so (not a spelling
-  // correction), in no dictionary (a name such as "trypanosomiasis", not
-  // "compress"), in few posts and most of the message's IDF
-  // (confidence_model::kMaxNamingShare, kMinNamingIdfShare). A post whose
-  // title holds it is about the question, however long its title. Empty
-  // without a dictionary.
+  // does; a post whose title holds it is about the question however long
+  // its title (DecideAnswerStatus). It is the message's own word of highest
+  // IDF, and:
+  // - some post holds it, and every other word of the message too (a word
+  //   no post holds may be the rarest: "what is the capital of Kazakhstan"
+  //   is not named by "capital");
+  // - written so, not a spelling correction's guess ("netty pot" -> "petty"
+  //   would name Progeroid syndrome Petty type);
+  // - in no dictionary: a name such as "trypanosomiasis", not "compress"
+  //   (which Celiac artery compression syndrome's title holds); so without
+  //   a dictionary there is none;
+  // - in at most confidence_model::kMaxNamingShare of the posts, and at
+  //   least kMinNamingIdfShare of the message's IDF: what the message is
+  //   mostly about ("trypanosomiasis tsetse fly" names none of the three).
   std::string naming_stem;
   v1::QueryInterpretation interpretation;
 };

@@ -32,7 +32,7 @@ struct TitleAndQuestion {
   // Share of the query's topic_parts the title names.
   double topic_parts = 0;
   // Whether the title holds the query's naming word (BuiltQuery::naming_stem).
-  bool names = false;
+  bool titles_naming_word = false;
 };
 
 // The title's and (when `want_question`) the question's stems of a
@@ -78,7 +78,9 @@ TitleAndQuestion ReadTitleAndQuestion(
   for (const std::string& stem : stems.title) {
     const bool searched = query.terms.Contains(stem);
     if (searched) ++matched;
-    if (searched && stem == query.naming_stem) result.names = true;
+    if (!query.naming_stem.empty() && stem == query.naming_stem) {
+      result.titles_naming_word = true;
+    }
     if (auto found = populations.find(stem); found != populations.end()) {
       named |= found->second;
     } else {
@@ -368,7 +370,7 @@ std::vector<RankedCandidate> RankCandidates(
     const TitleAndQuestion read =
         ReadTitleAndQuestion(value, query, types, pairs, populations);
     candidate.titled = read.titled;
-    candidate.titles_naming_word = read.names;
+    candidate.titles_naming_word = read.titles_naming_word;
     candidate.features.title_coverage = read.title_coverage;
     candidate.features.type_match = (read.question_types & query.question_types) != 0;
     if (rerank && rank < depth) {
