@@ -724,6 +724,49 @@ TEST(ConversationAmongManyPostsTest, APageOnEverySubjectTheTurnsJoinedComesFirst
   EXPECT_EQ(page->response.results(0).post().id(), "hbp-kidney-tests");
 }
 
+TEST(ConversationAmongManyPostsTest,
+     ASubjectTitledWithTheEarlierOneNarrowsItWhenTheMessageRefersBack) {
+  // "kidney disease" is a subject of its own, and a title, but a title names
+  // it with anemia and "that" refers to what was said: the message asks
+  // about the anemia of kidney disease. A personal pronoun after the new
+  // subject is that subject ("what causes it"), and the message asks about it
+  // alone.
+  const std::initializer_list<PostText> posts = {
+      {"anemia-causes", "Anemia", "What causes Anemia ?",
+       "Anemia comes from losing blood, too little iron, or marrow that makes too few "
+       "red cells."},
+      {"anemia-ckd-causes", "Anemia in chronic kidney disease",
+       "What causes Anemia in chronic kidney disease ?",
+       "Damaged kidneys make too little erythropoietin, the hormone that tells the "
+       "marrow to make red blood cells."},
+      {"kidney-causes", "Kidney disease", "What causes Kidney disease ?",
+       "Diabetes and high blood pressure damage the kidneys' filters."},
+      {"kidney-what", "Kidney disease", "What is (are) Kidney disease ?",
+       "The kidneys no longer filter the blood as they should."},
+  };
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      posts, "mine is from kidney disease apparently, why does that happen?",
+      {"what causes anemia"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), Contains("anemia"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "anemia-ckd-causes");
+
+  const absl::StatusOr<SearchPage> own = SearchAmongMany(
+      posts, "is it kidney disease? what causes it?", {"what causes anemia"});
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
+  // A demonstrative before a word of time says when, not what.
+  const absl::StatusOr<SearchPage> when = SearchAmongMany(
+      posts, "what do we know about kidney disease these days?", {"what causes anemia"});
+  ASSERT_TRUE(when.ok()) << when.status();
+  EXPECT_EQ(when->response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
+}
+
 TEST(ConversationAmongManyPostsTest, AChildsAgeInAnEarlierTurnAsksForTheChildrensPage) {
   const std::initializer_list<PostText> posts = {
       {"apnea-causes", "Sleep apnea", "What causes Sleep apnea ?",
