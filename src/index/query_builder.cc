@@ -1614,10 +1614,11 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
       own.strength < kNewSubjectFraction * conversation.topic.strength;
   const std::vector<std::string> naming = NamingStems(db, conversation.topic);
   const bool names_people = NamesOnlyPeople(db, stemmer, own, naming);
-  const bool titled_together = own_subject && TitledTogether(db, own, naming);
+  const auto titled_together = [&] { return TitledTogether(db, own, naming); };
   const bool kind_of_subject =
-      own_subject && (names_people || (titled_together && RefersAnywhere(words, own)) ||
-                      (!IsTitle(db, own) && (points_back || titled_together)));
+      own_subject &&
+      (names_people || (IsTitle(db, own) ? RefersAnywhere(words, own) && titled_together()
+                                         : points_back || titled_together()));
   // The message's subject is part of the conversation's when the
   // conversation named it already, with more ("why would my body hang on to
   // too much iron?" after "iron overload, doc says haemochromatosis"; one
