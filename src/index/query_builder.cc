@@ -1183,56 +1183,29 @@ bool IsPointer(const TurnWord& word) {
   return kPointers.contains(word.text);
 }
 
-// Whether message[i] refers to something said before: a pointer word
-// that no form of "be" joins to a name, which identifies rather than refers
-// ("could it be lupus", "it's bell's palsy", "he's worried it's that").
-bool Refers(const std::vector<TurnWord>& message, std::size_t i) {
-  static const std::unordered_set<std::string_view> kBe = {
-      "is", "was", "be", "are", "were", "it's", "its", "being", "been"};
-  if (!IsPointer(message[i])) return false;
-  const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
-  const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
-  return !be_before && !be_after;
-}
-
 // Whether `message` points back at something said before ("how do they
 // pick it up", "does that put me at risk", "what can that do to his liver")
 // before it names anything of its own: its own topic words are then about
-// the conversation's subject. A pronoun right before the name introduces it
-// ("I read that shingles ...", "this asthma"), so it does not count.
+// the conversation's subject. A pronoun that a form of "be" joins to a name
+// identifies rather than refers ("could it be lupus", "it's bell's palsy"),
+// and one right before the name introduces it ("I read that shingles ...",
+// "this asthma"), so neither counts.
 bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
+  static const std::unordered_set<std::string_view> kBe = {
+      "is", "was", "be", "are", "were", "it's", "its", "being", "been"};
   const auto names = [&](const TurnWord& word) {
     return !word.stem.empty() &&
            std::find(own.stems.begin(), own.stems.end(), word.stem) != own.stems.end();
   };
   for (std::size_t i = 0; i < message.size(); ++i) {
-    if (names(message[i])) return false;
-    if (!Refers(message, i)) continue;
+    const TurnWord& word = message[i];
+    if (names(word)) return false;
+    if (!IsPointer(word)) continue;
+    const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
+    const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
+    if (be_before || be_after) continue;
     if (i + 1 < message.size() && names(message[i + 1])) return false;
     return true;
-  }
-  return false;
-}
-
-// Whether `message` refers to something said before, before its own
-// subject (RefersBack) or after it by a demonstrative, which can point at
-// what the message tells ("mine is from kidney disease, why does that
-// happen?"); a personal pronoun after the subject is the subject ("is it
-// osteoarthritis? what are the signs of it"), and a demonstrative before a
-// word of time says when ("what are they studying in breast cancer these
-// days?").
-bool RefersAnywhere(const std::vector<TurnWord>& message, const TurnTopic& own) {
-  static const std::unordered_set<std::string_view> kDemonstratives = {"this", "that",
-                                                                       "these", "those"};
-  static const std::unordered_set<std::string_view> kTimes = {
-      "day",   "days",    "week",    "weeks",     "month", "months", "year",
-      "years", "morning", "evening", "afternoon", "night", "time",   "weekend"};
-  if (RefersBack(message, own)) return true;
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    const bool says_when = i + 1 < message.size() && kTimes.contains(message[i + 1].text);
-    if (kDemonstratives.contains(message[i].text) && !says_when && Refers(message, i)) {
-      return true;
-    }
   }
   return false;
 }
@@ -1603,12 +1576,13 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // "kids"; not "ovarian cancer") is a kind of the conversation's when the
   // message points back at the subject anywhere ("why do some kids keep
   // getting them?") and names nothing much stronger, or when some title
-  // names the two together. One that a title is by itself is a kind of it
-  // too when a title names the two together and the message refers to what
-  // was said ("mine is from kidney disease, why does that happen?" after
-  // anemia finds "Anemia in chronic kidney disease"): without a reference
-  // it is a new question ("what tests are used for prostate cancer?" after
-  // an enlarged prostate).
+  // names the two together. One that a title is by itself, in a message
+  // that points back before naming it (RefersBack: "and how do you fix it,
+  // just iron tablets?" after "what causes anemia"), is a kind of it when a
+  // title names the two together ("Iron deficiency anemia"), however much
+  // stronger it is; without such a title, or said without pointing back, it
+  // is a new question ("what tests are used for prostate cancer?" after an
+  // enlarged prostate).
   const bool points_back =
       PointsAnywhere(words) &&
       own.strength < kNewSubjectFraction * conversation.topic.strength;
@@ -1617,7 +1591,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const auto titled_together = [&] { return TitledTogether(db, own, naming); };
   const bool kind_of_subject =
       own_subject &&
-      (names_people || (IsTitle(db, own) ? RefersAnywhere(words, own) && titled_together()
+      (names_people || (IsTitle(db, own) ? refers_back && titled_together()
                                          : points_back || titled_together()));
   // The message's subject is part of the conversation's when the
   // conversation named it already, with more ("why would my body hang on to

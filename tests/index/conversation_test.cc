@@ -725,45 +725,55 @@ TEST(ConversationAmongManyPostsTest, APageOnEverySubjectTheTurnsJoinedComesFirst
 }
 
 TEST(ConversationAmongManyPostsTest,
-     ASubjectTitledWithTheEarlierOneNarrowsItWhenTheMessageRefersBack) {
-  // "kidney disease" is a subject of its own, and a title, but a title names
-  // it with anemia and "that" refers to what was said: the message asks
-  // about the anemia of kidney disease. A personal pronoun after the new
-  // subject is that subject ("what causes it"), and the message asks about it
-  // alone.
-  const std::initializer_list<PostText> posts = {
+     ATitleNamedWithTheSubjectAfterPointingBackNarrowsIt) {
+  // "iron tablets" is a subject of its own, a title, and much stronger than
+  // anemia, which many posts mention; but "it" points back at anemia before
+  // the tablets are named, and a title names iron with anemia: the message
+  // asks how anemia is treated with iron. Named without pointing back, or
+  // when no title names them with anemia, tablets are a new question.
+  constexpr PostText kTitled[] = {
       {"anemia-causes", "Anemia", "What causes Anemia ?",
        "Anemia comes from losing blood, too little iron, or marrow that makes too few "
        "red cells."},
-      {"anemia-ckd-causes", "Anemia in chronic kidney disease",
-       "What causes Anemia in chronic kidney disease ?",
-       "Damaged kidneys make too little erythropoietin, the hormone that tells the "
-       "marrow to make red blood cells."},
-      {"kidney-causes", "Kidney disease", "What causes Kidney disease ?",
-       "Diabetes and high blood pressure damage the kidneys' filters."},
-      {"kidney-what", "Kidney disease", "What is (are) Kidney disease ?",
-       "The kidneys no longer filter the blood as they should."},
+      {"anemia-treat", "Anemia", "What are the treatments for Anemia ?",
+       "Treating anemia means treating its cause."},
+      {"ida-treat", "Iron deficiency anemia",
+       "What are the treatments for Iron deficiency anemia ?",
+       "Iron taken for months refills the body's stores."},
+      {"tablets-what", "Iron tablets", "What is (are) Iron tablets ?",
+       "Iron tablets are a medicine; take them with orange juice, not with tea."},
+      {"folate-what", "Folate tablets", "What is (are) Folate tablets ?",
+       "Folate tablets are a vitamin taken before and during pregnancy."},
   };
+  std::vector<v1::Post> posts = guru::testing::MakePosts(kTitled);
+  for (int i = 0; i < 12; ++i) {
+    const std::string n = std::to_string(i);
+    posts.push_back(guru::testing::MakePost(
+        {("mention-" + n).c_str(), ("Long illness number " + n).c_str(),
+         ("What is long illness number " + n + " ?").c_str(),
+         "People with a long illness often have anemia as well."}));
+  }
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
-      posts, "mine is from kidney disease apparently, why does that happen?",
-      {"what causes anemia"});
+      posts, "and how do you fix it, just iron tablets?", {"what causes anemia"});
   ASSERT_TRUE(page.ok()) << page.status();
   const v1::ContextUse& use = page->response.interpretation().context_use();
   EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
   EXPECT_THAT(use.topic(), Contains("anemia"));
   ASSERT_FALSE(page->response.results().empty());
-  EXPECT_EQ(page->response.results(0).post().id(), "anemia-ckd-causes");
+  EXPECT_EQ(page->response.results(0).post().id(), "ida-treat");
 
-  const absl::StatusOr<SearchPage> own = SearchAmongMany(
-      posts, "is it kidney disease? what causes it?", {"what causes anemia"});
+  // Pointing back, at a subject no title names with anemia.
+  const absl::StatusOr<SearchPage> other = SearchAmongMany(
+      posts, "and how do you fix it, just folate tablets?", {"what causes anemia"});
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
+
+  const absl::StatusOr<SearchPage> own =
+      SearchAmongMany(posts, "and what about iron tablets, how do you take them?",
+                      {"what causes anemia"});
   ASSERT_TRUE(own.ok()) << own.status();
   EXPECT_EQ(own->response.interpretation().context_use().kind(),
-            v1::ContextUse::OWN_TOPIC);
-  // A demonstrative before a word of time says when, not what.
-  const absl::StatusOr<SearchPage> when = SearchAmongMany(
-      posts, "what do we know about kidney disease these days?", {"what causes anemia"});
-  ASSERT_TRUE(when.ok()) << when.status();
-  EXPECT_EQ(when->response.interpretation().context_use().kind(),
             v1::ContextUse::OWN_TOPIC);
 }
 
