@@ -468,7 +468,9 @@ struct TurnReading {
   std::uint32_t question_types = 0;  // Of its words, whether or not it asks.
   bool asks = false;
   std::uint32_t populations = 0;  // ChildsAgeOf its words.
-  TurnTopic topic;                // Its turn number is the caller's to set.
+  // Its topic is only in clauses that add it in passing (SaidInPassing).
+  bool in_passing = false;
+  TurnTopic topic;  // Its turn number is the caller's to set.
 };
 
 // How titles use a stem: the share of the posts containing it that have it
@@ -839,20 +841,23 @@ bool IsPartOfUnsaidName(const Xapian::Database& db, const std::vector<TurnWord>&
 }
 
 TopicEvidence GatherTopicEvidence(const Xapian::Database& db,
-                                  const std::vector<TurnWord>& words) {
+                                  const std::vector<TurnWord>& words,
+                                  const std::vector<bool>& left_out) {
   TopicEvidence evidence;
   std::vector<TitleUse>& use = evidence.use;
   use.resize(words.size());
+  const auto content = [&](std::size_t i) {
+    return IsContent(words[i]) && (left_out.empty() || !left_out[i]);
+  };
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (IsContent(words[i]) && !IsBareKind(words, i) &&
-        !IsPartOfUnsaidName(db, words, i)) {
+    if (content(i) && !IsBareKind(words, i) && !IsPartOfUnsaidName(db, words, i)) {
       use[i] = TitleUseOf(db, words[i].stem);
     }
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
     std::string key, written;
     for (std::size_t end = i; end < words.size() && end < i + kMaxPhraseWords; ++end) {
-      if (!IsContent(words[end])) break;
+      if (!content(end)) break;
       if (end > i) {
         key += ' ';
         written += ' ';
@@ -966,9 +971,11 @@ std::vector<std::string> NamingStems(const Xapian::Database& db, const TurnTopic
   return naming;
 }
 
+// The topic of `words`, said in turn `turn`; words whose `left_out` is set
+// (when it is not empty) name none.
 TurnTopic FindTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
-                    int turn) {
-  const TopicEvidence evidence = GatherTopicEvidence(db, words);
+                    int turn, const std::vector<bool>& left_out = {}) {
+  const TopicEvidence evidence = GatherTopicEvidence(db, words, left_out);
   TurnTopic topic;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (evidence.use[i].strength > topic.strength) {
@@ -1164,16 +1171,21 @@ void AddKind(TurnTopic& subject, TurnTopic kind) {
   subject.strength = strength;
 }
 
-// Whether `turn` is a question: it has a question mark, or opens with a
-// word that opens one ("what tests should she have", "does it run in
-// families").
-bool Asks(const Message& turn) {
+// Whether `lower_word` opens a question ("what", "does", "any").
+bool OpensQuestion(std::string_view lower_word) {
   static const std::unordered_set<std::string_view> kOpeners = {
       "what", "how", "why",  "when",  "where",  "who",    "which", "is",    "are",
       "does", "do",  "did",  "can",   "could",  "should", "will",  "would", "was",
       "were", "has", "have", "whats", "what's", "hows",   "how's", "any",   "anything"};
+  return kOpeners.contains(lower_word);
+}
+
+// Whether `turn` is a question: it has a question mark, or opens with a
+// word that opens one ("what tests should she have", "does it run in
+// families").
+bool Asks(const Message& turn) {
   if (turn.text().find('?') != std::string::npos) return true;
-  return !turn.words().empty() && kOpeners.contains(turn.words().front().lower);
+  return !turn.words().empty() && OpensQuestion(turn.words().front().lower);
 }
 
 // Whether `word` may point at something said before.
@@ -1274,6 +1286,36 @@ std::uint32_t ChildsAgeOf(const std::vector<TurnWord>& words) {
   return SaysChildsAge(texts) ? 1U << kChildrenPopulation : 0;
 }
 
+// Per word of `message`, whether its clause (words between punctuation)
+// tells of something in passing: "also" anywhere in it, or "too" or "as
+// well" at its end ("she is 78, also diabetic", "he is diabetic also", "my
+// blood pressure has been creeping up too"). A clause that asks ("also,
+// what are the symptoms of shingles?", "does it also affect the kidneys?")
+// asks about what it names.
+std::vector<bool> SaidInPassing(const Message& message) {
+  const std::vector<Message::Word>& words = message.words();
+  const std::string& text = message.text();
+  std::vector<bool> in_passing(words.size(), false);
+  std::size_t begin = 0;  // The clause's first word.
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::size_t mark = text.find_first_of(",.;:!?()", words[i].span.byte_end);
+    const bool ends_clause = i + 1 == words.size() || mark < words[i + 1].span.byte_begin;
+    if (!ends_clause) continue;
+    const bool asks = (mark != std::string::npos && text[mark] == '?') ||
+                      OpensQuestion(words[begin].lower);
+    bool also = false;
+    for (std::size_t w = begin; w <= i; ++w) also = also || words[w].lower == "also";
+    const bool ends_adding =
+        words[i].lower == "too" ||
+        (i > begin && words[i].lower == "well" && words[i - 1].lower == "as");
+    if (!asks && (also || ends_adding)) {
+      for (std::size_t w = begin; w <= i; ++w) in_passing[w] = true;
+    }
+    begin = i + 1;
+  }
+  return in_passing;
+}
+
 // What reading `words`, the words of `message`, finds, for TurnMemo.
 TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
                       std::vector<TurnWord> words) {
@@ -1281,7 +1323,17 @@ TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
   reading.question_types = QuestionTypesOf(words);
   reading.asks = Asks(message);
   reading.populations = ChildsAgeOf(words);
-  reading.topic = FindTopic(db, words, 0);
+  // A turn is about what it says outside the clauses that add something in
+  // passing ("I'm 39 and pregnant, I also have hypothyroidism, and the
+  // screening came back high for trisomy 21"); when those clauses are all
+  // that names anything, its topic is theirs, marked as said in passing.
+  const std::vector<bool> in_passing = SaidInPassing(message);
+  reading.topic = FindTopic(db, words, 0, in_passing);
+  if (reading.topic.stems.empty() &&
+      std::find(in_passing.begin(), in_passing.end(), true) != in_passing.end()) {
+    reading.topic = FindTopic(db, words, 0);
+    reading.in_passing = !reading.topic.stems.empty();
+  }
   reading.words = std::move(words);
   return reading;
 }
@@ -1456,6 +1508,17 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (said.stems.empty()) continue;
     if (current.stems.empty()) {
       current = std::move(said);
+      continue;
+    }
+    // What a turn adds in passing ("she is 78, also diabetic" after "my
+    // nan had a stroke") is beside the subject, unless a title names the
+    // two together ("she's got AF as well" after a stroke), or the turn
+    // asks about it ("the school also sent a note about hepatitis a, what
+    // are the symptoms?").
+    if (reading.in_passing && !asks) {
+      if (TitledTogether(db, said, NamingStems(db, current))) {
+        AddKind(current, std::move(said));
+      }
       continue;
     }
     if (said.strength >= kNewSubjectFraction * current.strength &&

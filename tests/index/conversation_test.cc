@@ -309,6 +309,39 @@ TEST_F(ConversationTest, ATurnThatTellsOfADiagnosisNamesTheSubject) {
   EXPECT_EQ(First(page), "hemophilia-treat");
 }
 
+TEST_F(ConversationTest, ASubjectAddedInPassingIsBesideTheSubject) {
+  // "also" tells of something beside what the conversation is about; said
+  // without it, the same turn names a new subject.
+  const std::vector<std::string> story = {"my son was just diagnosed with hemophilia"};
+  std::vector<std::string> added = story;
+  added.insert(added.begin(), "my daughter also has eczema");
+  EXPECT_THAT(
+      Search("how is it treated?", added).response.interpretation().context_use().topic(),
+      ElementsAre("hemophilia"));
+  std::vector<std::string> told = story;
+  told.insert(told.begin(), "my daughter has eczema");
+  EXPECT_THAT(
+      Search("how is it treated?", told).response.interpretation().context_use().topic(),
+      ElementsAre("eczema"));
+}
+
+TEST_F(ConversationTest, ASubjectAddedInPassingInTheSameTurnIsBesideItsSubject) {
+  const SearchPage page =
+      Search("how is it treated?",
+             {"my son was just diagnosed with hemophilia, he has eczema too"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("hemophilia"));
+  EXPECT_EQ(First(page), "hemophilia-treat");
+}
+
+TEST_F(ConversationTest, AQuestionThatSaysTooAsksAboutWhatItNames) {
+  const SearchPage page =
+      Search("how is it treated?",
+             {"what is the best way to prevent pneumonia too?", "my dad has COPD"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("pneumonia"));
+}
+
 TEST_F(ConversationTest, AFollowUpThatNamesNothingFindsOnlyPostsOnTheTopic) {
   // Other posts on treatments answer someone else's question.
   const SearchPage page = Search("how is it treated?", {"my son has asthma"});
