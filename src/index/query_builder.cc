@@ -732,8 +732,17 @@ struct TopicEvidence {
   std::vector<std::pair<std::size_t, std::size_t>> phrase_spans;  // First, last word.
 };
 
+// Whether `word` tells who said what ("the doctor says", "they told us"):
+// a turn reports its subject with it, never names one.
+bool IsReporting(const TurnWord& word) {
+  static const std::unordered_set<std::string_view> kWords = {
+      "say", "says", "said", "saying", "told", "tells", "mentioned", "mentions"};
+  return kWords.contains(word.text);
+}
+
 bool IsContent(const TurnWord& word) {
-  return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty();
+  return !word.stopword && !word.chatty && word.question_type < 0 && !word.stem.empty() &&
+         !IsReporting(word);
 }
 
 // Whether `lower_word` designates one of several kinds: "2", "1a", "ii",

@@ -424,6 +424,30 @@ std::ptrdiff_t RankOf(const SearchPage& page, std::string_view id) {
          results.begin();
 }
 
+TEST(ConversationAmongManyPostsTest, AWordThatReportsNamesNoSubject) {
+  // Titles use "say" ("Barber Say syndrome", "Say no to smoking"), but
+  // "the doctor says"
+  // reports the subject: "searching for: gout", not "says gout".
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      {
+          {"barber-say", "Barber Say syndrome", "What is (are) Barber Say syndrome ?",
+           "Barber Say syndrome is a rare condition of the skin and face."},
+          {"say-no", "Say no to smoking", "What is (are) Say no to smoking ?",
+           "Saying no to a cigarette gets easier with each day."},
+          {"say-doctor", "What to say to your doctor",
+           "What is (are) What to say to your doctor ?",
+           "Write down your questions before the visit."},
+          {"gout-what", "Gout", "What is (are) Gout ?",
+           "Gout is arthritis from uric acid crystals in a joint."},
+          {"gout-treat", "Gout", "What are the treatments for Gout ?",
+           "Anti-inflammatory medicines ease an attack of gout."},
+      },
+      "how is it treated?", {"the doctor says it is gout"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(), ElementsAre("gout"));
+  EXPECT_EQ(page->response.results(0).post().id(), "gout-treat");
+}
+
 TEST(ConversationAmongManyPostsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
   // No title says "nits", but every post that does is titled "head lice".
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
