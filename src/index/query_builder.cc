@@ -1665,10 +1665,12 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
       own_subject &&
       (names_people || (IsTitle(db, own) ? refers_back && titled_together()
                                          : points_back || titled_together()));
-  // The message's subject is part of the conversation's when the
-  // conversation named it already, with more ("why would my body hang on to
-  // too much iron?" after "iron overload, doc says haemochromatosis"; one
-  // that names all of it asks as well alone); a subject that posts only
+  // The message's subject is the conversation's, or part of it, when the
+  // conversation named it already ("why would my body hang on to too much
+  // iron?" after "iron overload, doc says haemochromatosis"; "what would
+  // make someone anaemic?" after "I'm anaemic": searched as a follow-up, the
+  // subject's pages are ranked by the aspect asked, which a self-contained
+  // message alone ranked less well); a subject that posts only
   // describe (Askable), weaker than the conversation's and discussed
   // with it, is a detail of it ("besides painkillers" after
   // "osteoarthritis"), not a new question as a condition would be ("what are
@@ -1679,7 +1681,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   };
   // (A much weaker subject discussed with it narrows it, Askable or not.)
   const auto detail = [&] {
-    return (!own.stems.empty() && own.stems.size() < conversation.topic.stems.size() &&
+    return (!own.stems.empty() &&
             std::all_of(own.stems.begin(), own.stems.end(), named_before)) ||
            Narrows(db, locality, own, conversation.topic) ||
            (own.strength >= kOwnTopicFraction * conversation.topic.strength &&

@@ -342,6 +342,18 @@ TEST_F(ConversationTest, AQuestionThatSaysTooAsksAboutWhatItNames) {
               ElementsAre("pneumonia"));
 }
 
+TEST_F(ConversationTest, AMessageNamingTheConversationsSubjectGoesOnWithIt) {
+  // Named again, the subject is the conversation's: the message asks an
+  // aspect of it, as a follow-up would.
+  const SearchPage page =
+      Search("how is hemophilia treated?", {"my son was just diagnosed with hemophilia"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("hemophilia"));
+  EXPECT_EQ(First(page), "hemophilia-treat");
+}
+
 TEST_F(ConversationTest, AFollowUpThatNamesNothingFindsOnlyPostsOnTheTopic) {
   // Other posts on treatments answer someone else's question.
   const SearchPage page = Search("how is it treated?", {"my son has asthma"});
