@@ -1638,11 +1638,14 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // subject: a word that some title uses, in a question about the subject,
   // is part of the question (it is still searched for as the person's word).
   // A message that refers back names a new subject only as strongly as an
-  // earlier turn must to change it.
+  // earlier turn must to change it, and, as in an earlier turn (MayReplace),
+  // what posts only describe ("medicines", "parents", "menopause") does not
+  // take over from a subject they answer questions about ("am I more likely
+  // to have it because both my parents do?" after high blood pressure).
   const bool refers_back = RefersBack(words, own);
   const bool names_subject = NamesSubject(db, own, conversation.topic);
   const bool own_subject =
-      names_subject &&
+      names_subject && MayReplace(db, own, conversation.topic) &&
       (!refers_back || own.strength >= kNewSubjectFraction * conversation.topic.strength);
   // A message's subject that no title is by itself ("the juvenile form",
   // "kids"; not "ovarian cancer") is a kind of the conversation's when the

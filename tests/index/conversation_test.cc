@@ -354,6 +354,19 @@ TEST_F(ConversationTest, AMessageNamingTheConversationsSubjectGoesOnWithIt) {
   EXPECT_EQ(First(page), "hemophilia-treat");
 }
 
+TEST_F(ConversationTest, APageOnlyDescribingSomethingDoesNotTakeOverFromTheSubject) {
+  // "Gluten-free cooking" is a title, and a stronger subject than celiac
+  // disease, but only a page of information: the message asks about the
+  // conversation's subject.
+  const SearchPage page =
+      Search("will gluten-free cooking help him?", {"my son has celiac disease"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("celiac disease"));
+  EXPECT_THAT(Ids(page), Contains("celiac-treat"));
+}
+
 TEST_F(ConversationTest, AFollowUpThatNamesNothingFindsOnlyPostsOnTheTopic) {
   // Other posts on treatments answer someone else's question.
   const SearchPage page = Search("how is it treated?", {"my son has asthma"});
