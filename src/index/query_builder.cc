@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -1295,34 +1296,69 @@ std::uint32_t ChildsAgeOf(const std::vector<TurnWord>& words) {
   return SaysChildsAge(texts) ? 1U << kChildrenPopulation : 0;
 }
 
-// Per word of `message`, whether its clause (words between punctuation)
-// tells of something in passing: "also" anywhere in it, or "too" or "as
-// well" at its end ("she is 78, also diabetic", "he is diabetic also", "my
-// blood pressure has been creeping up too"). A clause that asks ("also,
-// what are the symptoms of shingles?", "does it also affect the kidneys?")
-// asks about what it names.
-std::vector<bool> SaidInPassing(const Message& message) {
+// Whether the text between two words, `gap`, ends a clause: punctuation, a
+// line break, a dash set off by a space ("parkinsons - he has diabetes too";
+// not the hyphen of "gluten-free"), an en or em dash or an ellipsis.
+std::optional<char> ClauseEnd(std::string_view gap) {
+  const std::size_t mark = gap.find_first_of(",.;:!?()\n");
+  if (mark != std::string_view::npos) return gap[mark];
+  const bool dash =
+      gap.find('-') != std::string_view::npos && gap.find(' ') != std::string_view::npos;
+  if (dash || gap.find("\u2013") != std::string_view::npos ||
+      gap.find("\u2014") != std::string_view::npos ||
+      gap.find("\u2026") != std::string_view::npos) {
+    return '-';
+  }
+  return std::nullopt;
+}
+
+// How a message's clauses (words between ClauseEnd marks) tell.
+struct Clauses {
+  // Per word, whether its clause tells of something in passing: "also" in
+  // it, or "too" or "as well" at its end ("she is 78, also diabetic", "he is
+  // diabetic also", "my blood pressure has been creeping up too"). Not a
+  // clause that asks ("also, what are the symptoms of shingles?", "does it
+  // also affect the kidneys?"); not "also" opening the message, which
+  // opens a new subject ("also my dad was just diagnosed with parkinsons");
+  // not "as well" meaning healthy ("he hasn't been as well").
+  std::vector<bool> in_passing;
+  bool asks = false;  // Some clause asks.
+};
+
+Clauses ReadClauses(const Message& message) {
+  static const std::unordered_set<std::string_view> kBeforeHealthy = {
+      "be",    "been", "being", "feel",  "feeling",
+      "feels", "felt", "not",   "isn't", "wasn't"};
   const std::vector<Message::Word>& words = message.words();
-  const std::string& text = message.text();
-  std::vector<bool> in_passing(words.size(), false);
+  const std::string_view text = message.text();
+  Clauses clauses;
+  clauses.in_passing.assign(words.size(), false);
   std::size_t begin = 0;  // The clause's first word.
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::size_t mark = text.find_first_of(",.;:!?()", words[i].span.byte_end);
-    const bool ends_clause = i + 1 == words.size() || mark < words[i + 1].span.byte_begin;
-    if (!ends_clause) continue;
-    const bool asks = (mark != std::string::npos && text[mark] == '?') ||
-                      OpensQuestion(words[begin].lower);
+    const std::size_t gap_end =
+        i + 1 == words.size() ? text.size() : words[i + 1].span.byte_begin;
+    const std::optional<char> end =
+        ClauseEnd(text.substr(words[i].span.byte_end, gap_end - words[i].span.byte_end));
+    if (!end.has_value() && i + 1 < words.size()) continue;
+    // "is also diabetic", "has also got diabetes" tell; "is it also ..." asks.
+    const bool opens_question = OpensQuestion(words[begin].lower) &&
+                                !(begin < i && words[begin + 1].lower == "also");
+    const bool asks = end == '?' || opens_question;
+    clauses.asks = clauses.asks || asks;
     bool also = false;
-    for (std::size_t w = begin; w <= i; ++w) also = also || words[w].lower == "also";
+    for (std::size_t w = std::max<std::size_t>(begin, 1); w <= i; ++w) {
+      also = also || words[w].lower == "also";
+    }
     const bool ends_adding =
         words[i].lower == "too" ||
-        (i > begin && words[i].lower == "well" && words[i - 1].lower == "as");
+        (i > begin && words[i].lower == "well" && words[i - 1].lower == "as" &&
+         !(i > begin + 1 && kBeforeHealthy.contains(words[i - 2].lower)));
     if (!asks && (also || ends_adding)) {
-      for (std::size_t w = begin; w <= i; ++w) in_passing[w] = true;
+      for (std::size_t w = begin; w <= i; ++w) clauses.in_passing[w] = true;
     }
     begin = i + 1;
   }
-  return in_passing;
+  return clauses;
 }
 
 // What reading `words`, the words of `message`, finds, for TurnMemo.
@@ -1336,12 +1372,13 @@ TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
   // passing ("I'm 39 and pregnant, I also have hypothyroidism, and the
   // screening came back high for trisomy 21"); when those clauses are all
   // that names anything, its topic is theirs, marked as said in passing.
-  const std::vector<bool> in_passing = SaidInPassing(message);
+  const Clauses clauses = ReadClauses(message);
+  const std::vector<bool>& in_passing = clauses.in_passing;
   reading.topic = FindTopic(db, words, 0, in_passing);
   if (reading.topic.stems.empty() &&
       std::find(in_passing.begin(), in_passing.end(), true) != in_passing.end()) {
     reading.topic = FindTopic(db, words, 0);
-    reading.in_passing = !reading.topic.stems.empty();
+    reading.in_passing = !reading.topic.stems.empty() && !clauses.asks;
   }
   reading.words = std::move(words);
   return reading;
@@ -1520,16 +1557,12 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
       continue;
     }
     // What a turn adds in passing ("she is 78, also diabetic" after "my
-    // nan had a stroke") is beside the subject, unless a title names the
-    // two together ("she's got AF as well" after a stroke), or the turn
-    // asks about it ("the school also sent a note about hepatitis a, what
-    // are the symptoms?").
-    if (reading.in_passing && !asks) {
-      if (TitledTogether(db, said, NamingStems(db, current))) {
-        AddKind(current, std::move(said));
-      }
-      continue;
-    }
+    // nan had a stroke") is beside the subject, unless the turn asks about
+    // it ("the school also sent a note about hepatitis a, what are the
+    // symptoms?"). Not even when a title names the two together: such
+    // titles are often pages on several conditions ("Diabetes, Heart
+    // Disease, and Stroke"), which would put diabetes first.
+    if (reading.in_passing && !asks) continue;
     if (said.strength >= kNewSubjectFraction * current.strength &&
         MayReplace(db, said, current)) {
       current = std::move(said);
@@ -1580,6 +1613,20 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
   return conversation;
 }
 
+// The populations (bits of Populations() indexes) `message` names, by a
+// word ("kids", "older adults") or a child's age ("my 3 year old").
+std::uint32_t PopulationsOf(const Xapian::Stem& stemmer,
+                            const std::vector<TurnWord>& message) {
+  const std::unordered_map<std::string, std::uint32_t>& stems = PopulationStems(stemmer);
+  std::uint32_t populations = ChildsAgeOf(message);
+  for (const TurnWord& word : message) {
+    if (auto found = stems.find(word.stem); found != stems.end()) {
+      populations |= found->second;
+    }
+  }
+  return populations;
+}
+
 // Whether `said` names people, nothing else ("the childhood type",
 // "toddlers"; not "childhood asthma"), and some title names the subject
 // (its NamingStems, `naming`) for them ("Juvenile idiopathic arthritis"
@@ -1622,7 +1669,13 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
     return result;
   }
   TurnReading reading = ReadingOf(db, message, words);
-  const TurnTopic own = reading.topic;
+  // The message's own subject is all it names: what it adds in passing is
+  // what it asks about ("she also has a heart murmur, is that linked?").
+  const std::vector<bool> in_passing = ReadClauses(message).in_passing;
+  const TurnTopic own =
+      std::find(in_passing.begin(), in_passing.end(), true) == in_passing.end()
+          ? reading.topic
+          : FindTopic(db, words, 0);
   if (memo != nullptr) memo->impl().Remember(message.text(), std::move(reading));
   Conversation conversation =
       ReadConversation(db, stemmer, dictionary, context, ranking, memo, locality);
@@ -1640,12 +1693,15 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // A message that refers back names a new subject only as strongly as an
   // earlier turn must to change it, and, as in an earlier turn (MayReplace),
   // what posts only describe ("medicines", "parents", "menopause") does not
-  // take over from a subject they answer questions about ("am I more likely
-  // to have it because both my parents do?" after high blood pressure).
+  // take over from a subject they answer questions about in a message that
+  // points at something said ("am I more likely to have it because both my
+  // parents do?" after high blood pressure); one that does not point is a
+  // new question ("what are the warning signs of suicide?" after asthma).
   const bool refers_back = RefersBack(words, own);
   const bool names_subject = NamesSubject(db, own, conversation.topic);
   const bool own_subject =
-      names_subject && MayReplace(db, own, conversation.topic) &&
+      names_subject &&
+      (MayReplace(db, own, conversation.topic) || !PointsAnywhere(words)) &&
       (!refers_back || own.strength >= kNewSubjectFraction * conversation.topic.strength);
   // A message's subject that no title is by itself ("the juvenile form",
   // "kids"; not "ovarian cancer") is a kind of the conversation's when the
@@ -1682,11 +1738,11 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
     return std::find(conversation.topic.stems.begin(), conversation.topic.stems.end(),
                      stem) != conversation.topic.stems.end();
   };
+  const bool named_again =
+      !own.stems.empty() && std::all_of(own.stems.begin(), own.stems.end(), named_before);
   // (A much weaker subject discussed with it narrows it, Askable or not.)
   const auto detail = [&] {
-    return (!own.stems.empty() &&
-            std::all_of(own.stems.begin(), own.stems.end(), named_before)) ||
-           Narrows(db, locality, own, conversation.topic) ||
+    return named_again || Narrows(db, locality, own, conversation.topic) ||
            (own.strength >= kOwnTopicFraction * conversation.topic.strength &&
             own.strength < conversation.topic.strength && !Askable(db, own) &&
             DiscussedWith(db, locality, own, conversation.topic.stems));
@@ -1697,7 +1753,11 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   }
   result.kind = v1::ContextUse::FOLLOW_UP;
   result.topic = std::move(conversation.topic);
-  result.populations = conversation.populations;
+  // A message naming the subject again asks what it asks ("what is lupus?"
+  // after "what are the symptoms of lupus?", below), for whom it says ("can
+  // adults get asthma?" after "my 5 year old has asthma").
+  result.populations =
+      named_again && PopulationsOf(stemmer, words) != 0 ? 0 : conversation.populations;
   // "how do they test for it during pregnancy?": a subject as strong as the
   // conversation's, in a message about it, is a kind of it, as in
   // ReadConversation.
@@ -1714,7 +1774,9 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   // Only a message that narrows the subject asks the same again ("and in
   // children?"); one that names no subject asks something else, even when
   // its words for it are not known cues ("how fast does it progress?").
-  if (!own.stems.empty()) result.question_types = conversation.question_types;
+  if (!own.stems.empty() && !named_again) {
+    result.question_types = conversation.question_types;
+  }
   result.all_aspect = own.stems.empty() && StrongSubject(db, result.topic);
   return result;
 }
@@ -1778,20 +1840,6 @@ Understanding Understand(const Xapian::Database& db, const Xapian::Stem& stemmer
     }
   }
   return understood;
-}
-
-// The populations (bits of Populations() indexes) `message` names, by a
-// word ("kids", "older adults") or a child's age ("my 3 year old").
-std::uint32_t PopulationsOf(const Xapian::Stem& stemmer,
-                            const std::vector<TurnWord>& message) {
-  const std::unordered_map<std::string, std::uint32_t>& stems = PopulationStems(stemmer);
-  std::uint32_t populations = ChildsAgeOf(message);
-  for (const TurnWord& word : message) {
-    if (auto found = stems.find(word.stem); found != stems.end()) {
-      populations |= found->second;
-    }
-  }
-  return populations;
 }
 
 QueryTerm Term(std::string text, std::string stem, TermRole role, double weight) {

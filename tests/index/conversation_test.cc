@@ -334,6 +334,25 @@ TEST_F(ConversationTest, ASubjectAddedInPassingInTheSameTurnIsBesideItsSubject) 
   EXPECT_EQ(First(page), "hemophilia-treat");
 }
 
+TEST_F(ConversationTest, AlsoOpeningATurnOpensANewSubject) {
+  const SearchPage page = Search(
+      "how is it treated?",
+      {"also my son was just diagnosed with hemophilia", "my daughter has eczema"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("hemophilia"));
+}
+
+TEST_F(ConversationTest, ADashEndsAClauseAddedInPassing) {
+  // Without the dash the whole turn would be said in passing, and the
+  // conversation would stay on autism.
+  const SearchPage page =
+      Search("how is it treated?",
+             {"my son was just diagnosed with hemophilia - he has eczema too",
+              "my daughter has autism"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("hemophilia"));
+}
+
 TEST_F(ConversationTest, AQuestionThatSaysTooAsksAboutWhatItNames) {
   const SearchPage page =
       Search("how is it treated?",
@@ -356,15 +375,33 @@ TEST_F(ConversationTest, AMessageNamingTheConversationsSubjectGoesOnWithIt) {
 
 TEST_F(ConversationTest, APageOnlyDescribingSomethingDoesNotTakeOverFromTheSubject) {
   // "Gluten-free cooking" is a title, and a stronger subject than celiac
-  // disease, but only a page of information: the message asks about the
-  // conversation's subject.
+  // disease, but only a page of information: a message that points back
+  // asks about the conversation's subject. One that does not is a new
+  // question ("what are the warning signs of suicide?" after asthma).
   const SearchPage page =
-      Search("will gluten-free cooking help him?", {"my son has celiac disease"});
+      Search("will gluten-free cooking help with it?", {"my son has celiac disease"});
   EXPECT_EQ(page.response.interpretation().context_use().kind(),
             v1::ContextUse::FOLLOW_UP);
   EXPECT_THAT(page.response.interpretation().context_use().topic(),
               ElementsAre("celiac disease"));
   EXPECT_THAT(Ids(page), Contains("celiac-treat"));
+  EXPECT_EQ(Search("will gluten-free cooking help him?", {"my son has celiac disease"})
+                .response.interpretation()
+                .context_use()
+                .kind(),
+            v1::ContextUse::OWN_TOPIC);
+}
+
+TEST_F(ConversationTest, AMessageNamingTheSubjectAgainAsksWhatItAsks) {
+  // Not the earlier turn's aspect, nor its people.
+  const SearchPage what =
+      Search("what is hemophilia?", {"what are the symptoms of hemophilia?"});
+  EXPECT_EQ(what.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(what.response.interpretation().aspects(), IsEmpty());
+  const SearchPage adults =
+      Search("can adults get asthma?", {"my 5 year old has asthma"});
+  EXPECT_THAT(First(adults), Not(::testing::StartsWith("asthma-children")));
 }
 
 TEST_F(ConversationTest, AFollowUpThatNamesNothingFindsOnlyPostsOnTheTopic) {
