@@ -960,10 +960,15 @@ void NameTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
       }
     }
   }
-  // Each stem once, in the order said (phrases are looked up in order).
+  // Each stem once, in the order said (phrases are looked up in order), and
+  // each name once as shown ("my son has asthma, his asthma is worse at
+  // night" searches for "asthma", not "asthma asthma").
   std::unordered_set<std::string> seen;
   std::erase_if(topic.stems,
                 [&](const std::string& stem) { return !seen.insert(stem).second; });
+  std::unordered_set<std::string> shown;
+  std::erase_if(topic.written,
+                [&](const std::string& name) { return !shown.insert(name).second; });
 }
 
 // The stems that name `topic`'s subject: its strongest, and any other at

@@ -404,6 +404,15 @@ TEST_F(ConversationTest, AMessageNamingTheSubjectAgainAsksWhatItAsks) {
   EXPECT_THAT(First(adults), Not(::testing::StartsWith("asthma-children")));
 }
 
+TEST_F(ConversationTest, ASubjectSaidTwiceIsShownOnce) {
+  const SearchPage page =
+      Search("how is it treated?", {"my son has asthma, his asthma is worse at night"});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("asthma"));
+  EXPECT_THAT(page.response.interpretation().context_use().searched_for(),
+              ::testing::StartsWith("asthma \u2014"));
+}
+
 TEST_F(ConversationTest, AFollowUpThatNamesNothingFindsOnlyPostsOnTheTopic) {
   // Other posts on treatments answer someone else's question.
   const SearchPage page = Search("how is it treated?", {"my son has asthma"});
