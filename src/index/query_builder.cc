@@ -469,7 +469,8 @@ struct TurnReading {
   std::uint32_t question_types = 0;  // Of its words, whether or not it asks.
   bool asks = false;
   std::uint32_t populations = 0;  // ChildsAgeOf its words.
-  // Its topic is only in clauses that add it in passing (SaidInPassing).
+  // Its topic is only in clauses said in passing (ReadClauses), and none
+  // of its clauses asks.
   bool in_passing = false;
   TurnTopic topic;  // Its turn number is the caller's to set.
 };
