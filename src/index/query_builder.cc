@@ -472,6 +472,8 @@ struct TurnReading {
   // Its topic is only in clauses said in passing (ReadClauses), and none
   // of its clauses asks.
   bool in_passing = false;
+  // Its topic leaves out clauses said in passing: the rest named one.
+  bool read_past_passing = false;
   TurnTopic topic;  // Its turn number is the caller's to set.
 };
 
@@ -1329,6 +1331,10 @@ struct Clauses {
   // not "as well" meaning healthy ("he hasn't been as well").
   std::vector<bool> in_passing;
   bool asks = false;  // Some clause asks.
+
+  bool any_in_passing() const {
+    return std::find(in_passing.begin(), in_passing.end(), true) != in_passing.end();
+  }
 };
 
 Clauses ReadClauses(const Message& message) {
@@ -1379,12 +1385,12 @@ TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
   // screening came back high for trisomy 21"); when those clauses are all
   // that names anything, its topic is theirs, marked as said in passing.
   const Clauses clauses = ReadClauses(message);
-  const std::vector<bool>& in_passing = clauses.in_passing;
-  reading.topic = FindTopic(db, words, 0, in_passing);
-  if (reading.topic.stems.empty() &&
-      std::find(in_passing.begin(), in_passing.end(), true) != in_passing.end()) {
+  reading.topic = FindTopic(db, words, 0, clauses.in_passing);
+  if (clauses.any_in_passing() && reading.topic.stems.empty()) {
     reading.topic = FindTopic(db, words, 0);
     reading.in_passing = !reading.topic.stems.empty() && !clauses.asks;
+  } else {
+    reading.read_past_passing = clauses.any_in_passing();
   }
   reading.words = std::move(words);
   return reading;
@@ -1676,12 +1682,10 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   }
   TurnReading reading = ReadingOf(db, message, words);
   // The message's own subject is all it names: what it adds in passing is
-  // what it asks about ("she also has a heart murmur, is that linked?").
-  const std::vector<bool> in_passing = ReadClauses(message).in_passing;
+  // what it asks about ("she also has a heart murmur, is that linked?"). As
+  // an earlier turn of the next request, it is read as ReadingOf reads it.
   const TurnTopic own =
-      std::find(in_passing.begin(), in_passing.end(), true) == in_passing.end()
-          ? reading.topic
-          : FindTopic(db, words, 0);
+      reading.read_past_passing ? FindTopic(db, words, 0) : reading.topic;
   if (memo != nullptr) memo->impl().Remember(message.text(), std::move(reading));
   Conversation conversation =
       ReadConversation(db, stemmer, dictionary, context, ranking, memo, locality);
