@@ -23,8 +23,10 @@ reproduce, so the two cannot drift apart.
 Training data: the last turns of the conversation sets in SETS, each
 labelled by the MedQuAD question type its relevant posts answer, mapped to
 Guru's aspect names (QTYPE_TO_ASPECT; "information" and types without an
-aspect are the class "none"). Never blind5 or blind6: they are kept for
-measuring what the model generalises (docs/CONVERSATION.md).
+aspect are the class "none"), and the follow-ups written for training in
+aspects-train/ (1,830 in seven voices; aspects-train/README.md). Never
+blind5 to blind9: they are kept for measuring what the model generalises
+(docs/CONVERSATION.md).
 
 --cross-validate reports leave-one-set-out accuracy per set and for each
 confidence threshold, the share of guesses made and how many were right.
@@ -39,6 +41,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SETS = ["dev", "holdout", "blind2", "blind3", "blind4"]
+# Follow-ups written only to train this model, in voices the sets lack
+# (aspects-train/README.md says who wrote them and how).
+TRAINING_DIR = os.path.join(HERE, "aspects-train")
+FOLLOW_UP_FILES = sorted(f[:-len(".jsonl")] for f in os.listdir(TRAINING_DIR)
+                         if f.endswith(".jsonl"))
 QTYPE_TO_ASPECT = {
     "treatment": "treatment",
     "symptoms": "symptoms",
@@ -103,6 +110,21 @@ def read_set(name):
             d = json.loads(line)
             rows.append((d["turns"][-1], QTYPE_TO_ASPECT.get(d["qtype"], NONE), name))
     return rows
+
+
+def read_follow_ups(name):
+    """A file of TRAINING_DIR: written follow-ups, {"message", "qtype"} a line."""
+    rows = []
+    with open(os.path.join(TRAINING_DIR, name + ".jsonl"), encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            rows.append((d["message"], QTYPE_TO_ASPECT.get(d["qtype"], NONE), name))
+    return rows
+
+
+def training_rows():
+    rows = [r for s in SETS for r in read_set(s)]
+    return rows + [r for name in FOLLOW_UP_FILES for r in read_follow_ups(name)]
 
 
 def train(rows, classes, l2, epochs=EPOCHS):
@@ -173,7 +195,7 @@ def predict(model, text):
 
 def cross_validate(rows, classes, l2):
     results = []  # (set, truth, guess, probability)
-    for held in SETS:
+    for held in SETS + FOLLOW_UP_FILES:
         model = train([r for r in rows if r[2] != held], classes, l2)
         for text, truth, name in rows:
             if name != held:
@@ -181,7 +203,7 @@ def cross_validate(rows, classes, l2):
             p = predict(model, text)
             best = max(range(len(classes)), key=lambda c: p[c])
             results.append((name, truth, classes[best], p[best]))
-    for held in SETS:
+    for held in SETS + FOLLOW_UP_FILES:
         sub = [r for r in results if r[0] == held]
         right = sum(1 for r in sub if r[1] == r[2])
         print("%-8s accuracy %.3f (%d/%d)" % (held, right / len(sub), right, len(sub)))
@@ -201,6 +223,8 @@ def write(path, classes, model, l2, rows, checks):
         f.write("# Written by bench/conversation/train_aspects.py; do not edit.\n")
         f.write("# Trained on the last turns of bench/conversation/{%s}.jsonl\n" %
                 ",".join(SETS))
+        f.write("# and the follow-ups of bench/conversation/aspects-train/{%s}.jsonl\n" %
+                ",".join(FOLLOW_UP_FILES))
         f.write("# (%d messages), multinomial logistic regression, L2 %g, %d epochs.\n" %
                 (len(rows), l2, EPOCHS))
         f.write("# Lines: 'class NAME' in order; 'bias W...'; 'feature NAME\\tW...';\n")
@@ -229,7 +253,7 @@ def main():
     ap.add_argument("--cross-validate", action="store_true")
     ap.add_argument("--l2", type=float, default=1e-3)
     args = ap.parse_args()
-    rows = [r for s in SETS for r in read_set(s)]
+    rows = training_rows()
     classes = sorted({r[1] for r in rows} - {NONE}) + [NONE]
     if args.cross_validate:
         cross_validate(rows, classes, args.l2)

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/query_text.h"
@@ -18,6 +19,26 @@ TEST(AspectModelTest, TheShippedModelParsesAndScoresAsItsTrainerDid) {
     const AspectModel::Guess guess = model.Classify(check.message);
     EXPECT_EQ(guess.aspect, check.aspect) << check.message;
     EXPECT_NEAR(guess.probability, check.probability, 1e-5) << check.message;
+  }
+}
+
+// Follow-ups in none of the training files, asked without their aspect's
+// usual word. Trained on the conversation sets alone, the model read the
+// first as "outlook" (0.67) and was unsure of the rest (0.25 to 0.59, or
+// "treatment" for the last); the written follow-ups of seven voices
+// (bench/conversation/aspects-train/) taught it these ways of asking.
+TEST(AspectModelTest, TheShippedModelReadsAspectsAskedWithoutTheirUsualWord) {
+  const AspectModel& model = AspectModel::Builtin();
+  const std::pair<const char*, const char*> follow_ups[] = {
+      {"will my kids end up with it", "inheritance"},
+      {"is she going to be alright in the long run", "outlook"},
+      {"what happens if we leave it", "complications"},
+      {"do i take it before or after food", "dosage"},
+  };
+  for (const auto& [message, aspect] : follow_ups) {
+    const AspectModel::Guess guess = model.Classify(message);
+    EXPECT_EQ(guess.aspect, aspect) << message;
+    EXPECT_GE(guess.probability, 0.5) << message;  // query_builder's kMinAspectGuess
   }
 }
 
