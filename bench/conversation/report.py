@@ -559,7 +559,21 @@ def main():
       " down) and self-contained messages 0.935 -> 0.868 (1 down), messages read as"
       " follow-ups whose guessed aspect changed. The development sets, in-sample before and after but"
       " now a third of the training data, lost a little: pooled 0.889 -> 0.883 with context"
-      " (7 conversations down, none up); `blind3` is unmoved.")
+      " (7 conversations down, none up); `blind3` is unmoved. A reviewer (a helper running"
+      " servers of the model before and after side by side on 158 two-turn conversations of"
+      " its own) found 1 of its first 80 read differently (better); sought out with a copy of"
+      " the classifier, 37 of 78 more differed, 16 better and 19 worse: an infection caught"
+      " from someone (\"can my wife catch it from me\" after hepatitis B) read as"
+      " inheritance at 0.56-0.67, bringing in pages on unrelated inherited diseases; a worry"
+      " told rather than asked (\"he keeps asking me if he will be ok\") as symptoms;"
+      " \"will I be able to breastfeed\" as outlook; six of the 19 only from the 0.5"
+      " threshold. Tried and not kept: 200 more written follow-ups of those kinds (catching an"
+      " infection, everyday life, worries, how long to take a medicine, chat) mended most of"
+      " them but lowered the fair sets' pooled figure 0.626 -> 0.619 (`blind9` lost a"
+      " missed dose and a question about tests) and a development self-contained message:"
+      " whether \"can my kids get it\" asks about genes or catching it depends on the"
+      " subject, which the guess does not see; the pages the subject has (an inheritance"
+      " page or none) would tell, and are the next thing to try.")
     w("")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
