@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <unordered_set>
 
 #include "core/query_text.h"
 #include "core/text.h"
@@ -15,6 +14,10 @@ struct Sentence {
   std::size_t begin = 0;  // Bytes.
   std::size_t end = 0;
   int paragraph = 0;
+  // Code points of the text before `begin` and before `end` (CountChars),
+  // set by CountSentenceChars for windows measured again and again.
+  std::size_t chars_before_begin = 0;
+  std::size_t chars_before_end = 0;
 };
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -155,18 +158,47 @@ std::vector<Sentence> Sentences(std::string_view text) {
   return sentences;
 }
 
+bool StartsChar(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+
 // Code points in `text`, which is valid UTF-8.
 std::size_t CountChars(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), StartsChar));
+}
+
+// Sets each sentence's character offsets in one pass over `text`.
+void CountSentenceChars(std::string_view text, std::vector<Sentence>& sentences) {
+  std::size_t byte = 0;
+  std::size_t chars = 0;
+  const auto count_to = [&](std::size_t end) {
+    for (; byte < end; ++byte) chars += StartsChar(text[byte]) ? 1 : 0;
+    return chars;
+  };
+  for (Sentence& sentence : sentences) {
+    sentence.chars_before_begin = count_to(sentence.begin);
+    sentence.chars_before_end = count_to(sentence.end);
+  }
+}
+
+// Characters of sentences [first, last] with what lies between them.
+std::size_t WindowChars(const std::vector<Sentence>& sentences, std::size_t first,
+                        std::size_t last) {
+  return sentences[last].chars_before_end - sentences[first].chars_before_begin;
 }
 
 struct MatchedWord {
   WordSpan span;
-  std::string term;
+  std::size_t term;  // Index of its term among the answer's distinct ones.
   double weight;
   std::size_t sentence;
+};
+
+// The query's words in an answer, in order, and where each sentence's start.
+struct MatchedWords {
+  std::vector<MatchedWord> words;
+  std::size_t distinct_terms = 0;
+  // words[first_of[s]] is sentence s's first matched word, if it has one;
+  // first_of[s + 1] is where the words of later sentences start.
+  std::vector<std::size_t> first_of;
 };
 
 struct Window {
@@ -194,49 +226,66 @@ namespace {
 
 // The words of `scanned` that the query searches for, each with its
 // sentence.
-std::vector<MatchedWord> MatchWords(std::string_view scanned,
-                                    const std::vector<Sentence>& sentences,
-                                    const WordWeight& weight) {
-  std::vector<MatchedWord> words;
+MatchedWords MatchWords(std::string_view scanned, const std::vector<Sentence>& sentences,
+                        const WordWeight& weight) {
+  MatchedWords matched;
+  // An answer holds a few distinct query terms: a search beats hashing.
+  std::vector<std::string_view> terms;
   std::size_t sentence = 0;
   ForEachWord(scanned, [&](const WordSpan& span, const std::string& word) {
     while (sentence + 1 < sentences.size() &&
            span.byte_begin >= sentences[sentence].end) {
       ++sentence;
     }
-    WordMatch match = weight(word);
-    if (match.weight > 0) {
-      words.push_back({span, std::move(match.term), match.weight, sentence});
-    }
+    const WordMatch* match = weight(word);
+    if (match == nullptr || !(match->weight > 0)) return;
+    const auto known = std::find(terms.begin(), terms.end(), match->term);
+    const auto term = static_cast<std::size_t>(known - terms.begin());
+    if (known == terms.end()) terms.push_back(match->term);
+    matched.words.push_back({span, term, match->weight, sentence});
   });
-  return words;
+  matched.distinct_terms = terms.size();
+  matched.first_of.reserve(sentences.size() + 1);
+  std::size_t word = 0;
+  for (std::size_t s = 0; s <= sentences.size(); ++s) {
+    while (word < matched.words.size() && matched.words[word].sentence < s) ++word;
+    matched.first_of.push_back(word);
+  }
+  return matched;
 }
 
 // The summed weight of the distinct terms in sentences [first, last]: a
 // repeat says little and would favour longer windows over the sentence that
-// has it all.
-double ScoreOf(const std::vector<MatchedWord>& words, std::size_t first,
-               std::size_t last) {
-  std::unordered_set<std::string> seen;
+// has it all. Summed in the words' order. `seen` has a false for each
+// distinct term, and has them again on return.
+double ScoreOf(const MatchedWords& matched, std::size_t first, std::size_t last,
+               std::vector<bool>& seen) {
+  const auto begin =
+      matched.words.begin() + static_cast<std::ptrdiff_t>(matched.first_of[first]);
+  const auto end =
+      matched.words.begin() + static_cast<std::ptrdiff_t>(matched.first_of[last + 1]);
   double score = 0;
-  for (const MatchedWord& word : words) {
-    if (word.sentence < first || word.sentence > last) continue;
-    if (seen.insert(word.term).second) score += word.weight;
+  for (auto word = begin; word != end; ++word) {
+    if (seen[word->term]) continue;
+    seen[word->term] = true;
+    score += word->weight;
   }
+  for (auto word = begin; word != end; ++word) seen[word->term] = false;
   return score;
 }
 
 // The best-scoring window of up to max_sentences sentences within one
 // paragraph and max_chars (a single sentence may be longer); ties go to the
 // shorter, then the earlier. The first sentence when nothing scores.
-Window BestWindow(std::string_view answer, const std::vector<Sentence>& sentences,
-                  const std::vector<MatchedWord>& words, const PassageOptions& options) {
+Window BestWindow(const std::vector<Sentence>& sentences, const MatchedWords& matched,
+                  const PassageOptions& options) {
   const auto better = [](const Window& a, const Window& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.bytes != b.bytes) return a.bytes < b.bytes;
     return a.first < b.first;
   };
   Window best{0, 0, -1, 0};
+  std::vector<bool> seen(matched.distinct_terms);
   for (std::size_t first = 0; first < sentences.size(); ++first) {
     for (std::size_t last = first;
          last < sentences.size() &&
@@ -244,11 +293,8 @@ Window BestWindow(std::string_view answer, const std::vector<Sentence>& sentence
          sentences[last].paragraph == sentences[first].paragraph;
          ++last) {
       const std::size_t bytes = sentences[last].end - sentences[first].begin;
-      if (last > first &&
-          CountChars(answer.substr(sentences[first].begin, bytes)) > options.max_chars) {
-        break;
-      }
-      const Window window{first, last, ScoreOf(words, first, last), bytes};
+      if (last > first && WindowChars(sentences, first, last) > options.max_chars) break;
+      const Window window{first, last, ScoreOf(matched, first, last, seen), bytes};
       if (better(window, best)) best = window;
     }
   }
@@ -263,8 +309,7 @@ Window BestWindow(std::string_view answer, const std::vector<Sentence>& sentence
 void Extend(std::string_view answer, const std::vector<Sentence>& sentences,
             const PassageOptions& options, Window& best) {
   const auto window_chars = [&](std::size_t first, std::size_t last) {
-    return CountChars(answer.substr(sentences[first].begin,
-                                    sentences[last].end - sentences[first].begin));
+    return WindowChars(sentences, first, last);
   };
   const auto same_paragraph = [&](std::size_t next) {
     return next < sentences.size() &&
@@ -300,7 +345,7 @@ BestPassage PassageOf(std::string_view answer, std::size_t begin, std::size_t en
     std::size_t cut = begin;
     std::size_t counted = 0;
     for (std::size_t i = begin; i < end && counted <= options.max_sentence_chars; ++i) {
-      if ((static_cast<unsigned char>(answer[i]) & 0xC0) != 0x80) ++counted;
+      if (StartsChar(answer[i])) ++counted;
       if (IsSpace(answer[i]) && counted <= options.max_sentence_chars) cut = i;
     }
     if (cut > begin) end = cut;
@@ -329,17 +374,16 @@ BestPassage FindBestPassage(std::string_view answer, const WordWeight& weight,
     sentences.pop_back();  // Probably cut short by the scan bound.
   }
   if (sentences.empty()) return {};
-  const std::vector<MatchedWord> words = MatchWords(scanned, sentences, weight);
-  Window best = BestWindow(answer, sentences, words, options);
+  CountSentenceChars(scanned, sentences);
+  const MatchedWords matched = MatchWords(scanned, sentences, weight);
+  Window best = BestWindow(sentences, matched, options);
   Extend(answer, sentences, options, best);
-  return PassageOf(answer, sentences[best.first].begin, sentences[best.last].end, words,
-                   options);
+  return PassageOf(answer, sentences[best.first].begin, sentences[best.last].end,
+                   matched.words, options);
 }
 
 std::string SnippetAt(std::string_view answer, std::size_t begin, std::size_t max_chars) {
-  const auto starts_char = [&](std::size_t i) {
-    return (static_cast<unsigned char>(answer[i]) & 0xC0) != 0x80;
-  };
+  const auto starts_char = [&](std::size_t i) { return StartsChar(answer[i]); };
   std::size_t start = 0;
   for (std::size_t chars = 0; start < answer.size(); ++start) {
     if (starts_char(start) && chars++ == begin) break;

@@ -39,14 +39,16 @@ struct PassageOptions {
 };
 
 // What the query makes of a lower-cased word of the answer: the term it
-// counts as (e.g. its stem, so "knees" and "knee" count once) and its weight;
-// weight 0 when the query does not search for it. Called for every word
-// scanned: a caller whose answer is costly (stemming) caches it.
+// counts as (e.g. its stem, so "knees" and "knee" count once) and its weight.
 struct WordMatch {
   std::string term;
   double weight = 0;
 };
-using WordWeight = std::function<WordMatch(const std::string& lower_word)>;
+// Called for every word scanned: null when the query does not search for the
+// word (or its weight is not positive). The caller owns what it points to,
+// which must outlive the FindBestPassage call; a caller whose answer is
+// costly (stemming) caches it, and a cache is then also what it points into.
+using WordWeight = std::function<const WordMatch*(const std::string& lower_word)>;
 
 // Splits `answer` into sentences (and list items, see SplitSentences) and
 // picks the window of consecutive sentences (within one paragraph) whose

@@ -72,6 +72,14 @@ CharClass Classify(std::uint32_t cp) {
   return CharClass::kWord;  // Letters of other scripts, accented letters.
 }
 
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+char LowerAscii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 }  // namespace
 
 bool IsStopword(std::string_view lower_word) {
@@ -94,11 +102,36 @@ void ForEachWord(
     if (!word.empty()) on_word(span, word);
     word.clear();
   };
-  for (std::size_t i = 0; i < text.size(); ++chars) {
-    std::size_t length = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (IsAsciiAlnum(text[i])) {
+      // A run of ASCII letters and digits (most of every answer passages
+      // scan) is taken whole.
+      if (word.empty()) {
+        span.byte_begin = i;
+        span.char_begin = chars;
+      }
+      const std::size_t begin = i;
+      while (i < text.size() && IsAsciiAlnum(text[i])) ++i;
+      const std::size_t from = word.size();
+      word.append(text.substr(begin, i - begin));
+      std::transform(word.begin() + static_cast<std::ptrdiff_t>(from), word.end(),
+                     word.begin() + static_cast<std::ptrdiff_t>(from),
+                     [](char c) { return LowerAscii(c); });
+      chars += i - begin;
+      span.byte_end = i;
+      span.char_end = chars;
+      continue;
+    }
     std::uint32_t cp = static_cast<unsigned char>(text[i]);
-    // A byte that starts no well-formed sequence is a separator. (ASCII, most
-    // of every answer passages scan, needs no call.)
+    if (cp < 0x80 && cp != '\'') {  // ASCII punctuation and spaces.
+      flush();
+      ++i;
+      ++chars;
+      continue;
+    }
+    std::size_t length = 1;
+    // A byte that starts no well-formed sequence is a separator.
     if (cp >= 0x80) cp = DecodeUtf8(text, i, length).value_or(0xFFFD);
     const CharClass char_class = Classify(cp);
     if (char_class == CharClass::kSeparator ||
@@ -111,18 +144,14 @@ void ForEachWord(
       }
       if (char_class == CharClass::kApostrophe) {
         word.push_back('\'');
-      } else if (cp < 0x80) {
-        word.push_back(cp >= 'A' && cp <= 'Z' ? static_cast<char>(cp - 'A' + 'a')
-                                              : static_cast<char>(cp));
       } else {
-        word.append(text.substr(i, length));
-      }
-      if (char_class == CharClass::kWord) {
+        word.append(text.substr(i, length));  // Not ASCII: taken as it is.
         span.byte_end = i + length;
         span.char_end = chars + 1;
       }
     }
     i += length;
+    ++chars;
   }
   flush();
 }

@@ -49,8 +49,10 @@ class PassageWords {
     for (const internal::QueryTerm& term : terms.all()) prefixes_.Add(term.stem);
   }
 
-  WordMatch Match(const std::string& lower_word) {
-    if (!prefixes_.MayStemToAny(lower_word)) return {};
+  // Null when the query does not search for `lower_word`; valid as long as
+  // this object.
+  const WordMatch* Match(const std::string& lower_word) {
+    if (!prefixes_.MayStemToAny(lower_word)) return nullptr;
     auto [it, inserted] = seen_.try_emplace(lower_word);
     if (inserted) {
       std::string stem = internal::StemWord(stemmer_, lower_word);
@@ -58,7 +60,7 @@ class PassageWords {
         it->second = {std::move(stem), *weight};
       }
     }
-    return it->second;
+    return it->second.weight > 0 ? &it->second : nullptr;
   }
 
  private:

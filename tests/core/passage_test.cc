@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,10 +20,12 @@ using ::testing::IsEmpty;
 using ::testing::Pair;
 
 // A query of exact lower-case words, each weighing 1.
-WordWeight Words(std::set<std::string> words) {
-  return [words = std::move(words)](const std::string& word) -> WordMatch {
-    if (!words.contains(word)) return {};
-    return {word, 1.0};
+WordWeight Words(const std::set<std::string>& words) {
+  std::map<std::string, WordMatch, std::less<>> matches;
+  for (const std::string& word : words) matches[word] = {word, 1.0};
+  return [matches = std::move(matches)](const std::string& word) -> const WordMatch* {
+    const auto it = matches.find(word);
+    return it == matches.end() ? nullptr : &it->second;
   };
 }
 

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +48,41 @@ TEST(QueryWordsTest, OtherScriptsAreWords) {
 
 TEST(QueryWordsTest, InvalidBytesAreSeparatorsNotCrashes) {
   EXPECT_THAT(QueryWords("knee\xFF\xFEpain\xE2"), ElementsAre("knee", "pain"));
+}
+
+// Each word as ForEachWord gives it, with its span in bytes and characters.
+struct SeenWord {
+  std::string word;
+  std::size_t byte_begin, byte_end, char_begin, char_end;
+  bool operator==(const SeenWord&) const = default;
+  friend void PrintTo(const SeenWord& w, std::ostream* os) {
+    *os << '"' << w.word << "\" bytes [" << w.byte_begin << ", " << w.byte_end
+        << ") chars [" << w.char_begin << ", " << w.char_end << ")";
+  }
+};
+
+std::vector<SeenWord> WordsOf(std::string_view text) {
+  std::vector<SeenWord> words;
+  ForEachWord(text, [&](const WordSpan& span, const std::string& word) {
+    words.push_back(
+        {word, span.byte_begin, span.byte_end, span.char_begin, span.char_end});
+  });
+  return words;
+}
+
+TEST(ForEachWordTest, SpansCountBytesAndCharactersAcrossScriptsAndApostrophes) {
+  // "Naïve café’s dogs' 'tis X2": a word may mix ASCII runs with other
+  // letters and a typographic apostrophe (kept as '), and neither a leading
+  // nor a trailing apostrophe is part of a word or its span.
+  EXPECT_THAT(
+      WordsOf("Na\xC3\xAFve caf\xC3\xA9\xE2\x80\x99s dogs' 'tis X2"),
+      ElementsAre(SeenWord{"na\xC3\xAFve", 0, 6, 0, 5},
+                  SeenWord{"caf\xC3\xA9's", 7, 16, 6, 12},
+                  SeenWord{"dogs", 17, 21, 13, 17}, SeenWord{"tis", 24, 27, 20, 23},
+                  SeenWord{"x2", 28, 30, 24, 26}));
+  EXPECT_THAT(WordsOf("it's\xFFok"),
+              ElementsAre(SeenWord{"it's", 0, 4, 0, 4}, SeenWord{"ok", 5, 7, 5, 7}));
+  EXPECT_THAT(WordsOf(" \t'' - "), IsEmpty());
 }
 
 TEST(IsStopwordTest, FunctionWordsOnly) {
