@@ -162,6 +162,14 @@ struct QuestionTypePair {
 // The two-word cues ("side effects", "forget dose"), QuestionTypes() order.
 const std::vector<QuestionTypePair>& QuestionTypePairs(const Xapian::Stem& stemmer);
 
+// The question types (bits of QuestionTypes() indexes) whose cues are among
+// `sorted_stems`, a question's stems in term order as slot
+// kTitleQuestionStemsSlot holds them; `types` and `pairs` as QuestionTypeStems
+// and QuestionTypePairs give them (empty: no types).
+std::uint32_t QuestionTypesOfStems(const std::vector<std::string>& sorted_stems,
+                                   const std::unordered_map<std::string, int>& types,
+                                   const std::vector<QuestionTypePair>& pairs);
+
 // How earlier turns were read (their words as corrected, their topic, the
 // question types they ask), kept for the next messages of their
 // conversations: a chatbot sends every earlier turn again with each new

@@ -37,28 +37,6 @@ struct TitleAndQuestion {
 
 // The title's and (when `want_question`) the question's stems of a
 // document, from its slot (schema.h).
-struct FieldStems {
-  std::vector<std::string> title;
-  std::vector<std::string> question;
-};
-
-void SplitStems(std::string_view text, std::vector<std::string>& out) {
-  for (std::size_t end; (end = text.find(' ')) != std::string_view::npos;) {
-    out.emplace_back(text.substr(0, end));
-    text.remove_prefix(end + 1);
-  }
-}
-
-FieldStems ReadFieldStems(std::string_view value, bool want_question) {
-  FieldStems stems;
-  const std::size_t newline = value.find('\n');
-  SplitStems(value.substr(0, newline), stems.title);
-  if (want_question && newline != std::string::npos) {
-    SplitStems(value.substr(newline + 1), stems.question);
-  }
-  return stems;
-}
-
 // Share of the document's title stems that the query searches for, the
 // populations the title names (when `populations` is given), the share of
 // the query's topic parts the title names (one of a part's stems is
@@ -70,7 +48,8 @@ TitleAndQuestion ReadTitleAndQuestion(
     const std::vector<QuestionTypePair>& pairs,
     const std::unordered_map<std::string, std::uint32_t>& populations) {
   TitleAndQuestion result;
-  const FieldStems stems = ReadFieldStems(slot, !types.empty());
+  const schema::TitleQuestionStems stems =
+      schema::ReadTitleQuestionStems(slot, !types.empty());
   result.titled = !stems.title.empty();
   double matched = 0;
   std::uint32_t named = 0;
@@ -104,18 +83,7 @@ TitleAndQuestion ReadTitleAndQuestion(
             std::count_if(query.topic_parts.begin(), query.topic_parts.end(), in_title)) /
         static_cast<double>(query.topic_parts.size());
   }
-  for (const std::string& stem : stems.question) {
-    if (auto type = types.find(stem); type != types.end()) {
-      result.question_types |= 1U << static_cast<unsigned>(type->second);
-    }
-  }
-  // The slot holds a question's stems sorted, so a pair is two lookups.
-  for (const QuestionTypePair& pair : pairs) {
-    if (std::binary_search(stems.question.begin(), stems.question.end(), pair.first) &&
-        std::binary_search(stems.question.begin(), stems.question.end(), pair.second)) {
-      result.question_types |= 1U << static_cast<unsigned>(pair.type);
-    }
-  }
+  result.question_types = QuestionTypesOfStems(stems.question, types, pairs);
   return result;
 }
 

@@ -55,6 +55,27 @@ std::string TitleKeyTerm(std::vector<std::string> stems) {
   return term.size() <= kMaxTermBytes ? term : std::string();
 }
 
+namespace {
+
+void SplitStems(std::string_view text, std::vector<std::string>& out) {
+  for (std::size_t end; (end = text.find(' ')) != std::string_view::npos;) {
+    out.emplace_back(text.substr(0, end));
+    text.remove_prefix(end + 1);
+  }
+}
+
+}  // namespace
+
+TitleQuestionStems ReadTitleQuestionStems(std::string_view value, bool want_question) {
+  TitleQuestionStems stems;
+  const std::size_t newline = value.find('\n');
+  SplitStems(value.substr(0, newline), stems.title);
+  if (want_question && newline != std::string_view::npos) {
+    SplitStems(value.substr(newline + 1), stems.question);
+  }
+  return stems;
+}
+
 std::string DateValue(std::string_view iso_date) {
   std::string value;
   for (char c : iso_date) {

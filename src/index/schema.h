@@ -148,6 +148,14 @@ inline bool IsFreeTextStemTerm(std::string_view term) {
          !(term[kStemPrefix.size()] >= 'A' && term[kStemPrefix.size()] <= 'Z');
 }
 
+// Slot kTitleQuestionStemsSlot read back: the title's stems and, when
+// `want_question`, the question's, each in term order (sorted).
+struct TitleQuestionStems {
+  std::vector<std::string> title;
+  std::vector<std::string> question;
+};
+TitleQuestionStems ReadTitleQuestionStems(std::string_view value, bool want_question);
+
 // "2019-05-20" -> "20190520" (sortable); empty stays empty.
 std::string DateValue(std::string_view iso_date);
 
