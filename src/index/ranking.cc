@@ -223,12 +223,14 @@ Iterator TieRunEnd(Iterator run, Iterator end) {
 
 // Puts candidates of equal score in the order of their ids, so that one index
 // and any sharding of it (local or remote) rank alike; Xapian breaks ties by
-// docid. [begin, end) is sorted by score; ids are read only for ties (over
-// remote shards from their documents, fetched before).
+// docid. [begin, end) is sorted by score; only runs of ties that start
+// before `needed` are ordered, since no page reads further. Ids are read only
+// for those (over remote shards from their documents, fetched before).
 void OrderTiesById(const Xapian::Database& db, Locality locality,
                    std::vector<RankedCandidate>::iterator begin,
-                   std::vector<RankedCandidate>::iterator end) {
-  for (auto run = begin; run != end;) {
+                   std::vector<RankedCandidate>::iterator end,
+                   std::vector<RankedCandidate>::iterator needed) {
+  for (auto run = begin; run != end && run < needed;) {
     const auto run_end = TieRunEnd(run, end);
     if (run_end - run > 1) {
       std::vector<std::pair<std::string, RankedCandidate>> keyed;
@@ -245,14 +247,16 @@ void OrderTiesById(const Xapian::Database& db, Locality locality,
 
 // Over remote shards, fetches the documents that ranking and the page read,
 // a message each: the first `count` of `ranked` and every candidate tied
-// with another in the re-ranked [0, depth), whose ids order them. (Xapian
-// 1.4's MSet::fetch sends no batch: each document is a round trip.)
+// with another in the re-ranked [0, depth) in a run that starts among them,
+// whose ids order them (OrderTiesById). (Xapian 1.4's MSet::fetch sends no
+// batch: each document is a round trip.)
 void FetchDocuments(const Xapian::MSet& mset, std::vector<RankedCandidate>& ranked,
                     std::size_t count, std::size_t depth) {
   std::vector<std::size_t> wanted(std::min(count, ranked.size()));
   std::iota(wanted.begin(), wanted.end(), std::size_t{0});
   const auto reranked_end = ranked.begin() + static_cast<std::ptrdiff_t>(depth);
-  for (auto run = ranked.begin(); run != reranked_end;) {
+  const auto needed = ranked.begin() + static_cast<std::ptrdiff_t>(wanted.size());
+  for (auto run = ranked.begin(); run != reranked_end && run < needed;) {
     const auto run_end = TieRunEnd(run, reranked_end);
     for (auto it = run; run_end - run > 1 && it != run_end; ++it) {
       const auto position = static_cast<std::size_t>(it - ranked.begin());
@@ -356,7 +360,9 @@ std::vector<RankedCandidate> RankCandidates(
                      return a.score > b.score;
                    });
   if (!local) FetchDocuments(mset, ranked, confidence_depth, reranked);
-  OrderTiesById(db, locality, ranked.begin(), reranked_end);
+  OrderTiesById(
+      db, locality, ranked.begin(), reranked_end,
+      ranked.begin() + static_cast<std::ptrdiff_t>(std::min(confidence_depth, reranked)));
   const std::size_t scored = std::min(confidence_depth, ranked.size());
   const std::vector<std::size_t> by_docid = InDocidOrder(ranked, scored);
   std::vector<const RankedCandidate*> in_docid_order;

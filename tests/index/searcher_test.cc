@@ -191,6 +191,53 @@ TEST_F(SearcherTest, PagingReturnsDisjointConsecutiveSlices) {
               IsEmpty());
 }
 
+// Posts of the same text tie, and ties are ordered by id on every page, as
+// one index and its shards must agree (Xapian would order them as stored).
+TEST(SearcherTiesTest, TiedPostsComeInTheOrderOfTheirIdsOnEveryPage) {
+  TempDir dir;
+  std::vector<v1::Post> posts;
+  for (const char* id : {"tie-e", "tie-b", "tie-f", "tie-a", "tie-d", "tie-c"}) {
+    posts.push_back(guru::testing::MakePost(
+        {id, "Plantar fasciitis", "My heel hurts in the morning.",
+         "Stretch the calf and the sole of the foot before you get up."}));
+  }
+  posts.push_back(guru::testing::MakePost(
+      {"other", "Heel spur", "A heel spur on the x-ray.", "A spur rarely causes pain."}));
+  const std::unique_ptr<Searcher> searcher =
+      guru::testing::IndexAndOpen(dir.Sub("db"), posts);
+  ASSERT_NE(searcher, nullptr);
+  const auto page = [&](int limit, int offset) {
+    SearchParams params;
+    params.query = "plantar fasciitis heel morning";
+    params.limit = limit;
+    params.offset = offset;
+    absl::StatusOr<SearchPage> found = searcher->Search(params);
+    EXPECT_TRUE(found.ok()) << found.status();
+    std::vector<std::string> ids;
+    if (found.ok()) {
+      for (const v1::SearchResult& hit : found->response.results()) {
+        ids.push_back(hit.post().id());
+      }
+    }
+    return ids;
+  };
+  const std::vector<std::string> tied = {"tie-a", "tie-b", "tie-c",
+                                         "tie-d", "tie-e", "tie-f"};
+  std::vector<std::string> all = page(10, 0);
+  ASSERT_GE(all.size(), tied.size());
+  all.resize(tied.size());
+  EXPECT_EQ(all, tied);
+  for (int limit : {1, 2, 4}) {
+    std::vector<std::string> paged;
+    for (int offset = 0; offset < static_cast<int>(tied.size()); offset += limit) {
+      const std::vector<std::string> slice = page(limit, offset);
+      paged.insert(paged.end(), slice.begin(), slice.end());
+    }
+    paged.resize(tied.size());
+    EXPECT_EQ(paged, tied) << "pages of " << limit;
+  }
+}
+
 TEST_F(SearcherTest, SnippetIsOneLineFromTheAnswer) {
   for (const char* query : {"rotator cuff serve", "kneecap marathon", "heel drops"}) {
     const SearchPage page = SearchOk(query);
