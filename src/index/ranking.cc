@@ -35,8 +35,6 @@ struct TitleAndQuestion {
   bool titles_naming_word = false;
 };
 
-// The title's and (when `want_question`) the question's stems of a
-// document, from its slot (schema.h).
 // Share of the document's title stems that the query searches for, the
 // populations the title names (when `populations` is given), the share of
 // the query's topic parts the title names (one of a part's stems is
@@ -224,8 +222,9 @@ Iterator TieRunEnd(Iterator run, Iterator end) {
 // Puts candidates of equal score in the order of their ids, so that one index
 // and any sharding of it (local or remote) rank alike; Xapian breaks ties by
 // docid. [begin, end) is sorted by score; only runs of ties that start
-// before `needed` are ordered, since no page reads further. Ids are read only
-// for those (over remote shards from their documents, fetched before).
+// before `needed` are ordered, since nothing reads further (RankCandidates). Ids
+// are read only for those (over remote shards from their documents, fetched
+// before).
 void OrderTiesById(const Xapian::Database& db, Locality locality,
                    std::vector<RankedCandidate>::iterator begin,
                    std::vector<RankedCandidate>::iterator end,
@@ -247,15 +246,15 @@ void OrderTiesById(const Xapian::Database& db, Locality locality,
 
 // Over remote shards, fetches the documents that ranking and the page read,
 // a message each: the first `count` of `ranked` and every candidate tied
-// with another in the re-ranked [0, depth) in a run that starts among them,
-// whose ids order them (OrderTiesById). (Xapian 1.4's MSet::fetch sends no
-// batch: each document is a round trip.)
+// with another in the re-ranked [0, depth) in a run that starts before
+// `ordered`, whose ids order them (OrderTiesById). (Xapian 1.4's MSet::fetch
+// sends no batch: each document is a round trip.)
 void FetchDocuments(const Xapian::MSet& mset, std::vector<RankedCandidate>& ranked,
-                    std::size_t count, std::size_t depth) {
+                    std::size_t count, std::size_t depth, std::size_t ordered) {
   std::vector<std::size_t> wanted(std::min(count, ranked.size()));
   std::iota(wanted.begin(), wanted.end(), std::size_t{0});
   const auto reranked_end = ranked.begin() + static_cast<std::ptrdiff_t>(depth);
-  const auto needed = ranked.begin() + static_cast<std::ptrdiff_t>(wanted.size());
+  const auto needed = ranked.begin() + static_cast<std::ptrdiff_t>(ordered);
   for (auto run = ranked.begin(); run != reranked_end && run < needed;) {
     const auto run_end = TieRunEnd(run, reranked_end);
     for (auto it = run; run_end - run > 1 && it != run_end; ++it) {
@@ -359,10 +358,14 @@ std::vector<RankedCandidate> RankCandidates(
                    [](const RankedCandidate& a, const RankedCandidate& b) {
                      return a.score > b.score;
                    });
-  if (!local) FetchDocuments(mset, ranked, confidence_depth, reranked);
-  OrderTiesById(
-      db, locality, ranked.begin(), reranked_end,
-      ranked.begin() + static_cast<std::ptrdiff_t>(std::min(confidence_depth, reranked)));
+  // What reads the order: the page (the first `confidence_depth`; a page
+  // further on asks for more) and DecideAnswerStatus (the first
+  // kTopicalDepth), so that neither depends on the page's size.
+  const std::size_t ordered =
+      std::min(std::max(confidence_depth, confidence_model::kTopicalDepth), reranked);
+  if (!local) FetchDocuments(mset, ranked, confidence_depth, reranked, ordered);
+  OrderTiesById(db, locality, ranked.begin(), reranked_end,
+                ranked.begin() + static_cast<std::ptrdiff_t>(ordered));
   const std::size_t scored = std::min(confidence_depth, ranked.size());
   const std::vector<std::size_t> by_docid = InDocidOrder(ranked, scored);
   std::vector<const RankedCandidate*> in_docid_order;

@@ -57,8 +57,9 @@ void PrepareEnquire(Xapian::Enquire& enquire, Locality locality);
 // the first `confidence_depth` get their confidence. Candidates of equal
 // score are in the order of their ids where their run starts within the
 // first `confidence_depth` (what a page reads; a page further on asks for
-// more), so that one index and its shards give the same pages; further
-// runs keep Xapian's order.
+// more) or the first confidence_model::kTopicalDepth (what
+// DecideAnswerStatus reads), so that one index and its shards give the same
+// pages; further runs keep Xapian's order.
 std::vector<RankedCandidate> RankCandidates(
     const Xapian::Database& db, const Xapian::Stem& stemmer, const Xapian::MSet& mset,
     const BuiltQuery& query, const RankingOptions& ranking, std::size_t confidence_depth,
