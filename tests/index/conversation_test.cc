@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/str_cat.h"
 #include "index/small_index.h"
 #include "support/temp_dir.h"
 
@@ -991,7 +992,9 @@ TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
 // The learned guess reads "can my wife catch it from me?" as inheritance,
 // as it is after a genetic condition; no post on hepatitis B answers that,
 // so the guess is not taken, while after cystic fibrosis, whose pages do,
-// the same kind of question is read as inheritance.
+// the same kind of question is read as inheritance. Also where each topic
+// titles more posts than are read one by one (600 more without a question),
+// when the index is asked for the cues instead.
 TEST(ConversationAspectTest, AGuessedAspectNoPostOnTheTopicAnswersIsNotTaken) {
   constexpr PostText kInfectionAndGenePosts[] = {
       {"hepb-what", "Hepatitis B", "What is (are) Hepatitis B ?",
@@ -1005,21 +1008,33 @@ TEST(ConversationAspectTest, AGuessedAspectNoPostOnTheTopicAnswersIsNotTaken) {
       {"cf-treat", "Cystic fibrosis", "What are the treatments for Cystic fibrosis ?",
        "Airway clearance and medicines that thin the mucus."},
   };
-  guru::testing::TempDir dir;
-  const std::unique_ptr<Searcher> searcher = guru::testing::IndexAndOpen(
-      dir.Sub("db"), guru::testing::MakePosts(kInfectionAndGenePosts));
-  ASSERT_NE(searcher, nullptr);
-  const absl::StatusOr<SearchPage> caught =
-      guru::testing::SearchWith(*searcher, "can my wife catch it from me?",
-                                {"I've been diagnosed with hepatitis B"});
-  ASSERT_TRUE(caught.ok()) << caught.status();
-  EXPECT_THAT(caught->response.interpretation().aspects(), Not(Contains("inheritance")));
-  const absl::StatusOr<SearchPage> passed_on = guru::testing::SearchWith(
-      *searcher, "will my kids end up with it?", {"my wife has cystic fibrosis"});
-  ASSERT_TRUE(passed_on.ok()) << passed_on.status();
-  EXPECT_THAT(passed_on->response.interpretation().aspects(), Contains("inheritance"));
-  ASSERT_FALSE(passed_on->response.results().empty());
-  EXPECT_EQ(passed_on->response.results(0).post().id(), "cf-inherit");
+  for (const int more : {0, 600}) {
+    SCOPED_TRACE(more);
+    std::vector<v1::Post> posts = guru::testing::MakePosts(kInfectionAndGenePosts);
+    for (int i = 0; i < more; ++i) {
+      for (const char* title : {"Hepatitis B", "Cystic fibrosis"}) {
+        const std::string id = StrCat(title, " note ", i);
+        const std::string answer = StrCat("Clinic note ", i, ".");
+        posts.push_back(guru::testing::MakePost({id.c_str(), title, "", answer.c_str()}));
+      }
+    }
+    guru::testing::TempDir dir;
+    const std::unique_ptr<Searcher> searcher =
+        guru::testing::IndexAndOpen(dir.Sub("db"), posts);
+    ASSERT_NE(searcher, nullptr);
+    const absl::StatusOr<SearchPage> caught =
+        guru::testing::SearchWith(*searcher, "can my wife catch it from me?",
+                                  {"I've been diagnosed with hepatitis B"});
+    ASSERT_TRUE(caught.ok()) << caught.status();
+    EXPECT_THAT(caught->response.interpretation().aspects(),
+                Not(Contains("inheritance")));
+    const absl::StatusOr<SearchPage> passed_on = guru::testing::SearchWith(
+        *searcher, "will my kids end up with it?", {"my wife has cystic fibrosis"});
+    ASSERT_TRUE(passed_on.ok()) << passed_on.status();
+    EXPECT_THAT(passed_on->response.interpretation().aspects(), Contains("inheritance"));
+    ASSERT_FALSE(passed_on->response.results().empty());
+    EXPECT_EQ(passed_on->response.results(0).post().id(), "cf-inherit");
+  }
 }
 
 TEST(ConversationRareWordsTest,
