@@ -46,7 +46,8 @@ struct WordMatch {
 };
 // Called for every word scanned: null when the query does not search for the
 // word (or its weight is not positive). The caller owns what it points to,
-// which must outlive the FindBestPassage call; a caller whose answer is
+// which must stay where it is until FindBestPassage returns (a node-based
+// map's entries do; a flat map's move as it grows); a caller whose answer is
 // costly (stemming) caches it, and a cache is then also what it points into.
 using WordWeight = std::function<const WordMatch*(const std::string& lower_word)>;
 
