@@ -15,7 +15,8 @@
 // timeout too (GURU_E2E_TIMEOUT_MS, default 240000); the children also get
 // SIGKILL if this process dies (setpriv --pdeathsig). A screenshot of each
 // state (NN-name.png) is written to $GURU_E2E_ARTIFACTS, or to a new
-// directory under the system's temporary directory; the test prints where.
+// directory under the system's temporary directory, kept only when a check
+// fails; the test prints where.
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -192,9 +193,10 @@ async function main(work) {
   const chatbot = await startChatbot('chatbot', guruAddress);
   const url = chatbot.match[1];
 
-  const artifacts = process.env.GURU_E2E_ARTIFACTS
-    ? path.resolve(process.env.GURU_E2E_ARTIFACTS)
-    : fs.mkdtempSync(path.join(os.tmpdir(), 'guru-chatbot-e2e-screenshots-'));
+  if (!process.env.GURU_E2E_ARTIFACTS) {
+    screenshotsToDrop = fs.mkdtempSync(path.join(os.tmpdir(), 'guru-chatbot-e2e-screenshots-'));
+  }
+  const artifacts = screenshotsToDrop || path.resolve(process.env.GURU_E2E_ARTIFACTS);
   fs.mkdirSync(artifacts, { recursive: true });
   console.log(`# screenshots in ${artifacts}`);
   let shots = 0;
@@ -481,13 +483,18 @@ async function closeBrowser() {
   await within(closing, 10000);
 }
 
-async function cleanup(work) {
+// Screenshots in a directory of our own are litter once every check passed.
+let screenshotsToDrop = null;
+
+async function cleanup(work, passed) {
   await closeBrowser();
   await Promise.all(children.map(stop));
-  try {
-    fs.rmSync(work, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
-  } catch (err) {
-    console.log(`# could not remove ${work}: ${err.message}`);
+  for (const dir of passed && screenshotsToDrop ? [work, screenshotsToDrop] : [work]) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+    } catch (err) {
+      console.log(`# could not remove ${dir}: ${err.message}`);
+    }
   }
 }
 
@@ -503,7 +510,7 @@ async function finish(work, problem) {
   if (failed) {
     for (const proc of children) console.log(`--- ${proc.name} output:\n${proc.output.slice(-4000)}`);
   }
-  await cleanup(work);
+  await cleanup(work, failed === 0);
   console.log(`chatbot_e2e: ${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,9 +38,10 @@ struct Fixture {
 // A small index of posts that share words, so that searches match, rank,
 // page, facet and relate.
 std::string WriteIndex() {
-  char directory[] = "/tmp/guru-api-fuzz-XXXXXX";
-  if (::mkdtemp(directory) == nullptr) std::abort();
-  const std::string db = std::string(directory) + "/db";
+  std::string directory =
+      (std::filesystem::temp_directory_path() / "guru-api-fuzz-XXXXXX").string();
+  if (::mkdtemp(directory.data()) == nullptr) std::abort();
+  const std::string db = directory + "/db";
   auto writer = guru::IndexWriter::Open(db);
   if (!writer.ok()) std::abort();
   const char* topics[] = {"knee pain after running",      "ankle sprain swelling",

@@ -18,6 +18,11 @@ ninja -C build-fuzz "${targets[@]}" >/dev/null
 # (inside Xapian; see scripts/test.sh).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-new_delete_type_mismatch=0}
 mkdir -p build-fuzz/findings
+# The targets' scratch files (api_fuzzer's index) go to a directory of this
+# run's own, removed at the end however the run ends.
+TMPDIR=$(mktemp -d)
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 for target in "${targets[@]}"; do
   corpus=build-fuzz/corpus/$target
   mkdir -p "$corpus"
