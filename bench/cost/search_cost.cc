@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   std::string db;
   std::string questions_path;
   std::string results_path;
+  std::string times_path;
   std::string ranking_spec;
   int passes = 3;
   int limit = 10;
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
   app.add_option("--results", results_path,
                  "Write every result: qid, rank, id, status, score, confidence, passage "
                  "span, highlights, snippet");
+  app.add_option("--times", times_path,
+                 "Write each measured search's time: qid, pass, wall ms, CPU ms "
+                 "(which questions are slow)");
   app.add_option("--ranking", ranking_spec, "As guru-server --ranking");
   app.add_option("--shard-processes", shard_processes, "As guru-server --shard-processes")
       ->check(CLI::Range(0, guru::kMaxShards));
@@ -117,6 +121,8 @@ int main(int argc, char** argv) {
 
   std::ofstream results;
   if (!results_path.empty()) results.open(results_path, std::ios::trunc);
+  std::ofstream times;
+  if (!times_path.empty()) times.open(times_path, std::ios::trunc);
   std::vector<double> wall_ms;
   double cpu_seconds = 0;
   for (int pass = 0; pass <= passes; ++pass) {
@@ -132,8 +138,13 @@ int main(int argc, char** argv) {
       const std::chrono::duration<double, std::milli> wall =
           std::chrono::steady_clock::now() - wall_before;
       if (measured) {
-        cpu_seconds += ThreadCpuSeconds() - cpu_before;
+        const double cpu = ThreadCpuSeconds() - cpu_before;
+        cpu_seconds += cpu;
         wall_ms.push_back(wall.count());
+        if (times.is_open()) {
+          times << absl::StrFormat("%s\t%d\t%.4f\t%.4f\n", qid, pass, wall.count(),
+                                   cpu * 1e3);
+        }
       }
       if (!page.ok()) {
         std::fprintf(stderr, "guru-search-cost: %s: %s\n", qid.c_str(),
@@ -164,5 +175,5 @@ int main(int argc, char** argv) {
       "wall_ms_p99=%.3f\n",
       wall_ms.size(), cpu_seconds * 1e3 / searches, wall_total / searches,
       Percentile(wall_ms, 0.5), Percentile(wall_ms, 0.99));
-  return results.is_open() && !results ? 1 : 0;
+  return (results.is_open() && !results) || (times.is_open() && !times) ? 1 : 0;
 }
