@@ -1584,7 +1584,14 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // titles are often pages on several conditions ("Diabetes, Heart
     // Disease, and Stroke"), which would put diabetes first.
     if (reading.in_passing && !asks) continue;
-    if (said.strength >= kNewSubjectFraction * current.strength &&
+    // A much stronger topic changes the subject. So does a question about
+    // what a post's title names that points at nothing said before ("what
+    // are the signs of heart disease" after kidney stones in children),
+    // however weakly its words name a subject: a common condition's name is
+    // common words, and piled onto the earlier subject it would pull the
+    // next follow-up to pages on neither.
+    if ((said.strength >= kNewSubjectFraction * current.strength ||
+         (asks && !PointsAnywhere(words) && IsTitle(db, said))) &&
         MayReplace(db, said, current)) {
       current = std::move(said);
       conversation.populations = reading.populations;

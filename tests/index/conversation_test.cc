@@ -462,18 +462,26 @@ TEST_F(ConversationTest, AWordTheIndexDoesNotKnowInAQuestionIsNoGibberish) {
             v1::ContextUse::NO_CONTEXT);
 }
 
+// Appends `count` posts titled "`title` N" (N from 0) whose answer is
+// `answer`: posts on other subjects that make the words of `answer` and
+// `title` common in the index.
+void AddPostsSaying(std::vector<v1::Post>& posts, const std::string& title, int count,
+                    const char* answer) {
+  for (int i = 0; i < count; ++i) {
+    const std::string titled = StrCat(title, " ", i);
+    posts.push_back(guru::testing::MakePost(
+        {StrCat(title, "-", i).c_str(), titled.c_str(),
+         StrCat("What is (are) ", titled, " ?").c_str(), answer}));
+  }
+}
+
 // `query` with `context` over `texts`, titled posts on a few conditions,
 // among many posts on other subjects, so that a word a handful of posts use
 // is rare in the index.
 absl::StatusOr<SearchPage> SearchAmongMany(std::vector<v1::Post> posts, std::string query,
                                            std::vector<std::string> context) {
-  for (int i = 0; i < 1000; ++i) {
-    const std::string n = std::to_string(i);
-    posts.push_back(guru::testing::MakePost(
-        {("other-" + n).c_str(), ("Condition number " + n).c_str(),
-         ("What is condition number " + n + " ?").c_str(),
-         "A condition that doctors treat with rest, fluids and time."}));
-  }
+  AddPostsSaying(posts, "Condition number", 1000,
+                 "A condition that doctors treat with rest, fluids and time.");
   guru::testing::TempDir dir;
   const std::unique_ptr<Searcher> searcher =
       guru::testing::IndexAndOpen(dir.Sub("db"), posts);
@@ -798,13 +806,8 @@ TEST(ConversationAmongManyPostsTest, AWordOfALongerNameNamesNoSubjectAlone) {
       {"hospital", "Hospital stays", "What is (are) Hospital stays ?",
        "On the ward, nurses check on you through the day."},
   });
-  for (int i = 0; i < 60; ++i) {
-    const std::string n = std::to_string(i);
-    posts.push_back(
-        guru::testing::MakePost({("risk-" + n).c_str(), ("Risk factor " + n).c_str(),
-                                 ("What is (are) Risk factor " + n + " ?").c_str(),
-                                 "It raises the risk of heart attack and stroke."}));
-  }
+  AddPostsSaying(posts, "Risk factor", 60,
+                 "It raises the risk of heart attack and stroke.");
   const absl::StatusOr<SearchPage> page =
       SearchAmongMany(std::move(posts), "will he recover from it?",
                       {"he's stable on the ward now", "grandad had a stroke on tuesday"});
@@ -854,6 +857,43 @@ TEST(ConversationAmongManyPostsTest, APageOnEverySubjectTheTurnsJoinedComesFirst
   EXPECT_EQ(page->response.results(0).post().id(), "hbp-kidney-tests");
 }
 
+TEST(ConversationAmongManyPostsTest, AnEarlierQuestionAboutACommonConditionMovesOn) {
+  // "heart disease" is common words, a much weaker name than "kidney
+  // stones", and posts on kidney stones mention the heart; but a question
+  // about what a title names, pointing at nothing said before, moves the
+  // conversation on: "are they different for women?" asks about heart
+  // disease (it found nothing when the subject stayed kidney stones).
+  constexpr PostText kTexts[] = {
+      {"stones-what", "Kidney stones", "What is (are) Kidney stones ?",
+       "Kidney stones are hard deposits in the kidneys; people with heart disease "
+       "get them more often."},
+      {"stones-causes", "Kidney stones", "What causes Kidney stones ?",
+       "Too little water and too much salt; some medicines for the heart too."},
+      {"stones-children", "Kidney stones in children",
+       "What causes Kidney stones in children ?",
+       "A salty diet, and disease of the bowel or the heart, in a child."},
+      {"heart-what", "Heart disease", "What is (are) Heart disease ?",
+       "The arteries of the heart narrow."},
+      {"heart-women", "Heart disease in women",
+       "What are the symptoms of Heart disease in women ?",
+       "Women more often feel sick and tired than have chest pain."},
+  };
+  std::vector<v1::Post> posts = guru::testing::MakePosts(kTexts);
+  // "heart" and "disease" are in many posts, as in any index of health posts.
+  AddPostsSaying(posts, "Strain number", 200,
+                 "Over the years it can strain the heart and lead to heart disease.");
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      std::move(posts), "are they different for women?",
+      {"what are the signs of heart disease", "why would a child get them though",
+       "what causes kidney stones?"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_THAT(use.topic(), Contains("heart disease"));
+  EXPECT_THAT(use.topic(), Not(Contains("kidney stones")));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "heart-women");
+}
+
 TEST(ConversationAmongManyPostsTest,
      ATitleNamedWithTheSubjectAfterPointingBackNarrowsIt) {
   // "iron tablets" is a subject of its own, a title, and much stronger than
@@ -876,13 +916,8 @@ TEST(ConversationAmongManyPostsTest,
        "Folate tablets are a vitamin taken before and during pregnancy."},
   };
   std::vector<v1::Post> posts = guru::testing::MakePosts(kTitled);
-  for (int i = 0; i < 12; ++i) {
-    const std::string n = std::to_string(i);
-    posts.push_back(guru::testing::MakePost(
-        {("mention-" + n).c_str(), ("Long illness number " + n).c_str(),
-         ("What is long illness number " + n + " ?").c_str(),
-         "People with a long illness often have anemia as well."}));
-  }
+  AddPostsSaying(posts, "Long illness number", 12,
+                 "People with a long illness often have anemia as well.");
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
       posts, "and how do you fix it, just iron tablets?", {"what causes anemia"});
   ASSERT_TRUE(page.ok()) << page.status();
