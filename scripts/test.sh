@@ -25,7 +25,7 @@ bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DGURU_SANITIZE=ON
 # wrong size, inside Xapian, harmless with glibc's allocator. What leak
 # checking leaves out, and why: tests/lsan.supp.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:new_delete_type_mismatch=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
+  LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE cluster
 
 echo "== fuzz smoke (45 s per target; longer campaigns: tests/fuzz/run.sh SECONDS)"
