@@ -1548,9 +1548,10 @@ bool MayReplace(const Xapian::Database& db, const TurnTopic& said,
 }
 
 // The conversation's topic after each earlier turn, oldest first: a turn
-// that names none keeps it, one that names a much stronger one changes it,
-// a weaker one that narrows it adds its words ("the fatigue is the worst
-// part" after "I have rheumatoid arthritis"), and any other is incidental.
+// that names none keeps it, one that names a much stronger one, or asks
+// afresh about what a title names, changes it, a weaker one that narrows it
+// adds its words ("the fatigue is the worst part" after "I have rheumatoid
+// arthritis"), and any other is incidental.
 Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& stemmer,
                               const WordList* dictionary,
                               const std::vector<std::string>& context,
@@ -1586,10 +1587,11 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (reading.in_passing && !asks) continue;
     // A much stronger topic changes the subject. So does a question about
     // what a post's title names that points at nothing said before ("what
-    // are the signs of heart disease" after kidney stones in children),
-    // however weakly its words name a subject: a common condition's name is
-    // common words, and piled onto the earlier subject it would pull the
-    // next follow-up to pages on neither.
+    // are the signs of heart disease" after kidney stones in children; "is
+    // coeliac disease common?" of the son with diabetes), however weakly
+    // its words name a subject: a common condition's name is common words,
+    // and piled onto the earlier subject it would pull the next follow-up
+    // to pages on neither.
     if ((said.strength >= kNewSubjectFraction * current.strength ||
          (asks && !PointsAnywhere(words) && IsTitle(db, said))) &&
         MayReplace(db, said, current)) {
