@@ -120,9 +120,16 @@ int main(int argc, char** argv) {
   }
 
   std::ofstream results;
-  if (!results_path.empty()) results.open(results_path, std::ios::trunc);
   std::ofstream times;
-  if (!times_path.empty()) times.open(times_path, std::ios::trunc);
+  for (auto [stream, path] :
+       {std::pair{&results, &results_path}, {&times, &times_path}}) {
+    if (path->empty()) continue;
+    stream->open(*path, std::ios::trunc);
+    if (!stream->is_open()) {
+      std::fprintf(stderr, "guru-search-cost: cannot write %s\n", path->c_str());
+      return 2;
+    }
+  }
   std::vector<double> wall_ms;
   double cpu_seconds = 0;
   for (int pass = 0; pass <= passes; ++pass) {
@@ -175,5 +182,11 @@ int main(int argc, char** argv) {
       "wall_ms_p99=%.3f\n",
       wall_ms.size(), cpu_seconds * 1e3 / searches, wall_total / searches,
       Percentile(wall_ms, 0.5), Percentile(wall_ms, 0.99));
-  return (results.is_open() && !results) || (times.is_open() && !times) ? 1 : 0;
+  // Closed first, so that a failed last write shows.
+  for (std::ofstream* stream : {&results, &times}) {
+    if (!stream->is_open()) continue;
+    stream->close();
+    if (!*stream) return 1;
+  }
+  return 0;
 }

@@ -59,6 +59,8 @@ const children = [];
 // The browser (and its launch, until done), so that cleanup() can close it on
 // a timeout too.
 let browser = null;
+// Screenshots in a directory of our own are litter once every check passed.
+let screenshotsToDrop = null;
 let browserLaunch = null;
 const HAVE_SETPRIV = fs.existsSync('/usr/bin/setpriv');
 
@@ -483,13 +485,10 @@ async function closeBrowser() {
   await within(closing, 10000);
 }
 
-// Screenshots in a directory of our own are litter once every check passed.
-let screenshotsToDrop = null;
-
-async function cleanup(work, passed) {
+async function cleanup(work, allPassed) {
   await closeBrowser();
   await Promise.all(children.map(stop));
-  for (const dir of passed && screenshotsToDrop ? [work, screenshotsToDrop] : [work]) {
+  for (const dir of allPassed && screenshotsToDrop ? [work, screenshotsToDrop] : [work]) {
     try {
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
     } catch (err) {

@@ -462,15 +462,15 @@ TEST_F(ConversationTest, AWordTheIndexDoesNotKnowInAQuestionIsNoGibberish) {
             v1::ContextUse::NO_CONTEXT);
 }
 
-// Appends `count` posts titled "`title` N" (N from 0) whose answer is
-// `answer`: posts on other subjects that make the words of `answer` and
-// `title` common in the index.
-void AddPostsSaying(std::vector<v1::Post>& posts, const std::string& title, int count,
-                    const char* answer) {
+// Appends `count` posts "`id`-N", titled "`title` N" (N from 0), whose
+// answer is `answer`: posts on other subjects that make the words of
+// `answer` and `title` common in the index.
+void AddPostsSaying(std::vector<v1::Post>& posts, const std::string& id,
+                    const std::string& title, int count, const char* answer) {
   for (int i = 0; i < count; ++i) {
     const std::string titled = StrCat(title, " ", i);
     posts.push_back(guru::testing::MakePost(
-        {StrCat(title, "-", i).c_str(), titled.c_str(),
+        {StrCat(id, "-", i).c_str(), titled.c_str(),
          StrCat("What is (are) ", titled, " ?").c_str(), answer}));
   }
 }
@@ -480,7 +480,7 @@ void AddPostsSaying(std::vector<v1::Post>& posts, const std::string& title, int 
 // is rare in the index.
 absl::StatusOr<SearchPage> SearchAmongMany(std::vector<v1::Post> posts, std::string query,
                                            std::vector<std::string> context) {
-  AddPostsSaying(posts, "Condition number", 1000,
+  AddPostsSaying(posts, "other", "Condition number", 1000,
                  "A condition that doctors treat with rest, fluids and time.");
   guru::testing::TempDir dir;
   const std::unique_ptr<Searcher> searcher =
@@ -806,7 +806,7 @@ TEST(ConversationAmongManyPostsTest, AWordOfALongerNameNamesNoSubjectAlone) {
       {"hospital", "Hospital stays", "What is (are) Hospital stays ?",
        "On the ward, nurses check on you through the day."},
   });
-  AddPostsSaying(posts, "Risk factor", 60,
+  AddPostsSaying(posts, "risk", "Risk factor", 60,
                  "It raises the risk of heart attack and stroke.");
   const absl::StatusOr<SearchPage> page =
       SearchAmongMany(std::move(posts), "will he recover from it?",
@@ -880,7 +880,7 @@ TEST(ConversationAmongManyPostsTest, AnEarlierQuestionAboutACommonConditionMoves
   };
   std::vector<v1::Post> posts = guru::testing::MakePosts(kTexts);
   // "heart" and "disease" are in many posts, as in any index of health posts.
-  AddPostsSaying(posts, "Strain number", 200,
+  AddPostsSaying(posts, "strain", "Strain number", 200,
                  "Over the years it can strain the heart and lead to heart disease.");
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
       std::move(posts), "are they different for women?",
@@ -916,7 +916,7 @@ TEST(ConversationAmongManyPostsTest,
        "Folate tablets are a vitamin taken before and during pregnancy."},
   };
   std::vector<v1::Post> posts = guru::testing::MakePosts(kTitled);
-  AddPostsSaying(posts, "Long illness number", 12,
+  AddPostsSaying(posts, "mention", "Long illness number", 12,
                  "People with a long illness often have anemia as well.");
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
       posts, "and how do you fix it, just iron tablets?", {"what causes anemia"});
