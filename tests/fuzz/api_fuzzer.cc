@@ -9,20 +9,19 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "index/index_writer.h"
 #include "server/guru_server.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -38,12 +37,9 @@ struct Fixture {
 // A small index of posts that share words, so that searches match, rank,
 // page, facet and relate.
 std::string WriteIndex() {
-  std::error_code no_temp;  // TMPDIR naming no directory: /tmp, as before.
-  std::filesystem::path temp = std::filesystem::temp_directory_path(no_temp);
-  if (no_temp) temp = "/tmp";
-  std::string directory = (temp / "guru-api-fuzz-XXXXXX").string();
-  if (::mkdtemp(directory.data()) == nullptr) std::abort();
-  const std::string db = directory + "/db";
+  // Removed at exit, when libFuzzer ends the run.
+  static const guru::testing::TempDir directory;
+  const std::string db = directory.Sub("db");
   auto writer = guru::IndexWriter::Open(db);
   if (!writer.ok()) std::abort();
   const char* topics[] = {"knee pain after running",      "ankle sprain swelling",
