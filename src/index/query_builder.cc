@@ -1255,6 +1255,18 @@ bool PointsAnywhere(const std::vector<TurnWord>& message) {
   return std::any_of(message.begin(), message.end(), IsPointer);
 }
 
+// Whether `message` speaks of a he or a she ("she's super sociable", "now
+// she have little fever", "his endo"): someone the story already has, for a
+// turn telling more of it. Not "they", which is as often the doctors ("they
+// found colon cancer").
+bool SpeaksOfSomeone(const std::vector<TurnWord>& message) {
+  static const std::unordered_set<std::string_view> kSomeone = {
+      "he",   "she",   "him",  "his",   "her",   "hers",
+      "he's", "she's", "he'd", "she'd", "he'll", "she'll"};
+  return std::any_of(message.begin(), message.end(),
+                     [](const TurnWord& word) { return kSomeone.contains(word.text); });
+}
+
 // Whether `topic` is strong enough to name a subject by its strength alone:
 // not a word that only a rare title uses ("fine", from "Fine-Lubinsky
 // syndrome") or that titles use in passing ("needed").
@@ -1548,8 +1560,8 @@ bool MayReplace(const Xapian::Database& db, const TurnTopic& said,
 }
 
 // The conversation's topic after each earlier turn, oldest first: a turn
-// that names none keeps it, one that names a much stronger one, or asks
-// afresh about what a title names, changes it, a weaker one that narrows it
+// that names none keeps it, one that names a much stronger one, or asks or
+// tells afresh of what a title names, changes it, a weaker one that narrows it
 // adds its words ("the fatigue is the worst part" after "I have rheumatoid
 // arthritis"), and any other is incidental.
 Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& stemmer,
@@ -1591,9 +1603,17 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // coeliac disease common?" of the son with diabetes), however weakly
     // its words name a subject: a common condition's name is common words,
     // and piled onto the earlier subject it would pull the next follow-up
-    // to pages on neither.
-    if ((said.strength >= kNewSubjectFraction * current.strength ||
-         (asks && !PointsAnywhere(words) && IsTitle(db, said))) &&
+    // to pages on neither. A turn that tells of such a name, of several
+    // words and not discussed with the subject ("the doctor says it's
+    // peripheral artery disease" after mitral valve prolapse), starts
+    // another story too, unless it goes on about someone the story has
+    // ("she's sociable but has a heart murmur" after williams syndrome).
+    const auto starts_anew = [&] {
+      if (PointsAnywhere(words) || !IsTitle(db, said)) return false;
+      return asks || (said.word_stems.size() > 1 && !SpeaksOfSomeone(words) &&
+                      !DiscussedWith(db, locality, said, NamingStems(db, current)));
+    };
+    if ((said.strength >= kNewSubjectFraction * current.strength || starts_anew()) &&
         MayReplace(db, said, current)) {
       current = std::move(said);
       conversation.populations = reading.populations;

@@ -894,6 +894,61 @@ TEST(ConversationAmongManyPostsTest, AnEarlierQuestionAboutACommonConditionMoves
   EXPECT_EQ(page->response.results(0).post().id(), "heart-women");
 }
 
+TEST(ConversationAmongManyPostsTest, AnEarlierTurnTellingOfAnotherConditionMovesOn) {
+  // "peripheral artery disease" is common words, a much weaker name than
+  // "mitral valve prolapse", and posts on the heart's valves mention its
+  // words; but it is a name of several words that a title names, and posts
+  // do not discuss it with the valve's prolapse: the story moved on, and
+  // "what can be done to improve it" asks about the arteries (it searched
+  // for both when the older subject stayed).
+  constexpr PostText kTexts[] = {
+      {"mvp-what", "Mitral valve prolapse", "What is (are) Mitral valve prolapse ?",
+       "The mitral valve of the heart bulges back when it closes."},
+      {"mvp-treat", "Mitral valve prolapse",
+       "What are the treatments for Mitral valve prolapse ?",
+       "Most people need no treatment; a few need the mitral valve repaired."},
+      {"pad-what", "Peripheral artery disease",
+       "What is (are) Peripheral artery disease ?",
+       "Narrowed arteries in the legs cause pain in the calves on walking."},
+      {"pad-treat", "Peripheral artery disease",
+       "What are the treatments for Peripheral artery disease ?",
+       "Walking exercise, stopping smoking, medicines, and surgery to open the artery."},
+      {"murmur-what", "Heart murmur", "What is (are) Heart murmur ?",
+       "A sound the blood makes as it flows through the heart."},
+      {"williams-freq", "Williams syndrome",
+       "How many people are affected by Williams syndrome ?",
+       "Williams syndrome affects about 1 in 7,500 people."},
+      {"williams-what", "Williams syndrome", "What is (are) Williams syndrome ?",
+       "Williams syndrome affects development and the blood vessels."},
+  };
+  std::vector<v1::Post> posts = guru::testing::MakePosts(kTexts);
+  // "artery", "disease" and "peripheral" are in many posts, and so are
+  // valves, as in any index of health posts.
+  AddPostsSaying(posts, "valves", "Valve disease number", 150,
+                 "Disease of the heart valves strains the arteries and causes "
+                 "peripheral swelling.");
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      std::move(posts), "what can be done to improve it",
+      {"my calves hurt when I walk, the doctor says it's peripheral artery disease",
+       "what symptoms might I get", "the echo showed mitral valve prolapse"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_THAT(use.topic(), ElementsAre("peripheral artery disease"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "pad-treat");
+  // A turn that goes on about someone the story has tells more of it,
+  // although no post here discusses a heart murmur with williams syndrome.
+  const absl::StatusOr<SearchPage> story =
+      SearchAmongMany(guru::testing::MakePosts(kTexts), "how common is this?",
+                      {"she's super sociable but has a heart murmur",
+                       "our toddler has williams syndrome"});
+  ASSERT_TRUE(story.ok()) << story.status();
+  EXPECT_THAT(story->response.interpretation().context_use().topic(),
+              Contains("williams syndrome"));
+  ASSERT_FALSE(story->response.results().empty());
+  EXPECT_EQ(story->response.results(0).post().id(), "williams-freq");
+}
+
 TEST(ConversationAmongManyPostsTest,
      ATitleNamedWithTheSubjectAfterPointingBackNarrowsIt) {
   // "iron tablets" is a subject of its own, a title, and much stronger than
