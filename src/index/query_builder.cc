@@ -1267,6 +1267,33 @@ bool SpeaksOfSomeone(const std::vector<TurnWord>& message) {
                      [](const TurnWord& word) { return kSomeone.contains(word.text); });
 }
 
+// A name of several words in `said`, as said, that some post's whole title
+// is ("peripheral artery disease"), with its words' forms; empty when there
+// is none. Not words the topic took apart ("pain in the toe every
+// morning": "pain", "morning"), which name no subject together.
+TurnTopic TitledName(const Xapian::Stem& stemmer, const Xapian::Database& db,
+                     const TurnTopic& said) {
+  for (const std::string& written : said.written) {
+    if (written.find(' ') == std::string::npos) continue;
+    TurnTopic name;
+    std::vector<std::string> stems;
+    for (std::string_view rest = written; !rest.empty();) {
+      const std::size_t space = std::min(rest.find(' '), rest.size());
+      std::string stem = StemWord(stemmer, std::string(rest.substr(0, space)));
+      rest.remove_prefix(std::min(space + 1, rest.size()));
+      const auto forms = std::find_if(said.word_stems.begin(), said.word_stems.end(),
+                                      [&stem](const std::vector<std::string>& f) {
+                                        return !f.empty() && f.front() == stem;
+                                      });
+      name.word_stems.push_back(
+          forms != said.word_stems.end() ? *forms : std::vector<std::string>{stem});
+      stems.push_back(std::move(stem));
+    }
+    if (TitledStrength(db, stems) > 0) return name;
+  }
+  return {};
+}
+
 // Whether `topic` is strong enough to name a subject by its strength alone:
 // not a word that only a rare title uses ("fine", from "Fine-Lubinsky
 // syndrome") or that titles use in passing ("needed").
@@ -1603,15 +1630,20 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // coeliac disease common?" of the son with diabetes), however weakly
     // its words name a subject: a common condition's name is common words,
     // and piled onto the earlier subject it would pull the next follow-up
-    // to pages on neither. A turn that tells of such a name, of several
-    // words and not discussed with the subject ("the doctor says it's
-    // peripheral artery disease" after mitral valve prolapse), starts
-    // another story too, unless it goes on about someone the story has
-    // ("she's sociable but has a heart murmur" after williams syndrome).
+    // to pages on neither. A turn that tells of a title's whole name of
+    // several words, as said, that posts do not discuss with the subject
+    // ("the doctor says it's peripheral artery disease" after mitral valve
+    // prolapse), starts another story too, unless it goes on about someone
+    // the story has ("she's sociable but has a heart murmur" after williams
+    // syndrome). Words titled apart ("pain in the toe every morning" after
+    // gout) tell more of the same story.
     const auto starts_anew = [&] {
       if (PointsAnywhere(words) || !IsTitle(db, said)) return false;
-      return asks || (said.word_stems.size() > 1 && !SpeaksOfSomeone(words) &&
-                      !DiscussedWith(db, locality, said, NamingStems(db, current)));
+      if (asks) return true;
+      if (SpeaksOfSomeone(words)) return false;
+      const TurnTopic name = TitledName(stemmer, db, said);
+      return !name.word_stems.empty() &&
+             !DiscussedWith(db, locality, name, NamingStems(db, current));
     };
     if ((said.strength >= kNewSubjectFraction * current.strength || starts_anew()) &&
         MayReplace(db, said, current)) {

@@ -949,6 +949,34 @@ TEST(ConversationAmongManyPostsTest, AnEarlierTurnTellingOfAnotherConditionMoves
   EXPECT_EQ(story->response.results(0).post().id(), "williams-freq");
 }
 
+TEST(ConversationAmongManyPostsTest, SymptomWordsTitledApartDoNotMoveOn) {
+  // "pain" and "morning" each begin a title, but no title is the two
+  // together: "pain in the toe every morning" tells more of the gout, it
+  // does not name another condition.
+  std::vector<v1::Post> posts = guru::testing::MakePosts(std::initializer_list<PostText>{
+      {"gout-treat", "Gout", "What are the treatments for Gout ?",
+       "Painkillers for attacks, then tablets that lower uric acid."},
+      {"gout-what", "Gout", "What is (are) Gout ?",
+       "Crystals of uric acid in a joint, often the big toe."},
+      {"pain-what", "Pain", "What is (are) Pain ?",
+       "Pain is a signal that something is wrong."},
+      {"morning-treat", "Morning sickness",
+       "What are the treatments for Morning sickness ?",
+       "Small meals and ginger help most women in early pregnancy."},
+  });
+  // Both words are in many posts and titles, as in any index of health posts.
+  AddPostsSaying(posts, "pain", "Pain type", 100,
+                 "The pain is often worse in the morning.");
+  AddPostsSaying(posts, "morning", "Morning symptom", 100,
+                 "Some feel it in the morning, others at night.");
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      std::move(posts), "what helps?", {"pain in the toe every morning", "I have gout"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(), Contains("gout"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "gout-treat");
+}
+
 TEST(ConversationAmongManyPostsTest,
      ATitleNamedWithTheSubjectAfterPointingBackNarrowsIt) {
   // "iron tablets" is a subject of its own, a title, and much stronger than
