@@ -831,15 +831,17 @@ std::vector<std::string> NamePartners(const Xapian::Database& db,
     enquire.set_query(Xapian::Query(title_term));
     const Xapian::MSet first = enquire.get_mset(0, 1);
     if (first.empty()) return partners;
-    const Xapian::Document document = first.begin().get_document();
-    const std::string prefix = schema::TitleStemTerm("");
-    auto term = document.termlist_begin();
-    for (term.skip_to(prefix);
-         term != document.termlist_end() && (*term).starts_with(prefix); ++term) {
-      std::string other = (*term).substr(prefix.size());
+    // The title's stems from slot 6, as its terms in term order: the
+    // document's term list would be inflated whole.
+    for (std::string& other :
+         schema::ReadTitleQuestionStems(
+             first.begin().get_document().get_value(schema::kTitleQuestionStemsSlot),
+             false)
+             .title) {
+      const std::string term = schema::TitleStemTerm(other);
       if (other != stem && !IsDesignation(other) && !IsStopword(other) &&
-          db.get_termfreq(*term) == titles &&
-          BothInAtLeast(db, title_term, *term, titles)) {
+          db.get_termfreq(term) == titles &&
+          BothInAtLeast(db, title_term, term, titles)) {
         partners.push_back(std::move(other));
       }
     }
@@ -1271,7 +1273,7 @@ bool SpeaksOfSomeone(const std::vector<TurnWord>& message) {
 // is ("peripheral artery disease"), with its words' forms; empty when there
 // is none. Not words the topic took apart ("pain in the toe every
 // morning": "pain", "morning"), which name no subject together.
-TurnTopic TitledName(const Xapian::Stem& stemmer, const Xapian::Database& db,
+TurnTopic TitledName(const Xapian::Database& db, const Xapian::Stem& stemmer,
                      const TurnTopic& said) {
   for (const std::string& written : said.written) {
     if (written.find(' ') == std::string::npos) continue;
@@ -1641,7 +1643,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
       if (PointsAnywhere(words) || !IsTitle(db, said)) return false;
       if (asks) return true;
       if (SpeaksOfSomeone(words)) return false;
-      const TurnTopic name = TitledName(stemmer, db, said);
+      const TurnTopic name = TitledName(db, stemmer, said);
       return !name.word_stems.empty() &&
              !DiscussedWith(db, locality, name, NamingStems(db, current));
     };
