@@ -829,15 +829,14 @@ std::vector<std::string> NamePartners(const Xapian::Database& db,
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_query(Xapian::Query(title_term));
+    // A partner is in every title of the stem, so any of them lists it. Its
+    // title's stems come with it as its sort key, slot 6 (as TopicAnswers
+    // reads them, from remote shards too): no document or term list read.
+    enquire.set_sort_by_value(schema::kTitleQuestionStemsSlot, false);
     const Xapian::MSet first = enquire.get_mset(0, 1);
     if (first.empty()) return partners;
-    // The title's stems from slot 6, as its terms in term order: the
-    // document's term list would be inflated whole.
     for (std::string& other :
-         schema::ReadTitleQuestionStems(
-             first.begin().get_document().get_value(schema::kTitleQuestionStemsSlot),
-             false)
-             .title) {
+         schema::ReadTitleQuestionStems(first.begin().get_sort_key(), false).title) {
       const std::string term = schema::TitleStemTerm(other);
       if (other != stem && !IsDesignation(other) && !IsStopword(other) &&
           db.get_termfreq(term) == titles &&
