@@ -28,6 +28,9 @@ constexpr std::size_t kMinCorrectedBytes = 4;
 // Up to this length one edit is allowed, beyond it two: at two edits a
 // short string of random letters is near some word ("qwerty" -> "query").
 constexpr std::size_t kMaxOneEditBytes = 6;
+// A correction may change the first letter of a word of at least this many
+// bytes (Correction).
+constexpr std::size_t kMinFirstLetterFixBytes = 10;
 
 // At most this many earlier turns are used.
 constexpr std::size_t kMaxContextTurns = 10;
@@ -60,6 +63,17 @@ std::string Correction(const Xapian::Database& db, const WordList* dictionary,
     if (db.get_termfreq(lower_word) > 0) return {};
     const unsigned max_edits = lower_word.size() <= kMaxOneEditBytes ? 1 : 2;
     std::string suggestion = db.get_spelling_suggestion(lower_word, max_edits);
+    // People seldom get a word's first letter wrong, and a suggestion that
+    // changes a short word's is mostly another word the index happens to
+    // know, for a word it has no post on: a drug ("eliquis" is not "liquid",
+    // "keppra" not "septra"), an acronym ("hnpp" is not "nhpp"), a name
+    // ("galway", "aoife"), and even a longer one ("mastitis" is not
+    // "gastritis"). Such a word is searched as written. A word of ten
+    // letters or more has enough other letters to say it ("sbsorption").
+    if (suggestion.empty() || (suggestion.front() != lower_word.front() &&
+                               lower_word.size() < kMinFirstLetterFixBytes)) {
+      return {};
+    }
     return suggestion == lower_word ? std::string() : suggestion;
   } catch (const Xapian::UnimplementedError&) {
     return {};

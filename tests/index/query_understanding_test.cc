@@ -171,19 +171,28 @@ TEST_F(QueryUnderstandingTest, WordsPeopleAskWithAreNotCorrected) {
 }
 
 TEST_F(QueryUnderstandingTest, WordsOfTheDictionaryAreNotCorrected) {
-  // No post contains "peel", and the spelling data has "heel" one edit away.
-  EXPECT_EQ(Search("peel pain").response.interpretation().did_you_mean(), "heel pain");
+  // No post contains "hell", and the spelling data has "heel" one edit away.
+  EXPECT_EQ(Search("hell pain").response.interpretation().did_you_mean(), "heel pain");
 
-  auto dictionary = std::make_shared<const WordList>(WordList::Parse("peel\nheel\n"));
+  auto dictionary = std::make_shared<const WordList>(WordList::Parse("hell\nheel\n"));
   absl::StatusOr<std::unique_ptr<Searcher>> searcher =
       Searcher::Open(dir_.Sub("db"), {dictionary, {}});
   ASSERT_TRUE(searcher.ok()) << searcher.status();
   SearchParams params;
-  params.query = "peel pain tendonitus";
+  params.query = "hell pain tendonitus";
   absl::StatusOr<SearchPage> page = (*searcher)->Search(params);
   ASSERT_TRUE(page.ok()) << page.status();
   // Only the misspelling the dictionary does not know is corrected.
-  EXPECT_EQ(page->response.interpretation().did_you_mean(), "peel pain tendonitis");
+  EXPECT_EQ(page->response.interpretation().did_you_mean(), "hell pain tendonitis");
+}
+
+TEST_F(QueryUnderstandingTest, AShortWordKeepsItsFirstLetter) {
+  // "peel" is one edit from the posts' "heel", but a suggestion that changes
+  // a short word's first letter is mostly another word: a drug the index has
+  // no post on, an acronym. A longer word's other letters say enough.
+  EXPECT_THAT(Search("peel pain").response.interpretation().corrections(), IsEmpty());
+  EXPECT_EQ(Search("achilles rendonitis").response.interpretation().did_you_mean(),
+            "achilles tendonitis");
 }
 
 TEST(QueryUnderstandingVocabularyTest, AWordTheVocabularyNamesIsNotCorrected) {
