@@ -11,13 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build-rel}
-for bin in indexer/guru-indexer src/server/guru-server tools/guru-query; do
-  [[ -x $build/$bin ]] || {
-    echo "build first: scripts/build.sh $build -DCMAKE_BUILD_TYPE=Release -DGURU_BUILD_TESTS=OFF" >&2
-    exit 2
-  }
-done
 source scripts/lib/guru_server.sh
+guru_require_build "$build" indexer/guru-indexer src/server/guru-server tools/guru-query
 work=$(mktemp -d)
 trap 'guru_server_stop; rm -rf "$work"' EXIT
 

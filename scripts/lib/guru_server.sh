@@ -43,3 +43,16 @@ guru_server_stop() {
   fi
   return 0
 }
+
+# guru_require_build BUILD_DIR BINARY...: exits 2, saying how to build, when
+# one of the binaries (paths under BUILD_DIR) is missing.
+guru_require_build() {
+  local build=$1 bin
+  shift
+  for bin in "$@"; do
+    [[ -x $build/$bin ]] || {
+      echo "build first: scripts/build.sh $build -DCMAKE_BUILD_TYPE=Release -DGURU_BUILD_TESTS=OFF" >&2
+      exit 2
+    }
+  done
+}

@@ -29,8 +29,10 @@ constexpr std::size_t kMinCorrectedBytes = 4;
 // short string of random letters is near some word ("qwerty" -> "query").
 constexpr std::size_t kMaxOneEditBytes = 6;
 // A correction may change the first letter of a word of at least this many
-// bytes (Correction).
+// bytes, or put a letter before one of at least kMinLostLetterBytes
+// (Correction).
 constexpr std::size_t kMinFirstLetterFixBytes = 10;
+constexpr std::size_t kMinLostLetterBytes = 5;
 
 // At most this many earlier turns are used.
 constexpr std::size_t kMaxContextTurns = 10;
@@ -47,6 +49,15 @@ bool InDictionary(const WordList& dictionary, std::string_view lower_word) {
   return dictionary.Contains(lower_word) ||
          (lower_word.ends_with("'s") &&
           dictionary.Contains(lower_word.substr(0, lower_word.size() - 2)));
+}
+
+// Whether a word may start with `a` as it sounds where it is spelt with `b`
+// ("cervix" as "servix", "xanax" as "zanax", "candida" as "kandida").
+bool SoundAlikeFirstLetters(char a, char b) {
+  const auto pair = [a, b](char x, char y) {
+    return (a == x && b == y) || (a == y && b == x);
+  };
+  return pair('c', 's') || pair('c', 'k') || pair('x', 'z');
 }
 
 // The word the index knows that `lower_word` most likely misspells; empty
@@ -69,9 +80,18 @@ std::string Correction(const Xapian::Database& db, const WordList* dictionary,
     // "keppra" not "septra"), an acronym ("hnpp" is not "nhpp"), a name
     // ("galway", "aoife"), and even a longer one ("mastitis" is not
     // "gastritis"). Such a word is searched as written. A word of ten
-    // letters or more has enough other letters to say it ("sbsorption").
-    if (suggestion.empty() || (suggestion.front() != lower_word.front() &&
-                               lower_word.size() < kMinFirstLetterFixBytes)) {
+    // letters or more has enough other letters to say it ("sbsorption"),
+    // a word that lost its first letter, as a silent one is lost
+    // ("neumonia", "soriasis", "erpes"), begins the suggestion's second, and
+    // a word spelt as it sounds may start with a letter that sounds alike
+    // ("servix", "zanax").
+    const bool lost_first_letter = lower_word.size() >= kMinLostLetterBytes &&
+                                   suggestion.size() > 1 &&
+                                   suggestion[1] == lower_word[0];
+    if (suggestion.empty() ||
+        (suggestion.front() != lower_word.front() &&
+         lower_word.size() < kMinFirstLetterFixBytes && !lost_first_letter &&
+         !SoundAlikeFirstLetters(suggestion.front(), lower_word.front()))) {
       return {};
     }
     return suggestion == lower_word ? std::string() : suggestion;

@@ -189,10 +189,16 @@ TEST_F(QueryUnderstandingTest, WordsOfTheDictionaryAreNotCorrected) {
 TEST_F(QueryUnderstandingTest, AShortWordKeepsItsFirstLetter) {
   // "peel" is one edit from the posts' "heel", but a suggestion that changes
   // a short word's first letter is mostly another word: a drug the index has
-  // no post on, an acronym. A longer word's other letters say enough.
+  // no post on, an acronym. A longer word's other letters say enough, a
+  // word may have lost its first letter, as a silent one is lost, and one
+  // spelt as it sounds may start with a letter that sounds alike.
   EXPECT_THAT(Search("peel pain").response.interpretation().corrections(), IsEmpty());
   EXPECT_EQ(Search("achilles rendonitis").response.interpretation().did_you_mean(),
             "achilles tendonitis");
+  EXPECT_EQ(Search("ciatica down my leg").response.interpretation().did_you_mean(),
+            "sciatica down my leg");
+  EXPECT_EQ(Search("wrist kurls").response.interpretation().did_you_mean(),
+            "wrist curls");
 }
 
 TEST(QueryUnderstandingVocabularyTest, AWordTheVocabularyNamesIsNotCorrected) {
