@@ -33,6 +33,9 @@ constexpr std::size_t kMaxOneEditBytes = 6;
 // (Correction).
 constexpr std::size_t kMinFirstLetterFixBytes = 10;
 constexpr std::size_t kMinLostLetterBytes = 5;
+// Two words are read as the one word posts write them as (JoinedWord) when
+// at least this many posts use it.
+constexpr Xapian::doccount kMinJoinedPosts = 3;
 
 // At most this many earlier turns are used.
 constexpr std::size_t kMaxContextTurns = 10;
@@ -49,6 +52,18 @@ bool InDictionary(const WordList& dictionary, std::string_view lower_word) {
   return dictionary.Contains(lower_word) ||
          (lower_word.ends_with("'s") &&
           dictionary.Contains(lower_word.substr(0, lower_word.size() - 2)));
+}
+
+// Whether at least `needed` posts have both `term_a` and `term_b`: one match
+// of no results that stops counting once it has enough, in every shard at
+// once (a remote posting list would be sent whole to be walked).
+bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
+                   const std::string& term_b, Xapian::doccount needed) {
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(term_a), Xapian::Query(term_b)));
+  return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
 }
 
 // Whether a word may start with `a` as it sounds where it is spelt with `b`
@@ -100,6 +115,27 @@ std::string Correction(const Xapian::Database& db, const WordList* dictionary,
   } catch (const Xapian::InvalidOperationError&) {
     return {};
   }
+}
+
+// Two words that posts write as one ("gall bladder", "head ache", "heart
+// burn", "anti biotic"): the one word, when at least kMinJoinedPosts posts
+// use it and more of them than have both words anywhere ("clinical trials"
+// stays, although a web address makes "clinicaltrials" a word of some
+// posts); empty otherwise. Words a stopword or not all letters are never
+// joined ("me an" is not "mean").
+std::string JoinedWord(const Xapian::Database& db, const std::string& first,
+                       const std::string& second) {
+  const auto letters = [](const std::string& word) {
+    return word.size() >= 2 && std::all_of(word.begin(), word.end(),
+                                           [](char c) { return c >= 'a' && c <= 'z'; });
+  };
+  if (!letters(first) || !letters(second) || IsStopword(first) || IsStopword(second)) {
+    return {};
+  }
+  std::string joined = first + second;
+  const Xapian::doccount posts = db.get_termfreq(joined);
+  if (posts < kMinJoinedPosts || BothInAtLeast(db, first, second, posts)) return {};
+  return joined;
 }
 
 // A British spelling gives way to an American one that at least this many
@@ -377,11 +413,36 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
   std::string corrected_text;  // `text` with corrections applied.
   std::size_t copied = 0;      // Bytes of `text` already in corrected_text.
   const std::unordered_map<std::string, int>& type_stems = QuestionTypeStems(stemmer);
-  for (const auto& [span, lower_word] : turn.words()) {
+  const std::vector<Message::Word>& said = turn.words();
+  // Records that `original`, the text [begin, end) of `turn`, is searched as
+  // `corrected`.
+  const auto report = [&](std::string original, const std::string& corrected,
+                          std::size_t begin, std::size_t end) {
+    if (interpretation == nullptr) return;
+    v1::SpellingCorrection* correction = interpretation->add_corrections();
+    correction->set_original(std::move(original));
+    correction->set_corrected(corrected);
+    corrected_text.append(text, copied, begin - copied);
+    corrected_text += corrected;
+    copied = end;
+  };
+  for (std::size_t k = 0; k < said.size(); ++k) {
+    const auto& [span, lower_word] = said[k];
     TurnWord& word = words.emplace_back();
     word.text = lower_word;
-    if (spelling && !IsStopword(lower_word) && !IsChattyWord(lower_word) &&
-        !IsQuestionTypeWord(lower_word)) {
+    // A word split in two, with only spaces between ("gall bladder").
+    std::string joined;
+    if (spelling && k + 1 < said.size() &&
+        text.find_first_not_of(' ', span.byte_end) == said[k + 1].span.byte_begin) {
+      joined = JoinedWord(db, lower_word, said[k + 1].lower);
+    }
+    if (!joined.empty()) {
+      report(StrCat(lower_word, " ", said[k + 1].lower), joined, span.byte_begin,
+             said[k + 1].span.byte_end);
+      word.text = std::move(joined);
+      ++k;
+    } else if (spelling && !IsStopword(lower_word) && !IsChattyWord(lower_word) &&
+               !IsQuestionTypeWord(lower_word)) {
       std::string corrected = AmericanSpelling(db, stemmer, lower_word);
       // A word the vocabulary names ("afib") is spelled as the index's
       // readers spell it, however few posts use it ("afib" is not "fib").
@@ -394,14 +455,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
         }
       }
       if (!corrected.empty()) {
-        if (interpretation != nullptr) {
-          v1::SpellingCorrection* correction = interpretation->add_corrections();
-          correction->set_original(lower_word);
-          correction->set_corrected(corrected);
-          corrected_text.append(text, copied, span.byte_begin - copied);
-          corrected_text += corrected;
-          copied = span.byte_end;
-        }
+        report(lower_word, corrected, span.byte_begin, span.byte_end);
         word.text = std::move(corrected);
         word.stem.clear();  // Of the word as written.
       }
@@ -830,18 +884,6 @@ bool IsBareKind(const std::vector<TurnWord>& words, std::size_t i) {
     if (IsDesignation(after)) return false;
   }
   return true;
-}
-
-// Whether at least `needed` posts have both `term_a` and `term_b`: one match
-// of no results that stops counting once it has enough, in every shard at
-// once (a remote posting list would be sent whole to be walked).
-bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
-                   const std::string& term_b, Xapian::doccount needed) {
-  Xapian::Enquire enquire(db);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(term_a), Xapian::Query(term_b)));
-  return enquire.get_mset(0, 0, needed).get_matches_lower_bound() >= needed;
 }
 
 // The other words of the longer names `stem` is titled only in, the

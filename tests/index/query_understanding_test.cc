@@ -225,6 +225,50 @@ TEST(QueryUnderstandingVocabularyTest, AWordTheVocabularyNamesIsNotCorrected) {
   EXPECT_EQ(page->response.results(0).post().id(), "af-what");
 }
 
+TEST(QueryUnderstandingJoinTest, AWordSplitInTwoIsSearchedAsOne) {
+  // Posts write "gallbladder"; people split it, even with two spaces. Posts
+  // also have "clinicaltrials" (a web address), but as many of them have
+  // "clinical" and "trials" apart: those stay two words, as do words a
+  // hyphen joins.
+  constexpr PostText kJoinPosts[] = {
+      {"gb-what", "Gallbladder disease", "What is gallbladder disease?",
+       "The gallbladder stores bile; gallbladder stones can block it."},
+      {"gb-stones", "Gallstones", "What causes gallstones?",
+       "Stones form in the gallbladder when bile hardens."},
+      {"gb-surgery", "Gallbladder removal", "How is the gallbladder removed?",
+       "Surgeons take the gallbladder out through small cuts."},
+      {"trials-1", "Clinical trials", "What are clinical trials?",
+       "Clinical trials test new treatments; see clinicaltrials for a list."},
+      {"trials-2", "Joining clinical trials", "Who can join clinical trials?",
+       "Trials of new drugs need volunteers; clinicaltrials lists clinical ones."},
+      {"trials-3", "Clinical trials for children", "Are there clinical trials for kids?",
+       "Some clinical studies and trials enrol children (clinicaltrials)."},
+  };
+  guru::testing::TempDir dir;
+  const std::unique_ptr<Searcher> searcher = guru::testing::IndexAndOpen(
+      dir.Sub("db"), guru::testing::MakePosts(kJoinPosts), nullptr);
+  ASSERT_NE(searcher, nullptr);
+  const absl::StatusOr<SearchPage> page =
+      guru::testing::SearchWith(*searcher, "stones in my gall  bladder");
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::QueryInterpretation& in = page->response.interpretation();
+  ASSERT_EQ(in.corrections_size(), 1);
+  EXPECT_EQ(in.corrections(0).original(), "gall bladder");
+  EXPECT_EQ(in.corrections(0).corrected(), "gallbladder");
+  EXPECT_EQ(in.did_you_mean(), "stones in my gallbladder");
+  EXPECT_THAT(in.terms(), Contains("gallbladder"));
+
+  for (const char* query : {"clinical trials for kids", "gall-bladder"}) {
+    const absl::StatusOr<SearchPage> apart = guru::testing::SearchWith(*searcher, query);
+    ASSERT_TRUE(apart.ok()) << apart.status();
+    for (const v1::SpellingCorrection& correction :
+         apart->response.interpretation().corrections()) {
+      EXPECT_NE(correction.corrected(), "clinicaltrials") << query;
+      EXPECT_NE(correction.corrected(), "gallbladder") << query;
+    }
+  }
+}
+
 TEST_F(QueryUnderstandingTest, SpellingCanBeTurnedOff) {
   RankingOptions ranking;
   ranking.spelling = false;
