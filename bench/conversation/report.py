@@ -618,6 +618,22 @@ def main():
       " fewer; a topic that piled up anyway (\"blood clot in her lung\", then \"peripheral"
       " artery disease\", both discussed in posts with the heart's valves) is a longer"
       " query; and reading the turns and the topic costs 1.0 M instructions (0.1 M alone).")
+    w("- Later on 2026-12-06, spelling (`docs/RELEVANCE.md`): a word split in two with only"
+      " spaces between is read as the one word posts write (\"gall bladder\", \"chicken"
+      " pox\", \"hanta virus\"), in the message and in every earlier turn: three"
+      " conversations gained (`blind4` follow-ups 0.847 -> 0.851, `blind7` follow-ups 0.565"
+      " -> 0.569 and topic switches 0.633 -> 0.650), none lost. A correction no longer"
+      " changes a short word's first letter (\"eliquis\" is not \"liquid\", \"keppra\" not"
+      " \"septra\") unless the word lost a silent first letter or starts with one that sounds"
+      " alike: no nDCG@10 moved. Tried and not kept the same day, on all ten sets: an"
+      " earlier turn's rare words at a fifth or less of a topic word's weight (no gain, a"
+      " wrong topic's posts are all an all-aspect follow-up searches); a single word no"
+      " title is (\"morning\", \"crying\") replacing the subject only when at least as"
+      " strong ((a) +0.006 to +0.034 on three sets, (d) -0.02 to -0.06 on five: a new"
+      " conversation's opening is often such a word); the subject named by the first"
+      " result of a search for the turn (symptom words find symptom pages, not the"
+      " condition: 1 of 8 openers); and every word of a title's whole name naming its"
+      " subject (one `blind4` drill-down 0.32 -> 1.00, one `blind5` drill-down lost).")
     w("")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
