@@ -67,12 +67,18 @@ bool BothInAtLeast(const Xapian::Database& db, const std::string& term_a,
 }
 
 // Whether a word may start with `a` as it sounds where it is spelt with `b`
-// ("cervix" as "servix", "xanax" as "zanax", "candida" as "kandida").
+// ("cervix" as "servix", "xanax" as "zanax", "phlebitis" as "flebitis",
+// "giardia" as "jiardia", "veins" as "weins", "pregnant" as "bregnant",
+// "imodium" as "emodium").
 bool SoundAlikeFirstLetters(char a, char b) {
   const auto pair = [a, b](char x, char y) {
     return (a == x && b == y) || (a == y && b == x);
   };
-  return pair('c', 's') || pair('c', 'k') || pair('x', 'z');
+  const auto vowel = [](char c) {
+    return std::string_view("aeiou").find(c) != std::string_view::npos;
+  };
+  return pair('c', 's') || pair('c', 'k') || pair('x', 'z') || pair('f', 'p') ||
+         pair('g', 'j') || pair('v', 'w') || pair('b', 'p') || (vowel(a) && vowel(b));
 }
 
 // The word the index knows that `lower_word` most likely misspells; empty
@@ -117,14 +123,16 @@ std::string Correction(const Xapian::Database& db, const WordList* dictionary,
   }
 }
 
-// Two words that posts write as one ("gall bladder", "head ache", "heart
-// burn", "anti biotic"): the one word, when at least kMinJoinedPosts posts
-// use it and more of them than have both words anywhere ("clinical trials"
-// stays, although a web address makes "clinicaltrials" a word of some
-// posts); empty otherwise. Words a stopword or not all letters are never
-// joined ("me an" is not "mean").
-std::string JoinedWord(const Xapian::Database& db, const std::string& first,
-                       const std::string& second) {
+// Two words that posts write as one and name a page with ("gall bladder",
+// "heart burn", "anti biotic"): the one word, when some post's title has
+// it, at least kMinJoinedPosts posts use it, and more of them than have both
+// words anywhere ("clinical trials" stays, although a web address makes
+// "clinicaltrials" a word of some posts); empty otherwise. A word no title
+// has ("heartbeat", "toothache") would be searched instead of the two words
+// that find the pages ("heart", "tooth"). Words a stopword or not all
+// letters are never joined ("me an" is not "mean").
+std::string JoinedWord(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                       const std::string& first, const std::string& second) {
   const auto letters = [](const std::string& word) {
     return word.size() >= 2 && std::all_of(word.begin(), word.end(),
                                            [](char c) { return c >= 'a' && c <= 'z'; });
@@ -134,7 +142,11 @@ std::string JoinedWord(const Xapian::Database& db, const std::string& first,
   }
   std::string joined = first + second;
   const Xapian::doccount posts = db.get_termfreq(joined);
-  if (posts < kMinJoinedPosts || BothInAtLeast(db, first, second, posts)) return {};
+  if (posts < kMinJoinedPosts ||
+      db.get_termfreq(schema::TitleStemTerm(StemWord(stemmer, joined))) == 0 ||
+      BothInAtLeast(db, first, second, posts)) {
+    return {};
+  }
   return joined;
 }
 
@@ -434,7 +446,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
     std::string joined;
     if (spelling && k + 1 < said.size() &&
         text.find_first_not_of(' ', span.byte_end) == said[k + 1].span.byte_begin) {
-      joined = JoinedWord(db, lower_word, said[k + 1].lower);
+      joined = JoinedWord(db, stemmer, lower_word, said[k + 1].lower);
     }
     if (!joined.empty()) {
       report(StrCat(lower_word, " ", said[k + 1].lower), joined, span.byte_begin,

@@ -226,10 +226,10 @@ TEST(QueryUnderstandingVocabularyTest, AWordTheVocabularyNamesIsNotCorrected) {
 }
 
 TEST(QueryUnderstandingJoinTest, AWordSplitInTwoIsSearchedAsOne) {
-  // Posts write "gallbladder"; people split it, even with two spaces. Posts
-  // also have "clinicaltrials" (a web address), but as many of them have
-  // "clinical" and "trials" apart: those stay two words, as do words a
-  // hyphen joins.
+  // Posts write "gallbladder", and titles name pages with it; people split
+  // it, even with two spaces. Posts also have "clinicaltrials" (a web
+  // address, a title), but as many of them have "clinical" and "trials"
+  // apart: those stay two words, as do words a hyphen joins.
   constexpr PostText kJoinPosts[] = {
       {"gb-what", "Gallbladder disease", "What is gallbladder disease?",
        "The gallbladder stores bile; gallbladder stones can block it."},
@@ -237,7 +237,7 @@ TEST(QueryUnderstandingJoinTest, AWordSplitInTwoIsSearchedAsOne) {
        "Stones form in the gallbladder when bile hardens."},
       {"gb-surgery", "Gallbladder removal", "How is the gallbladder removed?",
        "Surgeons take the gallbladder out through small cuts."},
-      {"trials-1", "Clinical trials", "What are clinical trials?",
+      {"trials-1", "ClinicalTrials.gov", "What are clinical trials?",
        "Clinical trials test new treatments; see clinicaltrials for a list."},
       {"trials-2", "Joining clinical trials", "Who can join clinical trials?",
        "Trials of new drugs need volunteers; clinicaltrials lists clinical ones."},
