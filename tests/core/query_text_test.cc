@@ -90,6 +90,10 @@ TEST(IsStopwordTest, FunctionWordsOnly) {
   EXPECT_TRUE(IsStopword("my"));
   EXPECT_FALSE(IsStopword("knee"));
   EXPECT_FALSE(IsStopword("pain"));
+  // Pronouns an index would otherwise match as rare words ("mine" finds
+  // posts on coal mines).
+  EXPECT_THAT(QueryWords("mine is worse than yours, we cannot sleep because of it"),
+              ElementsAre("worse", "sleep"));
 }
 
 TEST(IsStopwordTest, FunctionWordsAsTextedAreStopwordsToo) {
