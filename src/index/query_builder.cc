@@ -1304,11 +1304,21 @@ bool Asks(const Message& turn) {
   return !turn.words().empty() && OpensQuestion(turn.words().front().lower);
 }
 
-// Whether `word` may point at something said before.
-bool IsPointer(const TurnWord& word) {
+// Whether `message[i]` is a possessive pronoun standing for a thing named
+// before: "mine is from kidney disease" after "what causes anemia" is my
+// anemia; "a friend of mine" is not.
+bool IsPossessivePointer(const std::vector<TurnWord>& message, std::size_t i) {
+  static const std::unordered_set<std::string_view> kPossessives = {
+      "mine", "yours", "hers", "ours", "theirs"};
+  return kPossessives.contains(message[i].text) &&
+         (i == 0 || message[i - 1].text != "of");
+}
+
+// Whether `message[i]` may point at something said before.
+bool IsPointer(const std::vector<TurnWord>& message, std::size_t i) {
   static const std::unordered_set<std::string_view> kPointers = {
       "it", "its", "itself", "this", "that", "these", "those", "them"};
-  return kPointers.contains(word.text);
+  return kPointers.contains(message[i].text) || IsPossessivePointer(message, i);
 }
 
 // Whether `message` points back at something said before ("how do they
@@ -1317,7 +1327,8 @@ bool IsPointer(const TurnWord& word) {
 // the conversation's subject. A pronoun that a form of "be" joins to a name
 // identifies rather than refers ("could it be lupus", "it's bell's palsy"),
 // and one right before the name introduces it ("I read that shingles ...",
-// "this asthma"), so neither counts.
+// "this asthma"), so neither counts. A possessive pronoun always stands for
+// a thing said ("mine is the kind from kidney disease").
 bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
   static const std::unordered_set<std::string_view> kBe = {
       "is", "was", "be", "are", "were", "it's", "its", "being", "been"};
@@ -1328,10 +1339,10 @@ bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
   for (std::size_t i = 0; i < message.size(); ++i) {
     const TurnWord& word = message[i];
     if (names(word)) return false;
-    if (!IsPointer(word)) continue;
+    if (!IsPointer(message, i)) continue;
     const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
     const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
-    if (be_before || be_after) continue;
+    if ((be_before || be_after) && !IsPossessivePointer(message, i)) continue;
     if (i + 1 < message.size() && names(message[i + 1])) return false;
     return true;
   }
@@ -1341,7 +1352,10 @@ bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
 // Whether any word of `message` points at something said before ("why do
 // some kids keep getting them", "what signs does it give men?").
 bool PointsAnywhere(const std::vector<TurnWord>& message) {
-  return std::any_of(message.begin(), message.end(), IsPointer);
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (IsPointer(message, i)) return true;
+  }
+  return false;
 }
 
 // Whether `message` speaks of a he or a she ("she's super sociable", "now

@@ -529,6 +529,41 @@ TEST(ConversationAmongManyPostsTest, AWordThatReportsNamesNoSubject) {
   EXPECT_EQ(page->response.results(0).post().id(), "gout-treat");
 }
 
+TEST(ConversationAmongManyPostsTest, APossessivePronounRefersBackEvenBeforeBe) {
+  // "mine" is my anemia, though "is" joins it to what follows as in "it's
+  // bell's palsy": the message asks about the kind of anemia a title names
+  // with kidney disease, not about kidney disease.
+  const std::initializer_list<PostText> posts = {
+      {"anemia-causes", "Anemia", "What causes Anemia ?",
+       "Anemia has many causes: blood loss, too little iron, or long-term disease."},
+      {"anemia-treat", "Anemia", "What are the treatments for Anemia ?",
+       "Iron tablets treat the most common kind of anemia."},
+      {"kidney-causes", "Kidney Disease", "What causes Kidney Disease ?",
+       "Diabetes and high blood pressure cause most kidney disease."},
+      {"kidney-treat", "Kidney Disease", "What are the treatments for Kidney Disease ?",
+       "Blood pressure medicines slow kidney disease; some people need dialysis."},
+      {"anemia-ckd-causes", "Anemia in Chronic Kidney Disease",
+       "What causes Anemia in Chronic Kidney Disease ?",
+       "Damaged kidneys make too little of the hormone that tells the marrow to make "
+       "red blood cells."},
+  };
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      posts, "mine is from kidney disease apparently, why does that happen?",
+      {"what causes anemia"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page->response.interpretation().context_use().topic(), Contains("anemia"));
+  EXPECT_EQ(page->response.results(0).post().id(), "anemia-ckd-causes");
+  // "of mine" is someone I know, and points at nothing said.
+  const absl::StatusOr<SearchPage> friends = SearchAmongMany(
+      posts, "a friend of mine is from kidney disease, why does that happen?",
+      {"what causes anemia"});
+  ASSERT_TRUE(friends.ok()) << friends.status();
+  EXPECT_EQ(friends->response.interpretation().context_use().kind(),
+            v1::ContextUse::OWN_TOPIC);
+}
+
 TEST(ConversationAmongManyPostsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
   // No title says "nits", but every post that does is titled "head lice".
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
