@@ -257,6 +257,19 @@ TEST_F(ConversationTest, AMessageThatRefersBackBeforeNamingAnythingStaysOnTheSub
             v1::ContextUse::OWN_TOPIC);
 }
 
+TEST_F(ConversationTest, PassingSomethingIsNotPassingItOn) {
+  // "passed" alone is a stone, a clot or an exam, not inheritance ...
+  EXPECT_THAT(Search("my son passed a blood clot, is that hemophilia?")
+                  .response.interpretation()
+                  .aspects(),
+              Not(Contains("inheritance")));
+  // ... but passed to someone, or from someone, is.
+  EXPECT_THAT(Search("will hemophilia pass to my son's children?")
+                  .response.interpretation()
+                  .aspects(),
+              Contains("inheritance"));
+}
+
 TEST_F(ConversationTest, AnEarlierTurnOnAnotherSubjectMovesTheConversationOn) {
   // Newest first: the conversation was about autism, then hemophilia, a
   // subject no less its own for being named by fewer posts' words.
