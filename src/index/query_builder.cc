@@ -414,6 +414,26 @@ std::uint32_t FollowUpQuestionTypes(const Xapian::Stem& stemmer,
                            words);
 }
 
+// Unmarks a diagnosis cue that reports what was found rather than asks how
+// it is found: "I was diagnosed with lupus, what should I eat?", "he tested
+// positive", "diagnosed as type 2".
+void UnmarkFindings(std::vector<TurnWord>& words) {
+  static const int kDiagnosis = [] {
+    const std::vector<QuestionType>& types = QuestionTypes();
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      if (types[i].name == "diagnosis") return static_cast<int>(i);
+    }
+    return -1;
+  }();
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    const std::string& next = words[i + 1].text;
+    if (words[i].question_type == kDiagnosis &&
+        (next == "with" || next == "as" || next == "positive" || next == "negative")) {
+      words[i].question_type = -1;
+    }
+  }
+}
+
 // The words of `turn`, corrected from the index's spelling data when
 // `spelling` is on; the corrections and "did you mean" go to
 // `interpretation` unless it is null (an earlier turn).
@@ -483,6 +503,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
     }
     word.chatty = IsChattyWord(word.text);
   }
+  UnmarkFindings(words);
   MarkQuestionPhrases(QuestionTypePhrases(stemmer), words);
   if (interpretation != nullptr && !interpretation->corrections().empty()) {
     corrected_text.append(text, copied);

@@ -270,6 +270,20 @@ TEST_F(ConversationTest, PassingSomethingIsNotPassingItOn) {
               Contains("inheritance"));
 }
 
+TEST_F(ConversationTest, BeingDiagnosedWithSomethingDoesNotAskHowItIsFound) {
+  EXPECT_THAT(Search("I was diagnosed with celiac disease, what should I eat?")
+                  .response.interpretation()
+                  .aspects(),
+              Not(Contains("diagnosis")));
+  EXPECT_THAT(Search("he tested positive for celiac disease, what now?")
+                  .response.interpretation()
+                  .aspects(),
+              Not(Contains("diagnosis")));
+  EXPECT_THAT(
+      Search("how is celiac disease diagnosed?").response.interpretation().aspects(),
+      Contains("diagnosis"));
+}
+
 TEST_F(ConversationTest, AnEarlierTurnOnAnotherSubjectMovesTheConversationOn) {
   // Newest first: the conversation was about autism, then hemophilia, a
   // subject no less its own for being named by fewer posts' words.
