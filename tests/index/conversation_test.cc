@@ -591,6 +591,33 @@ TEST(ConversationAmongManyPostsTest, APossessivePronounRefersBackEvenBeforeBe) {
             v1::ContextUse::OWN_TOPIC);
 }
 
+TEST(ConversationAmongManyPostsTest,
+     AWordOnePageIsTitledByButPostsMentionInPassingIsADetail) {
+  // One page is titled "Swollen", but a hundred posts say it in passing:
+  // in "heart failure because his ankles are swollen" the subject is heart
+  // failure, though its words are common ones.
+  std::vector<v1::Post> posts = guru::testing::MakePosts(std::initializer_list<PostText>{
+      {"hf-what", "Heart failure", "What is (are) Heart failure ?",
+       "In heart failure the heart cannot pump enough blood; ankles get swollen."},
+      {"hf-tests", "Heart failure", "How to diagnose Heart failure ?",
+       "An echocardiogram and blood tests show how well the heart pumps.",
+       "exams and tests"},
+      {"swollen", "Swollen", "What is (are) Swollen ?",
+       "A swollen part of the body holds more fluid than it should."},
+  });
+  AddPostsSaying(posts, "heart", "Heart problem", 150,
+                 "The heart shows failure in many ways.");
+  AddPostsSaying(posts, "fall", "Fall injury", 100,
+                 "After a fall a joint may be swollen.");
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      std::move(posts), "what tests will they do",
+      {"the GP thinks my dad might have heart failure because his ankles are swollen"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(),
+              ElementsAre("heart failure"));
+  EXPECT_EQ(page->response.results(0).post().id(), "hf-tests");
+}
+
 TEST(ConversationAmongManyPostsTest, RareWordsNameTheSubjectTheirPostsAreTitledBy) {
   // No title says "nits", but every post that does is titled "head lice".
   const absl::StatusOr<SearchPage> page = SearchAmongMany(
