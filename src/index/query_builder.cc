@@ -280,6 +280,9 @@ struct TurnWord {
   // American spelling of a British one is not a guess).
   bool corrected = false;
   int question_type = -1;  // Index in QuestionTypes() of a cue word.
+  // Index in Message::words() of the (first) word it was read from: a word
+  // split in two ("gall bladder") is one TurnWord.
+  std::size_t said = 0;
 };
 
 // Question types' phrases ("find out" -> diagnosis) as stems joined by
@@ -462,6 +465,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
     const auto& [span, lower_word] = said[k];
     TurnWord& word = words.emplace_back();
     word.text = lower_word;
+    word.said = k;
     // A word split in two, with only spaces between ("gall bladder").
     std::string joined;
     if (spelling && k + 1 < said.size() &&
@@ -1568,7 +1572,11 @@ TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
   // screening came back high for trisomy 21"); when those clauses are all
   // that names anything, its topic is theirs, marked as said in passing.
   const Clauses clauses = ReadClauses(message);
-  reading.topic = FindTopic(db, words, 0, clauses.in_passing);
+  std::vector<bool> in_passing(words.size());
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    in_passing[i] = clauses.in_passing[words[i].said];
+  }
+  reading.topic = FindTopic(db, words, 0, in_passing);
   if (clauses.any_in_passing() && reading.topic.stems.empty()) {
     reading.topic = FindTopic(db, words, 0);
     reading.in_passing = !reading.topic.stems.empty() && !clauses.asks;
