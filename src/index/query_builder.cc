@@ -824,11 +824,11 @@ struct TopicCandidate {
 // many posts mention them in passing; 0 when no title is just them. A
 // single word that a title is, but that titles otherwise hardly use
 // (TitleUse's share under kMinTitleShare), names one only in proportion to
-// its share: posts mention "biopsy" (376 posts, 6 titles), "swollen" or
-// "seizures" in passing far more often than they are about them, and the
-// one page titled by each ("Biopsy", "Swelling") made them as strong as
-// the subject they were said about ("the biopsy confirmed womb cancer",
-// "heart failure because his ankles are swollen").
+// its share: posts mention "biopsy" (376 posts, 6 titles) or "seizures"
+// in passing far more often than they are about them, and the one page
+// titled by each ("Biopsy", "Seizures") made them as strong as the subject
+// they were said about ("the biopsy confirmed womb cancer", "people whose
+// seizures don't respond to the meds" after epilepsy).
 double TitledStrength(const Xapian::Database& db, const std::vector<std::string>& stems) {
   const std::string key = schema::TitleKeyTerm(stems);
   if (key.empty()) return 0;
