@@ -1855,10 +1855,15 @@ std::uint32_t PopulationsOf(const Xapian::Stem& stemmer,
 // Whether `said` names people, nothing else ("the childhood type",
 // "toddlers"; not "childhood asthma"), and some title names the subject
 // (its NamingStems, `naming`) for them ("Juvenile idiopathic arthritis"
-// after "arthritis"): then `said` says whom the subject is asked about,
-// however strongly titles use its words ("childhood" starts many titles).
+// after "arthritis"), or the message asks nothing of its own (`asks_aspect`
+// false: "what about in pregnancy?" after anemia): then `said` says whom the
+// subject is asked about, however strongly titles use its words
+// ("childhood" starts many titles). A message that asks something of
+// people with no such title asks it anew ("what screening does a newborn
+// get?" after diabetes).
 bool NamesOnlyPeople(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                     const TurnTopic& said, const std::vector<std::string>& naming) {
+                     const TurnTopic& said, const std::vector<std::string>& naming,
+                     bool asks_aspect) {
   const std::unordered_map<std::string, std::uint32_t>& people = PopulationStems(stemmer);
   std::uint32_t named = 0;
   for (const std::string& stem : said.stems) {
@@ -1867,6 +1872,7 @@ bool NamesOnlyPeople(const Xapian::Database& db, const Xapian::Stem& stemmer,
     named |= found->second;
   }
   if (named == 0) return false;
+  if (!asks_aspect) return true;
   return std::any_of(people.begin(), people.end(), [&](const auto& person) {
     return (person.second & named) != 0 &&
            std::any_of(naming.begin(), naming.end(), [&](const std::string& stem) {
@@ -1941,7 +1947,9 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
       PointsAnywhere(words) &&
       own.strength < kNewSubjectFraction * conversation.topic.strength;
   const std::vector<std::string> naming = NamingStems(db, conversation.topic);
-  const bool names_people = NamesOnlyPeople(db, stemmer, own, naming);
+  const bool names_people = NamesOnlyPeople(
+      db, stemmer, own, naming,
+      (QuestionTypesOf(words) | FollowUpQuestionTypes(stemmer, words)) != 0);
   const auto titled_together = [&] { return TitledTogether(db, own, naming); };
   const bool kind_of_subject =
       own_subject &&

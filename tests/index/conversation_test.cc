@@ -284,6 +284,16 @@ TEST_F(ConversationTest, BeingDiagnosedWithSomethingDoesNotAskHowItIsFound) {
       Contains("diagnosis"));
 }
 
+TEST_F(ConversationTest, AMessageOnlyNamingPeopleAsksAboutTheSubjectForThem) {
+  // No title names eczema for toddlers, but "and in toddlers?" asks nothing
+  // else: it is eczema in toddlers, not the toddler pages.
+  const SearchPage page = Search("and in toddlers?", {"my son has eczema"});
+  EXPECT_EQ(page.response.interpretation().context_use().kind(),
+            v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(page.response.interpretation().context_use().topic(), Contains("eczema"));
+  EXPECT_EQ(First(page), "eczema-treat");
+}
+
 TEST_F(ConversationTest, AnEarlierTurnOnAnotherSubjectMovesTheConversationOn) {
   // Newest first: the conversation was about autism, then hemophilia, a
   // subject no less its own for being named by fewer posts' words.
