@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/query_text.h"
@@ -81,6 +82,9 @@ class QueryTerms {
     return found == weights_.end() ? nullptr : &found->second;
   }
   bool Contains(const std::string& stem) const { return weights_.contains(stem); }
+  // Whether `stem` is searched for only as the words posts use for an
+  // aspect ("treatment" for "how is it treated?"), not as anything said.
+  bool OnlyAspect(const std::string& stem) const { return only_aspect_.contains(stem); }
 
   // Calls `f` with each stem searched for other than through an expansion,
   // once, at its first term (whose weight counts for the message's IDF mass).
@@ -93,6 +97,7 @@ class QueryTerms {
   std::vector<QueryTerm> terms_;
   std::unordered_map<std::string, double> weights_;
   std::vector<std::size_t> distinct_;  // Indexes into terms_.
+  std::unordered_set<std::string> only_aspect_;
 };
 
 struct BuiltQuery {

@@ -61,7 +61,9 @@ TitleAndQuestion ReadTitleAndQuestion(
     if (auto found = populations.find(stem); found != populations.end()) {
       named |= found->second;
     } else {
-      about_more = about_more || searched;
+      // Not an aspect's word: "Treatment for childhood cancer" is no page
+      // of depression for children.
+      about_more = about_more || (searched && !query.terms.OnlyAspect(stem));
     }
   }
   // A page about the people alone ("Pregnancy", "Toddler Health") is not

@@ -136,10 +136,51 @@ TEST_F(QueryTermsTest, AFollowUpSearchesTheConversationsTopicAndTheAspectsWords)
   EXPECT_THAT(aspect, ElementsAre("treatment:treatment", "treatment:treat"));
 }
 
+TEST_F(QueryTermsTest, AnAspectsWordsAreOnlyTheAspectsUnlessThePersonSaysThem) {
+  const BuiltQuery query = Build("how is it treated?", {"my kneecap hurts"});
+  EXPECT_TRUE(query.terms.OnlyAspect("treatment"));
+  EXPECT_FALSE(query.terms.OnlyAspect("treat"));  // "treated" is the person's.
+  EXPECT_FALSE(query.terms.OnlyAspect("kneecap"));
+  EXPECT_FALSE(query.terms.OnlyAspect("wrist"));  // Not searched at all.
+}
+
 TEST_F(QueryTermsTest, NothingToSearchForIsAnEmptyTableAndQuery) {
   const BuiltQuery query = Build("the and of");
   EXPECT_TRUE(query.terms.all().empty());
   EXPECT_TRUE(query.query.empty());
+}
+
+TEST(QueryTermsPeopleTest, ATopicsWordsForPeopleWeighHalf) {
+  // "and in children?" after asthma asks about asthma, for children: the
+  // topic's word for them says for whom, and weighs half the subject's.
+  guru::testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(dir.Sub("db"));
+  ASSERT_TRUE(writer.ok());
+  const guru::testing::PostText posts[] = {
+      {"asthma", "Asthma", "What is (are) Asthma ?", "Asthma narrows the airways."},
+      {"asthma-children", "Asthma in children", "What is (are) Asthma in children ?",
+       "Children with asthma wheeze at night."},
+      {"children", "Children's health", "What is (are) Children's health ?",
+       "Children grow fast."},
+  };
+  for (const guru::testing::PostText& post : posts) {
+    ASSERT_TRUE((*writer)->Upsert(guru::testing::MakePost(post)).ok());
+  }
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = "other-" + std::to_string(i);
+    ASSERT_TRUE((*writer)
+                    ->Upsert(guru::testing::MakePost({id.c_str(), "Condition number", "",
+                                                      "Doctors treat it with rest."}))
+                    .ok());
+  }
+  ASSERT_TRUE((*writer)->Commit().ok());
+  const Xapian::Database db(dir.Sub("db"));
+  const Xapian::Stem stemmer{std::string(schema::kLanguage)};
+  const BuiltQuery query =
+      BuildQuery(db, stemmer, nullptr, "and in children?", {"my son has asthma"}, {});
+  ASSERT_EQ(query.interpretation.context_use().kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(TermsOf(query, TermRole::kContext),
+              ::testing::IsSupersetOf({"asthma@1.000000", "children@0.500000"}));
 }
 
 }  // namespace
