@@ -665,6 +665,23 @@ def main():
       " follow-up and a topic switch), and a follow-up's topic words weighed by their IDF"
       " against the topic's rarest (gains on `blind6`, `blind8`, `blind9`, losses on"
       " `blind5`, `holdout`, the development set).")
+    w("- Later on 2026-12-06, drill-downs to people (5146a0a, 2fee831). A message naming only"
+      " people (\"and in toddlers?\", \"what about in pregnancy?\") joined the subject only"
+      " when a title names the subject for them; without one, and asking nothing of its own,"
+      " it now asks about the subject for them (\"eczema toddlers\", not Toddler Health); a"
+      " message that asks something (\"what screening does a newborn get?\" after diabetes)"
+      " still needs such a title. No ranking of the ten sets moved. Then a topic's word for"
+      " people weighs half the subject's words, and the population re-ranking no longer"
+      " counts an aspect's word as what a title names for them (\"Treatment for childhood"
+      " cancer\"): \"and in children?\" after depression had listed pages on childhood"
+      " cancer and nephrotic syndrome first. (a) 12 conversations up and 2 down on the ten"
+      " sets; drill-downs `blind2` 0.776 -> 0.816, `blind5` 0.643 -> 0.661, `blind6` 0.714"
+      " -> 0.718, `blind7` 0.516 -> 0.528, `holdout` 0.787 -> 0.776, `blind8` 0.563 ->"
+      " 0.560. A second blind review (`bench/conversation/REVIEW-2026-12-06-people.md`, 214"
+      " conversations of a helper's own, the builds before 9e4f499 and after 2fee831) found"
+      " these better on drill-downs to people (15 to 2) and worse where a symptom said with a"
+      " person is the subject (\"my toddler is constipated\" keeps \"toddler\"; 7 to 2),"
+      " the same elsewhere.")
     w("")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
