@@ -1381,10 +1381,11 @@ bool RefersBack(const std::vector<TurnWord>& message, const TurnTopic& own) {
   for (std::size_t i = 0; i < message.size(); ++i) {
     const TurnWord& word = message[i];
     if (names(word)) return false;
-    if (!IsPointer(message, i)) continue;
+    const bool possessive = IsPossessivePointer(message, i);
+    if (!possessive && !IsPointer(message, i)) continue;
     const bool be_before = i > 0 && kBe.contains(message[i - 1].text);
     const bool be_after = i + 1 < message.size() && kBe.contains(message[i + 1].text);
-    if ((be_before || be_after) && !IsPossessivePointer(message, i)) continue;
+    if ((be_before || be_after) && !possessive) continue;
     if (i + 1 < message.size() && names(message[i + 1])) return false;
     return true;
   }
@@ -1861,15 +1862,15 @@ std::uint32_t PopulationsOf(const Xapian::Stem& stemmer,
 // Whether `said` names people, nothing else ("the childhood type",
 // "toddlers"; not "childhood asthma"), and some title names the subject
 // (its NamingStems, `naming`) for them ("Juvenile idiopathic arthritis"
-// after "arthritis"), or the message asks nothing of its own (`asks_aspect`
-// false: "what about in pregnancy?" after anemia): then `said` says whom the
-// subject is asked about, however strongly titles use its words
+// after "arthritis"), or `message`, whose topic `said` is, asks nothing of
+// its own ("what about in pregnancy?" after anemia): then `said` says whom
+// the subject is asked about, however strongly titles use its words
 // ("childhood" starts many titles). A message that asks something of
 // people with no such title asks it anew ("what screening does a newborn
 // get?" after diabetes).
 bool NamesOnlyPeople(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                     const TurnTopic& said, const std::vector<std::string>& naming,
-                     bool asks_aspect) {
+                     const std::vector<TurnWord>& message, const TurnTopic& said,
+                     const std::vector<std::string>& naming) {
   const std::unordered_map<std::string, std::uint32_t>& people = PopulationStems(stemmer);
   std::uint32_t named = 0;
   for (const std::string& stem : said.stems) {
@@ -1878,7 +1879,7 @@ bool NamesOnlyPeople(const Xapian::Database& db, const Xapian::Stem& stemmer,
     named |= found->second;
   }
   if (named == 0) return false;
-  if (!asks_aspect) return true;
+  if (FollowUpQuestionTypes(stemmer, message) == 0) return true;
   return std::any_of(people.begin(), people.end(), [&](const auto& person) {
     return (person.second & named) != 0 &&
            std::any_of(naming.begin(), naming.end(), [&](const std::string& stem) {
@@ -1953,9 +1954,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
       PointsAnywhere(words) &&
       own.strength < kNewSubjectFraction * conversation.topic.strength;
   const std::vector<std::string> naming = NamingStems(db, conversation.topic);
-  const bool names_people = NamesOnlyPeople(
-      db, stemmer, own, naming,
-      (QuestionTypesOf(words) | FollowUpQuestionTypes(stemmer, words)) != 0);
+  const bool names_people = NamesOnlyPeople(db, stemmer, words, own, naming);
   const auto titled_together = [&] { return TitledTogether(db, own, naming); };
   const bool kind_of_subject =
       own_subject &&
