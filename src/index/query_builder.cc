@@ -1292,6 +1292,21 @@ bool TitledTogether(const Xapian::Database& db, const TurnTopic& said,
   return false;
 }
 
+// `said` less the words `current` has: after prostate cancer, "lung
+// cancer" is a kind of it only if some title names "lung" with it, not
+// through the "cancer" both have.
+TurnTopic NewWords(const TurnTopic& said, const TurnTopic& current) {
+  TurnTopic fresh;
+  for (const std::vector<std::string>& forms : said.word_stems) {
+    const bool had = std::any_of(forms.begin(), forms.end(), [&](const std::string& f) {
+      return std::find(current.stems.begin(), current.stems.end(), f) !=
+             current.stems.end();
+    });
+    if (!had) fresh.word_stems.push_back(forms);
+  }
+  return fresh;
+}
+
 // Adds `said`'s words to `current`, each stem once.
 void Extend(TurnTopic& current, TurnTopic said) {
   const auto had = [&current](const std::string& stem) {
@@ -1458,17 +1473,111 @@ bool NamesSubject(const Xapian::Database& db, const TurnTopic& said,
          said.strength >= kOwnTopicFraction * current.strength;
 }
 
+// Someone a turn tells of or a message asks about.
+enum class Person { kUnknown, kSpeaker, kHe, kShe };
+
+// The person `word` stands for as a pronoun ("she", "I'm"), or as a word
+// for a relative ("son") when `relatives`.
+Person PersonOf(std::string_view word, bool relatives = true) {
+  static const auto kPronouns = [] {
+    std::unordered_map<std::string_view, Person> people;
+    for (std::string_view w : {"i", "i'm", "i've", "i'd", "i'll", "me", "myself"}) {
+      people.emplace(w, Person::kSpeaker);
+    }
+    for (std::string_view w : {"he", "him", "his", "he's", "he'd", "he'll", "himself"}) {
+      people.emplace(w, Person::kHe);
+    }
+    for (std::string_view w :
+         {"she", "her", "hers", "she's", "she'd", "she'll", "herself"}) {
+      people.emplace(w, Person::kShe);
+    }
+    return people;
+  }();
+  static const auto kRelatives = [] {
+    std::unordered_map<std::string_view, Person> people;
+    for (std::string_view w :
+         {"son", "husband", "dad", "daddy", "father", "brother", "boy", "grandad",
+          "granddad", "grandpa", "grandfather", "grandson", "uncle", "nephew",
+          "boyfriend", "stepson", "stepdad"}) {
+      people.emplace(w, Person::kHe);
+    }
+    for (std::string_view w :
+         {"daughter",      "wife",    "mum",         "mom",   "mummy",
+          "mommy",         "mother",  "sister",      "girl",  "gran",
+          "granny",        "grandma", "grandmother", "nan",   "nana",
+          "granddaughter", "aunt",    "auntie",      "niece", "girlfriend",
+          "stepdaughter",  "stepmum", "stepmom"}) {
+      people.emplace(w, Person::kShe);
+    }
+    return people;
+  }();
+  if (const auto found = kPronouns.find(word); found != kPronouns.end()) {
+    return found->second;
+  }
+  if (!relatives) return Person::kUnknown;
+  const auto found = kRelatives.find(word);
+  return found == kRelatives.end() ? Person::kUnknown : found->second;
+}
+
+// The people `words` speak of, one bit per Person.
+unsigned PeopleIn(const std::vector<TurnWord>& words) {
+  unsigned people = 0;
+  for (const TurnWord& word : words) {
+    people |= 1U << static_cast<unsigned>(PersonOf(word.text));
+  }
+  return people & ~(1U << static_cast<unsigned>(Person::kUnknown));
+}
+
+// Whom `words` tell `topic` of: the person named last before its first
+// word ("my son has asthma", "I've got eczema", "I'm her carer and I'm
+// exhausted and depressed"); kUnknown when none is ("a bat got into our
+// bedroom, is rabies likely").
+Person HolderOf(const std::vector<TurnWord>& words, const TurnTopic& topic) {
+  const auto in_topic = [&topic](const TurnWord& word) {
+    return std::find(topic.stems.begin(), topic.stems.end(), word.stem) !=
+           topic.stems.end();
+  };
+  const auto first = std::find_if(words.begin(), words.end(), in_topic);
+  for (auto it = first; it != words.begin();) {
+    const Person person = PersonOf((--it)->text);
+    if (person != Person::kUnknown) return person;
+  }
+  return Person::kUnknown;
+}
+
+// Whom `message` asks about by a pronoun ("can he still do sports?", "is
+// hers hereditary?", "is mine going to damage my joints?"). Not by "I" or
+// "me", which ask for someone else as often ("what can I do for him?"), nor
+// by a word for a relative, which brings someone in ("now my nephew has it").
+Person AskedAbout(const std::vector<TurnWord>& message) {
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message[i].text == "mine" && IsPossessivePointer(message, i)) {
+      return Person::kSpeaker;
+    }
+    const Person person = PersonOf(message[i].text, /*relatives=*/false);
+    if (person == Person::kHe || person == Person::kShe) return person;
+  }
+  return Person::kUnknown;
+}
+
 // Whether a turn opens on someone or something already in the
 // conversation ("he's 5 and falls a lot", "it's always worse on school
-// mornings", "his belly has started swelling"): it goes on with the story
-// rather than starting another.
-bool OpensWithPronoun(const std::vector<TurnWord>& words) {
-  static const std::unordered_set<std::string_view> kPronouns = {
-      "i",    "i'm",    "i've",  "i'd",    "i'll",    "he",      "she",
-      "it",   "they",   "his",   "her",    "its",     "their",   "him",
-      "them", "he's",   "she's", "it's",   "they're", "he'd",    "she'd",
-      "it'd", "they'd", "he'll", "she'll", "it'll",   "they'll", "they've"};
-  return !words.empty() && kPronouns.contains(words.front().text);
+// mornings", "his belly has started swelling", "I'm in shock"): it goes on
+// with the story rather than starting another. The speaker goes on with it
+// only while it is being told: once the conversation has asked about its
+// subject (`asked_about`), "I've got shingles on my back" is the story of
+// another question, as it would be in the message.
+bool OpensWithPronoun(const std::vector<TurnWord>& words, bool asked_about) {
+  static const std::unordered_set<std::string_view> kOthers = {
+      "he",   "she",    "it",    "they",   "his",   "her",     "its",    "their",
+      "him",  "them",   "he's",  "she's",  "it's",  "they're", "he'd",   "she'd",
+      "it'd", "they'd", "he'll", "she'll", "it'll", "they'll", "they've"};
+  // Not "me" ("me and my wife both had hay fever"), which joins others.
+  static const std::unordered_set<std::string_view> kSpeaker = {"i", "i'm", "i've", "i'd",
+                                                                "i'll"};
+  if (words.empty()) return false;
+  const std::string& first = words.front().text;
+  return kOthers.contains(first) || (!asked_about && kSpeaker.contains(first));
 }
 
 // Whether `words` tell of a finding ("she's been diagnosed with rett", "I
@@ -1608,6 +1717,17 @@ struct Conversation {
   // The turns' rare words (AddRareWords), newest first, for when no turn
   // names a topic.
   TurnTopic rare;
+  // Whom the turn that set `topic` told it of, and the subject it replaced
+  // with whom that was told of: "can he still do sports?" after "my son has
+  // asthma" and then "I've got eczema" asks about the asthma. Not when the
+  // turns since spoke of such a person (PeopleIn, `spoken_of`, the holder
+  // aside): "is there anything he can do?" after "I've got shingles" and "my
+  // husband has never had it".
+  Person holder = Person::kUnknown;
+  unsigned spoken_of = 0;
+  TurnTopic earlier;
+  Person earlier_holder = Person::kUnknown;
+  std::uint32_t earlier_populations = 0;
 };
 
 // A word that no title uses names no topic, but one that few posts use
@@ -1749,6 +1869,19 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
   Conversation conversation;
   TurnTopic& current = conversation.topic;
   TurnReading scratch;
+  bool asked_since_set = false;
+  // The conversation's subject becomes what `reading`'s turn says, `said`.
+  const auto move_on = [&](TurnTopic said, const TurnReading& reading,
+                           std::uint32_t populations_before) {
+    conversation.earlier = std::move(current);
+    conversation.earlier_holder = conversation.holder;
+    conversation.earlier_populations = populations_before;
+    conversation.holder = HolderOf(reading.words, said);
+    conversation.spoken_of =
+        PeopleIn(reading.words) & ~(1U << static_cast<unsigned>(conversation.holder));
+    current = std::move(said);
+    asked_since_set = false;
+  };
   for (std::size_t turn = std::min(context.size(), kMaxContextTurns); turn-- > 0;) {
     const TurnReading& reading = ReadEarlierTurn(db, stemmer, dictionary, context[turn],
                                                  ranking.spelling, memo, scratch);
@@ -1761,10 +1894,16 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (types != 0 && asks) conversation.question_types = types;
     TurnTopic said = reading.topic;
     said.turn = static_cast<int>(turn) + 1;
+    conversation.spoken_of |= PeopleIn(words);
+    const std::uint32_t populations_before = conversation.populations;
     conversation.populations |= reading.populations;
+    // Whether a turn since the subject was last set asked about it: the
+    // story was told, and what the person says next may start another.
+    const bool asked_about = asked_since_set;
+    asked_since_set = asked_since_set || asks;
     if (said.stems.empty()) continue;
     if (current.stems.empty()) {
-      current = std::move(said);
+      move_on(std::move(said), reading, populations_before);
       continue;
     }
     // What a turn adds in passing ("she is 78, also diabetic" after "my
@@ -1797,7 +1936,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     };
     if ((said.strength >= kNewSubjectFraction * current.strength || starts_anew()) &&
         MayReplace(db, said, current)) {
-      current = std::move(said);
+      move_on(std::move(said), reading, populations_before);
       conversation.populations = reading.populations;
       continue;
     }
@@ -1809,10 +1948,17 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // what a title names ("my sister's now got PBC, what symptoms does it
     // cause?" after hepatitis C): a related subject it asks about is the
     // one the conversation goes on with, and in a longer chat every such
-    // subject would pile onto the first.
+    // subject would pile onto the first. Nor, once the subject was asked
+    // about, a condition posts merely discuss with it ("I survived a heart
+    // attack" after questions about a stroke, "my doctor thinks I might have
+    // diabetes" after COPD): only one some title names with it (a new word
+    // of the turn with a naming stem of the subject: "frontotemporal
+    // dementia") is then a kind of it.
     if (!(asks && IsTitle(db, said)) &&
         said.strength >= kOwnTopicFraction * current.strength &&
-        DiscussedWith(db, locality, said, NamingStems(db, current))) {
+        DiscussedWith(db, locality, said, NamingStems(db, current)) &&
+        (!asked_about ||
+         TitledTogether(db, NewWords(said, current), NamingStems(db, current)))) {
       AddKind(current, std::move(said));
       continue;
     }
@@ -1824,8 +1970,9 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // names what the story turned out to be about, however it opens.
     const bool tells_diagnosis = !asks && SaysDiagnosed(stemmer, words);
     if (NamesSubject(db, said, current) && !RefersBack(words, said) &&
-        (tells_diagnosis || !OpensWithPronoun(words)) && MayReplace(db, said, current)) {
-      current = std::move(said);
+        (tells_diagnosis || !OpensWithPronoun(words, asked_about)) &&
+        MayReplace(db, said, current)) {
+      move_on(std::move(said), reading, populations_before);
       conversation.populations = reading.populations;
       continue;
     }
@@ -1921,6 +2068,16 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
     conversation.topic = NamedByPosts(db, std::move(conversation.rare));
   }
   if (conversation.topic.stems.empty()) return result;
+  // A message asking about someone whose subject a later turn's, told of
+  // someone else, replaced asks about theirs.
+  const Person asked_about = AskedAbout(words);
+  if (asked_about != Person::kUnknown && conversation.holder != Person::kUnknown &&
+      conversation.holder != asked_about && conversation.earlier_holder == asked_about &&
+      (conversation.spoken_of & (1U << static_cast<unsigned>(asked_about))) == 0 &&
+      !conversation.earlier.stems.empty()) {
+    conversation.topic = std::move(conversation.earlier);
+    conversation.populations = conversation.earlier_populations;
+  }
   // A name of several words ("down syndrome") is a subject however common
   // its words are; a single weak word ("fine") is not.
   // Nor is one less than kOwnTopicFraction as strong as the conversation's

@@ -1159,6 +1159,138 @@ TEST(ConversationAmongManyPostsTest, AChildsAgeInAnEarlierTurnAsksForTheChildren
   EXPECT_EQ(moved_on->response.results(0).post().id(), "apnea-causes");
 }
 
+TEST(ConversationAmongManyPostsTest, AConditionToldAfterQuestionsIsAnotherSubject) {
+  // Posts discuss heart attacks with strokes, but once the person has asked
+  // about the heart attack, "my mum had a stroke" starts another story:
+  // "will she get better?" asks about the stroke (it searched for both,
+  // as a kind of the heart attack).
+  std::vector<v1::Post> posts = guru::testing::MakePosts(std::initializer_list<PostText>{
+      {"attack-prevent", "Heart attack", "How to prevent Heart attack ?",
+       "Stop smoking, keep blood pressure down, and take the medicines prescribed."},
+      {"attack-outlook", "Heart attack", "What is the outlook for Heart attack ?",
+       "Most people who survive a heart attack go back to their lives within months."},
+      {"stroke-outlook", "Stroke", "What is the outlook for Stroke ?",
+       "Recovery after a stroke is fastest in the first weeks; rehabilitation helps."},
+      {"stroke-what", "Stroke", "What is (are) Stroke ?",
+       "A stroke happens when blood stops flowing to part of the brain."},
+      {"dementia-what", "Dementia", "What is (are) Dementia ?",
+       "Dementia is a loss of memory and thinking that gets in the way of life."},
+      {"ftd-treat", "Frontotemporal dementia",
+       "What are the treatments for Frontotemporal dementia ?",
+       "No treatment slows frontotemporal dementia; medicines ease its behaviour "
+       "changes."},
+      {"dementia-treat", "Dementia", "What are the treatments for Dementia ?",
+       "Medicines can slow memory loss for a while in some kinds of dementia."},
+  });
+  AddPostsSaying(posts, "vessels", "Blood vessel disease number", 40,
+                 "A clot in an artery can cause a heart attack or a stroke.");
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      posts, "will she get better?",
+      {"my mum had a stroke on Sunday", "how do I keep from having another one",
+       "I survived a heart attack in March"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(),
+              ElementsAre("stroke"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "stroke-outlook");
+  // A kind that a title names with the subject still narrows it after a
+  // question.
+  const absl::StatusOr<SearchPage> kind =
+      SearchAmongMany(posts, "how is it treated?",
+                      {"the doctor says it's the frontotemporal kind", "what causes it?",
+                       "my gran has dementia"});
+  ASSERT_TRUE(kind.ok()) << kind.status();
+  EXPECT_THAT(kind->response.interpretation().context_use().topic(),
+              ElementsAre("dementia", "frontotemporal"));
+  ASSERT_FALSE(kind->response.results().empty());
+  EXPECT_EQ(kind->response.results(0).post().id(), "ftd-treat");
+}
+
+TEST(ConversationAmongManyPostsTest, TheSpeakerStartsAnotherStoryOnlyAfterAsking) {
+  // Before any question, a turn opening on "I" goes on with the story ("I'm
+  // in shock", though Shock is a page's title); once the conversation has
+  // asked about its subject, "I've got shingles" is another question's
+  // story, as it would be in the message.
+  const std::initializer_list<PostText> texts = {
+      {"copd-treat", "COPD", "What are the treatments for COPD ?",
+       "Inhalers and lung rehabilitation help people with COPD breathe."},
+      {"copd-what", "COPD", "What is (are) COPD ?",
+       "COPD is a long-term lung disease that makes breathing hard."},
+      {"shingles-treat", "Shingles", "What are the treatments for Shingles ?",
+       "Antiviral tablets and painkillers ease a shingles rash."},
+      {"shingles-what", "Shingles", "What is (are) Shingles ?",
+       "Shingles is a painful rash from the chickenpox virus waking up."},
+      {"atresia-what", "Biliary atresia", "What is (are) Biliary atresia ?",
+       "In biliary atresia a baby's bile ducts are blocked or missing."},
+      {"atresia-treat", "Biliary atresia",
+       "What are the treatments for Biliary atresia ?",
+       "An operation in the first weeks of life lets bile drain from the liver."},
+      {"shock-what", "Shock", "What is (are) Shock ?",
+       "Shock is a life-threatening drop in blood flow to the organs."},
+  };
+  const absl::StatusOr<SearchPage> page =
+      SearchAmongMany(texts, "what can I take for it",
+                      {"I've got shingles on my back, it's really painful",
+                       "how is it treated?", "my mum has had COPD for years"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(),
+              ElementsAre("shingles"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "shingles-treat");
+  const absl::StatusOr<SearchPage> story = SearchAmongMany(
+      texts, "how do they treat it?",
+      {"I'm in shock", "our 6 week old has been diagnosed with biliary atresia"});
+  ASSERT_TRUE(story.ok()) << story.status();
+  EXPECT_THAT(story->response.interpretation().context_use().topic(),
+              ElementsAre("biliary atresia"));
+  ASSERT_FALSE(story->response.results().empty());
+  EXPECT_EQ(story->response.results(0).post().id(), "atresia-treat");
+}
+
+TEST(ConversationAmongManyPostsTest, APronounAsksAboutTheSubjectOfWhomItStandsFor) {
+  // The son's asthma was asked about, then the speaker told of their own
+  // eczema: "can he still do sports?" asks about the son's asthma. Once a
+  // later turn brought in another he, "he" may be him.
+  const std::initializer_list<PostText> texts = {
+      {"asthma-sports", "Asthma", "What is the outlook for Asthma ?",
+       "With the right inhaler, children with asthma can play any sport."},
+      {"asthma-causes", "Asthma", "What causes Asthma ?",
+       "Colds, pollen and cold air set off asthma attacks."},
+      {"eczema-outlook", "Eczema", "What is the outlook for Eczema ?",
+       "Eczema comes and goes; moisturising every day keeps it calm."},
+      {"eczema-what", "Eczema", "What is (are) Eczema ?",
+       "Eczema makes the skin dry, red and itchy."},
+      {"shingles-prevent", "Shingles", "How to prevent Shingles ?",
+       "A vaccine lowers the chance of shingles for people over 50."},
+      {"shingles-what", "Shingles", "What is (are) Shingles ?",
+       "Shingles is a painful rash from the chickenpox virus waking up."},
+  };
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      texts, "can he still do sports?",
+      {"I've got eczema", "what triggers his attacks?", "my son has asthma"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(),
+              ElementsAre("asthma"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "asthma-sports");
+  // Without a pronoun, the message asks about the newest subject.
+  const absl::StatusOr<SearchPage> newest = SearchAmongMany(
+      texts, "will it last?",
+      {"I've got eczema", "what triggers his attacks?", "my son has asthma"});
+  ASSERT_TRUE(newest.ok()) << newest.status();
+  EXPECT_THAT(newest->response.interpretation().context_use().topic(),
+              ElementsAre("eczema"));
+  const absl::StatusOr<SearchPage> husband = SearchAmongMany(
+      texts, "is there anything he can do so he doesn't get it as well?",
+      {"my husband is 62 and has never had it", "I've got shingles on my back",
+       "what triggers his attacks?", "my son has asthma"});
+  ASSERT_TRUE(husband.ok()) << husband.status();
+  EXPECT_THAT(husband->response.interpretation().context_use().topic(),
+              ElementsAre("shingles"));
+  ASSERT_FALSE(husband->response.results().empty());
+  EXPECT_EQ(husband->response.results(0).post().id(), "shingles-prevent");
+}
+
 TEST(ConversationDrugTest, AFollowUpAboutADrugAsksWhatItsPagesAnswer) {
   // MedlinePlus' drug pages ask their questions in these words.
   constexpr PostText kDrugPosts[] = {
