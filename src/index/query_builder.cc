@@ -1293,8 +1293,8 @@ bool TitledTogether(const Xapian::Database& db, const TurnTopic& said,
 }
 
 // `said` less the words `current` has: after prostate cancer, "lung
-// cancer" is a kind of it only if some title names "lung" with it, not
-// through the "cancer" both have.
+// cancer" is a kind of it only if some title names "lung" with "prostate",
+// not through the "cancer" both have.
 TurnTopic NewWords(const TurnTopic& said, const TurnTopic& current) {
   TurnTopic fresh;
   for (const std::vector<std::string>& forms : said.word_stems) {
@@ -1952,13 +1952,15 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     // about, a condition posts merely discuss with it ("I survived a heart
     // attack" after questions about a stroke, "my doctor thinks I might have
     // diabetes" after COPD): only one some title names with it (a new word
-    // of the turn with a naming stem of the subject: "frontotemporal
-    // dementia") is then a kind of it.
+    // of the turn with the subject's strongest stem: "frontotemporal
+    // dementia"; not "Kidney cancer" for a kidney stone after lung cancer,
+    // through the generic word of its name, nor "Pulmonary hypertension"
+    // through the vocabulary's form of "lung") is then a kind of it.
     if (!(asks && IsTitle(db, said)) &&
         said.strength >= kOwnTopicFraction * current.strength &&
         DiscussedWith(db, locality, said, NamingStems(db, current)) &&
         (!asked_about ||
-         TitledTogether(db, NewWords(said, current), NamingStems(db, current)))) {
+         TitledTogether(db, NewWords(said, current), {current.strongest}))) {
       AddKind(current, std::move(said));
       continue;
     }
@@ -2069,7 +2071,11 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   }
   if (conversation.topic.stems.empty()) return result;
   // A message asking about someone whose subject a later turn's, told of
-  // someone else, replaced asks about theirs.
+  // someone else, replaced asks about theirs. (Tried and not kept: keeping
+  // the newest subject when the message also speaks of its person. Right
+  // for "can she catch it if I kiss her?" after "I've got a cold sore",
+  // wrong for "can i catch it from him?" after "my husband has hepatitis b"
+  // and "i have thrush"; it lost a blind8 drill-down.)
   const Person asked_about = AskedAbout(words);
   if (asked_about != Person::kUnknown && conversation.holder != Person::kUnknown &&
       conversation.holder != asked_about && conversation.earlier_holder == asked_about &&

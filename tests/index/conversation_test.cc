@@ -1206,6 +1206,49 @@ TEST(ConversationAmongManyPostsTest, AConditionToldAfterQuestionsIsAnotherSubjec
   EXPECT_EQ(kind->response.results(0).post().id(), "ftd-treat");
 }
 
+TEST(ConversationAmongManyPostsTest, AKindIsTitledWithTheSubjectsOwnName) {
+  // "Pulmonary hypertension" names hypertension with the vocabulary's word
+  // for the lung, not with the name of "lung cancer": after questions about
+  // the lung cancer, the speaker's hypertension is another subject, not a
+  // kind of it.
+  std::vector<v1::Post> posts = guru::testing::MakePosts(std::initializer_list<PostText>{
+      {"lung-treat", "Lung cancer", "What are the treatments for Lung cancer ?",
+       "Surgery, chemotherapy and radiotherapy treat lung cancer."},
+      {"lung-what", "Lung cancer", "What is (are) Lung cancer ?",
+       "Lung cancer grows in the airways, most often in smokers."},
+      {"ph-what", "Pulmonary hypertension", "What is (are) Pulmonary hypertension ?",
+       "High pressure in the arteries of the lungs strains the heart."},
+      {"htn-treat", "Hypertension", "What are the treatments for Hypertension ?",
+       "Tablets lower blood pressure when less salt and more exercise are not enough."},
+      {"htn-what", "Hypertension", "What is (are) Hypertension ?",
+       "Hypertension is blood pressure that stays too high."},
+      {"htn-prevent", "Hypertension", "How to prevent Hypertension ?",
+       "Less salt, less alcohol and regular exercise keep blood pressure down."},
+      {"htn-outlook", "Hypertension", "What is the outlook for Hypertension ?",
+       "Treated hypertension rarely shortens life."},
+  });
+  AddPostsSaying(posts, "checks", "Check-up finding number", 5,
+                 "A check-up for lung cancer sometimes finds hypertension too.");
+  const absl::StatusOr<SynonymFile> vocabulary =
+      ParseSynonymFile("version 1\nlung | pulmonary\n");
+  ASSERT_TRUE(vocabulary.ok()) << vocabulary.status();
+  AddPostsSaying(posts, "other", "Condition number", 1000,
+                 "A condition that doctors treat with rest, fluids and time.");
+  guru::testing::TempDir dir;
+  const std::unique_ptr<Searcher> searcher =
+      guru::testing::IndexAndOpen(dir.Sub("db"), posts, &*vocabulary);
+  ASSERT_NE(searcher, nullptr);
+  const absl::StatusOr<SearchPage> page =
+      guru::testing::SearchWith(*searcher, "do I have to go on tablets?",
+                                {"my doctor says I have hypertension",
+                                 "what are the treatments?", "my uncle has lung cancer"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->response.interpretation().context_use().topic(),
+              ElementsAre("hypertension"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "htn-treat");
+}
+
 TEST(ConversationAmongManyPostsTest, TheSpeakerStartsAnotherStoryOnlyAfterAsking) {
   // Before any question, a turn opening on "I" goes on with the story ("I'm
   // in shock", though Shock is a page's title); once the conversation has
