@@ -599,6 +599,11 @@ struct TurnTopic {
   std::vector<std::vector<std::string>> parts;
 };
 
+// Whether `topic` searches for `stem`.
+bool HasStem(const TurnTopic& topic, std::string_view stem) {
+  return std::find(topic.stems.begin(), topic.stems.end(), stem) != topic.stems.end();
+}
+
 // A word next to a topic word belongs to the topic's name when titles use it
 // at least this share of the time ("down" in "down syndrome", 1.9%).
 constexpr double kMinNameShare = 0.01;
@@ -1298,21 +1303,17 @@ bool TitledTogether(const Xapian::Database& db, const TurnTopic& said,
 TurnTopic NewWords(const TurnTopic& said, const TurnTopic& current) {
   TurnTopic fresh;
   for (const std::vector<std::string>& forms : said.word_stems) {
-    const bool had = std::any_of(forms.begin(), forms.end(), [&](const std::string& f) {
-      return std::find(current.stems.begin(), current.stems.end(), f) !=
-             current.stems.end();
-    });
-    if (!had) fresh.word_stems.push_back(forms);
+    if (std::none_of(forms.begin(), forms.end(),
+                     [&](const std::string& form) { return HasStem(current, form); })) {
+      fresh.word_stems.push_back(forms);
+    }
   }
   return fresh;
 }
 
 // Adds `said`'s words to `current`, each stem once.
 void Extend(TurnTopic& current, TurnTopic said) {
-  const auto had = [&current](const std::string& stem) {
-    return std::find(current.stems.begin(), current.stems.end(), stem) !=
-           current.stems.end();
-  };
+  const auto had = [&current](const std::string& stem) { return HasStem(current, stem); };
   // A part whose stems the topic had already ("pressure" after "high blood
   // pressure") is no other subject.
   for (std::vector<std::string>& part : said.parts) {
@@ -1416,16 +1417,104 @@ bool PointsAnywhere(const std::vector<TurnWord>& message) {
   return false;
 }
 
+// Someone a turn tells of or a message asks about.
+enum class Person { kUnknown, kSpeaker, kHe, kShe };
+
+// `person`'s bit in a set of people.
+unsigned Bit(Person person) { return 1U << static_cast<unsigned>(person); }
+
+// The person `word` stands for as a pronoun ("she", "I'm"), or as a word
+// for a relative ("son") when `relatives`.
+Person PersonOf(std::string_view word, bool relatives = true) {
+  static const auto kPronouns = [] {
+    std::unordered_map<std::string_view, Person> people;
+    for (std::string_view w : {"i", "i'm", "i've", "i'd", "i'll", "me", "myself"}) {
+      people.emplace(w, Person::kSpeaker);
+    }
+    for (std::string_view w : {"he", "him", "his", "he's", "he'd", "he'll", "himself"}) {
+      people.emplace(w, Person::kHe);
+    }
+    for (std::string_view w :
+         {"she", "her", "hers", "she's", "she'd", "she'll", "herself"}) {
+      people.emplace(w, Person::kShe);
+    }
+    return people;
+  }();
+  static const auto kRelatives = [] {
+    std::unordered_map<std::string_view, Person> people;
+    for (std::string_view w :
+         {"son", "husband", "dad", "daddy", "father", "brother", "boy", "grandad",
+          "granddad", "grandpa", "grandfather", "grandson", "uncle", "nephew",
+          "boyfriend", "stepson", "stepdad"}) {
+      people.emplace(w, Person::kHe);
+    }
+    for (std::string_view w :
+         {"daughter",      "wife",    "mum",         "mom",   "mummy",
+          "mommy",         "mother",  "sister",      "girl",  "gran",
+          "granny",        "grandma", "grandmother", "nan",   "nana",
+          "granddaughter", "aunt",    "auntie",      "niece", "girlfriend",
+          "stepdaughter",  "stepmum", "stepmom"}) {
+      people.emplace(w, Person::kShe);
+    }
+    return people;
+  }();
+  if (const auto found = kPronouns.find(word); found != kPronouns.end()) {
+    return found->second;
+  }
+  if (!relatives) return Person::kUnknown;
+  const auto found = kRelatives.find(word);
+  return found == kRelatives.end() ? Person::kUnknown : found->second;
+}
+
+// Whether `word` is "he" or "she" in one of its forms.
+bool IsHeOrShe(std::string_view word) {
+  const Person person = PersonOf(word, /*relatives=*/false);
+  return person == Person::kHe || person == Person::kShe;
+}
+
+// The people `words` speak of, one bit per Person.
+unsigned PeopleIn(const std::vector<TurnWord>& words) {
+  unsigned people = 0;
+  for (const TurnWord& word : words) people |= Bit(PersonOf(word.text));
+  return people & ~Bit(Person::kUnknown);
+}
+
+// Whom `words` tell `topic` of: the person named last before its first
+// word ("my son has asthma", "I've got eczema", "I'm her carer and I'm
+// exhausted and depressed"); kUnknown when none is ("a bat got into our
+// bedroom, is rabies likely").
+Person HolderOf(const std::vector<TurnWord>& words, const TurnTopic& topic) {
+  const auto first =
+      std::find_if(words.begin(), words.end(),
+                   [&topic](const TurnWord& word) { return HasStem(topic, word.stem); });
+  for (auto it = first; it != words.begin();) {
+    const Person person = PersonOf((--it)->text);
+    if (person != Person::kUnknown) return person;
+  }
+  return Person::kUnknown;
+}
+
+// Whom `message` asks about by a pronoun ("can he still do sports?", "is
+// hers hereditary?", "is mine going to damage my joints?"). Not by "I" or
+// "me", which ask for someone else as often ("what can I do for him?"), nor
+// by a word for a relative, which brings someone in ("now my nephew has it").
+Person AskedAbout(const std::vector<TurnWord>& message) {
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message[i].text == "mine" && IsPossessivePointer(message, i)) {
+      return Person::kSpeaker;
+    }
+    if (IsHeOrShe(message[i].text)) return PersonOf(message[i].text);
+  }
+  return Person::kUnknown;
+}
+
 // Whether `message` speaks of a he or a she ("she's super sociable", "now
 // she have little fever", "his endo"): someone the story already has, for a
 // turn telling more of it. Not "they", which is as often the doctors ("they
 // found colon cancer").
 bool SpeaksOfSomeone(const std::vector<TurnWord>& message) {
-  static const std::unordered_set<std::string_view> kSomeone = {
-      "he",   "she",   "him",  "his",   "her",   "hers",
-      "he's", "she's", "he'd", "she'd", "he'll", "she'll"};
   return std::any_of(message.begin(), message.end(),
-                     [](const TurnWord& word) { return kSomeone.contains(word.text); });
+                     [](const TurnWord& word) { return IsHeOrShe(word.text); });
 }
 
 // A name of several words in `said`, as said, that some post's whole title
@@ -1473,93 +1562,6 @@ bool NamesSubject(const Xapian::Database& db, const TurnTopic& said,
          said.strength >= kOwnTopicFraction * current.strength;
 }
 
-// Someone a turn tells of or a message asks about.
-enum class Person { kUnknown, kSpeaker, kHe, kShe };
-
-// The person `word` stands for as a pronoun ("she", "I'm"), or as a word
-// for a relative ("son") when `relatives`.
-Person PersonOf(std::string_view word, bool relatives = true) {
-  static const auto kPronouns = [] {
-    std::unordered_map<std::string_view, Person> people;
-    for (std::string_view w : {"i", "i'm", "i've", "i'd", "i'll", "me", "myself"}) {
-      people.emplace(w, Person::kSpeaker);
-    }
-    for (std::string_view w : {"he", "him", "his", "he's", "he'd", "he'll", "himself"}) {
-      people.emplace(w, Person::kHe);
-    }
-    for (std::string_view w :
-         {"she", "her", "hers", "she's", "she'd", "she'll", "herself"}) {
-      people.emplace(w, Person::kShe);
-    }
-    return people;
-  }();
-  static const auto kRelatives = [] {
-    std::unordered_map<std::string_view, Person> people;
-    for (std::string_view w :
-         {"son", "husband", "dad", "daddy", "father", "brother", "boy", "grandad",
-          "granddad", "grandpa", "grandfather", "grandson", "uncle", "nephew",
-          "boyfriend", "stepson", "stepdad"}) {
-      people.emplace(w, Person::kHe);
-    }
-    for (std::string_view w :
-         {"daughter",      "wife",    "mum",         "mom",   "mummy",
-          "mommy",         "mother",  "sister",      "girl",  "gran",
-          "granny",        "grandma", "grandmother", "nan",   "nana",
-          "granddaughter", "aunt",    "auntie",      "niece", "girlfriend",
-          "stepdaughter",  "stepmum", "stepmom"}) {
-      people.emplace(w, Person::kShe);
-    }
-    return people;
-  }();
-  if (const auto found = kPronouns.find(word); found != kPronouns.end()) {
-    return found->second;
-  }
-  if (!relatives) return Person::kUnknown;
-  const auto found = kRelatives.find(word);
-  return found == kRelatives.end() ? Person::kUnknown : found->second;
-}
-
-// The people `words` speak of, one bit per Person.
-unsigned PeopleIn(const std::vector<TurnWord>& words) {
-  unsigned people = 0;
-  for (const TurnWord& word : words) {
-    people |= 1U << static_cast<unsigned>(PersonOf(word.text));
-  }
-  return people & ~(1U << static_cast<unsigned>(Person::kUnknown));
-}
-
-// Whom `words` tell `topic` of: the person named last before its first
-// word ("my son has asthma", "I've got eczema", "I'm her carer and I'm
-// exhausted and depressed"); kUnknown when none is ("a bat got into our
-// bedroom, is rabies likely").
-Person HolderOf(const std::vector<TurnWord>& words, const TurnTopic& topic) {
-  const auto in_topic = [&topic](const TurnWord& word) {
-    return std::find(topic.stems.begin(), topic.stems.end(), word.stem) !=
-           topic.stems.end();
-  };
-  const auto first = std::find_if(words.begin(), words.end(), in_topic);
-  for (auto it = first; it != words.begin();) {
-    const Person person = PersonOf((--it)->text);
-    if (person != Person::kUnknown) return person;
-  }
-  return Person::kUnknown;
-}
-
-// Whom `message` asks about by a pronoun ("can he still do sports?", "is
-// hers hereditary?", "is mine going to damage my joints?"). Not by "I" or
-// "me", which ask for someone else as often ("what can I do for him?"), nor
-// by a word for a relative, which brings someone in ("now my nephew has it").
-Person AskedAbout(const std::vector<TurnWord>& message) {
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    if (message[i].text == "mine" && IsPossessivePointer(message, i)) {
-      return Person::kSpeaker;
-    }
-    const Person person = PersonOf(message[i].text, /*relatives=*/false);
-    if (person == Person::kHe || person == Person::kShe) return person;
-  }
-  return Person::kUnknown;
-}
-
 // Whether a turn opens on someone or something already in the
 // conversation ("he's 5 and falls a lot", "it's always worse on school
 // mornings", "his belly has started swelling", "I'm in shock"): it goes on
@@ -1568,16 +1570,15 @@ Person AskedAbout(const std::vector<TurnWord>& message) {
 // subject (`asked_about`), "I've got shingles on my back" is the story of
 // another question, as it would be in the message.
 bool OpensWithPronoun(const std::vector<TurnWord>& words, bool asked_about) {
-  static const std::unordered_set<std::string_view> kOthers = {
-      "he",   "she",    "it",    "they",   "his",   "her",     "its",    "their",
-      "him",  "them",   "he's",  "she's",  "it's",  "they're", "he'd",   "she'd",
-      "it'd", "they'd", "he'll", "she'll", "it'll", "they'll", "they've"};
-  // Not "me" ("me and my wife both had hay fever"), which joins others.
-  static const std::unordered_set<std::string_view> kSpeaker = {"i", "i'm", "i've", "i'd",
-                                                                "i'll"};
+  static const std::unordered_set<std::string_view> kThings = {
+      "it",      "they", "its",    "their", "them",    "it's",
+      "they're", "it'd", "they'd", "it'll", "they'll", "they've"};
   if (words.empty()) return false;
   const std::string& first = words.front().text;
-  return kOthers.contains(first) || (!asked_about && kSpeaker.contains(first));
+  if (kThings.contains(first) || IsHeOrShe(first)) return true;
+  // Not "me" ("me and my wife both had hay fever"), which joins others.
+  return !asked_about && PersonOf(first, /*relatives=*/false) == Person::kSpeaker &&
+         first != "me" && first != "myself";
 }
 
 // Whether `words` tell of a finding ("she's been diagnosed with rett", "I
@@ -1871,14 +1872,13 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
   TurnReading scratch;
   bool asked_since_set = false;
   // The conversation's subject becomes what `reading`'s turn says, `said`.
-  const auto move_on = [&](TurnTopic said, const TurnReading& reading,
+  const auto move_on = [&](TurnTopic said, const TurnReading& reading, unsigned people,
                            std::uint32_t populations_before) {
     conversation.earlier = std::move(current);
     conversation.earlier_holder = conversation.holder;
     conversation.earlier_populations = populations_before;
     conversation.holder = HolderOf(reading.words, said);
-    conversation.spoken_of =
-        PeopleIn(reading.words) & ~(1U << static_cast<unsigned>(conversation.holder));
+    conversation.spoken_of = people & ~Bit(conversation.holder);
     current = std::move(said);
     asked_since_set = false;
   };
@@ -1894,7 +1894,8 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (types != 0 && asks) conversation.question_types = types;
     TurnTopic said = reading.topic;
     said.turn = static_cast<int>(turn) + 1;
-    conversation.spoken_of |= PeopleIn(words);
+    const unsigned people = PeopleIn(words);
+    conversation.spoken_of |= people;
     const std::uint32_t populations_before = conversation.populations;
     conversation.populations |= reading.populations;
     // Whether a turn since the subject was last set asked about it: the
@@ -1903,7 +1904,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     asked_since_set = asked_since_set || asks;
     if (said.stems.empty()) continue;
     if (current.stems.empty()) {
-      move_on(std::move(said), reading, populations_before);
+      move_on(std::move(said), reading, people, populations_before);
       continue;
     }
     // What a turn adds in passing ("she is 78, also diabetic" after "my
@@ -1936,7 +1937,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     };
     if ((said.strength >= kNewSubjectFraction * current.strength || starts_anew()) &&
         MayReplace(db, said, current)) {
-      move_on(std::move(said), reading, populations_before);
+      move_on(std::move(said), reading, people, populations_before);
       conversation.populations = reading.populations;
       continue;
     }
@@ -1974,7 +1975,7 @@ Conversation ReadConversation(const Xapian::Database& db, const Xapian::Stem& st
     if (NamesSubject(db, said, current) && !RefersBack(words, said) &&
         (tells_diagnosis || !OpensWithPronoun(words, asked_about)) &&
         MayReplace(db, said, current)) {
-      move_on(std::move(said), reading, populations_before);
+      move_on(std::move(said), reading, people, populations_before);
       conversation.populations = reading.populations;
       continue;
     }
@@ -2079,7 +2080,7 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
   const Person asked_about = AskedAbout(words);
   if (asked_about != Person::kUnknown && conversation.holder != Person::kUnknown &&
       conversation.holder != asked_about && conversation.earlier_holder == asked_about &&
-      (conversation.spoken_of & (1U << static_cast<unsigned>(asked_about))) == 0 &&
+      (conversation.spoken_of & Bit(asked_about)) == 0 &&
       !conversation.earlier.stems.empty()) {
     conversation.topic = std::move(conversation.earlier);
     conversation.populations = conversation.earlier_populations;
