@@ -729,6 +729,26 @@ def main():
       " strokes\" after dementia), and an earlier conversation's question still counting"
       " when the next conversation's opening named no stronger subject (`holdout`'s \"our"
       " son was born at 29 weeks\" before RDS, in (d)).")
+    w("- 2026-12-07, tried and not kept: a body part that a later turn adds to the subject"
+      " (\"my sister has lupus\", then \"it's affecting her kidneys now\") searched also as"
+      " the words of the part's medical root that some post's whole title joins to the"
+      " subject (\"nephritis\": \"Lupus Nephritis\"; roots such as nephr-, hepat-, arthr-,"
+      " retin-, neur-), since pages on a condition in an organ are named so, not by the lay"
+      " word. A whole title of the two, because the long names of rare syndromes join many a"
+      " condition to many a root (\"Cataract and cardiomyopathy\" had put cardiomyopathy"
+      " pages into a (d) request about heart failure). It moved two drill-downs and no other"
+      " conversation of any set, in (a) and (d): `holdout` 0.776 -> 0.793 (the lupus one),"
+      " `blind5` 0.661 -> 0.683, and (d) 0.688 -> 0.706 and 0.566 -> 0.589. A reviewer (a"
+      " helper blind to the code and to which server was which,"
+      " `bench/conversation/REVIEW-2026-12-07-body-parts.md`, 60 chats of its own and 39"
+      " probes) found it firing only for lupus and the kidneys in this index: better in 3,"
+      " worse in 4 where the kidneys were fine or someone else's (\"they checked my kidneys"
+      " and they're normal\", \"her sister has kidney problems\"), which the topic had"
+      " already taken in and the rule made count more. The reviewer also found the body part"
+      " left out of the topic in most chats where the rule would matter (\"the optician says"
+      " it's getting into the back of my eyes\" after diabetes searches \"type 2 diabetes\""
+      " alone), so \"Diabetic Retinopathy\" and \"Diabetic Neuropathy\" are not reached"
+      " either way: a detail's place in the topic, and its negation, come first.")
     w("")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
