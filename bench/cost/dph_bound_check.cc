@@ -35,7 +35,7 @@ double DphWeight(double log_constant, Xapian::termcount wdf, Xapian::termcount l
 }
 
 // DPH whose bound is the highest weight its term reaches (looked up by the
-// term's collection frequency, which the check's terms do not share).
+// term's collection frequency, which main() makes sure no two terms share).
 class MeasuredBoundDph : public Xapian::Weight {
  public:
   MeasuredBoundDph(const std::map<Xapian::termcount, double>* highest, double margin)
@@ -85,8 +85,8 @@ int main(int argc, char** argv) {
     const Xapian::Database db(argv[1]);
     const auto depth = static_cast<Xapian::doccount>(std::atoi(argv[2]));
     const double margin = std::atof(argv[3]);
-    const double total_length =
-        static_cast<double>(db.get_avlength()) * db.get_doccount();
+    // As the matcher's DPH takes it, for the same log constant to the bit.
+    const auto total_length = static_cast<double>(db.get_total_length());
     std::map<Xapian::termcount, double> highest;
     std::vector<Xapian::Query> leaves;
     for (int i = 4; i < argc; ++i) {
@@ -97,12 +97,21 @@ int main(int argc, char** argv) {
         return 2;
       }
       const std::string term = arg.substr(0, colon);
-      const double log_constant = std::log2(total_length / db.get_collection_freq(term));
+      const Xapian::termcount collection_freq = db.get_collection_freq(term);
+      // The weight finds its term's bound by the collection frequency.
+      if (collection_freq == 0 || highest.contains(collection_freq)) {
+        std::fprintf(stderr, "%s: %s\n", term.c_str(),
+                     collection_freq == 0
+                         ? "not in the index"
+                         : "same collection frequency as an earlier term");
+        return 2;
+      }
+      const double log_constant = std::log2(total_length / collection_freq);
       double best = 0;
       for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
         best = std::max(best, DphWeight(log_constant, it.get_wdf(), it.get_doclength()));
       }
-      highest[db.get_collection_freq(term)] = best;
+      highest[collection_freq] = best;
       leaves.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term),
                           std::atof(arg.c_str() + colon + 1));
       std::printf("%s: highest weight %.4f\n", term.c_str(), best);
