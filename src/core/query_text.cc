@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
@@ -702,6 +704,66 @@ const std::vector<std::string_view>& KindWords() {
       "subtype", "subtypes",  "type",    "types",   "variant", "variants",
       "variety", "varieties", "version", "versions"};
   return kWords;
+}
+
+std::string KindDesignator(std::string_view lower_word) {
+  static constexpr std::string_view kRoman[] = {"i",  "ii",  "iii",  "iv", "v",
+                                                "vi", "vii", "viii", "ix", "x"};
+  const auto is_letter = [](char c) { return c >= 'a' && c <= 'z'; };
+  for (std::size_t i = 0; i < std::size(kRoman); ++i) {
+    if (lower_word == kRoman[i]) return std::to_string(i + 1);
+  }
+  // A roman numeral and a subtype's letter ("ib", "iie"; not a numeral's
+  // own letter: "xi" is no "x" of subtype "i").
+  for (std::size_t i = 0; i < std::size(kRoman); ++i) {
+    if (lower_word.size() == kRoman[i].size() + 1 && lower_word.starts_with(kRoman[i]) &&
+        lower_word.back() >= 'a' && lower_word.back() <= 'h') {
+      return std::to_string(i + 1) + lower_word.back();
+    }
+  }
+  // One or two digits, then at most a letter and a digit ("1a", "2b2").
+  std::size_t digits = 0;
+  while (digits < lower_word.size() && lower_word[digits] >= '0' &&
+         lower_word[digits] <= '9') {
+    ++digits;
+  }
+  const std::string_view rest = lower_word.substr(digits);
+  const bool subtype =
+      rest.empty() ||
+      (is_letter(rest[0]) &&
+       (rest.size() == 1 || (rest.size() == 2 && rest[1] >= '0' && rest[1] <= '9')));
+  if (digits == 0 || digits > 2 || !subtype) return {};
+  std::string_view kind = lower_word;
+  if (digits == 2 && kind.starts_with('0')) kind.remove_prefix(1);
+  return std::string(kind);
+}
+
+bool SameKind(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (!b.starts_with(a)) return false;
+  if (a.size() == b.size()) return true;
+  // Where `a` ends, `b` goes on with a subtype: a letter after a digit or
+  // a digit after a letter ("1" and "1a", "2b" and "2b2"; not "1" and "12").
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  return !a.empty() && is_digit(a.back()) != is_digit(b[a.size()]);
+}
+
+std::string KindAfter(std::string_view lower_word, std::string_view next,
+                      std::string_view after_next) {
+  if (lower_word != "type" && lower_word != "types") return {};
+  if (next == "i" && !after_next.empty() && IsStopword(after_next)) return {};
+  return KindDesignator(next);
+}
+
+void AddKindsDesignated(const Message& message, std::vector<std::string>& kinds) {
+  const std::vector<Message::Word>& words = message.words();
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    std::string kind = KindAfter(words[i].lower, words[i + 1].lower,
+                                 i + 2 < words.size() ? words[i + 2].lower : "");
+    if (!kind.empty() && std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+      kinds.push_back(std::move(kind));
+    }
+  }
 }
 
 namespace {

@@ -138,6 +138,30 @@ const std::vector<Population>& Populations();
 // form"): without a designation ("type 2") they name no subject.
 const std::vector<std::string_view>& KindWords();
 
+// The kind that `lower_word` designates after "type" ("type 2 diabetes",
+// "glycogen storage disease type IV", "Charcot-Marie-Tooth disease type
+// 2B2"), written in digits and the subtypes' letter and digit: "2", "02" and
+// "ii" give "2", "iv" gives "4", "2f" and "iif" give "2f", "2b2" stays.
+// Empty for a word that designates no kind ("adult", "a").
+std::string KindDesignator(std::string_view lower_word);
+
+// Whether kinds `a` and `b` (KindDesignator) are the same: equal, or one of
+// them a subtype of the other ("1" and "1a", "2b" and "2b2"; not "1a" and
+// "1d", nor "1" and "12").
+bool SameKind(std::string_view a, std::string_view b);
+
+// The kind that `next` designates after `lower_word` when that is "type"
+// or "types" ("type 2", "type IV"; KindDesignator), else empty. `after_next`
+// is the word after `next` (empty at the end): "I" before a stopword is a
+// pronoun ("the type I have").
+std::string KindAfter(std::string_view lower_word, std::string_view next,
+                      std::string_view after_next);
+
+// Appends to `kinds` each kind that `message` designates with "type"
+// ("type 2 diabetes", "glycogen storage disease type IV"; KindDesignator)
+// and `kinds` lacks (KindAfter).
+void AddKindsDesignated(const Message& message, std::vector<std::string>& kinds);
+
 // The index in Populations() of children, whom a message also names by an
 // age ("my 3 year old", "a 14yo", "at 18 months").
 inline constexpr int kChildrenPopulation = 0;

@@ -1098,6 +1098,15 @@ void NameTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
     } else {
       topic.written.back() += " " + words[i].text;
     }
+    // A name that takes "type" along shows the kind said after it ("usher
+    // syndrome type 2", not "usher syndrome type"), which ranking reads
+    // (BuiltQuery::kinds) although the number is no word to search for.
+    if (i + 1 < words.size() && !chosen[i + 1] &&
+        !KindAfter(words[i].text, words[i + 1].text,
+                   i + 2 < words.size() ? words[i + 2].text : "")
+             .empty()) {
+      topic.written.back() += " " + words[i + 1].text;
+    }
     topic.stems.push_back(words[i].stem);
     std::vector<std::string>& alternatives = topic.word_stems.emplace_back();
     alternatives.push_back(words[i].stem);
@@ -2768,6 +2777,15 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   CountPosts(db, static_cast<Xapian::doccount>(built.post_count), terms);
   built.terms = QueryTerms(std::move(terms));
   built.naming_stem = NamingStem(built.terms, dictionary);
+  // The kinds the message designates, and those of the turn a follow-up's
+  // topic comes from: "type 2" stays with the subject although the topic
+  // names it without ("gaucher disease" from "she has gaucher type 1").
+  AddKindsDesignated(text, built.kinds);
+  const int topic_turn = understood.context.topic.turn;
+  if (understood.follow_up() && topic_turn > 0 &&
+      static_cast<std::size_t>(topic_turn) <= context.size()) {
+    AddKindsDesignated(context[topic_turn - 1], built.kinds);
+  }
   Interpret(built.terms, understood.context, interpretation);
 
   // 3. Assemble the Xapian query from the table.

@@ -123,6 +123,11 @@ struct BuiltQuery {
   // naming each (at least two, or none). A post whose title names a share s
   // of them has its score multiplied by 1 + RankingOptions::topic_parts_boost * s.
   std::vector<std::vector<std::string>> topic_parts;
+  // The kinds that the message or its topic designates ("type 2 diabetes",
+  // "neurofibromatosis type II": "2"; KindDesignator). A post whose title
+  // has "type" and designates only other kinds ("Type 1 diabetes") is about
+  // another condition: it is not re-ranked up (RankingOptions::kinds).
+  std::vector<std::string> kinds;
   // The stem of the message's word that names what it asks about, when one
   // does; a post whose title holds it is about the question however long
   // its title (DecideAnswerStatus). It is the message's own word of highest

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/query_text.h"
 #include "core/str_cat.h"
 #include "core/text.h"
 #include "index/confidence_model.h"
@@ -33,28 +34,53 @@ struct TitleAndQuestion {
   double topic_parts = 0;
   // Whether the title holds the query's naming word (BuiltQuery::naming_stem).
   bool titles_naming_word = false;
+  // Whether the title designates kinds ("type 1") and none of the query's
+  // (BuiltQuery::kinds).
+  bool other_kind = false;
 };
 
 // Share of the document's title stems that the query searches for, the
 // populations the title names (when `populations` is given), the share of
 // the query's topic parts the title names (one of a part's stems is
-// enough: "hypertension" names the part "high blood pressure"), and the
-// types of the document's own question.
+// enough: "hypertension" names the part "high blood pressure"), the types
+// of the document's own question, and, when `read_kinds`, whether the title
+// designates another kind than the query (RankingOptions::kinds).
 TitleAndQuestion ReadTitleAndQuestion(
     std::string_view slot, const BuiltQuery& query,
     const std::unordered_map<std::string, int>& types,
     const std::vector<QuestionTypePair>& pairs,
-    const std::unordered_map<std::string, std::uint32_t>& populations) {
+    const std::unordered_map<std::string, std::uint32_t>& populations, bool read_kinds) {
   TitleAndQuestion result;
   const schema::TitleQuestionStems stems =
       schema::ReadTitleQuestionStems(slot, !types.empty());
   result.titled = !stems.title.empty();
   double matched = 0;
+  // "type" and the kinds it designates ("2") say which of a subject's
+  // kinds, not what subject: they count only with a word of the subject
+  // ("Pseudohypoaldosteronism type 2" is no page of "type 2 diabetes").
+  double matched_kind_words = 0;
+  // Titles name kinds with "type" (sorted stems: one search).
+  const bool typed =
+      read_kinds &&
+      std::binary_search(stems.title.begin(), stems.title.end(), std::string("type"));
+  bool designates = false;       // Whether it designates a kind ("1" of "type 1").
+  bool designates_ours = false;  // Whether one of them is one of query.kinds
+                                 // (SameKind).
   std::uint32_t named = 0;
   bool about_more = false;  // Whether the query searches for another stem of it.
   for (const std::string& stem : stems.title) {
     const bool searched = query.terms.Contains(stem);
-    if (searched) ++matched;
+    const std::string kind = typed ? KindDesignator(stem) : std::string();
+    // The kind asked covers the title however it is written ("III" for "3").
+    const bool ours = !kind.empty() && std::any_of(query.kinds.begin(), query.kinds.end(),
+                                                   [&kind](const std::string& asked) {
+                                                     return SameKind(kind, asked);
+                                                   });
+    designates = designates || !kind.empty();
+    designates_ours = designates_ours || ours;
+    if (searched || ours) {
+      ++(typed && (stem == "type" || !kind.empty()) ? matched_kind_words : matched);
+    }
     if (!query.naming_stem.empty() && stem == query.naming_stem) {
       result.titles_naming_word = true;
     }
@@ -66,9 +92,11 @@ TitleAndQuestion ReadTitleAndQuestion(
       about_more = about_more || (searched && !query.terms.OnlyAspect(stem));
     }
   }
+  result.other_kind = !query.kinds.empty() && designates && !designates_ours;
   // A page about the people alone ("Pregnancy", "Toddler Health") is not
   // the page of what is asked about for them.
   if (about_more) result.populations = named;
+  if (matched > 0) matched += matched_kind_words;
   result.title_coverage =
       stems.title.empty() ? 0.0 : matched / static_cast<double>(stems.title.size());
   if (!query.topic_parts.empty()) {
@@ -341,12 +369,14 @@ std::vector<RankedCandidate> RankCandidates(
       value = mset[candidate.matched_rank].get_sort_key();
     }
     const TitleAndQuestion read =
-        ReadTitleAndQuestion(value, query, types, pairs, populations);
+        ReadTitleAndQuestion(value, query, types, pairs, populations, ranking.kinds);
     candidate.titled = read.titled;
     candidate.titles_naming_word = read.titles_naming_word;
     candidate.features.title_coverage = read.title_coverage;
     candidate.features.type_match = (read.question_types & query.question_types) != 0;
-    if (rerank && rank < depth) {
+    // A page of another kind is not what was asked about, however well it
+    // answers the aspect: it keeps its matched weight.
+    if (rerank && rank < depth && !read.other_kind) {
       const bool for_them = (read.populations & query.populations) != 0;
       candidate.score *= (1 + ranking.title_coverage_boost * read.title_coverage) *
                          (1 + query.question_type_boost * candidate.features.type_match) *

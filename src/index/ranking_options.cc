@@ -42,6 +42,7 @@ const Knob kKnobs[] = {
     {"question_type_boost", &RankingOptions::question_type_boost},
     {"population_boost", &RankingOptions::population_boost},
     {"topic_parts_boost", &RankingOptions::topic_parts_boost},
+    {"kinds", &RankingOptions::kinds},
     {"repeat_saturation", &RankingOptions::repeat_saturation},
     {"focus_exponent", &RankingOptions::focus_exponent},
     {"spelling", &RankingOptions::spelling},

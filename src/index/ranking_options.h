@@ -52,6 +52,12 @@ struct RankingOptions {
   // ("high blood pressure", then "kidneys"): a candidate whose title names
   // a share s of them has its score multiplied by 1 + topic_parts_boost * s.
   double topic_parts_boost = 0.25;
+  // Re-ranking reads the kinds titles designate with "type": a candidate
+  // whose title designates only another kind than the message or its topic
+  // ("Type 1 diabetes" for "type 2 diabetes"; BuiltQuery::kinds) is not
+  // re-ranked up, and "type" with its kind covers a title only with a word
+  // of its subject. 0: titles are read without them.
+  bool kinds = true;
   // A word said n times in the message weighs (k + 1) n / (k + n) times a
   // word said once (BM25's k3 saturation, at Xapian's default k3 = 1); 0 =
   // each occurrence counts fully.

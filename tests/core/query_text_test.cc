@@ -203,5 +203,55 @@ TEST(PopulationsTest, AnAgeSaidOfSomeoneNeedsNoYearsOld) {
   EXPECT_FALSE(says({"there", "are", "4", "of", "us"}));
 }
 
+TEST(KindDesignatorTest, NumbersRomanNumeralsAndSubtypesDesignateAKind) {
+  EXPECT_EQ(KindDesignator("2"), "2");
+  EXPECT_EQ(KindDesignator("02"), "2");
+  EXPECT_EQ(KindDesignator("ii"), "2");
+  EXPECT_EQ(KindDesignator("iv"), "4");
+  EXPECT_EQ(KindDesignator("x"), "10");
+  EXPECT_EQ(KindDesignator("2f"), "2f");
+  EXPECT_EQ(KindDesignator("iif"), "2f");
+  EXPECT_EQ(KindDesignator("ie"), "1e");
+  EXPECT_EQ(KindDesignator("12"), "12");
+  EXPECT_EQ(KindDesignator("2b2"), "2b2");
+}
+
+TEST(KindDesignatorTest, AKindIsTheSameAsItsSubtypes) {
+  EXPECT_TRUE(SameKind("1", "1"));
+  EXPECT_TRUE(SameKind("1", "1a"));
+  EXPECT_TRUE(SameKind("1a", "1"));
+  EXPECT_TRUE(SameKind("1a", "1a"));
+  EXPECT_FALSE(SameKind("1a", "1d"));
+  EXPECT_FALSE(SameKind("1", "12"));
+  EXPECT_FALSE(SameKind("2", "1"));
+  EXPECT_TRUE(SameKind("2b2", "2b"));
+  EXPECT_TRUE(SameKind("2", "2b2"));
+  EXPECT_FALSE(SameKind("2b1", "2b2"));
+}
+
+TEST(KindDesignatorTest, KindsAreTheWordsAfterType) {
+  std::vector<std::string> kinds;
+  AddKindsDesignated("Type 2 diabetes, and types IV and 2a of something else", kinds);
+  EXPECT_THAT(kinds, ElementsAre("2", "4"));
+  AddKindsDesignated("my son has type-1 diabetes, type 2 too", kinds);
+  EXPECT_THAT(kinds, ElementsAre("2", "4", "1"));
+}
+
+TEST(KindDesignatorTest, IAfterTypeIsAPronounBeforeAStopword) {
+  std::vector<std::string> kinds;
+  AddKindsDesignated("is the type I have passed on? what about the types a baby gets",
+                     kinds);
+  EXPECT_THAT(kinds, IsEmpty());
+  AddKindsDesignated("she has glycogen storage disease type I", kinds);
+  EXPECT_THAT(kinds, ElementsAre("1"));
+}
+
+TEST(KindDesignatorTest, OtherWordsDesignateNone) {
+  for (const char* word :
+       {"", "a", "adult", "b12", "123", "2ff", "2b22", "6q24", "2-", "xi"}) {
+    EXPECT_EQ(KindDesignator(word), "") << word;
+  }
+}
+
 }  // namespace
 }  // namespace guru

@@ -886,6 +886,73 @@ TEST(ConversationAmongManyPostsTest, ANumberedTypeNamesTheSubject) {
   EXPECT_EQ(page->response.results(0).post().id(), "t2-treat");
 }
 
+TEST(ConversationAmongManyPostsTest, AnotherKindsPageComesAfterTheKindAskedAbout) {
+  // Type 1 diabetes has a treatment page and type 2 none: the aspect asked
+  // for must not bring another kind of the subject, nor another subject's
+  // type 2, above the pages of the kind the person has.
+  const std::initializer_list<PostText> posts = {
+      {"t1-treat", "Type 1 diabetes", "What are the treatments for Type 1 diabetes ?",
+       "Treatment is insulin every day, by injection or pump."},
+      {"t2-info", "Type 2 diabetes", "What is (are) Type 2 diabetes ?",
+       "Type 2 diabetes is high blood sugar because the body resists insulin."},
+      {"pha2-treat", "Pseudohypoaldosteronism type 2",
+       "What are the treatments for Pseudohypoaldosteronism type 2 ?",
+       "Treatment is a diet low in salt and a thiazide diuretic."},
+  };
+  const absl::StatusOr<SearchPage> follow_up = SearchAmongMany(
+      posts, "how is it treated?", {"I was just diagnosed with type 2 diabetes"});
+  ASSERT_TRUE(follow_up.ok()) << follow_up.status();
+  ASSERT_FALSE(follow_up->response.results().empty());
+  EXPECT_EQ(follow_up->response.results(0).post().id(), "t2-info");
+  // The kind said in the topic's turn counts where the topic's name leaves
+  // it out.
+  const absl::StatusOr<SearchPage> unnamed_kind = SearchAmongMany(
+      {{"chiari1-causes", "Chiari malformation type 1",
+        "What causes Chiari malformation type 1 ?",
+        "Chiari malformation type 1 is caused by a skull too small for the brain: the "
+        "causes of this Chiari malformation are in how the skull grows."},
+       {"chiari-info", "Chiari malformation", "What is (are) Chiari malformation ?",
+        "Chiari malformations are present from birth or, rarely, develop later."},
+       {"chiari-symptoms", "Chiari malformation",
+        "What are the symptoms of Chiari malformation ?",
+        "Headaches at the back of the head and neck pain."}},
+      "what causes it?", {"my doctor says I have a type II chiari malformation"});
+  ASSERT_TRUE(unnamed_kind.ok()) << unnamed_kind.status();
+  ASSERT_FALSE(unnamed_kind->response.results().empty());
+  EXPECT_NE(unnamed_kind->response.results(0).post().id(), "chiari1-causes");
+  // A topic's name that takes "type" along shows the kind said after it;
+  // a subtype of the kind asked is that kind, another subtype is not.
+  const absl::StatusOr<SearchPage> subtype =
+      SearchAmongMany({{"usher-freq", "Usher syndrome",
+                        "How many people are affected by Usher syndrome ?",
+                        "Usher syndrome affects about 4 to 17 per 100,000 people."},
+                       {"usher1b-freq", "Usher syndrome, type 1B",
+                        "How many people are affected by Usher syndrome, type 1B ?",
+                        "Usher syndrome type 1B is the most common of the type 1 forms."},
+                       {"usher2c-freq", "Usher syndrome, type 2C",
+                        "How many people are affected by Usher syndrome, type 2C ?",
+                        "Usher syndrome type 2C is a rare form of type 2."}},
+                      "how common is it?", {"she has usher syndrome type 2"});
+  ASSERT_TRUE(subtype.ok()) << subtype.status();
+  EXPECT_THAT(subtype->response.interpretation().context_use().searched_for(),
+              HasSubstr("type 2"));
+  EXPECT_LT(RankOf(*subtype, "usher2c-freq"), RankOf(*subtype, "usher1b-freq"));
+  // "II" designates the kind "2" too, and a title sharing only "type II"
+  // with the message is about something else.
+  const absl::StatusOr<SearchPage> roman = SearchAmongMany(
+      {{"t2-info", "Type 2 diabetes", "What is (are) Type 2 diabetes ?",
+        "Type 2 diabetes is high blood sugar because the body resists insulin."},
+       {"mps2-info", "Mucopolysaccharidosis type II",
+        "What is (are) Mucopolysaccharidosis type II ?",
+        "Mucopolysaccharidosis type II is a condition of many body systems."},
+       {"t1-info", "Type 1 diabetes", "What is (are) Type 1 diabetes ?",
+        "Type 1 diabetes is high blood sugar because the body makes no insulin."}},
+      "what is type II diabetes", {});
+  ASSERT_TRUE(roman.ok()) << roman.status();
+  ASSERT_FALSE(roman->response.results().empty());
+  EXPECT_EQ(roman->response.results(0).post().id(), "t2-info");
+}
+
 TEST(ConversationAmongManyPostsTest, AWordOfALongerNameNamesNoSubjectAlone) {
   // "ward" is titled only in "Romano-Ward syndrome", a rare word that
   // names its pages more strongly than "stroke", which many posts mention;
