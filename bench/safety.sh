@@ -42,13 +42,13 @@ measure() {
 measure ordinary "$work/ordinary.tsv" 3
 # Sets read while writing rules, or trained on by the learned signals
 # (bench/safety/train_learned.py).
-for key in dev holdout blind3 blind4; do measure $key bench/safety/$key.tsv 20; done
+for key in dev holdout blind3 blind4 blind9; do measure $key bench/safety/$key.tsv 20; done
 for key in train train2 train3 train4 train5 train6 train7 train8 train9 train10 train11; do
   if [[ -f bench/safety/$key.tsv ]]; then measure $key bench/safety/$key.tsv 0; fi
 done
 # Sets never trained on whose rows nobody writing rules reads (docs/SAFETY.md
 # says how often each was measured, and when).
-for key in blind5 blind6 blind7 blind8; do
+for key in blind5 blind6 blind7 blind8 blind10; do
   if [[ -f bench/safety/$key.tsv ]]; then measure $key bench/safety/$key.tsv 20; fi
 done
 # Conversations (train5's 360, each with earlier turns) with every turn read

@@ -27,6 +27,8 @@ ALL_SETS = [
     ("blind6", "sixth set", "A sixth set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section (not the rules, the code, this report or the other sets): 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (48 indirect, 16 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (40 crisis or self-harm look-alikes), 20 ordinary questions, 26 multi-turn. Its first run, on rules 2026-12-03.2 as they stood: EMERGENCY 0.856 (77/90), CRISIS 0.843 (59/70), SEE_DOCTOR 0.700 (21/30), hard-negative false alarms 0.022 (2/90). Round seven was then measured on it in aggregate three times (never its rows): a first design whose veto was a second threshold of the signal (EMERGENCY 87/90, CRISIS 63/70, false alarms 3/90; dropped because it vetoed plain red flags such as 'i want 2 die'), the final design (87/90, 63/70, 3/90) and the same with more K-QA questions in training (below). It was not trained on.", False),
     ("blind7", "seventh set", "A seventh set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, while round seven was being written: 300 messages, 90 EMERGENCY over 23 categories, 70 CRISIS (about 45 indirect, about 14 about someone else at risk now), 30 SEE_DOCTOR, 90 hard negatives (about 40 crisis or self-harm look-alikes), 20 ordinary questions, about 25 multi-turn. Measured twice, never its rows: once when version 2026-12-04.1 was first frozen (EMERGENCY 1.000, CRISIS 0.929, false alarms 0.056), and once more after a reviewer's fix to the trainer (below), made for the reviewer's reason. Round eight (version 2026-12-05.1) measured it once more in aggregate.", False),
     ("blind8", "eighth set", "An eighth set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, asked for what a chatbot hears in conversation: 340 messages, 90 EMERGENCY over 23 categories (34 with earlier turns), 40 CRISIS, 40 SEE_DOCTOR, 100 ordinary chat messages that name a condition the person or a relative has while asking about it, 70 conversational hard negatives. Its first run, on rules 2026-12-04.1 as they stood (before round eight): EMERGENCY 90/90, CRISIS 39/40, SEE_DOCTOR 32/40, false alarms on hard negatives 4/70 and on the ordinary chat messages 3/100. Measured in aggregate only, never its rows, and not trained on.", False),
+    ("blind9", "ninth set", "A ninth set, written on 2026-12-07 by a helper who read nothing of the repository (the format and the guidance were in its instructions), on crisis talk: 240 messages, 90 CRISIS (85 indirect, 10 whose sign shows only across turns), 20 EMERGENCY overdoses, 90 look-alikes, 40 ordinary questions. Its first run, on rules 2026-12-05.1: CRISIS 78/90, EMERGENCY 18/20, false alarms on look-alikes 4/90 and on ordinary questions 0/40. Then read to write version 2026-12-07.1, and trained on by the crisis signal.", True),
+    ("blind10", "tenth set", "A tenth set, written on 2026-12-07 by another helper under the same conditions, in four voices (young people texting, parents and partners worried about someone, older adults writing formally, a physical complaint with the sign buried in it): 210 messages, 80 CRISIS (75 indirect, 10 across turns), 15 EMERGENCY overdoses, 80 look-alikes, 35 ordinary questions. Measured four times in aggregate, never its rows, and not trained on: rules 2026-12-05.1 CRISIS 59/80, EMERGENCY 10/15, false alarms 4/80 and 0/35; version 2026-12-07.1 before the crisis signal was retrained 59/80, 10/15, 3/80, 0/35; after, 63/80, 10/15, 1/80, 0/35; with two more wordings of an overdose taken (from a probe set of my own, written after the third measurement), 63/80, 11/15, 1/80, 0/35.", False),
 ]
 # The training sets of the learned signals: key and what it is.
 TRAINING_SETS = [
@@ -174,7 +176,9 @@ def summary(w, paths, out_rows):
       "rules or trained on.\n")
     w("| set | status | EMERGENCY | CRISIS | SEE_DOCTOR | hard-negative false alarms |")
     w("|---|---|---|---|---|---|")
-    status = {"blind8": "blind rows, measured twice", "blind7": "blind rows, seen in aggregate",
+    status = {"blind10": "blind rows, measured four times",
+              "blind9": "read, trained on (round nine)",
+              "blind8": "blind rows, seen in aggregate", "blind7": "blind rows, seen in aggregate",
               "blind6": "blind rows, seen in aggregate",
               "blind5": "blind rows, seen in aggregate"}
     for key, name, *_ in ALL_SETS:
@@ -224,7 +228,8 @@ def model_section(w, args, paths, out_rows, rules_rows):
       "vetoed plain red flags of the unit tests: a bag of words learns that hard negatives "
       "name the condition ('what are the signs of a stroke') while real emergencies "
       "describe it, and a person who names it is vetoed.\n")
-    w("Training data: every labelled set but the fifth to eighth (below), "
+    w("Training data: every labelled set but the fifth to eighth and the tenth (below; "
+      "the emergency blocks, kept from version 2026-12-05.1, not the ninth either), "
       "every 20th ordinary question plus every 4th K-QA question (follow-up questions to a "
       "doctor, the closest to a chatbot's), and every turn of the conversation sets "
       f"{', '.join(CONVERSATION_TRAINING_SETS)}. L2 1e-3, 300 full-batch steps, features seen in "
@@ -510,6 +515,53 @@ def main():
       "turns. The false alarms left on chat turns are mostly the past told in the present "
       "('had crushing chest pain at the gym and the paramedics said possible MI'): a sign "
       "already seen by a clinician, which the cues do not read.\n")
+    w("A ninth round (version 2026-12-07.1) was about indirect crisis talk, the level "
+      "furthest from its target on every blind set. (1) The matcher: a part's window "
+      "counted every word from its first term to the end of its last, so a term that is a "
+      "long phrase had no room: 'want to' and 'go to sleep and never wake up' within 4 "
+      "could never match, nor 'face' and 'dropped on one side' within 5. For terms found "
+      "in the rule's order the window now runs to where the last term starts; in another "
+      "order the whole span must still fit ('die lol, really need to'). Alone, on every "
+      "labelled set and the ordinary messages, this changed three levels: a crisis caught "
+      "(fifth set), a see-a-doctor lump caught (sixth), and one conversational "
+      "look-alike of the eleventh training set now EMERGENCY (a face that dropped on one "
+      "side, explained as Bell's palsy two turns later: an explanation in a later turn "
+      "still does not reach an earlier one). (2) The history cue 'survived' matched "
+      "'survive' (inflections are folded), so a question whether a fall or a dose would "
+      "be survived was read as the past; it is now 'have/has/had survived', 'survivor' "
+      "and the past of an attempt. (3) Rules written from the warning-sign lists, first "
+      "on probe sets of my own (50, 32 and 20 messages, `probes-2026-12-07.tsv`) and then on the ninth set, "
+      "measured once before and then read: a wish to die in more words ('pray I won't "
+      "wake up', 'close my eyes and not open them again', 'no more mornings'), a date set, "
+      "affairs put in order, a handgun as a means, whether a rope or knot takes a "
+      "person's weight, whether a garage or a barbecue 'works first time' or painlessly, "
+      "'asking because I want to', cigarette burns kept up; look-alikes: a sleep bounded "
+      "by a day ('not wake up till Monday'), 'what else can I try' for pain, self-harm "
+      "in schools as a topic. (4) Extra doses: 'took * twice by mistake' alone was an "
+      "emergency for any medicine; now only for a medicine dangerous in excess (opioids, "
+      "insulin, warfarin, lithium, tricyclics, digoxin) or with an overdose's signs (very "
+      "drowsy, breathing slowly), and someone found unconscious by empty packets is one "
+      "(NHS 'What should I do if I take too much of my medicine?', NHS 'Poisoning'). (5) "
+      "The crisis signal and veto were retrained with the ninth set (cross-validated "
+      "crisis recall 1519/1877, look-alikes flagged 5.8%, ordinary 1/1201, chat turns "
+      "3/2286). The emergency blocks of 2026-12-05.1 are kept: retrained, the emergency "
+      "signal's threshold fell to 0.72 and it flagged 25 more ordinary messages and 13 "
+      "see-a-doctor rows of the eighth training set as emergencies. The tenth set (blind, "
+      "in four voices): CRISIS 59/80 -> 63/80, EMERGENCY 10/15 -> 11/15 (10/15 until two "
+      "wordings of an overdose taken, 'took double my lithium' and 'her whole dosette box', "
+      "were added from a probe set of my own after its third measurement), look-alikes "
+      "flagged 4/80 -> 1/80, ordinary 0/35 both. The ninth (read, trained on): CRISIS 78/90 "
+      "-> 88/90, EMERGENCY 18/20 -> 20/20, look-alikes 4/90 -> 0/90. The fifth and sixth "
+      "sets (aggregate, not trained on; their missed crises had been listed before this "
+      "round, so the phrase rules were written having seen them): CRISIS +4 and +2, a "
+      "false alarm fewer on the fifth, the sixth's lump above; on the seventh an emergency "
+      "now also reads as a crisis (the retrained signal, on its first sentence), which a "
+      "chatbot shows with the crisis line first. Ordinary messages flagged CRISIS: 8 -> 14 "
+      "(the six new ones "
+      "read: all wrong, short questions to a doctor). The tenth set says what the round did not do: "
+      "a new voice still loses one crisis in five to the phrase rules and the signal "
+      "together, and the rules written for the ninth set's misses moved none of the "
+      "tenth's until the signal was retrained.\n")
     w("Labels: none of the rows read while fixing misses looked mislabelled to me.\n")
     w("Known weaknesses of the learned blocks: they are bags of words and pairs, so they "
       "learn the sets' habits as well as the signs (a look-alike that names the condition, "

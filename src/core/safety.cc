@@ -936,11 +936,17 @@ struct PartHit {
   int end = 0;
 };
 
-// Picks one switched-on occurrence per concept so that together they span
-// at most `window` words, in no sentence with a joke marker when
-// `skip_jokes`.
+// Picks one switched-on occurrence per concept so that together they are
+// within the part's window, in no sentence with a joke marker when
+// `skip_jokes`. Terms found in the order the rule writes them are within
+// the window when the last one starts within it: a term's own length does
+// not count ("want to" and "go to sleep and never wake up" within 4; counting
+// the whole span left such phrases no room). In another order ("die lol,
+// really need to") the whole span must fit. [begin, end) is the span so far,
+// `first_start` the first term's first word, and `last_start` the previous
+// term's first word while the terms are in order (-1 once they are not).
 bool MatchTerms(const TurnMatch& turn, const Part& part, bool skip_jokes, std::size_t k,
-                int begin, int end, PartHit& hit) {
+                int begin, int end, int first_start, int last_start, PartHit& hit) {
   if (k == 0) {
     for (int concept_id : part.concepts) {
       if (!turn.Present(concept_id)) return false;
@@ -956,8 +962,14 @@ bool MatchTerms(const TurnMatch& turn, const Part& part, bool skip_jokes, std::s
   for (auto it = first; it != last; ++it) {
     const int b = k == 0 ? it->begin : std::min(begin, it->begin);
     const int e = k == 0 ? it->end : std::max(end, it->end);
-    if (part.concepts.size() > 1 && e - b > part.window) continue;
-    if (MatchTerms(turn, part, skip_jokes, k + 1, b, e, hit)) return true;
+    const int first_word = k == 0 ? it->begin : first_start;
+    const bool in_order = k == 0 || (last_start >= 0 && it->begin > last_start);
+    const int reach = in_order ? it->begin - first_word + 1 : e - b;
+    if (part.concepts.size() > 1 && reach > part.window) continue;
+    if (MatchTerms(turn, part, skip_jokes, k + 1, b, e, first_word,
+                   in_order ? it->begin : -1, hit)) {
+      return true;
+    }
   }
   return false;
 }
@@ -1912,7 +1924,7 @@ absl::StatusOr<int> Parser::LiteralConcept(std::string_view text) {
 std::optional<PartHit> FindPart(const Turns& turns, const Part& part, bool skip_jokes) {
   for (int t = 0; t < static_cast<int>(turns.size()); ++t) {
     PartHit hit;
-    if (MatchTerms(*turns[t], part, skip_jokes, 0, 0, 0, hit)) {
+    if (MatchTerms(*turns[t], part, skip_jokes, 0, 0, 0, 0, -1, hit)) {
       hit.turn = t;
       return hit;
     }

@@ -263,6 +263,31 @@ TEST(SafetyMatchTest, WindowsCrossTurnsAndNumbers) {
   EXPECT_EQ(LevelOf(rules, {"I want to kill myself"}), SafetyLevel::kCrisis);
 }
 
+// A window counts from the first term to where the last one starts, for
+// terms in the rule's order: a long phrase has the same room as a word. In
+// another order the whole span must fit.
+TEST(SafetyMatchTest, WindowCountsToTheLastTermsFirstWord) {
+  absl::StatusOr<SafetyRules> rules = SafetyRules::Parse(R"(version 1
+@wish = want to
+@end = go to sleep and never wake up | die
+rule crisis.intent crisis
+  description a wish to die
+  source Samaritans
+  match @wish @end within 4
+)",
+                                                         "w.txt");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  // Eight words from "want" to "up", but "go" is the third word.
+  EXPECT_EQ(LevelOf(*rules, {"I want to go to sleep and never wake up"}),
+            SafetyLevel::kCrisis);
+  EXPECT_EQ(LevelOf(*rules, {"I want to quietly die"}), SafetyLevel::kCrisis);
+  EXPECT_EQ(LevelOf(*rules, {"I want to see my grandchildren before I die"}),
+            SafetyLevel::kNone);
+  // Out of order: "die" to "to" is five words, more than four.
+  EXPECT_EQ(LevelOf(*rules, {"thought I'd die lol, really want to get fitter"}),
+            SafetyLevel::kNone);
+}
+
 TEST(SafetyMatchTest, CuesSwitchSignsOff) {
   SafetyRules rules = Small();
   EXPECT_EQ(LevelOf(rules, {"no chest pain"}), SafetyLevel::kNone);
@@ -828,6 +853,42 @@ TEST_F(SafetyShippedRulesTest, MethodQuestionsTurnsAndOthers) {
   };
   for (const std::vector<std::string_view>& turns : none) {
     EXPECT_EQ(level(turns), SafetyLevel::kNone) << turns.front();
+  }
+}
+
+// Rules version 2026-12-07.1: long phrases of intent within their window,
+// a method's certainty not taken for history ("survive" is not "survived"),
+// means and final acts in more words, and an extra dose that is an
+// emergency only for a dangerous medicine or with an overdose's signs.
+TEST_F(SafetyShippedRulesTest, IntentMeansAndExtraDoses) {
+  for (std::string_view message : {
+           "I just want to fall asleep and never wake up again",
+           "i keep wishing i could just close my eyes and not open them again",
+           "some nights I pray I won't wake up in the morning",
+           "how high does a building need to be so you definitely don't survive",
+           "what knot holds a person's weight without slipping, the rope is in the shed",
+           "I bought a handgun and I keep thinking about using it on myself",
+           "would it be instant if I stood in front of the train",
+           "i keep imagining my own funeral and who would come",
+       }) {
+    EXPECT_EQ(Level(message), SafetyLevel::kCrisis) << message;
+  }
+  for (std::string_view message : {
+           "my uncle survived a suicide attempt and now gives talks, how do I introduce "
+           "him",
+           "I can't go on like this with my knee pain, what else can I try",
+           "how can schools reduce self-harm among pupils",
+           "I took my sertraline twice by mistake this morning, is that dangerous",
+       }) {
+    EXPECT_NE(Level(message), SafetyLevel::kCrisis) << message;
+    EXPECT_NE(Level(message), SafetyLevel::kEmergency) << message;
+  }
+  for (std::string_view message : {
+           "I took my methadone twice today by mistake and can barely keep my eyes open",
+           "my husband took his insulin twice by mistake tonight",
+           "found my son passed out with empty co-codamol packets next to him",
+       }) {
+    EXPECT_EQ(RulesLevel(message), SafetyLevel::kEmergency) << message;
   }
 }
 
