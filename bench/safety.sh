@@ -48,7 +48,7 @@ for key in train train2 train3 train4 train5 train6 train7 train8 train9 train10
 done
 # Sets never trained on whose rows nobody writing rules reads (docs/SAFETY.md
 # says how often each was measured, and when).
-for key in blind5 blind6 blind7 blind8 blind10; do
+for key in blind5 blind6 blind7 blind8 blind10 blind11 blind12 blind13; do
   if [[ -f bench/safety/$key.tsv ]]; then measure $key bench/safety/$key.tsv 20; fi
 done
 # Conversations (train5's 360, each with earlier turns) with every turn read

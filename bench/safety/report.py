@@ -29,6 +29,9 @@ ALL_SETS = [
     ("blind8", "eighth set", "An eighth set, written on 2026-12-04 by a helper who read only the part of `bench/safety/README.md` before its licence section, asked for what a chatbot hears in conversation: 340 messages, 90 EMERGENCY over 23 categories (34 with earlier turns), 40 CRISIS, 40 SEE_DOCTOR, 100 ordinary chat messages that name a condition the person or a relative has while asking about it, 70 conversational hard negatives. Its first run, on rules 2026-12-04.1 as they stood (before round eight): EMERGENCY 90/90, CRISIS 39/40, SEE_DOCTOR 32/40, false alarms on hard negatives 4/70 and on the ordinary chat messages 3/100. Measured in aggregate only, never its rows, and not trained on.", False),
     ("blind9", "ninth set", "A ninth set, written on 2026-12-07 by a helper who read nothing of the repository (the format and the guidance were in its instructions), on crisis talk: 240 messages, 90 CRISIS (85 indirect, 10 whose sign shows only across turns), 20 EMERGENCY overdoses, 90 look-alikes, 40 ordinary questions. Its first run, on rules 2026-12-05.1: CRISIS 78/90, EMERGENCY 18/20, false alarms on look-alikes 4/90 and on ordinary questions 0/40. Then read to write version 2026-12-07.1, and trained on by the crisis signal.", True),
     ("blind10", "tenth set", "A tenth set, written on 2026-12-07 by another helper under the same conditions, in four voices (young people texting, parents and partners worried about someone, older adults writing formally, a physical complaint with the sign buried in it): 210 messages, 80 CRISIS (75 indirect, 10 across turns), 15 EMERGENCY overdoses, 80 look-alikes, 35 ordinary questions. Measured four times in aggregate, never its rows, and not trained on: rules 2026-12-05.1 CRISIS 59/80, EMERGENCY 10/15, false alarms 4/80 and 0/35; version 2026-12-07.1 before the crisis signal was retrained 59/80, 10/15, 3/80, 0/35; after, 63/80, 10/15, 1/80, 0/35; with two more wordings of an overdose taken (from a probe set of my own, written after the third measurement), 63/80, 11/15, 1/80, 0/35.", False),
+    ("blind11", "eleventh set", "An eleventh set, written on 2026-12-07 after version 2026-12-07.1 was committed, by a helper who read nothing of the repository, in four voices (young people texting, adults about their own lives, people worried about someone else, non-native speakers writing simply): 200 messages, 80 CRISIS (72 indirect, 10 across turns), 15 EMERGENCY overdoses taken, 75 look-alikes, 30 ordinary questions. Never read nor trained on. Version 2026-12-05.1: CRISIS 64/80, EMERGENCY 14/15, false alarms 3/75 and 0/30; 2026-12-07.1: 67/80, 15/15, 3/75, 0/30.", False),
+    ("blind12", "twelfth set", "A twelfth set (`blind12.tsv`, ids `t12-`), written on 2026-12-07 as training data by a helper who read nothing of the repository, in young people's texting: 300 messages, 150 CRISIS (105 crisis, 45 self-harm; 143 indirect; 20 across turns), 120 look-alikes (jokes, hyperbole, gaming, lyrics, helping a friend), 30 ordinary questions. Retraining the crisis signal on it and the thirteenth set lowered the other sets (below), so it was not kept as training data; never read. Version 2026-12-05.1: CRISIS 111/150, false alarms 13/120 and 0/30; 2026-12-07.1: 115/150, 13/120, 0/30.", False),
+    ("blind13", "thirteenth set", "A thirteenth set (`blind13.tsv`, ids `t13-`), written with the twelfth by another helper, in adults' words (chronic pain, cancer, debt, divorce, bereavement, caring, veterans, new mothers; 40 crises about someone else): 300 messages, 150 CRISIS (110 crisis, 40 self-harm; 20 across turns), 120 look-alikes (chronic pain, advance directives, wills, grief, pets, dosing), 30 ordinary questions. Not kept as training data (as the twelfth); never read. Version 2026-12-05.1: CRISIS 126/150, false alarms 20/120 and 0/30; 2026-12-07.1: 128/150, 20/120, 0/30.", False),
 ]
 # The training sets of the learned signals: key and what it is.
 TRAINING_SETS = [
@@ -176,7 +179,10 @@ def summary(w, paths, out_rows):
       "rules or trained on.\n")
     w("| set | status | EMERGENCY | CRISIS | SEE_DOCTOR | hard-negative false alarms |")
     w("|---|---|---|---|---|---|")
-    status = {"blind10": "blind rows, measured four times",
+    status = {"blind13": "blind rows, measured three times",
+              "blind12": "blind rows, measured three times",
+              "blind11": "blind rows, measured twice",
+              "blind10": "blind rows, measured four times",
               "blind9": "read, trained on (round nine)",
               "blind8": "blind rows, seen in aggregate", "blind7": "blind rows, seen in aggregate",
               "blind6": "blind rows, seen in aggregate",
@@ -561,7 +567,17 @@ def main():
       "read: all wrong, short questions to a doctor). The tenth set says what the round did not do: "
       "a new voice still loses one crisis in five to the phrase rules and the signal "
       "together, and the rules written for the ninth set's misses moved none of the "
-      "tenth's until the signal was retrained.\n")
+      "tenth's until the signal was retrained. Three more sets, written after the round "
+      "was committed by helpers who read nothing of the repository (`blind11.tsv` to "
+      "`blind13.tsv`, 800 messages, 380 crises), measured on both versions: CRISIS 64/80 -> "
+      "67/80, 111/150 -> 115/150 and 126/150 -> 128/150 (pooled 0.792 -> 0.816), overdoses "
+      "taken 14/15 -> 15/15, look-alikes flagged 3/75, 13/120 and 20/120 on both: the "
+      "jokes and hyperbole of young people's texting and the chronic pain, wills and grief "
+      "of adults' messages are false alarms three to six times the 3% target. Tried and "
+      "not kept: the crisis signal retrained with the twelfth and thirteenth sets as "
+      "training data (600 more messages in those two voices); it fitted them (47 more "
+      "right) but lost right answers elsewhere (the tenth set 5 against 1 gained, the "
+      "eleventh 2 against 1, the other training sets 76) at a higher threshold (0.87).\n")
     w("Labels: none of the rows read while fixing misses looked mislabelled to me.\n")
     w("Known weaknesses of the learned blocks: they are bags of words and pairs, so they "
       "learn the sets' habits as well as the signs (a look-alike that names the condition, "
