@@ -31,7 +31,7 @@ ALL_SETS = [
     ("blind10", "tenth set", "A tenth set, written on 2026-12-07 by another helper under the same conditions, in four voices (young people texting, parents and partners worried about someone, older adults writing formally, a physical complaint with the sign buried in it): 210 messages, 80 CRISIS (75 indirect, 10 across turns), 15 EMERGENCY overdoses, 80 look-alikes, 35 ordinary questions. Measured four times in aggregate, never its rows, and not trained on: rules 2026-12-05.1 CRISIS 59/80, EMERGENCY 10/15, false alarms 4/80 and 0/35; version 2026-12-07.1 before the crisis signal was retrained 59/80, 10/15, 3/80, 0/35; after, 63/80, 10/15, 1/80, 0/35; with two more wordings of an overdose taken (from a probe set of my own, written after the third measurement), 63/80, 11/15, 1/80, 0/35.", False),
     ("blind11", "eleventh set", "An eleventh set, written on 2026-12-07 after version 2026-12-07.1 was committed, by a helper who read nothing of the repository, in four voices (young people texting, adults about their own lives, people worried about someone else, non-native speakers writing simply): 200 messages, 80 CRISIS (72 indirect, 10 across turns), 15 EMERGENCY overdoses taken, 75 look-alikes, 30 ordinary questions. Never read nor trained on. Version 2026-12-05.1: CRISIS 64/80, EMERGENCY 14/15, false alarms 3/75 and 0/30; 2026-12-07.1: 67/80, 15/15, 3/75, 0/30.", False),
     ("blind12", "twelfth set", "A twelfth set (`blind12.tsv`, ids `t12-`), written on 2026-12-07 as training data by a helper who read nothing of the repository, in young people's texting: 300 messages, 150 CRISIS (105 crisis, 45 self-harm; 143 indirect; 20 across turns), 120 look-alikes (jokes, hyperbole, gaming, lyrics, helping a friend), 30 ordinary questions. Retraining the crisis signal on it and the thirteenth set lowered the other sets (below), so it was not kept as training data; never read. Version 2026-12-05.1: CRISIS 111/150, false alarms 13/120 and 0/30; 2026-12-07.1: 115/150, 13/120, 0/30.", False),
-    ("blind13", "thirteenth set", "A thirteenth set (`blind13.tsv`, ids `t13-`), written with the twelfth by another helper, in adults' words (chronic pain, cancer, debt, divorce, bereavement, caring, veterans, new mothers; 40 crises about someone else): 300 messages, 150 CRISIS (110 crisis, 40 self-harm; 20 across turns), 120 look-alikes (chronic pain, advance directives, wills, grief, pets, dosing), 30 ordinary questions. Not kept as training data (as the twelfth); never read. Version 2026-12-05.1: CRISIS 126/150, false alarms 20/120 and 0/30; 2026-12-07.1: 128/150, 20/120, 0/30.", False),
+    ("blind13", "thirteenth set", "A thirteenth set (`blind13.tsv`, ids `t13-`), written with the twelfth by another helper, in adults' words (chronic pain, cancer, debt, divorce, bereavement, caring, veterans, new mothers; 40 crises about someone else): 300 messages, 150 CRISIS (110 crisis, 40 self-harm; 20 across turns), 120 look-alikes (chronic pain, advance directives, wills, grief, pets, dosing), 30 ordinary questions. Not kept as training data (as the twelfth). Version 2026-12-05.1: CRISIS 126/150, false alarms 20/120 and 0/30; 2026-12-07.1: 128/150, 20/120, 0/30. Its false alarms (and the twelfth's) were then read to write version 2026-12-07.2 (below), so its look-alike figure is in-sample from that version on; its crisis rows were not read.", False),
 ]
 # The training sets of the learned signals: key and what it is.
 TRAINING_SETS = [
@@ -179,8 +179,8 @@ def summary(w, paths, out_rows):
       "rules or trained on.\n")
     w("| set | status | EMERGENCY | CRISIS | SEE_DOCTOR | hard-negative false alarms |")
     w("|---|---|---|---|---|---|")
-    status = {"blind13": "blind rows, measured three times",
-              "blind12": "blind rows, measured three times",
+    status = {"blind13": "crises blind; false alarms read (2026-12-07.2)",
+              "blind12": "crises blind; false alarms read (2026-12-07.2)",
               "blind11": "blind rows, measured twice",
               "blind10": "blind rows, measured four times",
               "blind9": "read, trained on (round nine)",
@@ -577,7 +577,19 @@ def main():
       "not kept: the crisis signal retrained with the twelfth and thirteenth sets as "
       "training data (600 more messages in those two voices); it fitted them (47 more "
       "right) but lost right answers elsewhere (the tenth set 5 against 1 gained, the "
-      "eleventh 2 against 1, the other training sets 76) at a higher threshold (0.87).\n")
+      "eleventh 2 against 1, the other training sets 76) at a higher threshold (0.87). Version 2026-12-07.2 then read the "
+      "false alarms of the twelfth and thirteenth sets (33, not their crises) and took "
+      "away those that a topic or the past explains, by general cues: an overdose's risk, "
+      "a medicine's storage or disposal, a daily regimen ('eleven tablets a day'), "
+      "helplines and advance decisions are topics, not an overdose taken; 'in my "
+      "twenties' and the like are history; scratching with eczema is no self-harm. "
+      "Thirteenth set 20 -> 14 false alarms (in-sample); no other level moved on any set "
+      "or on the 22,247 ordinary messages. Left alone: jokes and hyperbole ('I want to die "
+      "lmaooo' after a video game, 'my hay fever is so bad I want to die'), which the "
+      "rules keep as signs on purpose (a joke marker does not take back a crisis), "
+      "worries about a friend who said she wants to die (a warning sign about someone "
+      "else, labelled NONE by the set's writer), and the learned signal's false alarms "
+      "(17 of the 37), which rules cannot reach.\n")
     w("Labels: none of the rows read while fixing misses looked mislabelled to me.\n")
     w("Known weaknesses of the learned blocks: they are bags of words and pairs, so they "
       "learn the sets' habits as well as the signs (a look-alike that names the condition, "

@@ -892,6 +892,31 @@ TEST_F(SafetyShippedRulesTest, IntentMeansAndExtraDoses) {
   }
 }
 
+// Rules version 2026-12-07.2: an overdose's risk, a medicine's storage or a
+// daily regimen is a topic, not an overdose taken; an attempt decades ago is
+// history. Signs said of now stay signs.
+TEST_F(SafetyShippedRulesTest, TopicsOfOverdoseAndThePast) {
+  for (std::string_view message : {
+           "I was sectioned after trying to end things in my twenties, I'm 48 now, will "
+           "that count against me when I register as a counsellor",
+           "how should we store his medicines so the grandchildren can't get at them and "
+           "nobody takes an overdose",
+           "I take eleven tablets a day, can the pharmacist put them into blister packs",
+           "my friend says amitriptyline is dangerous in overdose, is that true at 10mg",
+           "my eczema is so itchy I scratch myself until I bleed, how can I stop",
+       }) {
+    EXPECT_NE(Level(message), SafetyLevel::kCrisis) << message;
+    EXPECT_NE(Level(message), SafetyLevel::kEmergency) << message;
+  }
+  for (std::string_view message : {
+           "please god take me in my sleep tonight, i mean it",
+           "im 15 and i cut. how do i stop it stinging at school without anyone noticing",
+       }) {
+    EXPECT_EQ(Level(message), SafetyLevel::kCrisis) << message;
+  }
+  EXPECT_EQ(Level("I took 11 tablets at once an hour ago"), SafetyLevel::kEmergency);
+}
+
 TEST_F(SafetyShippedRulesTest, AJokeTakesBackOnlyTheSignItIsIn) {
   // The same sign said in earnest in an earlier turn, or earlier in the
   // message, still counts.
