@@ -32,9 +32,9 @@ are left out (a crisis is the other signal's) and everything else is a
 negative. Plus a fixed sample of the ordinary questions bench/safety.sh
 reads (LiveQA, K-QA, MedQuAD; negatives) and every turn of the conversation
 sets in ordinary.CONVERSATION_TRAINING_SETS (negatives, except those read
-as an emergency happening now). Never blind5.tsv to blind8.tsv nor blind10.tsv, the sets kept
-for blind measurement, nor the turns of the conversation sets blind5 and
-blind6.
+as an emergency happening now). Never blind5.tsv to blind8.tsv nor
+blind10.tsv to blind13.tsv, the sets kept for blind measurement, nor the
+turns of the conversation sets blind5 and blind6.
 
 A message's signal score is its most probable sentence (in any turn, not
 one the cues switch off); its veto score reads the sentences where the
