@@ -597,6 +597,10 @@ struct TurnTopic {
   // pressure", then "kidneys". A title that names more of them is more the
   // page of this conversation ("High Blood Pressure and Kidney Disease").
   std::vector<std::vector<std::string>> parts;
+  // The kinds the turn that set the topic designates ("2" of "she has
+  // gaucher type 2"; AddKindsDesignated), which the topic's words often
+  // leave out: BuiltQuery::kinds of a follow-up on it.
+  std::vector<std::string> kinds;
 };
 
 // Whether `topic` searches for `stem`.
@@ -1709,6 +1713,7 @@ TurnReading ReadingOf(const Xapian::Database& db, const Message& message,
   } else {
     reading.read_past_passing = clauses.any_in_passing();
   }
+  AddKindsDesignated(message, reading.topic.kinds);
   reading.words = std::move(words);
   return reading;
 }
@@ -2781,10 +2786,12 @@ BuiltQuery BuildQuery(const Xapian::Database& db, const Xapian::Stem& stemmer,
   // topic comes from: "type 2" stays with the subject although the topic
   // names it without ("gaucher disease" from "she has gaucher type 1").
   AddKindsDesignated(text, built.kinds);
-  const int topic_turn = understood.context.topic.turn;
-  if (understood.follow_up() && topic_turn > 0 &&
-      static_cast<std::size_t>(topic_turn) <= context.size()) {
-    AddKindsDesignated(context[topic_turn - 1], built.kinds);
+  if (understood.follow_up()) {
+    for (const std::string& kind : understood.context.topic.kinds) {
+      if (std::find(built.kinds.begin(), built.kinds.end(), kind) == built.kinds.end()) {
+        built.kinds.push_back(kind);
+      }
+    }
   }
   Interpret(built.terms, understood.context, interpretation);
 
