@@ -2052,6 +2052,64 @@ bool NamesOnlyPeople(const Xapian::Database& db, const Xapian::Stem& stemmer,
   });
 }
 
+// The longest run of a message's words (at most kMaxCompletingWords, each
+// a content word the subject does not have) that, with the words that name
+// `subject` as said, is a whole title: "small cell" of "now they've said it's
+// the small cell type" after "lung cancer" ("Small cell lung cancer"). Such
+// words name a kind of the subject however weakly each names a subject of
+// its own ("small" and "cell" are in thousands of posts). Not words for
+// people ("children" of "Asthma in children"), which say for whom the subject
+// is asked (ContextTopic::populations). Empty when none.
+constexpr std::size_t kMaxCompletingWords = 3;
+TurnTopic KindCompletingTitle(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                              const std::vector<TurnWord>& words,
+                              const TurnTopic& subject) {
+  std::vector<std::string> name;
+  for (const std::vector<std::string>& forms : subject.word_stems) {
+    if (!forms.empty()) name.push_back(forms.front());
+  }
+  if (name.empty()) return {};
+  const auto usable = [&](const TurnWord& word) {
+    return IsContent(word) && !HasDigit(word.text) && !HasStem(subject, word.stem) &&
+           std::find(name.begin(), name.end(), word.stem) == name.end() &&
+           !PopulationStems(stemmer).contains(word.stem) &&
+           PersonOf(word.text) == Person::kUnknown;
+  };
+  TurnTopic best;
+  for (std::size_t first = 0; first < words.size(); ++first) {
+    std::vector<std::string> stems = name;
+    for (std::size_t last = first;
+         last < words.size() && last - first < kMaxCompletingWords && usable(words[last]);
+         ++last) {
+      stems.push_back(words[last].stem);
+      const std::size_t length = last - first + 1;
+      if (length <= best.word_stems.size()) continue;
+      // Not the words a name takes along ("disease" of "sickle cell
+      // disease"), which title subjects of every kind.
+      const bool names_few = std::any_of(
+          words.begin() + static_cast<std::ptrdiff_t>(first),
+          words.begin() + static_cast<std::ptrdiff_t>(last) + 1,
+          [&](const TurnWord& word) {
+            return db.get_termfreq(schema::TitleStemTerm(word.stem)) <= kAskableTitles;
+          });
+      if (!names_few) continue;
+      const std::string key = schema::TitleKeyTerm(stems);
+      if (key.empty() || db.get_termfreq(key) == 0) continue;
+      best = {};
+      std::string written;
+      for (std::size_t i = first; i <= last; ++i) {
+        if (!written.empty()) written += ' ';
+        written += words[i].text;
+        best.stems.push_back(words[i].stem);
+        best.word_stems.push_back({words[i].stem});
+      }
+      best.written.push_back(std::move(written));
+      best.parts.push_back(best.stems);
+    }
+  }
+  return best;
+}
+
 // What the message takes from the conversation: its topic, for a message
 // that names none of its own (a follow-up) or one that narrows it (a
 // drill-down: "and for children?"). A message that names another topic
@@ -2184,6 +2242,9 @@ ContextTopic FollowUpTopic(const Xapian::Database& db, const Xapian::Stem& stemm
        std::any_of(own.stems.begin(), own.stems.end(), is_new) &&
        DiscussedWith(db, locality, own, NamingStems(db, result.topic)))) {
     AddKind(result.topic, own);
+  } else if (TurnTopic kind = KindCompletingTitle(db, stemmer, words, result.topic);
+             !kind.stems.empty()) {
+    AddKind(result.topic, std::move(kind));
   }
   // Only a message that narrows the subject asks the same again ("and in
   // children?"); one that names no subject asks something else, even when

@@ -1562,5 +1562,32 @@ TEST(ConversationVocabularyTest, AFollowUpKeepsPostsNamingTheTopicInTheVocabular
   EXPECT_THAT(ids, Not(Contains("wrist-treat")));
 }
 
+TEST(ConversationAmongManyPostsTest, WordsThatCompleteATitleWithTheSubjectNameAKindOfIt) {
+  // "small" and "cell" are in many posts and name no subject by themselves,
+  // but with "lung cancer" they are a whole title: the kind asked about.
+  std::vector<v1::Post> posts = guru::testing::MakePosts(std::initializer_list<PostText>{
+      {"lung-treat", "Lung cancer", "What are the treatments for Lung cancer ?",
+       "Surgery, chemotherapy and radiotherapy treat lung cancer."},
+      {"lung-what", "Lung cancer", "What is (are) Lung cancer ?",
+       "Lung cancer grows in the airways, most often in smokers."},
+      {"sclc-treat", "Small cell lung cancer",
+       "What are the treatments for Small cell lung cancer ?",
+       "Chemotherapy with radiotherapy is the usual plan, as it spreads early."},
+      {"sclc-what", "Small cell lung cancer", "What is (are) Small cell lung cancer ?",
+       "A fast-growing cancer of the lung."},
+  });
+  AddPostsSaying(posts, "counts", "Blood count", 100,
+                 "A small sample of blood shows how many cells of each type there are.");
+  const absl::StatusOr<SearchPage> page = SearchAmongMany(
+      posts, "now they've said it's the small cell type, what's the plan?",
+      {"they found a shadow on dad's lung, it's cancer"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  const v1::ContextUse& use = page->response.interpretation().context_use();
+  EXPECT_EQ(use.kind(), v1::ContextUse::FOLLOW_UP);
+  EXPECT_THAT(use.topic(), ElementsAre("lung", "cancer", "small cell"));
+  ASSERT_FALSE(page->response.results().empty());
+  EXPECT_EQ(page->response.results(0).post().id(), "sclc-treat");
+}
+
 }  // namespace
 }  // namespace guru
