@@ -265,6 +265,9 @@ struct Token {
   int clause = 0;
   std::optional<int> number;
   std::vector<int> words;  // Vocabulary words this token may stand for.
+  // A single letter spelled on from the one before (SpellsOn); read by
+  // JoinSpelledLetters only.
+  bool spelled_on = false;
 };
 
 // What separates two words: a sentence end, a clause end, or neither. A
@@ -435,15 +438,98 @@ void ReadNumberWords(std::vector<Token>& tokens) {
   tokens = std::move(out);
 }
 
+// Whether `gap`, between two words, holds only characters that show nothing
+// (zero-width space and joiners, word joiner, byte-order mark, soft hyphen):
+// "ki\u200bll" is one word to a reader, and to the rules.
+bool IsInvisibleGap(std::string_view gap) {
+  if (gap.empty()) return false;
+  for (std::size_t i = 0; i < gap.size();) {
+    std::size_t length = 1;
+    const std::optional<char32_t> cp = DecodeUtf8(gap, i, length);
+    if (!cp || !(*cp == 0x00AD || (*cp >= 0x200B && *cp <= 0x200D) || *cp == 0x2060 ||
+                 *cp == 0xFEFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+// `word` with fullwidth forms of ASCII ("ｋｉｌｌ", U+FF01 to U+FF5E) as the
+// ASCII they stand for, lower-cased: the rules are written in ASCII.
+std::string FoldWidth(const std::string& word) {
+  if (word.find('\xEF') == std::string::npos) return word;
+  std::string folded;
+  for (std::size_t i = 0; i < word.size();) {
+    std::size_t length = 1;
+    const std::optional<char32_t> cp = DecodeUtf8(word, i, length);
+    if (cp && *cp >= 0xFF01 && *cp <= 0xFF5E) {
+      char c = static_cast<char>(*cp - 0xFEE0);
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      folded.push_back(c);
+    } else {
+      folded.append(word, i, length);
+    }
+    i += length;
+  }
+  return folded;
+}
+
+// Whether a word of one ASCII letter, after a gap of one space, hyphen,
+// point, star or underscore, spells a word on with the letter before it
+// ("K I L L", "k-i-l-l").
+bool SpellsOn(const Token& before, const std::string& word, std::string_view gap) {
+  const auto letter = [](const std::string& w) {
+    return w.size() == 1 && w[0] >= 'a' && w[0] <= 'z';
+  };
+  return letter(before.text) && letter(word) && gap.size() == 1 &&
+         std::string_view(" -.*_").find(gap[0]) != std::string_view::npos;
+}
+
+// Joins each run of at least kMinSpelledLetters letters spelled on
+// (Token::spelled_on) into the one word they spell.
+constexpr std::size_t kMinSpelledLetters = 3;
+void JoinSpelledLetters(std::vector<Token>& tokens) {
+  std::vector<Token> out;
+  out.reserve(tokens.size());
+  for (std::size_t i = 0; i < tokens.size();) {
+    std::size_t end = i + 1;
+    while (end < tokens.size() && tokens[end].spelled_on) ++end;
+    if (end - i >= kMinSpelledLetters) {
+      Token joined = std::move(tokens[i]);
+      for (std::size_t k = i + 1; k < end; ++k) joined.text += tokens[k].text;
+      joined.char_end = tokens[end - 1].char_end;
+      out.push_back(std::move(joined));
+    } else {
+      for (std::size_t k = i; k < end; ++k) out.push_back(std::move(tokens[k]));
+    }
+    i = end;
+  }
+  for (Token& token : out) token.spelled_on = false;
+  tokens = std::move(out);
+}
+
 std::vector<Token> Tokenise(std::string_view text) {
   std::vector<Token> tokens;
   std::size_t previous_end = 0;
   int sentence = 0;
   int clause = 0;
-  ForEachWord(text, [&](const WordSpan& span, const std::string& word) {
+  ForEachWord(text, [&](const WordSpan& span, const std::string& as_split) {
+    const std::string word = FoldWidth(as_split);
+    bool spelled_on = false;
     if (!tokens.empty()) {
       const std::string_view gap =
           text.substr(previous_end, span.byte_begin - previous_end);
+      if (IsInvisibleGap(gap)) {
+        previous_end = span.byte_end;
+        Token& last = tokens.back();
+        last.text += word;
+        last.char_end = span.char_end;
+        last.number = ParseNumber(last.text);
+        return;
+      }
+      // Letters spelled out stay in their sentence: "K.I.L.L" is one word.
+      spelled_on = SpellsOn(tokens.back(), word, gap);
       const bool digits_around = IsDigit(tokens.back().text.back()) && IsDigit(word[0]);
       if (digits_around && gap == ".") {
         previous_end = span.byte_end;
@@ -461,7 +547,7 @@ std::vector<Token> Tokenise(std::string_view text) {
         tokens.push_back(std::move(unit));
         return;
       }
-      const Gap kind = ClassifyGap(gap, digits_around);
+      const Gap kind = spelled_on ? Gap::kNone : ClassifyGap(gap, digits_around);
       if (kind == Gap::kSentence) ++sentence;
       if (kind != Gap::kNone) ++clause;
     }
@@ -478,6 +564,7 @@ std::vector<Token> Tokenise(std::string_view text) {
       token.sentence = sentence;
       token.clause = clause;
       token.number = ParseNumber(token.text);
+      token.spelled_on = spelled_on;
       tokens.push_back(std::move(token));
     };
     if (const auto it = SpokenForms().find(word); it != SpokenForms().end()) {
@@ -493,6 +580,7 @@ std::vector<Token> Tokenise(std::string_view text) {
       push(word, span.char_begin, span.char_end);
     }
   });
+  JoinSpelledLetters(tokens);
   JoinNegations(tokens);
   ReadNumberWords(tokens);
   return tokens;
@@ -517,6 +605,10 @@ struct Engine {
   StringMap<int> word_ids;
   StringMap<std::vector<int>> stem_ids;
   StringMap<std::vector<int>> deletions;
+  // The longest word `deletions` holds, in bytes: a longer token is no typo
+  // of any (a typo changes the length by at most the typos allowed), and
+  // its deletions, quadratic in its length, are never listed.
+  std::size_t longest_typo_word = 0;
   std::vector<Concept> concepts;
   StringMap<int> concept_ids;
   std::array<int, kCueCount> cues{};
@@ -570,6 +662,7 @@ void Engine::Index() {
     stem_ids[Stem(word)].push_back(id);
     const int typos = AllowedTypos(word.size());
     if (typos > 0) {
+      longest_typo_word = std::max(longest_typo_word, word.size());
       ForEachDeletion(word, typos, 1, [&](const std::string& key) {
         std::vector<int>& ids = deletions[key];
         if (ids.empty() || ids.back() != id) ids.push_back(id);
@@ -600,16 +693,58 @@ void Engine::Index() {
 // typo away from a rule word are listed in '@_not_typo', which puts them in
 // the vocabulary, so they resolve to themselves and are never corrected.
 void Engine::Resolve(Token& token) const {
+  const auto look_up = [&](const std::string& text) {
+    if (auto it = word_ids.find(text); it != word_ids.end())
+      token.words.push_back(it->second);
+    if (auto it = stem_ids.find(Stem(text)); it != stem_ids.end()) {
+      for (int id : it->second) {
+        if (token.words.empty() || token.words.front() != id) token.words.push_back(id);
+      }
+    }
+  };
   const std::string& text = token.text;
-  if (auto it = word_ids.find(text); it != word_ids.end())
-    token.words.push_back(it->second);
-  if (auto it = stem_ids.find(Stem(text)); it != stem_ids.end()) {
-    for (int id : it->second) {
-      if (token.words.empty() || token.words.front() != id) token.words.push_back(id);
+  look_up(text);
+  // Digits written for letters ("k1ll", "su1c1de", "overd0se"), in a word
+  // that starts with a letter (Tokenise splits "2months" apart): read as the
+  // letters when that makes a vocabulary word.
+  if (token.words.empty() && !token.number &&
+      std::any_of(text.begin(), text.end(), IsDigit)) {
+    for (const char one : {'i', 'l'}) {
+      std::string letters = text;
+      for (char& c : letters) {
+        switch (c) {
+          case '0':
+            c = 'o';
+            break;
+          case '1':
+            c = one;
+            break;
+          case '3':
+            c = 'e';
+            break;
+          case '4':
+            c = 'a';
+            break;
+          case '5':
+            c = 's';
+            break;
+          case '7':
+            c = 't';
+            break;
+          default:
+            break;
+        }
+      }
+      if (std::any_of(letters.begin(), letters.end(), IsDigit)) break;
+      look_up(letters);
+      if (!token.words.empty()) return;
     }
   }
   const int typos = AllowedTypos(text.size());
-  if (!token.words.empty() || typos == 0 || token.number) return;
+  if (!token.words.empty() || typos == 0 || token.number ||
+      text.size() > longest_typo_word + static_cast<std::size_t>(typos)) {
+    return;
+  }
   ForEachDeletion(text, typos, 1, [&](const std::string& key) {
     auto it = deletions.find(key);
     if (it == deletions.end()) return;

@@ -892,6 +892,44 @@ TEST_F(SafetyShippedRulesTest, IntentMeansAndExtraDoses) {
   }
 }
 
+TEST_F(SafetyShippedRulesTest, WordsWrittenToDodgeAFilterAreRead) {
+  // Letters spelled out, digits for letters, an invisible character inside
+  // a word, fullwidth letters: a reader reads the word, so the rules do.
+  for (std::string_view message : {
+           "K I L L myself",
+           "K.I.L.L. myself",
+           "i want to k-i-l-l myself",
+           "i want to k1ll mys3lf",
+           "thinking about su1c1de",
+           "i want to ki\u200bll myself",
+           "thinking about sui\u00adcide",
+           "\uff49 \uff57\uff41\uff4e\uff54 \uff54\uff4f \uff4b\uff49\uff4c\uff4c "
+           "\uff4d\uff59\uff53\uff45\uff4c\uff46",
+       }) {
+    EXPECT_EQ(RulesLevel(message), SafetyLevel::kCrisis) << message;
+  }
+  EXPECT_EQ(RulesLevel("i took an overd0se of my tablets"), SafetyLevel::kEmergency);
+  // The span is of the text as written, the invisible character counted.
+  const SafetyAssessment assessment =
+      rules_alone_->Assess({"i want to ki\u200bll myself"});
+  ASSERT_FALSE(assessment.signs.empty());
+  EXPECT_EQ(assessment.signs.front().char_end, 22U);
+  // Codes and single letters that spell no word stay as they are.
+  for (std::string_view message : {"my b12 is low and my a1c is 7, what should I eat",
+                                   "do I need vitamin a b c d tablets in winter"}) {
+    EXPECT_EQ(Level(message), SafetyLevel::kNone) << message;
+  }
+}
+
+TEST_F(SafetyShippedRulesTest, ALongUnknownWordIsReadInLinearTime) {
+  // A word longer than any rule word is no typo of one: its deletions,
+  // quadratic in its length, took seconds for a few thousand bytes.
+  std::string word;
+  for (int i = 0; i < 3000; ++i) word += "\u00e9";
+  EXPECT_EQ(Level(word), SafetyLevel::kNone);
+  EXPECT_EQ(Level(StrCat("i feel ", word, " today"), {word, word}), SafetyLevel::kNone);
+}
+
 // Rules version 2026-12-07.2: an overdose's risk, a medicine's storage or a
 // daily regimen is a topic, not an overdose taken; an attempt decades ago is
 // history. Signs said of now stay signs.
