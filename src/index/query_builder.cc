@@ -81,18 +81,26 @@ bool SoundAlikeFirstLetters(char a, char b) {
          pair('g', 'j') || pair('v', 'w') || pair('b', 'p') || (vowel(a) && vowel(b));
 }
 
+// At most this many words of a turn are looked up in the spelling data
+// (Correction): a lookup walks the posting lists of the word's trigrams, and
+// a turn of thousands of unknown words (a paste, random letters) would
+// otherwise take seconds. A person's message has a handful of misspellings.
+constexpr int kMaxCorrectionLookups = 32;
+
 // The word the index knows that `lower_word` most likely misspells; empty
-// when the index or the dictionary knows the word, there is no suggestion, or
-// the index has no spelling data (an old index, a remote database).
+// when the index or the dictionary knows the word, there is no suggestion,
+// the index has no spelling data (an old index, a remote database), or
+// `lookups_left`, which a lookup counts down, is 0.
 std::string Correction(const Xapian::Database& db, const WordList* dictionary,
-                       const std::string& lower_word) {
+                       const std::string& lower_word, int& lookups_left) {
   if (lower_word.size() < kMinCorrectedBytes ||
       (dictionary != nullptr && InDictionary(*dictionary, lower_word)) ||
       HasDigit(lower_word)) {
     return {};
   }
   try {
-    if (db.get_termfreq(lower_word) > 0) return {};
+    if (db.get_termfreq(lower_word) > 0 || lookups_left <= 0) return {};
+    --lookups_left;
     const unsigned max_edits = lower_word.size() <= kMaxOneEditBytes ? 1 : 2;
     std::string suggestion = db.get_spelling_suggestion(lower_word, max_edits);
     // People seldom get a word's first letter wrong, and a suggestion that
@@ -449,6 +457,7 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
   std::size_t copied = 0;      // Bytes of `text` already in corrected_text.
   const std::unordered_map<std::string, int>& type_stems = QuestionTypeStems(stemmer);
   const std::vector<Message::Word>& said = turn.words();
+  int lookups_left = kMaxCorrectionLookups;
   // Records that `original`, the text [begin, end) of `turn`, is searched as
   // `corrected`.
   const auto report = [&](std::string original, const std::string& corrected,
@@ -486,7 +495,8 @@ std::vector<TurnWord> ReadTurn(const Xapian::Database& db, const Xapian::Stem& s
         word.stem = StemWord(stemmer, lower_word);
         if (db.synonyms_begin(word.stem) == db.synonyms_end(word.stem) &&
             ListedAbbreviation(db, lower_word, word.stem).empty()) {
-          corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word));
+          corrected = Correction(db, dictionary, Xapian::Unicode::tolower(lower_word),
+                                 lookups_left);
           word.corrected = !corrected.empty();
         }
       }
@@ -1097,6 +1107,8 @@ void NameTopic(const Xapian::Database& db, const std::vector<TurnWord>& words,
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (!chosen[i]) continue;
+    // A word said again at once is no more of the name ("asthma asthma").
+    if (i > 0 && chosen[i - 1] && words[i].stem == words[i - 1].stem) continue;
     if (i == 0 || !chosen[i - 1]) {
       topic.written.push_back(words[i].text);
     } else {
@@ -1817,14 +1829,25 @@ TurnTopic NamedByPosts(const Xapian::Database& db, TurnTopic rare) {
   return rare;
 }
 
+// An earlier turn is read up to this many words: its subject is said long
+// before (the longest turn of the conversation sets has 103 words), and
+// every word read costs lookups in the index, so that ten turns of
+// thousands of words (a paste) took seconds a request.
+constexpr std::size_t kMaxEarlierTurnWords = 200;
+
 // How `text` reads as an earlier turn, from `memo` when it holds it;
-// `scratch` holds a reading `memo` does not keep.
+// `scratch` holds a reading `memo` does not keep, and only its first
+// kMaxEarlierTurnWords words are read.
 const TurnReading& ReadEarlierTurn(const Xapian::Database& db,
                                    const Xapian::Stem& stemmer,
                                    const WordList* dictionary, const std::string& text,
                                    bool spelling, TurnMemo* memo, TurnReading& scratch) {
   const auto read = [&] {
-    const Message message(text);
+    Message message(text);
+    if (message.words().size() > kMaxEarlierTurnWords) {
+      message = Message(
+          text.substr(0, message.words()[kMaxEarlierTurnWords - 1].span.byte_end));
+    }
     return ReadingOf(db, message,
                      ReadTurn(db, stemmer, dictionary, message, spelling, nullptr));
   };

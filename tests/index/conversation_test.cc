@@ -452,6 +452,26 @@ TEST_F(ConversationTest, ASubjectSaidTwiceIsShownOnce) {
               ::testing::StartsWith("asthma \u2014"));
 }
 
+TEST_F(ConversationTest, ASubjectSaidTwiceInARowIsShownOnce) {
+  std::string turn = "my son has";
+  for (int i = 0; i < 50; ++i) turn += " asthma";
+  const SearchPage page = Search("how is it treated?", {turn});
+  EXPECT_THAT(page.response.interpretation().context_use().topic(),
+              ElementsAre("asthma"));
+}
+
+TEST_F(ConversationTest, AnEarlierTurnIsReadUpToItsFirstTwoHundredWords) {
+  std::string filler;
+  for (int i = 0; i < 100; ++i) filler += " and so";
+  const SearchPage early = Search("how is it treated?", {"my son has asthma" + filler});
+  EXPECT_THAT(early.response.interpretation().context_use().topic(),
+              ElementsAre("asthma"));
+  const SearchPage late =
+      Search("how is it treated?", {"and" + filler + " my son has asthma"});
+  EXPECT_THAT(late.response.interpretation().context_use().topic(),
+              Not(Contains("asthma")));
+}
+
 TEST_F(ConversationTest, AFollowUpThatNamesNothingFindsOnlyPostsOnTheTopic) {
   // Other posts on treatments answer someone else's question.
   const SearchPage page = Search("how is it treated?", {"my son has asthma"});
