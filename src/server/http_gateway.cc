@@ -120,13 +120,31 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
       [](const httplib::Request&,
          httplib::Response& response) -> httplib::Server::HandlerResponse {
     if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const bool too_large = response.status == 413;
-    response.set_content(
-        ErrorJson(
-            too_large ? grpc::StatusCode::INVALID_ARGUMENT : grpc::StatusCode::NOT_FOUND,
-            too_large ? StrCat("body: over the limit of ", kMaxBodyBytes, " bytes")
-                      : std::string("no such route (see README, HTTP/JSON)")),
-        kJsonType);
+    // The body says what the status does: the library refuses a request it
+    // cannot read (400), a URI or headers over its limits (414, 431) and a
+    // body over ours (413) before any route is looked at.
+    grpc::StatusCode code = grpc::StatusCode::INVALID_ARGUMENT;
+    std::string message;
+    switch (response.status) {
+      case 404:
+        code = grpc::StatusCode::NOT_FOUND;
+        message = "no such route (see README, HTTP/JSON)";
+        break;
+      case 413:
+        message = StrCat("body: over the limit of ", kMaxBodyBytes, " bytes");
+        break;
+      case 414:
+        message = "URI: too long";
+        break;
+      case 431:
+        message = "headers: too large";
+        break;
+      default:
+        if (response.status >= 500) code = grpc::StatusCode::INTERNAL;
+        message =
+            StrCat("the HTTP request cannot be read (HTTP status ", response.status, ")");
+    }
+    response.set_content(ErrorJson(code, message), kJsonType);
     return httplib::Server::HandlerResponse::Handled;
   };
   server.set_error_handler(error_body);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <type_traits>
 
 #include "absl/status/status.h"
@@ -68,6 +69,15 @@ absl::Status SetFromText(Message& message, const FieldDescriptor& field,
   };
   switch (field.cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
+      // A string field holds UTF-8 (a bytes field would take any bytes, but
+      // the API has none): refused here, as gRPC refuses such a request,
+      // rather than when the request is serialised for the call.
+      if (field.type() == FieldDescriptor::TYPE_STRING) {
+        if (const std::optional<std::size_t> bad = FindInvalidUtf8(text)) {
+          return absl::InvalidArgumentError(
+              StrCat(name, ": not valid UTF-8 (at byte ", *bad, ")"));
+        }
+      }
       repeated ? reflection.AddString(&message, &field, text)
                : reflection.SetString(&message, &field, text);
       return absl::OkStatus();
@@ -174,9 +184,24 @@ int HexValue(char c) {
   return -1;
 }
 
+// `text` as a JSON string. A byte that is no part of a well-formed UTF-8
+// character (a parameter or body echoed into an error message) is written
+// as U+FFFD: JSON is UTF-8, and a strict client would refuse the whole body.
 void AppendQuoted(std::string_view text, std::string& out) {
   out.push_back('"');
-  for (const char c : text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      std::size_t length = 1;
+      if (DecodeUtf8(text, i, length).has_value()) {
+        out.append(text, i, length);
+      } else {
+        out += "\\ufffd";
+      }
+      i += length;
+      continue;
+    }
+    ++i;
     switch (c) {
       case '"':
         out += "\\\"";

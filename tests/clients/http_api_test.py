@@ -273,6 +273,18 @@ class HttpApiTest(unittest.TestCase):
         big = json.dumps({"query": "knee " * 500_000})
         self.assert_error(self.call("/v1/search", big), 413, "INVALID_ARGUMENT", "limit")
 
+    def test_what_the_http_library_refuses_has_a_body_that_says_so(self):
+        # Refused before any route is looked at.
+        self.assert_error(self.call("/v1/posts/" + "a" * 100_000), 414, "INVALID_ARGUMENT",
+                          "URI")
+
+    def test_text_that_is_not_utf8_is_400_and_the_error_is_utf8(self):
+        self.assert_error(self.call("/v1/posts/%ff"), 400, "INVALID_ARGUMENT", "UTF-8")
+        self.assert_error(self.call("/v1/posts/x/related?%ff=1"), 400, "INVALID_ARGUMENT",
+                          "\ufffd")
+        self.assert_error(self.call("/v1/search", b'{"query": "knee \xff\xfe"}'), 400,
+                          "INVALID_ARGUMENT")
+
     def test_a_body_that_is_not_json_is_415(self):
         response = self.call("/v1/search", "query=knee",
                              headers=["Content-Type: application/x-www-form-urlencoded"])

@@ -132,6 +132,16 @@ TEST_F(HttpTranscodingTest, ThePathWinsOverTheQueryString) {
   EXPECT_EQ(request.id(), "real");
 }
 
+TEST_F(HttpTranscodingTest, TextThatIsNotUtf8IsRefusedWhereItIsRead) {
+  v1::GetPostRequest get;
+  absl::Status status = BuildHttpRequest(Match("GET", "/v1/posts/%ff"), "", "", get);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "id: not valid UTF-8 (at byte 0)");
+  v1::SearchRequest search;
+  status = BuildHttpRequest(Match("POST", "/v1/search"), "{}", "query=knee%ff", search);
+  EXPECT_EQ(status.message(), "query: not valid UTF-8 (at byte 4)");
+}
+
 TEST(HttpStatusTest, FollowsGooglesApiDesignGuide) {
   EXPECT_EQ(HttpStatusOf(grpc::StatusCode::OK), 200);
   EXPECT_EQ(HttpStatusOf(grpc::StatusCode::INVALID_ARGUMENT), 400);
@@ -155,6 +165,15 @@ TEST(HttpStatusTest, FollowsGooglesApiDesignGuide) {
 TEST(HttpStatusTest, ErrorBodiesAreJsonWithTheCodeItsNameAndTheMessage) {
   EXPECT_EQ(ErrorJson(grpc::StatusCode::NOT_FOUND, "no post \"x\"\n"),
             R"({"code":5,"status":"NOT_FOUND","message":"no post \"x\"\n"})");
+}
+
+TEST(HttpStatusTest, AnErrorBodyIsUtf8WhateverTheMessageEchoes) {
+  // A parameter or body echoed into the message may hold any bytes.
+  EXPECT_EQ(
+      ErrorJson(grpc::StatusCode::INVALID_ARGUMENT, "unknown parameter '\xff\xc3'"),
+      R"({"code":3,"status":"INVALID_ARGUMENT","message":"unknown parameter '\ufffd\ufffd'"})");
+  EXPECT_EQ(ErrorJson(grpc::StatusCode::INVALID_ARGUMENT, "caf\xc3\xa9"),
+            "{\"code\":3,\"status\":\"INVALID_ARGUMENT\",\"message\":\"caf\xc3\xa9\"}");
 }
 
 TEST(PercentDecodeTest, DecodesEscapesAndKeepsMalformedOnes) {
