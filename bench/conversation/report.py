@@ -776,6 +776,27 @@ def main():
       " none. A topic's name that takes \"type\" along now shows the kind said after it"
       " (\"searching for: usher syndrome type 2 — frequency\", not \"usher syndrome type\")."
       " Cost: 0.3% more instructions a search (callgrind, every 12th K-QA question).")
+    w("- 2026-12-07 (session 38), a kind said in words that complete a title with the"
+      " subject. \"now they've said it's the small cell type, what's the usual plan for that"
+      " one?\" after \"they found a shadow on his lung, it's cancer\" searched \"lung"
+      " cancer\" alone: \"small\" and \"cell\" are in thousands of posts and name no"
+      " subject of their own (`blind4` b4-dd-018, read). Now the longest run of up to three"
+      " of a follow-up's content words that, with the words that name the subject as said,"
+      " is some post's whole title (its `XT` title key: \"Small cell lung cancer\") joins"
+      " the subject as a kind of it (`KindCompletingTitle`). Not words for people"
+      " (\"children\" of \"Asthma in children\", which the population re-ranking serves),"
+      " nor a run whose every word titles more than 100 posts (\"disease\" of \"Sickle cell"
+      " disease\"). (a) nDCG@10: `blind4` drill-downs 0.7375 -> 0.7417 (that conversation"
+      " 0.30 -> 0.43: \"Small Cell Lung Cancer\" fourth, the parts re-ranking lifts it only"
+      " x1.25 against x1.125 for \"Lung Cancer\"); no other conversation of any set moved"
+      " in (a) or (d), and the rankings of only four other requests of all ten sets changed"
+      " at all. Tried the same day and not kept: the aspect guess retrained with 610 more"
+      " written follow-ups in two new voices (texted shorthand with English as a second"
+      " language, 305; articulate, indirect and anxious adults, 305; written by helpers who"
+      " read nothing of the repository): over the ten sets' follow-ups and drill-downs 8"
+      " conversations gained and 13 lost (the development set's self-contained messages"
+      " with context 0.938 -> 0.898), and with the texted voice alone 4 gained and 7 lost"
+      " (`blind7`, the texted set, +1).")
     w("")
     sys.stdout.write("\n".join(out) + "\n")
     return 0

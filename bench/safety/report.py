@@ -590,6 +590,22 @@ def main():
       "worries about a friend who said she wants to die (a warning sign about someone "
       "else, labelled NONE by the set's writer), and the learned signal's false alarms "
       "(17 of the 37), which rules cannot reach.\n")
+    w("Version 2026-12-07.3 and the matcher after a red-team pass (a helper trying to "
+      "break the server, 2026-12-07): (1) a word of a few thousand bytes with no "
+      "vocabulary match took seconds, since the typo lookup listed every two-letter "
+      "deletion of it; a token longer than the longest typo-indexed word plus the typos "
+      "allowed is now no typo of one (3,000 x 'é': 3.4 s -> 1 ms). (2) Words written to "
+      "dodge a filter were NONE: 'K I L L myself', 'k1ll mys3lf', a zero-width space "
+      "inside a word, fullwidth letters. The tokeniser joins runs of three or more single "
+      "letters spelled out, joins words across invisible characters and folds fullwidth "
+      "ASCII; digits in a word that starts with a letter are read as the letters they "
+      "stand for when that makes a vocabulary word. Every labelled set and the ordinary "
+      "messages gave the same output before and after. (3) 'PE' alone was a pulmonary "
+      "embolism, and as often the school subject ('my son has PE at school today' was "
+      "EMERGENCY); @pe now needs 'a PE', 'suspected', 'possible' or 'another PE'. One "
+      "ordinary chat message of the eighth set is no longer a false EMERGENCY, and one "
+      "crisis of the tenth set (hiding scars for PE) went from EMERGENCY, matched through "
+      "the school subject, to NONE: it was a miss of the crisis rules either way.\n")
     w("Labels: none of the rows read while fixing misses looked mislabelled to me.\n")
     w("Known weaknesses of the learned blocks: they are bags of words and pairs, so they "
       "learn the sets' habits as well as the signs (a look-alike that names the condition, "

@@ -921,6 +921,16 @@ TEST_F(SafetyShippedRulesTest, WordsWrittenToDodgeAFilterAreRead) {
   }
 }
 
+TEST_F(SafetyShippedRulesTest, PeIsAClotOnlyWhenSaidAsOne) {
+  // Rules version 2026-12-07.3: "PE" alone is as often the school subject.
+  EXPECT_EQ(RulesLevel("my son has PE at school today, what should he eat before"),
+            SafetyLevel::kNone);
+  EXPECT_EQ(RulesLevel("MS RA COPD DVT PE MI TIA, what do these stand for"),
+            SafetyLevel::kNone);
+  EXPECT_EQ(RulesLevel("I think I have a PE, I'm suddenly so breathless"),
+            SafetyLevel::kEmergency);
+}
+
 TEST_F(SafetyShippedRulesTest, ALongUnknownWordIsReadInLinearTime) {
   // A word longer than any rule word is no typo of one: its deletions,
   // quadratic in its length, took seconds for a few thousand bytes.
