@@ -294,6 +294,17 @@ HttpGateway::Reply HttpGateway::Call(const httplib::Request& request,
       !built.ok()) {
     return Reply::Error(grpc::StatusCode::INVALID_ARGUMENT, ToStd(built.message()));
   }
+  // A body under kMaxBodyBytes may still make a request over what the gRPC
+  // server takes, which it would refuse as RESOURCE_EXHAUSTED (429, "retry
+  // later"): a request that can never succeed is 413.
+  if (const std::size_t size = input->ByteSizeLong();
+      size > static_cast<std::size_t>(kMaxReceiveMessageBytes)) {
+    return Reply::Error(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        StrCat("body: the request is ", size, " bytes as protobuf, over the limit of ",
+               kMaxReceiveMessageBytes),
+        413);
+  }
 
   grpc::ClientContext context;
   std::chrono::nanoseconds timeout = options_.default_deadline;

@@ -272,6 +272,10 @@ class HttpApiTest(unittest.TestCase):
     def test_a_body_over_the_limit_is_413(self):
         big = json.dumps({"query": "knee " * 500_000})
         self.assert_error(self.call("/v1/search", big), 413, "INVALID_ARGUMENT", "limit")
+        # Under the body's limit, but a request over what the gRPC server takes:
+        # never 429, which would tell the client to try again.
+        bigger = json.dumps({"query": "knee", "context": ["knee " * 3000] * 80})
+        self.assert_error(self.call("/v1/search", bigger), 413, "INVALID_ARGUMENT", "protobuf")
 
     def test_what_the_http_library_refuses_has_a_body_that_says_so(self):
         # Refused before any route is looked at.
