@@ -56,7 +56,7 @@ score_row() {  # LABEL RUN MEDIAN_MS P99_MS
 }
 
 run_guru() {  # LABEL RANKING [DB]
-  guru_server_start "$build" "$work/server.log" --db "${3:-$work/db}" --ranking "$2"
+  guru_server_start "$build" "$work/server.log" --db "${3:-$work/db}" ${2:+--ranking "$2"}
   local port=$GURU_SERVER_PORT
   # The first pass warms the caches; the next three are measured, and the
   # middle pass (by median) is reported: one pass of 70 questions moves by

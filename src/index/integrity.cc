@@ -107,7 +107,7 @@ absl::StatusOr<std::vector<DatabaseFiles>> ListDatabaseFiles(const std::string& 
   if (!fs::is_directory(path, error)) {
     // A stub file of the operator's: its local databases are theirs to check.
     if (fs::exists(path, error)) return std::vector<DatabaseFiles>{};
-    return absl::UnavailableError(StrCat("no index at ", path));
+    return ForOperators(absl::UnavailableError(StrCat("no index at ", path)));
   }
   std::vector<std::string> paths;
   if (absl::Status listed = AddStubbedDatabases(path, 0, &paths); !listed.ok()) {

@@ -120,8 +120,8 @@ absl::Status CheckSchemaVersion(const Xapian::Database& db, const std::string& p
   const std::string version = db.get_metadata(std::string(schema::kSchemaVersionKey));
   if (version == schema::kSchemaVersion) return absl::OkStatus();
   if (version.empty() && db.get_doccount() == 0) {
-    return absl::UnavailableError(
-        StrCat("no index at ", path, " yet: its creation did not finish"));
+    return ForOperators(absl::UnavailableError(
+        StrCat("no index at ", path, " yet: its creation did not finish")));
   }
   return ForOperators(absl::FailedPreconditionError(
       StrCat(path, " was written with schema version ",

@@ -84,9 +84,29 @@ void ApplyConfigFile(CLI::App& app, const std::string& path) {
   for (const CLI::Option* option : app.get_options()) {
     if (option->count() > 0) given.push_back(option);
   }
+  std::vector<const CLI::Option*> in_file;
   for (const CLI::ConfigItem& item : items) {
     if (IsSectionMark(item)) continue;
     CLI::Option* option = FileOption(app, path, item);
+    // A key said twice, or a list or nothing where one value is expected,
+    // is a mistake: taking one of them silently could, for
+    // auth-token-file, start a server without auth.
+    if (std::find(in_file.begin(), in_file.end(), option) != in_file.end()) {
+      throw CLI::ConfigError(StrCat(path, ": key '", item.name, "' is given twice"));
+    }
+    in_file.push_back(option);
+    if (option->get_expected_min() > 0 && option->get_expected_max() == 1 &&
+        item.inputs.size() != 1) {
+      throw CLI::ConfigError(StrCat(path, ": key '", item.name, "' takes one value; got ",
+                                    item.inputs.size(), " (a list, or the key twice)"));
+    }
+    if (option->get_expected_min() > 0 &&
+        std::ranges::any_of(
+            item.inputs, [](const std::string& value) { return Trim(value).empty(); })) {
+      throw CLI::ConfigError(StrCat(path, ": key '", item.name,
+                                    "' has an empty value; leave the key out to use its "
+                                    "default"));
+    }
     if (std::find(given.begin(), given.end(), option) != given.end()) continue;
     try {
       if (option->get_expected_min() == 0) {  // A flag: `log-queries = true`.
@@ -217,12 +237,42 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
       ->envname("GURU_RANKING");
 }
 
+// Options whose value decides who may call or what the connection proves:
+// given twice on the command line, one would silently win over the other.
+constexpr std::string_view kOnceOnly[] = {"--auth-token-file", "--tls-cert", "--tls-key",
+                                          "--tls-client-ca", "--config"};
+
+// An option given an empty value (`--auth-token-file ""`, an unset variable
+// in a unit file's `--auth-token-file ${TOKEN_FILE}`, `key =` in the config
+// file) is a mistake, never "use the default": for --auth-token-file the
+// default is no auth. Leaving the option out is how to ask for its default.
+void CheckGivenValues(const CLI::App& app) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->count() == 0 || option->get_expected_min() == 0) continue;
+    const std::string name = option->get_lnames().empty()
+                                 ? option->get_name()
+                                 : StrCat("--", option->get_lnames().front());
+    for (const std::string& value : option->results()) {
+      if (Trim(value).empty()) {
+        throw CLI::ValidationError(
+            name, "given an empty value; leave the option out to use its default");
+      }
+    }
+    if (option->count() > 1 &&
+        std::ranges::find(kOnceOnly, name) != std::end(kOnceOnly)) {
+      throw CLI::ValidationError(name, "given more than once");
+    }
+  }
+}
+
 void ParseServerConfig(CLI::App& app, int argc, const char* const* argv) {
   app.parse(argc, argv);  // Flags, then variables (CLI11 skips empty ones).
   CheckEnvironment(app);
+  CheckGivenValues(app);
   if (const std::string file = app.get_option("--config")->as<std::string>();
       !file.empty()) {
     ApplyConfigFile(app, file);
+    CheckGivenValues(app);
   }
   if (app.get_option("--db")->count() == 0) throw CLI::RequiredError("--db");
 }

@@ -128,6 +128,18 @@ absl::StatusOr<CallPolicy> Policy(const ServerOptions& options) {
       return absl::InvalidArgumentError(
           StrCat("--auth-token-file ", options.auth_token_file, ": empty"));
     }
+    // A bearer token is one line of visible ASCII (RFC 6750's b64token is
+    // narrower still): a second line, a byte-order mark, a NUL or a leading
+    // space would make a token no client sends, and every call a 401.
+    const auto invisible = [](char c) { return c <= ' ' || c > '~'; };
+    if (const auto bad = std::find_if(token->begin(), token->end(), invisible);
+        bad != token->end()) {
+      return absl::InvalidArgumentError(StrCat("--auth-token-file ",
+                                               options.auth_token_file,
+                                               ": the token must be one line of "
+                                               "visible ASCII characters; byte ",
+                                               bad - token->begin(), " is not one"));
+    }
     policy.auth_token = *std::move(token);
   }
   return policy;
@@ -173,6 +185,14 @@ absl::StatusOr<std::unique_ptr<GuruServer>> GuruServer::Start(
   if (!credentials.ok()) return credentials.status();
   absl::StatusOr<CallPolicy> policy = Policy(options);
   if (!policy.ok()) return policy.status();
+  // Said at every start, so an operator sees a server meant to require a
+  // token that does not.
+  if (policy->auth_token.empty()) {
+    spdlog::info("auth: none (no --auth-token-file): any client may call");
+  } else {
+    spdlog::info("auth: a bearer token from {} is required of every GuruSearch call",
+                 options.auth_token_file);
+  }
 
   absl::StatusOr<std::shared_ptr<const WordList>> dictionary =
       LoadLoggedDictionary(options.dictionary_file);

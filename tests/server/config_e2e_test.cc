@@ -39,19 +39,19 @@ grpc::Status SearchWhenOpen(v1::GuruSearch::Stub& stub, const std::string& token
   }
 }
 
-TEST(ConfigE2eTest, TokenFileVariableBeatsAnEmptyKeyInTheConfigFile) {
+TEST(ConfigE2eTest, TheTokenFileVariableSetsAuthAndAnEmptyKeyStopsTheStart) {
   TempDir dir;
   ASSERT_EQ(RunIndexer({"--db", dir.Sub("db"), SourcePath("data/sample")}).exit_code, 0);
   const std::string token = dir.WriteFile("token", "s3cret-token\n");
   // The file also names a port that the variable overrides.
-  const std::string config =
-      dir.WriteFile("guru.toml", "auth-token-file = \"\"\nlisten = \"127.0.0.1:1\"\n");
+  const std::string config = dir.WriteFile("guru.toml", "listen = \"127.0.0.1:1\"\n");
   Child server({"/usr/bin/env", "GURU_AUTH_TOKEN_FILE=" + token,
                 "GURU_LISTEN=127.0.0.1:0", GURU_SERVER_BIN, "--db", dir.Sub("db"),
                 "--config", config});
   const std::string line =
       server.WaitForLine("listening on 127.0.0.1:", std::chrono::seconds(20));
   ASSERT_FALSE(line.empty()) << server.err();
+  EXPECT_THAT(server.err(), HasSubstr("auth: a bearer token from " + token));
   const int port = std::stoi(line.substr(line.rfind(':') + 1));
   EXPECT_NE(port, 1);
   auto stub = v1::GuruSearch::NewStub(grpc::CreateChannel(
@@ -59,6 +59,14 @@ TEST(ConfigE2eTest, TokenFileVariableBeatsAnEmptyKeyInTheConfigFile) {
 
   EXPECT_EQ(SearchWhenOpen(*stub, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(SearchWhenOpen(*stub, "s3cret-token").ok());
+
+  // An empty key never means "no auth", whatever else is set: exit 2.
+  const std::string empty_key = dir.WriteFile("empty.toml", "auth-token-file = \"\"\n");
+  const auto refused = testing::Run({"/usr/bin/env", "GURU_AUTH_TOKEN_FILE=" + token,
+                                     GURU_SERVER_BIN, "--db", dir.Sub("db"), "--listen",
+                                     "127.0.0.1:0", "--config", empty_key});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("auth-token-file' has an empty value"));
 }
 
 TEST(ConfigE2eTest, MisspelledKeyOrVariableExitsTwoNamingTheNearest) {

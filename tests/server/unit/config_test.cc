@@ -17,6 +17,8 @@ namespace {
 
 using ::guru::testing::TempDir;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 
 // Sets an environment variable for the lifetime of the object.
 class ScopedVariable {
@@ -69,15 +71,52 @@ TEST(ConfigTest, FlagBeatsVariableBeatsFileBeatsDefault) {
   EXPECT_EQ(from_flag.refresh_ms, 900);
 }
 
-TEST(ConfigTest, EmptyValueInTheFileKeepsTheTokenFileVariable) {
+TEST(ConfigTest, AnEmptyValueIsAnErrorNeverTheDefault) {
+  // For auth-token-file the default is no auth: an empty value (an unset
+  // variable in a unit file, `key =` in the file) must not switch it off.
   TempDir dir;
   const std::string file = dir.WriteFile("guru.toml", "auth-token-file = \"\"\n");
   {
     const ScopedVariable token("GURU_AUTH_TOKEN_FILE", "/etc/guru/token");
-    EXPECT_EQ(Parse({"--db", "/x", "--config", file}).server.auth_token_file,
-              "/etc/guru/token");
+    EXPECT_THAT(ParseFailure({"--db", "/x", "--config", file}),
+                HasSubstr("key 'auth-token-file' has an empty value"));
+    EXPECT_THAT(ParseFailure({"--db", "/x", "--auth-token-file", ""}),
+                HasSubstr("--auth-token-file: given an empty value"));
   }
-  EXPECT_EQ(Parse({"--db", "/x", "--config", file}).server.auth_token_file, "");
+  EXPECT_THAT(ParseFailure({"--db", "/x", "--config", file}),
+              HasSubstr("key 'auth-token-file' has an empty value"));
+  EXPECT_THAT(ParseFailure({"--db", "/x", "--config",
+                            dir.WriteFile("bare.toml", "auth-token-file =\n")}),
+              Not(IsEmpty()));
+  // A list, or nothing, where one value is expected (this crashed).
+  EXPECT_THAT(ParseFailure({"--db", "/x", "--config",
+                            dir.WriteFile("none.toml", "auth-token-file = []\n")}),
+              HasSubstr("takes one value; got 0"));
+  EXPECT_THAT(ParseFailure(
+                  {"--db", "/x", "--config",
+                   dir.WriteFile("list.toml", "auth-token-file = [\"/etc/t\", \"\"]\n")}),
+              HasSubstr("takes one value; got 2"));
+  // Leaving the option out is how to ask for the default.
+  EXPECT_EQ(Parse({"--db", "/x"}).server.auth_token_file, "");
+}
+
+TEST(ConfigTest, AKeyTwiceOrASecurityFlagTwiceIsAnError) {
+  TempDir dir;
+  EXPECT_THAT(ParseFailure({"--db", "/x", "--config",
+                            dir.WriteFile("twice.toml",
+                                          "auth-token-file = \"/etc/t\"\n"
+                                          "auth-token-file = \"/etc/u\"\n")}),
+              HasSubstr("key 'auth-token-file' takes one value; got 2"));
+  EXPECT_THAT(
+      ParseFailure({"--db", "/x", "--config",
+                    dir.WriteFile("sections.toml",
+                                  "[default]\nworkers = 2\n[default]\nworkers = 3\n")}),
+      Not(IsEmpty()));
+  EXPECT_THAT(ParseFailure({"--db", "/x", "--auth-token-file", "/etc/t",
+                            "--auth-token-file", "/etc/u"}),
+              HasSubstr("--auth-token-file: given more than once"));
+  // Other flags: the last one wins, as before.
+  EXPECT_EQ(Parse({"--db", "/x", "--workers", "2", "--workers", "3"}).server.workers, 3);
 }
 
 TEST(ConfigTest, FileSetsFlagsAndItsValuesAreChecked) {
