@@ -3,6 +3,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -18,6 +19,17 @@ namespace {
 struct BioFree {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
+struct KeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+
+// OpenSSL's reason for the last failure, its per-thread queue then emptied
+// (for gRPC, which reads the same queue).
+std::string LastOpenSslError() {
+  const char* reason = ERR_reason_error_string(ERR_get_error());
+  ERR_clear_error();
+  return reason != nullptr ? reason : "no details";
+}
 struct X509Free {
   void operator()(X509* x509) const { X509_free(x509); }
 };
@@ -36,16 +48,53 @@ absl::StatusOr<absl::Time> ToTime(const ASN1_TIME* time) {
 
 }  // namespace
 
+absl::Status CheckKeyMatchesCertificate(std::string_view cert_pem,
+                                        std::string_view key_pem) {
+  std::unique_ptr<BIO, BioFree> cert_bio(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+  std::unique_ptr<X509, X509Free> x509(
+      cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!x509) {
+    return absl::InvalidArgumentError(
+        StrCat("--tls-cert: no certificate OpenSSL can read (", LastOpenSslError(), ")"));
+  }
+  std::unique_ptr<BIO, BioFree> key_bio(
+      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  std::unique_ptr<EVP_PKEY, KeyFree> key(
+      key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr)
+              : nullptr);
+  if (!key) {
+    return absl::InvalidArgumentError(
+        StrCat("--tls-key: no private key OpenSSL can read (", LastOpenSslError(), ")"));
+  }
+  if (X509_check_private_key(x509.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        "--tls-key: not the private key of the certificate in --tls-cert");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCertificateBundle(std::string_view pem) {
+  std::unique_ptr<BIO, BioFree> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::unique_ptr<X509, X509Free> x509(
+      bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!x509) {
+    return absl::InvalidArgumentError(
+        StrCat("no certificate OpenSSL can read (", LastOpenSslError(), ")"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<CertificateValidity> ReadCertificateValidity(std::string_view pem) {
   std::unique_ptr<BIO, BioFree> bio(
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   std::unique_ptr<X509, X509Free> x509(
       bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!x509) {
-    const char* reason = ERR_reason_error_string(ERR_get_error());
-    ERR_clear_error();  // The queue is per thread; leave it empty for gRPC.
     return absl::InvalidArgumentError(
-        StrCat("no certificate OpenSSL can read (", reason ? reason : "no details", ")"));
+        StrCat("no certificate OpenSSL can read (", LastOpenSslError(), ")"));
   }
   absl::StatusOr<absl::Time> not_before = ToTime(X509_get0_notBefore(x509.get()));
   if (!not_before.ok()) return not_before.status();

@@ -22,6 +22,17 @@ struct CertificateValidity {
 // certificate there.
 absl::StatusOr<CertificateValidity> ReadCertificateValidity(std::string_view pem);
 
+// OK when `key_pem` holds the private key of the first certificate of
+// `cert_pem`; else INVALID_ARGUMENT naming --tls-cert or --tls-key. gRPC
+// finds a mismatch only when it binds the port, and reports a port that
+// cannot be bound.
+absl::Status CheckKeyMatchesCertificate(std::string_view cert_pem,
+                                        std::string_view key_pem);
+
+// OK when `pem` holds at least one certificate (a CA bundle for client
+// certificates); INVALID_ARGUMENT otherwise (a private key given instead).
+absl::Status CheckCertificateBundle(std::string_view pem);
+
 // What to warn about a certificate with `validity` at `now`: "" when it is
 // valid and stays valid for `margin`, else a sentence saying that it has
 // expired, is not valid yet or expires within `margin`, with the date.

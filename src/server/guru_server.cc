@@ -100,12 +100,17 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   }
   absl::StatusOr<std::string> key = ReadPem("--tls-key", options.tls_key_file);
   if (!key.ok()) return key.status();
+  if (absl::Status s = CheckKeyMatchesCertificate(*cert, *key); !s.ok()) return s;
   grpc::SslServerCredentialsOptions ssl;
   ssl.pem_key_cert_pairs.push_back({*key, *cert});
   if (!options.tls_client_ca_file.empty()) {
     absl::StatusOr<std::string> ca =
         ReadPem("--tls-client-ca", options.tls_client_ca_file);
     if (!ca.ok()) return ca.status();
+    if (absl::Status s = CheckCertificateBundle(*ca); !s.ok()) {
+      return absl::InvalidArgumentError(
+          StrCat("--tls-client-ca ", options.tls_client_ca_file, ": ", s.message()));
+    }
     ssl.pem_root_certs = *ca;
     ssl.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;

@@ -69,5 +69,20 @@ TEST(CertificateTest, WarnsWhenExpiredNotYetValidOrExpiringSoon) {
   EXPECT_THAT(warning(year_ago, now + margin + absl::Seconds(1)), IsEmpty());
 }
 
+TEST(CertificateTest, AKeyMustBeTheCertificatesOwn) {
+  // gRPC finds a mismatch only when it binds, and reports the port.
+  const auto one = MakeSelfSignedCertificate(-kDay, 30 * kDay);
+  const auto other = MakeSelfSignedCertificate(-kDay, 30 * kDay);
+  EXPECT_TRUE(CheckKeyMatchesCertificate(one.cert_pem, one.key_pem).ok());
+  const absl::Status mismatch = CheckKeyMatchesCertificate(one.cert_pem, other.key_pem);
+  EXPECT_EQ(mismatch.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(mismatch.message(), HasSubstr("--tls-key: not the private key"));
+  EXPECT_THAT(CheckKeyMatchesCertificate(one.cert_pem, "not a key").message(),
+              HasSubstr("--tls-key: no private key"));
+  // A CA bundle must hold a certificate, not a key given by mistake.
+  EXPECT_TRUE(CheckCertificateBundle(one.cert_pem).ok());
+  EXPECT_FALSE(CheckCertificateBundle(one.key_pem).ok());
+}
+
 }  // namespace
 }  // namespace guru
