@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -272,10 +273,26 @@ int main(int argc, char** argv) {
     return kExitFailed;
   }
 
+  std::error_code error;
+  const bool db_existed =
+      options.dry_run || std::filesystem::exists(options.db_path, error);
   ProgressReporter progress(::isatty(STDERR_FILENO) == 1);
   const absl::StatusOr<guru::IngestCounts> counts =
       delete_ids.empty() ? guru::IngestInputs(inputs, options, Report, std::ref(progress))
                          : guru::DeletePosts(delete_ids, options, Report);
   progress.Done();
-  return Summarise(counts, options.dry_run, !delete_ids.empty(), json);
+  const int code = Summarise(counts, options.dry_run, !delete_ids.empty(), json);
+  // Exit 2 promises an untouched index: a run that accepted no post leaves
+  // no new, empty index behind, which a server watching the path would
+  // start serving. Only when this run itself got as far as reading its
+  // input (counts.ok()): a run refused by another indexer's lock must not
+  // remove the index that indexer is creating.
+  if (code == kExitFailed && !db_existed && counts.ok() && counts->valid == 0) {
+    std::filesystem::remove_all(options.db_path, error);
+    if (error) {
+      spdlog::warn("could not remove the empty index {} this run created: {}",
+                   options.db_path, error.message());
+    }
+  }
+  return code;
 }

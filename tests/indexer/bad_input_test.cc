@@ -154,6 +154,19 @@ TEST_F(BadInputTest, RejectsFileHoldsEachRejectedRecordByteForByte) {
   EXPECT_EQ(again.exit_code, 2);  // Still all broken: nothing to do.
 }
 
+TEST(AllRejectedTest, ARunThatAcceptsNothingLeavesNoNewIndex) {
+  // Exit 2 promises an untouched index: no empty index appears at a new
+  // path for a server watching it to serve; an existing one stays.
+  TempDir dir;
+  const std::string bad = dir.WriteFile("bad.jsonl", "{\"bad\n");
+  const auto none = RunIndexer({"--db", dir.Sub("db"), bad});
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("db")));
+  ASSERT_EQ(RunIndexer({"--db", dir.Sub("db"), SourcePath("data/sample")}).exit_code, 0);
+  EXPECT_EQ(RunIndexer({"--db", dir.Sub("db"), bad}).exit_code, 2);
+  EXPECT_TRUE(std::filesystem::exists(dir.Sub("db")));
+}
+
 // A 100 MiB line used to be read whole before the 16 MiB check (issue 14,
 // item 15): memory grew with the line. Now only the limit is ever held, and
 // the record, never held whole, is not copied to --rejects.
