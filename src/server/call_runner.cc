@@ -92,10 +92,19 @@ bool CallRunner::Authorized(
   if (policy_.auth_token.empty()) return true;
   const auto found = metadata.find("authorization");
   if (found == metadata.end()) return false;
-  const std::string_view value(found->second.data(), found->second.size());
-  constexpr std::string_view kBearer = "Bearer ";
-  if (value.substr(0, kBearer.size()) != kBearer) return false;
-  return ConstantTimeEquals(value.substr(kBearer.size()), policy_.auth_token);
+  std::string_view value(found->second.data(), found->second.size());
+  // The scheme's name is case-insensitive (RFC 7235); spaces around the
+  // token are no part of it (HTTP trims a header's value, gRPC keeps it),
+  // and the token itself holds none (Policy checks the file).
+  constexpr std::string_view kBearer = "bearer ";
+  if (value.size() < kBearer.size() ||
+      AsciiLower(value.substr(0, kBearer.size())) != kBearer) {
+    return false;
+  }
+  value.remove_prefix(kBearer.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return ConstantTimeEquals(value, policy_.auth_token);
 }
 
 grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,

@@ -718,6 +718,22 @@ TEST(SecurityTest, BearerTokenIsRequiredExceptForHealth) {
   wrong->AddMetadata("authorization", "Bearer s3cret-tokeN");
   EXPECT_EQ(server.search().Search(wrong.get(), request, &response).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+  // The scheme's name in any case, spaces around the token (RFC 7235; HTTP
+  // trims a header, gRPC does not); not a token that differs otherwise.
+  for (const char* value :
+       {"bearer s3cret-token", "BEARER  s3cret-token ", "Bearer s3cret-token "}) {
+    auto context = ServerProcess::Context();
+    context->AddMetadata("authorization", value);
+    EXPECT_TRUE(server.search().Search(context.get(), request, &response).ok()) << value;
+  }
+  for (const char* value : {"Bearer s3cret-token x", "Bearers3cret-token",
+                            "Basic s3cret-token", "Bearer s3cret-toke", "Bearer"}) {
+    auto context = ServerProcess::Context();
+    context->AddMetadata("authorization", value);
+    EXPECT_EQ(server.search().Search(context.get(), request, &response).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << value;
+  }
 
   EXPECT_EQ(testing::Run({GURU_QUERY_BIN, "--server", server.address(),
                           "--auth-token-file", token_file, "knee"})
