@@ -114,6 +114,14 @@ class TextWriter {
   std::string out_;
 };
 
+// `href` trimmed when it is an absolute http(s) URL, else empty: a relative
+// link names no page by itself, and a "javascript:" one is not a page
+// (ValidatePost refuses both).
+std::string HttpUrl(std::string_view href) {
+  const std::string_view url = Trim(href);
+  return IsHttpUrl(url) ? std::string(url) : std::string();
+}
+
 // Collects <title>, canonical link and og:url from <head>.
 void ReadHead(const xmlNode* node, HtmlText& page) {
   for (; node != nullptr; node = node->next) {
@@ -126,10 +134,10 @@ void ReadHead(const xmlNode* node, HtmlText& page) {
         xmlFree(text);
       }
     } else if (name == "link" && AsciiLower(AttributeOf(node, "rel")) == "canonical") {
-      page.url = std::string(Trim(AttributeOf(node, "href")));
+      page.url = HttpUrl(AttributeOf(node, "href"));
     } else if (name == "meta" && AttributeOf(node, "property") == "og:url" &&
                page.url.empty()) {
-      page.url = std::string(Trim(AttributeOf(node, "content")));
+      page.url = HttpUrl(AttributeOf(node, "content"));
     }
     if (name != "body") ReadHead(node->children, page);
   }

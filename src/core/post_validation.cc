@@ -26,7 +26,7 @@ absl::Status ValidatePost(const v1::Post& post) {
                                      " allowed (a page of 20 results must fit one "
                                      "response)"));
   }
-  if (post.id().empty()) return FieldError("id", "required, but empty or missing");
+  if (Trim(post.id()).empty()) return FieldError("id", "required, but blank or missing");
   if (post.id().size() > kMaxPostIdBytes) {
     return FieldError("id", StrCat("is ", post.id().size(), " bytes; at most ",
                                    kMaxPostIdBytes, " allowed"));
@@ -38,6 +38,12 @@ absl::Status ValidatePost(const v1::Post& post) {
   }
   if (Trim(post.answer()).empty()) {
     return FieldError("answer", "required, but empty or missing");
+  }
+  // Clients link to it: a "javascript:" or "data:" URL would run in the page
+  // of one that does not check.
+  if (!post.url().empty() && !IsHttpUrl(post.url())) {
+    return FieldError(
+        "url", StrCat("'", Utf8Prefix(post.url(), 40), "' is not an http or https URL"));
   }
   if (absl::Status s = CheckDate("asked_on", post.asked_on()); !s.ok()) return s;
   return CheckDate("answered_on", post.answered_on());

@@ -132,6 +132,11 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+bool IsHttpUrl(std::string_view url) {
+  const std::string scheme = AsciiLower(url.substr(0, url.find(':') + 1));
+  return scheme == "http:" || scheme == "https:";
+}
+
 std::optional<double> ParseReal(std::string_view text) {
   double value = 0;
   const char* end = text.data() + text.size();

@@ -58,6 +58,10 @@ std::string CollapseWhitespace(std::string_view text);
 // ASCII lower-casing; other bytes are kept as they are.
 std::string AsciiLower(std::string_view text);
 
+// Whether `url` starts with the scheme "http:" or "https:", in any case:
+// an absolute web address, not "javascript:", "data:" or a relative link.
+bool IsHttpUrl(std::string_view url);
+
 // The whole of `text` as a finite number, as a trainer writes it ("-1.25",
 // "0.5"; from_chars reads no locale); nullopt otherwise.
 std::optional<double> ParseReal(std::string_view text);

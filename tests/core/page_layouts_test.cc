@@ -139,6 +139,22 @@ TEST(PageLayoutsTest, CrlfHardWrapNoBreakSpaceAndDashes) {
       "your head side to side \xE2\x80\x93 it helps a lot\xE2\x80\xA6");
 }
 
+TEST(PageLayoutsTest, APageUrlIsAnAbsoluteHttpLinkOrNone) {
+  // A relative canonical link names no page by itself, and a "javascript:"
+  // one is none; og:url is then the page's address.
+  std::string html = ReadFile(SourcePath("tests/fixtures/layouts/seed-layout.html"));
+  const std::string canonical = "https://example.org/hips/hip-flexor-pain-on-hills";
+  const std::size_t at = html.find(canonical);
+  ASSERT_NE(at, std::string::npos);
+  for (const char* href : {"javascript:alert(1)", "/hips/hip-flexor"}) {
+    std::string page_html = html;
+    page_html.replace(at, canonical.size(), href);
+    absl::StatusOr<ParsedPage> page = ParsePageHtml(page_html);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->post.url(), "") << href;
+  }
+}
+
 TEST(PageLayoutsTest, HtmlPageParsesLikeItsText) {
   absl::StatusOr<ParsedPage> page =
       ParsePageHtml(ReadFile(SourcePath("tests/fixtures/layouts/seed-layout.html")));

@@ -54,6 +54,22 @@ TEST(ValidatePostTest, IdIsRequired) {
   v1::Post post = ValidPost();
   post.clear_id();
   ExpectRejected(post, "id");
+  post.set_id(" \t ");
+  ExpectRejected(post, "id");
+}
+
+TEST(ValidatePostTest, AUrlIsHttpOrHttps) {
+  // Clients link to it: another scheme could run in a page that does not check.
+  v1::Post post = ValidPost();
+  for (const char* url : {"https://example.org/a", "HTTP://example.org/b"}) {
+    post.set_url(url);
+    EXPECT_TRUE(ValidatePost(post).ok()) << url;
+  }
+  for (const char* url : {"javascript:alert(1)", "data:text/html,x", "/relative/page",
+                          "example.org/no-scheme"}) {
+    post.set_url(url);
+    ExpectRejected(post, "url");
+  }
 }
 
 TEST(ValidatePostTest, IdLengthLimitIs256Bytes) {
