@@ -709,33 +709,14 @@ void Engine::Resolve(Token& token) const {
   // letters when that makes a vocabulary word.
   if (token.words.empty() && !token.number &&
       std::any_of(text.begin(), text.end(), IsDigit)) {
+    // The letter each digit stands for, by digit ('1' is tried as both).
+    constexpr std::string_view kLetterOf = "o??eas?t??";
     for (const char one : {'i', 'l'}) {
       std::string letters = text;
       for (char& c : letters) {
-        switch (c) {
-          case '0':
-            c = 'o';
-            break;
-          case '1':
-            c = one;
-            break;
-          case '3':
-            c = 'e';
-            break;
-          case '4':
-            c = 'a';
-            break;
-          case '5':
-            c = 's';
-            break;
-          case '7':
-            c = 't';
-            break;
-          default:
-            break;
-        }
+        if (IsDigit(c)) c = c == '1' ? one : kLetterOf[c - '0'];
       }
-      if (std::any_of(letters.begin(), letters.end(), IsDigit)) break;
+      if (letters.find('?') != std::string::npos) break;
       look_up(letters);
       if (!token.words.empty()) return;
     }

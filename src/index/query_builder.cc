@@ -2101,21 +2101,16 @@ TurnTopic KindCompletingTitle(const Xapian::Database& db, const Xapian::Stem& st
   TurnTopic best;
   for (std::size_t first = 0; first < words.size(); ++first) {
     std::vector<std::string> stems = name;
+    // Not a run of only the words a name takes along ("disease" of "sickle
+    // cell disease"), which title subjects of every kind.
+    bool names_few = false;
     for (std::size_t last = first;
          last < words.size() && last - first < kMaxCompletingWords && usable(words[last]);
          ++last) {
       stems.push_back(words[last].stem);
-      const std::size_t length = last - first + 1;
-      if (length <= best.word_stems.size()) continue;
-      // Not the words a name takes along ("disease" of "sickle cell
-      // disease"), which title subjects of every kind.
-      const bool names_few = std::any_of(
-          words.begin() + static_cast<std::ptrdiff_t>(first),
-          words.begin() + static_cast<std::ptrdiff_t>(last) + 1,
-          [&](const TurnWord& word) {
-            return db.get_termfreq(schema::TitleStemTerm(word.stem)) <= kAskableTitles;
-          });
-      if (!names_few) continue;
+      names_few = names_few || db.get_termfreq(schema::TitleStemTerm(words[last].stem)) <=
+                                   kAskableTitles;
+      if (last - first + 1 <= best.word_stems.size() || !names_few) continue;
       const std::string key = schema::TitleKeyTerm(stems);
       if (key.empty() || db.get_termfreq(key) == 0) continue;
       best = {};

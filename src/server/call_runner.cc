@@ -92,7 +92,7 @@ bool CallRunner::Authorized(
   if (policy_.auth_token.empty()) return true;
   const auto found = metadata.find("authorization");
   if (found == metadata.end()) return false;
-  std::string_view value(found->second.data(), found->second.size());
+  const std::string_view value(found->second.data(), found->second.size());
   // The scheme's name is case-insensitive (RFC 7235); spaces around the
   // token are no part of it (HTTP trims a header's value, gRPC keeps it),
   // and the token itself holds none (Policy checks the file).
@@ -101,10 +101,7 @@ bool CallRunner::Authorized(
       AsciiLower(value.substr(0, kBearer.size())) != kBearer) {
     return false;
   }
-  value.remove_prefix(kBearer.size());
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  return ConstantTimeEquals(value, policy_.auth_token);
+  return ConstantTimeEquals(Trim(value.substr(kBearer.size())), policy_.auth_token);
 }
 
 grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* context,

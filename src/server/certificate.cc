@@ -19,6 +19,9 @@ namespace {
 struct BioFree {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
+struct X509Free {
+  void operator()(X509* x509) const { X509_free(x509); }
+};
 struct KeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 };
@@ -30,9 +33,20 @@ std::string LastOpenSslError() {
   ERR_clear_error();
   return reason != nullptr ? reason : "no details";
 }
-struct X509Free {
-  void operator()(X509* x509) const { X509_free(x509); }
-};
+
+// The first certificate of `pem`; INVALID_ARGUMENT when OpenSSL reads none.
+absl::StatusOr<std::unique_ptr<X509, X509Free>> ReadFirstCertificate(
+    std::string_view pem) {
+  std::unique_ptr<BIO, BioFree> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::unique_ptr<X509, X509Free> x509(
+      bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!x509) {
+    return absl::InvalidArgumentError(
+        StrCat("no certificate OpenSSL can read (", LastOpenSslError(), ")"));
+  }
+  return x509;
+}
 
 std::string FormatDate(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", time, absl::UTCTimeZone());
@@ -50,24 +64,19 @@ absl::StatusOr<absl::Time> ToTime(const ASN1_TIME* time) {
 
 absl::Status CheckKeyMatchesCertificate(std::string_view cert_pem,
                                         std::string_view key_pem) {
-  std::unique_ptr<BIO, BioFree> cert_bio(
-      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
-  std::unique_ptr<X509, X509Free> x509(
-      cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!x509) {
-    return absl::InvalidArgumentError(
-        StrCat("--tls-cert: no certificate OpenSSL can read (", LastOpenSslError(), ")"));
+  absl::StatusOr<std::unique_ptr<X509, X509Free>> x509 = ReadFirstCertificate(cert_pem);
+  if (!x509.ok()) {
+    return absl::InvalidArgumentError(StrCat("--tls-cert: ", x509.status().message()));
   }
-  std::unique_ptr<BIO, BioFree> key_bio(
+  std::unique_ptr<BIO, BioFree> bio(
       BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
   std::unique_ptr<EVP_PKEY, KeyFree> key(
-      key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr)
-              : nullptr);
+      bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!key) {
     return absl::InvalidArgumentError(
         StrCat("--tls-key: no private key OpenSSL can read (", LastOpenSslError(), ")"));
   }
-  if (X509_check_private_key(x509.get(), key.get()) != 1) {
+  if (X509_check_private_key(x509->get(), key.get()) != 1) {
     ERR_clear_error();
     return absl::InvalidArgumentError(
         "--tls-key: not the private key of the certificate in --tls-cert");
@@ -76,29 +85,15 @@ absl::Status CheckKeyMatchesCertificate(std::string_view cert_pem,
 }
 
 absl::Status CheckCertificateBundle(std::string_view pem) {
-  std::unique_ptr<BIO, BioFree> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  std::unique_ptr<X509, X509Free> x509(
-      bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!x509) {
-    return absl::InvalidArgumentError(
-        StrCat("no certificate OpenSSL can read (", LastOpenSslError(), ")"));
-  }
-  return absl::OkStatus();
+  return ReadFirstCertificate(pem).status();
 }
 
 absl::StatusOr<CertificateValidity> ReadCertificateValidity(std::string_view pem) {
-  std::unique_ptr<BIO, BioFree> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  std::unique_ptr<X509, X509Free> x509(
-      bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!x509) {
-    return absl::InvalidArgumentError(
-        StrCat("no certificate OpenSSL can read (", LastOpenSslError(), ")"));
-  }
-  absl::StatusOr<absl::Time> not_before = ToTime(X509_get0_notBefore(x509.get()));
+  absl::StatusOr<std::unique_ptr<X509, X509Free>> x509 = ReadFirstCertificate(pem);
+  if (!x509.ok()) return x509.status();
+  absl::StatusOr<absl::Time> not_before = ToTime(X509_get0_notBefore(x509->get()));
   if (!not_before.ok()) return not_before.status();
-  absl::StatusOr<absl::Time> not_after = ToTime(X509_get0_notAfter(x509.get()));
+  absl::StatusOr<absl::Time> not_after = ToTime(X509_get0_notAfter(x509->get()));
   if (!not_after.ok()) return not_after.status();
   return CertificateValidity{*not_before, *not_after};
 }

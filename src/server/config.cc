@@ -271,8 +271,7 @@ void ParseServerConfig(CLI::App& app, int argc, const char* const* argv) {
   CheckGivenValues(app);
   if (const std::string file = app.get_option("--config")->as<std::string>();
       !file.empty()) {
-    ApplyConfigFile(app, file);
-    CheckGivenValues(app);
+    ApplyConfigFile(app, file);  // Refuses its own empty or repeated values.
   }
   if (app.get_option("--db")->count() == 0) throw CLI::RequiredError("--db");
 }

@@ -914,7 +914,7 @@ TEST_F(SafetyShippedRulesTest, WordsWrittenToDodgeAFilterAreRead) {
       rules_alone_->Assess({"i want to ki\u200bll myself"});
   ASSERT_FALSE(assessment.signs.empty());
   EXPECT_EQ(assessment.signs.front().char_end, 22U);
-  // Codes and single letters that spell no word stay as they are.
+  // Codes and single letters that spell no rule word flag nothing.
   for (std::string_view message : {"my b12 is low and my a1c is 7, what should I eat",
                                    "do I need vitamin a b c d tablets in winter"}) {
     EXPECT_EQ(Level(message), SafetyLevel::kNone) << message;
